@@ -1,0 +1,27 @@
+/**
+ * The small interfaces core services are written against. Electron main passes its real
+ * parts (net.fetch, electron-store, keytar); browser mode, the CLI and tests pass Node's.
+ */
+
+/** A WHATWG fetch. Electron main passes `net.fetch` so system proxies and Fiddler apply. */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Time, injectable so schedulers and expiry logic are testable without waiting. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The OS keychain (keytar) or an in-memory stand-in. Keys are `<profileId>/<kind>`.
+ * Implementations serialise operations per key.
+ */
+export interface SecretVault {
+  /** 'keychain' when backed by the OS, 'memory' when secrets live only for this run. */
+  readonly kind: 'keychain' | 'memory';
+  get(key: string): Promise<string | null>;
+  set(key: string, secret: string): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Keys stored under a prefix, e.g. every entry of one profile. */
+  keys(prefix: string): Promise<string[]>;
+}

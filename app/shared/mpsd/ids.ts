@@ -1,0 +1,94 @@
+/**
+ * The identifiers MPSD speaks, as zod schemas whose messages tell a person how to fix
+ * the value. Parsing also normalises: SCIDs are lower-cased (MPSD compares them
+ * case-insensitively), title ids given in hex become the decimal string the wire wants.
+ */
+import { z } from 'zod';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UINT64_MAX = 18446744073709551615n;
+const UINT32_MAX = 4294967295;
+
+/** Service configuration id: a GUID, sent lower-case. */
+export const scidSchema = z
+  .string({ error: 'SCID is required: the service configuration id from Partner Center, a GUID.' })
+  .trim()
+  .refine((value) => GUID.test(value), {
+    error: 'SCID must be a GUID like bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (Partner Center > Xbox services).',
+  })
+  .transform((value) => value.toLowerCase());
+
+/** A GUID handle id (handles are immutable pointers named by GUID). */
+export const handleIdSchema = z
+  .string({ error: 'Handle id is required.' })
+  .trim()
+  .refine((value) => GUID.test(value), { error: 'Handle id must be a GUID, as MPSD returned it.' })
+  .transform((value) => value.toLowerCase());
+
+/**
+ * MPSD names (templates, sessions) are path segments: letters, digits, '-' and '_',
+ * at most 100 characters, so that no value can change the URL it is put in.
+ */
+const NAME = /^[A-Za-z0-9_-]+$/;
+const NAME_MAX = 100;
+
+function mpsdName(what: string, example: string) {
+  return z
+    .string({ error: `${what} is required.` })
+    .trim()
+    .min(1, { error: `${what} is required, e.g. ${example}.` })
+    .max(NAME_MAX, { error: `${what} is at most ${NAME_MAX} characters.` })
+    .refine((value) => NAME.test(value), {
+      error: `${what} may only hold letters, digits, '-' and '_' (e.g. ${example}).`,
+    });
+}
+
+export const templateNameSchema = mpsdName('Template name', 'GameSession');
+export const sessionNameSchema = mpsdName('Session name', 'lobby-7');
+
+/** Xbox user id: an unsigned 64-bit integer above 0, always sent as a decimal string. */
+export const xuidSchema = z
+  .string({ error: 'XUID is required: the decimal Xbox user id, e.g. 2814679796296491.' })
+  .trim()
+  .refine((value) => /^[0-9]{1,20}$/.test(value), {
+    error: 'XUID must be decimal digits only, e.g. 2814679796296491.',
+  })
+  .refine((value) => /^[0-9]{1,20}$/.test(value) && BigInt(value) > 0n && BigInt(value) <= UINT64_MAX, {
+    error: 'XUID must be a number between 1 and 18446744073709551615.',
+  })
+  .transform((value) => BigInt(value).toString());
+
+/** Title id: uint32, typed as decimal or Partner Center's 0x hex; sent as a decimal string. */
+export const titleIdSchema = z
+  .union([z.string(), z.number()], { error: 'Title id is required, in decimal (1234) or hex (0x4D2).' })
+  .transform((raw, ctx) => {
+    const text = String(raw).trim();
+    const parsed = /^0x[0-9a-f]{1,8}$/i.test(text)
+      ? Number.parseInt(text.slice(2), 16)
+      : /^[0-9]{1,10}$/.test(text)
+        ? Number(text)
+        : Number.NaN;
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > UINT32_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Title id "${text}" is not a 32-bit number: give it in decimal (1234) or hex (0x4D2).`,
+      });
+      return z.NEVER;
+    }
+    return String(parsed);
+  });
+
+/** `x-xbl-contract-version`: Microsoft's client sends 107; 104 and 105 are accepted for handles. */
+export const contractVersions = [104, 105, 107] as const;
+export type ContractVersion = (typeof contractVersions)[number];
+export const contractVersionSchema = z.union([z.literal(104), z.literal(105), z.literal(107)], {
+  error: 'Contract version must be 104, 105 or 107 (107 is what Microsoft\'s client sends).',
+});
+
+/** Sandbox id: `<PUBLISHER>.<n>` (case-sensitive) or the built-in RETAIL and CERT. */
+export const sandboxIdSchema = z
+  .string({ error: 'Sandbox id is required, e.g. XDKS.1.' })
+  .trim()
+  .refine((value) => /^[A-Z0-9]{2,16}\.[0-9]{1,6}$/.test(value) || value === 'RETAIL' || value === 'CERT', {
+    error: 'Sandbox id must look like ABCD.3 (publisher, a dot, a number; upper-case), or be RETAIL or CERT.',
+  });
