@@ -25,3 +25,14 @@ export interface SecretVault {
   /** Keys stored under a prefix, e.g. every entry of one profile. */
   keys(prefix: string): Promise<string[]>;
 }
+
+/**
+ * Where the MPSD client gets its `Authorization: XBL3.0 x=<uhs>;<token>` value. Implemented
+ * by the credentials service per profile, and by the CLI from XBL_AUTHORIZATION.
+ */
+export interface AuthorizationSource {
+  /** The current header value; throws HandleStudioError NO_CREDENTIALS or TOKEN_EXPIRED. */
+  current(): Promise<string>;
+  /** After a 401 from MPSD: a fresh value (refresh, re-issue), or throws UNAUTHORIZED. Called at most once per request. */
+  renew(): Promise<string>;
+}
