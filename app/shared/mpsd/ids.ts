@@ -26,11 +26,15 @@ export const handleIdSchema = z
   .transform((value) => value.toLowerCase());
 
 /**
- * MPSD names (templates, sessions) are path segments: letters, digits, '-' and '_',
- * at most 100 characters, so that no value can change the URL it is put in.
+ * MPSD names (templates, sessions) are path segments: letters, digits, '-' and '_', so that
+ * no value can change the URL it is put in. Microsoft's client keeps each name in a
+ * null-terminated 100-byte buffer (XBL_MULTIPLAYER_SESSION_NAME_MAX_LENGTH and
+ * XBL_MULTIPLAYER_SESSION_TEMPLATE_NAME_MAX_LENGTH in XSAPI's multiplayer_c.h), so a title
+ * built on it can only address names of at most 99 characters: longer ones are refused here
+ * rather than producing a session the game itself could never open.
  */
 const NAME = /^[A-Za-z0-9_-]+$/;
-const NAME_MAX = 100;
+const NAME_MAX = 99;
 
 function mpsdName(what: string, example: string) {
   return z

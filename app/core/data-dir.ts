@@ -1,0 +1,23 @@
+/**
+ * Where everything the app stores lives. One folder, the same for the Electron app, browser
+ * mode and the CLI, so a preset saved in one is there in the others:
+ * `HANDLE_STUDIO_DATA_DIR` when set (every test sets a fresh one), else Electron's user data
+ * folder for the product name on this OS.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const PRODUCT_NAME = 'Handle Studio';
+
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const override = env['HANDLE_STUDIO_DATA_DIR']?.trim();
+  if (override) return override;
+  return join(userDataRoot(env, platform), PRODUCT_NAME);
+}
+
+/** The same roots Electron's `app.getPath('appData')` uses, so both front doors agree. */
+function userDataRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  if (platform === 'win32') return env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support');
+  return env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config');
+}

@@ -1,0 +1,27 @@
+/**
+ * Electron's security checklist, applied to every web contents the app ever creates:
+ * no navigation away from our page, no new windows (allow-listed https links go to the
+ * system browser instead), no permission grants, no webviews.
+ */
+import { app, session, shell } from 'electron';
+import { isAllowedExternalLink } from '../shared/security.ts';
+import { APP_ORIGIN } from './protocol.ts';
+
+export function hardenWebContents(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isAllowedExternalLink(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}

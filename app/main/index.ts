@@ -1,0 +1,88 @@
+/**
+ * Electron main: the only code that imports `electron` at run time. It applies the security
+ * checklist, builds the window, and hands Electron's real parts (net.fetch, which honours the
+ * system proxy and Fiddler; electron-store; the OS keychain) to core.
+ */
+import { app, BrowserWindow, net } from 'electron';
+import Store from 'electron-store';
+import { join } from 'node:path';
+import { systemClock } from '../core/clock.ts';
+import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import { hardenWebContents } from './hardening.ts';
+import { forwardEvents, registerChannels } from './ipc.ts';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol.ts';
+import { restoreWindowBounds, trackWindowBounds } from './window-state.ts';
+
+// Tests and power users point the whole app at another folder; Electron then keeps its own
+// files (cache, cookies) there too, so nothing of a run leaks into the real profile.
+const dataDirOverride = process.env['HANDLE_STUDIO_DATA_DIR']?.trim();
+if (dataDirOverride) app.setPath('userData', dataDirOverride);
+
+registerAppScheme();
+
+let mainWindow: BrowserWindow | null = null;
+let studio: HandleStudio | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.whenReady().then(start).catch((error: unknown) => {
+    console.error('Handle Studio could not start:', error instanceof Error ? error.message : error);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void studio?.close());
+}
+
+async function start(): Promise<void> {
+  hardenWebContents();
+  serveRenderer(join(import.meta.dirname, '../renderer'));
+
+  const dataDir = app.getPath('userData');
+  const settings = new Store({ name: 'window', cwd: dataDir });
+  studio = await createHandleStudio({
+    dataDir,
+    shell: 'electron',
+    version: app.getVersion(),
+    fetch: (input, init) => net.fetch(input.toString(), init),
+    clock: systemClock,
+  });
+  registerChannels(studio.dispatch);
+
+  const { maximized, ...bounds } = restoreWindowBounds(settings);
+  mainWindow = new BrowserWindow({
+    ...bounds,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Handle Studio',
+    backgroundColor: '#15171c',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  if (maximized) mainWindow.maximize();
+  trackWindowBounds(mainWindow, settings);
+  const stopForwarding = forwardEvents(mainWindow, studio.events.subscribe);
+  mainWindow.on('closed', () => {
+    stopForwarding();
+    mainWindow = null;
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  await mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { channel, event } from './define.ts';
+
+/** Facts about the running app that every screen may show. */
+export const appInfoSchema = z.object({
+  version: z.string(),
+  /** Which front door this renderer came through. */
+  shell: z.enum(['electron', 'browser']),
+  platform: z.string(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.output<typeof appInfoSchema>;
+
+export const appChannels = {
+  getAppInfo: channel(z.strictObject({}), appInfoSchema, 'Version, shell and data folder of the running app.'),
+};
+
+export const appEvents = {
+  /** Storage problems found at start-up (a damaged file kept aside), for a banner. */
+  storageNotice: event(
+    z.object({ message: z.string(), keptAside: z.string().optional() }),
+    'A stored file was damaged or unreadable and what was done about it.',
+  ),
+};

@@ -1,0 +1,30 @@
+/**
+ * The whole IPC contract: every channel and every event the renderer may use. The
+ * preload, the browser-mode bridge, main's handler registration and the host are all
+ * derived from these two objects.
+ */
+import type { ApiEvents, ApiMethods } from './define.ts';
+import { appChannels, appEvents } from './app.ts';
+
+export const channels = {
+  ...appChannels,
+};
+
+export const events = {
+  ...appEvents,
+};
+
+export type Channels = typeof channels;
+export type Events = typeof events;
+export type ChannelName = keyof Channels & string;
+export type EventName = keyof Events & string;
+
+/** What the renderer sees as `window.api`, in Electron and in browser mode alike. */
+export type HandleStudioApi = ApiMethods<Channels> & { on: ApiEvents<Events> };
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+/** IPC channel strings carry the app's prefix so the preload never forwards anything else. */
+export const ipcChannel = (name: ChannelName): string => `handle-studio:${name}`;
+export const ipcEvent = (name: EventName): string => `handle-studio-event:${name}`;
