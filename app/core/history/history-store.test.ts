@@ -1,0 +1,311 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HistorySummary } from '../../shared/contract/history.ts';
+import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
+import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
+import type { HistoryEntryInput } from './history-entry.ts';
+import { historyEntryFromExchange, RESPONSE_BODY_CAP } from './history-entry.ts';
+import type { HistoryStore } from './history-store.ts';
+import { HISTORY_FILE_NAME, historyMigrations, openHistoryStore } from './history-store.ts';
+
+const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
+const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+
+let dir: string;
+const opened: HistoryStore[] = [];
+
+function open(options: Partial<Parameters<typeof openHistoryStore>[0]> = {}, folder = dir): HistoryStore {
+  const store = openHistoryStore({ dataDir: folder, ...options });
+  opened.push(store);
+  return store;
+}
+
+function invite(n: number, overrides: Partial<HistoryEntryInput> = {}): HistoryEntryInput {
+  return {
+    at: new Date(T0 + n * 1000).toISOString(),
+    profileId: 'p1',
+    profileName: 'Dev account',
+    sandbox: 'XDKS.1',
+    kind: 'invite.send',
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: `lobby-${n}` },
+    invitedXuid: `28146797962964${String(n).padStart(2, '0')}`,
+    recipientLabel: `Tester ${n}`,
+    request: {
+      method: 'POST',
+      url: 'https://sessiondirectory.xboxlive.com/handles',
+      headers: { Authorization: AUTHORIZATION_PLACEHOLDER, 'x-xbl-contract-version': '107' },
+      body: JSON.stringify({ version: 1, type: 'invite' }),
+    },
+    response: { status: 201, headers: { 'x-xblcorrelationid': `corr-${n}` }, body: `{"id":"handle-${n}"}` },
+    correlationId: `corr-${n}`,
+    handleId: `0000000${n}-0000-4000-8000-000000000000`,
+    durationMs: 42,
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hs-history-'));
+});
+
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('history store', () => {
+  it('keeps what was sent and what came back, and gives it back by id', () => {
+    const store = open();
+    const summary = store.append(invite(1));
+    const entry = store.get(summary.id);
+    expect(entry).toMatchObject({
+      kind: 'invite.send',
+      profileName: 'Dev account',
+      sessionName: 'lobby-1',
+      invitedXuid: '2814679796296401',
+      recipientLabel: 'Tester 1',
+      status: 201,
+      outcome: 'ok',
+      correlationId: 'corr-1',
+      responseBody: '{"id":"handle-1"}',
+      responseTruncated: false,
+    });
+    expect(entry.request.headers.Authorization).toBe(AUTHORIZATION_PLACEHOLDER);
+    expect(() => store.get('no-such-id')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('refuses a request whose Authorization header is a real token, and stores nothing', () => {
+    const store = open();
+    const secret = 'XBL3.0 x=1234567890;eyJhbGciOiJSUzI1NiJ9.secret-part';
+    const leaky = invite(1, {
+      request: { method: 'POST', url: 'https://x/handles', headers: { authorization: secret } },
+    });
+    let thrown: unknown;
+    try {
+      store.append(leaky);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'INTERNAL' });
+    expect(String((thrown as Error).message)).not.toContain('secret-part');
+    expect(store.list({ limit: 10 }).entries).toHaveLength(0);
+    // The same token hidden in another header or the body is refused too.
+    expect(() =>
+      store.append(invite(2, { request: { method: 'POST', url: 'https://x', headers: {}, body: `{"note":"${secret}"}` } })),
+    ).toThrow(/token/);
+    const onDisk = readFileSync(join(dir, HISTORY_FILE_NAME)).toString('latin1');
+    expect(onDisk).not.toContain('secret-part');
+  });
+
+  it('cuts a huge response body at the cap and says so', () => {
+    const store = open();
+    const huge = 'x'.repeat(RESPONSE_BODY_CAP + 10);
+    const { id } = store.append(invite(1, { response: { status: 200, headers: {}, body: huge } }));
+    const entry = store.get(id);
+    expect(entry.responseBody).toHaveLength(RESPONSE_BODY_CAP);
+    expect(entry.responseTruncated).toBe(true);
+  });
+
+  it('builds an entry from an MPSD exchange, recording an unknown outcome as such', () => {
+    const store = open();
+    const exchange: MpsdExchange = {
+      kind: 'invite.send',
+      request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } },
+      sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-9' },
+      invitedXuid: '2814679796296491',
+      startedAt: new Date(T0).toISOString(),
+      durationMs: 30_001,
+      error: { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped after the invite was sent.' },
+    };
+    const summary = store.append(historyEntryFromExchange(exchange, { profileId: 'p1', profileName: 'Dev', sandbox: 'XDKS.1', recipientLabel: 'Alice' }));
+    expect(summary).toMatchObject({ outcome: 'outcome-unknown', recipientLabel: 'Alice', sessionName: 'lobby-9', errorCode: 'OUTCOME_UNKNOWN' });
+    expect(store.list({ limit: 5, status: 'outcome-unknown' }).entries.map((e) => e.id)).toEqual([summary.id]);
+  });
+
+  it('tells the listener about every append', () => {
+    const seen: HistorySummary[] = [];
+    const store = open({ onAppended: (summary) => seen.push(summary) });
+    store.append(invite(1));
+    store.append(invite(2));
+    expect(seen.map((s) => s.sessionName)).toEqual(['lobby-1', 'lobby-2']);
+  });
+
+  it('pages newest first with a cursor, never repeating or skipping an entry, even when times tie', () => {
+    const store = open();
+    for (let n = 0; n < 25; n++) store.append(invite(n % 20)); // five pairs share a timestamp
+    const seen: string[] = [];
+    const times: number[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = store.list({ limit: 10, cursor });
+      seen.push(...page.entries.map((e) => e.id));
+      times.push(...page.entries.map((e) => Date.parse(e.at)));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(25);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('filters by kind, outcome, profile and time range', () => {
+    const store = open();
+    store.append(invite(1));
+    store.append(invite(2, { kind: 'activity.set', invitedXuid: undefined, profileId: 'p2' }));
+    store.append(invite(3, { error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' }, response: { status: 403, headers: {}, body: '' } }));
+    store.append(invite(4));
+    const names = (input: Parameters<HistoryStore['list']>[0]) => store.list(input).entries.map((e) => e.sessionName);
+    expect(names({ limit: 10, kinds: ['activity.set'] })).toEqual(['lobby-2']);
+    expect(names({ limit: 10, status: 'error' })).toEqual(['lobby-3']);
+    expect(names({ limit: 10, status: 'ok', profileId: 'p1' })).toEqual(['lobby-4', 'lobby-1']);
+    expect(
+      names({ limit: 10, from: new Date(T0 + 2000).toISOString(), to: new Date(T0 + 3000).toISOString() }),
+    ).toEqual(['lobby-3', 'lobby-2']);
+  });
+
+  it('searches by part of a XUID, a recipient label, a session name, a handle id or a correlation id', () => {
+    const store = open();
+    for (let n = 10; n < 15; n++) store.append(invite(n));
+    store.append(invite(20, { recipientLabel: 'Zoë "QA" Müller', correlationId: 'ABCDEF-cv.7' }));
+    const found = (search: string) => store.list({ limit: 10, search }).entries.map((e) => e.sessionName);
+    expect(found('96296412')).toEqual(['lobby-12']);
+    expect(found('tester 13')).toEqual(['lobby-13']);
+    expect(found('lobby-14')).toEqual(['lobby-14']);
+    expect(found('00000011-0000')).toEqual(['lobby-11']);
+    expect(found('corr-10')).toEqual(['lobby-10']);
+    expect(found('"QA"')).toEqual(['lobby-20']);
+    expect(found('cdef-CV')).toEqual(['lobby-20']);
+    // Under three characters the trigram index cannot answer; the fallback must still find it.
+    expect(found('Zo')).toEqual(['lobby-20']);
+    expect(found('nobody-has-this')).toEqual([]);
+    // Search combines with filters and paging.
+    const first = store.list({ limit: 2, search: 'lobby' });
+    expect(first.entries).toHaveLength(2);
+    const rest = store.list({ limit: 10, search: 'lobby', cursor: first.nextCursor });
+    expect(rest.entries).toHaveLength(4);
+  });
+
+  it('refuses a malformed list request with a message that says how to fix it', () => {
+    const store = open();
+    expect(() => store.list({ limit: 0 })).toThrow(/Limit must be at least 1/);
+    expect(() => store.list({ limit: 10, cursor: 'garbage' })).toThrow(/nextCursor/);
+    expect(() => store.list({ limit: 10, kinds: ['invite.sned' as never] })).toThrow(/Kind must be one of/);
+  });
+
+  it('exports CSV that a spreadsheet reads as text, quoted and formula-safe', () => {
+    const store = open();
+    store.append(invite(1, { recipientLabel: '=HYPERLINK("http://evil","click")' }));
+    store.append(invite(2, { recipientLabel: 'Smith, "Bob"\nsecond line', error: { code: 'MPSD_REJECTED', message: '-1 members allowed' } }));
+    store.append(invite(3, { recipientLabel: '@SUM(A1)' }));
+    const { content, count } = store.exportCsv({});
+    expect(count).toBe(3);
+    const lines = content.split('\r\n');
+    expect(lines[0]).toMatch(/^id,time,profile,sandbox,kind,/);
+    expect(content).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
+    expect(content).toContain('"Smith, ""Bob""\nsecond line"');
+    expect(content).toContain(`"'-1 members allowed"`);
+    expect(content).toContain(`"'@SUM(A1)"`);
+    expect(content).not.toMatch(/XBL3\.0 x=[0-9]/);
+    // Filter applies to exports too.
+    expect(store.exportCsv({ search: 'SUM' }).count).toBe(1);
+  });
+
+  it('exports JSON with the masked request, parseable back', () => {
+    const store = open();
+    store.append(invite(1));
+    const { content, count } = store.exportJson({ kinds: ['invite.send'] });
+    expect(count).toBe(1);
+    const parsed = JSON.parse(content) as { request: { headers: Record<string, string> } }[];
+    expect(parsed[0]?.request.headers.Authorization).toBe(AUTHORIZATION_PLACEHOLDER);
+    expect(JSON.parse(store.exportJson({ kinds: ['session.leave'] }).content)).toEqual([]);
+  });
+
+  it('prunes by count and by age, and remembers the rule across restarts', () => {
+    let now = T0 + 200 * 1000;
+    const store = open({ now: () => now });
+    for (let n = 0; n < 150; n++) store.append(invite(n % 100, { at: new Date(T0 + n * 1000).toISOString() }));
+    expect(store.setRetention({ maxEntries: 100 })).toBe(50);
+    const newest = store.list({ limit: 1 }).entries[0];
+    expect(newest?.at).toBe(new Date(T0 + 149_000).toISOString());
+    store.close();
+
+    now = T0 + 86_400_000 + 120_000; // one day after entry 120
+    const reopened = open({ now: () => now });
+    expect(reopened.retention()).toEqual({ maxEntries: 100 });
+    expect(reopened.setRetention({ maxEntries: 100, maxAgeDays: 1 })).toBe(70);
+    expect(reopened.exportJson({}).count).toBe(30);
+    expect(() => reopened.setRetention({ maxEntries: 5 })).toThrow(/at least 100/);
+  });
+
+  it('upgrades a version-1 file: old entries kept and searchable', () => {
+    const path = join(dir, HISTORY_FILE_NAME);
+    const old = new DatabaseSync(path);
+    old.exec(historyMigrations[0]!.sql);
+    old.exec('PRAGMA user_version = 1');
+    old.prepare(`INSERT INTO history (id, at, profile_id, profile_name, sandbox, kind, session_name, invited_xuid, recipient_label,
+      method, url, status, outcome, duration_ms, request_json) VALUES ('old-1', ?, 'p1', 'Dev', 'XDKS.1', 'invite.send', 'lobby-old',
+      '2814679796296491', 'Carol', 'POST', 'https://x/handles', 201, 'ok', 10, '{"method":"POST","url":"https://x/handles","headers":{}}')`).run(T0);
+    old.close();
+
+    const store = open();
+    expect(store.list({ limit: 10, search: 'carol' }).entries.map((e) => e.id)).toEqual(['old-1']);
+    expect(store.get('old-1').sessionName).toBe('lobby-old');
+    store.append(invite(1));
+    expect(store.list({ limit: 10 }).entries).toHaveLength(2);
+    store.close();
+    const check = new DatabaseSync(path);
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(historyMigrations.length);
+    check.close();
+  });
+
+  it('refuses to open a file written by a newer version instead of misreading it', () => {
+    const path = join(dir, HISTORY_FILE_NAME);
+    const newer = new DatabaseSync(path);
+    newer.exec('PRAGMA user_version = 99');
+    newer.close();
+    expect(() => open()).toThrow(expect.objectContaining({ code: 'STORAGE', message: expect.stringMatching(/newer version/) }));
+  });
+
+  it('survives a torn last write: a cut-off WAL loses at most the last commit, never the file', () => {
+    const store = open();
+    for (let n = 0; n < 20; n++) store.append(invite(n));
+    // Copy the database as a crash would leave it: main file plus a WAL whose tail was cut mid-frame.
+    const copyDir = mkdtempSync(join(tmpdir(), 'hs-history-torn-'));
+    try {
+      copyFileSync(join(dir, HISTORY_FILE_NAME), join(copyDir, HISTORY_FILE_NAME));
+      const wal = join(dir, `${HISTORY_FILE_NAME}-wal`);
+      copyFileSync(wal, join(copyDir, `${HISTORY_FILE_NAME}-wal`));
+      truncateSync(join(copyDir, `${HISTORY_FILE_NAME}-wal`), statSync(wal).size - 100);
+      const recovered = open({}, copyDir);
+      const count = recovered.exportJson({}).count;
+      expect(count).toBeGreaterThanOrEqual(19);
+      expect(count).toBeLessThanOrEqual(20);
+      expect(recovered.status.damagedFileMovedTo).toBeUndefined();
+      recovered.append(invite(30));
+      recovered.close();
+    } finally {
+      rmSync(copyDir, { recursive: true, force: true });
+    }
+  });
+
+  it('moves a corrupted file aside, starts fresh, and says so', () => {
+    const path = join(dir, HISTORY_FILE_NAME);
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    const store = open();
+    expect(store.status.damagedFileMovedTo).toMatch(/history\.sqlite\.damaged-/);
+    expect(existsSync(store.status.damagedFileMovedTo!)).toBe(true);
+    expect(readFileSync(store.status.damagedFileMovedTo!)).toEqual(Buffer.alloc(8192, 0x5a));
+    store.append(invite(1));
+    expect(store.list({ limit: 10 }).entries).toHaveLength(1);
+  });
+
+  it('reports a data folder it cannot create as a STORAGE error', () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the data folder should be');
+    expect(() => open({}, join(blocker, 'data'))).toThrow(expect.objectContaining({ code: 'STORAGE' }));
+  });
+});

@@ -1,0 +1,450 @@
+/**
+ * History of every request the app sent, in `history.sqlite` (node:sqlite, WAL).
+ *
+ * Listing is newest first with keyset pagination on (at, seq), so page 500 costs the same
+ * as page 1. Search is substring search over the invited XUID, recipient label, session
+ * name, handle id and correlation id through an FTS5 trigram index (three characters or
+ * more; shorter text falls back to LIKE). History lives in its own file, apart from the
+ * outbox and drafts, so that clearing or losing history never touches unsent work.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { HistoryEntry, HistoryFilter, HistoryListInput, HistoryPage, HistorySummary, Retention } from '../../shared/contract/history.ts';
+import { historyFilterSchema, historyListInputSchema, retentionSchema } from '../../shared/contract/history.ts';
+import { HandleStudioError } from '../../shared/errors.ts';
+import type { RequestKind } from '../../shared/mpsd/wire.ts';
+import { assertNoCredentials } from './credential-guard.ts';
+import type { HistoryEntryInput } from './history-entry.ts';
+import { historyEntryInputSchema, RESPONSE_BODY_CAP } from './history-entry.ts';
+import { historyToCsv, historyToJson } from './history-export.ts';
+import { parseInput } from './parse-input.ts';
+import type { Migration } from './sqlite-file.ts';
+import { inTransaction, openSqliteFile } from './sqlite-file.ts';
+
+export const HISTORY_FILE_NAME = 'history.sqlite';
+
+/**
+ * The schema, one step per release that changed it. Never edit a step that has shipped:
+ * add a new one, so every older file upgrades the same way.
+ */
+export const historyMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE history (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        at INTEGER NOT NULL,
+        profile_id TEXT NOT NULL,
+        profile_name TEXT NOT NULL,
+        sandbox TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        scid TEXT,
+        template_name TEXT,
+        session_name TEXT,
+        invited_xuid TEXT,
+        recipient_label TEXT,
+        method TEXT NOT NULL,
+        url TEXT NOT NULL,
+        status INTEGER,
+        outcome TEXT NOT NULL,
+        correlation_id TEXT,
+        handle_id TEXT,
+        duration_ms REAL NOT NULL,
+        error_code TEXT,
+        error_message TEXT,
+        request_json TEXT NOT NULL,
+        response_headers_json TEXT,
+        response_body TEXT,
+        response_truncated INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX history_at ON history (at);
+    `,
+  },
+  {
+    // Search: a trigram index gives substring matches ("6491" finds a XUID ending in it).
+    version: 2,
+    sql: `
+      CREATE VIRTUAL TABLE history_search USING fts5(
+        invited_xuid, recipient_label, session_name, handle_id, correlation_id,
+        content='history', content_rowid='seq', tokenize='trigram'
+      );
+      CREATE TRIGGER history_search_insert AFTER INSERT ON history BEGIN
+        INSERT INTO history_search (rowid, invited_xuid, recipient_label, session_name, handle_id, correlation_id)
+        VALUES (new.seq, new.invited_xuid, new.recipient_label, new.session_name, new.handle_id, new.correlation_id);
+      END;
+      CREATE TRIGGER history_search_delete AFTER DELETE ON history BEGIN
+        INSERT INTO history_search (history_search, rowid, invited_xuid, recipient_label, session_name, handle_id, correlation_id)
+        VALUES ('delete', old.seq, old.invited_xuid, old.recipient_label, old.session_name, old.handle_id, old.correlation_id);
+      END;
+      INSERT INTO history_search (history_search) VALUES ('rebuild');
+    `,
+  },
+  {
+    // Retention lives with the data it prunes, so it survives restarts without a settings file.
+    version: 3,
+    sql: `
+      CREATE TABLE history_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE INDEX history_profile_at ON history (profile_id, at);
+    `,
+  },
+];
+
+/** How often `append` prunes by itself when a retention rule is set. */
+const PRUNE_EVERY_APPENDS = 1000;
+const DAY_MS = 86_400_000;
+
+interface HistoryRow {
+  seq: number;
+  id: string;
+  at: number;
+  profile_id: string;
+  profile_name: string;
+  sandbox: string;
+  kind: string;
+  scid: string | null;
+  template_name: string | null;
+  session_name: string | null;
+  invited_xuid: string | null;
+  recipient_label: string | null;
+  method: string;
+  url: string;
+  status: number | null;
+  outcome: string;
+  correlation_id: string | null;
+  handle_id: string | null;
+  duration_ms: number;
+  error_code: string | null;
+  error_message: string | null;
+  request_json?: string;
+  response_headers_json?: string | null;
+  response_body?: string | null;
+  response_truncated?: number;
+}
+
+const SUMMARY_COLUMNS = `seq, id, at, profile_id, profile_name, sandbox, kind, scid, template_name, session_name,
+  invited_xuid, recipient_label, method, url, status, outcome, correlation_id, handle_id, duration_ms,
+  error_code, error_message`;
+
+function optional<T>(value: T | null | undefined): T | undefined {
+  return value === null ? undefined : value;
+}
+
+function toSummary(row: HistoryRow): HistorySummary {
+  return {
+    id: row.id,
+    at: new Date(row.at).toISOString(),
+    profileId: row.profile_id,
+    profileName: row.profile_name,
+    sandbox: row.sandbox,
+    kind: row.kind as RequestKind,
+    scid: optional(row.scid),
+    templateName: optional(row.template_name),
+    sessionName: optional(row.session_name),
+    invitedXuid: optional(row.invited_xuid),
+    recipientLabel: optional(row.recipient_label),
+    method: row.method,
+    url: row.url,
+    status: optional(row.status),
+    outcome: row.outcome as HistorySummary['outcome'],
+    correlationId: optional(row.correlation_id),
+    handleId: optional(row.handle_id),
+    durationMs: row.duration_ms,
+    errorCode: optional(row.error_code) as HistorySummary['errorCode'],
+    errorMessage: optional(row.error_message),
+  };
+}
+
+function toEntry(row: HistoryRow): HistoryEntry {
+  return {
+    ...toSummary(row),
+    request: JSON.parse(row.request_json ?? '{}') as HistoryEntry['request'],
+    responseHeaders: row.response_headers_json ? (JSON.parse(row.response_headers_json) as Record<string, string>) : undefined,
+    responseBody: optional(row.response_body),
+    responseTruncated: row.response_truncated === 1,
+  };
+}
+
+function outcomeOf(input: { error?: { code: string } | undefined }): HistorySummary['outcome'] {
+  if (!input.error) return 'ok';
+  return input.error.code === 'OUTCOME_UNKNOWN' ? 'outcome-unknown' : 'error';
+}
+
+/** Phrase query for FTS5: the text matched as a literal substring, whatever characters it holds. */
+function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/** LIKE pattern matching `text` literally (\ escapes % and _). */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Builds the WHERE clause shared by list and export. */
+function filterClause(filter: HistoryFilter): { where: string; params: (string | number)[] } {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.kinds && filter.kinds.length > 0) {
+    parts.push(`kind IN (${filter.kinds.map(() => '?').join(', ')})`);
+    params.push(...filter.kinds);
+  }
+  if (filter.status) {
+    parts.push('outcome = ?');
+    params.push(filter.status);
+  }
+  if (filter.profileId) {
+    parts.push('profile_id = ?');
+    params.push(filter.profileId);
+  }
+  if (filter.from) {
+    parts.push('at >= ?');
+    params.push(Date.parse(filter.from));
+  }
+  if (filter.to) {
+    parts.push('at <= ?');
+    params.push(Date.parse(filter.to));
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    // The trigram index needs three characters; below that a scan with LIKE gives the same answer.
+    if ([...search].length >= 3) {
+      parts.push('seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ?)');
+      params.push(ftsPhrase(search));
+    } else {
+      const columns = ['invited_xuid', 'recipient_label', 'session_name', 'handle_id', 'correlation_id'];
+      parts.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+      params.push(...columns.map(() => likePattern(search)));
+    }
+  }
+  return { where: parts.length > 0 ? parts.join(' AND ') : '1', params };
+}
+
+export interface HistoryStoreStatus {
+  /** Set when history.sqlite could not be read and was moved aside; history restarted empty. */
+  damagedFileMovedTo?: string;
+}
+
+export interface OpenHistoryOptions {
+  /** The data folder; the file is `<dataDir>/history.sqlite`. */
+  dataDir: string;
+  /** Told about every appended entry (main forwards it as the historyAppended event). */
+  onAppended?: (summary: HistorySummary) => void;
+  /** Injectable for retention tests. */
+  now?: () => number;
+}
+
+export interface HistoryStore {
+  readonly path: string;
+  readonly status: HistoryStoreStatus;
+  /** Records one request. Refuses (INTERNAL) a request that carries a real Authorization value. */
+  append(entry: HistoryEntryInput): HistorySummary;
+  /** One page, newest first. Pass the returned `nextCursor` back for the next page. */
+  list(input: HistoryListInput): HistoryPage;
+  /** The whole entry, or NOT_FOUND. */
+  get(id: string): HistoryEntry;
+  /** The filtered history as RFC 4180 CSV, cells guarded against spreadsheet formulas. */
+  exportCsv(filter: HistoryFilter): { content: string; count: number };
+  /** The filtered history as a JSON array of whole entries (masked requests, capped responses). */
+  exportJson(filter: HistoryFilter): { content: string; count: number };
+  retention(): Retention;
+  /** Stores the rule (it survives restarts) and prunes now; answers how many entries were removed. */
+  setRetention(retention: Retention): number;
+  /** Removes entries older than maxAgeDays and beyond the newest maxEntries; answers how many. */
+  prune(): number;
+  close(): void;
+}
+
+/** Opens (creating or upgrading) `history.sqlite` in the data folder. */
+export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
+  const path = join(options.dataDir, HISTORY_FILE_NAME);
+  const opened = openSqliteFile(path, historyMigrations, { synchronous: 'NORMAL', label: 'history' });
+  const db: DatabaseSync = opened.db;
+  const now = options.now ?? Date.now;
+  const status: HistoryStoreStatus = opened.damagedFileMovedTo ? { damagedFileMovedTo: opened.damagedFileMovedTo } : {};
+
+  const insert = db.prepare(`INSERT INTO history (id, at, profile_id, profile_name, sandbox, kind, scid, template_name,
+    session_name, invited_xuid, recipient_label, method, url, status, outcome, correlation_id, handle_id, duration_ms,
+    error_code, error_message, request_json, response_headers_json, response_body, response_truncated)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const byId = db.prepare('SELECT * FROM history WHERE id = ?');
+  const readSetting = db.prepare('SELECT value FROM history_settings WHERE key = ?');
+  const writeSetting = db.prepare(
+    'INSERT INTO history_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const pruneByAge = db.prepare('DELETE FROM history WHERE at < ?');
+  const pruneByCount = db.prepare(
+    'DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY at DESC, seq DESC LIMIT -1 OFFSET ?)',
+  );
+  // Statements for list are built per filter shape; keep them so paging does not re-prepare.
+  const listStatements = new Map<string, StatementSync>();
+  let appendsSincePrune = 0;
+
+  function retention(): Retention {
+    const row = readSetting.get('retention') as { value: string } | undefined;
+    return row ? retentionSchema.parse(JSON.parse(row.value)) : {};
+  }
+
+  function prune(): number {
+    const rule = retention();
+    appendsSincePrune = 0;
+    if (rule.maxAgeDays === undefined && rule.maxEntries === undefined) return 0;
+    return inTransaction(db, () => {
+      let removed = 0;
+      if (rule.maxAgeDays !== undefined) removed += Number(pruneByAge.run(now() - rule.maxAgeDays * DAY_MS).changes);
+      if (rule.maxEntries !== undefined) removed += Number(pruneByCount.run(rule.maxEntries).changes);
+      return removed;
+    });
+  }
+
+  function statementFor(sql: string): StatementSync {
+    let statement = listStatements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  function* rows(filter: HistoryFilter): Generator<HistoryRow> {
+    const { where, params } = filterClause(filter);
+    yield* db.prepare(`SELECT * FROM history WHERE ${where} ORDER BY at DESC, seq DESC`).iterate(...params) as Iterable<HistoryRow>;
+  }
+
+  prune();
+
+  return {
+    path,
+    status,
+
+    append(raw) {
+      const entry = parseInput(historyEntryInputSchema, raw, 'History entry is not valid');
+      assertNoCredentials(entry.request, 'history');
+      const id = randomUUID();
+      const body = entry.response?.body;
+      const truncated = body !== undefined && body.length > RESPONSE_BODY_CAP;
+      const at = Date.parse(entry.at);
+      const outcome = outcomeOf(entry);
+      insert.run(
+        id,
+        at,
+        entry.profileId,
+        entry.profileName,
+        entry.sandbox,
+        entry.kind,
+        entry.sessionRef?.scid ?? null,
+        entry.sessionRef?.templateName ?? null,
+        entry.sessionRef?.name ?? null,
+        entry.invitedXuid ?? null,
+        entry.recipientLabel ?? null,
+        entry.request.method,
+        entry.request.url,
+        entry.response?.status ?? null,
+        outcome,
+        entry.correlationId ?? null,
+        entry.handleId ?? null,
+        entry.durationMs,
+        entry.error?.code ?? null,
+        entry.error?.message ?? null,
+        JSON.stringify(entry.request),
+        entry.response ? JSON.stringify(entry.response.headers) : null,
+        body === undefined ? null : truncated ? body.slice(0, RESPONSE_BODY_CAP) : body,
+        truncated ? 1 : 0,
+      );
+      const summary: HistorySummary = {
+        id,
+        at: new Date(at).toISOString(),
+        profileId: entry.profileId,
+        profileName: entry.profileName,
+        sandbox: entry.sandbox,
+        kind: entry.kind,
+        scid: entry.sessionRef?.scid,
+        templateName: entry.sessionRef?.templateName,
+        sessionName: entry.sessionRef?.name,
+        invitedXuid: entry.invitedXuid,
+        recipientLabel: entry.recipientLabel,
+        method: entry.request.method,
+        url: entry.request.url,
+        status: entry.response?.status,
+        outcome,
+        correlationId: entry.correlationId,
+        handleId: entry.handleId,
+        durationMs: entry.durationMs,
+        errorCode: entry.error?.code,
+        errorMessage: entry.error?.message,
+      };
+      if (++appendsSincePrune >= PRUNE_EVERY_APPENDS) prune();
+      options.onAppended?.(summary);
+      return summary;
+    },
+
+    list(raw) {
+      const input = parseInput(historyListInputSchema, raw, 'History list request is not valid');
+      const { where, params } = filterClause(input);
+      let keyset = '';
+      if (input.cursor) {
+        const [at, seq] = input.cursor.split(':').map(Number) as [number, number];
+        keyset = ' AND (at, seq) < (?, ?)';
+        params.push(at, seq);
+      }
+      // One more row than asked tells whether there is a next page without a COUNT.
+      const found = statementFor(
+        `SELECT ${SUMMARY_COLUMNS} FROM history WHERE ${where}${keyset} ORDER BY at DESC, seq DESC LIMIT ?`,
+      ).all(...params, input.limit + 1) as unknown as HistoryRow[];
+      const page = found.slice(0, input.limit);
+      const last = page.at(-1);
+      return {
+        entries: page.map(toSummary),
+        nextCursor: found.length > input.limit && last ? `${last.at}:${last.seq}` : undefined,
+      };
+    },
+
+    get(id) {
+      const row = byId.get(id) as HistoryRow | undefined;
+      if (!row) throw new HandleStudioError('NOT_FOUND', `No history entry with id ${id}: it may have been pruned by the retention rule.`);
+      return toEntry(row);
+    },
+
+    exportCsv(rawFilter) {
+      const filter = parseInput(historyFilterSchema, rawFilter, 'Export filter is not valid');
+      let count = 0;
+      const content = historyToCsv(
+        (function* () {
+          for (const row of rows(filter)) {
+            count++;
+            yield toSummary(row);
+          }
+        })(),
+      );
+      return { content, count };
+    },
+
+    exportJson(rawFilter) {
+      const filter = parseInput(historyFilterSchema, rawFilter, 'Export filter is not valid');
+      let count = 0;
+      const content = historyToJson(
+        (function* () {
+          for (const row of rows(filter)) {
+            count++;
+            yield toEntry(row);
+          }
+        })(),
+      );
+      return { content, count };
+    },
+
+    retention,
+
+    setRetention(raw) {
+      const rule = parseInput(retentionSchema, raw, 'Retention is not valid');
+      writeSetting.run('retention', JSON.stringify(rule));
+      return prune();
+    },
+
+    prune,
+
+    close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}
