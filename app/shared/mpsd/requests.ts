@@ -1,0 +1,204 @@
+/**
+ * The user-level request model: what a person asks Handle Studio to do, one `kind` per
+ * action. Parsing validates and normalises every field (XUIDs to canonical decimals, title
+ * ids to decimal, SCIDs to lower case, duplicate invitees removed), so the builders can turn
+ * a parsed request into wire requests without checking anything again.
+ */
+import { z } from 'zod';
+import { parseOrThrow } from '../validation.ts';
+import { handleIdSchema, scidSchema, sessionNameSchema, templateNameSchema, titleIdSchema, xuidSchema } from './ids.ts';
+import { sessionRefSchema } from './session-ref.ts';
+import { requestKinds, type RequestKind } from './wire.ts';
+
+/** MPSD creates one invite handle per POST; more than 100 in one send is refused up front. */
+export const MAX_INVITEES = 100;
+/** `context` is limited to 256 characters once URI-encoded (MPSD's rule, not ours). */
+export const MAX_INVITE_CONTEXT_ENCODED = 256;
+/** `POST /handles/query` answers at most 100 handles and does not page. */
+export const MAX_QUERY_XUIDS = 100;
+
+/** A strict object for one request kind: `kind` plus the given fields, nothing else. */
+function requestObject<K extends RequestKind, S extends z.ZodRawShape>(kind: K, shape: S) {
+  return z.strictObject({ kind: z.literal(kind), ...shape });
+}
+
+/** Keeps the first occurrence of each XUID, in input order (the order invites go out). */
+function withoutDuplicates(xuids: string[]): string[] {
+  return [...new Set(xuids)];
+}
+
+const activitySetSchema = requestObject('activity.set', {
+  sessionRef: z.strictObject({
+    scid: scidSchema,
+    templateName: templateNameSchema,
+    name: sessionNameSchema.optional(),
+  }),
+  /** MPSD may name the session itself (a GUID); Microsoft's client always names it, so this is opt-in. */
+  letServiceNameSession: z.boolean({ error: 'letServiceNameSession must be true or false.' }).optional(),
+}).superRefine((request, ctx) => {
+  const named = request.sessionRef.name !== undefined;
+  if (request.letServiceNameSession === true && named) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sessionRef', 'name'],
+      message: 'Leave the session name out when letServiceNameSession is true: MPSD fills in a GUID.',
+    });
+  }
+  if (request.letServiceNameSession !== true && !named) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sessionRef', 'name'],
+      message: 'Session name is required (e.g. lobby-7), or set letServiceNameSession: true to let MPSD name it.',
+    });
+  }
+});
+
+const activityClearSchema = requestObject('activity.clear', {
+  scid: scidSchema,
+  /** Whose activity to clear: the signed-in user (MPSD only lets you delete your own). */
+  ownerXuid: xuidSchema,
+});
+
+const monikers = ['people', 'favorites', 'friends'] as const;
+
+const activityQuerySchema = requestObject('activity.query', {
+  scid: scidSchema,
+  xuids: z
+    .array(xuidSchema, { error: 'xuids must be a list of XUIDs.' })
+    .min(1, { error: 'xuids needs at least one XUID (or use people instead).' })
+    .max(MAX_QUERY_XUIDS, { error: `MPSD answers at most ${MAX_QUERY_XUIDS} handles per query: give at most ${MAX_QUERY_XUIDS} XUIDs.` })
+    .transform(withoutDuplicates)
+    .optional(),
+  people: z
+    .strictObject({
+      moniker: z.enum(monikers, { error: `moniker must be one of ${monikers.join(', ')}.` }),
+      monikerXuid: xuidSchema,
+    })
+    .optional(),
+}).superRefine((request, ctx) => {
+  if (request.xuids !== undefined && request.people !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['people'],
+      message: 'Give either xuids or people, not both: MPSD refuses a query with both (400).',
+    });
+  }
+  if (request.xuids === undefined && request.people === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['xuids'],
+      message: 'Say whose activities to find: a list of xuids, or people { moniker, monikerXuid }.',
+    });
+  }
+});
+
+/**
+ * An optional invite attribute. A blank form field means "not set": MPSD gets the attribute
+ * omitted, never an empty string.
+ */
+function optionalAttribute(what: string) {
+  return z
+    .string({ error: `${what} must be text.` })
+    .optional()
+    .transform((value) => (value === '' ? undefined : value));
+}
+
+/** `encodeURIComponent` throws on lone surrogates; those count as "cannot be encoded". */
+function encodedLength(text: string): number | undefined {
+  try {
+    return encodeURIComponent(text).length;
+  } catch {
+    return undefined;
+  }
+}
+
+const inviteSendSchema = requestObject('invite.send', {
+  sessionRef: sessionRefSchema,
+  invitedXuids: z
+    .array(xuidSchema, { error: 'invitedXuids must be a list of XUIDs.' })
+    .min(1, { error: 'Add at least one person to invite (invitedXuids is empty).' })
+    .transform(withoutDuplicates)
+    .refine((xuids) => xuids.length <= MAX_INVITEES, {
+      error: (issue) =>
+        `At most ${MAX_INVITEES} invitees per send; this list has ${(issue.input as string[]).length} different XUIDs: split it into several sends.`,
+    }),
+  /** The signed-in user; when given, the list is checked so nobody invites themselves. */
+  senderXuid: xuidSchema.optional(),
+  titleId: titleIdSchema,
+  context: optionalAttribute('Invite context').superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const length = encodedLength(value);
+    if (length === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Invite context holds a broken Unicode character (a lone surrogate): retype it.',
+      });
+    } else if (length > MAX_INVITE_CONTEXT_ENCODED) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Invite context is ${length} characters once URI-encoded; MPSD allows ${MAX_INVITE_CONTEXT_ENCODED}: shorten it (spaces and non-ASCII characters count 3 or more each).`,
+      });
+    }
+  }),
+  contextString: optionalAttribute('Invite context string'),
+  senderString: optionalAttribute('Sender string'),
+}).superRefine((request, ctx) => {
+  if (request.senderXuid !== undefined && request.invitedXuids.includes(request.senderXuid)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['invitedXuids'],
+      message: `You cannot invite yourself: remove the sender's XUID ${request.senderXuid} from the invitees.`,
+    });
+  }
+});
+
+const handleIdShape = { handleId: handleIdSchema };
+const handleGetSchema = requestObject('handle.get', handleIdShape);
+const handleDeleteSchema = requestObject('handle.delete', handleIdShape);
+const handleSessionSchema = requestObject('handle.session', handleIdShape);
+
+const sessionJoinSchema = requestObject('session.join', { sessionRef: sessionRefSchema, xuid: xuidSchema });
+const sessionGetSchema = requestObject('session.get', { sessionRef: sessionRefSchema });
+const sessionLeaveSchema = requestObject('session.leave', { sessionRef: sessionRefSchema });
+
+/** Every request the app can make, discriminated on `kind`. */
+export const handleRequestSchema = z.discriminatedUnion(
+  'kind',
+  [
+    activitySetSchema,
+    activityClearSchema,
+    activityQuerySchema,
+    inviteSendSchema,
+    handleGetSchema,
+    handleDeleteSchema,
+    handleSessionSchema,
+    sessionJoinSchema,
+    sessionGetSchema,
+    sessionLeaveSchema,
+  ],
+  { error: `kind must be one of ${requestKinds.join(', ')}.` },
+);
+
+/** A request as the UI or CLI types it (title ids may be hex, blanks allowed for optional attributes). */
+export type HandleRequestInput = z.input<typeof handleRequestSchema>;
+/** A parsed, normalised request: what builders and core operations work with. */
+export type HandleRequest = z.output<typeof handleRequestSchema>;
+
+export type ActivitySetRequest = Extract<HandleRequest, { kind: 'activity.set' }>;
+export type ActivityClearRequest = Extract<HandleRequest, { kind: 'activity.clear' }>;
+export type ActivityQueryRequest = Extract<HandleRequest, { kind: 'activity.query' }>;
+export type InviteSendRequest = Extract<HandleRequest, { kind: 'invite.send' }>;
+export type HandleGetRequest = Extract<HandleRequest, { kind: 'handle.get' }>;
+export type HandleDeleteRequest = Extract<HandleRequest, { kind: 'handle.delete' }>;
+export type HandleSessionRequest = Extract<HandleRequest, { kind: 'handle.session' }>;
+export type SessionJoinRequest = Extract<HandleRequest, { kind: 'session.join' }>;
+export type SessionGetRequest = Extract<HandleRequest, { kind: 'session.get' }>;
+export type SessionLeaveRequest = Extract<HandleRequest, { kind: 'session.leave' }>;
+
+/**
+ * Parses anything (a channel payload, a CLI flag set, a stored outbox draft) into a
+ * HandleRequest. Throws HandleStudioError VALIDATION naming the field and what to fix.
+ */
+export function parseHandleRequest(input: unknown): HandleRequest {
+  return parseOrThrow(handleRequestSchema, input, 'Request');
+}
