@@ -122,13 +122,13 @@ export const historyExportSchema = z.object({
 });
 
 export const historyChannels = {
-  'history.list': channel(historyListInputSchema, historyPageSchema, 'One page of history, newest first, filtered and searched.'),
-  'history.get': channel(
+  listHistory: channel(historyListInputSchema, historyPageSchema, 'One page of history, newest first, filtered and searched.'),
+  getHistoryEntry: channel(
     z.strictObject({ id: z.string().min(1, { error: 'History entry id is required.' }).max(ID_MAX) }),
     historyEntrySchema,
     'One history entry with its masked request and capped response.',
   ),
-  'history.export': channel(
+  exportHistory: channel(
     z.strictObject({
       format: z.enum(['csv', 'json'], { error: 'Export format must be csv or json.' }),
       filter: historyFilterSchema,
@@ -136,8 +136,8 @@ export const historyChannels = {
     historyExportSchema,
     'The filtered history as CSV (spreadsheet-safe) or JSON, without tokens.',
   ),
-  'history.getRetention': channel(z.strictObject({}), retentionSchema, 'The retention rule history is pruned by.'),
-  'history.setRetention': channel(
+  getHistoryRetention: channel(z.strictObject({}), retentionSchema, 'The retention rule history is pruned by.'),
+  setHistoryRetention: channel(
     retentionSchema,
     z.object({ retention: retentionSchema, removed: z.number() }),
     'Change the retention rule and prune now; answers how many entries were removed.',

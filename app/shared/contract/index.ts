@@ -5,13 +5,16 @@
  */
 import type { ApiEvents, ApiMethods } from './define.ts';
 import { appChannels, appEvents } from './app.ts';
+import { requestChannels, requestEvents } from './requests.ts';
 
 export const channels = {
   ...appChannels,
+  ...requestChannels,
 };
 
 export const events = {
   ...appEvents,
+  ...requestEvents,
 };
 
 export type Channels = typeof channels;

@@ -1,0 +1,72 @@
+/**
+ * Sending requests: the Compose screen, one-click preset invites and "resend" from history
+ * all end here. A send either goes out now (through the paced fan-out for invites) or, when
+ * there is no network or no valid token, lands in the outbox.
+ */
+import { z } from 'zod';
+import { handleRequestSchema } from '../mpsd/requests.ts';
+import { xuidSchema } from '../mpsd/ids.ts';
+import { channel, event } from './define.ts';
+import { appErrorSchema, exchangeSchema, recordIdSchema } from './common.ts';
+
+export const inviteeStates = ['sent', 'failed', 'outcome-unknown', 'not-attempted', 'queued'] as const;
+
+/** What happened to one invitee of a send, in the order they were given. */
+export const inviteeResultSchema = z.object({
+  invitedXuid: z.string(),
+  label: z.string().optional(),
+  state: z.enum(inviteeStates),
+  handleId: z.string().optional(),
+  correlationId: z.string().optional(),
+  error: appErrorSchema.optional(),
+});
+export type InviteeResult = z.output<typeof inviteeResultSchema>;
+
+export const sendOutcomes = ['completed', 'failed', 'queued', 'cancelled'] as const;
+
+export const sendResultSchema = z.object({
+  runId: z.string(),
+  /** completed: every call answered (some may have failed: see exchanges/invitees); queued: held in the outbox. */
+  outcome: z.enum(sendOutcomes),
+  exchanges: z.array(exchangeSchema),
+  invitees: z.array(inviteeResultSchema).optional(),
+  /** How many wire requests went to the outbox instead of the network. */
+  queued: z.number().int(),
+  /** Why the send was queued or failed as a whole (offline, no token, ...). */
+  error: appErrorSchema.optional(),
+});
+export type SendResult = z.output<typeof sendResultSchema>;
+
+const recipientLabelsSchema = z
+  .record(xuidSchema, z.string().max(100, { error: 'A recipient label is at most 100 characters.' }))
+  .refine((labels) => Object.keys(labels).length <= 100, { error: 'At most 100 recipient labels.' });
+
+export const requestChannels = {
+  sendRequest: channel(
+    z.strictObject({
+      /** Chosen by the caller so it can cancel and match progress events before the answer arrives. */
+      runId: recordIdSchema,
+      /** The profile to send as; the active profile when left out. */
+      profileId: recordIdSchema.optional(),
+      request: handleRequestSchema,
+      /** Names shown for invitees in progress, history and the outbox (e.g. gamertags). */
+      recipientLabels: recipientLabelsSchema.optional(),
+      /** Put what cannot go out now (offline, no valid token) in the outbox instead of failing. */
+      queueIfUnavailable: z.boolean().optional(),
+    }),
+    sendResultSchema,
+    'Send one request (an invite fans out to one POST per invitee) or queue it in the outbox.',
+  ),
+  cancelRequest: channel(
+    z.strictObject({ runId: recordIdSchema }),
+    z.object({ cancelled: z.boolean() }),
+    'Stop a running send: invitees not yet attempted are reported as not attempted.',
+  ),
+};
+
+export const requestEvents = {
+  requestProgress: event(
+    z.object({ runId: z.string(), done: z.number().int(), total: z.number().int(), last: inviteeResultSchema.optional() }),
+    'One more invitee of a running send has an answer.',
+  ),
+};

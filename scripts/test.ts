@@ -1,0 +1,129 @@
+/**
+ * `npm test`: every check the project has, in the order a failure is cheapest to find, and one
+ * closing line `N passed, N failed` over all of them. Test runners report their own counts
+ * (Vitest, Playwright, the packaging and security checks); a check that is a single pass/fail
+ * (typecheck, import boundaries, build) counts as one.
+ *
+ * On Linux the whole run happens inside a private D-Bus session with an unlocked
+ * gnome-keyring and a throwaway HOME, so keychain tests meet a real Secret Service without
+ * touching the developer's own keyring.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const bin = join(root, 'node_modules', '.bin');
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`, FORCE_COLOR: '0' };
+
+if (process.platform === 'linux' && process.env['HANDLE_STUDIO_KEYRING_SESSION'] !== '1' && hasCommand('dbus-run-session') && hasCommand('gnome-keyring-daemon')) {
+  const home = mkdtempSync(join(tmpdir(), 'handle-studio-test-home-'));
+  const inner = 'echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"';
+  const child = spawn('dbus-run-session', ['--', 'sh', '-c', inner, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...env, HOME: home, HANDLE_STUDIO_KEYRING_SESSION: '1' },
+  });
+  child.on('exit', (code, signal) => {
+    rmSync(home, { recursive: true, force: true });
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+} else {
+  if (process.platform === 'linux' && process.env['HANDLE_STUDIO_KEYRING_SESSION'] !== '1') {
+    console.log('note: dbus-run-session or gnome-keyring-daemon missing; keychain tests will report why they skip.');
+  }
+  process.exit(await runAll());
+}
+
+interface Tally {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+async function runAll(): Promise<number> {
+  const results: Tally[] = [];
+  const resultsDir = join(root, 'test-results');
+  rmSync(resultsDir, { recursive: true, force: true });
+
+  results.push(await single('typecheck (node)', 'tsc', ['-p', 'tsconfig.node.json']));
+  results.push(await single('typecheck (renderer)', 'svelte-check', ['--tsconfig', './tsconfig.web.json', '--fail-on-warnings', '--output', 'human']));
+  results.push(await single('import boundaries', 'node', ['scripts/check-boundaries.ts']));
+  results.push(await single('build', 'electron-vite', ['build']));
+  results.push(await counted('unit tests (vitest)', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(resultsDir, 'unit.json')}`], () => vitestTally(join(resultsDir, 'unit.json'))));
+  results.push(await counted('end-to-end (playwright, chromium)', 'playwright', ['test'], () => playwrightTally(join(resultsDir, 'e2e.json'))));
+  results.push(await counted('packaging', 'node', ['scripts/check-packaging.ts'], closingLineTally));
+  results.push(await counted('security lint (electronegativity)', 'node', ['scripts/check-electronegativity.ts'], closingLineTally));
+
+  console.log('\n== Summary');
+  for (const tally of results) {
+    console.log(`${tally.failed > 0 ? 'FAIL' : 'ok  '} ${tally.name}: ${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ''}`);
+  }
+  const passed = results.reduce((sum, tally) => sum + tally.passed, 0);
+  const failed = results.reduce((sum, tally) => sum + tally.failed, 0);
+  const skipped = results.reduce((sum, tally) => sum + tally.skipped, 0);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return failed > 0 ? 1 : 0;
+}
+
+/** A check that is one pass or one fail. */
+async function single(name: string, command: string, args: string[]): Promise<Tally> {
+  const { code } = await run(name, command, args);
+  return { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+}
+
+/**
+ * A runner with its own counts. A non-zero exit with no failure counted (it crashed, or ran
+ * nothing) still counts as one failure, so a broken runner can never look green.
+ */
+async function counted(name: string, command: string, args: string[], tally: (output: string) => Omit<Tally, 'name'> | null): Promise<Tally> {
+  const { code, output } = await run(name, command, args);
+  const counts = tally(output) ?? { passed: 0, failed: 0, skipped: 0 };
+  const failed = code !== 0 && counts.failed === 0 ? 1 : counts.failed;
+  const ranNothing = counts.passed + counts.failed === 0;
+  return { name, ...counts, failed: ranNothing && failed === 0 ? 1 : failed };
+}
+
+function run(name: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
+  console.log(`\n== ${name}: ${command} ${args.join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const tee = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+      output += chunk.toString();
+      stream.write(chunk);
+    };
+    child.stdout.on('data', tee(process.stdout));
+    child.stderr.on('data', tee(process.stderr));
+    child.on('error', (error) => resolve({ code: 127, output: `${output}\n${error.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+function vitestTally(file: string): Omit<Tally, 'name'> | null {
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+}
+
+function playwrightTally(file: string): Omit<Tally, 'name'> | null {
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+}
+
+/** Our own check scripts end with the plain line `N passed, N failed`. */
+function closingLineTally(output: string): Omit<Tally, 'name'> | null {
+  const lines = output.trim().split('\n').reverse();
+  for (const line of lines) {
+    const match = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(line.trim());
+    if (match) return { passed: Number(match[1]), failed: Number(match[2]), skipped: Number(match[3] ?? 0) };
+  }
+  return null;
+}
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
