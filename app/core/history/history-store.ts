@@ -13,12 +13,12 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { HistoryEntry, HistoryFilter, HistoryListInput, HistoryPage, HistorySummary, Retention } from '../../shared/contract/history.ts';
 import { historyFilterSchema, historyListInputSchema, retentionSchema } from '../../shared/contract/history.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
+import { parseOrThrow } from '../../shared/validation.ts';
 import type { RequestKind } from '../../shared/mpsd/wire.ts';
 import { assertNoCredentials } from './credential-guard.ts';
 import type { HistoryEntryInput } from './history-entry.ts';
 import { historyEntryInputSchema, RESPONSE_BODY_CAP } from './history-entry.ts';
 import { historyToCsv, historyToJson } from './history-export.ts';
-import { parseInput } from './parse-input.ts';
 import type { Migration } from './sqlite-file.ts';
 import { inTransaction, openSqliteFile } from './sqlite-file.ts';
 
@@ -318,7 +318,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     status,
 
     append(raw) {
-      const entry = parseInput(historyEntryInputSchema, raw, 'History entry is not valid');
+      const entry = parseOrThrow(historyEntryInputSchema, raw, 'History entry is not valid');
       assertNoCredentials(entry.request, 'history');
       const id = randomUUID();
       const body = entry.response?.body;
@@ -379,7 +379,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     },
 
     list(raw) {
-      const input = parseInput(historyListInputSchema, raw, 'History list request is not valid');
+      const input = parseOrThrow(historyListInputSchema, raw, 'History list request is not valid');
       const { where, params } = filterClause(input);
       let keyset = '';
       if (input.cursor) {
@@ -406,7 +406,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     },
 
     exportCsv(rawFilter) {
-      const filter = parseInput(historyFilterSchema, rawFilter, 'Export filter is not valid');
+      const filter = parseOrThrow(historyFilterSchema, rawFilter, 'Export filter is not valid');
       let count = 0;
       const content = historyToCsv(
         (function* () {
@@ -420,7 +420,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     },
 
     exportJson(rawFilter) {
-      const filter = parseInput(historyFilterSchema, rawFilter, 'Export filter is not valid');
+      const filter = parseOrThrow(historyFilterSchema, rawFilter, 'Export filter is not valid');
       let count = 0;
       const content = historyToJson(
         (function* () {
@@ -436,7 +436,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     retention,
 
     setRetention(raw) {
-      const rule = parseInput(retentionSchema, raw, 'Retention is not valid');
+      const rule = parseOrThrow(retentionSchema, raw, 'Retention is not valid');
       writeSetting.run('retention', JSON.stringify(rule));
       return prune();
     },
