@@ -206,11 +206,20 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
     const nonce = query.get('nonce');
     if (nonce) grant.nonce = nonce;
     authorizationCodes.set(code, grant);
-    const target = new URL(redirectUri);
-    target.searchParams.set('code', code);
+    const answer: Record<string, string> = { code, client_info: clientInfo(interactiveAccount) };
     const state = query.get('state');
-    if (state) target.searchParams.set('state', state);
-    target.searchParams.set('client_info', clientInfo(interactiveAccount));
+    if (state) answer['state'] = state;
+    if (query.get('response_mode') === 'form_post') {
+      // What Microsoft does for form_post: a page whose form posts the answer to the redirect URI.
+      const fields = Object.entries(answer)
+        .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+        .join('');
+      const page = `<!doctype html><html><body onload="document.forms[0].submit()"><form method="POST" action="${escapeHtml(redirectUri)}">${fields}</form></body></html>`;
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      return;
+    }
+    const target = new URL(redirectUri);
+    for (const [name, value] of Object.entries(answer)) target.searchParams.set(name, value);
     response.writeHead(302, { location: target.toString() }).end();
   }
 
@@ -467,6 +476,10 @@ function oidOf(account: StandInAccount): string {
 
 function clientInfo(account: StandInAccount): string {
   return Buffer.from(JSON.stringify({ uid: oidOf(account), utid: CONSUMERS_TENANT_ID })).toString('base64url');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 function unsignedJwt(claims: Record<string, unknown>): string {

@@ -1,0 +1,48 @@
+/**
+ * The XSTS token a profile holds, as it is kept in the vault under `<profileId>/xsts`.
+ * The vault is the only place it is written. Reading checks the shape: an entry that does
+ * not parse (written by a broken build, edited by hand, truncated) is deleted and treated
+ * as "no token", never used.
+ */
+import { z } from 'zod';
+import type { SecretVault } from '../ports.ts';
+import { secretKey } from './secret-keys.ts';
+
+const storedTokenSchema = z.strictObject({
+  v: z.literal(1),
+  /** How the token got here: pasted by the user, or from the sign-in chain (refreshable). */
+  source: z.enum(['pasted', 'signed-in']),
+  uhs: z.string().min(1),
+  token: z.string().min(1),
+  /** Epoch milliseconds; absent when a pasted token's expiry is unknown. */
+  expiresAt: z.number().int().positive().optional(),
+  xuid: z.string().optional(),
+  gamertag: z.string().optional(),
+  privileges: z.array(z.number().int().nonnegative()).optional(),
+  /** The sandbox the token was issued for; a sign-in for another sandbox must not reuse it. */
+  sandboxId: z.string().optional(),
+});
+
+export type StoredToken = z.output<typeof storedTokenSchema>;
+
+/** The profile's token, or null when there is none or the stored entry could not be trusted. */
+export async function readStoredToken(vault: SecretVault, profileId: string): Promise<StoredToken | null> {
+  const key = secretKey(profileId, 'xsts');
+  const raw = await vault.get(key);
+  if (raw === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const checked = storedTokenSchema.safeParse(parsed);
+  if (checked.success) return checked.data;
+  await vault.delete(key);
+  return null;
+}
+
+/** Replaces the profile's token. */
+export async function writeStoredToken(vault: SecretVault, profileId: string, token: StoredToken): Promise<void> {
+  await vault.set(secretKey(profileId, 'xsts'), JSON.stringify(storedTokenSchema.parse(token)));
+}

@@ -1,0 +1,257 @@
+/**
+ * Profiles (one per sandbox/environment a developer works in) and their credentials, as the
+ * renderer sees them. Shared so the profile form can validate as the user types.
+ *
+ * Nothing here carries a secret: outputs describe a token (who, until when, from where),
+ * never the token, the user hash or the Authorization value. Inputs that do carry one
+ * (`pasteToken`) are parsed in main and the value goes straight to the vault.
+ */
+import { z } from 'zod';
+import { contractVersionSchema, sandboxIdSchema, scidSchema, titleIdSchema } from '../mpsd/ids.ts';
+import { channel, event } from './define.ts';
+
+/** The one MPSD host of the real service. */
+export const PRODUCTION_ENDPOINT = 'https://sessiondirectory.xboxlive.com';
+
+export const environments = ['production', 'local', 'custom'] as const;
+export type Environment = (typeof environments)[number];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * A base URL that may receive an Authorization header: https anywhere, plain http only on
+ * this machine (the local emulator), so a token never crosses a network unencrypted.
+ */
+function serviceUrl(what: string, example: string) {
+  return z
+    .string({ error: `${what} is required, e.g. ${example}.` })
+    .trim()
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${what} must be a full URL, e.g. ${example}.` });
+        return;
+      }
+      if (url.protocol === 'https:') return;
+      if (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)) return;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} must use https (plain http is allowed only for 127.0.0.1 or localhost, where tokens never leave this computer).`,
+      });
+    })
+    .transform((value) => value.replace(/\/+$/, ''));
+}
+
+/** Where the sign-in chain goes; every part defaults to Microsoft's real host. Overridden for the local stand-ins and tests. */
+export const tokenEndpointsSchema = z.strictObject({
+  /** Microsoft account authority, default https://login.microsoftonline.com/consumers. */
+  authority: serviceUrl('Authority URL', 'https://login.microsoftonline.com/consumers').optional(),
+  /** Default https://user.auth.xboxlive.com/user/authenticate. */
+  userAuthenticate: serviceUrl('User token URL', 'https://user.auth.xboxlive.com/user/authenticate').optional(),
+  /** Default https://xsts.auth.xboxlive.com/xsts/authorize. */
+  xstsAuthorize: serviceUrl('XSTS URL', 'https://xsts.auth.xboxlive.com/xsts/authorize').optional(),
+});
+
+export const profileAuthSchema = z.strictObject({
+  /** The application (client) id your organisation registered in Azure for Xbox Live sign-in. */
+  msaClientId: z
+    .string()
+    .trim()
+    .refine((value) => GUID.test(value), {
+      error: 'Application (client) id must be a GUID from your organisation\'s Azure app registration, e.g. 1f907974-e22b-4810-a9de-d9647380c97e.',
+    })
+    .transform((value) => value.toLowerCase())
+    .optional(),
+  tokenEndpoints: tokenEndpointsSchema.optional(),
+});
+
+const profileNameSchema = z
+  .string({ error: 'Profile name is required.' })
+  .trim()
+  .min(1, { error: 'Profile name is required, e.g. "ABCD.3 dev".' })
+  .max(60, { error: 'Profile name is at most 60 characters.' });
+
+export const localeSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'Locale must be a language tag such as en-US or fr-FR.' });
+
+const profileIdSchema = z.uuid({ error: 'Profile id must be a UUID, as listProfiles returned it.' });
+
+/** The fields every profile has, before the environment/endpoint rule is applied. */
+const profileFields = {
+  name: profileNameSchema,
+  environment: z.enum(environments, { error: 'Environment must be production, local or custom.' }),
+  /** MPSD base URL. Production always uses PRODUCTION_ENDPOINT; local and custom need one. */
+  endpoint: serviceUrl('Endpoint', 'http://127.0.0.1:7777').optional(),
+  sandboxId: sandboxIdSchema,
+  defaultTitleId: titleIdSchema.optional(),
+  defaultScid: scidSchema.optional(),
+  contractVersion: contractVersionSchema.default(107),
+  locale: localeSchema.default('en-US'),
+  auth: profileAuthSchema.default({}),
+};
+
+/** Fills the production endpoint and insists on one for local/custom. */
+function withEndpointRule<T extends { environment: Environment; endpoint?: string | undefined }>(
+  profile: T,
+  ctx: z.RefinementCtx,
+): T & { endpoint: string } {
+  if (profile.environment === 'production') {
+    if (profile.endpoint !== undefined && profile.endpoint !== PRODUCTION_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message: `Production profiles always use ${PRODUCTION_ENDPOINT}: choose "custom" to use another URL.`,
+      });
+    }
+    return { ...profile, endpoint: PRODUCTION_ENDPOINT };
+  }
+  if (profile.endpoint === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['endpoint'],
+      message:
+        profile.environment === 'local'
+          ? 'Endpoint is required for a local profile: the local MPSD\'s URL, e.g. http://127.0.0.1:7777.'
+          : 'Endpoint is required for a custom profile: the MPSD base URL to call.',
+    });
+    return z.NEVER;
+  }
+  return { ...profile, endpoint: profile.endpoint };
+}
+
+/** A stored profile. */
+export const profileSchema = z
+  .strictObject({ id: profileIdSchema, ...profileFields })
+  .transform((profile, ctx) => withEndpointRule(profile, ctx));
+export type Profile = z.output<typeof profileSchema>;
+
+/** What the profile form sends: a new profile (no id) or changes to an existing one (with its id). */
+export const profileDraftSchema = z
+  .strictObject({ id: profileIdSchema.optional(), ...profileFields })
+  .transform((profile, ctx) => withEndpointRule(profile, ctx));
+export type ProfileDraft = z.input<typeof profileDraftSchema>;
+
+/** What the UI may know about a profile's token, and nothing more. */
+export const tokenStateSchema = z.object({
+  state: z.enum(['none', 'pasted', 'signed-in', 'expiring', 'expired', 'keychain-unavailable']),
+  /** Where the token came from, so "expiring"/"expired" can offer the right fix (paste again or sign in again). */
+  source: z.enum(['pasted', 'signed-in']).optional(),
+  gamertag: z.string().optional(),
+  xuid: z.string().optional(),
+  /** ISO-8601; absent when a pasted token's expiry is unknown. */
+  expiresAt: z.string().optional(),
+  privileges: z.array(z.number()).optional(),
+  /** Where this profile's secrets are kept: the OS keychain, or memory for this run only. */
+  vault: z.enum(['keychain', 'memory']),
+});
+export type TokenState = z.output<typeof tokenStateSchema>;
+
+/** A profile as listed: its settings, whether it is the active one, and its token's state. */
+export const profileViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  environment: z.enum(environments),
+  endpoint: z.string(),
+  sandboxId: z.string(),
+  defaultTitleId: z.string().optional(),
+  defaultScid: z.string().optional(),
+  contractVersion: z.number(),
+  locale: z.string(),
+  auth: z.object({
+    msaClientId: z.string().optional(),
+    tokenEndpoints: z
+      .object({ authority: z.string().optional(), userAuthenticate: z.string().optional(), xstsAuthorize: z.string().optional() })
+      .optional(),
+  }),
+  active: z.boolean(),
+  token: tokenStateSchema,
+});
+export type ProfileView = z.output<typeof profileViewSchema>;
+
+const profileRefSchema = z.strictObject({ profileId: profileIdSchema });
+
+/**
+ * A pasted token: the whole header value, or the user hash and token separately; with an
+ * optional expiry (ISO-8601) when the token's own expiry cannot be read.
+ */
+export const pasteTokenInputSchema = z
+  .strictObject({
+    profileId: profileIdSchema,
+    authorization: z.string().max(20_000, { error: 'The pasted header is too long: paste only the Authorization value.' }).optional(),
+    userHash: z.string().max(100, { error: 'The user hash is too long: it is the short part between "x=" and ";".' }).optional(),
+    token: z.string().max(20_000, { error: 'The token is too long: paste only the XSTS token.' }).optional(),
+    expiresAt: z.iso.datetime({ offset: true, error: 'Expiry must be a date and time, e.g. 2026-05-01T18:00:00Z.' }).optional(),
+  })
+  .superRefine((input, ctx) => {
+    const whole = input.authorization !== undefined && input.authorization.trim() !== '';
+    const parts = input.userHash !== undefined || input.token !== undefined;
+    if (whole && parts) {
+      ctx.addIssue({ code: 'custom', message: 'Paste either the whole Authorization value or the user hash and token, not both.' });
+    } else if (!whole && !(input.userHash?.trim() && input.token?.trim())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Paste the whole Authorization value (XBL3.0 x=<uhs>;<token>), or both the user hash and the token.',
+      });
+    }
+  });
+export type PasteTokenInput = z.output<typeof pasteTokenInputSchema>;
+
+export const signInMethods = ['browser', 'device-code'] as const;
+
+export const profileChannels = {
+  listProfiles: channel(
+    z.strictObject({}),
+    z.object({
+      profiles: z.array(profileViewSchema),
+      activeProfileId: z.string().nullable(),
+      /** Set when the profiles file was damaged at start-up and kept aside. */
+      notice: z.object({ message: z.string(), keptAside: z.string() }).optional(),
+    }),
+    'Every profile with its token state, and which one is active.',
+  ),
+  saveProfile: channel(profileDraftSchema, profileViewSchema, 'Creates a profile (no id) or replaces one (with id). Names are unique.'),
+  removeProfile: channel(profileRefSchema, z.object({ removed: z.boolean() }), 'Deletes a profile and its keychain entries.'),
+  activateProfile: channel(profileRefSchema, profileViewSchema, 'Makes a profile the one requests use.'),
+  getTokenState: channel(profileRefSchema, tokenStateSchema, 'What is known about a profile\'s token (never the token).'),
+  pasteToken: channel(pasteTokenInputSchema, tokenStateSchema, 'Stores a pasted XBL3.0 token for a profile in the vault.'),
+  signIn: channel(
+    z.strictObject({
+      profileId: profileIdSchema,
+      method: z.enum(signInMethods, { error: 'Sign-in method must be browser or device-code.' }),
+    }),
+    tokenStateSchema,
+    'Signs in with a Microsoft test account and gets an XSTS token for the profile\'s sandbox. Progress comes as signInProgress events.',
+  ),
+  cancelSignIn: channel(profileRefSchema, z.object({ cancelled: z.boolean() }), 'Stops a sign-in that is waiting for the user.'),
+  signOut: channel(profileRefSchema, tokenStateSchema, 'Forgets the profile\'s token and Microsoft account sign-in.'),
+  keepSecretsInMemory: channel(
+    z.strictObject({}),
+    z.object({ vault: z.enum(['keychain', 'memory']) }),
+    'When the OS keychain is unavailable: keep secrets in memory for this run only.',
+  ),
+};
+
+export const profileEvents = {
+  profilesChanged: event(
+    z.object({ activeProfileId: z.string().nullable(), profileIds: z.array(z.string()) }),
+    'A profile was added, changed, removed or activated, or its token changed.',
+  ),
+  signInProgress: event(
+    z.object({
+      profileId: z.string(),
+      stage: z.enum(['browser-opened', 'device-code', 'getting-xbox-token', 'signed-in', 'failed', 'cancelled']),
+      /** Device-code flow: the code to type and where. */
+      userCode: z.string().optional(),
+      verificationUri: z.string().optional(),
+      /** ISO-8601: when the device code stops working. */
+      expiresAt: z.string().optional(),
+      message: z.string(),
+    }),
+    'Where a sign-in is, with the device code to show.',
+  ),
+};
