@@ -57,6 +57,8 @@ export interface ReceivedResponse {
   body: string;
   /** The parsed body when it was JSON. */
   json?: unknown;
+  /** True when the body was longer than the client keeps; `body` is then its beginning and `json` is absent. */
+  bodyTruncated?: boolean;
 }
 
 /** One attempt's whole story: what went out, what came back, how long it took, what it means. */
@@ -71,7 +73,10 @@ export interface MpsdExchange {
   sessionRef?: SessionRef;
   invitedXuid?: string;
   startedAt: string;
+  /** From the first attempt to the last answer, including any Retry-After waits. */
   durationMs: number;
+  /** HTTP attempts made (more than 1 after a 401 renewal or a 429/503 retry). */
+  attempts?: number;
   /** Absent on success. OUTCOME_UNKNOWN when a non-idempotent call may or may not have landed. */
   error?: AppError;
 }

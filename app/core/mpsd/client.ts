@@ -1,0 +1,414 @@
+/**
+ * The one place that talks HTTP to MPSD. `send` never throws for anything the network or
+ * the service does: it returns an MpsdExchange whose `error` says what happened in MPSD's
+ * own words, with the Authorization value masked everywhere it is recorded.
+ *
+ * Retries follow the service's rules: 429 and 503 are retried after Retry-After (MPSD did
+ * not process the call, so even an invite is safe to repeat); a 401 gets exactly one token
+ * renewal and one retry; other 5xx are retried only for idempotent calls; a call that may
+ * have reached MPSD without an answer is never repeated when it is not idempotent.
+ */
+import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
+import type { ContractVersion } from '../../shared/mpsd/ids.ts';
+import { createRequestComposer } from '../../shared/mpsd/http-export.ts';
+import {
+  AUTHORIZATION_PLACEHOLDER,
+  type MpsdExchange,
+  type ReceivedResponse,
+  type WireRequest,
+} from '../../shared/mpsd/wire.ts';
+import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
+import type { RateBudget } from './rate-budget.ts';
+
+export interface MpsdClientOptions {
+  fetch: FetchLike;
+  baseUrl: string;
+  contractVersion: ContractVersion;
+  locale: string;
+  authorization: AuthorizationSource;
+  clock: Clock;
+  /** Per attempt, from sending to the last byte of the answer. Default 15000. */
+  timeoutMs?: number;
+  /** 429/503 (and, for idempotent calls, other 5xx) retried at most this often. Default 3. */
+  maxThrottleRetries?: number;
+  /** Response bodies are kept up to this many bytes. Default 256 KiB. */
+  responseBodyCap?: number;
+  /** A Retry-After longer than this is not waited out: the call fails THROTTLED. Default 60000. */
+  maxRetryAfterMs?: number;
+  /** 0..1, for Retry-After jitter; injectable so tests are deterministic. Default Math.random. */
+  random?: () => number;
+}
+
+export interface SendOptions {
+  /**
+   * Cancels waiting (rate budget, Retry-After) and, for idempotent calls, the call itself.
+   * A non-idempotent call already handed to the network is not cut off: it runs to its
+   * answer or its timeout, so whether an invite was created is known rather than guessed.
+   */
+  signal?: AbortSignal;
+  /** Taken before every attempt (retries too) and told about every 429/503's Retry-After. */
+  budget?: RateBudget;
+}
+
+export interface MpsdClient {
+  send(wire: WireRequest, options?: SendOptions): Promise<MpsdExchange>;
+}
+
+const DEFAULT_BODY_CAP = 256 * 1024;
+/** Microsoft's HTTP layer starts its backoff at 2 s when the service gives no Retry-After. */
+const FIRST_BACKOFF_MS = 2000;
+/** How much of the service's text goes into an error message (the whole body stays in the exchange). */
+const SERVICE_TEXT_MAX = 500;
+
+/** Network error codes that mean the request never left this machine (or never reached a server). */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/** Electron's net.fetch reports Chromium errors by message instead of code. */
+const NOT_SENT_CHROMIUM =
+  /net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_UNREACHABLE|PROXY_CONNECTION_FAILED|CERT_[A-Z_]+)/;
+
+function checkPositive(name: string, value: number | undefined, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new HandleStudioError('VALIDATION', `${name} must be ${integer ? 'a whole number' : 'a number'} of 0 or more (got ${String(value)}).`);
+  }
+  return value;
+}
+
+/** Every `code` and message along an error's cause chain (fetch wraps the socket error). */
+function failureClues(thrown: unknown): { codes: string[]; text: string } {
+  const codes: string[] = [];
+  const texts: string[] = [];
+  const pending: unknown[] = [thrown];
+  for (let depth = 0; pending.length > 0 && depth < 8; depth++) {
+    const current = pending.shift();
+    if (typeof current !== 'object' || current === null) continue;
+    const { code, message, cause, errors } = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (typeof message === 'string') texts.push(message);
+    if (cause !== undefined) pending.push(cause);
+    if (Array.isArray(errors)) pending.push(...errors);
+  }
+  return { codes, text: texts.join(' / ') };
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(headers: Record<string, string>, now: number): number | undefined {
+  const value = headers['retry-after']?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const HANDLE_PATH = /^\/handles\/([0-9a-f-]{36})(?:\/session)?$/i;
+const HANDLE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The handle a call addressed (get, delete, session) or, from the answer, created. */
+function handleIdOf(wire: WireRequest, json: unknown): string | undefined {
+  if ((wire.kind === 'activity.set' || wire.kind === 'invite.send' || wire.kind === 'handle.get') && typeof json === 'object' && json !== null) {
+    const id = (json as { id?: unknown }).id;
+    if (typeof id === 'string' && HANDLE_ID.test(id)) return id.toLowerCase();
+  }
+  return HANDLE_PATH.exec(wire.path)?.[1]?.toLowerCase();
+}
+
+/** Creates a client for one profile's endpoint and credentials. Throws VALIDATION for bad options. */
+export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
+  const { fetch, authorization: source, clock } = options;
+  const compose = createRequestComposer(options.baseUrl, options.contractVersion, options.locale);
+  const host = new URL(options.baseUrl).host;
+  const timeoutMs = checkPositive('timeoutMs', options.timeoutMs, 15_000);
+  const maxRetries = checkPositive('maxThrottleRetries', options.maxThrottleRetries, 3, true);
+  const bodyCap = checkPositive('responseBodyCap', options.responseBodyCap, DEFAULT_BODY_CAP, true);
+  const maxRetryAfterMs = checkPositive('maxRetryAfterMs', options.maxRetryAfterMs, 60_000);
+  const random = options.random ?? Math.random;
+
+  /** Replaces the real Authorization value, and its token part alone, wherever text could carry it. */
+  function redact(text: string, authorization: string): string {
+    const token = authorization.slice(authorization.indexOf(';') + 1);
+    let result = text.replaceAll(authorization, AUTHORIZATION_PLACEHOLDER);
+    if (token.length >= 8) result = result.replaceAll(token, '<token>');
+    return result;
+  }
+
+  /** Reads at most `bodyCap` bytes of the body, then lets the rest go. */
+  async function readBody(response: Response): Promise<{ text: string; truncated: boolean }> {
+    if (response.body === null) return { text: '', truncated: false };
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), truncated: false };
+      const room = bodyCap - bytes;
+      if (value.byteLength > room) {
+        text += decoder.decode(value.subarray(0, room));
+        await reader.cancel().catch(() => undefined);
+        return { text, truncated: true };
+      }
+      bytes += value.byteLength;
+      text += decoder.decode(value, { stream: true });
+    }
+  }
+
+  type Attempt = { response: ReceivedResponse } | { error: AppError };
+
+  async function attempt(wire: WireRequest, authorization: string, signal: AbortSignal | undefined): Promise<Attempt> {
+    const sent = compose(wire, authorization);
+    const controller = new AbortController();
+    let timedOut = false;
+    let callerAborted = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    // See SendOptions.signal: only idempotent calls are cut off once handed to the network.
+    const onAbort = () => {
+      callerAborted = true;
+      controller.abort();
+    };
+    if (!wire.notIdempotent) signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const init: RequestInit = {
+        method: sent.method,
+        headers: sent.headers,
+        signal: controller.signal,
+        // A redirect would carry the Authorization header to wherever it points.
+        redirect: 'manual',
+      };
+      if (sent.body !== undefined) init.body = sent.body;
+      const response = await fetch(sent.url, init);
+      const { text, truncated } = await readBody(response);
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = redact(value, authorization);
+      });
+      const body = redact(text, authorization);
+      const received: ReceivedResponse = { status: response.status, headers, body };
+      if (truncated) received.bodyTruncated = true;
+      else if (/json/i.test(headers['content-type'] ?? '') || /^\s*[[{]/.test(body)) {
+        try {
+          received.json = JSON.parse(body);
+        } catch {
+          // Not JSON after all (MPSD answers errors as text/plain): the text is kept as is.
+        }
+      }
+      return { response: received };
+    } catch (thrown) {
+      return { error: failureError(wire, thrown, { timedOut, callerAborted }) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  function failureError(wire: WireRequest, thrown: unknown, how: { timedOut: boolean; callerAborted: boolean }): AppError {
+    const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
+    if (how.timedOut) {
+      return wire.notIdempotent
+        ? {
+            code: 'OUTCOME_UNKNOWN',
+            message: `MPSD did not answer within ${seconds}: the ${wire.kind} may or may not have been applied. Check (e.g. in the invitee's notifications or with a query) before sending it again.`,
+            details: { reason: 'timeout', timeoutMs },
+          }
+        : { code: 'TIMEOUT', message: `MPSD did not answer within ${seconds}. Try again; nothing changes if it went through.`, details: { timeoutMs } };
+    }
+    if (how.callerAborted) return { code: 'CANCELLED', message: 'Cancelled before MPSD answered.' };
+    const clues = failureClues(thrown);
+    const code = clues.codes.find((candidate) => candidate !== 'ERR_INVALID_ARG_TYPE') ?? 'unknown';
+    if (clues.codes.some((candidate) => NOT_SENT_CODES.has(candidate)) || NOT_SENT_CHROMIUM.test(clues.text)) {
+      return {
+        code: 'OFFLINE',
+        message: `Could not reach ${host} (${code}): nothing was sent. Check the network connection, proxy or VPN, then send again.`,
+        details: { networkCode: code },
+      };
+    }
+    return wire.notIdempotent
+      ? {
+          code: 'OUTCOME_UNKNOWN',
+          message: `The connection to ${host} was lost before it answered (${code}): the ${wire.kind} may or may not have been applied. Check before sending it again.`,
+          details: { reason: 'connection-lost', networkCode: code },
+        }
+      : {
+          code: 'TIMEOUT',
+          message: `The connection to ${host} was lost before it answered (${code}). Try again; nothing changes if it went through.`,
+          details: { reason: 'connection-lost', networkCode: code },
+        };
+  }
+
+  /** The service's own words: the text/plain body, or a JSON body's message. */
+  function serviceText(response: ReceivedResponse): string | undefined {
+    const json = response.json as Record<string, unknown> | undefined;
+    const fromJson = json !== undefined && typeof json === 'object' ? (json.message ?? json.Message ?? json.error) : undefined;
+    const text = (typeof fromJson === 'string' ? fromJson : response.body).replace(/\s+/g, ' ').trim();
+    if (text === '') return undefined;
+    return text.length > SERVICE_TEXT_MAX ? `${text.slice(0, SERVICE_TEXT_MAX)}…` : text;
+  }
+
+  function statusError(wire: WireRequest, response: ReceivedResponse, retries: number): AppError {
+    const said = serviceText(response);
+    const quoted = said === undefined ? '' : `: "${said}"`;
+    const details: Record<string, unknown> = { status: response.status };
+    if (said !== undefined) details.serviceText = said;
+    const status = response.status;
+    const answer = (code: ErrorCode, message: string): AppError => ({ code, message, details });
+    switch (status) {
+      case 400:
+        return answer('MPSD_REJECTED', `MPSD refused the request as malformed (400)${quoted}.`);
+      case 401: {
+        const reason = response.headers['www-authenticate'];
+        if (reason !== undefined) details.wwwAuthenticate = reason;
+        return answer('UNAUTHORIZED', `MPSD did not accept the token (401) even after renewing it${quoted}. Sign in again or paste a fresh token for this sandbox.`);
+      }
+      case 403:
+        return answer('FORBIDDEN', `MPSD refused access (403)${quoted}. Check the sandbox, the SCID's access and the account's multiplayer privilege.`);
+      case 404:
+        return answer('NOT_FOUND', `MPSD found nothing there (404)${quoted}. Check the SCID, template, session name or handle id.`);
+      case 409:
+        return answer('CONFLICT', `The request conflicts with the session (409)${quoted}.`);
+      case 412:
+        return answer('PRECONDITION_FAILED', `The session is not in the state the request expected (412)${quoted}.`);
+      case 429: {
+        const limits = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
+        for (const key of ['currentRequests', 'maxRequests', 'periodInSeconds', 'limitType']) {
+          if (limits[key] !== undefined) details[key] = limits[key];
+        }
+        const after = retryAfterMs(response.headers, clock.now());
+        if (after !== undefined) details.retryAfterMs = after;
+        const window =
+          typeof limits.maxRequests === 'number' && typeof limits.periodInSeconds === 'number'
+            ? ` (at most ${limits.maxRequests} per ${limits.periodInSeconds} s${typeof limits.limitType === 'string' ? `, ${limits.limitType} limit` : ''})`
+            : '';
+        return answer('THROTTLED', `MPSD rate limit reached${window}; still throttled after ${retries} ${retries === 1 ? 'retry' : 'retries'}. Nothing was created: send again later.`);
+      }
+      case 503:
+        return answer('SERVICE_UNAVAILABLE', `MPSD is overloaded (503)${quoted}; still unavailable after ${retries} ${retries === 1 ? 'retry' : 'retries'}. Nothing was created: send again later.`);
+      default:
+        if (status >= 300 && status < 400) {
+          return answer('MPSD_REJECTED', `MPSD answered with a redirect (${status}) that Handle Studio does not follow, so the token is not sent elsewhere. Check the base URL.`);
+        }
+        return answer('MPSD_REJECTED', `MPSD answered ${status} for this ${wire.kind}${quoted}.`);
+    }
+  }
+
+  return {
+    async send(wire, sendOptions = {}) {
+      const { signal, budget } = sendOptions;
+      const startedAt = clock.now();
+      let attempts = 0;
+      const finish = (fields: { response?: ReceivedResponse; error?: AppError; handleId?: string | undefined }): MpsdExchange => {
+        const exchange: MpsdExchange = {
+          kind: wire.kind,
+          request: compose(wire),
+          startedAt: new Date(startedAt).toISOString(),
+          durationMs: clock.now() - startedAt,
+          attempts,
+        };
+        if (wire.sessionRef !== undefined) exchange.sessionRef = wire.sessionRef;
+        if (wire.invitedXuid !== undefined) exchange.invitedXuid = wire.invitedXuid;
+        const handleId = fields.handleId ?? handleIdOf(wire, undefined);
+        if (handleId !== undefined) exchange.handleId = handleId;
+        if (fields.response !== undefined) {
+          exchange.response = fields.response;
+          const correlationId = fields.response.headers['x-xblcorrelationid'] ?? fields.response.headers['ms-cv'];
+          if (correlationId !== undefined) exchange.correlationId = correlationId;
+        }
+        if (fields.error !== undefined) exchange.error = fields.error;
+        return exchange;
+      };
+      const cancelledBeforeSending = (response?: ReceivedResponse) =>
+        finish({ response, error: { code: 'CANCELLED', message: 'Cancelled before the request was sent: MPSD did not process it.' } });
+
+      let authorization: string;
+      try {
+        authorization = usableAuthorization(await source.current());
+      } catch (thrown) {
+        return finish({ error: credentialError(thrown, 'NO_CREDENTIALS') });
+      }
+
+      let renewed = false;
+      let retries = 0;
+      let last: ReceivedResponse | undefined;
+      for (;;) {
+        if (signal?.aborted) return cancelledBeforeSending(last);
+        if (budget !== undefined) {
+          try {
+            await budget.take(signal);
+          } catch {
+            return cancelledBeforeSending(last);
+          }
+        }
+        attempts += 1;
+        const outcome = await attempt(wire, authorization, signal);
+        if ('error' in outcome) return finish({ error: outcome.error });
+        const response = outcome.response;
+        last = response;
+        const status = response.status;
+        if (status >= 200 && status < 300) return finish({ response, handleId: handleIdOf(wire, response.json) });
+
+        if (status === 401 && !renewed) {
+          // A 401 means MPSD did not process the call, so one retry with a fresh token is safe.
+          renewed = true;
+          try {
+            authorization = usableAuthorization(await source.renew());
+          } catch (thrown) {
+            return finish({ response, error: credentialError(thrown, 'UNAUTHORIZED') });
+          }
+          continue;
+        }
+
+        const throttled = status === 429 || status === 503;
+        const after = retryAfterMs(response.headers, clock.now());
+        if (throttled && after !== undefined) budget?.backOff(after);
+        const retryable = throttled || (status >= 500 && !wire.notIdempotent);
+        const wait = after ?? FIRST_BACKOFF_MS * 2 ** retries;
+        if (retryable && retries < maxRetries && wait <= maxRetryAfterMs) {
+          retries += 1;
+          try {
+            // Up to 20 % on top, so many clients told the same Retry-After do not return together.
+            await clock.sleep(wait * (1 + 0.2 * random()), signal);
+          } catch {
+            return cancelledBeforeSending(response);
+          }
+          continue;
+        }
+        return finish({ response, error: statusError(wire, response, retries) });
+      }
+    },
+  };
+}
+
+/** Header values cannot hold line breaks or non-ASCII; such a stored value would make fetch throw. */
+function usableAuthorization(value: string): string {
+  if (typeof value !== 'string' || !/^[\x20-\x7e]+$/.test(value)) {
+    throw new HandleStudioError(
+      'NO_CREDENTIALS',
+      'The stored Authorization value is not usable in a header (empty, line breaks or non-ASCII characters): paste the XBL3.0 x=<uhs>;<token> value again.',
+    );
+  }
+  return value;
+}
+
+/** The credential source's own error (NO_CREDENTIALS, TOKEN_EXPIRED, UNAUTHORIZED...) or `fallback`. */
+function credentialError(thrown: unknown, fallback: ErrorCode): AppError {
+  if (thrown instanceof HandleStudioError) return thrown.toAppError();
+  const appError = toAppError(thrown);
+  // An unexpected failure inside the credential source: keep its code out, its message may not be safe to show.
+  return { code: fallback, message: fallback === 'UNAUTHORIZED' ? 'MPSD did not accept the token and renewing it failed: sign in again.' : 'No usable credentials for this profile: sign in or paste a token.', details: { cause: appError.code } };
+}
