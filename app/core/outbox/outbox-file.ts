@@ -1,0 +1,60 @@
+/**
+ * `outbox.sqlite`: the user's unsent work, meaning the outbox queue and the drafts. They
+ * share a file because both are small, both must survive a restart, and neither may be
+ * lost when history is pruned, cleared or found damaged (history has its own file).
+ * The outbox and the drafts store each open their own connection to it.
+ */
+import { join } from 'node:path';
+import type { Migration, OpenedSqliteFile } from '../history/sqlite-file.ts';
+import { openSqliteFile } from '../history/sqlite-file.ts';
+
+export const OUTBOX_FILE_NAME = 'outbox.sqlite';
+
+/** Never edit a shipped step; add one. */
+export const outboxFileMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        profile_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        invited_xuid TEXT,
+        label TEXT,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'outcome-unknown')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error_json TEXT,
+        handle_id TEXT,
+        correlation_id TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_state ON outbox (state, seq);
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        fields_json TEXT NOT NULL,
+        profile_id TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX drafts_updated ON drafts (updated_at);
+    `,
+  },
+];
+
+/**
+ * Opens `outbox.sqlite` in the data folder. The outbox asks for synchronous=FULL (a
+ * 'sending' mark must be on disk before the request leaves); drafts, rewritten on every
+ * keystroke, take NORMAL, which survives an app crash and costs no fsync per save.
+ */
+export function openOutboxFile(dataDir: string, synchronous: 'FULL' | 'NORMAL'): OpenedSqliteFile {
+  return openSqliteFile(join(dataDir, OUTBOX_FILE_NAME), outboxFileMigrations, { synchronous, label: 'outbox' });
+}

@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { OutboxCounts, OutboxItem } from '../../shared/contract/outbox.ts';
+import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
+import type { Deliver, NewOutboxItem, OutboxStore } from './outbox-store.ts';
+import { openOutboxStore } from './outbox-store.ts';
+
+const wireRequestSchema = z.strictObject({
+  method: z.enum(['POST', 'GET', 'PUT', 'DELETE']),
+  path: z.string().startsWith('/', { error: 'Path must start with /.' }),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown().optional(),
+});
+
+let dir: string;
+const opened: OutboxStore[] = [];
+
+function open(onChange?: (counts: OutboxCounts) => void): OutboxStore {
+  const store = openOutboxStore({ dataDir: dir, requestSchema: wireRequestSchema, onChange });
+  opened.push(store);
+  return store;
+}
+
+function invites(xuids: string[]): NewOutboxItem[] {
+  return xuids.map((xuid, i) => ({
+    profileId: 'p1',
+    kind: 'invite.send',
+    invitedXuid: xuid,
+    label: `Friend ${i + 1}`,
+    request: { method: 'POST', path: '/handles', body: { version: 1, type: 'invite', invitedXuid: xuid } },
+  }));
+}
+
+const sendAll: Deliver = async (item) => ({ result: 'sent', handleId: `h-${item.invitedXuid}`, correlationId: `cv-${item.invitedXuid}` });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hs-outbox-'));
+});
+
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('outbox', () => {
+  it('queues one item per invitee and keeps them across a restart', () => {
+    const store = open();
+    const items = store.enqueue(invites(['1001', '1002', '1003']));
+    expect(items.map((i) => [i.invitedXuid, i.state, i.attempts])).toEqual([
+      ['1001', 'queued', 0],
+      ['1002', 'queued', 0],
+      ['1003', 'queued', 0],
+    ]);
+    store.close();
+    const reopened = open();
+    expect(reopened.counts()).toEqual({ queued: 3, sending: 0, sent: 0, failed: 0, 'outcome-unknown': 0 });
+    expect(reopened.list().map((i) => i.label)).toEqual(['Friend 1', 'Friend 2', 'Friend 3']);
+    expect(reopened.get(items[1]!.id).request).toEqual({ method: 'POST', path: '/handles', body: { version: 1, type: 'invite', invitedXuid: '1002' } });
+  });
+
+  it('adds nothing when one item of a batch is invalid, and names the bad item', () => {
+    const store = open();
+    const batch = invites(['1001', '1002']);
+    batch[1] = { ...batch[1]!, request: { method: 'POST', path: 'handles' } };
+    expect(() => store.enqueue(batch)).toThrow(/Outbox item 2, its request: path: Path must start with \//);
+    expect(() => store.enqueue(invites(['not-a-xuid']))).toThrow(/XUID must be decimal digits/);
+    expect(store.counts().queued).toBe(0);
+  });
+
+  it('refuses to queue a request carrying a real Authorization value', () => {
+    const store = open();
+    const [item] = invites(['1001']);
+    expect(() =>
+      store.enqueue([{ ...item!, request: { method: 'POST', path: '/handles', headers: { Authorization: 'XBL3.0 x=123;abc.def' } } }]),
+    ).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() =>
+      store.enqueue([{ ...item!, request: { method: 'POST', path: '/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } } }]),
+    ).not.toThrow();
+  });
+
+  it('sends in order, marking each item sending before the attempt and its result after', async () => {
+    const changes: OutboxCounts[] = [];
+    const store = open((counts) => changes.push(counts));
+    store.enqueue(invites(['1001', '1002', '1003']));
+    const statesSeenByDeliver: string[] = [];
+    const progress: number[] = [];
+    const summary = await store.flush({
+      deliver: async (item) => {
+        // What is on disk at the moment of the attempt, read back through the store.
+        statesSeenByDeliver.push(store.get(item.id).state);
+        return sendAll(item, new AbortController().signal);
+      },
+      onProgress: ({ done }) => progress.push(done),
+    });
+    expect(statesSeenByDeliver).toEqual(['sending', 'sending', 'sending']);
+    expect(progress).toEqual([1, 2, 3]);
+    expect(summary).toMatchObject({ attempted: 3, sent: 3, cancelled: false, counts: { sent: 3, queued: 0 } });
+    expect(store.list().map((i) => [i.state, i.handleId, i.correlationId, i.attempts])).toEqual([
+      ['sent', 'h-1001', 'cv-1001', 1],
+      ['sent', 'h-1002', 'cv-1002', 1],
+      ['sent', 'h-1003', 'cv-1003', 1],
+    ]);
+    expect(changes.at(-1)).toMatchObject({ sent: 3, queued: 0, sending: 0 });
+    // A second flush has nothing to send: sent items are never sent again.
+    expect((await store.flush({ deliver: sendAll })).attempted).toBe(0);
+  });
+
+  it('records failures, puts offline items back in the queue and holds that profile for the rest of the flush', async () => {
+    const store = open();
+    store.enqueue([...invites(['1001', '1002']), { ...invites(['2001'])[0]!, profileId: 'p2' }, ...invites(['1003'])]);
+    const delivered: string[] = [];
+    const summary = await store.flush({
+      deliver: async (item) => {
+        delivered.push(item.invitedXuid!);
+        if (item.invitedXuid === '1001') return { result: 'failed', error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' } };
+        if (item.invitedXuid === '1002') return { result: 'retry-later', error: { code: 'OFFLINE', message: 'No network.' } };
+        return { result: 'sent', handleId: 'h' };
+      },
+    });
+    // 1003 is p1's too: after p1 went offline it is not tried in this flush; p2 still goes.
+    expect(delivered).toEqual(['1001', '1002', '2001']);
+    expect(summary).toMatchObject({ attempted: 3, sent: 1, failed: 1, retryLater: 1 });
+    const byXuid = Object.fromEntries(store.list().map((i) => [i.invitedXuid, i]));
+    expect(byXuid['1001']).toMatchObject({ state: 'failed', lastError: { code: 'FORBIDDEN' } });
+    expect(byXuid['1002']).toMatchObject({ state: 'queued', attempts: 1, lastError: { code: 'OFFLINE' } });
+    expect(byXuid['1003']).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
+  it('treats a throwing or nonsensical deliver as outcome-unknown, never as not sent', async () => {
+    const store = open();
+    store.enqueue(invites(['1001', '1002']));
+    await store.flush({
+      deliver: async (item) => {
+        if (item.invitedXuid === '1001') throw new Error('socket hang up');
+        return { result: 'maybe' } as never;
+      },
+    });
+    expect(store.list().map((i) => i.state)).toEqual(['outcome-unknown', 'outcome-unknown']);
+    expect(store.list()[0]!.lastError?.message).toMatch(/socket hang up/);
+  });
+
+  it('runs one flush at a time', async () => {
+    const store = open();
+    store.enqueue(invites(['1001']));
+    let release: () => void = () => {};
+    const first = store.flush({
+      deliver: (item) =>
+        new Promise((resolve) => {
+          release = () => resolve({ result: 'sent', handleId: item.id });
+        }),
+    });
+    await expect(store.flush({ deliver: sendAll })).rejects.toMatchObject({ code: 'CONFLICT' });
+    release();
+    expect((await first).sent).toBe(1);
+  });
+
+  it('stops before the next item when cancelled, finishing the one in flight', async () => {
+    const store = open();
+    store.enqueue(invites(['1001', '1002', '1003']));
+    const controller = new AbortController();
+    const summary = await store.flush({
+      signal: controller.signal,
+      deliver: async (item) => {
+        controller.abort();
+        return { result: 'sent', handleId: item.id };
+      },
+    });
+    expect(summary).toMatchObject({ attempted: 1, sent: 1, cancelled: true, counts: { queued: 2, sent: 1 } });
+  });
+
+  it('after a crash mid-send, reopens the item as outcome-unknown and never resends it by itself', async () => {
+    const store = open();
+    const [first, second] = store.enqueue(invites(['1001', '1002']));
+    // The "crash": the database goes away while the request is out, so no result is ever written.
+    await expect(
+      store.flush({
+        deliver: async () => {
+          store.close();
+          return { result: 'sent', handleId: 'never-recorded' };
+        },
+      }),
+    ).rejects.toThrow();
+
+    const reopened = open();
+    expect(reopened.status.interruptedAtOpen).toBe(1);
+    expect(reopened.get(first!.id)).toMatchObject({ state: 'outcome-unknown', attempts: 1, lastError: { code: 'OUTCOME_UNKNOWN' } });
+    expect(reopened.get(second!.id).state).toBe('queued');
+
+    const delivered: string[] = [];
+    await reopened.flush({ deliver: async (item) => (delivered.push(item.id), { result: 'sent' }) });
+    expect(delivered).toEqual([second!.id]);
+
+    // Only the user sends it again, and only once asked.
+    expect(reopened.requeue(first!.id).state).toBe('queued');
+    await reopened.flush({ deliver: async (item) => (delivered.push(item.id), { result: 'sent' }) });
+    expect(delivered).toEqual([second!.id, first!.id]);
+    expect(reopened.get(first!.id).attempts).toBe(2);
+  });
+
+  it('lets the user dismiss finished items but not requeue a sent one', async () => {
+    const store = open();
+    const [item] = store.enqueue(invites(['1001']));
+    await store.flush({ deliver: sendAll });
+    expect(() => store.requeue(item!.id)).toThrow(/this one is sent/);
+    store.dismiss(item!.id);
+    expect(store.counts().sent).toBe(0);
+    expect(() => store.dismiss(item!.id)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('lists by state', () => {
+    const store = open();
+    store.enqueue(invites(['1001']));
+    const list = (states: OutboxItem['state'][]) => store.list({ states }).length;
+    expect(list(['queued'])).toBe(1);
+    expect(list(['sent', 'failed'])).toBe(0);
+  });
+});

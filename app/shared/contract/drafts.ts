@@ -1,0 +1,65 @@
+/**
+ * The drafts channels: a named, possibly incomplete form, saved as the user types and sent
+ * later (the form's fields are validated into a request only at send time).
+ */
+import { z } from 'zod';
+import { requestKinds } from '../mpsd/wire.ts';
+import { recordIdSchema } from './common.ts';
+import { channel } from './define.ts';
+
+export const DRAFT_FIELD_MAX = 50;
+const FIELD_TEXT_MAX = 4000;
+const FIELD_LIST_MAX = 100;
+
+const draftNameSchema = z
+  .string({ error: 'Draft name is required.' })
+  .trim()
+  .min(1, { error: 'Draft name is required: give the draft a name you will recognise.' })
+  .max(100, { error: 'Draft name is at most 100 characters.' });
+
+/** Form fields as typed: text, a list of texts (e.g. invitee XUIDs), or a switch. */
+export const draftFieldsSchema = z
+  .record(
+    z.string().min(1).max(64, { error: 'Field names are at most 64 characters.' }),
+    z.union(
+      [
+        z.string().max(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` }),
+        z
+          .array(z.string().max(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` }))
+          .max(FIELD_LIST_MAX, { error: `A list field holds at most ${FIELD_LIST_MAX} entries.` }),
+        z.boolean(),
+      ],
+      { error: 'A draft field must be text, a list of texts, or true/false.' },
+    ),
+  )
+  .refine((fields) => Object.keys(fields).length <= DRAFT_FIELD_MAX, {
+    error: `A draft has at most ${DRAFT_FIELD_MAX} fields.`,
+  });
+
+export const draftSaveInputSchema = z.strictObject({
+  /** Absent for a new draft; the answer carries the id to use from then on. */
+  id: recordIdSchema.optional(),
+  name: draftNameSchema,
+  kind: z.enum(requestKinds, { error: `Draft kind must be one of: ${requestKinds.join(', ')}.` }),
+  fields: draftFieldsSchema,
+  profileId: recordIdSchema.optional(),
+});
+export type DraftSaveInput = z.input<typeof draftSaveInputSchema>;
+
+export const draftSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(requestKinds),
+  fields: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean()])),
+  profileId: z.string().optional(),
+  updatedAt: z.string(),
+});
+export type Draft = z.output<typeof draftSchema>;
+
+export const draftChannels = {
+  listDrafts: channel(z.strictObject({}), z.object({ drafts: z.array(draftSchema) }), 'Every draft, most recently changed first.'),
+  getDraft: channel(z.strictObject({ id: recordIdSchema }), draftSchema, 'One draft, to open it in its form.'),
+  saveDraft: channel(draftSaveInputSchema, draftSchema, 'Create or update a draft (called as the user types).'),
+  renameDraft: channel(z.strictObject({ id: recordIdSchema, name: draftNameSchema }), draftSchema, 'Give a draft a new name.'),
+  deleteDraft: channel(z.strictObject({ id: recordIdSchema }), z.object({ deleted: z.boolean() }), 'Delete a draft.'),
+} as const;

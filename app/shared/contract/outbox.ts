@@ -1,0 +1,83 @@
+/**
+ * The outbox channels: requests that could not go out (offline, no valid token), one item
+ * per wire request, each with a truthful state. An item whose send may or may not have
+ * reached MPSD is 'outcome-unknown' and is never resent without the user asking.
+ */
+import { z } from 'zod';
+import { requestKinds } from '../mpsd/wire.ts';
+import { appErrorSchema, recordIdSchema } from './common.ts';
+import { channel, event } from './define.ts';
+
+export const outboxStates = ['queued', 'sending', 'sent', 'failed', 'outcome-unknown'] as const;
+export type OutboxState = (typeof outboxStates)[number];
+
+export const outboxItemSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  profileId: z.string(),
+  kind: z.enum(requestKinds),
+  /** The request as it will be sent (validated JSON, no credentials). */
+  request: z.unknown(),
+  invitedXuid: z.string().optional(),
+  label: z.string().optional(),
+  state: z.enum(outboxStates),
+  attempts: z.number().int(),
+  lastError: appErrorSchema.optional(),
+  handleId: z.string().optional(),
+  correlationId: z.string().optional(),
+  updatedAt: z.string(),
+});
+export type OutboxItem = z.output<typeof outboxItemSchema>;
+
+/** How many items are in each state; the UI always shows these. */
+export const outboxCountsSchema = z.object(
+  Object.fromEntries(outboxStates.map((state) => [state, z.number().int()])) as Record<OutboxState, z.ZodNumber>,
+);
+export type OutboxCounts = z.output<typeof outboxCountsSchema>;
+
+export const outboxFlushSummarySchema = z.object({
+  attempted: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  /** Went back to the queue (still offline, no token): try again later. */
+  retryLater: z.number().int(),
+  outcomeUnknown: z.number().int(),
+  /** True when the flush stopped early because it was cancelled. */
+  cancelled: z.boolean(),
+  counts: outboxCountsSchema,
+});
+export type OutboxFlushSummary = z.output<typeof outboxFlushSummarySchema>;
+
+export const outboxChannels = {
+  listOutbox: channel(
+    z.strictObject({
+      states: z
+        .array(z.enum(outboxStates, { error: `State must be one of: ${outboxStates.join(', ')}.` }))
+        .max(outboxStates.length, { error: 'Give each state at most once.' })
+        .optional(),
+      limit: z
+        .number()
+        .int({ error: 'Limit must be a whole number.' })
+        .min(1, { error: 'Limit must be at least 1.' })
+        .max(1000, { error: 'Limit is at most 1000 items.' })
+        .optional(),
+    }),
+    z.object({ items: z.array(outboxItemSchema), counts: outboxCountsSchema }),
+    'Outbox items, oldest first, with the count in each state.',
+  ),
+  flushOutbox: channel(z.strictObject({}), outboxFlushSummarySchema, 'Try to send every queued item now, one at a time.'),
+  requeueOutboxItem: channel(
+    z.strictObject({ id: recordIdSchema }),
+    outboxItemSchema,
+    'Put a failed or outcome-unknown item back in the queue (the user decided to send it again).',
+  ),
+  dismissOutboxItem: channel(
+    z.strictObject({ id: recordIdSchema }),
+    z.object({ counts: outboxCountsSchema }),
+    'Remove an item that is not being sent right now.',
+  ),
+} as const;
+
+export const outboxEvents = {
+  outboxChanged: event(z.object({ counts: outboxCountsSchema }), 'An outbox item was added, changed state or was removed.'),
+} as const;
