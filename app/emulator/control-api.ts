@@ -1,0 +1,98 @@
+/**
+ * The control API under `/_emulator/` (a prefix MPSD never uses), for tests that run the
+ * emulator in another process. No authentication: the server listens on loopback only and
+ * refuses other peers.
+ */
+import { HandleStudioError } from '../shared/errors.ts';
+import type { EmulatorCounters, MpsdAnswer } from './exchange.ts';
+import type { FaultSwitch } from './faults.ts';
+import type { InviteRecord } from './handles.ts';
+import type { UserDirectory } from './user-directory.ts';
+import { MpsdRefusal, badRequest, checkJsonContentType, checkKeys, checkObject, parseJsonBody } from './wire-checks.ts';
+
+export const CONTROL_PREFIX = '_emulator';
+
+export interface ControlTarget {
+  directory: UserDirectory;
+  faults: FaultSwitch;
+  now(): number;
+  /** Authorization values issued at start, by XUID. */
+  startupAuthorizations: ReadonlyMap<string, string>;
+  stats(): EmulatorCounters;
+  invites(): InviteRecord[];
+}
+
+export interface ControlRequest {
+  method: string;
+  /** Segments after `_emulator`. */
+  segments: string[];
+  contentType: string | undefined;
+  body: string;
+}
+
+/** A year either way is plenty for tests and keeps dates representable. */
+const TOKEN_SECONDS_LIMIT = 366 * 24 * 60 * 60;
+
+function jsonOf(request: ControlRequest): unknown {
+  checkJsonContentType(request.contentType);
+  return parseJsonBody(request.body);
+}
+
+function issueToken(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const body = checkObject(jsonOf(request), 'The request body');
+  checkKeys(body, ['xuid', 'expiresInSeconds'], '');
+  if (typeof body.xuid !== 'string') badRequest('xuid is required: the decimal XUID of a user of this emulator.');
+  const seconds = body.expiresInSeconds;
+  if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isInteger(seconds) || Math.abs(seconds) > TOKEN_SECONDS_LIMIT)) {
+    badRequest(`expiresInSeconds must be a whole number of seconds between -${TOKEN_SECONDS_LIMIT} and ${TOKEN_SECONDS_LIMIT} (negative issues an already expired token).`);
+  }
+  if (target.directory.find(body.xuid) === undefined) {
+    throw new MpsdRefusal(404, `XUID ${body.xuid.slice(0, 30)} is not a user of this emulator; GET /_emulator/users lists them.`);
+  }
+  const tokenRequest = { xuid: body.xuid, ...(seconds === undefined ? {} : { expiresAt: target.now() + seconds * 1000 }) };
+  return { status: 201, json: target.directory.issueToken(tokenRequest) };
+}
+
+function setFault(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const rule = jsonOf(request);
+  if (rule === null) target.faults.clear();
+  else target.faults.set(rule as Parameters<FaultSwitch['set']>[0]);
+  return { status: 200, json: { fault: target.faults.current() } };
+}
+
+function only(method: string, expected: string, action: () => MpsdAnswer): MpsdAnswer {
+  if (method !== expected) throw new MpsdRefusal(405, `Use ${expected} on this control path.`, { Allow: expected });
+  return action();
+}
+
+/** Answers one control request; a bad rule or body is a 400 with the reason. */
+export function controlAnswer(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const path = request.segments.join('/');
+  try {
+    switch (path) {
+      case 'users':
+        return only(request.method, 'GET', () => ({
+          status: 200,
+          json: {
+            users: target.directory.users().map((user) => {
+              const authorization = target.startupAuthorizations.get(user.xuid);
+              return authorization === undefined ? user : { ...user, authorization };
+            }),
+          },
+        }));
+      case 'invites':
+        return only(request.method, 'GET', () => ({ status: 200, json: { invites: target.invites() } }));
+      case 'stats':
+        return only(request.method, 'GET', () => ({ status: 200, json: target.stats() }));
+      case 'faults':
+        return only(request.method, 'POST', () => setFault(request, target));
+      case 'tokens':
+        return only(request.method, 'POST', () => issueToken(request, target));
+      default:
+        throw new MpsdRefusal(404, 'Unknown control path; use users, invites, stats, faults or tokens under /_emulator/.');
+    }
+  } catch (error) {
+    if (error instanceof HandleStudioError) throw new MpsdRefusal(400, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The local MPSD: a strict stand-in for Xbox Live's Multiplayer Session Directory that
+ * tests and offline sandboxes talk to over loopback HTTP. Start it with `startLocalMpsd`.
+ */
+import type { AddressInfo } from 'node:net';
+import { HandleStudioError } from '../shared/errors.ts';
+import type { EmulatorCounters, EmulatorState } from './exchange.ts';
+import type { FaultSwitch } from './faults.ts';
+import { createFaultSwitch } from './faults.ts';
+import type { InviteRecord } from './handles.ts';
+import { createHandleBook } from './handles.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+import { createMpsdServer } from './server.ts';
+import { createServiceConfigAccess } from './service-configs.ts';
+import { createSessionDirectory } from './sessions.ts';
+import type { UserDirectory } from './user-directory.ts';
+import { createUserDirectory } from './user-directory.ts';
+import { isGuid, isMpsdName } from './wire-checks.ts';
+
+export type { FaultRule, FaultSwitch } from './faults.ts';
+export type { InviteRecord } from './handles.ts';
+export type { Caller, IssuedToken, TestUser, TokenRequest, UserDirectory } from './user-directory.ts';
+
+export interface LocalMpsdOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** MPSD's per-user rate limits (30 per 15 s, 300 per 300 s); on by default. */
+  rateLimits?: boolean;
+  /** How many test users to create (default 4). */
+  users?: number;
+  /** When set, other SCIDs answer 403. */
+  allowedScids?: string[];
+  /** When set, other templates answer 404. */
+  allowedTemplates?: string[];
+  /** The time the emulator goes by (token expiry, rate windows, invite expiry). */
+  clock?: { now(): number };
+}
+
+export interface LocalMpsdUser {
+  xuid: string;
+  gamertag: string;
+  /** `XBL3.0 x=<uhs>;<token>`, valid 16 hours on the emulator's clock. Works only against this emulator. */
+  authorization: string;
+}
+
+/** Counts since start; see EmulatorCounters for what each one counts. */
+export type LocalMpsdStats = EmulatorCounters;
+
+export interface LocalMpsd {
+  /** e.g. `http://127.0.0.1:53117`, no trailing slash. */
+  url: string;
+  users: LocalMpsdUser[];
+  directory: UserDirectory;
+  faults: FaultSwitch;
+  stats(): LocalMpsdStats;
+  /** Every invite handle ever created, oldest first, deleted ones included. */
+  invites(): InviteRecord[];
+  stop(): Promise<void>;
+}
+
+const USERS_LIMIT = 1000;
+
+function invalid(message: string): never {
+  throw new HandleStudioError('VALIDATION', message);
+}
+
+function checkOptions(options: LocalMpsdOptions): void {
+  if (typeof options !== 'object' || options === null) invalid('Local MPSD options must be an object.');
+  const { port, rateLimits, users, allowedScids, allowedTemplates, clock } = options;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    invalid('port must be a whole number from 0 to 65535 (0 picks a free port).');
+  }
+  if (rateLimits !== undefined && typeof rateLimits !== 'boolean') invalid('rateLimits must be true or false.');
+  if (users !== undefined && (!Number.isInteger(users) || users < 1 || users > USERS_LIMIT)) {
+    invalid(`users must be a whole number from 1 to ${USERS_LIMIT}.`);
+  }
+  if (allowedScids !== undefined) {
+    if (!Array.isArray(allowedScids)) invalid('allowedScids must be an array of SCID GUIDs.');
+    const bad = allowedScids.find((scid) => !isGuid(scid));
+    if (bad !== undefined) invalid(`allowedScids holds "${String(bad).slice(0, 60)}", which is not a GUID SCID.`);
+  }
+  if (allowedTemplates !== undefined) {
+    if (!Array.isArray(allowedTemplates)) invalid('allowedTemplates must be an array of template names.');
+    const bad = allowedTemplates.find((name) => !isMpsdName(name));
+    if (bad !== undefined) {
+      invalid(`allowedTemplates holds "${String(bad).slice(0, 60)}"; template names are 1 to 100 letters, digits, '-' or '_'.`);
+    }
+  }
+  if (clock !== undefined && typeof clock?.now !== 'function') invalid('clock must have a now() function returning milliseconds.');
+}
+
+/**
+ * Starts the local MPSD on 127.0.0.1. Throws HandleStudioError VALIDATION for bad options
+ * and INTERNAL when the port cannot be bound.
+ */
+export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<LocalMpsd> {
+  checkOptions(options);
+  const clock = options.clock ?? Date;
+  const now = () => clock.now();
+  const directory = createUserDirectory(options.users ?? 4, now);
+  const handles = createHandleBook(now);
+  const counters: EmulatorCounters = { requests: 0, throttled: 0, handlesCreated: 0, invitesCreated: 0 };
+  const state: EmulatorState = {
+    directory,
+    handles,
+    sessions: createSessionDirectory(now, (ref, xuid) => handles.dropActivity(ref, xuid)),
+    access: createServiceConfigAccess(options.allowedScids, options.allowedTemplates),
+    counters,
+  };
+  const faults = createFaultSwitch();
+  const users: LocalMpsdUser[] = directory.users().map((user) => ({
+    ...user,
+    authorization: directory.issueToken({ xuid: user.xuid }).authorization,
+  }));
+  const stats = (): LocalMpsdStats => ({ ...counters });
+  const invites = () => handles.invites();
+  const running = createMpsdServer({
+    state,
+    faults,
+    limiter: options.rateLimits === false ? null : createRateLimiter(now),
+    control: {
+      directory,
+      faults,
+      now,
+      startupAuthorizations: new Map(users.map((user) => [user.xuid, user.authorization])),
+      stats,
+      invites,
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    running.server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new HandleStudioError(
+          'INTERNAL',
+          error.code === 'EADDRINUSE'
+            ? `Port ${options.port} is already in use; pick another or use 0 for a free one.`
+            : `The local MPSD could not listen: ${error.message}`,
+        ),
+      );
+    });
+    running.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = running.server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    users,
+    directory,
+    faults,
+    stats,
+    invites,
+    stop: () => running.stop(),
+  };
+}

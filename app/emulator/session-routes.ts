@@ -1,0 +1,74 @@
+/**
+ * `PUT|GET /serviceconfigs/{scid}/sessionTemplates/{template}/sessions/{name}` and
+ * `DELETE .../members/me`, plus the session answer shared with the handle-session calls.
+ */
+import type { SessionRefValue } from './handle-bodies.ts';
+import type { EmulatorState, MpsdAnswer, MpsdCall } from './exchange.ts';
+import { headerOf, jsonBodyOf } from './exchange.ts';
+import { readSessionDelta } from './session-bodies.ts';
+import type { StoredSession, WriteCondition } from './sessions.ts';
+import { sessionDocument } from './sessions.ts';
+import { badRequest, checkContractVersion } from './wire-checks.ts';
+
+/** Session calls speak contract 107 only. */
+export const SESSION_CONTRACTS = [107] as const;
+
+/** The session's path on MPSD, as `Content-Location` names it. */
+export function sessionPathOf(ref: SessionRefValue): string {
+  return `/serviceconfigs/${ref.scid}/sessionTemplates/${ref.templateName}/sessions/${ref.name}`;
+}
+
+/** 200/201 with the session document and its ETag; `located` adds Content-Location (handle calls). */
+export function sessionAnswer(session: StoredSession, status: 200 | 201, located: boolean): MpsdAnswer {
+  const headers: Record<string, string> = { ETag: session.etag };
+  if (located) headers['Content-Location'] = sessionPathOf(session.ref);
+  return { status, json: sessionDocument(session), headers };
+}
+
+/** Reads If-Match / If-None-Match into a write condition (reference §2.6). */
+export function writeConditionOf(call: MpsdCall): WriteCondition {
+  const ifMatch = headerOf(call, 'if-match')?.trim();
+  const ifNoneMatch = headerOf(call, 'if-none-match')?.trim();
+  if (ifMatch !== undefined && ifNoneMatch !== undefined) {
+    badRequest('Send If-Match or If-None-Match, not both.');
+  }
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch !== '*') badRequest('If-None-Match only supports * (create the session only if it does not exist).');
+    return { kind: 'create' };
+  }
+  if (ifMatch === undefined) return { kind: 'any' };
+  if (ifMatch === '*') return { kind: 'update' };
+  if (ifMatch === '') badRequest('If-Match must be * or an ETag read from the session.');
+  return { kind: 'match', etag: ifMatch };
+}
+
+/** Applies a PUT body to the session `ref` and answers as MPSD does. */
+export function writeSession(call: MpsdCall, state: EmulatorState, ref: SessionRefValue, located: boolean): MpsdAnswer {
+  const delta = readSessionDelta(jsonBodyOf(call));
+  const write = state.sessions.write(ref, delta, call.caller, writeConditionOf(call));
+  if (write.outcome === 'empty') return { status: 204 };
+  return sessionAnswer(write.session, write.outcome === 'created' ? 201 : 200, located);
+}
+
+/** `PUT .../sessions/{name}`: create, join, update or leave. */
+export function putSession(call: MpsdCall, state: EmulatorState, ref: SessionRefValue): MpsdAnswer {
+  checkContractVersion(headerOf(call, 'x-xbl-contract-version'), SESSION_CONTRACTS);
+  state.access.checkTemplate(ref.scid, ref.templateName);
+  return writeSession(call, state, ref, false);
+}
+
+/** `GET .../sessions/{name}`: the document, or 204 when there is no such session. */
+export function getSession(call: MpsdCall, state: EmulatorState, ref: SessionRefValue): MpsdAnswer {
+  checkContractVersion(headerOf(call, 'x-xbl-contract-version'), SESSION_CONTRACTS);
+  state.access.checkTemplate(ref.scid, ref.templateName);
+  const session = state.sessions.find(ref);
+  return session === undefined ? { status: 204 } : sessionAnswer(session, 200, false);
+}
+
+/** `DELETE .../sessions/{name}/members/me`: leave; 204 whether or not the caller was there. */
+export function leaveSession(call: MpsdCall, state: EmulatorState, ref: SessionRefValue): MpsdAnswer {
+  checkContractVersion(headerOf(call, 'x-xbl-contract-version'), SESSION_CONTRACTS);
+  state.access.checkTemplate(ref.scid, ref.templateName);
+  state.sessions.leave(ref, call.caller.xuid);
+  return { status: 204 };
+}
