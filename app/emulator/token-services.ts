@@ -17,16 +17,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { UserDirectory } from './user-directory.ts';
 
-/** What the local MPSD's user directory offers: issue an XSTS token it will accept. */
-export interface XstsTokenDirectory {
-  issueToken(request: { xuid: string; gamertag?: string; sandbox?: string; expiresAt?: string }): {
-    uhs: string;
-    token: string;
-    authorization: string;
-    notAfter: string | Date | number;
-  };
-}
+/** The part of the local MPSD's user directory the stand-ins need. */
+export type XstsTokenDirectory = Pick<UserDirectory, 'issueToken' | 'users'>;
 
 /** A Microsoft test account known to the stand-in. */
 export interface StandInAccount {
@@ -48,8 +42,12 @@ export interface XstsRefusal {
 export interface TokenServicesOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The local MPSD's `directory`: XSTS tokens are issued there, so that MPSD accepts them. */
   directory: XstsTokenDirectory;
+  /** Default: one account per directory user, named `<gamertag>@handle-studio.test`. */
   accounts?: StandInAccount[];
+  /** The clock token lifetimes go by; pass the local MPSD's so both agree on expiry. */
+  clock?: { now(): number };
   /** Lifetime of MSA access tokens, user tokens and XSTS tokens, in seconds (default 8 h). */
   tokenLifetimeSeconds?: number;
   /** Who the authorize endpoint signs in (default: the first account). */
@@ -110,10 +108,11 @@ const DEFAULT_PRIVILEGES = [185, 191, 193, 196, 199, 200, 201, 203, 205, 211, 21
 
 /** Starts the stand-ins on 127.0.0.1. Close them with `close()`. */
 export async function startTokenServices(options: TokenServicesOptions): Promise<TokenServices> {
-  const accounts: StandInAccount[] = options.accounts ?? [
-    { username: 'tester1@handle-studio.test', xuid: '2814679796296491', gamertag: 'HandleTester1' },
-  ];
-  if (accounts.length === 0) throw new Error('startTokenServices needs at least one account.');
+  const accounts: StandInAccount[] =
+    options.accounts ??
+    options.directory.users().map((user) => ({ username: `${user.gamertag.toLowerCase()}@handle-studio.test`, xuid: user.xuid, gamertag: user.gamertag }));
+  if (accounts.length === 0) throw new Error('startTokenServices needs at least one account (or a directory with users).');
+  const now = () => (options.clock ?? Date).now();
   let lifetimeSeconds = options.tokenLifetimeSeconds ?? 8 * 3600;
   const refusals: XstsRefusal[] = [];
   const deviceCodes = new Map<string, DeviceCodeGrant>();
@@ -289,17 +288,17 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
   function sendTokens(response: ServerResponse, account: StandInAccount, clientId: string, scope: string, nonce?: string): void {
     const accessToken = `msa-${randomBytes(24).toString('base64url')}`;
     const refreshToken = `msa-refresh-${randomBytes(24).toString('base64url')}`;
-    accessTokens.set(accessToken, { account, expiresAt: Date.now() + lifetimeSeconds * 1000 });
+    accessTokens.set(accessToken, { account, expiresAt: now() + lifetimeSeconds * 1000 });
     refreshTokens.set(refreshToken, { account, clientId, scope });
-    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = Math.floor(Date.now() / 1000);
     const idClaims: Record<string, unknown> = {
       ver: '2.0',
       iss: `${base()}/${CONSUMERS_TENANT_ID}/v2.0`,
       sub: `sub-${account.xuid}`,
       aud: clientId,
-      exp: now + 3600,
-      iat: now,
-      nbf: now,
+      exp: issuedAt + 3600,
+      iat: issuedAt,
+      nbf: issuedAt,
       name: account.gamertag,
       preferred_username: account.username,
       oid: oidOf(account),
@@ -335,16 +334,16 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
         : null);
     if (shapeProblem) return sendText(response, 400, `user/authenticate: ${shapeProblem}.`);
     const issued = accessTokens.get(String(properties!['RpsTicket']).slice(2));
-    if (!issued || Date.now() > issued.expiresAt) {
+    if (!issued || now() > issued.expiresAt) {
       // The real service answers 401 with no body for a ticket it does not accept.
       response.writeHead(401, { 'www-authenticate': 'XBL3.0 x=RpsTicket' }).end();
       return;
     }
     const userToken = `user-${randomBytes(24).toString('base64url')}`;
-    const notAfter = Date.now() + lifetimeSeconds * 1000;
+    const notAfter = now() + lifetimeSeconds * 1000;
     userTokens.set(userToken, { account: issued.account, expiresAt: notAfter });
     sendJson(response, 200, {
-      IssueInstant: new Date().toISOString(),
+      IssueInstant: new Date(now()).toISOString(),
       NotAfter: new Date(notAfter).toISOString(),
       Token: userToken,
       DisplayClaims: { xui: [{ uhs: userHashOf(issued.account) }] },
@@ -370,13 +369,13 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
     if (shapeProblem) return sendText(response, 400, `xsts/authorize: ${shapeProblem}.`);
     const issued = userTokens.get((userTokenList as string[])[0]!);
     if (!issued) return sendXErr(response, XERR_INVALID_USER_TOKEN);
-    if (Date.now() > issued.expiresAt) return sendXErr(response, XERR_EXPIRED_USER_TOKEN);
+    if (now() > issued.expiresAt) return sendXErr(response, XERR_EXPIRED_USER_TOKEN);
     const account = issued.account;
     const refusal = refusals.find(
       (rule) => (rule.sandbox === undefined || rule.sandbox === sandbox) && (rule.xuid === undefined || rule.xuid === account.xuid),
     );
     if (refusal) return sendXErr(response, refusal.xerr);
-    const expiresAt = new Date(Date.now() + lifetimeSeconds * 1000).toISOString();
+    const expiresAt = now() + lifetimeSeconds * 1000;
     const xsts = options.directory.issueToken({
       xuid: account.xuid,
       gamertag: account.gamertag,
@@ -384,8 +383,8 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
       expiresAt,
     });
     sendJson(response, 200, {
-      IssueInstant: new Date().toISOString(),
-      NotAfter: new Date(xsts.notAfter).toISOString(),
+      IssueInstant: new Date(now()).toISOString(),
+      NotAfter: xsts.notAfter,
       Token: xsts.token,
       DisplayClaims: {
         xui: [
