@@ -1,0 +1,332 @@
+/**
+ * Each profile's XSTS token: how it gets one (pasted, or signed in through the token chain),
+ * what the UI may know about it, and the AuthorizationSource the MPSD client asks for the
+ * header value.
+ *
+ * Secrets move only between the vault, this service's locals and the header value handed to
+ * the MPSD client. TokenState, progress messages and errors carry names and times, never a
+ * token, a user hash or an Authorization value.
+ */
+import type { PasteTokenInput, Profile, TokenState } from '../../shared/contract/profiles.ts';
+import { HandleStudioError } from '../../shared/errors.ts';
+import { systemClock } from '../clock.ts';
+import type { AuthorizationSource, Clock, FetchLike, SecretVault } from '../ports.ts';
+import { MicrosoftAccount, type DeviceCodePrompt } from './microsoft-account.ts';
+import { profileSecretPrefix } from './secret-keys.ts';
+import { readStoredToken, writeStoredToken, type StoredToken } from './stored-token.ts';
+import type { VaultChoice } from './vault-choice.ts';
+import { checkXblCredential, formatXblAuthorization, jwtExpiry, parseXblAuthorization } from './xbl-authorization.ts';
+import { authenticateXboxUser, authorizeXsts, XBOX_USER_AUTHENTICATE_URL, XSTS_AUTHORIZE_URL } from './xbox-token-chain.ts';
+
+/** Under this much time left a token is "expiring", and a signed-in token is refreshed before use. */
+export const EXPIRING_WINDOW_MS = 10 * 60_000;
+
+/** Finds a profile's current settings (the profile store). */
+export interface ProfileLookup {
+  get(profileId: string): Profile | undefined;
+}
+
+export type SignInMethod = 'browser' | 'device-code';
+
+/** Where a sign-in is; mirrors the signInProgress event. */
+export interface SignInProgress {
+  profileId: string;
+  stage: 'browser-opened' | 'device-code' | 'getting-xbox-token' | 'signed-in' | 'failed' | 'cancelled';
+  userCode?: string;
+  verificationUri?: string;
+  expiresAt?: string;
+  message: string;
+}
+
+export interface CredentialsServiceOptions {
+  vaults: VaultChoice;
+  profiles: ProfileLookup;
+  fetch: FetchLike;
+  /** Shows a URL in the system browser (Electron's shell.openExternal; tests follow it themselves). */
+  openBrowser: (url: string) => Promise<void>;
+  clock?: Clock;
+}
+
+export class CredentialsService {
+  readonly #vaults: VaultChoice;
+  readonly #profiles: ProfileLookup;
+  readonly #fetch: FetchLike;
+  readonly #openBrowser: (url: string) => Promise<void>;
+  readonly #clock: Clock;
+  readonly #signIns = new Map<string, AbortController>();
+  readonly #refreshes = new Map<string, Promise<StoredToken>>();
+  /**
+   * Bumped whenever a profile's token is replaced or forgotten by the user, so a refresh that
+   * was already running cannot write its token back over a sign-out or a fresh paste.
+   */
+  readonly #generations = new Map<string, number>();
+
+  constructor(options: CredentialsServiceOptions) {
+    this.#vaults = options.vaults;
+    this.#profiles = options.profiles;
+    this.#fetch = options.fetch;
+    this.#openBrowser = options.openBrowser;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** What the UI may know about the profile's token. Never throws for a missing keychain: that is a state. */
+  async tokenState(profileId: string): Promise<TokenState> {
+    let vault: SecretVault;
+    try {
+      vault = await this.#vaults.vault();
+    } catch (error) {
+      if (error instanceof HandleStudioError && error.code === 'KEYCHAIN_UNAVAILABLE') {
+        return { state: 'keychain-unavailable', vault: 'keychain' };
+      }
+      throw error;
+    }
+    return this.#describe(await readStoredToken(vault, profileId), vault.kind);
+  }
+
+  /** Stores a pasted token (whole header, or user hash and token) for the profile. */
+  async pasteToken(input: PasteTokenInput): Promise<TokenState> {
+    const profile = this.#profile(input.profileId);
+    const credential =
+      input.authorization !== undefined && input.authorization.trim() !== ''
+        ? parseXblAuthorization(input.authorization)
+        : checkXblCredential({ uhs: (input.userHash ?? '').trim(), token: (input.token ?? '').trim() });
+    const expiresAt = input.expiresAt !== undefined ? Date.parse(input.expiresAt) : jwtExpiry(credential.token);
+    if (expiresAt !== undefined && expiresAt <= this.#clock.now()) {
+      throw new HandleStudioError(
+        'VALIDATION',
+        input.expiresAt !== undefined
+          ? 'The expiry you gave is already past: correct it, or capture a fresh token.'
+          : `This token expired at ${new Date(expiresAt).toISOString()}: capture a fresh one (XSTS tokens live a few hours).`,
+        { field: input.expiresAt !== undefined ? 'expiresAt' : 'token' },
+      );
+    }
+    const vault = await this.#vaults.vault();
+    this.#bump(profile.id);
+    const stored: StoredToken = { v: 1, source: 'pasted', uhs: credential.uhs, token: credential.token, sandboxId: profile.sandboxId };
+    if (expiresAt !== undefined) stored.expiresAt = expiresAt;
+    await writeStoredToken(vault, profile.id, stored);
+    return this.#describe(stored, vault.kind);
+  }
+
+  /**
+   * Signs in with a Microsoft test account (browser or device code) and gets an XSTS token
+   * for the profile's sandbox. One sign-in per profile at a time; `cancelSignIn` stops it.
+   */
+  async signIn(profileId: string, method: SignInMethod, onProgress: (progress: SignInProgress) => void): Promise<TokenState> {
+    const profile = this.#profile(profileId);
+    if (this.#signIns.has(profileId)) {
+      throw new HandleStudioError('CONFLICT', 'A sign-in for this profile is already in progress: finish it or cancel it first.');
+    }
+    const account = await this.#account(profile);
+    const vault = await this.#vaults.vault();
+    const controller = new AbortController();
+    this.#signIns.set(profileId, controller);
+    const generation = this.#bump(profileId);
+    try {
+      const msaToken =
+        method === 'browser'
+          ? await account.signInWithBrowser(async (url) => {
+              onProgress({ profileId, stage: 'browser-opened', message: 'Finish signing in with your Microsoft test account in the browser.' });
+              await this.#openBrowser(url);
+            }, controller.signal)
+          : await account.signInWithDeviceCode((prompt: DeviceCodePrompt) => {
+              onProgress({
+                profileId,
+                stage: 'device-code',
+                userCode: prompt.userCode,
+                verificationUri: prompt.verificationUri,
+                expiresAt: new Date(prompt.expiresAt).toISOString(),
+                message: `Open ${prompt.verificationUri} and enter the code ${prompt.userCode} to sign in.`,
+              });
+            }, controller.signal);
+      onProgress({ profileId, stage: 'getting-xbox-token', message: `Getting an Xbox Live token for sandbox ${profile.sandboxId}.` });
+      const stored = await this.#xboxChain(profile, msaToken);
+      if (controller.signal.aborted) throw new HandleStudioError('CANCELLED', 'Sign-in cancelled.');
+      await this.#store(vault, profileId, generation, stored);
+      onProgress({ profileId, stage: 'signed-in', message: `Signed in as ${stored.gamertag ?? stored.xuid ?? 'your test account'}.` });
+      return this.#describe(stored, vault.kind);
+    } catch (error) {
+      const failure = error instanceof HandleStudioError ? error : new HandleStudioError('SIGN_IN_FAILED', 'The sign-in failed unexpectedly: try again.');
+      onProgress({ profileId, stage: failure.code === 'CANCELLED' ? 'cancelled' : 'failed', message: failure.message });
+      throw failure;
+    } finally {
+      this.#signIns.delete(profileId);
+    }
+  }
+
+  /** Stops a sign-in that is waiting for the user; false when none was running. */
+  cancelSignIn(profileId: string): boolean {
+    const running = this.#signIns.get(profileId);
+    running?.abort();
+    return running !== undefined;
+  }
+
+  /** Forgets every secret of the profile (its token and its Microsoft account sign-in). */
+  async signOut(profileId: string): Promise<TokenState> {
+    const vault = await this.#forget(profileId);
+    return this.#describe(null, vault.kind);
+  }
+
+  /** For a removed profile: deletes its vault entries. */
+  async forgetProfile(profileId: string): Promise<void> {
+    await this.#forget(profileId);
+  }
+
+  /** Where secrets live from now on: memory for this run when the keychain is unavailable. */
+  keepSecretsInMemory(): 'keychain' | 'memory' {
+    return this.#vaults.keepInMemory().kind;
+  }
+
+  /** The Authorization source the MPSD client uses for one profile. */
+  authorizationFor(profileId: string): AuthorizationSource {
+    return {
+      current: () => this.#current(profileId),
+      renew: () => this.#renew(profileId),
+    };
+  }
+
+  async #current(profileId: string): Promise<string> {
+    const vault = await this.#vaults.vault();
+    const stored = await readStoredToken(vault, profileId);
+    if (!stored) {
+      throw new HandleStudioError('NO_CREDENTIALS', 'This profile has no token yet: sign in, or paste a token, in Profiles.');
+    }
+    const now = this.#clock.now();
+    const expired = stored.expiresAt !== undefined && stored.expiresAt <= now;
+    if (stored.source === 'pasted') {
+      if (expired) {
+        throw new HandleStudioError('TOKEN_EXPIRED', `The pasted token expired at ${new Date(stored.expiresAt!).toISOString()}: paste a fresh one.`);
+      }
+      return formatXblAuthorization(stored);
+    }
+    const profile = this.#profile(profileId);
+    const expiring = stored.expiresAt === undefined || stored.expiresAt - now < EXPIRING_WINDOW_MS;
+    const otherSandbox = stored.sandboxId !== profile.sandboxId;
+    if (!expiring && !otherSandbox) return formatXblAuthorization(stored);
+    try {
+      return formatXblAuthorization(await this.#refresh(profile));
+    } catch (error) {
+      // A failed early refresh (say, offline) must not throw away a token that still works.
+      if (!expired && !otherSandbox) return formatXblAuthorization(stored);
+      throw error;
+    }
+  }
+
+  async #renew(profileId: string): Promise<string> {
+    const vault = await this.#vaults.vault();
+    const stored = await readStoredToken(vault, profileId);
+    if (!stored) {
+      throw new HandleStudioError('NO_CREDENTIALS', 'This profile has no token yet: sign in, or paste a token, in Profiles.');
+    }
+    if (stored.source === 'pasted') {
+      throw new HandleStudioError('UNAUTHORIZED', 'The pasted token was refused: paste a fresh one.');
+    }
+    return formatXblAuthorization(await this.#refresh(this.#profile(profileId)));
+  }
+
+  /** Runs the token chain again from the cached sign-in; callers at the same time share one run. */
+  #refresh(profile: Profile): Promise<StoredToken> {
+    const running = this.#refreshes.get(profile.id);
+    if (running) return running;
+    const generation = this.#generation(profile.id);
+    const refresh = (async () => {
+      const account = await this.#account(profile);
+      const vault = await this.#vaults.vault();
+      let stored: StoredToken;
+      try {
+        stored = await this.#xboxChain(profile, await account.accessToken(false));
+      } catch (error) {
+        // The cached access token may be revoked before its time: get a new one, once.
+        if (!(error instanceof HandleStudioError && error.code === 'TOKEN_EXPIRED')) throw error;
+        stored = await this.#xboxChain(profile, await account.accessToken(true));
+      }
+      await this.#store(vault, profile.id, generation, stored);
+      return stored;
+    })().finally(() => this.#refreshes.delete(profile.id));
+    this.#refreshes.set(profile.id, refresh);
+    return refresh;
+  }
+
+  async #xboxChain(profile: Profile, msaAccessToken: string): Promise<StoredToken> {
+    const endpoints = profile.auth.tokenEndpoints ?? {};
+    const userToken = await authenticateXboxUser(this.#fetch, msaAccessToken, endpoints.userAuthenticate ?? XBOX_USER_AUTHENTICATE_URL);
+    const grant = await authorizeXsts(this.#fetch, userToken.token, profile.sandboxId, endpoints.xstsAuthorize ?? XSTS_AUTHORIZE_URL);
+    const stored: StoredToken = {
+      v: 1,
+      source: 'signed-in',
+      uhs: grant.uhs,
+      token: grant.token,
+      expiresAt: grant.notAfter,
+      xuid: grant.xuid,
+      privileges: grant.privileges,
+      sandboxId: profile.sandboxId,
+    };
+    if (grant.gamertag !== undefined) stored.gamertag = grant.gamertag;
+    return stored;
+  }
+
+  async #store(vault: SecretVault, profileId: string, generation: number, stored: StoredToken): Promise<void> {
+    if (this.#generation(profileId) !== generation) {
+      throw new HandleStudioError('CANCELLED', 'The token was replaced or signed out while it was being refreshed.');
+    }
+    await writeStoredToken(vault, profileId, stored);
+  }
+
+  async #account(profile: Profile): Promise<MicrosoftAccount> {
+    const clientId = profile.auth.msaClientId;
+    if (!clientId) {
+      throw new HandleStudioError(
+        'VALIDATION',
+        'This profile has no Microsoft application (client) id: set it in the profile (your organisation\'s Azure app registration for Xbox Live), or paste a token instead.',
+        { field: 'auth.msaClientId' },
+      );
+    }
+    const options = { profileId: profile.id, clientId, vault: await this.#vaults.vault(), fetch: this.#fetch };
+    const authority = profile.auth.tokenEndpoints?.authority;
+    return new MicrosoftAccount(authority === undefined ? options : { ...options, authority });
+  }
+
+  async #forget(profileId: string): Promise<SecretVault> {
+    this.cancelSignIn(profileId);
+    this.#bump(profileId);
+    const vault = await this.#vaults.vault();
+    for (const key of await vault.keys(profileSecretPrefix(profileId))) await vault.delete(key);
+    return vault;
+  }
+
+  #describe(stored: StoredToken | null, vault: 'keychain' | 'memory'): TokenState {
+    if (!stored) return { state: 'none', vault };
+    const now = this.#clock.now();
+    const state: TokenState = {
+      state:
+        stored.expiresAt !== undefined && stored.expiresAt <= now
+          ? 'expired'
+          : stored.expiresAt !== undefined && stored.expiresAt - now < EXPIRING_WINDOW_MS
+            ? 'expiring'
+            : stored.source,
+      source: stored.source,
+      vault,
+    };
+    if (stored.gamertag !== undefined) state.gamertag = stored.gamertag;
+    if (stored.xuid !== undefined) state.xuid = stored.xuid;
+    if (stored.expiresAt !== undefined) state.expiresAt = new Date(stored.expiresAt).toISOString();
+    if (stored.privileges !== undefined) state.privileges = stored.privileges;
+    return state;
+  }
+
+  #profile(profileId: string): Profile {
+    const profile = this.#profiles.get(profileId);
+    if (!profile) throw new HandleStudioError('NOT_FOUND', 'No profile with that id: it may have been removed. Pick another profile.');
+    return profile;
+  }
+
+  #generation(profileId: string): number {
+    return this.#generations.get(profileId) ?? 0;
+  }
+
+  #bump(profileId: string): number {
+    const next = this.#generation(profileId) + 1;
+    this.#generations.set(profileId, next);
+    return next;
+  }
+}

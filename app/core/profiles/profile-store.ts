@@ -1,0 +1,171 @@
+/**
+ * Profiles on disk, in `profiles.json` in the data folder, through `conf` (Electron main
+ * passes electron-store, which is a Conf subclass, via `openBackingStore`). Conf replaces
+ * the file atomically on every write.
+ *
+ * A file that cannot be read (torn JSON, wrong shape, newer schema) is never thrown away:
+ * it is renamed to `profiles.json.damaged-<timestamp>`, the store starts empty, and
+ * `status()` says so, so the UI can tell the user where their old file went.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { profileSchema, type Profile, type ProfileDraft, profileDraftSchema } from '../../shared/contract/profiles.ts';
+import { HandleStudioError } from '../../shared/errors.ts';
+import type { ProfileLookup } from '../credentials/credentials-service.ts';
+import { emptyProfilesDocument, migrateProfilesDocument, profilesDocumentSchema, type ProfilesDocument } from './profiles-document.ts';
+
+/** The part of Conf (and electron-store) the profile store uses. */
+export interface ProfilesBackingStore {
+  readonly path: string;
+  store: Record<string, unknown>;
+}
+
+/** The Conf options the store needs; electron-store accepts the same. */
+export interface BackingStoreOptions {
+  cwd: string;
+  configName: string;
+  clearInvalidConfig: false;
+}
+
+export interface ProfileStoreOptions {
+  /** The data folder (resolveDataDir()). */
+  directory: string;
+  /** Default: `new Conf(options)`. Electron main passes `(options) => new ElectronStore(options)`. */
+  openBackingStore?: (options: BackingStoreOptions) => ProfilesBackingStore;
+  now?: () => number;
+}
+
+/** Why the store started empty, for a banner. */
+export interface ProfileStoreNotice {
+  message: string;
+  /** Full path of the file that was kept aside. */
+  keptAside: string;
+}
+
+const CONFIG_NAME = 'profiles';
+
+export class ProfileStore implements ProfileLookup {
+  readonly #backing: ProfilesBackingStore;
+  #document: ProfilesDocument;
+  readonly #notice: ProfileStoreNotice | undefined;
+
+  /** Opens (or creates) the profiles file, keeping a damaged one aside. */
+  static open(options: ProfileStoreOptions): ProfileStore {
+    const openBacking = options.openBackingStore ?? ((conf: BackingStoreOptions) => new Conf<Record<string, unknown>>(conf));
+    const confOptions: BackingStoreOptions = { cwd: options.directory, configName: CONFIG_NAME, clearInvalidConfig: false };
+    const path = join(options.directory, `${CONFIG_NAME}.json`);
+    let reason: string;
+    try {
+      const backing = openBacking(confOptions);
+      return new ProfileStore(backing, migrateProfilesDocument(backing.store), undefined);
+    } catch (error) {
+      // Only what the file's content caused (bad JSON, bad shape) is damage; a permission problem is not.
+      const damaged = error instanceof HandleStudioError || (error instanceof Error && error.name === 'SyntaxError');
+      if (!damaged || !existsSync(path)) throw storageError(error);
+      reason = error instanceof HandleStudioError ? error.message : 'It is not valid JSON (probably cut short by a crash).';
+    }
+    const stamp = new Date((options.now ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
+    const keptAside = `${path}.damaged-${stamp}`;
+    renameSync(path, keptAside);
+    const backing = openBacking(confOptions);
+    const store = new ProfileStore(backing, emptyProfilesDocument(), {
+      message: `The profiles file could not be read, so Handle Studio started with no profiles. ${reason} The old file was kept as ${keptAside}.`,
+      keptAside,
+    });
+    store.#write(store.#document);
+    return store;
+  }
+
+  private constructor(backing: ProfilesBackingStore, document: ProfilesDocument, notice: ProfileStoreNotice | undefined) {
+    this.#backing = backing;
+    this.#document = document;
+    this.#notice = notice;
+  }
+
+  /** Set when the file was damaged at start-up and kept aside. */
+  status(): { notice?: ProfileStoreNotice } {
+    return this.#notice ? { notice: this.#notice } : {};
+  }
+
+  /** Every profile, in the order they were created. */
+  list(): Profile[] {
+    return [...this.#document.profiles];
+  }
+
+  get(profileId: string): Profile | undefined {
+    return this.#document.profiles.find((profile) => profile.id === profileId);
+  }
+
+  activeProfileId(): string | null {
+    return this.#document.activeProfileId;
+  }
+
+  /** The profile requests go to, if any. */
+  active(): Profile | undefined {
+    const id = this.#document.activeProfileId;
+    return id === null ? undefined : this.get(id);
+  }
+
+  /**
+   * Creates a profile (draft without id) or replaces one (with its id). The first profile
+   * becomes the active one. Names are unique, ignoring case.
+   */
+  save(draft: ProfileDraft): Profile {
+    const parsed = profileDraftSchema.safeParse(draft);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HandleStudioError('VALIDATION', `${issue?.path.join('.') || 'Profile'}: ${issue?.message ?? 'not valid.'}`);
+    }
+    const { id, ...fields } = parsed.data;
+    if (id !== undefined && !this.get(id)) {
+      throw new HandleStudioError('NOT_FOUND', 'That profile no longer exists (it may have been removed): save it as a new profile.');
+    }
+    const sameName = this.#document.profiles.find(
+      (profile) => profile.id !== id && profile.name.toLocaleLowerCase() === fields.name.toLocaleLowerCase(),
+    );
+    if (sameName) {
+      throw new HandleStudioError('CONFLICT', `A profile named "${sameName.name}" already exists: choose another name.`, { field: 'name' });
+    }
+    const profile = profileSchema.parse({ ...fields, id: id ?? randomUUID() });
+    const profiles = id === undefined ? [...this.#document.profiles, profile] : this.#document.profiles.map((known) => (known.id === id ? profile : known));
+    this.#write({ ...this.#document, profiles, activeProfileId: this.#document.activeProfileId ?? profile.id });
+    return profile;
+  }
+
+  /** Removes a profile; the first remaining one becomes active if it was the active one. */
+  remove(profileId: string): boolean {
+    if (!this.get(profileId)) return false;
+    const profiles = this.#document.profiles.filter((profile) => profile.id !== profileId);
+    const activeProfileId = this.#document.activeProfileId === profileId ? (profiles[0]?.id ?? null) : this.#document.activeProfileId;
+    this.#write({ ...this.#document, profiles, activeProfileId });
+    return true;
+  }
+
+  /** Makes a profile the active one. */
+  activate(profileId: string): Profile {
+    const profile = this.get(profileId);
+    if (!profile) throw new HandleStudioError('NOT_FOUND', 'No profile with that id: it may have been removed. Pick another profile.');
+    this.#write({ ...this.#document, activeProfileId: profileId });
+    return profile;
+  }
+
+  #write(document: ProfilesDocument): void {
+    const checked = profilesDocumentSchema.parse(document);
+    try {
+      this.#backing.store = checked as unknown as Record<string, unknown>;
+    } catch (error) {
+      throw storageError(error);
+    }
+    this.#document = checked;
+  }
+}
+
+function storageError(error: unknown): HandleStudioError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new HandleStudioError(
+    'STORAGE',
+    `Could not read or write the profiles file: ${reason}. Check that the data folder exists and is writable.`,
+  );
+}
