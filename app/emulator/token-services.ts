@@ -101,7 +101,8 @@ interface IssuedToken {
 const XBOX_SCOPES = ['XboxLive.signin', 'XboxLive.offline_access'];
 /** The fixed tenant id Microsoft uses for personal (consumer) accounts. */
 const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** Microsoft documents the URN; msal-node sends the short form, which Microsoft also accepts. */
+const DEVICE_CODE_GRANTS = ['urn:ietf:params:oauth:grant-type:device_code', 'device_code'];
 const XERR_EXPIRED_USER_TOKEN = 2148916258;
 const XERR_INVALID_USER_TOKEN = 2148916262;
 const DEFAULT_PRIVILEGES = [185, 191, 193, 196, 199, 200, 201, 203, 205, 211, 217, 220, 235, 245, 247, 249, 252, 254, 255];
@@ -251,7 +252,7 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
   function token(response: ServerResponse, form: URLSearchParams): void {
     const grantType = form.get('grant_type');
     const clientId = form.get('client_id') ?? '';
-    if (grantType === DEVICE_CODE_GRANT) {
+    if (DEVICE_CODE_GRANTS.includes(grantType ?? '')) {
       const grant = deviceCodes.get(form.get('device_code') ?? '');
       if (!grant || grant.clientId !== clientId) return sendOAuthError(response, 400, 'invalid_grant', 'Unknown device code.');
       if (grant.declined) return sendOAuthError(response, 400, 'authorization_declined', 'The user declined the sign-in.');
