@@ -1,0 +1,314 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { presetChannels } from '../../shared/contract/presets.ts';
+import type { PresetInput } from '../../shared/presets/preset.ts';
+import { createPresetHandlers } from './presets-handlers.ts';
+import type { PresetFile, PresetsStore } from './presets-store.ts';
+import { confPresetFileSource, openPresetsStore } from './presets-store.ts';
+
+const SCID = 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862';
+let dir: string;
+let clock: number;
+
+function open(dataDir = dir): PresetsStore {
+  return openPresetsStore({ source: confPresetFileSource(dataDir), now: () => clock });
+}
+
+function lobbyInvite(overrides: Partial<PresetInput> = {}): PresetInput {
+  return {
+    name: 'Lobby invite',
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' },
+    inviteAttributes: { titleId: '0x4D2', context: 'map=dust', contextString: '', senderString: undefined },
+    recipients: [
+      { label: 'QA box 3', xuid: '2814679796296491' },
+      { label: 'Alice', xuid: '2533274790395904' },
+    ],
+    joinAndSetActivityFirst: true,
+    notes: 'Use in XDKS.1',
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hs-presets-'));
+  clock = Date.parse('2026-03-01T09:00:00Z');
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('presets', () => {
+  it('creates a preset, normalising what MPSD needs, and reads it back after a restart', () => {
+    const created = open().create(lobbyInvite());
+    expect(created).toMatchObject({
+      sessionRef: { scid: SCID.toLowerCase(), templateName: 'GameSession', name: 'lobby-7' },
+      inviteAttributes: { titleId: '1234', context: 'map=dust' },
+      favourite: false,
+      updatedAt: '2026-03-01T09:00:00.000Z',
+    });
+    // An emptied optional attribute is left out, never stored as "".
+    expect('contextString' in created.inviteAttributes && created.inviteAttributes.contextString !== undefined).toBe(false);
+    const reopened = open();
+    expect(reopened.list()).toEqual([JSON.parse(JSON.stringify(created))]);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'presets.json'), 'utf8')) as { schemaVersion: number };
+    expect(onDisk.schemaVersion).toBe(2);
+  });
+
+  it('supports a fresh session name at each send instead of a fixed one', () => {
+    const store = open();
+    const preset = store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession', newNameEachTime: true } }));
+    expect(preset.sessionRef).toEqual({ scid: SCID.toLowerCase(), templateName: 'GameSession', newNameEachTime: true });
+    expect(() => store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession' } }))).toThrow(
+      /sessionRef\.name: Give a session name, or set newNameEachTime/,
+    );
+  });
+
+  it('edits, duplicates, favourites, searches and deletes', () => {
+    const store = open();
+    const a = store.create(lobbyInvite());
+    const b = store.create(lobbyInvite({ name: 'Activity only', recipients: [], notes: '' }));
+    clock += 1000;
+    const edited = store.update(a.id, lobbyInvite({ name: 'Lobby invite v2' }));
+    expect(edited).toMatchObject({ id: a.id, name: 'Lobby invite v2', updatedAt: '2026-03-01T09:00:01.000Z' });
+    const copy = store.duplicate(a.id);
+    expect(copy).toMatchObject({ name: 'Lobby invite v2 (copy)', recipients: edited.recipients });
+    expect(copy.id).not.toBe(a.id);
+    store.setFavourite(b.id, true);
+    expect(store.list().map((p) => p.name)).toEqual(['Activity only', 'Lobby invite v2', 'Lobby invite v2 (copy)']);
+    expect(store.list({ favouritesOnly: true }).map((p) => p.name)).toEqual(['Activity only']);
+    expect(store.list({ search: 'alice' }).map((p) => p.id).sort()).toEqual([a.id, copy.id].sort());
+    expect(store.list({ search: '6296491' })).toHaveLength(2);
+    expect(store.list({ search: 'LOBBY-7' })).toHaveLength(3);
+    store.delete(copy.id);
+    expect(() => store.get(copy.id)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(open().list()).toHaveLength(2);
+  });
+
+  it('refuses a bad preset with a message naming the field', () => {
+    const store = open();
+    expect(() => store.create(lobbyInvite({ inviteAttributes: { titleId: 'abc' } }))).toThrow(/inviteAttributes\.titleId: Title id "abc"/);
+    expect(() => store.create(lobbyInvite({ recipients: [{ label: 'x', xuid: '12a' }] }))).toThrow(/recipients\.0\.xuid: XUID must be decimal/);
+    expect(() =>
+      store.create(lobbyInvite({ recipients: [{ label: 'a', xuid: '1' }, { label: 'b', xuid: '01' }] })),
+    ).toThrow(/listed twice/);
+    expect(() => store.create(lobbyInvite({ inviteAttributes: { titleId: '1', context: '€'.repeat(30) } }))).toThrow(/URI-encoded/);
+    expect(() => store.create(lobbyInvite({ notes: 'token XBL3.0 x=123;eyJabc.def' }))).toThrow(/token/);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('upgrades a v1 file (bare XUIDs) to labelled recipients with nothing lost, keeping the original', () => {
+    const v1 = {
+      presets: [
+        {
+          id: 'legacy-1',
+          name: 'Old invite',
+          profileId: 'profile-7',
+          sessionRef: { scid: SCID.toLowerCase(), templateName: 'GameSession', name: 'lobby-1' },
+          inviteAttributes: { titleId: '1234', contextString: '///INVITE_STRING' },
+          recipientXuids: ['2814679796296491', '2533274790395904'],
+          joinAndSetActivityFirst: false,
+          notes: 'from the first release',
+          favourite: true,
+          updatedAt: '2025-12-01T10:00:00.000Z',
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'presets.json'), JSON.stringify(v1));
+    const store = open();
+    expect(store.status().upgradedFrom).toEqual({ version: 1, backupPath: join(dir, 'presets.json.before-v2') });
+    expect(store.list()).toEqual([
+      {
+        id: 'legacy-1',
+        name: 'Old invite',
+        profileId: 'profile-7',
+        sessionRef: { scid: SCID.toLowerCase(), templateName: 'GameSession', name: 'lobby-1' },
+        inviteAttributes: { titleId: '1234', contextString: '///INVITE_STRING' },
+        recipients: [
+          { label: '', xuid: '2814679796296491' },
+          { label: '', xuid: '2533274790395904' },
+        ],
+        joinAndSetActivityFirst: false,
+        notes: 'from the first release',
+        favourite: true,
+        updatedAt: '2025-12-01T10:00:00.000Z',
+      },
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, 'presets.json.before-v2'), 'utf8'))).toEqual(v1);
+    // The upgraded file is written as v2, and opening it again is not another upgrade.
+    const again = open();
+    expect(again.status().upgradedFrom).toBeUndefined();
+    expect(again.list()[0]?.recipients).toHaveLength(2);
+  });
+
+  it('opens despite a torn file, moving it aside and saying so', () => {
+    const torn = '{"schemaVersion":2,"presets":[{"id":"a","name":"Half';
+    writeFileSync(join(dir, 'presets.json'), torn);
+    const store = open();
+    const status = store.status();
+    expect(status.damagedFileMovedTo).toBe(join(dir, 'presets.json.damaged-2026-03-01T09-00-00-000Z'));
+    expect(readFileSync(status.damagedFileMovedTo!, 'utf8')).toBe(torn);
+    expect(store.list()).toEqual([]);
+    store.create(lobbyInvite());
+    expect(open().list()).toHaveLength(1);
+  });
+
+  it('keeps the readable presets of a partly damaged file and sets the original aside', () => {
+    const good = open().create(lobbyInvite());
+    const file = JSON.parse(readFileSync(join(dir, 'presets.json'), 'utf8')) as { presets: unknown[] };
+    file.presets.push({ id: 'broken', name: 'Broken', sessionRef: 'not an object' });
+    writeFileSync(join(dir, 'presets.json'), JSON.stringify(file));
+    const store = open();
+    expect(store.status()).toMatchObject({ unreadablePresets: 1, damagedFileMovedTo: expect.stringContaining('.damaged-') });
+    expect(store.list().map((p) => p.id)).toEqual([good.id]);
+    expect(readFileSync(store.status().damagedFileMovedTo!, 'utf8')).toContain('"Broken"');
+  });
+
+  it('never overwrites a file from a newer version', () => {
+    const newer = JSON.stringify({ schemaVersion: 3, presets: [] });
+    writeFileSync(join(dir, 'presets.json'), newer);
+    const store = open();
+    expect(store.status().readOnlyReason).toMatch(/newer Handle Studio/);
+    expect(() => store.create(lobbyInvite())).toThrow(expect.objectContaining({ code: 'STORAGE' }));
+    expect(readFileSync(join(dir, 'presets.json'), 'utf8')).toBe(newer);
+  });
+
+  it('keeps changes in memory when the data folder cannot be written, and saves them once it can', () => {
+    // Tests run as root, where chmod does not stop writes; a data folder replaced by a
+    // plain file fails every write the way an unwritable folder does (ENOTDIR / EEXIST).
+    const dataDir = join(dir, 'data');
+    mkdirSync(dataDir);
+    const store = open(dataDir);
+    const kept = store.create(lobbyInvite());
+    rmSync(dataDir, { recursive: true });
+    writeFileSync(dataDir, 'not a folder');
+
+    let thrown: unknown;
+    try {
+      store.create(lobbyInvite({ name: 'Made while broken' }));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'STORAGE', message: expect.stringMatching(/kept in memory/) });
+    expect(store.list().map((p) => p.name)).toEqual(['Lobby invite', 'Made while broken']);
+    expect(store.status()).toMatchObject({ unsavedChanges: true, lastSaveError: expect.stringMatching(/could not be saved/) });
+
+    rmSync(dataDir);
+    mkdirSync(dataDir);
+    store.retrySave();
+    expect(store.status().unsavedChanges).toBe(false);
+    expect(open(dataDir).list().map((p) => p.id)).toContain(kept.id);
+    expect(open(dataDir).list()).toHaveLength(2);
+  });
+
+  it('says "disk is full" when the write fails with ENOSPC', () => {
+    // A full disk cannot be made on demand here; the file double throws the error Node gives.
+    let fail = false;
+    const backing: PresetFile = {
+      path: join(dir, 'presets.json'),
+      get store() {
+        return {};
+      },
+      set store(_value: Record<string, unknown>) {
+        if (fail) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    const store = openPresetsStore({ source: { path: backing.path, open: () => backing } });
+    store.create(lobbyInvite());
+    fail = true;
+    expect(() => store.create(lobbyInvite({ name: 'B' }))).toThrow(/disk is full/);
+    expect(store.list()).toHaveLength(2);
+  });
+});
+
+describe('team presets file', () => {
+  it('exports without ids, profiles or favourites, and imports into another data folder', () => {
+    const store = open();
+    const preset = store.create(lobbyInvite({ profileId: 'profile-1', favourite: true }));
+    const text = store.exportFile();
+    const file = JSON.parse(text) as { format: string; version: number; presets: Record<string, unknown>[] };
+    expect(file.format).toBe('handle-studio-presets');
+    expect(file.version).toBe(1);
+    expect(Object.keys(file.presets[0]!).sort()).toEqual(['inviteAttributes', 'joinAndSetActivityFirst', 'name', 'notes', 'recipients', 'sessionRef']);
+    expect(text).not.toContain(preset.id);
+    expect(text).not.toContain('profile-1');
+
+    const otherDir = mkdtempSync(join(tmpdir(), 'hs-presets-other-'));
+    try {
+      const other = open(otherDir);
+      expect(other.importFile(text)).toMatchObject({ added: 1, updated: 0 });
+      const imported = other.list()[0]!;
+      expect(imported).toMatchObject({ name: 'Lobby invite', recipients: preset.recipients, favourite: false });
+      expect(imported.profileId).toBeUndefined();
+      // Importing again replaces the same-named preset instead of doubling it.
+      expect(other.importFile(text)).toMatchObject({ added: 0, updated: 1 });
+      expect(other.list()).toHaveLength(1);
+      expect(other.list()[0]!.id).toBe(imported.id);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names every bad preset and field, and imports nothing when any is wrong', () => {
+    const store = open();
+    store.create(lobbyInvite({ name: 'Existing' }));
+    const file = {
+      format: 'handle-studio-presets',
+      version: 1,
+      presets: [
+        { ...JSON.parse(open().exportFile()).presets[0], name: 'Fine one' },
+        {
+          name: 'Bad title',
+          sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby' },
+          inviteAttributes: { titleId: '0xZZ' },
+          recipients: [],
+          joinAndSetActivityFirst: false,
+          notes: '',
+        },
+        { name: 'Missing parts', sessionRef: { scid: 'nope', templateName: 'GameSession', name: 'x' } },
+      ],
+    };
+    let thrown: { code?: string; message?: string; details?: { problems: { presetNumber?: number; field: string }[] } } = {};
+    try {
+      store.importFile(JSON.stringify(file));
+    } catch (error) {
+      thrown = error as typeof thrown;
+    }
+    expect(thrown.code).toBe('VALIDATION');
+    expect(thrown.message).toMatch(/^Preset 2 \("Bad title"\), inviteAttributes\.titleId: Title id "0xZZ"/);
+    expect(thrown.message).toMatch(/Nothing was imported/);
+    const problems = thrown.details!.problems.map((p) => `${p.presetNumber}:${p.field}`);
+    expect(problems).toEqual(expect.arrayContaining(['2:inviteAttributes.titleId', '3:sessionRef.scid', '3:inviteAttributes', '3:recipients']));
+    expect(store.list().map((p) => p.name)).toEqual(['Existing']);
+  });
+
+  it('refuses files that are not presets files, with a reason', () => {
+    const store = open();
+    expect(() => store.importFile('{not json')).toThrow(/not valid JSON/);
+    expect(() => store.importFile(JSON.stringify({ format: 'something-else', version: 1, presets: [] }))).toThrow(/not a Handle Studio presets file/);
+    expect(() => store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 2, presets: [] }))).toThrow(/version must be 1/);
+    const twice = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite(), lobbyInvite({ name: 'LOBBY INVITE' })] };
+    expect(() => store.importFile(JSON.stringify(twice))).toThrow(/Preset 2 \("LOBBY INVITE"\), name: the same name as preset 1/);
+    const leaky = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite({ notes: 'Authorization: XBL3.0 x=99;eyJ.sig' })] };
+    expect(() => store.importFile(JSON.stringify(leaky))).toThrow(/must not carry credentials/);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('answers the presets channels with outputs that pass the contract', async () => {
+    const store = open();
+    const handlers = createPresetHandlers({ presets: store });
+    const created = presetChannels.createPreset.output.parse(
+      await handlers.createPreset(presetChannels.createPreset.input.parse(lobbyInvite())),
+    );
+    const listed = presetChannels.listPresets.output.parse(await handlers.listPresets({}));
+    expect(listed.presets.map((p) => p.id)).toEqual([created.id]);
+    expect(listed.status.unsavedChanges).toBe(false);
+    const exported = await handlers.exportPresets({});
+    expect(await handlers.importPresets({ content: exported.content })).toMatchObject({ updated: 1 });
+    expect(presetChannels.createPreset.input.safeParse({ ...lobbyInvite(), secret: 'x' }).success).toBe(false);
+    expect(existsSync(join(dir, 'presets.json'))).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('damaged'))).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * The presets channels: saved activity/invite setups, edited, favourited, searched, and
+ * shared with the team as a JSON file kept in the game's repository.
+ */
+import { z } from 'zod';
+import { presetInputSchema, presetSchema } from '../presets/preset.ts';
+import { PRESET_FILE_MAX_CHARS } from '../presets/preset-file.ts';
+import { recordIdSchema } from './common.ts';
+import { channel, event } from './define.ts';
+
+export const presetsStatusSchema = z.object({
+  path: z.string(),
+  damagedFileMovedTo: z.string().optional(),
+  unreadablePresets: z.number().int(),
+  upgradedFrom: z.object({ version: z.number().int(), backupPath: z.string() }).optional(),
+  unsavedChanges: z.boolean(),
+  lastSaveError: z.string().optional(),
+  readOnlyReason: z.string().optional(),
+});
+
+const presetIdInput = z.strictObject({ id: recordIdSchema });
+
+export const presetChannels = {
+  listPresets: channel(
+    z.strictObject({
+      search: z.string().trim().max(200, { error: 'Search text is at most 200 characters.' }).optional(),
+      favouritesOnly: z.boolean().optional(),
+    }),
+    z.object({ presets: z.array(presetSchema), status: presetsStatusSchema }),
+    'Presets (favourites first, then by name) and the store status the UI warns about.',
+  ),
+  getPreset: channel(presetIdInput, presetSchema, 'One preset.'),
+  createPreset: channel(presetInputSchema, presetSchema, 'Save a new preset.'),
+  updatePreset: channel(z.strictObject({ id: recordIdSchema, preset: presetInputSchema }), presetSchema, 'Save changes to a preset.'),
+  duplicatePreset: channel(presetIdInput, presetSchema, 'Copy a preset as "<name> (copy)".'),
+  deletePreset: channel(presetIdInput, z.object({ deleted: z.literal(true) }), 'Delete a preset.'),
+  setPresetFavourite: channel(z.strictObject({ id: recordIdSchema, favourite: z.boolean() }), presetSchema, 'Mark or unmark a favourite.'),
+  exportPresets: channel(
+    z.strictObject({ ids: z.array(recordIdSchema).max(1000, { error: 'Export at most 1000 presets at once.' }).optional() }),
+    z.object({ fileName: z.string(), content: z.string() }),
+    'The team presets file (no ids, no profiles, no credentials).',
+  ),
+  importPresets: channel(
+    z.strictObject({
+      content: z.string().max(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' }),
+    }),
+    z.object({ added: z.number().int(), updated: z.number().int(), presets: z.array(presetSchema) }),
+    'Import a team presets file: all presets or none, replacing same-named ones.',
+  ),
+  retrySavePresets: channel(z.strictObject({}), presetsStatusSchema, 'Write presets held in memory after a failed save.'),
+} as const;
+
+export const presetEvents = {
+  presetsChanged: event(z.object({ count: z.number().int() }), 'Presets were added, changed or removed; list them again.'),
+} as const;
