@@ -84,6 +84,7 @@ export function readFaultRule(value: unknown): FaultRule {
   return { ...rule } as unknown as FaultRule;
 }
 
+/** A switch with no fault set: every request is served normally until a test sets one. */
 export function createFaultSwitch(): FaultSwitch {
   let active: { rule: FaultRule; pattern: RegExp | null; remaining: number } | null = null;
   return {

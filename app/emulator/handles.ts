@@ -60,6 +60,7 @@ export interface HandleBook {
  */
 export const INVITE_LIFETIME_MS = 60 * 60 * 1000;
 
+/** An empty handle book; `now` stamps createTime and decides invite expiry. */
 export function createHandleBook(now: () => number): HandleBook {
   const handles = new Map<string, StoredHandle>();
   /** `<scid>/<xuid>` → activity id: the one-activity-per-user-per-SCID rule. */

@@ -37,6 +37,7 @@ function dropOlderThan(times: number[], cutoff: number): void {
   if (stale > 0) times.splice(0, stale);
 }
 
+/** A limiter keyed by `<xuid>/<titleId>`, reading the time from `now` so tests move it by hand. */
 export function createRateLimiter(now: () => number): RateLimiter {
   const usage = new Map<string, Usage>();
 

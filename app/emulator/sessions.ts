@@ -60,6 +60,7 @@ export interface SessionDirectory {
 const DEFAULT_VISIBILITY: Visibility = 'open';
 const DEFAULT_JOIN_RESTRICTION: JoinRestriction = 'none';
 
+/** One key per session: SCID case does not matter, template and name are kept as sent. */
 export function sessionKey(ref: SessionRefValue): string {
   return `${ref.scid.toLowerCase()}/${ref.templateName}/${ref.name}`;
 }

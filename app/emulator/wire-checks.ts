@@ -35,10 +35,12 @@ const MPSD_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 const UINT64_MAX = 18446744073709551615n;
 const UINT32_MAX = 4294967295n;
 
+/** True for a GUID in any letter case. */
 export function isGuid(value: unknown): value is string {
   return typeof value === 'string' && GUID.test(value);
 }
 
+/** True for a template or session name MPSD can put in a URL path. */
 export function isMpsdName(value: unknown): value is string {
   return typeof value === 'string' && MPSD_NAME.test(value);
 }
@@ -61,6 +63,7 @@ export function checkKeys(value: Record<string, unknown>, allowed: readonly stri
   }
 }
 
+/** A GUID (SCIDs compare case-insensitively, so it comes back lower-case), or a 400 naming `field`. */
 export function checkGuid(value: unknown, field: string): string {
   if (typeof value !== 'string') badRequest(`${field} is required and must be a GUID string.`);
   if (!GUID.test(value)) {
@@ -114,6 +117,7 @@ export function checkOptionalText(value: unknown, field: string): string | undef
   return value;
 }
 
+/** An optional JSON boolean; strings such as "true" are refused. */
 export function checkOptionalBoolean(value: unknown, field: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') badRequest(`${field} must be true or false.`);
