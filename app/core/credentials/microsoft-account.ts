@@ -177,8 +177,12 @@ export class MicrosoftAccount {
         const stored = await vault.get(key);
         if (stored === null) return;
         try {
+          const parsed: unknown = JSON.parse(stored);
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a cache object');
           context.tokenCache.deserialize(stored);
         } catch {
+          // msal keeps the text it was given and would trip over it on the next write: reset it.
+          context.tokenCache.deserialize('');
           await vault.delete(key);
         }
       },

@@ -7,7 +7,7 @@
  * the OpenID issuer has the authority's scheme and host. A local stand-in speaks plain http
  * on 127.0.0.1. So, for loopback hosts only, the profile gives msal the https form of the
  * stand-in's URL, this module sends the request over http, and it turns the stand-in's
- * `http://127.0.0.1:<port>` URLs in the answer back into the https form msal expects.
+ * `http://127.0.0.1:<port>` URLs in its OpenID metadata back into the https form msal expects.
  * Real hosts are never touched.
  */
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
@@ -38,7 +38,9 @@ export function createMsalNetwork(fetch: FetchLike, timeoutMs: number = DEFAULT_
     if (method === 'POST' && options?.body !== undefined) init.body = options.body;
     const response = await fetch(url, init);
     let text = await response.text();
-    if (loopback) text = text.split(`http://${url.host}`).join(`https://${url.host}`);
+    if (loopback && url.pathname.endsWith('/.well-known/openid-configuration')) {
+      text = text.split(`http://${url.host}`).join(`https://${url.host}`);
+    }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
