@@ -3,7 +3,7 @@
  * get an answer, so client retry, timeout and "outcome unknown" paths can be tested against
  * a real socket. Faults apply to MPSD calls only, never to the `/_emulator/` control API.
  */
-import { HandleStudioError } from '../shared/errors.ts';
+import { invalidSetup } from './setup-errors.ts';
 
 interface RuleScope {
   /** How many matching requests the rule applies to; then it clears itself. Forever when absent. */
@@ -32,10 +32,6 @@ export interface FaultSwitch {
 
 const LATENCY_MAX_MS = 120_000;
 
-function invalid(message: string): never {
-  throw new HandleStudioError('VALIDATION', message);
-}
-
 function isCount(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1;
 }
@@ -43,7 +39,7 @@ function isCount(value: unknown): boolean {
 /** Checks a rule from code or from the control API's JSON. */
 export function readFaultRule(value: unknown): FaultRule {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    invalid('A fault rule must be an object such as { "kind": "status", "status": 503 }.');
+    invalidSetup('A fault rule must be an object such as { "kind": "status", "status": 503 }.');
   }
   const rule = value as Record<string, unknown>;
   const common = ['kind', 'count', 'pathPattern'];
@@ -54,31 +50,31 @@ export function readFaultRule(value: unknown): FaultRule {
     hang: common,
   };
   const allowed = typeof rule.kind === 'string' ? allowedByKind[rule.kind] : undefined;
-  if (allowed === undefined) invalid('Fault kind must be one of latency, status, drop, hang.');
+  if (allowed === undefined) invalidSetup('Fault kind must be one of latency, status, drop, hang.');
   const unknown = Object.keys(rule).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) invalid(`Fault field ${unknown} does not apply to kind ${String(rule.kind)}; remove it.`);
-  if (rule.count !== undefined && !isCount(rule.count)) invalid('Fault count must be a whole number of requests, 1 or more.');
+  if (unknown !== undefined) invalidSetup(`Fault field ${unknown} does not apply to kind ${String(rule.kind)}; remove it.`);
+  if (rule.count !== undefined && !isCount(rule.count)) invalidSetup('Fault count must be a whole number of requests, 1 or more.');
   if (rule.pathPattern !== undefined) {
     if (typeof rule.pathPattern !== 'string' || rule.pathPattern === '') {
-      invalid('Fault pathPattern must be a non-empty regular expression string, e.g. "^/handles".');
+      invalidSetup('Fault pathPattern must be a non-empty regular expression string, e.g. "^/handles".');
     }
     try {
       new RegExp(rule.pathPattern);
     } catch {
-      invalid(`Fault pathPattern "${rule.pathPattern.slice(0, 60)}" is not a valid regular expression.`);
+      invalidSetup(`Fault pathPattern "${rule.pathPattern.slice(0, 60)}" is not a valid regular expression.`);
     }
   }
   if (rule.kind === 'latency') {
     if (typeof rule.ms !== 'number' || !Number.isInteger(rule.ms) || rule.ms < 0 || rule.ms > LATENCY_MAX_MS) {
-      invalid(`Latency ms must be a whole number from 0 to ${LATENCY_MAX_MS}.`);
+      invalidSetup(`Latency ms must be a whole number from 0 to ${LATENCY_MAX_MS}.`);
     }
   }
   if (rule.kind === 'status') {
-    if (rule.status !== 500 && rule.status !== 503) invalid('Fault status must be 500 or 503.');
+    if (rule.status !== 500 && rule.status !== 503) invalidSetup('Fault status must be 500 or 503.');
     if (rule.retryAfterSeconds !== undefined && !isCount(rule.retryAfterSeconds)) {
-      invalid('retryAfterSeconds must be a whole number of seconds, 1 or more.');
+      invalidSetup('retryAfterSeconds must be a whole number of seconds, 1 or more.');
     }
-    if (rule.text !== undefined && typeof rule.text !== 'string') invalid('Fault text must be a string.');
+    if (rule.text !== undefined && typeof rule.text !== 'string') invalidSetup('Fault text must be a string.');
   }
   // Every field was checked above against the rule's kind.
   return { ...rule } as unknown as FaultRule;

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { HandleStudioError } from '../shared/errors.ts';
+import { invalidSetup } from './setup-errors.ts';
 import type { EmulatorCounters, EmulatorState } from './exchange.ts';
 import type { FaultSwitch } from './faults.ts';
 import { createFaultSwitch } from './faults.ts';
@@ -60,33 +61,29 @@ export interface LocalMpsd {
 
 const USERS_LIMIT = 1000;
 
-function invalid(message: string): never {
-  throw new HandleStudioError('VALIDATION', message);
-}
-
 function checkOptions(options: LocalMpsdOptions): void {
-  if (typeof options !== 'object' || options === null) invalid('Local MPSD options must be an object.');
+  if (typeof options !== 'object' || options === null) invalidSetup('Local MPSD options must be an object.');
   const { port, rateLimits, users, allowedScids, allowedTemplates, clock } = options;
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    invalid('port must be a whole number from 0 to 65535 (0 picks a free port).');
+    invalidSetup('port must be a whole number from 0 to 65535 (0 picks a free port).');
   }
-  if (rateLimits !== undefined && typeof rateLimits !== 'boolean') invalid('rateLimits must be true or false.');
+  if (rateLimits !== undefined && typeof rateLimits !== 'boolean') invalidSetup('rateLimits must be true or false.');
   if (users !== undefined && (!Number.isInteger(users) || users < 1 || users > USERS_LIMIT)) {
-    invalid(`users must be a whole number from 1 to ${USERS_LIMIT}.`);
+    invalidSetup(`users must be a whole number from 1 to ${USERS_LIMIT}.`);
   }
   if (allowedScids !== undefined) {
-    if (!Array.isArray(allowedScids)) invalid('allowedScids must be an array of SCID GUIDs.');
+    if (!Array.isArray(allowedScids)) invalidSetup('allowedScids must be an array of SCID GUIDs.');
     const bad = allowedScids.find((scid) => !isGuid(scid));
-    if (bad !== undefined) invalid(`allowedScids holds "${String(bad).slice(0, 60)}", which is not a GUID SCID.`);
+    if (bad !== undefined) invalidSetup(`allowedScids holds "${String(bad).slice(0, 60)}", which is not a GUID SCID.`);
   }
   if (allowedTemplates !== undefined) {
-    if (!Array.isArray(allowedTemplates)) invalid('allowedTemplates must be an array of template names.');
+    if (!Array.isArray(allowedTemplates)) invalidSetup('allowedTemplates must be an array of template names.');
     const bad = allowedTemplates.find((name) => !isMpsdName(name));
     if (bad !== undefined) {
-      invalid(`allowedTemplates holds "${String(bad).slice(0, 60)}"; template names are 1 to 100 letters, digits, '-' or '_'.`);
+      invalidSetup(`allowedTemplates holds "${String(bad).slice(0, 60)}"; template names are 1 to 100 letters, digits, '-' or '_'.`);
     }
   }
-  if (clock !== undefined && typeof clock?.now !== 'function') invalid('clock must have a now() function returning milliseconds.');
+  if (clock !== undefined && typeof clock?.now !== 'function') invalidSetup('clock must have a now() function returning milliseconds.');
 }
 
 /**

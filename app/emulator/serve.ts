@@ -2,9 +2,9 @@
  * `handle-studio emulator start`: starts the local MPSD and tells the caller where it is
  * and which test users it knows. The CLI owns argument parsing and the process's lifetime.
  */
-import { HandleStudioError } from '../shared/errors.ts';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
+import { invalidSetup } from './setup-errors.ts';
 
 export interface EmulatorCommandArgs {
   /** 0 picks a free port. */
@@ -24,7 +24,7 @@ export async function runEmulatorCommand(
   out: (line: string) => void,
 ): Promise<LocalMpsd> {
   if (typeof args?.json !== 'boolean' || typeof args.rateLimits !== 'boolean') {
-    throw new HandleStudioError('VALIDATION', 'Emulator arguments need port, rateLimits (true/false) and json (true/false).');
+    invalidSetup('Emulator arguments need port, rateLimits (true/false) and json (true/false).');
   }
   const mpsd = await startLocalMpsd({ port: args.port, rateLimits: args.rateLimits });
   const users = mpsd.users.map(({ xuid, gamertag, authorization }) => ({ xuid, gamertag, authorization }));

@@ -4,7 +4,8 @@
  * `issueToken` so the tokens it hands out work against the local MPSD.
  */
 import { randomBytes } from 'node:crypto';
-import { HandleStudioError } from '../shared/errors.ts';
+import { invalidSetup } from './setup-errors.ts';
+import { isTitleId, isXuid } from './wire-checks.ts';
 
 export interface TestUser {
   xuid: string;
@@ -73,11 +74,6 @@ const DEFAULT_TOKEN_LIFETIME_MS = 16 * 60 * 60 * 1000;
 const DEFAULT_SANDBOX = 'XDKS.1';
 const AUTHORIZATION = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 const SANDBOX = /^(?:[A-Z0-9]{2,16}\.[0-9]{1,6}|RETAIL|CERT)$/;
-const XUID = /^[1-9][0-9]{0,19}$/;
-
-function invalid(message: string): never {
-  throw new HandleStudioError('VALIDATION', message);
-}
 
 /** A user hash looks like XSTS's: a long decimal string, stable per user for this directory. */
 function newUserHash(): string {
@@ -96,16 +92,16 @@ export function createUserDirectory(count: number, now: () => number): UserDirec
 
   function addUser(user: { gamertag: string; xuid?: string }): TestUser {
     if (typeof user.gamertag !== 'string' || user.gamertag.trim() === '' || user.gamertag.length > 32) {
-      invalid('A test user needs a gamertag of 1 to 32 characters.');
+      invalidSetup('A test user needs a gamertag of 1 to 32 characters.');
     }
     let xuid = user.xuid;
     if (xuid === undefined) {
       while (users.has(nextXuid.toString())) nextXuid += 1n;
       xuid = nextXuid.toString();
-    } else if (typeof xuid !== 'string' || !XUID.test(xuid) || BigInt(xuid) > 18446744073709551615n) {
-      invalid(`XUID "${String(xuid).slice(0, 30)}" must be a decimal string between 1 and 18446744073709551615.`);
+    } else if (!isXuid(xuid)) {
+      invalidSetup(`XUID "${String(xuid).slice(0, 30)}" must be a decimal string between 1 and 18446744073709551615.`);
     }
-    if (users.has(xuid)) invalid(`XUID ${xuid} is already a test user; pick another or omit it.`);
+    if (users.has(xuid)) invalidSetup(`XUID ${xuid} is already a test user; pick another or omit it.`);
     const added = { xuid, gamertag: user.gamertag };
     users.set(xuid, added);
     userHashes.set(xuid, newUserHash());
@@ -124,23 +120,23 @@ export function createUserDirectory(count: number, now: () => number): UserDirec
     issueToken(request) {
       const user = typeof request?.xuid === 'string' ? users.get(request.xuid) : undefined;
       if (user === undefined) {
-        invalid(
+        invalidSetup(
           `XUID ${String(request?.xuid).slice(0, 30)} is not a user of the local MPSD; use one of ${[...users.keys()].join(', ')} or add it first.`,
         );
       }
       if (request.gamertag !== undefined && (typeof request.gamertag !== 'string' || request.gamertag.trim() === '')) {
-        invalid('gamertag must be a non-empty string when given.');
+        invalidSetup('gamertag must be a non-empty string when given.');
       }
       const sandbox = request.sandbox ?? DEFAULT_SANDBOX;
       if (typeof sandbox !== 'string' || !SANDBOX.test(sandbox)) {
-        invalid('sandbox must look like ABCD.3 (publisher, a dot, a number) or be RETAIL or CERT.');
+        invalidSetup('sandbox must look like ABCD.3 (publisher, a dot, a number) or be RETAIL or CERT.');
       }
       const expiresAt = request.expiresAt ?? now() + DEFAULT_TOKEN_LIFETIME_MS;
       if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
-        invalid('expiresAt must be a time in milliseconds since the epoch.');
+        invalidSetup('expiresAt must be a time in milliseconds since the epoch.');
       }
-      if (request.titleId !== undefined && (typeof request.titleId !== 'string' || !/^[0-9]{1,10}$/.test(request.titleId) || Number(request.titleId) > 4294967295)) {
-        invalid('titleId must be a decimal string of a 32-bit number, e.g. "1234".');
+      if (request.titleId !== undefined && !isTitleId(request.titleId)) {
+        invalidSetup('titleId must be a decimal string of a 32-bit number, e.g. "1234".');
       }
       const uhs = userHashes.get(user.xuid) as string;
       const token = randomBytes(32).toString('base64url');

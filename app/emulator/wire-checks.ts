@@ -45,6 +45,16 @@ export function isMpsdName(value: unknown): value is string {
   return typeof value === 'string' && MPSD_NAME.test(value);
 }
 
+/** True for a canonical decimal XUID (no leading zeros, 1 to 2^64-1). */
+export function isXuid(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9][0-9]{0,19}$/.test(value) && BigInt(value) <= UINT64_MAX;
+}
+
+/** True for a canonical decimal title id (0 to 2^32-1). */
+export function isTitleId(value: unknown): value is string {
+  return typeof value === 'string' && /^(?:0|[1-9][0-9]{0,9})$/.test(value) && BigInt(value) <= UINT32_MAX;
+}
+
 /** A plain JSON object (not null, not an array), or a 400 naming `field`. */
 export function checkObject(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
