@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HandleStudioError } from '../../shared/errors.ts';
+import type { SecretVault } from '../ports.ts';
+import { openKeychainVault, type KeytarModule } from './keychain-vault.ts';
+import { secretKey } from './secret-keys.ts';
+
+async function unavailable(promise: Promise<unknown>): Promise<HandleStudioError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected KEYCHAIN_UNAVAILABLE');
+    },
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(HandleStudioError);
+  expect((error as HandleStudioError).code).toBe('KEYCHAIN_UNAVAILABLE');
+  return error as HandleStudioError;
+}
+
+/**
+ * The real OS keychain. Each run files its entries under a service name of its own, so a
+ * developer's real Handle Studio entries are never touched. On Linux run inside a D-Bus
+ * session with an unlocked gnome-keyring (npm test does that); without a Secret Service the
+ * test skips and says why.
+ */
+describe('keychain vault against the real OS keychain', () => {
+  const service = `Handle Studio test ${randomUUID()}`;
+  let opened: SecretVault | undefined;
+
+  afterEach(async () => {
+    if (!opened) return;
+    for (const key of await opened.keys('')) await opened.delete(key);
+    opened = undefined;
+  });
+
+  async function openOrSkip(skip: (note: string) => never): Promise<SecretVault> {
+    try {
+      opened = await openKeychainVault({ service, timeoutMs: 3000 });
+      return opened;
+    } catch (error) {
+      const reason = error instanceof HandleStudioError ? `${error.message} (${String(error.details?.['reason'])})` : String(error);
+      return skip(`No Secret Service / keychain reachable here, so the real-keychain test cannot run: ${reason}`);
+    }
+  }
+
+  it('stores, reads, lists and deletes secrets', async (context) => {
+    const vault = await openOrSkip((note) => context.skip(note) as never);
+    const profileA = randomUUID();
+    const profileB = randomUUID();
+    expect(vault.kind).toBe('keychain');
+
+    await vault.set(secretKey(profileA, 'xsts'), '{"token":"secret-a"}');
+    await vault.set(secretKey(profileA, 'msal-cache'), '{"RefreshToken":{}}');
+    await vault.set(secretKey(profileB, 'xsts'), '{"token":"secret-b"}');
+    await vault.set(secretKey(profileA, 'xsts'), '{"token":"secret-a2"}');
+
+    expect(await vault.get(secretKey(profileA, 'xsts'))).toBe('{"token":"secret-a2"}');
+    expect(await vault.keys(`${profileA}/`)).toEqual([secretKey(profileA, 'msal-cache'), secretKey(profileA, 'xsts')]);
+    expect(await vault.keys('')).toHaveLength(3);
+
+    expect(await vault.delete(secretKey(profileA, 'xsts'))).toBe(true);
+    expect(await vault.delete(secretKey(profileA, 'xsts'))).toBe(false);
+    expect(await vault.get(secretKey(profileA, 'xsts'))).toBeNull();
+    expect(await vault.keys(`${profileA}/`)).toEqual([secretKey(profileA, 'msal-cache')]);
+
+    // A second opening (the next run of the app) sees what the first stored.
+    const again = await openKeychainVault({ service, timeoutMs: 3000 });
+    expect(await again.get(secretKey(profileB, 'xsts'))).toBe('{"token":"secret-b"}');
+  });
+
+  it('keeps the order of operations on one key', async (context) => {
+    const vault = await openOrSkip((note) => context.skip(note) as never);
+    const key = secretKey(randomUUID(), 'xsts');
+    await Promise.all([vault.set(key, 'first'), vault.delete(key), vault.set(key, 'last')]);
+    expect(await vault.get(key)).toBe('last');
+  });
+});
+
+describe('keychain vault when the keychain is not there', () => {
+  it('reports KEYCHAIN_UNAVAILABLE with the Linux fix when keytar cannot be loaded', async () => {
+    const error = await unavailable(
+      openKeychainVault({
+        service: 'Handle Studio',
+        platform: 'linux',
+        loadKeytar: async () => {
+          throw new Error('libsecret-1.so.0: cannot open shared object file');
+        },
+      }),
+    );
+    expect(error.message).toMatch(/could not be loaded/);
+    expect(error.message).toMatch(/install and unlock gnome-keyring or another Secret Service \(libsecret\)/i);
+    expect(error.message).toMatch(/keep secrets in memory/);
+    expect(error.details).toMatchObject({ reason: 'libsecret-1.so.0: cannot open shared object file' });
+  });
+
+  it.each([
+    ['darwin', /Keychain Access/],
+    ['win32', /Credential Manager/],
+  ] as const)('gives the %s fix', async (platform, fix) => {
+    const error = await unavailable(
+      openKeychainVault({
+        service: 'Handle Studio',
+        platform,
+        loadKeytar: async () => {
+          throw new Error('no native module');
+        },
+      }),
+    );
+    expect(error.message).toMatch(fix);
+  });
+
+  it('gives up on a keychain that never answers, instead of hanging', async () => {
+    const silent: KeytarModule = {
+      getPassword: () => new Promise(() => undefined),
+      setPassword: () => new Promise(() => undefined),
+      deletePassword: () => new Promise(() => undefined),
+      findCredentials: () => new Promise(() => undefined),
+    };
+    const error = await unavailable(openKeychainVault({ service: 'Handle Studio', platform: 'linux', timeoutMs: 50, loadKeytar: async () => silent }));
+    expect(error.message).toMatch(/listing secrets/);
+    expect(error.details?.['reason']).toMatch(/no answer within 50 ms/);
+  });
+
+  it('turns a keychain failure during use into KEYCHAIN_UNAVAILABLE, without the secret', async () => {
+    const entries = new Map<string, string>();
+    const locked: KeytarModule = {
+      getPassword: async (_, account) => entries.get(account) ?? null,
+      setPassword: async () => {
+        throw new Error('Cannot create an item in a locked collection');
+      },
+      deletePassword: async (_, account) => entries.delete(account),
+      findCredentials: async () => [...entries].map(([account, password]) => ({ account, password })),
+    };
+    const vault = await openKeychainVault({ service: 'Handle Studio', platform: 'linux', loadKeytar: async () => locked });
+    const error = await unavailable(vault.set(secretKey(randomUUID(), 'xsts'), 'very-secret-token-value'));
+    expect(error.message).toMatch(/storing a secret/);
+    expect(JSON.stringify(error.toAppError())).not.toContain('very-secret-token-value');
+  });
+
+  it('runs operations on one key in the order they were asked, even when the keychain answers out of order', async () => {
+    const entries = new Map<string, string>();
+    const releases: Array<() => void> = [];
+    const slowFirstWrite: KeytarModule = {
+      getPassword: async (_, account) => entries.get(account) ?? null,
+      setPassword: (_, account, password) =>
+        new Promise<void>((resolve) => {
+          const write = () => {
+            entries.set(account, password);
+            resolve();
+          };
+          // The first write waits until the test releases it; later ones are immediate.
+          if (password === 'stale') releases.push(write);
+          else write();
+        }),
+      deletePassword: async (_, account) => entries.delete(account),
+      findCredentials: async () => [...entries].map(([account, password]) => ({ account, password })),
+    };
+    const vault = await openKeychainVault({ service: 'Handle Studio', loadKeytar: async () => slowFirstWrite });
+    const key = secretKey(randomUUID(), 'xsts');
+    const first = vault.set(key, 'stale');
+    const second = vault.set(key, 'fresh');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(releases).toHaveLength(1);
+    releases[0]!();
+    await Promise.all([first, second]);
+    expect(await vault.get(key)).toBe('fresh');
+  });
+
+  it('refuses keys that are not <profileId>/<kind>', async () => {
+    const vault = await openKeychainVault({
+      service: 'Handle Studio',
+      loadKeytar: async () => ({
+        getPassword: async () => null,
+        setPassword: async () => undefined,
+        deletePassword: async () => false,
+        findCredentials: async () => [],
+      }),
+    });
+    expect(() => vault.get('token')).toThrow(/<profileId>\/<kind>/);
+    expect(() => vault.set(`${randomUUID()}/password`, 'x')).toThrow(/xsts, msal-cache/);
+  });
+});
