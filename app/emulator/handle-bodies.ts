@@ -70,6 +70,8 @@ function readInviteAttributes(value: unknown): InviteAttributes {
   const context = checkOptionalText(attributes.context, 'inviteAttributes.context');
   const senderString = checkOptionalText(attributes.senderString, 'inviteAttributes.senderString');
   if (context !== undefined) {
+    // encodeURIComponent throws on a lone surrogate; MPSD could not encode it either.
+    if (!context.isWellFormed()) badRequest('inviteAttributes.context holds an unpaired UTF-16 surrogate; send well-formed Unicode text.');
     const encoded = encodeURIComponent(context).length;
     if (encoded > CONTEXT_MAX_ENCODED) {
       badRequest(

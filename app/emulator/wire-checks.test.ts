@@ -54,6 +54,7 @@ const refusedBodies: Array<[string, unknown, string]> = [
   ['an empty senderString', inviteWithAttributes({ senderString: '' }), 'inviteAttributes.senderString must be omitted'],
   ['a numeric context', inviteWithAttributes({ context: 5 }), 'inviteAttributes.context must be a string when present'],
   ['an unknown attribute', inviteWithAttributes({ color: 'red' }), 'inviteAttributes.color is not a field MPSD accepts here'],
+  ['a context with a lone surrogate', inviteWithAttributes({ context: 'bad \ud800 text' }), 'inviteAttributes.context holds an unpaired UTF-16 surrogate'],
   ['a context over 256 once URI-encoded', inviteWithAttributes({ context: 'é'.repeat(43) }), 'inviteAttributes.context is 258 characters after URI encoding; MPSD allows at most 256'],
 ];
 
