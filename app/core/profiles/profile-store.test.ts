@@ -151,7 +151,3 @@ describe('profiles file upgrades', () => {
     expect(ProfileStore.open({ directory, openBackingStore: open }).list()).toEqual([saved]);
   });
 });
-    store.save(production);
-    expect(ProfileStore.open({ directory }).list()).toHaveLength(1);
-  });
-});
