@@ -1,0 +1,54 @@
+import type { ExchangeView } from '../../../app/shared/contract/common.ts';
+import type { HistoryEntry } from '../../../app/shared/contract/history.ts';
+import type { AppError } from '../../../app/shared/errors.ts';
+
+/** One MPSD call as the exchange viewer shows it, whether it just happened or comes from history. */
+export interface ExchangeRecord {
+  kind: string;
+  status?: number | undefined;
+  correlationId?: string | undefined;
+  handleId?: string | undefined;
+  invitedXuid?: string | undefined;
+  durationMs: number;
+  startedAt: string;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string | undefined };
+  responseHeaders?: Record<string, string> | undefined;
+  responseBody?: string | undefined;
+  responseJson?: unknown;
+  responseTruncated?: boolean;
+  error?: AppError | undefined;
+}
+
+export function fromExchange(exchange: ExchangeView): ExchangeRecord {
+  return {
+    kind: exchange.kind,
+    status: exchange.response?.status,
+    correlationId: exchange.correlationId,
+    handleId: exchange.handleId,
+    invitedXuid: exchange.invitedXuid,
+    durationMs: exchange.durationMs,
+    startedAt: exchange.startedAt,
+    request: exchange.request,
+    responseHeaders: exchange.response?.headers,
+    responseBody: exchange.response?.body,
+    responseJson: exchange.response?.json,
+    error: exchange.error,
+  };
+}
+
+export function fromHistoryEntry(entry: HistoryEntry): ExchangeRecord {
+  return {
+    kind: entry.kind,
+    status: entry.status,
+    correlationId: entry.correlationId,
+    handleId: entry.handleId,
+    invitedXuid: entry.invitedXuid,
+    durationMs: entry.durationMs,
+    startedAt: entry.at,
+    request: entry.request,
+    responseHeaders: entry.responseHeaders,
+    responseBody: entry.responseBody,
+    responseTruncated: entry.responseTruncated,
+    ...(entry.errorCode ? { error: { code: entry.errorCode, message: entry.errorMessage ?? '' } } : {}),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Errors in words: a short title per code plus what to do next. Core's message is always
+ * shown too (it carries the specifics: which field, the service's own text); the title and
+ * advice are what a developer scanning the screen needs first.
+ */
+import type { AppError, ErrorCode } from '../../../app/shared/errors.ts';
+
+interface ErrorWords {
+  title: string;
+  advice: string;
+}
+
+const words: Record<ErrorCode, ErrorWords> = {
+  VALIDATION: { title: 'Not sent: the request is not valid', advice: 'Fix the fields marked below and send again.' },
+  OFFLINE: { title: 'No connection', advice: 'MPSD could not be reached. Queue it to the outbox, or check your network and send again.' },
+  TIMEOUT: { title: 'MPSD did not answer in time', advice: 'Reads are safe to repeat; for an invite, check History before resending.' },
+  CANCELLED: { title: 'Cancelled', advice: 'You stopped this send; invitees not yet attempted were not invited.' },
+  UNAUTHORIZED: { title: 'MPSD refused the token (401)', advice: 'The token is missing, expired or for another sandbox: paste a fresh one or sign in again in Profiles.' },
+  FORBIDDEN: { title: 'Not allowed (403)', advice: 'Wrong sandbox, no access to this service config, or no multiplayer privilege. Check the profile\u2019s sandbox.' },
+  NOT_FOUND: { title: 'Not found (404)', advice: 'Unknown SCID, template, session or handle: check the ids against Partner Center.' },
+  CONFLICT: { title: 'Conflict (409)', advice: 'The request conflicts with the session, e.g. you are not an active member: join the session first.' },
+  PRECONDITION_FAILED: { title: 'Precondition failed (412)', advice: 'The session changed or already exists. Read it again and retry.' },
+  THROTTLED: { title: 'Rate-limited', advice: 'MPSD is rate-limiting this user (30 requests per 15 s, 300 per 5 min). Wait and send again.' },
+  SERVICE_UNAVAILABLE: { title: 'MPSD is overloaded (503)', advice: 'Wait a little and send again.' },
+  MPSD_REJECTED: { title: 'MPSD rejected the request', advice: 'Read the service\u2019s own text below.' },
+  OUTCOME_UNKNOWN: {
+    title: 'Outcome unknown',
+    advice: 'The connection dropped after the request went out: it may have landed. Check (e.g. query activities or ask the invitee) before resending, or it may invite twice.',
+  },
+  KEYCHAIN_UNAVAILABLE: { title: 'Keychain unavailable', advice: 'Tokens are kept for this run only. Check the OS keychain (Secret Service on Linux) and restart.' },
+  NO_CREDENTIALS: { title: 'No token for this profile', advice: 'Open Profiles and paste a token or sign in.' },
+  TOKEN_EXPIRED: { title: 'Token expired', advice: 'Open Profiles and paste a fresh token or sign in again.' },
+  SIGN_IN_FAILED: { title: 'Sign-in failed', advice: 'Try again, or paste a token captured from a trace instead.' },
+  STORAGE: { title: 'Storage problem', advice: 'Handle Studio could not read or write its data folder. Check disk space and permissions.' },
+  INTERNAL: { title: 'Something went wrong inside Handle Studio', advice: 'This is a bug: note the steps and the message below.' },
+};
+
+/** Title and advice for an error, with the wait time when MPSD said how long to back off. */
+export function errorInWords(error: AppError): ErrorWords {
+  const base = words[error.code];
+  if (error.code === 'THROTTLED') {
+    const seconds = retryAfterSeconds(error);
+    if (seconds !== undefined) {
+      return { title: base.title, advice: `MPSD is rate-limiting this user; retry after ${seconds} s.` };
+    }
+  }
+  return base;
+}
+
+function retryAfterSeconds(error: AppError): number | undefined {
+  const value = error.details?.['retryAfterSeconds'] ?? error.details?.['retryAfter'];
+  return typeof value === 'number' && Number.isFinite(value) ? Math.ceil(value) : undefined;
+}
+
+/** Whether the error sends the user to Profiles to fix a token. */
+export function isTokenProblem(error: AppError): boolean {
+  return error.code === 'NO_CREDENTIALS' || error.code === 'TOKEN_EXPIRED' || error.code === 'UNAUTHORIZED';
+}

@@ -1,0 +1,62 @@
+/**
+ * The profiles the user has and which one is active, kept fresh from main: reading `list`
+ * or `active` inside a component subscribes to `profilesChanged` (Svelte's createSubscriber
+ * pattern), so a token pasted in one place updates the top bar everywhere.
+ */
+import { createSubscriber } from 'svelte/reactivity';
+import type { ProfileDraft, ProfileView } from '../../../app/shared/contract/profiles.ts';
+import type { AppError, Result } from '../../../app/shared/errors.ts';
+import { api } from '../api.ts';
+
+export class ProfileBook {
+  #profiles = $state<ProfileView[]>([]);
+  #activeProfileId = $state<string | null>(null);
+  loaded = $state(false);
+  failure = $state<AppError | undefined>(undefined);
+  /** The profiles file was damaged at start-up and kept aside. */
+  notice = $state<{ message: string; keptAside: string } | undefined>(undefined);
+
+  #subscribe = createSubscriber(() => api.on.profilesChanged(() => void this.refresh()));
+
+  get list(): ProfileView[] {
+    this.#subscribe();
+    return this.#profiles;
+  }
+
+  get active(): ProfileView | undefined {
+    this.#subscribe();
+    return this.#profiles.find((profile) => profile.id === this.#activeProfileId);
+  }
+
+  async refresh(): Promise<void> {
+    const answer = await api.listProfiles({});
+    this.loaded = true;
+    if (!answer.ok) {
+      this.failure = answer.error;
+      return;
+    }
+    this.failure = undefined;
+    this.#profiles = answer.value.profiles;
+    this.#activeProfileId = answer.value.activeProfileId;
+    this.notice = answer.value.notice;
+  }
+
+  /** Saves and re-reads, so the list shows what main stored (normalised values, token state). */
+  async save(draft: ProfileDraft): Promise<Result<ProfileView>> {
+    return this.#thenRefresh(api.saveProfile(draft));
+  }
+
+  async activate(profileId: string): Promise<Result<ProfileView>> {
+    return this.#thenRefresh(api.activateProfile({ profileId }));
+  }
+
+  async remove(profileId: string): Promise<Result<{ removed: boolean }>> {
+    return this.#thenRefresh(api.removeProfile({ profileId }));
+  }
+
+  async #thenRefresh<T>(call: Promise<Result<T>>): Promise<Result<T>> {
+    const answer = await call;
+    if (answer.ok) await this.refresh();
+    return answer;
+  }
+}

@@ -1,0 +1,38 @@
+import type { TokenState } from '../../../app/shared/contract/profiles.ts';
+
+export interface TokenWords {
+  label: string;
+  tone: 'ok' | 'warning' | 'error';
+  /** What to do about it, when something needs doing. */
+  fix?: string;
+}
+
+/** The token's state in a few words, with the fix when the token cannot be used (or soon cannot). */
+export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
+  const fix = token.source === 'signed-in' ? 'Sign in again' : 'Paste a fresh token';
+  switch (token.state) {
+    case 'none':
+      return { label: 'No token', tone: 'error', fix: 'Paste a token or sign in' };
+    case 'pasted':
+      return { label: token.expiresAt ? `Pasted token, ${untilWords(token.expiresAt, now)}` : 'Pasted token (expiry unknown)', tone: 'ok' };
+    case 'signed-in':
+      return { label: `Signed in${token.gamertag ? ` as ${token.gamertag}` : ''}${token.expiresAt ? `, ${untilWords(token.expiresAt, now)}` : ''}`, tone: 'ok' };
+    case 'expiring':
+      return { label: token.expiresAt ? `Token ${untilWords(token.expiresAt, now)}` : 'Token expiring soon', tone: 'warning', fix };
+    case 'expired':
+      return { label: 'Token expired', tone: 'error', fix };
+    case 'keychain-unavailable':
+      return { label: 'Keychain unavailable', tone: 'error', fix: 'Keep tokens in memory for this run' };
+  }
+}
+
+/** "expires in 3 h 20 min" / "expired": tokens live hours, so minutes are precise enough. */
+export function untilWords(iso: string, now = Date.now()): string {
+  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  if (!Number.isFinite(minutes)) return 'expiry unknown';
+  if (minutes <= 0) return 'expired';
+  if (minutes < 60) return `expires in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `expires in ${hours} h${rest ? ` ${rest} min` : ''}`;
+}

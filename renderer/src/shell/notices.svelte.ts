@@ -1,0 +1,40 @@
+/**
+ * The banner area: storage notices pushed from main (a damaged file kept aside) and errors
+ * from screens that have nowhere better to show them. Each notice can be dismissed.
+ */
+import type { AppError } from '../../../app/shared/errors.ts';
+import { api } from '../api.ts';
+
+export interface Notice {
+  id: number;
+  tone: 'warning' | 'error' | 'info';
+  message: string;
+  /** An AppError code, shown next to the message. */
+  code?: string;
+}
+
+export class Notices {
+  list = $state<Notice[]>([]);
+  #next = 1;
+
+  push(tone: Notice['tone'], message: string, code?: string): void {
+    // The same message twice (e.g. a retried call failing again) is one banner, not a stack.
+    if (this.list.some((notice) => notice.message === message)) return;
+    this.list = [...this.list, { id: this.#next++, tone, message, ...(code === undefined ? {} : { code }) }];
+  }
+
+  pushError(error: AppError): void {
+    this.push('error', error.message, error.code);
+  }
+
+  dismiss(id: number): void {
+    this.list = this.list.filter((notice) => notice.id !== id);
+  }
+
+  /** Storage notices from main, as banners; returns the unsubscribe. */
+  listenForStorage(): () => void {
+    return api.on.storageNotice((notice) => {
+      this.push('warning', notice.keptAside ? `${notice.message} (kept aside as ${notice.keptAside})` : notice.message);
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Per-test world for the end-to-end tests: a fresh data folder, the local MPSD (through the
+ * CLI, as a developer starts it) and Handle Studio in browser mode on that folder, all torn
+ * down after the test. Plus the UI steps several tests share (making a profile for the
+ * local MPSD) and the screenshot helper.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, startNode } from './processes.ts';
+
+export interface MpsdUser {
+  xuid: string;
+  gamertag: string;
+  /** Works only against this emulator. */
+  authorization: string;
+}
+
+export interface LocalMpsdInfo {
+  url: string;
+  users: MpsdUser[];
+}
+
+export interface BrowserMode {
+  /** The URL to open, with the per-run token. */
+  url: string;
+  origin: string;
+  token: string;
+}
+
+interface Fixtures {
+  dataDir: string;
+  mpsd: LocalMpsdInfo;
+  studio: BrowserMode;
+  /** A page already showing Handle Studio. */
+  app: Page;
+}
+
+export const test = base.extend<Fixtures>({
+  // Playwright reads a fixture's dependencies from this destructuring; these two have none.
+  dataDir: async ({}, use) => {
+    const dir = await mkdtemp(join(tmpdir(), 'handle-studio-e2e-'));
+    await use(dir);
+    await rm(dir, { recursive: true, force: true });
+  },
+
+  mpsd: async ({}, use) => {
+    const started = await startNode(['bin/handle-studio.js', 'emulator', 'start', '--port', '0', '--json'], {}, /^\{/);
+    try {
+      await use(JSON.parse(started.readyLine) as LocalMpsdInfo);
+    } finally {
+      await started.stop();
+    }
+  },
+
+  studio: async ({ dataDir }, use) => {
+    const token = randomBytes(24).toString('base64url');
+    const started = await startNode(
+      ['app/host/main.ts', '--port', '0'],
+      { HANDLE_STUDIO_DATA_DIR: dataDir, HANDLE_STUDIO_HOST_TOKEN: token },
+      /Handle Studio \(browser mode\) is at /,
+    );
+    try {
+      const url = started.readyLine.slice(started.readyLine.indexOf(' is at ') + ' is at '.length).trim();
+      await use({ url, origin: new URL(url).origin, token });
+    } finally {
+      await started.stop();
+    }
+  },
+
+  app: async ({ page, studio }, use) => {
+    await page.goto(studio.url);
+    await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
+    await use(page);
+  },
+});
+
+export { expect };
+
+/** Where screenshots go; the folder is created on first use. */
+export const screenshotDir = join(root, 'test-results', 'screenshots');
+
+/** Saves a full-page screenshot as `<name>-<light|dark>.png`. */
+export async function saveScreenshot(page: Page, name: string, scheme: 'light' | 'dark'): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}-${scheme}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Opens a screen from the sidebar. */
+export async function openScreen(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: label, exact: false }).first().click();
+}
+
+/**
+ * Through the Profiles UI: a local profile pointing at the emulator, made active, with the
+ * emulator user's Authorization value pasted. Leaves the page on Profiles.
+ */
+export async function addLocalProfile(page: Page, mpsd: LocalMpsdInfo, user: MpsdUser, name = 'Local MPSD'): Promise<void> {
+  await openScreen(page, 'Profiles');
+  const create = page.getByRole('button', { name: /Create a profile|New profile/ }).first();
+  await create.click();
+  const editor = page.getByTestId('profile-editor');
+  await editor.getByLabel('Name').fill(name);
+  await editor.getByLabel('Sandbox').fill('XDKS.1');
+  await editor.getByLabel('Environment').selectOption('local');
+  await editor.getByLabel('MPSD endpoint').fill(mpsd.url);
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(editor).toHaveCount(0);
+
+  const card = page.getByTestId('profile-card').filter({ hasText: name });
+  const useIt = card.getByRole('button', { name: 'Use this profile' });
+  if (await useIt.isVisible()) await useIt.click();
+  await card.getByTestId('paste-authorization').fill(user.authorization);
+  await card.getByRole('button', { name: 'Save token' }).click();
+  await expect(card.getByTestId('profile-token-state')).not.toHaveText('No token');
+  await expect(page.getByTestId('active-profile')).toHaveText(name);
+}
