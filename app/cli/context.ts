@@ -1,0 +1,90 @@
+/**
+ * What a CLI command gets to work with: the process's streams and environment, the app core
+ * (opened on first use, so `--help` and usage errors never touch the data folder), and a
+ * signal that Ctrl+C aborts. Everything written goes through `say`/`warn`/`printJson`, which
+ * scrub any secret the CLI has seen in this run before it reaches a terminal or a log.
+ */
+import type { z } from 'zod';
+import type { ChannelMap } from '../shared/contract/define.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import type { HandleStudio } from '../core/handle-studio.ts';
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CliContext {
+  io: CliIo;
+  /** The app core over the data folder; opened once, closed by the runner. */
+  studio(): Promise<HandleStudio>;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** A line (or lines) for people, on standard output. */
+  say(text: string): void;
+  /** A line for people on standard error (progress, warnings, errors). */
+  warn(text: string): void;
+  /** One JSON document on standard output. */
+  printJson(value: unknown): void;
+  /** Registers a secret read in this run (e.g. from stdin) so no output ever shows it. */
+  addSecret(secret: string): void;
+}
+
+const REDACTED = '<redacted>';
+
+/**
+ * Replaces every known secret in `text`. Core never puts a secret in a message; this is the
+ * last line of defence for values that came from the environment or standard input.
+ */
+export function redactSecrets(text: string, secrets: ReadonlySet<string>): string {
+  let clean = text;
+  for (const secret of secrets) clean = clean.split(secret).join(REDACTED);
+  return clean;
+}
+
+/**
+ * The parts of XBL_AUTHORIZATION worth hiding: the whole value and the token after ';'.
+ * Short fragments are skipped so that redaction never mangles ordinary words.
+ */
+export function secretsFromEnvironment(env: NodeJS.ProcessEnv): string[] {
+  const value = env['XBL_AUTHORIZATION']?.trim();
+  if (!value) return [];
+  const token = value.slice(value.indexOf(';') + 1).trim();
+  return [value, token].filter((part) => part.length >= 8);
+}
+
+export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStudio>, signal: AbortSignal): CliContext {
+  const secrets = new Set(secretsFromEnvironment(io.env));
+  let studio: Promise<HandleStudio> | undefined;
+  const clean = (text: string) => redactSecrets(text, secrets);
+  return {
+    io,
+    signal,
+    studio: () => (studio ??= openStudio()),
+    say: (text) => void io.stdout.write(`${clean(text)}\n`),
+    warn: (text) => void io.stderr.write(`${clean(text)}\n`),
+    printJson: (value) => void io.stdout.write(`${clean(JSON.stringify(value, null, 2))}\n`),
+    addSecret: (secret) => {
+      if (secret.length >= 8) secrets.add(secret);
+    },
+  };
+}
+
+/**
+ * Calls one contract channel through the app's dispatcher (the same validation and
+ * behaviour as the app) and returns its value, or throws the channel's error.
+ */
+export async function callChannel<C extends ChannelMap, K extends keyof C & string>(
+  context: CliContext,
+  _channels: C,
+  name: K,
+  input: z.input<C[K]['input']>,
+): Promise<z.output<C[K]['output']>> {
+  const studio = await context.studio();
+  const result = await studio.dispatch(name, input);
+  if (!result.ok) throw new HandleStudioError(result.error.code, result.error.message, result.error.details);
+  // The dispatcher parsed the value with this channel's output schema.
+  return result.value as z.output<C[K]['output']>;
+}

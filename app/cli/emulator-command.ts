@@ -1,0 +1,46 @@
+/**
+ * `handle-studio emulator start`: runs the local MPSD in the foreground until Ctrl+C (or
+ * SIGTERM), so a developer or a CI job can point profiles and `--endpoint` at it.
+ */
+import { runEmulatorCommand } from '../emulator/serve.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import type { CommandSpec } from './command.ts';
+import { text } from './request-flags.ts';
+
+/** Reads --port: a whole number 0-65535 (0 = any free port); default 7777, the port the examples use. */
+export function portFromFlag(flag: string | undefined): number {
+  if (flag === undefined) return 7777;
+  const port = /^[0-9]{1,5}$/.test(flag.trim()) ? Number(flag) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new HandleStudioError('VALIDATION', '--port must be a whole number from 0 to 65535 (0 picks a free port).', { field: 'port' });
+  }
+  return port;
+}
+
+export const emulatorStart: CommandSpec = {
+  path: ['emulator', 'start'],
+  summary: 'Run the local MPSD (a strict stand-in for Xbox Live\'s session directory) on 127.0.0.1 until Ctrl+C.',
+  flags: {
+    port: { type: 'string', value: 'N', help: 'Port to listen on (default 7777; 0 picks a free one).' },
+    'no-rate-limits': { type: 'boolean', help: 'Turn off MPSD\'s per-user rate limits (30 per 15 s, 300 per 300 s).' },
+  },
+  notes: [
+    'With --json the first line is one JSON object { "url", "users": [{ "xuid", "gamertag", "authorization" }] }. ' +
+      'The test users\' Authorization values work only against this emulator.',
+  ],
+  examples: ['handle-studio emulator start', 'handle-studio emulator start --port 0 --json --no-rate-limits'],
+  run: async (context, flags) => {
+    const port = portFromFlag(text(flags, 'port'));
+    const json = flags['json'] === true;
+    const mpsd = await runEmulatorCommand({ port, rateLimits: flags['no-rate-limits'] !== true, json }, (line) =>
+      context.say(line),
+    );
+    await new Promise<void>((resolve) => {
+      if (context.signal.aborted) resolve();
+      else context.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await mpsd.stop();
+    if (!json) context.warn('Local MPSD stopped.');
+    return 0;
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * `handle-studio history`: the requests the app and the CLI have sent, newest first, from
+ * the same history database the History screen reads. Entries hold no token.
+ */
+import { historyChannels, type HistorySummary } from '../shared/contract/history.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import { requestKinds } from '../shared/mpsd/wire.ts';
+import type { CommandSpec } from './command.ts';
+import { callChannel } from './context.ts';
+import { list, text } from './request-flags.ts';
+
+const DEFAULT_LIMIT = 20;
+
+/** Reads --limit: a whole number; the channel's schema says the allowed range. */
+export function limitFromFlag(flag: string): number {
+  if (!/^[0-9]{1,7}$/.test(flag.trim())) {
+    throw new HandleStudioError('VALIDATION', '--limit must be a whole number, e.g. --limit 50.', { field: 'limit' });
+  }
+  return Number(flag);
+}
+
+function historyLine(entry: HistorySummary): string {
+  const status = entry.status === undefined ? 'no answer' : String(entry.status);
+  const who = entry.invitedXuid === undefined ? '' : ` to ${entry.invitedXuid}${entry.recipientLabel ? ` (${entry.recipientLabel})` : ''}`;
+  const session = entry.sessionName === undefined ? '' : ` ${entry.templateName ?? ''}/${entry.sessionName}`;
+  const ids = [entry.handleId && `handle ${entry.handleId}`, entry.correlationId && `correlation ${entry.correlationId}`].filter(Boolean).join('  ');
+  const error = entry.errorCode === undefined ? '' : `  ${entry.errorCode}: ${entry.errorMessage ?? ''}`;
+  return `${entry.at}  ${entry.kind.padEnd(14)} ${status.padEnd(9)} ${entry.outcome.padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;
+}
+
+export const historyCommand: CommandSpec = {
+  path: ['history'],
+  summary: 'List sent requests, newest first, with status, handle id and correlation id.',
+  flags: {
+    search: { type: 'string', value: 'TEXT', help: 'Only entries mentioning this text (XUID, session, handle id, message...).' },
+    kind: { type: 'string', multiple: true, value: 'KIND', help: `Only this request kind: ${requestKinds.join(', ')}.` },
+    status: { type: 'string', value: 'ok|error|outcome-unknown', help: 'Only entries with this outcome.' },
+    limit: { type: 'string', value: 'N', help: `How many entries (default ${DEFAULT_LIMIT}, at most 500).` },
+  },
+  examples: ['handle-studio history --kind invite.send --limit 50', 'handle-studio history --search 2814679796296492 --json'],
+  run: async (context, flags) => {
+    const search = text(flags, 'search');
+    const kinds = list(flags, 'kind');
+    const status = text(flags, 'status');
+    // The channel's schema checks kind and status and says what is allowed; the casts only pass the typed text on.
+    const limit = text(flags, 'limit');
+    const page = await callChannel(context, historyChannels, 'listHistory', {
+      limit: limit === undefined ? DEFAULT_LIMIT : limitFromFlag(limit),
+      ...(search === undefined ? {} : { search }),
+      ...(kinds.length === 0 ? {} : { kinds: kinds as (typeof requestKinds)[number][] }),
+      ...(status === undefined ? {} : { status: status as 'ok' }),
+    });
+    if (flags['json'] === true) {
+      context.printJson({ ok: true, entries: page.entries, ...(page.nextCursor === undefined ? {} : { more: true }) });
+      return 0;
+    }
+    if (page.entries.length === 0) context.say('No history entries match.');
+    for (const entry of page.entries) context.say(historyLine(entry));
+    if (page.nextCursor !== undefined) context.say(`(more entries: raise --limit or narrow with --search/--kind)`);
+    return 0;
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * `outbox list|flush` and `draft list|send`: what is waiting to go out. The outbox holds
+ * requests that could not be sent (offline, no valid token), one item per MPSD call; a draft
+ * is a form saved in the app, sent from here with the same credentials rules as any request.
+ */
+import { draftChannels, type Draft } from '../shared/contract/drafts.ts';
+import { outboxChannels, outboxStates, type OutboxCounts, type OutboxItem } from '../shared/contract/outbox.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import type { CommandSpec } from './command.ts';
+import { callChannel, type CliContext } from './context.ts';
+import { requestFromDraft } from './draft-request.ts';
+import { exitCodeForFlush } from './exit-codes.ts';
+import { limitFromFlag } from './history-command.ts';
+import { list, text } from './request-flags.ts';
+import { reportSend } from './send-report.ts';
+import { AUTHORIZATION_NOTE, senderFlags, sendWithFlags } from './send.ts';
+
+function countsLine(counts: OutboxCounts): string {
+  return outboxStates.map((state) => `${counts[state]} ${state}`).join(', ');
+}
+
+function outboxLine(item: OutboxItem): string {
+  const who = item.invitedXuid === undefined ? '' : ` to ${item.invitedXuid}${item.label ? ` (${item.label})` : ''}`;
+  const error = item.lastError === undefined ? '' : `  ${item.lastError.code}: ${item.lastError.message}`;
+  const handle = item.handleId === undefined ? '' : `  handle ${item.handleId}`;
+  return `${item.id}  ${item.state.padEnd(15)} ${item.kind}${who}  attempts ${item.attempts}  since ${item.createdAt}${handle}${error}`;
+}
+
+const outboxList: CommandSpec = {
+  path: ['outbox', 'list'],
+  summary: 'List requests waiting in the outbox (oldest first) and how many are in each state.',
+  flags: {
+    state: { type: 'string', multiple: true, value: 'STATE', help: `Only items in this state: ${outboxStates.join(', ')}.` },
+    limit: { type: 'string', value: 'N', help: 'At most this many items (up to 1000).' },
+  },
+  examples: ['handle-studio outbox list', 'handle-studio outbox list --state outcome-unknown --json'],
+  run: async (context, flags) => {
+    const states = list(flags, 'state');
+    const limit = text(flags, 'limit');
+    const listed = await callChannel(context, outboxChannels, 'listOutbox', {
+      // The channel's schema checks the state names and says which exist.
+      ...(states.length === 0 ? {} : { states: states as OutboxItem['state'][] }),
+      ...(limit === undefined ? {} : { limit: limitFromFlag(limit) }),
+    });
+    if (flags['json'] === true) {
+      context.printJson({ ok: true, items: listed.items, counts: listed.counts });
+      return 0;
+    }
+    for (const item of listed.items) context.say(outboxLine(item));
+    context.say(`Outbox: ${countsLine(listed.counts)}.`);
+    return 0;
+  },
+};
+
+const outboxFlush: CommandSpec = {
+  path: ['outbox', 'flush'],
+  summary: 'Try to send every queued item now, one at a time, each with its own profile\'s token.',
+  flags: {},
+  notes: ['Items whose outcome is unknown are never resent by a flush: check history, then requeue them in the app if they did not arrive.'],
+  examples: ['handle-studio outbox flush', 'handle-studio outbox flush --json'],
+  run: async (context, flags) => {
+    const summary = await callChannel(context, outboxChannels, 'flushOutbox', {});
+    const exitCode = exitCodeForFlush(summary);
+    if (flags['json'] === true) {
+      context.printJson({ ok: exitCode === 0, exitCode, ...summary });
+      return exitCode;
+    }
+    if (summary.attempted === 0) context.say('Nothing queued to send.');
+    else {
+      context.say(
+        `Sent ${summary.sent} of ${summary.attempted}; ${summary.failed} failed, ${summary.retryLater} still waiting (offline or no token), ${summary.outcomeUnknown} outcome unknown.`,
+      );
+    }
+    context.say(`Outbox: ${countsLine(summary.counts)}.`);
+    return exitCode;
+  },
+};
+
+/** A draft by id, or by name (exact, then ignoring case). */
+async function findDraft(context: CliContext, nameOrId: string): Promise<Draft> {
+  const { drafts } = await callChannel(context, draftChannels, 'listDrafts', {});
+  const wanted = nameOrId.trim();
+  const found =
+    drafts.find((draft) => draft.id === wanted) ??
+    drafts.find((draft) => draft.name === wanted) ??
+    drafts.find((draft) => draft.name.toLowerCase() === wanted.toLowerCase());
+  if (found === undefined) {
+    throw new HandleStudioError('VALIDATION', `There is no draft named "${wanted.slice(0, 100)}": see \`handle-studio draft list\`.`, { field: 'draft' });
+  }
+  return found;
+}
+
+const draftList: CommandSpec = {
+  path: ['draft', 'list'],
+  summary: 'List drafts saved in the app, most recently changed first.',
+  flags: {},
+  examples: ['handle-studio draft list --json'],
+  run: async (context, flags) => {
+    const { drafts } = await callChannel(context, draftChannels, 'listDrafts', {});
+    if (flags['json'] === true) {
+      context.printJson({ ok: true, drafts });
+      return 0;
+    }
+    if (drafts.length === 0) context.say('No drafts.');
+    for (const draft of drafts) context.say(`${draft.id}  ${draft.kind.padEnd(14)} ${draft.name}  (changed ${draft.updatedAt})`);
+    return 0;
+  },
+};
+
+const draftSend: CommandSpec = {
+  path: ['draft', 'send'],
+  summary: 'Send a draft saved in the app (by name or id). It is checked first; a draft with a mistake is not sent.',
+  positionals: ['NAME'],
+  flags: {
+    ...senderFlags,
+    queue: { type: 'boolean', help: 'With --profile: put what cannot be sent now in the outbox and exit 0.' },
+  },
+  notes: [AUTHORIZATION_NOTE],
+  examples: ['handle-studio draft send "lobby invites" --profile dev --json'],
+  run: async (context, flags, [name]) => {
+    const draft = await findDraft(context, name!);
+    const { request, recipientLabels } = requestFromDraft(draft);
+    const result = await sendWithFlags(context, draftSend, flags, { request, recipientLabels, queue: flags['queue'] === true });
+    return reportSend(context, result, flags['json'] === true);
+  },
+};
+
+export const outboxCommands: CommandSpec[] = [outboxList, outboxFlush];
+export const draftCommands: CommandSpec[] = [draftList, draftSend];

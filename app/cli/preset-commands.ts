@@ -1,0 +1,262 @@
+/**
+ * `preset list|show|save|delete|import|export`, and turning a preset into the requests of
+ * `invite send --preset NAME`. Presets are the app's own (the same file the Presets screen
+ * edits), reached through the preset channels.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { presetChannels } from '../shared/contract/presets.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
+import type { Preset, PresetInput } from '../shared/presets/preset.ts';
+import type { CommandSpec } from './command.ts';
+import { callChannel, type CliContext } from './context.ts';
+import { inviteFlags, list, recipientsFromFlags, text, withoutUndefined, type Recipients } from './request-flags.ts';
+
+/** Finds a preset by name (exact, then ignoring case). */
+export async function presetByName(context: CliContext, name: string): Promise<Preset> {
+  const { presets } = await callChannel(context, presetChannels, 'listPresets', {});
+  const wanted = name.trim();
+  const found = presets.find((preset) => preset.name === wanted) ?? presets.find((preset) => preset.name.toLowerCase() === wanted.toLowerCase());
+  if (found === undefined) {
+    throw new HandleStudioError(
+      'VALIDATION',
+      `There is no preset named "${wanted.slice(0, 100)}": see \`handle-studio preset list\`${presets.length === 0 ? ' (there are none yet; save one with `preset save`)' : ''}.`,
+      { field: 'preset' },
+    );
+  }
+  return found;
+}
+
+/** What `invite send --preset` sends: optional steps first (join, set activity), then the invite. */
+export interface PresetSend {
+  /** Requests to run before the invite, in order; the invite is not sent if one fails. */
+  before: HandleRequestInput[];
+  request: HandleRequestInput;
+  recipientLabels: Record<string, string> | undefined;
+}
+
+/** Flags typed with `--preset` that override the preset's own values. */
+export interface PresetOverrides {
+  sessionRef?: { scid?: string; templateName?: string; name?: string };
+  titleId?: string;
+  context?: string;
+  contextString?: string;
+  senderString?: string;
+}
+
+/**
+ * The invite a preset describes, with the typed flags on top: --to adds invitees after the
+ * preset's recipients, other flags replace the preset's value. A preset that makes a new
+ * session each time gets a fresh name here; one that joins first needs the sender's XUID.
+ */
+export async function presetInviteRequest(
+  context: CliContext,
+  name: string,
+  overrides: PresetOverrides,
+  added: Recipients,
+  senderXuid: string | undefined,
+): Promise<PresetSend> {
+  const preset = await presetByName(context, name);
+  const fromPreset = preset.sessionRef;
+  const typed = overrides.sessionRef ?? {};
+  const sessionRef = {
+    scid: typed.scid ?? fromPreset.scid,
+    templateName: typed.templateName ?? fromPreset.templateName,
+    // A fresh GUID per send: only letters, digits and '-', so a valid MPSD session name.
+    name: typed.name ?? ('name' in fromPreset && fromPreset.name !== undefined ? fromPreset.name : randomUUID()),
+  };
+  const labels: Record<string, string> = {};
+  for (const recipient of preset.recipients) if (recipient.label !== '') labels[recipient.xuid] = recipient.label;
+  for (const [xuid, label] of added.labels) if (/^[0-9]{1,20}$/.test(xuid)) labels[BigInt(xuid).toString()] = label;
+  const attributes = preset.inviteAttributes;
+  const request = {
+    kind: 'invite.send',
+    sessionRef,
+    invitedXuids: [...preset.recipients.map((recipient) => recipient.xuid), ...added.xuids],
+    ...withoutUndefined({
+      titleId: overrides.titleId ?? attributes.titleId,
+      context: overrides.context ?? attributes.context,
+      contextString: overrides.contextString ?? attributes.contextString,
+      senderString: overrides.senderString ?? attributes.senderString,
+    }),
+  } as HandleRequestInput;
+
+  const before: HandleRequestInput[] = [];
+  if (preset.joinAndSetActivityFirst) {
+    if (senderXuid === undefined) {
+      throw new HandleStudioError(
+        'VALIDATION',
+        `--xuid: preset "${preset.name}" joins the session and sets your activity before inviting, which needs your own XUID: add --xuid YOUR_XUID.`,
+        { field: 'xuid' },
+      );
+    }
+    before.push({ kind: 'session.join', sessionRef, xuid: senderXuid }, { kind: 'activity.set', sessionRef } as HandleRequestInput);
+  }
+  return { before, request, recipientLabels: Object.keys(labels).length > 0 ? labels : undefined };
+}
+
+function describePreset(context: CliContext, preset: Preset): void {
+  const ref = preset.sessionRef;
+  const session = 'name' in ref ? ref.name : '(a new session each send)';
+  context.say(`${preset.favourite ? '* ' : '  '}${preset.name}`);
+  context.say(`    session ${ref.scid} / ${ref.templateName} / ${session}, title ${preset.inviteAttributes.titleId}`);
+  if (preset.recipients.length > 0) {
+    context.say(`    invites ${preset.recipients.map((recipient) => (recipient.label ? `${recipient.xuid} (${recipient.label})` : recipient.xuid)).join(', ')}`);
+  }
+  if (preset.joinAndSetActivityFirst) context.say('    joins the session and sets the activity before inviting');
+  if (preset.notes.trim() !== '') context.say(`    notes: ${preset.notes.trim().split('\n')[0]}`);
+}
+
+const presetList: CommandSpec = {
+  path: ['preset', 'list'],
+  summary: 'List saved presets (favourites first).',
+  flags: { search: { type: 'string', value: 'TEXT', help: 'Only presets whose name, session or recipients match.' } },
+  examples: ['handle-studio preset list', 'handle-studio preset list --search friday --json'],
+  run: async (context, flags) => {
+    const search = text(flags, 'search');
+    const { presets, status } = await callChannel(context, presetChannels, 'listPresets', search === undefined ? {} : { search });
+    if (flags['json'] === true) {
+      context.printJson({ ok: true, presets });
+      return 0;
+    }
+    if (status.damagedFileMovedTo !== undefined) context.warn(`The presets file was damaged and kept aside as ${status.damagedFileMovedTo}.`);
+    if (presets.length === 0) context.say(search === undefined ? 'No presets yet. Save one with `handle-studio preset save NAME ...`.' : 'No preset matches.');
+    for (const preset of presets) describePreset(context, preset);
+    return 0;
+  },
+};
+
+const presetShow: CommandSpec = {
+  path: ['preset', 'show'],
+  summary: 'Show one preset.',
+  positionals: ['NAME'],
+  flags: {},
+  examples: ['handle-studio preset show friday-night --json'],
+  run: async (context, flags, [name]) => {
+    const preset = await presetByName(context, name!);
+    if (flags['json'] === true) context.printJson({ ok: true, preset });
+    else describePreset(context, preset);
+    return 0;
+  },
+};
+
+const presetSave: CommandSpec = {
+  path: ['preset', 'save'],
+  summary: 'Save a preset (a new one, or replace the one with this name): a session, invite attributes and recipients.',
+  positionals: ['NAME'],
+  flags: {
+    ...inviteFlags,
+    'new-session-each-time': { type: 'boolean', help: 'Instead of --session: a fresh session name at every send.' },
+    'join-first': { type: 'boolean', help: 'Join the session and set your activity before inviting.' },
+    notes: { type: 'string', value: 'TEXT', help: 'Notes for the team.' },
+    favourite: { type: 'boolean', help: 'Mark it as a favourite (listed first).' },
+  },
+  examples: [
+    'handle-studio preset save friday-night --scid bd6c41c3-01c3-468a-a3b5-3e0fe8133862 --template GameSession --session lobby-7 --title-id 0x4D2 --to 2814679796296492=Alice --to 2814679796296493=Bob',
+  ],
+  run: async (context, flags, [name]) => {
+    const recipients = recipientsFromFlags(list(flags, 'to'));
+    const input = {
+      name: name!,
+      sessionRef: withoutUndefined({
+        scid: text(flags, 'scid'),
+        templateName: text(flags, 'template'),
+        name: text(flags, 'session'),
+        newNameEachTime: flags['new-session-each-time'] === true ? true : undefined,
+      }),
+      inviteAttributes: withoutUndefined({
+        titleId: text(flags, 'title-id'),
+        context: text(flags, 'context'),
+        contextString: text(flags, 'context-string'),
+        senderString: text(flags, 'sender-string'),
+      }),
+      recipients: recipients.xuids.map((xuid) => ({ xuid, label: recipients.labels.get(xuid) ?? '' })),
+      joinAndSetActivityFirst: flags['join-first'] === true,
+      notes: text(flags, 'notes') ?? '',
+      favourite: flags['favourite'] === true,
+    } as PresetInput;
+    const { presets } = await callChannel(context, presetChannels, 'listPresets', {});
+    const existing = presets.find((preset) => preset.name.toLowerCase() === name!.trim().toLowerCase());
+    const saved =
+      existing === undefined
+        ? await callChannel(context, presetChannels, 'createPreset', input)
+        : await callChannel(context, presetChannels, 'updatePreset', { id: existing.id, preset: input });
+    if (flags['json'] === true) context.printJson({ ok: true, preset: saved, replaced: existing !== undefined });
+    else context.say(`${existing === undefined ? 'Saved' : 'Replaced'} preset "${saved.name}". Send it with \`handle-studio invite send --preset "${saved.name}" --profile NAME\`.`);
+    return 0;
+  },
+};
+
+const presetDelete: CommandSpec = {
+  path: ['preset', 'delete'],
+  summary: 'Delete a preset.',
+  positionals: ['NAME'],
+  flags: {},
+  examples: ['handle-studio preset delete friday-night'],
+  run: async (context, flags, [name]) => {
+    const preset = await presetByName(context, name!);
+    await callChannel(context, presetChannels, 'deletePreset', { id: preset.id });
+    if (flags['json'] === true) context.printJson({ ok: true, deleted: preset.name });
+    else context.say(`Deleted preset "${preset.name}".`);
+    return 0;
+  },
+};
+
+const presetImport: CommandSpec = {
+  path: ['preset', 'import'],
+  summary: 'Import a team presets file (all presets or none; same-named presets are replaced). FILE "-" reads standard input.',
+  positionals: ['FILE'],
+  flags: {},
+  examples: ['handle-studio preset import presets/team.json'],
+  run: async (context, flags, [file]) => {
+    const content = await readInput(context, file!);
+    const imported = await callChannel(context, presetChannels, 'importPresets', { content });
+    if (flags['json'] === true) context.printJson({ ok: true, added: imported.added, updated: imported.updated, presets: imported.presets.map((preset) => preset.name) });
+    else context.say(`Imported ${imported.added} new and ${imported.updated} replaced preset${imported.added + imported.updated === 1 ? '' : 's'}.`);
+    return 0;
+  },
+};
+
+const presetExport: CommandSpec = {
+  path: ['preset', 'export'],
+  summary: 'Write the team presets file (no ids, no profiles, never a token) to FILE, or to standard output.',
+  positionals: ['FILE?'],
+  flags: { name: { type: 'string', multiple: true, value: 'NAME', help: 'Export only this preset (default: all).' } },
+  examples: ['handle-studio preset export presets/team.json', 'handle-studio preset export --name friday-night > friday.json'],
+  run: async (context, flags, [file]) => {
+    const names = list(flags, 'name');
+    const ids = names.length === 0 ? undefined : await Promise.all(names.map(async (name) => (await presetByName(context, name)).id));
+    const exported = await callChannel(context, presetChannels, 'exportPresets', ids === undefined ? {} : { ids });
+    if (file === undefined) {
+      context.io.stdout.write(exported.content);
+      return 0;
+    }
+    try {
+      await writeFile(file, exported.content, 'utf8');
+    } catch (thrown) {
+      throw new HandleStudioError('STORAGE', `Could not write ${file}: ${(thrown as NodeJS.ErrnoException).code ?? 'write failed'}. Check the folder exists and is writable.`);
+    }
+    if (flags['json'] === true) context.printJson({ ok: true, file });
+    else context.say(`Wrote ${file}.`);
+    return 0;
+  },
+};
+
+/** A file's text, or standard input for "-". */
+async function readInput(context: CliContext, file: string): Promise<string> {
+  if (file === '-') {
+    const chunks: string[] = [];
+    context.io.stdin.setEncoding('utf8');
+    for await (const chunk of context.io.stdin) chunks.push(String(chunk));
+    return chunks.join('');
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (thrown) {
+    const code = (thrown as NodeJS.ErrnoException).code;
+    throw new HandleStudioError('VALIDATION', code === 'ENOENT' ? `There is no file ${file}: check the path.` : `Could not read ${file} (${code ?? 'read failed'}).`);
+  }
+}
+
+export const presetCommands: CommandSpec[] = [presetList, presetShow, presetSave, presetDelete, presetImport, presetExport];
