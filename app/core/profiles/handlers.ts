@@ -107,7 +107,7 @@ export function authorizationForActiveProfile(profiles: ProfileStore, credential
     return credentials.authorizationFor(active.id);
   };
   return {
-    current: () => source().current(),
-    renew: () => source().renew(),
+    current: async () => source().current(),
+    renew: async () => source().renew(),
   };
 }
