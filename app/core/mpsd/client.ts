@@ -15,6 +15,7 @@ import {
   AUTHORIZATION_PLACEHOLDER,
   type MpsdExchange,
   type ReceivedResponse,
+  type SentRequest,
   type WireRequest,
 } from '../../shared/mpsd/wire.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
@@ -149,6 +150,9 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   /** Reads at most `bodyCap` bytes of the body, then lets the rest go. */
   async function readBody(response: Response): Promise<{ text: string; truncated: boolean }> {
     if (response.body === null) return { text: '', truncated: false };
+    // The usual case, a body that says it is small, is read in one go; only the rest is streamed.
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared <= bodyCap) return { text: await response.text(), truncated: false };
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let text = '';
@@ -169,8 +173,12 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
 
   type Attempt = { response: ReceivedResponse } | { error: AppError };
 
-  async function attempt(wire: WireRequest, authorization: string, signal: AbortSignal | undefined): Promise<Attempt> {
-    const sent = compose(wire, authorization);
+  async function attempt(
+    wire: WireRequest,
+    masked: SentRequest,
+    authorization: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
     const controller = new AbortController();
     let timedOut = false;
     let callerAborted = false;
@@ -186,14 +194,14 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     if (!wire.notIdempotent) signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const init: RequestInit = {
-        method: sent.method,
-        headers: sent.headers,
+        method: masked.method,
+        headers: { ...masked.headers, Authorization: authorization },
         signal: controller.signal,
         // A redirect would carry the Authorization header to wherever it points.
         redirect: 'manual',
       };
-      if (sent.body !== undefined) init.body = sent.body;
-      const response = await fetch(sent.url, init);
+      if (masked.body !== undefined) init.body = masked.body;
+      const response = await fetch(masked.url, init);
       const { text, truncated } = await readBody(response);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
@@ -311,11 +319,12 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     async send(wire, sendOptions = {}) {
       const { signal, budget } = sendOptions;
       const startedAt = clock.now();
+      const request = compose(wire);
       let attempts = 0;
       const finish = (fields: { response?: ReceivedResponse; error?: AppError; handleId?: string | undefined }): MpsdExchange => {
         const exchange: MpsdExchange = {
           kind: wire.kind,
-          request: compose(wire),
+          request,
           startedAt: new Date(startedAt).toISOString(),
           durationMs: clock.now() - startedAt,
           attempts,
@@ -355,7 +364,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
           }
         }
         attempts += 1;
-        const outcome = await attempt(wire, authorization, signal);
+        const outcome = await attempt(wire, request, authorization, signal);
         if ('error' in outcome) return finish({ error: outcome.error });
         const response = outcome.response;
         last = response;
