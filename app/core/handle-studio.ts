@@ -1,46 +1,197 @@
 /**
  * The composition root of core: builds every service from the parts the front door passes
- * in (Electron's net.fetch and keychain, or Node's), and exposes one dispatcher for all
- * contract channels plus one event hub. Electron main, the browser-mode host and tests all
- * start the app through here, so they run the same code.
+ * in (Electron's net.fetch, electron-store and keychain, or Node's), and exposes one
+ * dispatcher for all contract channels plus one event hub. Electron main, the browser-mode
+ * host, the CLI and tests all start the app through here, so they run the same code.
  */
 import { mkdirSync } from 'node:fs';
 import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
+import type { SendResult } from '../shared/contract/requests.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import { openKeychainVault } from './credentials/keychain-vault.ts';
+import { CredentialsService } from './credentials/credentials-service.ts';
+import { createVaultChoice } from './credentials/vault-choice.ts';
+import { PRODUCT_NAME } from './data-dir.ts';
 import { createDispatcher, type Dispatch } from './dispatch.ts';
+import { createDraftHandlers } from './drafts/drafts-handlers.ts';
+import { openDraftsStore } from './drafts/drafts-store.ts';
 import { createEventHub, type EventHub } from './event-hub.ts';
-import type { Clock, FetchLike } from './ports.ts';
+import { createHistoryHandlers } from './history/history-handlers.ts';
+import { openHistoryStore } from './history/history-store.ts';
+import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
+import { openOutboxStore } from './outbox/outbox-store.ts';
+import type { AuthorizationSource, Clock, FetchLike, SecretVault } from './ports.ts';
+import { createPresetHandlers } from './presets/presets-handlers.ts';
+import { confPresetFileSource, openPresetsStore, type PresetFileSource } from './presets/presets-store.ts';
+import { createProfileHandlers } from './profiles/handlers.ts';
+import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store.ts';
+import { startOutboxFlusher } from './requests/outbox-flusher.ts';
+import { createSendService, type SendInput } from './requests/send-service.ts';
+import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
+import { openInSystemBrowser } from './system-browser.ts';
 
 export interface HandleStudioDeps {
   dataDir: string;
-  shell: 'electron' | 'browser';
+  shell: 'electron' | 'browser' | 'cli';
   version: string;
   fetch: FetchLike;
   clock: Clock;
+  /** The OS keychain; default keytar. Tests and the CLI may pass another vault. */
+  openKeychain?: () => Promise<SecretVault>;
+  /** Shows a sign-in page; default the system browser. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** Electron main passes electron-store; elsewhere Conf (the library electron-store wraps). */
+  openProfilesBackingStore?: ProfileStoreOptions['openBackingStore'];
+  presetFileSource?: PresetFileSource;
+  /** How often waiting outbox items are retried (ms). */
+  outboxRetryIntervalMs?: number;
+}
+
+/** A storage problem found at start-up, for the banner. */
+export interface StorageNotice {
+  message: string;
+  keptAside?: string;
+}
+
+/** The CLI's ad-hoc send: an endpoint and an Authorization from XBL_AUTHORIZATION, no profile. */
+export interface AdHocSend {
+  runId?: string;
+  request: SendInput['request'];
+  recipientLabels?: Record<string, string>;
+  endpoint: string;
+  contractVersion: 104 | 105 | 107;
+  locale?: string;
+  authorization: AuthorizationSource;
 }
 
 export interface HandleStudio {
   dispatch: Dispatch;
   events: EventHub<typeof events>;
+  sendAdHoc(send: AdHocSend): Promise<SendResult>;
+  notices: StorageNotice[];
   close(): Promise<void>;
 }
 
 export async function createHandleStudio(deps: HandleStudioDeps): Promise<HandleStudio> {
   mkdirSync(deps.dataDir, { recursive: true });
   const hub = createEventHub(events);
+  const notices: StorageNotice[] = [];
+
+  const profiles = ProfileStore.open({
+    directory: deps.dataDir,
+    ...(deps.openProfilesBackingStore ? { openBackingStore: deps.openProfilesBackingStore } : {}),
+  });
+  const vaults = createVaultChoice(deps.openKeychain ?? (() => openKeychainVault({ service: PRODUCT_NAME })));
+  const credentials = new CredentialsService({
+    vaults,
+    profiles,
+    fetch: deps.fetch,
+    openBrowser: deps.openBrowser ?? ((url) => openInSystemBrowser(url)),
+    clock: deps.clock,
+  });
+  const history = openHistoryStore({ dataDir: deps.dataDir, onAppended: (summary) => hub.publish('historyAppended', summary) });
+  const outbox = openOutboxStore({
+    dataDir: deps.dataDir,
+    requestSchema: storedWireRequestSchema,
+    onChange: (counts) => hub.publish('outboxChanged', { counts }),
+  });
+  const presets = openPresetsStore({
+    source: deps.presetFileSource ?? confPresetFileSource(deps.dataDir),
+    onChange: (list) => hub.publish('presetsChanged', { count: list.length }),
+  });
+  const drafts = openDraftsStore({ dataDir: deps.dataDir });
+
+  collectNotices();
+
+  const sender = createSendService({
+    fetch: deps.fetch,
+    clock: deps.clock,
+    history,
+    outbox,
+    targetForProfile: (profileId) => {
+      const profile = profileId === undefined ? profiles.active() : profiles.get(profileId);
+      if (!profile) {
+        throw new HandleStudioError(
+          profileId === undefined ? 'NO_CREDENTIALS' : 'NOT_FOUND',
+          profileId === undefined ? 'No profile is active: add one in Profiles (or with `handle-studio profile add`) first.' : 'That profile no longer exists: pick another one.',
+        );
+      }
+      return {
+        profileId: profile.id,
+        sender: { profileId: profile.id, profileName: profile.name, sandbox: profile.sandboxId },
+        endpoint: profile.endpoint,
+        contractVersion: profile.contractVersion,
+        locale: profile.locale,
+        authorization: credentials.authorizationFor(profile.id),
+        canQueue: true,
+      };
+    },
+    onProgress: (progress) => hub.publish('requestProgress', progress),
+  });
+  const flusher = startOutboxFlusher(outbox, sender.deliver, deps.outboxRetryIntervalMs);
+  // A pasted token or a sign-in may be what queued items were waiting for.
+  const stopPoking = hub.subscribe((name) => {
+    if (name === 'profilesChanged') flusher.poke();
+  });
 
   const handlers: HandlersFor<Channels> = {
     getAppInfo: async () => ({
       version: deps.version,
-      shell: deps.shell,
+      shell: deps.shell === 'electron' ? 'electron' : 'browser',
       platform: process.platform,
       dataDir: deps.dataDir,
+      notices,
     }),
+    sendRequest: (input) => sender.send(input),
+    cancelRequest: async ({ runId }) => ({ cancelled: sender.cancel(runId) }),
+    ...createProfileHandlers({ profiles, credentials, publish: hub.publish }),
+    ...createHistoryHandlers({ history }),
+    ...createPresetHandlers({ presets }),
+    ...createDraftHandlers({ drafts }),
+    ...createOutboxHandlers({ outbox, deliver: sender.deliver }),
   };
+
+  function collectNotices(): void {
+    const profileNotice = profiles.status().notice;
+    if (profileNotice) notices.push(profileNotice);
+    if (history.status.damagedFileMovedTo) {
+      notices.push({ message: 'The history database could not be read; history starts empty. The damaged file was kept.', keptAside: history.status.damagedFileMovedTo });
+    }
+    if (outbox.status.damagedFileMovedTo) {
+      notices.push({ message: 'The outbox database could not be read; the outbox starts empty. The damaged file was kept.', keptAside: outbox.status.damagedFileMovedTo });
+    }
+    if (outbox.status.interruptedAtOpen > 0) {
+      notices.push({ message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown". Check them before resending.` });
+    }
+    const presetStatus = presets.status();
+    if (presetStatus.damagedFileMovedTo) {
+      notices.push({ message: 'The presets file was damaged; what could be read was kept and the file was set aside.', keptAside: presetStatus.damagedFileMovedTo });
+    }
+  }
 
   return {
     dispatch: createDispatcher(channels, handlers),
     events: hub,
-    close: async () => {},
+    notices,
+    sendAdHoc: (send) =>
+      sender.sendTo(
+        {
+          sender: { profileId: 'environment', profileName: 'XBL_AUTHORIZATION', sandbox: 'unknown' },
+          endpoint: send.endpoint,
+          contractVersion: send.contractVersion,
+          locale: send.locale ?? 'en-US',
+          authorization: send.authorization,
+          canQueue: false,
+        },
+        { runId: send.runId ?? crypto.randomUUID(), request: send.request, ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}) },
+      ),
+    close: async () => {
+      stopPoking();
+      await flusher.stop();
+      history.close();
+      outbox.close();
+      drafts.close?.();
+    },
   };
 }

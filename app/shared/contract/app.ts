@@ -8,6 +8,8 @@ export const appInfoSchema = z.object({
   shell: z.enum(['electron', 'browser']),
   platform: z.string(),
   dataDir: z.string(),
+  /** Storage problems found at start-up (a damaged file kept aside, interrupted sends), for a banner. */
+  notices: z.array(z.object({ message: z.string(), keptAside: z.string().optional() })),
 });
 export type AppInfo = z.output<typeof appInfoSchema>;
 

@@ -5,16 +5,30 @@
  */
 import type { ApiEvents, ApiMethods } from './define.ts';
 import { appChannels, appEvents } from './app.ts';
+import { draftChannels } from './drafts.ts';
+import { historyChannels, historyEvents } from './history.ts';
+import { outboxChannels, outboxEvents } from './outbox.ts';
+import { presetChannels, presetEvents } from './presets.ts';
+import { profileChannels, profileEvents } from './profiles.ts';
 import { requestChannels, requestEvents } from './requests.ts';
 
 export const channels = {
   ...appChannels,
   ...requestChannels,
+  ...profileChannels,
+  ...presetChannels,
+  ...historyChannels,
+  ...draftChannels,
+  ...outboxChannels,
 };
 
 export const events = {
   ...appEvents,
   ...requestEvents,
+  ...profileEvents,
+  ...presetEvents,
+  ...historyEvents,
+  ...outboxEvents,
 };
 
 export type Channels = typeof channels;
