@@ -101,6 +101,21 @@ describe('Microsoft account stand-in', () => {
     });
   });
 
+  it('lets a person approve a device code on the verification page', async () => {
+    const code = await form('/consumers/oauth2/v2.0/devicecode', { client_id: CLIENT_ID, scope: SCOPE });
+    const page = await (await fetch(String(code.body['verification_uri']))).text();
+    expect(page).toContain(services.accounts[2]!.gamertag);
+    const submitted = await fetch(String(code.body['verification_uri']), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user_code: String(code.body['user_code']).toLowerCase(), username: services.accounts[2]!.username }).toString(),
+    });
+    expect(await submitted.text()).toContain(`Signed in as ${services.accounts[2]!.gamertag}.`);
+    const granted = await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) });
+    const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims['preferred_username']).toBe(services.accounts[2]!.username);
+  });
+
   it('rotates refresh tokens: each works once', async () => {
     const tokens = await msaTokens();
     const refresh = { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: String(tokens['refresh_token']) };

@@ -7,8 +7,9 @@
  * One loopback server answers all three hosts' paths, so a test points every endpoint
  * setting at `url`. XSTS tokens come from the local MPSD's `directory.issueToken`, so a
  * token obtained here is accepted by that MPSD. Nothing needs a person: device codes are
- * approved with `approveDeviceCode`, and the authorize endpoint signs in `interactiveAccount`
- * at once (it redirects straight back to the caller's loopback redirect URI).
+ * approved with `approveDeviceCode` (or by a person on the `/link` page, for the offline
+ * sandbox), and the authorize endpoint signs in `interactiveAccount` at once (it answers
+ * straight back to the caller's loopback redirect URI).
  *
  * The request shapes are checked as strictly as the docs describe them (contract version
  * header, exact RelyingParty/TokenType/Properties), so a client bug shows up here as a 400
@@ -151,6 +152,8 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
       if (what.endsWith('devicecode') && request.method === 'POST') return deviceCode(response, new URLSearchParams(body));
       if (what.endsWith('token') && request.method === 'POST') return token(response, new URLSearchParams(body));
     }
+    if (route === 'GET /link') return linkPage(response, url.searchParams.get('message'));
+    if (route === 'POST /link') return approveFromLinkPage(response, new URLSearchParams(body));
     if (route === 'POST /user/authenticate') return userAuthenticate(request, response, body);
     if (route === 'POST /xsts/authorize') return xstsAuthorize(request, response, body);
     sendText(response, 404, `No stand-in for ${route}.`);
@@ -221,6 +224,34 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
     const target = new URL(redirectUri);
     for (const [name, value] of Object.entries(answer)) target.searchParams.set(name, value);
     response.writeHead(302, { location: target.toString() }).end();
+  }
+
+  /** The device-code page a person opens (verification_uri): type the code, pick a test account. */
+  function linkPage(response: ServerResponse, message: string | null): void {
+    const options = accounts
+      .map((account) => `<option value="${escapeHtml(account.username)}">${escapeHtml(account.gamertag)} (${escapeHtml(account.username)})</option>`)
+      .join('');
+    const notice = message ? `<p>${escapeHtml(message)}</p>` : '';
+    const page = `<!doctype html><html><head><title>Sign in (local stand-in)</title></head><body><h1>Sign in to the local Xbox Live stand-in</h1>${notice}<form method="POST" action="/link"><label>Code <input name="user_code" autocomplete="off"></label> <label>Account <select name="username">${options}</select></label> <button>Sign in</button></form></body></html>`;
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+  }
+
+  function approveFromLinkPage(response: ServerResponse, form: URLSearchParams): void {
+    const userCode = (form.get('user_code') ?? '').trim().toUpperCase();
+    const account = accounts.find((known) => known.username === form.get('username'));
+    const approved = account !== undefined && approve(userCode, account.username);
+    const message = approved
+      ? `Signed in as ${account.gamertag}. You can close this page and return to Handle Studio.`
+      : 'That code is not waiting for a sign-in: check it and try again.';
+    response.writeHead(303, { location: `/link?message=${encodeURIComponent(message)}` }).end();
+  }
+
+  function approve(userCode: string, username?: string): boolean {
+    const grant = [...deviceCodes.values()].find((pending) => pending.userCode === userCode);
+    const account = username === undefined ? accounts[0] : accounts.find((known) => known.username === username);
+    if (!grant || !account) return false;
+    grant.approvedBy = account;
+    return true;
   }
 
   function deviceCode(response: ServerResponse, form: URLSearchParams): void {
@@ -412,13 +443,7 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
   return {
     url: base(),
     accounts,
-    approveDeviceCode(userCode, username) {
-      const grant = [...deviceCodes.values()].find((pending) => pending.userCode === userCode);
-      const account = username === undefined ? accounts[0] : accounts.find((known) => known.username === username);
-      if (!grant || !account) return false;
-      grant.approvedBy = account;
-      return true;
-    },
+    approveDeviceCode: approve,
     declineDeviceCode(userCode) {
       const grant = [...deviceCodes.values()].find((pending) => pending.userCode === userCode);
       if (!grant) return false;

@@ -40,7 +40,7 @@ beforeEach(async () => {
   seen = [];
   // A fixed MemoryVault so the test can look inside it.
   credentials = new CredentialsService({
-    vaults: { intended: 'memory', vault: async () => vault, keepInMemory: () => vault },
+    vaults: { vault: async () => vault, keepInMemory: () => vault },
     profiles: { get: (id) => profiles.get(id) },
     fetch: (input, init) => fetch(input, init),
     openBrowser: completeBrowserSignIn,
@@ -122,6 +122,29 @@ describe('browser sign-in', () => {
     expect(state).toMatchObject({ state: 'signed-in', gamertag: world.tokens.accounts[0]!.gamertag });
     expect(seen.map((progress) => progress.stage)).toEqual(['browser-opened', 'getting-xbox-token', 'signed-in']);
     expect(world.tokens.calls['POST /{tenant}/oauth2/v2.0/token']).toBe(1);
+  });
+
+  it('stops waiting when cancelled, and leaves no redirect listener open', async () => {
+    const opened: string[] = [];
+    const service = new CredentialsService({
+      vaults: { vault: async () => vault, keepInMemory: () => vault },
+      profiles: { get: (id) => profiles.get(id) },
+      fetch: (input, init) => fetch(input, init),
+      // A browser the user never finishes signing in with.
+      openBrowser: async (url) => void opened.push(url),
+      clock: world.clock,
+    });
+    const profile = addProfile();
+    const signingIn = service.signIn(profile.id, 'browser', (progress) => {
+      seen.push(progress);
+      if (progress.stage === 'browser-opened') service.cancelSignIn(profile.id);
+    });
+    expect((await rejection(signingIn)).code).toBe('CANCELLED');
+    expect(seen.map((progress) => progress.stage)).toEqual(['browser-opened', 'cancelled']);
+    const redirectUri = new URL(opened[0]!).searchParams.get('redirect_uri')!;
+    expect(redirectUri).toMatch(/^http:\/\/localhost:\d+/);
+    await expect(fetch(redirectUri.replace('localhost', '127.0.0.1'))).rejects.toThrow();
+    expect(world.tokens.calls['POST /{tenant}/oauth2/v2.0/token']).toBeUndefined();
   });
 });
 

@@ -120,7 +120,7 @@ function withDeadline<T>(work: Promise<T>, timeoutMs: number, doing: string): Pr
 }
 
 /** The fix for this OS, in words a developer can follow. */
-export function keychainFix(platform: NodeJS.Platform): string {
+function keychainFix(platform: NodeJS.Platform): string {
   if (platform === 'darwin') {
     return 'Open Keychain Access, unlock the "login" keychain and allow Handle Studio when macOS asks';
   }

@@ -199,6 +199,7 @@ export class MicrosoftAccount {
  * own state, which makes msal stop listening and throw.
  */
 async function answerLoopbackWithCancel(authorizeUrl: string): Promise<void> {
+  // Node's own fetch, not the injected one: this talks to msal's server on this machine, which no proxy should see.
   const query = new URL(authorizeUrl).searchParams;
   const redirectUri = query.get('redirect_uri');
   const state = query.get('state');
@@ -216,7 +217,7 @@ async function answerLoopbackWithCancel(authorizeUrl: string): Promise<void> {
 }
 
 /** msal's errors in words. Only msal's error code is kept, never its raw text (it can echo server payloads). */
-export function describeMsalError(error: unknown): HandleStudioError {
+function describeMsalError(error: unknown): HandleStudioError {
   if (error instanceof HandleStudioError) return error;
   if (!(error instanceof AuthError)) {
     return new HandleStudioError('SIGN_IN_FAILED', 'The Microsoft account sign-in failed unexpectedly: try again.');

@@ -10,8 +10,6 @@ import { MemoryVault } from './memory-vault.ts';
 export interface VaultChoice {
   /** The vault to use now; throws KEYCHAIN_UNAVAILABLE until the keychain answers or the user picks memory. */
   vault(): Promise<SecretVault>;
-  /** What the UI shows: the kind in use, or 'keychain' while it is the (unavailable) intent. */
-  readonly intended: 'keychain' | 'memory';
   /**
    * The user's choice when the keychain is unavailable: keep secrets in memory for this run.
    * When the keychain already works it stays in use (switching would strand its entries).
@@ -27,9 +25,6 @@ export function createVaultChoice(openKeychain: () => Promise<SecretVault>): Vau
   let chosen: SecretVault | undefined;
   let opening: Promise<SecretVault> | undefined;
   return {
-    get intended() {
-      return chosen?.kind ?? 'keychain';
-    },
     async vault() {
       if (chosen) return chosen;
       opening ??= openKeychain().then(

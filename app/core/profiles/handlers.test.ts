@@ -78,7 +78,7 @@ beforeEach(async () => {
   vault = new MemoryVault();
   profiles = ProfileStore.open({ directory: dataDir });
   credentials = new CredentialsService({
-    vaults: { intended: 'memory', vault: async () => vault, keepInMemory: () => vault },
+    vaults: { vault: async () => vault, keepInMemory: () => vault },
     profiles,
     fetch: (input, init) => fetch(input, init),
     openBrowser: completeBrowserSignIn,

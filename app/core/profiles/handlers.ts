@@ -92,7 +92,7 @@ export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typ
 }
 
 /** A profile as the UI sees it: its settings, whether it is active, its token's state. */
-export function toProfileView(profile: Profile, active: boolean, token: TokenState): ProfileView {
+function toProfileView(profile: Profile, active: boolean, token: TokenState): ProfileView {
   return { ...profile, active, token };
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import { profileSchema, type Profile, type ProfileDraft, profileDraftSchema } from '../../shared/contract/profiles.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
+import { parseOrThrow } from '../../shared/validation.ts';
 import type { ProfileLookup } from '../credentials/credentials-service.ts';
 import { emptyProfilesDocument, migrateProfilesDocument, profilesDocumentSchema, type ProfilesDocument } from './profiles-document.ts';
 
@@ -94,10 +95,12 @@ export class ProfileStore implements ProfileLookup {
     return [...this.#document.profiles];
   }
 
+  /** One profile by id. */
   get(profileId: string): Profile | undefined {
     return this.#document.profiles.find((profile) => profile.id === profileId);
   }
 
+  /** The active profile's id; null when there are no profiles. */
   activeProfileId(): string | null {
     return this.#document.activeProfileId;
   }
@@ -113,12 +116,7 @@ export class ProfileStore implements ProfileLookup {
    * becomes the active one. Names are unique, ignoring case.
    */
   save(draft: ProfileDraft): Profile {
-    const parsed = profileDraftSchema.safeParse(draft);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HandleStudioError('VALIDATION', `${issue?.path.join('.') || 'Profile'}: ${issue?.message ?? 'not valid.'}`);
-    }
-    const { id, ...fields } = parsed.data;
+    const { id, ...fields } = parseOrThrow(profileDraftSchema, draft, 'Profile');
     if (id !== undefined && !this.get(id)) {
       throw new HandleStudioError('NOT_FOUND', 'That profile no longer exists (it may have been removed): save it as a new profile.');
     }
