@@ -376,6 +376,17 @@ describe('cancellation', () => {
   });
 });
 
+describe('wires from storage', () => {
+  it('refuses a path that would take the token to another host, and a header with a line break', async () => {
+    const { client, server } = await setup(() => ({ status: 200, body: {} }));
+    const moved = await client.send({ ...getHandle(HANDLE_ID), path: '@attacker.example/handles' });
+    expect(moved.error?.code).toBe('VALIDATION');
+    const split = await client.send({ ...invite(), headers: { 'Content-Type': 'application/json\r\nX-Evil: 1' } });
+    expect(split.error?.code).toBe('VALIDATION');
+    expect(server.calls).toHaveLength(0);
+  });
+});
+
 describe('options', () => {
   it('refuses a bad base URL, locale or timeout with a message that says how to fix it', () => {
     const base = { fetch: globalThis.fetch, contractVersion: 107 as const, authorization: credentials([AUTH]), clock: createVirtualClock() };

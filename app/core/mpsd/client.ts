@@ -319,7 +319,20 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     async send(wire, sendOptions = {}) {
       const { signal, budget } = sendOptions;
       const startedAt = clock.now();
-      const request = compose(wire);
+      let request: SentRequest;
+      try {
+        request = compose(wire);
+      } catch (thrown) {
+        // A wire that cannot be sent safely (see checkWire) is answered like any failure, untouched.
+        return {
+          kind: wire.kind,
+          request: { method: wire.method, url: '', headers: {} },
+          startedAt: new Date(startedAt).toISOString(),
+          durationMs: 0,
+          attempts: 0,
+          error: toAppError(thrown),
+        };
+      }
       let attempts = 0;
       const finish = (fields: { response?: ReceivedResponse; error?: AppError; handleId?: string | undefined }): MpsdExchange => {
         const exchange: MpsdExchange = {
@@ -417,7 +430,8 @@ function usableAuthorization(value: string): string {
 /** The credential source's own error (NO_CREDENTIALS, TOKEN_EXPIRED, UNAUTHORIZED...) or `fallback`. */
 function credentialError(thrown: unknown, fallback: ErrorCode): AppError {
   if (thrown instanceof HandleStudioError) return thrown.toAppError();
-  const appError = toAppError(thrown);
-  // An unexpected failure inside the credential source: keep its code out, its message may not be safe to show.
-  return { code: fallback, message: fallback === 'UNAUTHORIZED' ? 'MPSD did not accept the token and renewing it failed: sign in again.' : 'No usable credentials for this profile: sign in or paste a token.', details: { cause: appError.code } };
+  // Anything else is a bug in the credential source, and its text could hold what it was handling: not shown.
+  return fallback === 'UNAUTHORIZED'
+    ? { code: fallback, message: 'MPSD did not accept the token and renewing it failed: sign in again.' }
+    : { code: fallback, message: 'No usable credentials for this profile: sign in or paste a token.' };
 }

@@ -4,6 +4,7 @@
  * known here: every view carries the `XBL3.0 x=<uhs>;<token>` placeholder, which the person
  * replaces with their own token when they run the export elsewhere.
  */
+import { HandleStudioError } from '../errors.ts';
 import { contractVersionSchema, type ContractVersion } from './ids.ts';
 import { localeSchema, mpsdBaseUrlSchema } from './endpoint.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -11,6 +12,25 @@ import { AUTHORIZATION_PLACEHOLDER, type SentRequest, type WireRequest } from '.
 
 /** Turns WireRequests into SentRequests for one endpoint, contract version and locale. */
 export type RequestComposer = (wire: WireRequest, authorization?: string) => SentRequest;
+
+/** Printable ASCII only: anything else cannot go in a header (and CR/LF would split one). */
+const HEADER_TEXT = /^[\x20-\x7e]*$/;
+
+/**
+ * Wires normally come from the builders, but may also come back from storage (outbox,
+ * history resend). A path not starting with '/' could move the request, Authorization
+ * included, to another host (`@evil.example/`), so it is refused like a bad header.
+ */
+function checkWire(wire: WireRequest): void {
+  if (typeof wire.path !== 'string' || !wire.path.startsWith('/') || !HEADER_TEXT.test(wire.path)) {
+    throw new HandleStudioError('VALIDATION', `The ${String(wire.kind)} request's path must start with / and hold printable ASCII only; rebuild the request.`);
+  }
+  for (const [name, value] of Object.entries(wire.headers)) {
+    if (!/^[A-Za-z0-9-]+$/.test(name) || !HEADER_TEXT.test(value) || name.toLowerCase() === 'authorization') {
+      throw new HandleStudioError('VALIDATION', `The ${String(wire.kind)} request carries a header "${name.slice(0, 40)}" that cannot be sent; rebuild the request.`);
+    }
+  }
+}
 
 /**
  * Validates the endpoint settings once and returns a function that lays out each request as
@@ -24,6 +44,7 @@ export function createRequestComposer(baseUrl: string, contractVersion: Contract
   const version = parseOrThrow(contractVersionSchema, contractVersion, 'Contract version');
   const language = locale === undefined ? undefined : parseOrThrow(localeSchema, locale, 'Locale');
   return (wire, authorization = AUTHORIZATION_PLACEHOLDER) => {
+    checkWire(wire);
     const headers: Record<string, string> = {
       Authorization: authorization,
       'x-xbl-contract-version': String(version),
