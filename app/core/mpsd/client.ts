@@ -151,8 +151,9 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   async function readBody(response: Response): Promise<{ text: string; truncated: boolean }> {
     if (response.body === null) return { text: '', truncated: false };
     // The usual case, a body that says it is small, is read in one go; only the rest is streamed.
+    // (A compressed body's Content-Length is not its decoded size, so those are always streamed.)
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declared <= bodyCap) return { text: await response.text(), truncated: false };
+    if (declared <= bodyCap && !response.headers.has('content-encoding')) return { text: await response.text(), truncated: false };
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let text = '';
@@ -191,7 +192,10 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
       callerAborted = true;
       controller.abort();
     };
-    if (!wire.notIdempotent) signal?.addEventListener('abort', onAbort, { once: true });
+    if (!wire.notIdempotent) {
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+    }
     try {
       const init: RequestInit = {
         method: masked.method,
