@@ -35,6 +35,8 @@ export interface LocalMpsdOptions {
   allowedTemplates?: string[];
   /** The time the emulator goes by (token expiry, rate windows, invite expiry). */
   clock?: { now(): number };
+  /** Same seed, same user hashes and startup tokens after a restart (tokens stay valid across restarts). */
+  seed?: string;
 }
 
 export interface LocalMpsdUser {
@@ -68,6 +70,9 @@ function checkOptions(options: LocalMpsdOptions): void {
     invalidSetup('port must be a whole number from 0 to 65535 (0 picks a free port).');
   }
   if (rateLimits !== undefined && typeof rateLimits !== 'boolean') invalidSetup('rateLimits must be true or false.');
+  if (options.seed !== undefined && (typeof options.seed !== 'string' || options.seed.length < 1 || options.seed.length > 200)) {
+    invalidSetup('seed must be text of 1 to 200 characters.');
+  }
   if (users !== undefined && (!Number.isInteger(users) || users < 1 || users > USERS_LIMIT)) {
     invalidSetup(`users must be a whole number from 1 to ${USERS_LIMIT}.`);
   }
@@ -94,7 +99,7 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
   checkOptions(options);
   const clock = options.clock ?? Date;
   const now = () => clock.now();
-  const directory = createUserDirectory(options.users ?? 4, now);
+  const directory = createUserDirectory(options.users ?? 4, now, options.seed);
   const handles = createHandleBook(now);
   const counters: EmulatorCounters = { requests: 0, throttled: 0, handlesCreated: 0, invitesCreated: 0 };
   const state: EmulatorState = {

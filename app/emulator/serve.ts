@@ -12,6 +12,8 @@ export interface EmulatorCommandArgs {
   rateLimits: boolean;
   /** Print one JSON object as the first line instead of a banner. */
   json: boolean;
+  /** Same seed, same tokens after a restart (see LocalMpsdOptions.seed). */
+  seed?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function runEmulatorCommand(
   if (typeof args?.json !== 'boolean' || typeof args.rateLimits !== 'boolean') {
     invalidSetup('Emulator arguments need port, rateLimits (true/false) and json (true/false).');
   }
-  const mpsd = await startLocalMpsd({ port: args.port, rateLimits: args.rateLimits });
+  const mpsd = await startLocalMpsd({ port: args.port, rateLimits: args.rateLimits, ...(args.seed === undefined ? {} : { seed: args.seed }) });
   const users = mpsd.users.map(({ xuid, gamertag, authorization }) => ({ xuid, gamertag, authorization }));
   if (args.json) {
     out(JSON.stringify({ url: mpsd.url, users }));

@@ -3,7 +3,7 @@
  * strings that mean something only to this process; the token-services stand-in calls
  * `issueToken` so the tokens it hands out work against the local MPSD.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { invalidSetup } from './setup-errors.ts';
 import { isTitleId, isXuid } from './wire-checks.ts';
 
@@ -75,16 +75,23 @@ const DEFAULT_SANDBOX = 'XDKS.1';
 const AUTHORIZATION = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 const SANDBOX = /^(?:[A-Z0-9]{2,16}\.[0-9]{1,6}|RETAIL|CERT)$/;
 
-/** A user hash looks like XSTS's: a long decimal string, stable per user for this directory. */
-function newUserHash(): string {
-  return BigInt(`0x${randomBytes(8).toString('hex')}`).toString();
+/**
+ * Random bytes, or, with a seed, bytes derived from the seed and a label: an emulator restarted
+ * with the same seed hands out the same user hashes and startup tokens, so a client holding a
+ * token (e.g. an outbox waiting for the local MPSD to come back) keeps working across restarts.
+ */
+function entropy(seed: string | undefined): (label: string, size: number) => Buffer {
+  if (seed === undefined) return (_label, size) => randomBytes(size);
+  return (label, size) => createHmac('sha256', seed).update(label).digest().subarray(0, size);
 }
 
 /**
  * Creates a directory holding `count` test users (StudioTester1, StudioTester2, ...).
  * `now` is the emulator's clock, so token expiry is testable without waiting.
  */
-export function createUserDirectory(count: number, now: () => number): UserDirectory {
+export function createUserDirectory(count: number, now: () => number, seed?: string): UserDirectory {
+  const bytes = entropy(seed);
+  const issued = new Map<string, number>();
   const users = new Map<string, TestUser>();
   const userHashes = new Map<string, string>();
   const tokens = new Map<string, TokenRecord>();
@@ -104,7 +111,8 @@ export function createUserDirectory(count: number, now: () => number): UserDirec
     if (users.has(xuid)) invalidSetup(`XUID ${xuid} is already a test user; pick another or omit it.`);
     const added = { xuid, gamertag: user.gamertag };
     users.set(xuid, added);
-    userHashes.set(xuid, newUserHash());
+    // A user hash looks like XSTS's: a long decimal string, stable per user for this directory.
+    userHashes.set(xuid, BigInt(`0x${bytes(`uhs:${xuid}`, 8).toString('hex')}`).toString());
     return { ...added };
   }
 
@@ -139,7 +147,9 @@ export function createUserDirectory(count: number, now: () => number): UserDirec
         invalidSetup('titleId must be a decimal string of a 32-bit number, e.g. "1234".');
       }
       const uhs = userHashes.get(user.xuid) as string;
-      const token = randomBytes(32).toString('base64url');
+      const sequence = (issued.get(user.xuid) ?? 0) + 1;
+      issued.set(user.xuid, sequence);
+      const token = bytes(`token:${user.xuid}:${sequence}`, 32).toString('base64url');
       const caller: Caller = { xuid: user.xuid, gamertag: request.gamertag ?? user.gamertag, uhs, sandbox };
       if (request.titleId !== undefined) caller.titleId = request.titleId;
       tokens.set(token, { caller, expiresAt, revoked: false });

@@ -1,0 +1,119 @@
+/**
+ * The whole core through its dispatcher, as the renderer and the CLI use it, against the real
+ * local MPSD over loopback: profile + pasted token, join and set an activity, invite three
+ * people, history; then the local MPSD goes away, the invites wait in the outbox, and when it
+ * comes back (same port, same seed, so the pasted token is still good) the outbox delivers
+ * each invite exactly once.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
+import { systemClock } from './clock.ts';
+import { MemoryVault } from './credentials/memory-vault.ts';
+import { createHandleStudio, type HandleStudio } from './handle-studio.ts';
+
+const SCID = '00000000-0000-0000-0000-0000abcdef01';
+const SEED = 'handle-studio-core-test';
+
+let dataDir: string;
+let mpsd: LocalMpsd | null = null;
+let studio: HandleStudio | null = null;
+const vault = new MemoryVault();
+
+afterEach(async () => {
+  await studio?.close();
+  await mpsd?.stop();
+  studio = null;
+  mpsd = null;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call<T = any>(channel: string, input: unknown): Promise<T> {
+  const result = await studio!.dispatch(channel, input);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function open(): Promise<void> {
+  dataDir = mkdtempSync(join(tmpdir(), 'handle-studio-core-'));
+  mpsd = await startLocalMpsd({ seed: SEED });
+  studio = await createHandleStudio({
+    dataDir,
+    shell: 'browser',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    openKeychain: async () => vault,
+    outboxRetryIntervalMs: 200,
+  });
+  const profile = await call('saveProfile', { name: 'Local MPSD', environment: 'local', endpoint: mpsd.url, sandboxId: 'XDKS.1' });
+  await call('activateProfile', { profileId: profile.id });
+  await call('pasteToken', { profileId: profile.id, authorization: mpsd.users[0]!.authorization });
+}
+
+describe('Handle Studio core', () => {
+  it('joins a session, sets the activity and invites three people, keeping each call in history', async () => {
+    await open();
+    const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-1' };
+    const me = mpsd!.users[0]!;
+
+    const join = await call('sendRequest', { runId: 'run-join', request: { kind: 'session.join', sessionRef, xuid: me.xuid } });
+    expect(join.outcome).toBe('completed');
+    const activity = await call('sendRequest', { runId: 'run-activity', request: { kind: 'activity.set', sessionRef } });
+    expect(activity.outcome).toBe('completed');
+    expect(activity.exchanges[0].request.headers['Authorization']).toBe('XBL3.0 x=<uhs>;<token>');
+
+    const invitees = mpsd!.users.slice(1).map((user) => user.xuid);
+    const invite = await call('sendRequest', {
+      runId: 'run-invite',
+      request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '0x4D2' },
+      recipientLabels: { [invitees[0]!]: 'Tester Two' },
+    });
+    expect(invite.outcome).toBe('completed');
+    expect(invite.invitees.map((result: { state: string }) => result.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(mpsd!.invites().map((record) => record.invitedXuid).sort()).toEqual([...invitees].sort());
+
+    const page = await call('listHistory', { limit: 10 });
+    expect(page.entries).toHaveLength(5);
+    const labelled = await call('listHistory', { search: 'Tester Two', limit: 10 });
+    expect(labelled.entries).toHaveLength(1);
+    expect(labelled.entries[0].handleId).toBe(invite.invitees[0].handleId);
+  });
+
+  it('queues invites while the local MPSD is down and delivers each exactly once when it is back', async () => {
+    await open();
+    const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-2' };
+    const invitees = mpsd!.users.slice(1).map((user) => user.xuid);
+    const url = new URL(mpsd!.url);
+    await mpsd!.stop();
+    mpsd = null;
+
+    const offline = await call('sendRequest', { runId: 'run-offline', request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '1234' } });
+    expect(offline.outcome).toBe('queued');
+    expect(offline.queued).toBe(3);
+    expect((await call('listOutbox', {})).counts.queued).toBe(3);
+
+    mpsd = await startLocalMpsd({ seed: SEED, port: Number(url.port) });
+    await expect.poll(async () => (await call('listOutbox', {})).counts.sent, { timeout: 15_000, interval: 200 }).toBe(3);
+    expect(mpsd.invites().map((record) => record.invitedXuid).sort()).toEqual([...invitees].sort());
+  });
+
+  it('never writes the token into the data folder', async () => {
+    await open();
+    const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-3' };
+    await call('sendRequest', { runId: 'run-secret', request: { kind: 'session.join', sessionRef, xuid: mpsd!.users[0]!.xuid } });
+    const token = mpsd!.users[0]!.authorization.split(';')[1]!;
+    for (const file of filesUnder(dataDir)) {
+      expect(readFileSync(file).includes(token), `${file} holds the token`).toBe(false);
+    }
+  });
+});
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
