@@ -3,7 +3,7 @@
  * checklist, builds the window, and hands Electron's real parts (net.fetch, which honours the
  * system proxy and Fiddler; electron-store; the OS keychain) to core.
  */
-import { app, BrowserWindow, net } from 'electron';
+import { app, BrowserWindow, net, shell } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { systemClock } from '../core/clock.ts';
@@ -53,6 +53,10 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     fetch: (input, init) => net.fetch(input.toString(), init),
     clock: systemClock,
+    openBrowser: (url) => shell.openExternal(url),
+    // electron-store is Conf with Electron's defaults; it names the file with `name`, not `configName`.
+    openProfilesBackingStore: (options) => new Store({ cwd: options.cwd, name: options.configName, clearInvalidConfig: options.clearInvalidConfig }),
+    presetFileSource: { path: join(dataDir, 'presets.json'), open: () => new Store({ cwd: dataDir, name: 'presets' }) },
   });
   registerChannels(studio.dispatch);
 
