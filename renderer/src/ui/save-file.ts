@@ -1,0 +1,21 @@
+/**
+ * Hands text to the user as a file (exports): a Blob link clicked once. Works in Electron
+ * (its download handler) and in browser mode alike, without any file-system access.
+ */
+export function saveTextFile(fileName: string, mediaType: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: mediaType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke after the click has been handled, or some browsers cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Reads a file the user picked (imports) as text. */
+export function readTextFile(file: File): Promise<string> {
+  return file.text();
+}
