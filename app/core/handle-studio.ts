@@ -7,7 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
+import type { z } from 'zod';
 import type { SendResult } from '../shared/contract/requests.ts';
+import { handleRequestSchema } from '../shared/mpsd/requests.ts';
+import { parseOrThrow } from '../shared/validation.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { openKeychainVault } from './credentials/keychain-vault.ts';
 import { CredentialsService } from './credentials/credentials-service.ts';
@@ -27,7 +30,7 @@ import { confPresetFileSource, openPresetsStore, type PresetFileSource } from '.
 import { createProfileHandlers } from './profiles/handlers.ts';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store.ts';
 import { startOutboxFlusher } from './requests/outbox-flusher.ts';
-import { createSendService, type SendInput } from './requests/send-service.ts';
+import { createSendService } from './requests/send-service.ts';
 import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
 import { openInSystemBrowser } from './system-browser.ts';
 
@@ -57,7 +60,8 @@ export interface StorageNotice {
 /** The CLI's ad-hoc send: an endpoint and an Authorization from XBL_AUTHORIZATION, no profile. */
 export interface AdHocSend {
   runId?: string;
-  request: SendInput['request'];
+  /** Parsed here with the contract's request schema, exactly as a dispatched sendRequest would be. */
+  request: z.input<typeof handleRequestSchema>;
   recipientLabels?: Record<string, string>;
   endpoint: string;
   contractVersion: 104 | 105 | 107;
@@ -184,7 +188,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
           authorization: send.authorization,
           canQueue: false,
         },
-        { runId: send.runId ?? crypto.randomUUID(), request: send.request, ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}) },
+        { runId: send.runId ?? crypto.randomUUID(), request: parseOrThrow(handleRequestSchema, send.request, 'Request'), ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}) },
       ),
     close: async () => {
       stopPoking();
