@@ -99,8 +99,8 @@ const activityQuerySchema = requestObject('activity.query', {
 function optionalAttribute(what: string) {
   return z
     .string({ error: `${what} must be text.` })
-    .optional()
-    .transform((value) => (value === '' ? undefined : value));
+    .transform((value) => (value === '' ? undefined : value))
+    .optional();
 }
 
 /** `encodeURIComponent` throws on lone surrogates; those count as "cannot be encoded". */
