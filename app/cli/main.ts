@@ -88,11 +88,11 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** The real app core for this process: the same data folder and parts as the app's browser mode. */
+/** The real app core for this process: the same data folder, keychain and services as the app. */
 async function openDefaultStudio(io: CliIo): Promise<HandleStudio> {
   return createHandleStudio({
     dataDir: resolveDataDir(io.env),
-    shell: 'browser',
+    shell: 'cli',
     version: version(),
     fetch: globalThis.fetch,
     clock: systemClock,

@@ -7,7 +7,6 @@
  * Either way the request is checked first, so a typo costs no network call and no token.
  */
 import { randomUUID } from 'node:crypto';
-import type { HandleStudio } from '../core/handle-studio.ts';
 import type { AuthorizationSource } from '../core/ports.ts';
 import { parseXblAuthorization, formatXblAuthorization } from '../core/credentials/xbl-authorization.ts';
 import { requestChannels, type SendResult } from '../shared/contract/requests.ts';
@@ -35,19 +34,6 @@ export const AUTHORIZATION_NOTE =
   'Authorization: --profile NAME uses the token stored with `profile set-token` or `profile login`; ' +
   'without it the whole header value is read from the environment variable XBL_AUTHORIZATION ' +
   '("XBL3.0 x=<uhs>;<token>"). Tokens are never accepted as flags.';
-
-/** What core's ad-hoc send takes (a send with a header value from the environment, no profile). */
-export interface AdHocSendInput {
-  runId: string;
-  request: HandleRequestInput;
-  recipientLabels?: Record<string, string>;
-  endpoint: string;
-  contractVersion: ContractVersion;
-  locale?: string;
-  authorization: AuthorizationSource;
-}
-
-type StudioWithAdHoc = HandleStudio & { sendAdHoc?: (input: AdHocSendInput) => Promise<SendResult> };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -139,7 +125,7 @@ export interface SendOptions {
  * Throws VALIDATION/NO_CREDENTIALS/... before sending; MPSD's own answers come back in the result.
  */
 export async function sendWithFlags(context: CliContext, command: CommandSpec, flags: FlagValues, options: SendOptions): Promise<SendResult> {
-  parseRequestFromFlags(options.request);
+  const request = parseRequestFromFlags(options.request);
   const profileName = text(flags, 'profile');
   const runId = `cli-${randomUUID()}`;
   const labels = options.recipientLabels === undefined ? {} : { recipientLabels: options.recipientLabels };
@@ -171,13 +157,9 @@ export async function sendWithFlags(context: CliContext, command: CommandSpec, f
   const endpoint = endpointFromFlag(text(flags, 'endpoint'));
   const contractVersion = contractFromFlag(text(flags, 'contract'));
   const authorization = environmentAuthorization(context.io.env);
-  const studio = (await context.studio()) as StudioWithAdHoc;
-  if (typeof studio.sendAdHoc !== 'function') {
-    throw new HandleStudioError('INTERNAL', 'This build cannot send with XBL_AUTHORIZATION yet: use --profile NAME.');
-  }
-  const sendAdHoc = studio.sendAdHoc;
+  const studio = await context.studio();
   return withCancellation(context, runId, () =>
-    sendAdHoc({ runId, request: options.request, ...labels, endpoint, contractVersion, authorization }),
+    studio.sendAdHoc({ runId, request, ...labels, endpoint, contractVersion, authorization }),
   );
 }
 
