@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStubElectron, inspectPackage, validateBuilderConfig, type PackagingAssertion } from './check-packaging.ts';
+import { checkReferencedResources, createStubElectron, inspectPackage, validateBuilderConfig, type PackagingAssertion } from './check-packaging.ts';
 
 interface AsarCreate {
   createPackageWithOptions(src: string, dest: string, options: { unpack?: string }): Promise<unknown>;
@@ -81,6 +81,25 @@ describe('validateBuilderConfig', () => {
     const result = await validateBuilderConfig(workDir);
     expect(result.ok).toBe(false);
     expect(result.detail).toContain('configuration.electronFuses.runAsNode: must be boolean');
+  });
+});
+
+describe('checkReferencedResources', () => {
+  it('accepts the committed icons and entitlements', () => {
+    expect(failures(checkReferencedResources(resolve(import.meta.dirname, '..')))).toEqual([]);
+  });
+
+  it('flags missing files and files that are not what their platform expects', () => {
+    writeTree(workDir, {
+      'build/icon.png': 'not a png',
+      'build/icon.ico': 'not an icon',
+      'build/icon.icns': 'icns\u0000\u0000\u0000\u0008',
+      'build/entitlements.mac.plist': '<plist><dict></dict></plist>',
+    });
+    const results = checkReferencedResources(workDir);
+    expect(failures(results)).toEqual(results.map((result) => result.name));
+    expect(results.find((result) => result.name.startsWith('build/icons/'))?.detail).toBe('build/icons/512x512.png is missing; electron-builder.yml refers to it');
+    expect(results.find((result) => result.name.startsWith('build/icon.icns'))?.detail).toContain('lacks ic09 and ic10 (512 and 1024 px)');
   });
 });
 

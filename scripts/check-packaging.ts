@@ -112,19 +112,57 @@ export function describeSchemaErrors(config: Configuration): string[] {
 }
 
 /**
- * Files the configuration points at (icons, entitlements) must exist, or the Windows/macOS
- * builds fail on a machine we cannot test here.
+ * Files the configuration points at (icons, entitlements) must exist and be what their
+ * platform expects, or the Windows and macOS builds fail on machines we cannot test here.
  */
 export function checkReferencedResources(projectDir: string): PackagingAssertion[] {
-  const resources = ['build/icon.png', 'build/icon.ico', 'build/icon.icns', 'build/icons/512x512.png', 'build/entitlements.mac.plist'];
-  return resources.map((file) => {
-    const present = existsSync(join(projectDir, file));
-    return {
-      name: `${file} exists`,
-      ok: present,
-      ...(present ? {} : { detail: `electron-builder.yml refers to ${file}; regenerate icons with "node build/make-icons.ts" or restore the file.` }),
-    };
-  });
+  const regenerate = 'regenerate the icons with "node build/make-icons.ts"';
+  const file = (path: string): Buffer | null => {
+    try {
+      return readFileSync(join(projectDir, path));
+    } catch {
+      return null;
+    }
+  };
+  const check = (name: string, path: string, problem: (bytes: Buffer) => string | null): PackagingAssertion => {
+    const bytes = file(path);
+    const wrong = bytes === null ? `${path} is missing; electron-builder.yml refers to it` : problem(bytes);
+    return wrong === null ? { name, ok: true } : { name, ok: false, detail: wrong };
+  };
+  return [
+    check('build/icon.png is a PNG of at least 512x512', 'build/icon.png', (bytes) => {
+      const size = pngSize(bytes);
+      return size && size.width >= 512 && size.height >= 512 ? null : `build/icon.png is not a PNG of 512x512 or more; ${regenerate}.`;
+    }),
+    check('build/icons/ holds the Linux sizes up to 512x512', 'build/icons/512x512.png', (bytes) =>
+      pngSize(bytes)?.width === 512 ? null : `build/icons/512x512.png is not a 512 px PNG; ${regenerate}.`),
+    check('build/icon.ico is a Windows icon with a 256 px image', 'build/icon.ico', (bytes) => {
+      const count = bytes.length >= 6 && bytes.readUInt16LE(0) === 0 && bytes.readUInt16LE(2) === 1 ? bytes.readUInt16LE(4) : 0;
+      // In an ICO directory entry a width byte of 0 means 256 px.
+      const has256 = Array.from({ length: count }, (_, index) => bytes[6 + index * 16]).includes(0);
+      return count > 0 && has256 ? null : `build/icon.ico is not an icon file with a 256 px entry; ${regenerate}.`;
+    }),
+    check('build/icon.icns is a macOS icon with 512 and 1024 px images', 'build/icon.icns', (bytes) => {
+      if (bytes.length < 8 || bytes.toString('ascii', 0, 4) !== 'icns' || bytes.readUInt32BE(4) !== bytes.length) {
+        return `build/icon.icns does not start with a valid icns header; ${regenerate}.`;
+      }
+      const types = new Set<string>();
+      for (let offset = 8; offset + 8 <= bytes.length; offset += Math.max(8, bytes.readUInt32BE(offset + 4))) types.add(bytes.toString('ascii', offset, offset + 4));
+      const missing = ['ic09', 'ic10'].filter((type) => !types.has(type));
+      return missing.length === 0 ? null : `build/icon.icns lacks ${missing.join(' and ')} (512 and 1024 px); ${regenerate}.`;
+    }),
+    check('build/entitlements.mac.plist grants the JIT entitlement Electron needs', 'build/entitlements.mac.plist', (bytes) =>
+      /<key>com\.apple\.security\.cs\.allow-jit<\/key>\s*<true\/>/.test(bytes.toString('utf8'))
+        ? null
+        : 'build/entitlements.mac.plist must set com.apple.security.cs.allow-jit to true, or V8 cannot run under the hardened runtime.'),
+  ];
+}
+
+/** Width and height from a PNG's IHDR chunk, or null if `bytes` is not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } | null {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (bytes.length < 24 || !bytes.subarray(0, 8).equals(signature) || bytes.toString('ascii', 12, 16) !== 'IHDR') return null;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 // Electron's fuse wire as shipped (before electron-builder flips it): sentinel, wire
