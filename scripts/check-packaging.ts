@@ -297,6 +297,18 @@ async function checkFuses(executable: string, expected: NonNullable<Configuratio
     });
 }
 
+// A pack of this app takes seconds; minutes means electron-builder is stuck (e.g. waiting on
+// a download it should not need).
+const PACK_TIMEOUT_MS = 5 * 60_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} did not finish within ${ms / 60_000} minutes; run with DEBUG=electron-builder to see where it stops.`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function printAssertion({ name, ok, detail }: PackagingAssertion): void {
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `\n     ${detail.replaceAll('\n', '\n     ')}` : ''}`);
 }
@@ -327,7 +339,7 @@ async function main(): Promise<number> {
       const config = await builderConfig.getConfig(PROJECT_DIR, null, null);
       let appOutDir: string | null = null;
       try {
-        appOutDir = await packLinuxDir({ projectDir: PROJECT_DIR, electronDist, outputDir: join(workDir, 'dist') });
+        appOutDir = await withTimeout(packLinuxDir({ projectDir: PROJECT_DIR, electronDist, outputDir: join(workDir, 'dist') }), PACK_TIMEOUT_MS, 'electron-builder');
         record({ name: 'electron-builder packed linux-unpacked with the stub Electron', ok: true });
       } catch (error) {
         record({ name: 'electron-builder packed linux-unpacked with the stub Electron', ok: false, detail: error instanceof Error ? error.message : String(error) });
@@ -340,6 +352,8 @@ async function main(): Promise<number> {
           record({ name: 'the packed app could be inspected', ok: false, detail: error instanceof Error ? error.message : String(error) });
         }
       }
+    } catch (error) {
+      record({ name: 'the stub pack could be prepared', ok: false, detail: error instanceof Error ? error.message : String(error) });
     } finally {
       if (keep) console.log(`Kept the packed app in ${workDir}`);
       else rmSync(workDir, { recursive: true, force: true });
@@ -353,4 +367,5 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-if (import.meta.main) process.exitCode = await main();
+// Exit explicitly: after a timeout, electron-builder's stuck work would keep the process alive.
+if (import.meta.main) process.exit(await main());
