@@ -309,8 +309,14 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+// Straight to stdout: electron-builder swaps console.log for its own logger while it writes
+// the asar, and leaves it swapped when that step fails.
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 function printAssertion({ name, ok, detail }: PackagingAssertion): void {
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `\n     ${detail.replaceAll('\n', '\n     ')}` : ''}`);
+  say(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `\n     ${detail.replaceAll('\n', '\n     ')}` : ''}`);
 }
 
 async function main(): Promise<number> {
@@ -335,7 +341,7 @@ async function main(): Promise<number> {
       const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
       const devDependencies = Object.keys(manifest.devDependencies ?? {});
       const electronDist = createStubElectron(join(workDir, 'electron-stub'), electronVersion);
-      console.log(`Packing linux-unpacked against a stub Electron ${electronVersion} (no download; the stub carries Electron's fuse wire so fuses are flipped for real).`);
+      say(`Packing linux-unpacked against a stub Electron ${electronVersion} (no download; the stub carries Electron's fuse wire so fuses are flipped for real).`);
       const config = await builderConfig.getConfig(PROJECT_DIR, null, null);
       let appOutDir: string | null = null;
       try {
@@ -355,15 +361,15 @@ async function main(): Promise<number> {
     } catch (error) {
       record({ name: 'the stub pack could be prepared', ok: false, detail: error instanceof Error ? error.message : String(error) });
     } finally {
-      if (keep) console.log(`Kept the packed app in ${workDir}`);
+      if (keep) say(`Kept the packed app in ${workDir}`);
       else rmSync(workDir, { recursive: true, force: true });
     }
   } else {
-    console.log('Skipping the pack: fix the failures above first.');
+    say('Skipping the pack: fix the failures above first.');
   }
 
   const failed = results.filter((result) => !result.ok).length;
-  console.log(`${results.length - failed} passed, ${failed} failed`);
+  say(`${results.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
