@@ -157,6 +157,10 @@ function reportFailure(context: ReturnType<typeof createCliContext>, thrown: unk
   const error = thrown instanceof HandleStudioError ? thrown.toAppError() : toAppError(thrown);
   const exitCode = exitCodeFor(error.code);
   context.warn(`handle-studio: ${error.message} [${error.code}]`);
+  // Core's advice ("keep secrets in memory for this run") cannot help a process that ends now.
+  if (error.code === 'KEYCHAIN_UNAVAILABLE') {
+    context.warn('From the command line you can also send without a profile: set XBL_AUTHORIZATION and pass --endpoint.');
+  }
   if (json) context.printJson({ ok: false, exitCode, error });
   return exitCode;
 }
