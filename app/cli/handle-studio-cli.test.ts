@@ -315,6 +315,65 @@ describe('handle-studio against a local MPSD', () => {
     expectNoSecret(history, auth);
   });
 
+  it('invite send --queue while MPSD is unreachable holds the invites in the outbox and exits 0; flush exits 6 while still offline', async (context) => {
+    const port = await closedPort();
+    const add = await cli(['profile', 'add', 'offline', '--endpoint', `http://127.0.0.1:${port}`, '--sandbox', 'XDKS.1']);
+    expect(add.code, add.stderr).toBe(0);
+    cleanups.push(() => cli(['profile', 'remove', 'offline', '--yes']));
+    const stored = await cli(['profile', 'set-token', 'offline'], { stdin: auth });
+    skipWithoutKeychain(stored, context);
+
+    const queued = await cli(['invite', 'send', ...session('lobby-12'), '--title-id', '1234', '--to', alice, '--to', bob, '--profile', 'offline', '--queue', '--json']);
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(JSON.parse(queued.stdout)).toMatchObject({ ok: true, outcome: 'queued', queued: 2 });
+
+    const listed = await cli(['outbox', 'list', '--json']);
+    const outbox = JSON.parse(listed.stdout) as { items: { invitedXuid: string; state: string }[]; counts: { queued: number } };
+    expect(outbox.items.map((item) => [item.invitedXuid, item.state])).toEqual([[alice, 'queued'], [bob, 'queued']]);
+    expectNoSecret(listed, auth);
+
+    const flush = await cli(['outbox', 'flush']);
+    expect(flush.code).toBe(6);
+    expect(flush.stdout).toMatch(/still waiting/);
+  });
+
+  it('preset save, then invite send --preset adds --to invitees after the preset\'s and keeps its labels', async () => {
+    const join = await send(['session', 'join', ...session('lobby-13'), '--xuid', me]);
+    expect(join.code, join.stderr).toBe(0);
+    const saved = await cli(['preset', 'save', 'Friday night', ...session('lobby-13'), '--title-id', '0x4D2', '--to', `${alice}=Alice`]);
+    expect(saved.code, saved.stderr).toBe(0);
+
+    const run = await send(['invite', 'send', '--preset', 'friday night', '--to', bob, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { invitees: { invitedXuid: string; label?: string; state: string }[] };
+    expect(json.invitees).toMatchObject([
+      { invitedXuid: alice, label: 'Alice', state: 'sent' },
+      { invitedXuid: bob, state: 'sent' },
+    ]);
+    expect(mpsd!.invites().map((invite) => [invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([[alice, '1234'], [bob, '1234']]);
+
+    const unknown = await send(['invite', 'send', '--preset', 'Saturday']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('There is no preset named "Saturday"');
+  });
+
+  it('a preset that joins first makes a fresh session, sets the activity, then invites', async () => {
+    const saved = await cli(['preset', 'save', 'playtest', '--scid', SCID, '--template', 'GameSession', '--new-session-each-time', '--join-first', '--title-id', '1234', '--to', alice]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const withoutXuid = await send(['invite', 'send', '--preset', 'playtest']);
+    expect(withoutXuid.code).toBe(3);
+    expect(withoutXuid.stderr).toContain('--xuid');
+
+    const run = await send(['invite', 'send', '--preset', 'playtest', '--xuid', me, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { before: { requests: { kind: string }[] }[]; invitees: { state: string }[] };
+    expect(json.before.map((step) => step.requests[0]!.kind)).toEqual(['session.join', 'activity.set']);
+    expect(json.invitees.map((invitee) => invitee.state)).toEqual(['sent']);
+    const [invite] = mpsd!.invites();
+    expect(invite!.sessionRef.name).toMatch(/^[0-9a-f-]{36}$/);
+    expect(mpsd!.stats().handlesCreated).toBe(2);
+  });
+
   it('profile remove refuses without --yes and names an unknown profile', async (context) => {
     await addLocalProfile();
     const unconfirmed = await cli(['profile', 'remove', 'local']);

@@ -1,0 +1,121 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { HandleStudioError } from '../shared/errors.ts';
+import { helpText, parseCommandArgs, UsageError, type CommandSpec } from './command.ts';
+import { redactSecrets, secretsFromEnvironment } from './context.ts';
+import { inviteesFromLines, requestFromDraft } from './draft-request.ts';
+import { profileCommands, readTokenFromStdin } from './profile-commands.ts';
+import { flagForField, labelsForRequest, parseRequestFromFlags, recipientsFromFlags } from './request-flags.ts';
+
+const example: CommandSpec = {
+  path: ['preset', 'show'],
+  summary: 'Show one preset.',
+  positionals: ['NAME'],
+  flags: { to: { type: 'string', multiple: true, value: 'XUID', help: 'Who.' }, yes: { type: 'boolean', help: 'Confirm.' } },
+  run: async () => 0,
+};
+
+function usageMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (thrown) {
+    expect(thrown).toBeInstanceOf(UsageError);
+    return (thrown as UsageError).message;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('reading a command line', () => {
+  it('collects repeated flags in order and the positional argument', () => {
+    const parsed = parseCommandArgs(example, ['friday', '--to', '1', '--to', '2=Bob', '--yes']);
+    expect(parsed.positionals).toEqual(['friday']);
+    expect(parsed.flags['to']).toEqual(['1', '2=Bob']);
+    expect(parsed.flags['yes']).toBe(true);
+  });
+
+  it('names what is wrong: a missing argument, one too many, a switch given a value', () => {
+    expect(usageMessage(() => parseCommandArgs(example, []))).toBe('Missing NAME: `handle-studio preset show NAME` needs it.');
+    expect(usageMessage(() => parseCommandArgs(example, ['a', 'b']))).toContain('One argument too many');
+    expect(usageMessage(() => parseCommandArgs(example, ['a', '--yes=no']))).toBe('--yes is a switch and takes no value: write it alone.');
+  });
+
+  it('refuses secret flags and header values anywhere, but not after "--"', () => {
+    for (const args of [['a', '--refresh-token', 'x'], ['a', '--UHS=1'], ['XBL3.0 x=1;abc']]) {
+      expect(usageMessage(() => parseCommandArgs(example, args))).toContain('XBL_AUTHORIZATION');
+    }
+  });
+
+  it('help lists every declared flag, repeatable ones marked', () => {
+    const help = helpText(example);
+    expect(help).toContain('Usage: handle-studio preset show NAME [flags]');
+    expect(help).toMatch(/--to XUID\s+Who\. \(repeatable\)/);
+    expect(help).toContain('--yes');
+    expect(help).toContain('--json');
+  });
+});
+
+describe('flags to requests', () => {
+  it('points a field problem at the flag that sets it', () => {
+    expect(flagForField('sessionRef.templateName')).toBe('--template');
+    expect(flagForField('invitedXuids.3')).toBe('--to');
+    expect(flagForField('people.monikerXuid')).toBe('--xuid');
+  });
+
+  it('reports the first problem by flag and counts the rest', () => {
+    let error: HandleStudioError | undefined;
+    try {
+      parseRequestFromFlags({ kind: 'session.get', sessionRef: { scid: 'x', templateName: 'a b' } } as never);
+    } catch (thrown) {
+      error = thrown as HandleStudioError;
+    }
+    expect(error?.code).toBe('VALIDATION');
+    expect(error?.message).toMatch(/^--scid: SCID must be a GUID.*\(and 2 more problems\)$/);
+  });
+
+  it('reads --to XUID=label and keys labels by the canonical XUID', () => {
+    const recipients = recipientsFromFlags(['0042=Alice', '7']);
+    expect(recipients.xuids).toEqual(['0042', '7']);
+    expect(labelsForRequest(recipients)).toEqual({ '42': 'Alice' });
+    expect(() => recipientsFromFlags(['42='])).toThrow('the label after "=" is empty');
+  });
+});
+
+describe('drafts to requests', () => {
+  it('reads invitee lines as the Compose form writes them', () => {
+    expect(inviteesFromLines(['1 Alice', '2, Bob', '3 4;5', ''])).toEqual({ xuids: ['1', '2', '3', '4', '5'], labels: { '1': 'Alice', '2': 'Bob' } });
+  });
+
+  it('leaves blank fields out so the schema says what is required', () => {
+    const { request, recipientLabels } = requestFromDraft({
+      kind: 'invite.send',
+      fields: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', sessionName: 'lobby', invitees: ['2814679796296491 Alice'], titleId: '', context: '' },
+    });
+    expect(request).toEqual({
+      kind: 'invite.send',
+      sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'lobby' },
+      invitedXuids: ['2814679796296491'],
+    });
+    expect(recipientLabels).toEqual({ '2814679796296491': 'Alice' });
+    expect(() => parseRequestFromFlags(request)).toThrow('--title-id: Title id is required');
+  });
+});
+
+describe('secrets in output', () => {
+  it('redacts the XBL_AUTHORIZATION value and its token part', () => {
+    const secrets = new Set(secretsFromEnvironment({ XBL_AUTHORIZATION: 'XBL3.0 x=123;tokentokentoken' }));
+    expect(redactSecrets('sent with tokentokentoken', secrets)).toBe('sent with <redacted>');
+  });
+
+  it('set-token refuses a terminal with a hint to pipe the value in', async () => {
+    const setToken = profileCommands.find((command) => command.path[1] === 'set-token')!;
+    const terminal = Object.assign(Readable.from([]), { isTTY: true });
+    await expect(readTokenFromStdin(terminal, setToken)).rejects.toThrow(/pipe it in/);
+  });
+
+  it('set-token gives up when standard input never ends', async () => {
+    const setToken = profileCommands.find((command) => command.path[1] === 'set-token')!;
+    const open = new Readable({ read() {} });
+    await expect(readTokenFromStdin(open, setToken, 50)).rejects.toThrow(/Nothing ended on standard input/);
+    open.destroy();
+  });
+});
