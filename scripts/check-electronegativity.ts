@@ -1,27 +1,32 @@
 /**
  * `node scripts/check-electronegativity.ts [--sarif <file>]` (after `npm run build`): runs
- * Doyensec's Electronegativity over the built app (`out/`: the bundled app/main, app/preload
- * and the page, exactly what ships), writes the findings as SARIF, reads that SARIF back and
- * fails on any medium- or high-severity finding that is not one of the narrow, justified
- * exceptions below. Each finding in the bundle is traced back to its line in app/main or
- * app/preload.
+ * Doyensec's Electronegativity over the app's Electron side, writes the findings as SARIF,
+ * reads that SARIF back and fails on any medium- or high-severity finding that is not one of
+ * the narrow, justified exceptions below.
  *
- * Why not scan app/main and app/preload sources too: Electronegativity's per-file checks only
- * mark code "to review" (a will-navigate handler, a permission handler); its whole-app checks
- * then settle those marks by looking for the counterpart elsewhere in the app. On a folder of
- * sources the counterparts (the CSP in the page, the handlers in another folder) are missing,
- * so the verdict would be about the folder split, not the app.
+ * What is scanned, as one app: the sources of app/main and app/preload (the only folders that
+ * may import `electron`, as scripts/check-boundaries.ts enforces, so every Electron API call
+ * is there) and the built page, out/renderer/index.html, whose CSP meta tag ships. Scanned as
+ * one tree so Electronegativity's whole-app checks can settle its per-file ones (a
+ * will-navigate handler here, a CSP there). Not the bundles in out/: Electronegativity 1.10
+ * walks ASTs with an estraverse that predates private class fields, so it cannot read the
+ * bundled main (core uses `#fields`) or Svelte's runtime, and would skip those files whole.
  *
  * Prints each failure (rule, file, line, why), each accepted exception with its reason, and
  * `N passed, N failed` last, counting Electronegativity's checks; exits 1 on any failure.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EXTERNAL_LINK_ALLOW_LIST } from '../app/shared/security.ts';
 
 const PROJECT_DIR = resolve(import.meta.dirname, '..');
+
+/** The folders of Electron code, scanned from source (tests left out). */
+const ELECTRON_SOURCE_FOLDERS = ['app/main', 'app/preload'];
+/** The page as it ships; its CSP meta tag is what the CSP checks read. */
+const BUILT_PAGE = 'out/renderer/index.html';
 
 type Severity = 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
 
@@ -44,11 +49,10 @@ export interface ScanError {
   tolerable: boolean;
 }
 
-/** What one scan of one folder produced. */
+/** What one scan produced; file paths are the project's own. */
 export interface ScanResult {
-  /** The folder scanned, relative to the project. */
-  target: string;
   electronVersion: string;
+  files: string[];
   checksRun: number;
   findings: Finding[];
   errors: ScanError[];
@@ -73,8 +77,8 @@ const readSource = (projectDir: string, path: string) => readFileSync(join(proje
 export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
   {
     rule: 'OPEN_EXTERNAL_JS_CHECK',
-    file: /^out\/main\/index\.js$/,
-    sample: /^if \(isAllowedExternalLink\(url\)\) (void )?shell\.openExternal\(url\);?$/,
+    file: /^app\/main\/hardening\.ts$/,
+    sample: /^if \(isAllowedExternalLink\(url\)\) void shell\.openExternal\(url\);$/,
     why: 'shell.openExternal only runs for URLs that isAllowedExternalLink (app/shared/security.ts) accepts: fixed https:// prefixes on Microsoft and Xbox hosts, so the page cannot make the OS open file:, smb: or custom-scheme URLs.',
     stillHolds: () => {
       const loose = EXTERNAL_LINK_ALLOW_LIST.filter((prefix) => !/^https:\/\/[a-z0-9.-]+\//.test(prefix));
@@ -83,8 +87,8 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
   },
   {
     rule: 'PRELOAD_JS_CHECK',
-    file: /^out\/main\/index\.js$/,
-    sample: /^preload: join\(import\.meta\.dirname, ["']\.\.\/preload\/index\.cjs["']\),?$/,
+    file: /^app\/main\/index\.ts$/,
+    sample: /^preload: join\(import\.meta\.dirname, '\.\.\/preload\/index\.cjs'\),$/,
     why: 'The preload is our own, runs sandboxed with context isolation, and exposes only window.api, built from the contract (one function per channel); it never hands ipcRenderer, Node or Electron objects to the page.',
     stillHolds: (projectDir) => {
       const main = readSource(projectDir, 'app/main/index.ts');
@@ -96,17 +100,6 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
     },
   },
 ];
-
-/**
- * Files whose parse failure is a known limit of the tool, not a hole: Electronegativity
- * 1.10 walks ASTs with an estraverse that predates private class fields, which Svelte's
- * runtime (bundled into the page's assets) uses. The page itself runs sandboxed, with
- * context isolation, no Node and the CSP; its own TypeScript has no Electron access at all.
- */
-const ACCEPTED_PARSE_ERRORS = [{
-  file: /^out\/renderer\/assets\/[^/]+\.js$/,
-  message: /^Unknown node type (ClassPrivateProperty|ClassPrivateMethod|PropertyDefinition|PrivateIdentifier)\.$/,
-}];
 
 // AvailableSecurityFixesGlobalCheck downloads Electron's release list to say whether a newer
 // patch has security fixes: it needs the network, and it judges our Electron version (kept
@@ -143,60 +136,47 @@ function loadElectronegativity(): Runner {
   return runner;
 }
 
-/** Runs every Electronegativity check (but the network-only one) over one folder of `projectDir`. */
-export async function scan(projectDir: string, target: string, electronVersion: string): Promise<ScanResult> {
+/** The project files that make up the scanned app: Electron sources (no tests) and the built page. */
+export function electronSideFiles(projectDir: string): string[] {
+  const sources = ELECTRON_SOURCE_FOLDERS.flatMap((folder) => {
+    if (!existsSync(join(projectDir, folder))) return [];
+    return readdirSync(join(projectDir, folder), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts'))
+      .map((name) => `${folder}/${name.split('\\').join('/')}`);
+  });
+  return [...sources.sort(), ...(existsSync(join(projectDir, BUILT_PAGE)) ? [BUILT_PAGE] : [])];
+}
+
+/**
+ * Copies the app's Electron side into a temporary tree (same relative paths) and runs every
+ * Electronegativity check but the network-only one over it as one app.
+ */
+export async function scan(projectDir: string, electronVersion: string): Promise<ScanResult> {
   const run = loadElectronegativity();
-  const result = await run({
-    input: join(projectDir, target),
-    isRelative: true,
-    electronVersionOverride: electronVersion,
-    excludeFromScan: NETWORK_ONLY_CHECKS,
-    parserPlugins: [],
-  }, false);
-  const inProject = (file: string) => (file === 'N/A' ? file : join(target, file).split('\\').join('/'));
-  return {
-    target,
-    electronVersion,
-    checksRun: result.globalChecks + result.atomicChecks,
-    findings: result.issues.map((finding) => ({ ...finding, file: inProject(finding.file) })),
-    errors: result.errors.map((error) => ({ ...error, file: relative(projectDir, resolve(projectDir, error.file)).split('\\').join('/') })),
-  };
+  const files = electronSideFiles(projectDir);
+  const tree = mkdtempSync(join(tmpdir(), 'electronegativity-tree-'));
+  try {
+    for (const file of files) {
+      mkdirSync(dirname(join(tree, file)), { recursive: true });
+      cpSync(join(projectDir, file), join(tree, file));
+    }
+    const result = await run({ input: tree, isRelative: true, electronVersionOverride: electronVersion, excludeFromScan: NETWORK_ONLY_CHECKS, parserPlugins: [] }, false);
+    const inProject = (file: string) => file.split('\\').join('/').replace(`${tree.split('\\').join('/')}/`, '');
+    return {
+      electronVersion,
+      files,
+      checksRun: result.globalChecks + result.atomicChecks,
+      findings: result.issues.map((finding) => ({ ...finding, file: inProject(finding.file) })),
+      errors: result.errors.map((error) => ({ ...error, file: inProject(error.file) })),
+    };
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
 }
 
 /** The accepted-finding entry that covers `finding`, if any. */
 export function exceptionFor(finding: Finding, accepted: readonly AcceptedFinding[]): AcceptedFinding | undefined {
   return accepted.find((entry) => entry.rule === finding.id && entry.file.test(finding.file) && entry.sample.test((finding.sample ?? '').trim()));
-}
-
-const IDENTIFIERS_AND_STRINGS = /[A-Za-z_$][\w$]*|"[^"]*"|'[^']*'/g;
-const tokens = (code: string) => (code.match(IDENTIFIERS_AND_STRINGS) ?? []).map((token) => token.replaceAll('"', "'")).filter((token) => token !== 'void');
-
-/**
- * Where a bundled statement came from: the lines of app/main and app/preload whose
- * identifiers and strings contain the statement's, in order (the bundler rewrites quotes,
- * spacing and `void`, never names or string contents).
- */
-export function locateInSources(projectDir: string, sample: string): string[] {
-  const wanted = tokens(sample.split('\n')[0] ?? '');
-  if (wanted.length === 0) return [];
-  const found: string[] = [];
-  for (const folder of ['app/main', 'app/preload']) {
-    let files: string[];
-    try {
-      files = readdirSync(join(projectDir, folder)).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
-    } catch {
-      continue;
-    }
-    for (const name of files) {
-      readSource(projectDir, `${folder}/${name}`).split('\n').forEach((line, index) => {
-        const have = tokens(line);
-        let next = 0;
-        for (const token of have) if (token === wanted[next]) next += 1;
-        if (next === wanted.length) found.push(`${folder}/${name}:${index + 1}`);
-      });
-    }
-  }
-  return found;
 }
 
 interface SarifResult {
@@ -205,7 +185,13 @@ interface SarifResult {
   message: { text: string };
   locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
   suppressions?: { kind: 'external'; justification: string }[];
-  properties: { severity: Severity; confidence: string; scan: string; sample?: string; sources?: string[] };
+  properties: { severity: Severity; confidence: string; sample?: string };
+}
+interface RunProperties {
+  electronVersion: string;
+  scannedFiles: string[];
+  checksRun: number;
+  unscannedFiles: { file: string; message: string }[];
 }
 /** The part of a SARIF 2.1.0 log this check writes and reads. */
 export interface SarifLog {
@@ -213,21 +199,17 @@ export interface SarifLog {
   $schema: string;
   runs: { tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string }[] } }; properties: RunProperties; results: SarifResult[] }[];
 }
-interface RunProperties {
-  electronVersion: string;
-  checksRun: number;
-  unscannedFiles: { file: string; message: string; accepted: boolean }[];
-}
+
 /**
- * Turns scans into SARIF. Unlike Electronegativity's own SARIF writer (which drops severity
+ * Turns a scan into SARIF. Unlike Electronegativity's own SARIF writer (which drops severity
  * and writes asynchronously), every result carries its severity; medium and high findings
  * are `error`s, and an accepted one carries a suppression with its justification.
  */
-export function toSarif(scans: ScanResult[], accepted: readonly AcceptedFinding[], projectDir: string, toolVersion: string): SarifLog {
+export function toSarif(result: ScanResult, accepted: readonly AcceptedFinding[], projectDir: string, toolVersion: string): SarifLog {
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: scans.map((result) => ({
+    runs: [{
       tool: {
         driver: {
           name: 'Electronegativity',
@@ -236,37 +218,27 @@ export function toSarif(scans: ScanResult[], accepted: readonly AcceptedFinding[
           rules: [...new Set(result.findings.map((finding) => finding.id))].map((id) => ({ id })),
         },
       },
+      properties: {
+        electronVersion: result.electronVersion,
+        scannedFiles: result.files,
+        checksRun: result.checksRun,
+        unscannedFiles: result.errors.filter((error) => !error.tolerable).map(({ file, message }) => ({ file, message })),
+      },
       results: result.findings.map((finding): SarifResult => {
         const severity = finding.severity.name;
         const exception = exceptionFor(finding, accepted);
         const broken = exception?.stillHolds(projectDir) ?? null;
-        const sources = finding.sample && finding.file.startsWith('out/') ? locateInSources(projectDir, finding.sample) : [];
         const sarif: SarifResult = {
           ruleId: finding.id,
           level: severity === 'HIGH' || severity === 'MEDIUM' ? 'error' : severity === 'LOW' ? 'warning' : 'note',
           message: { text: broken ? `${finding.description} (The exception for this finding no longer holds: ${broken}.)` : finding.description },
           locations: [{ physicalLocation: { artifactLocation: { uri: finding.file }, region: { startLine: Math.max(1, finding.location?.line ?? 1), startColumn: (finding.location?.column ?? 0) + 1 } } }],
-          properties: {
-            severity,
-            confidence: finding.confidence.name,
-            scan: result.target,
-            ...(finding.sample ? { sample: finding.sample.trim() } : {}),
-            ...(sources.length > 0 ? { sources } : {}),
-          },
+          properties: { severity, confidence: finding.confidence.name, ...(finding.sample ? { sample: finding.sample.trim() } : {}) },
         };
         if (exception && !broken) sarif.suppressions = [{ kind: 'external', justification: exception.why }];
         return sarif;
       }),
-      properties: {
-        electronVersion: result.electronVersion,
-        checksRun: result.checksRun,
-        unscannedFiles: result.errors.filter((error) => !error.tolerable).map((error) => ({
-          file: error.file,
-          message: error.message,
-          accepted: ACCEPTED_PARSE_ERRORS.some((known) => known.file.test(error.file) && known.message.test(error.message)),
-        })),
-      },
-    })),
+    }],
   };
 }
 
@@ -287,8 +259,7 @@ export function judge(log: SarifLog): Verdict {
     for (const result of run.results) {
       const where = result.locations[0]?.physicalLocation;
       const at = `${where?.artifactLocation.uri ?? '?'}:${where?.region.startLine ?? '?'}`;
-      const source = result.properties.sources ? ` (source: ${result.properties.sources.join(', ')})` : '';
-      const line = `${result.ruleId} (${result.properties.severity}, ${result.properties.confidence}) at ${at}${source}${result.properties.sample ? `: ${result.properties.sample}` : ''}\n     why: ${result.message.text}`;
+      const line = `${result.ruleId} (${result.properties.severity}, ${result.properties.confidence}) at ${at}${result.properties.sample ? `: ${result.properties.sample}` : ''}\n     why: ${result.message.text}`;
       if (result.level !== 'error') verdict.notes.push(line);
       else if (result.suppressions?.length) verdict.accepted.push(`${line}\n     accepted: ${result.suppressions[0]?.justification}`);
       else {
@@ -296,14 +267,10 @@ export function judge(log: SarifLog): Verdict {
         failingRules.add(result.ruleId);
       }
     }
-    const unscanned = run.properties.unscannedFiles;
-    for (const file of unscanned) {
-      const line = `${file.file} could not be scanned: ${file.message}`;
-      if (file.accepted) verdict.notes.push(`${line} (known parser limit: private class fields in Svelte's bundled runtime)`);
-      else verdict.failures.push(`${line}\n     why: its checks did not run; a finding there would go unseen.`);
+    for (const file of run.properties.unscannedFiles) {
+      verdict.failures.push(`${file.file} could not be scanned: ${file.message}\n     why: its checks did not run; a finding there would go unseen.`);
     }
-    const unscannedFailures = unscanned.filter((file) => !file.accepted).length;
-    verdict.failed += failingRules.size + unscannedFailures;
+    verdict.failed += failingRules.size + run.properties.unscannedFiles.length;
     verdict.passed += Math.max(0, run.properties.checksRun - failingRules.size);
   }
   return verdict;
@@ -316,28 +283,21 @@ async function main(): Promise<number> {
     console.error('--sarif must be followed by the file to write the SARIF log to, e.g. --sarif electronegativity.sarif');
     return 2;
   }
-  const missing = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].filter((file) => {
-    try {
-      readFileSync(join(PROJECT_DIR, file));
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length > 0) {
-    console.log(`FAIL the built app is missing ${missing.join(', ')}: run "npm run build" first.`);
+  if (!existsSync(join(PROJECT_DIR, BUILT_PAGE))) {
+    console.log(`FAIL ${BUILT_PAGE} is missing, so the page's CSP cannot be checked: run "npm run build" first.`);
     console.log('0 passed, 1 failed');
     return 1;
   }
-  const electronVersion = (JSON.parse(readSource(PROJECT_DIR, 'node_modules/electron/package.json')) as { version: string }).version;
+  const versionOf = (pkg: string) => (JSON.parse(readSource(PROJECT_DIR, `node_modules/${pkg}/package.json`)) as { version: string }).version;
+  const electronVersion = versionOf('electron');
+  const toolVersion = versionOf('@doyensec/electronegativity');
 
-  const scans = [await scan(PROJECT_DIR, 'out', electronVersion)];
-  const toolVersion = (JSON.parse(readSource(PROJECT_DIR, 'node_modules/@doyensec/electronegativity/package.json')) as { version: string }).version;
+  const result = await scan(PROJECT_DIR, electronVersion);
   const sarifPath = sarifArgument ? resolve(sarifArgument) : join(mkdtempSync(join(tmpdir(), 'electronegativity-')), 'electronegativity.sarif');
-  writeFileSync(sarifPath, `${JSON.stringify(toSarif(scans, ACCEPTED_FINDINGS, PROJECT_DIR, toolVersion), null, 2)}\n`);
+  writeFileSync(sarifPath, `${JSON.stringify(toSarif(result, ACCEPTED_FINDINGS, PROJECT_DIR, toolVersion), null, 2)}\n`);
   const verdict = judge(JSON.parse(readFileSync(sarifPath, 'utf8')) as SarifLog);
 
-  console.log(`Electronegativity ${toolVersion} over ${scans.map((result) => `${result.target}/ (${result.checksRun} checks)`).join(', ')} for Electron ${electronVersion}; SARIF: ${sarifPath}`);
+  console.log(`Electronegativity ${toolVersion}, ${result.checksRun} checks for Electron ${electronVersion}, over ${result.files.length} files (${ELECTRON_SOURCE_FOLDERS.join(', ')}, ${BUILT_PAGE}); SARIF: ${sarifPath}`);
   for (const line of verdict.failures) console.log(`FAIL ${line}`);
   for (const line of verdict.accepted) console.log(`ACCEPTED ${line}`);
   for (const line of verdict.notes) console.log(`NOTE ${line}`);
