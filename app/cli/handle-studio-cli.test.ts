@@ -5,6 +5,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { systemClock } from '../core/clock.ts';
+import { createHandleStudio } from '../core/handle-studio.ts';
 import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
 import { exited, firstLine, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
 
@@ -372,6 +374,28 @@ describe('handle-studio against a local MPSD', () => {
     const [invite] = mpsd!.invites();
     expect(invite!.sessionRef.name).toMatch(/^[0-9a-f-]{36}$/);
     expect(mpsd!.stats().handlesCreated).toBe(2);
+  });
+
+  it('draft send sends a draft saved by the app, and refuses one with a mistake before any call', async () => {
+    // The app saves drafts as the user types; do the same through core on this data folder.
+    const studio = await createHandleStudio({ dataDir: dataDir.path, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock });
+    const fields = { scid: SCID, templateName: 'GameSession', sessionName: 'lobby-14', titleId: '1234', invitees: [`${alice} Alice`] };
+    const good = await studio.dispatch('saveDraft', { name: 'lobby invites', kind: 'invite.send', fields });
+    const bad = await studio.dispatch('saveDraft', { name: 'half done', kind: 'invite.send', fields: { ...fields, titleId: '' } });
+    await studio.close();
+    expect(good.ok && bad.ok).toBe(true);
+
+    const listed = await cli(['draft', 'list']);
+    expect(listed.stdout).toContain('lobby invites');
+    const incomplete = await send(['draft', 'send', 'half done']);
+    expect(incomplete.code).toBe(3);
+    expect(incomplete.stderr).toContain('Draft "half done" cannot be sent yet: titleId: Title id is required');
+    expect(mpsd!.stats().requests).toBe(0);
+
+    const run = await send(['draft', 'send', 'lobby invites', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { invitees: unknown[] }).invitees).toMatchObject([{ invitedXuid: alice, label: 'Alice', state: 'sent' }]);
+    expect(mpsd!.invites().map((invite) => invite.invitedXuid)).toEqual([alice]);
   });
 
   it('profile remove refuses without --yes and names an unknown profile', async (context) => {

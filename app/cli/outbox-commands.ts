@@ -6,6 +6,7 @@
 import { draftChannels, type Draft } from '../shared/contract/drafts.ts';
 import { outboxChannels, outboxStates, type OutboxCounts, type OutboxItem } from '../shared/contract/outbox.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { parseHandleRequest } from '../shared/mpsd/requests.ts';
 import type { CommandSpec } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { requestFromDraft } from './draft-request.ts';
@@ -120,6 +121,13 @@ const draftSend: CommandSpec = {
   run: async (context, flags, [name]) => {
     const draft = await findDraft(context, name!);
     const { request, recipientLabels } = requestFromDraft(draft);
+    try {
+      parseHandleRequest(request);
+    } catch (thrown) {
+      // Say it in the draft's terms: its fields were typed in the app, not given as flags.
+      const reason = thrown instanceof HandleStudioError ? thrown.message : 'it is not a valid request.';
+      throw new HandleStudioError('VALIDATION', `Draft "${draft.name}" cannot be sent yet: ${reason} Finish it in the app's Compose screen.`);
+    }
     const result = await sendWithFlags(context, draftSend, flags, { request, recipientLabels, queue: flags['queue'] === true });
     return reportSend(context, result, flags['json'] === true);
   },
