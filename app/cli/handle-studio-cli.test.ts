@@ -212,6 +212,13 @@ describe('handle-studio against a local MPSD', () => {
     expect(get.code, get.stderr).toBe(0);
     const body = (JSON.parse(get.stdout) as { requests: { body: { results: { sessionRef: { name: string } }[] } }[] }).requests[0]!.body;
     expect(body.results.map((handle) => handle.sessionRef.name)).toEqual(['lobby-7']);
+    const readable = await send(['activity', 'get', '--scid', SCID, '--xuid', me]);
+    expect(readable.stdout).toContain(`${me} is in GameSession/lobby-7  handle `);
+
+    const clear = await send(['activity', 'clear', '--scid', SCID, '--xuid', me]);
+    expect(clear.code, clear.stderr).toBe(0);
+    const after = await send(['activity', 'get', '--scid', SCID, '--xuid', me]);
+    expect(after.stdout).toContain('No activity found.');
     expectNoSecret(set, auth);
     expectNoSecret(get, auth);
   });

@@ -77,6 +77,9 @@ export function reportSend(context: CliContext, result: SendResult, json: boolea
   return exitCode;
 }
 
+/** Kinds whose answer is what the user asked for; for writes the status line says it all. */
+const READ_KINDS: ReadonlySet<string> = new Set(['handle.get', 'handle.session', 'session.get']);
+
 function reportExchange(context: CliContext, exchange: ExchangeView): void {
   const path = pathOf(exchange.request.url);
   const status = exchange.response === undefined ? 'no answer' : String(exchange.response.status);
@@ -85,8 +88,22 @@ function reportExchange(context: CliContext, exchange: ExchangeView): void {
     exchange.correlationId === undefined ? '' : `correlation ${exchange.correlationId}`,
   ].filter(Boolean);
   context.say(`${exchange.request.method} ${path} -> ${status}${extras.length > 0 ? `  ${extras.join('  ')}` : ''}`);
-  if (exchange.error === undefined && exchange.response?.json !== undefined && exchange.request.method !== 'DELETE') {
-    context.say(JSON.stringify(exchange.response.json, null, 2));
+  if (exchange.error !== undefined || exchange.response?.json === undefined) return;
+  if (exchange.kind === 'activity.query') reportActivities(context, exchange.response.json);
+  else if (READ_KINDS.has(exchange.kind)) context.say(JSON.stringify(exchange.response.json, null, 2));
+}
+
+/** One line per activity found: who, in which session, with which handle (parsed leniently). */
+function reportActivities(context: CliContext, answer: unknown): void {
+  const results = (answer as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results) || results.length === 0) {
+    context.say('No activity found.');
+    return;
+  }
+  for (const result of results as { id?: unknown; ownerXuid?: unknown; sessionRef?: { templateName?: unknown; name?: unknown }; relatedInfo?: { membersCount?: unknown; maxMembersCount?: unknown } }[]) {
+    const members =
+      typeof result.relatedInfo?.membersCount === 'number' ? `  ${result.relatedInfo.membersCount}/${String(result.relatedInfo.maxMembersCount ?? '?')} members` : '';
+    context.say(`${String(result.ownerXuid ?? '?')} is in ${String(result.sessionRef?.templateName ?? '?')}/${String(result.sessionRef?.name ?? '?')}  handle ${String(result.id ?? '?')}${members}`);
   }
 }
 
