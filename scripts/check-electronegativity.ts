@@ -86,6 +86,16 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
     },
   },
   {
+    rule: 'OPEN_EXTERNAL_JS_CHECK',
+    file: /^app\/main\/hardening\.ts$/,
+    sample: /^if \(isSignInPageUrl\(url\)\) return shell\.openExternal\(url\);$/,
+    why: 'MSAL\'s sign-in page is opened only when isSignInPageUrl (app/shared/security.ts) accepts it: https, or http on loopback for the local token stand-ins; never file:, smb: or a custom scheme.',
+    stillHolds: (projectDir) =>
+      /if \(parsed\.protocol === 'https:'\) return true;/.test(readSource(projectDir, 'app/shared/security.ts'))
+        ? null
+        : 'isSignInPageUrl no longer limits sign-in pages to https (and loopback http)',
+  },
+  {
     rule: 'PRELOAD_JS_CHECK',
     file: /^app\/main\/index\.ts$/,
     sample: /^preload: join\(import\.meta\.dirname, '\.\.\/preload\/index\.cjs'\),$/,

@@ -4,7 +4,8 @@
  * system browser instead), no permission grants, no webviews.
  */
 import { app, session, shell } from 'electron';
-import { isAllowedExternalLink } from '../shared/security.ts';
+import { HandleStudioError } from '../shared/errors.ts';
+import { isAllowedExternalLink, isSignInPageUrl } from '../shared/security.ts';
 import { APP_ORIGIN } from './protocol.ts';
 
 export function hardenWebContents(): void {
@@ -24,4 +25,10 @@ export function hardenWebContents(): void {
       return { action: 'deny' };
     });
   });
+}
+
+/** Opens MSAL's sign-in page in the system browser, after checking what kind of URL it is. */
+export async function openSignInPage(url: string): Promise<void> {
+  if (isSignInPageUrl(url)) return shell.openExternal(url);
+  throw new HandleStudioError('SIGN_IN_FAILED', 'The sign-in page is not an https address: check the profile\'s Microsoft authority setting.');
 }

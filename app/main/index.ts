@@ -3,12 +3,12 @@
  * checklist, builds the window, and hands Electron's real parts (net.fetch, which honours the
  * system proxy and Fiddler; electron-store; the OS keychain) to core.
  */
-import { app, BrowserWindow, net, shell } from 'electron';
+import { app, BrowserWindow, net } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { systemClock } from '../core/clock.ts';
 import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
-import { hardenWebContents } from './hardening.ts';
+import { hardenWebContents, openSignInPage } from './hardening.ts';
 import { forwardEvents, registerChannels } from './ipc.ts';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol.ts';
 import { restoreWindowBounds, trackWindowBounds } from './window-state.ts';
@@ -53,7 +53,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     fetch: (input, init) => net.fetch(input.toString(), init),
     clock: systemClock,
-    openBrowser: (url) => shell.openExternal(url),
+    openBrowser: openSignInPage,
     // electron-store is Conf with Electron's defaults; it names the file with `name`, not `configName`.
     openProfilesBackingStore: (options) => new Store({ cwd: options.cwd, name: options.configName, clearInvalidConfig: options.clearInvalidConfig }),
     presetFileSource: { path: join(dataDir, 'presets.json'), open: () => new Store({ cwd: dataDir, name: 'presets' }) },
@@ -78,6 +78,8 @@ async function start(): Promise<void> {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows behind the window-open handler's back.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (maximized) mainWindow.maximize();

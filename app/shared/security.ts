@@ -29,3 +29,19 @@ export const EXTERNAL_LINK_ALLOW_LIST = [
 export function isAllowedExternalLink(url: string): boolean {
   return EXTERNAL_LINK_ALLOW_LIST.some((prefix) => url.startsWith(prefix));
 }
+
+/**
+ * The sign-in page MSAL asks us to show: its authority comes from a profile the user edits,
+ * so only https pages (or http on loopback, for the local token stand-ins) may reach the
+ * OS's URL handler; never file:, smb: or a custom scheme.
+ */
+export function isSignInPageUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'https:') return true;
+  return parsed.protocol === 'http:' && (parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]');
+}
