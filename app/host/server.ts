@@ -90,7 +90,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return send(response, 415, 'text/plain; charset=utf-8', 'Send the call as application/json.');
     }
     const body = await readBody(request);
-    if (body === null) return send(response, 413, 'text/plain; charset=utf-8', 'The request is larger than 1 MiB.');
+    if (body === null) {
+      response.setHeader('connection', 'close');
+      response.on('finish', () => request.destroy());
+      return send(response, 413, 'text/plain; charset=utf-8', 'The request is larger than 1 MiB.');
+    }
     let input: unknown;
     try {
       input = body.length === 0 ? {} : JSON.parse(body);
@@ -169,7 +173,8 @@ function readBody(request: IncomingMessage): Promise<string | null> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        request.destroy();
+        // Stop buffering; the caller answers 413 and then closes the connection.
+        request.removeAllListeners('data');
         resolve(null);
         return;
       }
