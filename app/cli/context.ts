@@ -74,7 +74,8 @@ export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStud
 
 /**
  * Calls one contract channel through the app's dispatcher (the same validation and
- * behaviour as the app) and returns its value, or throws the channel's error.
+ * behaviour as the app) and returns its value, or throws the channel's error. The channel
+ * map argument is there for the types: it ties `name`, `input` and the answer to the contract.
  */
 export async function callChannel<C extends ChannelMap, K extends keyof C & string>(
   context: CliContext,

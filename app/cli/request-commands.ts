@@ -55,7 +55,8 @@ function requestCommand(
       for (const step of [...(plan.before ?? []), plan.request]) parseRequestFromFlags(step);
       const done: SendResult[] = [];
       for (const step of plan.before ?? []) {
-        const result = await sendWithFlags(context, command, flags, { request: step });
+        // With --queue the steps queue too, so the outbox later sends join, activity and invites in order.
+        const result = await sendWithFlags(context, command, flags, { request: step, ...(plan.queue === true ? { queue: true } : {}) });
         done.push(result);
         if (!json) reportSend(context, result, false);
         if (exitCodeForSend(result) !== 0) {
