@@ -47,6 +47,16 @@ function invite(n: number, overrides: Partial<HistoryEntryInput> = {}): HistoryE
   };
 }
 
+/** FTS5's own check that the search index holds exactly the history rows (throws if not). */
+function expectSearchIndexMatchesRows(): void {
+  const check = new DatabaseSync(join(dir, HISTORY_FILE_NAME));
+  try {
+    expect(() => check.exec("INSERT INTO history_search (history_search, rank) VALUES ('integrity-check', 1)")).not.toThrow();
+  } finally {
+    check.close();
+  }
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hs-history-'));
 });
@@ -229,6 +239,9 @@ describe('history store', () => {
     const store = open({ now: () => now });
     for (let n = 0; n < 150; n++) store.append(invite(n % 100, { at: new Date(T0 + n * 1000).toISOString() }));
     expect(store.setRetention({ maxEntries: 100 })).toBe(50);
+    // Pruned before they were ever indexed, the 50 removed rows must not linger in search.
+    expect(store.exportCsv({ search: 'tester' }).count).toBe(100);
+    expectSearchIndexMatchesRows();
     const newest = store.list({ limit: 1 }).entries[0];
     expect(newest?.at).toBe(new Date(T0 + 149_000).toISOString());
     store.close();
@@ -238,6 +251,10 @@ describe('history store', () => {
     expect(reopened.retention()).toEqual({ maxEntries: 100 });
     expect(reopened.setRetention({ maxEntries: 100, maxAgeDays: 1 })).toBe(70);
     expect(reopened.exportJson({}).count).toBe(30);
+    // Pruned after being indexed: search forgets them too.
+    expect(reopened.exportCsv({ search: 'tester' }).count).toBe(30);
+    expect(reopened.list({ limit: 10, search: 'lobby-10' }).entries).toEqual([]);
+    expectSearchIndexMatchesRows();
     expect(() => reopened.setRetention({ maxEntries: 5 })).toThrow(/at least 100/);
   });
 

@@ -1,0 +1,155 @@
+/**
+ * History speed, printed as figures (not a test): `node bench/history.ts [entries]`.
+ *
+ * Fills a fresh history.sqlite with 100,000 realistic entries (invites and activities over
+ * 200 sessions, 5,000 recipients, ~400-byte responses), timing each append; then times the
+ * first page, a later page, filters and searches. For comparison it appends the same
+ * entries to a conf JSON file (what electron-store does), which rewrites the whole file on
+ * every change: that baseline is capped at a few thousand entries and extrapolated.
+ *
+ * Goals: first page < 20 ms, search < 50 ms, append p99 < 1 ms.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { openHistoryStore } from '../app/core/history/history-store.ts';
+import type { HistoryEntryInput } from '../app/core/history/history-entry.ts';
+import type { HistoryListInput } from '../app/shared/contract/history.ts';
+import { AUTHORIZATION_PLACEHOLDER } from '../app/shared/mpsd/wire.ts';
+
+const ENTRIES = Number(process.argv[2] ?? 100_000);
+const CONF_SIZES = [250, 500, 1000, 2000];
+const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+function entry(n: number): HistoryEntryInput {
+  const recipient = n % 5000;
+  const xuid = String(2814679796296491n + BigInt(recipient * 7919));
+  const invite = n % 4 !== 0;
+  const handleId = `${(n * 2654435761 % 0xffffffff).toString(16).padStart(8, '0')}-1c3a-4b2e-9f00-${String(n).padStart(12, '0')}`;
+  const failed = n % 50 === 0;
+  return {
+    at: new Date(T0 + n * 1500).toISOString(),
+    profileId: `profile-${n % 3}`,
+    profileName: ['Dev account', 'QA account', 'Build box'][n % 3]!,
+    sandbox: 'XDKS.1',
+    kind: invite ? 'invite.send' : 'activity.set',
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` },
+    invitedXuid: invite ? xuid : undefined,
+    recipientLabel: invite ? `Tester ${recipient}` : undefined,
+    request: {
+      method: 'POST',
+      url: 'https://sessiondirectory.xboxlive.com/handles',
+      headers: { Authorization: AUTHORIZATION_PLACEHOLDER, 'x-xbl-contract-version': '107', 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ version: 1, type: invite ? 'invite' : 'activity', sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` }, invitedXuid: invite ? xuid : undefined }),
+    },
+    response: failed
+      ? { status: 403, headers: { 'x-xblcorrelationid': `cv-${n}` }, body: 'The requested service config cannot be accessed.' }
+      : {
+          status: 201,
+          headers: { 'x-xblcorrelationid': `cv-${n}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ id: handleId, type: invite ? 'invite' : 'activity', version: 1, sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` }, invitedXuid: xuid, senderXuid: '2533274790395904', expiration: '2026-01-02T00:00:00Z' }),
+        },
+    correlationId: `cv-${n}`,
+    handleId,
+    durationMs: 80 + (n % 40),
+    error: failed ? { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' } : undefined,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]!;
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(3)} ms`;
+}
+
+/** Median of several runs of `work`, so one cold cache does not decide the figure. */
+function timed(work: () => unknown, runs = 7): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    work();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hs-bench-history-'));
+try {
+  console.log(`History bench: ${ENTRIES.toLocaleString('en')} entries, Node ${process.version}, ${tmpdir()}`);
+
+  const store = openHistoryStore({ dataDir: dir });
+  const appendTimes: number[] = [];
+  for (let n = 0; n < ENTRIES; n++) {
+    const input = entry(n);
+    const start = performance.now();
+    store.append(input);
+    appendTimes.push(performance.now() - start);
+  }
+  appendTimes.sort((a, b) => a - b);
+  console.log('\nSQLite history (WAL, synchronous=NORMAL, trigram search index)');
+  console.log(`  append     median ${ms(percentile(appendTimes, 0.5))}   p99 ${ms(percentile(appendTimes, 0.99))}   max ${ms(appendTimes.at(-1)!)}`);
+  const size =
+    statSync(join(dir, 'history.sqlite')).size + (statSync(join(dir, 'history.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0);
+  console.log(`  file size  ${(size / 1024 / 1024).toFixed(1)} MiB (db + wal)`);
+
+  const queries: [string, HistoryListInput][] = [
+    ['first page (50)', { limit: 50 }],
+    ['search XUID digits "79629"', { limit: 50, search: '79629' }],
+    ['search label "Tester 4242"', { limit: 50, search: 'Tester 4242' }],
+    ['search session "playtest-17"', { limit: 50, search: 'playtest-17' }],
+    ['search handle id part', { limit: 50, search: `-${String(77_777).padStart(12, '0')}` }],
+    ['search correlation id "cv-12345"', { limit: 50, search: 'cv-12345' }],
+    ['search 2 chars "99" (LIKE fallback)', { limit: 50, search: '99' }],
+    ['search with no match', { limit: 50, search: 'nobody-has-this' }],
+    ['filter errors only', { limit: 50, status: 'error' }],
+    ['filter activity.set + profile-1', { limit: 50, kinds: ['activity.set'], profileId: 'profile-1' }],
+  ];
+  for (const [label, input] of queries) {
+    let found = 0;
+    const took = timed(() => (found = store.list(input).entries.length));
+    console.log(`  ${label.padEnd(40)} ${ms(took).padStart(11)}  (${found} rows)`);
+  }
+  let cursor: string | undefined;
+  for (let page = 0; page < 1000 && (page === 0 || cursor); page++) cursor = store.list({ limit: 50, cursor }).nextCursor;
+  const deep = cursor;
+  console.log(`  ${'page 1001 by cursor'.padEnd(40)} ${ms(timed(() => store.list({ limit: 50, cursor: deep }))).padStart(11)}`);
+  // The worst search: right after 499 appends the index has not taken in yet.
+  for (let n = ENTRIES; n < ENTRIES + 499; n++) store.append(entry(n));
+  const start = performance.now();
+  store.list({ limit: 50, search: 'Tester 4242' });
+  console.log(`  ${'search after 499 unindexed appends'.padEnd(40)} ${ms(performance.now() - start).padStart(11)}  (once)`);
+  console.log(`  ${'export CSV, errors only'.padEnd(40)} ${ms(timed(() => store.exportCsv({ status: 'error' }), 3)).padStart(11)}`);
+  store.close();
+
+  console.log('\nconf / electron-store JSON file baseline (whole file rewritten on every append)');
+  const confDir = join(dir, 'conf');
+  const conf = new Conf<{ history: HistoryEntryInput[] }>({ cwd: confDir, configName: 'history', defaults: { history: [] } });
+  const perSize: [number, number][] = [];
+  let appended = 0;
+  for (const target of CONF_SIZES) {
+    const times: number[] = [];
+    for (; appended < target; appended++) {
+      const start = performance.now();
+      conf.set('history', [...conf.get('history'), entry(appended)]);
+      times.push(performance.now() - start);
+    }
+    // The cost of one append at this size: the last 10% of appends made to reach it.
+    const tail = times.slice(Math.floor(times.length * 0.9)).sort((a, b) => a - b);
+    const median = percentile(tail, 0.5);
+    perSize.push([target, median]);
+    console.log(`  append at ${String(target).padStart(5)} entries   median ${ms(median)}`);
+  }
+  const [lastSize, lastCost] = perSize.at(-1)!;
+  const perEntry = lastCost / lastSize;
+  console.log(
+    `  extrapolated (linear in file size, from ${lastSize} entries): one append at ${ENTRIES.toLocaleString('en')} entries ≈ ${(perEntry * ENTRIES).toFixed(0)} ms;` +
+      ` filling to ${ENTRIES.toLocaleString('en')} ≈ ${((perEntry * ENTRIES * ENTRIES) / 2 / 1000 / 60).toFixed(0)} minutes.`,
+  );
+  console.log('  (capped: the baseline stops at 2,000 entries because each append rewrites the whole file; the figures above are measured, the 100k ones extrapolated.)');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
