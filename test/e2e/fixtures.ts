@@ -101,7 +101,7 @@ export async function openScreen(page: Page, label: string): Promise<void> {
  */
 export async function addLocalProfile(page: Page, mpsd: LocalMpsdInfo, user: MpsdUser, name = 'Local MPSD'): Promise<void> {
   await openScreen(page, 'Profiles');
-  const create = page.getByRole('button', { name: /Create a profile|New profile/ }).first();
+  const create = page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ });
   await create.click();
   const editor = page.getByTestId('profile-editor');
   await editor.getByLabel('Name').fill(name);
@@ -114,6 +114,9 @@ export async function addLocalProfile(page: Page, mpsd: LocalMpsdInfo, user: Mps
   const card = page.getByTestId('profile-card').filter({ hasText: name });
   const useIt = card.getByRole('button', { name: 'Use this profile' });
   if (await useIt.isVisible()) await useIt.click();
+  // Without an OS keychain (CI, this container) the app asks before keeping tokens in memory.
+  const keepInMemory = card.getByRole('button', { name: 'Keep tokens in memory for this run' });
+  if (await keepInMemory.isVisible()) await keepInMemory.click();
   await card.getByTestId('paste-authorization').fill(user.authorization);
   await card.getByRole('button', { name: 'Save token' }).click();
   await expect(card.getByTestId('profile-token-state')).not.toHaveText('No token');

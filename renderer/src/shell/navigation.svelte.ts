@@ -7,8 +7,19 @@ export class Navigation {
   searchRequests = $state(0);
   helpOpen = $state(false);
 
-  go(screen: ScreenId): void {
+  /** Something the next screen should open with (e.g. the new-profile form from the top bar). */
+  #intent: 'new-profile' | undefined = undefined;
+
+  go(screen: ScreenId, intent?: 'new-profile'): void {
+    this.#intent = intent;
     this.screen = screen;
+  }
+
+  /** True once if the screen was opened with `intent`. */
+  takeIntent(intent: 'new-profile'): boolean {
+    const asked = this.#intent === intent;
+    if (asked) this.#intent = undefined;
+    return asked;
   }
 
   focusSearch(): void {
