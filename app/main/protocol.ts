@@ -27,7 +27,12 @@ export function serveRenderer(rendererDir: string): void {
     if (url.host !== 'handle-studio' || !file.startsWith(root + sep)) {
       return new Response('Not found', { status: 404 });
     }
-    const response = await net.fetch(pathToFileURL(file).toString());
+    let response: Response;
+    try {
+      response = await net.fetch(pathToFileURL(file).toString());
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
