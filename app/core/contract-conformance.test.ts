@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../core/dispatch.ts';
-import type { HandlersFor } from './define.ts';
-import { channelNames, channels, type Channels } from './index.ts';
+import { createDispatcher } from './dispatch.ts';
+import type { HandlersFor } from '../shared/contract/define.ts';
+import { channelNames, channels, type Channels } from '../shared/contract/index.ts';
 
 const oversized = 'x'.repeat(6 * 1024 * 1024);
 let serviceCalls = 0;
