@@ -23,16 +23,18 @@ export const emulatorStart: CommandSpec = {
   flags: {
     port: { type: 'string', value: 'N', help: 'Port to listen on (default 7777; 0 picks a free one).' },
     'no-rate-limits': { type: 'boolean', help: 'Turn off MPSD\'s per-user rate limits (30 per 15 s, 300 per 300 s).' },
+    seed: { type: 'string', value: 'TEXT', help: 'Derive the test users\' tokens from TEXT, so they stay valid when the emulator is restarted with the same seed.' },
   },
   notes: [
     'With --json the first line is one JSON object { "url", "users": [{ "xuid", "gamertag", "authorization" }] }. ' +
       'The test users\' Authorization values work only against this emulator.',
   ],
-  examples: ['handle-studio emulator start', 'handle-studio emulator start --port 0 --json --no-rate-limits'],
+  examples: ['handle-studio emulator start', 'handle-studio emulator start --port 0 --json --no-rate-limits', 'handle-studio emulator start --seed my-sandbox'],
   run: async (context, flags) => {
     const port = portFromFlag(text(flags, 'port'));
     const json = flags['json'] === true;
-    const mpsd = await runEmulatorCommand({ port, rateLimits: flags['no-rate-limits'] !== true, json }, (line) =>
+    const seed = text(flags, 'seed');
+    const mpsd = await runEmulatorCommand({ port, rateLimits: flags['no-rate-limits'] !== true, json, ...(seed === undefined ? {} : { seed }) }, (line) =>
       context.say(line),
     );
     await new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
+import { createUserDirectory } from './user-directory.ts';
 import { callAs, inviteBody, manualClock, userAt } from './test-calls.ts';
 
 let mpsd: LocalMpsd;
@@ -142,5 +143,25 @@ describe('directory.issueToken', () => {
     expect(() => mpsd.directory.addUser({ gamertag: 'Bad', xuid: '12a' })).toThrow('must be a decimal string');
     const issued = mpsd.directory.issueToken({ xuid: added.xuid });
     expect((await inviteWith(issued.authorization)).status).toBe(201);
+  });
+});
+
+describe('seeded user directory', () => {
+  it('hands out the same user hashes and first tokens after a restart with the same seed', () => {
+    const first = createUserDirectory(2, () => 0, 'seed-a');
+    const again = createUserDirectory(2, () => 0, 'seed-a');
+    const xuid = first.users()[0]!.xuid;
+    const token = first.issueToken({ xuid });
+    expect(again.issueToken({ xuid }).authorization).toBe(token.authorization);
+    expect(again.authenticate(token.authorization).ok).toBe(true);
+  });
+
+  it('gives different tokens for another seed, for each later issue, and without a seed', () => {
+    const seeded = createUserDirectory(1, () => 0, 'seed-a');
+    const xuid = seeded.users()[0]!.xuid;
+    const firstToken = seeded.issueToken({ xuid }).authorization;
+    expect(seeded.issueToken({ xuid }).authorization).not.toBe(firstToken);
+    expect(createUserDirectory(1, () => 0, 'seed-b').issueToken({ xuid }).authorization).not.toBe(firstToken);
+    expect(createUserDirectory(1, () => 0).issueToken({ xuid }).authorization).not.toBe(createUserDirectory(1, () => 0).issueToken({ xuid }).authorization);
   });
 });
