@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import Conf from 'conf';
 import { openHistoryStore } from '../app/core/history/history-store.ts';
 import type { HistoryEntryInput } from '../app/core/history/history-entry.ts';
@@ -95,6 +96,12 @@ try {
   const size =
     statSync(join(dir, 'history.sqlite')).size + (statSync(join(dir, 'history.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0);
   console.log(`  file size  ${(size / 1024 / 1024).toFixed(1)} MiB (db + wal)`);
+  const stats = new DatabaseSync(join(dir, 'history.sqlite'), { readOnly: true });
+  const searchBytes = stats
+    .prepare(`SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'history_search%'`)
+    .get() as { bytes: number };
+  stats.close();
+  console.log(`  of which the trigram search index ${(searchBytes.bytes / 1024 / 1024).toFixed(1)} MiB (checkpointed pages only)`);
 
   const queries: [string, HistoryListInput][] = [
     ['first page (50)', { limit: 50 }],
@@ -105,6 +112,7 @@ try {
     ['search correlation id "cv-12345"', { limit: 50, search: 'cv-12345' }],
     ['search 2 chars "99" (LIKE fallback)', { limit: 50, search: '99' }],
     ['search with no match', { limit: 50, search: 'nobody-has-this' }],
+    ['search 2 chars, no match (full LIKE scan)', { limit: 50, search: 'zq' }],
     ['filter errors only', { limit: 50, status: 'error' }],
     ['filter activity.set + profile-1', { limit: 50, kinds: ['activity.set'], profileId: 'profile-1' }],
   ];
