@@ -104,7 +104,7 @@ export async function addLocalProfile(page: Page, mpsd: LocalMpsdInfo, user: Mps
   const create = page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ });
   await create.click();
   const editor = page.getByTestId('profile-editor');
-  await editor.getByLabel('Name').fill(name);
+  await editor.getByLabel('Name', { exact: true }).fill(name);
   await editor.getByLabel('Sandbox').fill('XDKS.1');
   await editor.getByLabel('Environment').selectOption('local');
   await editor.getByLabel('MPSD endpoint').fill(mpsd.url);

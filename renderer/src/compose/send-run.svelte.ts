@@ -51,7 +51,8 @@ export class SendRun {
         request: order.request,
         ...(order.profileId === undefined ? {} : { profileId: order.profileId }),
         ...(order.recipientLabels && Object.keys(order.recipientLabels).length > 0 ? { recipientLabels: order.recipientLabels } : {}),
-        ...(order.queueIfUnavailable ? { queueIfUnavailable: true } : {}),
+        // Always explicit: core queues by default when the flag is left out.
+        queueIfUnavailable: order.queueIfUnavailable === true,
       });
       if (answer.ok) this.result = answer.value;
       else this.failure = answer.error;
