@@ -94,11 +94,13 @@ test('validates fields as you type, only after they were touched', async ({ app:
   await expect(page.getByTestId('field-session-message')).toContainText('Session name is required');
   await expect(page.getByTestId('send-outcome')).toHaveCount(0);
 
-  // Once valid, the preview shows one POST per invitee with the placeholder, decimal title id.
+  // Once valid, the preview shows the first POST in full (placeholder, decimal title id) and lists the next one.
   await page.getByLabel('Session template').fill('GameSession');
   await page.getByLabel('Session name').fill('lobby-7');
   const preview = page.getByTestId('request-preview');
-  await expect(preview.getByTestId('sent-request')).toHaveCount(2);
-  await expect(preview.getByTestId('sent-request').first()).toContainText('"titleId": "1234"');
-  await expect(preview.getByTestId('sent-request').first()).toContainText('XBL3.0 x=<uhs>;<token>');
+  await expect(preview).toContainText('2 requests');
+  await expect(preview.getByTestId('sent-request')).toContainText('"titleId": "1234"');
+  await expect(preview.getByTestId('sent-request')).toContainText('"invitedXuid": "2814679796296491"');
+  await expect(preview.getByTestId('sent-request')).toContainText('XBL3.0 x=<uhs>;<token>');
+  await expect(preview.getByRole('listitem')).toHaveText(/POST \/handles\s+invitedXuid 2814679796296492/);
 });

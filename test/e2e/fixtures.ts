@@ -82,11 +82,21 @@ export { expect };
 /** Where screenshots go; the folder is created on first use. */
 export const screenshotDir = join(root, 'test-results', 'screenshots');
 
-/** Saves a full-page screenshot as `<name>-<light|dark>.png`. */
+/**
+ * Saves a screenshot as `<name>-<light|dark>.png` showing the whole screen: the app scrolls
+ * inside its main area, so the window is made tall enough for it first, then put back.
+ */
 export async function saveScreenshot(page: Page, name: string, scheme: 'light' | 'dark'): Promise<string> {
   await mkdir(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}-${scheme}.png`);
-  await page.screenshot({ path, fullPage: true });
+  const viewport = page.viewportSize() ?? { width: 1360, height: 860 };
+  const needed = await page.evaluate(() => {
+    const screen = document.querySelector('main.screen');
+    return screen === null ? 0 : screen.scrollHeight + screen.getBoundingClientRect().top;
+  });
+  if (needed > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.ceil(needed) });
+  await page.screenshot({ path });
+  await page.setViewportSize(viewport);
   return path;
 }
 
