@@ -5,51 +5,19 @@
  * Authorization masked.
  */
 import { addLocalProfile, expect, openScreen, test } from './fixtures.ts';
-
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
+import { SCID, setActivityThroughCompose } from './flows.ts';
 
 test('sets an activity on the local MPSD and shows the whole answer', async ({ app: page, mpsd }) => {
   const user = mpsd.users[0]!;
   await addLocalProfile(page, mpsd, user);
-  await openScreen(page, 'Compose');
+  await setActivityThroughCompose(page, mpsd, user);
 
-  // An activity needs an active membership, so join the session first.
-  await page.getByRole('radio', { name: 'Join session' }).click();
-  await page.getByLabel('SCID').fill(SCID);
-  await page.getByLabel('Session template').fill('GameSession');
-  await page.getByLabel('Session name').fill('lobby-7');
-  const yourXuid = page.getByLabel('Your XUID');
-  if ((await yourXuid.inputValue()) === '') await yourXuid.fill(user.xuid);
-  await page.getByTestId('send').click();
-  await expect(page.getByTestId('send-outcome').getByTestId('status')).toHaveText(/^20[01]$/);
-
-  await page.getByRole('radio', { name: 'Set activity' }).click();
-  // The session fields carry over between kinds.
-  await expect(page.getByLabel('Session name')).toHaveValue('lobby-7');
-  await page.getByLabel('Session name').press(process.platform === 'darwin' ? 'Meta+Enter' : 'Control+Enter');
-
-  const outcome = page.getByTestId('send-outcome');
-  await expect(outcome.getByTestId('status')).toHaveText(/^20[01]$/);
-  await expect(outcome.getByTestId('correlation-id')).toHaveText(/^[0-9a-f-]{36}$/i);
-  await expect(outcome.getByTestId('handle-id')).toHaveText(/^[0-9a-f-]{36}$/i);
-  await expect(outcome.getByLabel('Response body')).toContainText('"type": "activity"');
-  await expect(outcome.getByLabel('Response body')).toContainText('lobby-7');
-
-  await outcome.getByRole('button', { name: /Request sent/ }).click();
-  const sent = outcome.getByTestId('sent-request');
-  await expect(sent).toContainText(`POST ${mpsd.url}/handles`);
-  await expect(sent).toContainText('Authorization: XBL3.0 x=<uhs>;<token>');
-  await expect(sent).toContainText('x-xbl-contract-version: 107');
-
-  // The real Authorization value was pasted into this page once; it must not be anywhere in it now.
-  const secret = user.authorization.split(';').at(-1)!;
-  expect(await page.content()).not.toContain(secret);
-
-  // The send is in History, newest first.
+  // Both sends are in History, newest first.
   await openScreen(page, 'History');
   const rows = page.getByTestId('history-row');
-  await expect(rows.first()).toContainText('Set activity');
   await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText('Set activity');
+  await expect(rows.last()).toContainText('Join session');
 });
 
 test('validates fields as you type, only after they were touched', async ({ app: page }) => {

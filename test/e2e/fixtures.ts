@@ -90,10 +90,7 @@ export async function saveScreenshot(page: Page, name: string, scheme: 'light' |
   await mkdir(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}-${scheme}.png`);
   const viewport = page.viewportSize() ?? { width: 1360, height: 860 };
-  const needed = await page.evaluate(() => {
-    const screen = document.querySelector('main.screen');
-    return screen === null ? 0 : screen.scrollHeight + screen.getBoundingClientRect().top;
-  });
+  const needed = await page.locator('main.screen').evaluate((screen) => screen.scrollHeight + screen.getBoundingClientRect().top);
   if (needed > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.ceil(needed) });
   await page.screenshot({ path });
   await page.setViewportSize(viewport);

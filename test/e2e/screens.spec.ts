@@ -6,39 +6,20 @@
  */
 import type { Page } from '@playwright/test';
 import { addLocalProfile, expect, openScreen, saveScreenshot, test, type LocalMpsdInfo } from './fixtures.ts';
+import { joinAndSetActivity, SCID } from './flows.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const schemes = ['light', 'dark'] as const;
-const sendShortcut = process.platform === 'darwin' ? 'Meta+Enter' : 'Control+Enter';
 
 /** True when nothing on the page scrolls sideways: long text wrapped or ellipsised instead. */
 async function fitsWidth(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    const screen = document.querySelector('main.screen');
-    return document.documentElement.scrollWidth <= window.innerWidth && (screen === null || screen.scrollWidth <= screen.clientWidth);
-  });
-}
-
-async function fillSession(page: Page, template: string, session: string): Promise<void> {
-  await page.getByLabel('SCID').fill(SCID);
-  await page.getByLabel('Session template').fill(template);
-  await page.getByLabel('Session name').fill(session);
+  const fits = (element: { scrollWidth: number; clientWidth: number }): boolean => element.scrollWidth <= element.clientWidth;
+  return (await page.locator('html').evaluate(fits)) && (await page.locator('main.screen').evaluate(fits));
 }
 
 /** Join the session and set it as the activity, then invite the other emulator users (labelled). */
 async function sendRealRequests(page: Page, mpsd: LocalMpsdInfo, template: string, session: string, label: (gamertag: string) => string): Promise<void> {
   const [sender, ...others] = mpsd.users;
-  await openScreen(page, 'Compose');
-  await page.getByRole('radio', { name: 'Join session' }).click();
-  await fillSession(page, template, session);
-  const yourXuid = page.getByLabel('Your XUID');
-  if ((await yourXuid.inputValue()) === '') await yourXuid.fill(sender!.xuid);
-  await page.getByTestId('send').click();
-  await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(/^20[01]$/);
-
-  await page.getByRole('radio', { name: 'Set activity' }).click();
-  await page.getByLabel('Session name').press(sendShortcut);
-  await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(/^20[01]$/);
+  await joinAndSetActivity(page, sender!, template, session);
 
   await page.getByRole('radio', { name: 'Send invites' }).click();
   await page.getByLabel(/^Invitees/).fill(others.map((user) => `${user.xuid} ${label(user.gamertag)}`).join('\n'));
