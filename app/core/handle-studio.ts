@@ -133,7 +133,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     },
     onProgress: (progress) => hub.publish('requestProgress', progress),
   });
-  const flusher = startOutboxFlusher(outbox, sender.deliver, deps.outboxRetryIntervalMs);
+  const flusher = startOutboxFlusher(outbox, sender.deliver, sender.busy, deps.outboxRetryIntervalMs);
   // A pasted token or a sign-in may be what queued items were waiting for.
   const stopPoking = hub.subscribe((name) => {
     if (name === 'profilesChanged') flusher.poke();

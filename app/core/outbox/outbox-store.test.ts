@@ -218,3 +218,30 @@ describe('outbox', () => {
     expect(list(['sent', 'failed'])).toBe(0);
   });
 });
+
+describe('outbox claims (a live send journaling its invites)', () => {
+  it('lets exactly one sender claim an item, and a flush skips what is claimed', async () => {
+    const store = open();
+    const [first, second] = store.enqueue(invites(['1001', '1002']));
+    expect(store.claim(first!.id)?.state).toBe('sending');
+    expect(store.claim(first!.id)).toBeNull();
+
+    const delivered: string[] = [];
+    await store.flush({ deliver: async (item) => (delivered.push(item.invitedXuid!), { result: 'sent' }) });
+    expect(delivered).toEqual(['1002']);
+    expect(store.get(second!.id).state).toBe('sent');
+
+    expect(store.settle(first!.id, { result: 'sent', handleId: 'h-1001' })).toMatchObject({ state: 'sent', handleId: 'h-1001' });
+    expect(() => store.settle(first!.id, { result: 'sent' })).toThrow(/Only an item being sent/);
+  });
+
+  it('reports a claimed item that was never settled (the process died) as outcome unknown after a restart', () => {
+    const store = open();
+    const [item] = store.enqueue(invites(['1001']));
+    store.claim(item!.id);
+    store.close();
+    const reopened = open();
+    expect(reopened.status.interruptedAtOpen).toBe(1);
+    expect(reopened.get(item!.id).state).toBe('outcome-unknown');
+  });
+});

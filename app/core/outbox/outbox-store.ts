@@ -77,6 +77,14 @@ export interface OutboxStore {
   counts(): OutboxCounts;
   /** Sends every queued item, one at a time, oldest first. Only one flush runs at a time (CONFLICT otherwise). */
   flush(options: FlushOptions): Promise<OutboxFlushSummary>;
+  /**
+   * Durably marks one queued item 'sending' before its attempt, for a sender other than
+   * flush (a live fan-out journals its invites here). Answers null when the item is no longer
+   * queued (another sender claimed it first), so two senders can never both send it.
+   */
+  claim(id: string): OutboxItem | null;
+  /** Records the result of a claimed item's attempt (as flush does after deliver). */
+  settle(id: string, outcome: DeliveryOutcome): OutboxItem;
   /** Puts a failed or outcome-unknown item back in the queue: the user chose to send it again. */
   requeue(id: string): OutboxItem;
   /** Removes an item that is not being sent right now. */
@@ -233,6 +241,12 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     }
   }
 
+  function claim(id: string): OutboxItem | null {
+    if (Number(markSending.run(now(), id).changes) !== 1) return null;
+    changed();
+    return get(id);
+  }
+
   if (status.interruptedAtOpen > 0) changed();
 
   return {
@@ -292,10 +306,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
           if (!row || row.state !== 'queued' || waitingProfiles.has(row.profile_id)) continue;
           // The durable mark comes first: if the process dies during deliver, the next open
           // finds 'sending' and reports outcome-unknown instead of sending it again.
-          if (Number(markSending.run(now(), id).changes) !== 1) continue;
-          changed();
+          const claimed = claim(id);
+          if (claimed === null) continue;
           summary.attempted++;
-          const outcome = await attempt(get(id), deliver, signal);
+          const outcome = await attempt(claimed, deliver, signal);
           record(id, outcome);
           if (outcome.result === 'sent') summary.sent++;
           else if (outcome.result === 'failed') summary.failed++;
@@ -311,6 +325,16 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         flushing = false;
       }
       return { ...summary, counts: counts() };
+    },
+
+    claim,
+
+    settle(id, outcome) {
+      const parsed = deliveryOutcomeSchema.parse(outcome);
+      if (get(id).state !== 'sending') throw new HandleStudioError('CONFLICT', 'Only an item being sent can be settled.');
+      record(id, parsed);
+      changed();
+      return get(id);
     },
 
     requeue(id) {

@@ -12,13 +12,17 @@ export interface OutboxFlusher {
   stop(): Promise<void>;
 }
 
-export function startOutboxFlusher(outbox: OutboxStore, deliver: Deliver, intervalMs = 10_000): OutboxFlusher {
+/**
+ * `isBusy` says a live send is running: its invites sit in the outbox as a journal while they
+ * go out, so the flusher waits rather than race it for them.
+ */
+export function startOutboxFlusher(outbox: OutboxStore, deliver: Deliver, isBusy: () => boolean, intervalMs = 10_000): OutboxFlusher {
   let flushing: Promise<unknown> | null = null;
   let stopped = false;
   const controller = new AbortController();
 
   const flushIfWaiting = () => {
-    if (stopped || flushing || outbox.counts().queued === 0) return;
+    if (stopped || flushing || isBusy() || outbox.counts().queued === 0) return;
     flushing = outbox
       .flush({ deliver, signal: controller.signal })
       // A failed flush (e.g. the data folder vanished) is retried at the next tick; items keep their state.

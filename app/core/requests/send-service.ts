@@ -10,6 +10,7 @@ import type { SendResult, InviteeResult, requestChannels } from '../../shared/co
 import type { Profile } from '../../shared/contract/profiles.ts';
 import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
 import { buildWireRequests } from '../../shared/mpsd/builders.ts';
+import { previewRequest } from '../../shared/mpsd/http-export.ts';
 import type { HandleRequest } from '../../shared/mpsd/requests.ts';
 import type { MpsdExchange, RequestKind, WireRequest } from '../../shared/mpsd/wire.ts';
 import { historyEntryFromExchange, type HistorySender } from '../history/history-entry.ts';
@@ -17,7 +18,7 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createMpsdClient, type MpsdClient } from '../mpsd/client.ts';
 import { performRequest } from '../mpsd/operations.ts';
 import { createRateBudget, type RateBudget } from '../mpsd/rate-budget.ts';
-import type { Deliver, OutboxStore } from '../outbox/outbox-store.ts';
+import type { Deliver, DeliveryOutcome, OutboxStore } from '../outbox/outbox-store.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 
 export type SendInput = z.output<(typeof requestChannels)['sendRequest']['input']>;
@@ -47,8 +48,6 @@ export interface SendServiceDeps {
 const QUEUEABLE_KINDS: ReadonlySet<RequestKind> = new Set(['activity.set', 'invite.send', 'handle.delete', 'session.join', 'session.leave']);
 /** Nothing went out and it will work later: no network, or no usable token yet. */
 const NOT_SENT_NOW: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED', 'KEYCHAIN_UNAVAILABLE']);
-/** After a profile was found unreachable, further outbox items wait this long before trying again. */
-const UNAVAILABLE_MEMO_MS = 5_000;
 
 export interface SendService {
   send(input: SendInput): Promise<SendResult>;
@@ -57,12 +56,13 @@ export interface SendService {
   cancel(runId: string): boolean;
   /** Sends one outbox item (the outbox's `deliver`). */
   deliver: Deliver;
+  /** True while a send is running (the outbox flusher leaves the queue alone meanwhile). */
+  busy(): boolean;
 }
 
 export function createSendService(deps: SendServiceDeps): SendService {
   const budgets = new Map<string, RateBudget>();
   const running = new Map<string, AbortController>();
-  const unavailableUntil = new Map<string, number>();
 
   /** One budget per sending user, shared by every send, so two windows never double the rate. */
   const budgetFor = (key: string): RateBudget => {
@@ -101,23 +101,26 @@ export function createSendService(deps: SendServiceDeps): SendService {
     );
 
   async function run(runId: string, target: SendTarget & { profileId?: string }, request: HandleRequest, labels: Record<string, string> | undefined, queueIfUnavailable: boolean): Promise<SendResult> {
-    const canQueue = queueIfUnavailable && target.canQueue && target.profileId !== undefined && QUEUEABLE_KINDS.has(request.kind);
+    const profileId = target.canQueue ? target.profileId : undefined;
+    const canQueue = queueIfUnavailable && profileId !== undefined && QUEUEABLE_KINDS.has(request.kind);
 
     // No usable token: nothing can go out now, so do not even try the network.
     try {
       await target.authorization.current();
     } catch (thrown) {
       const error = toAppError(thrown);
-      if (canQueue && NOT_SENT_NOW.has(error.code)) return queued(runId, target.profileId!, request, labels, error);
+      if (canQueue && NOT_SENT_NOW.has(error.code)) return queued(runId, profileId, request, labels, error);
       return { runId, outcome: 'failed', exchanges: [], queued: 0, error };
     }
 
     if (running.has(runId)) throw new HandleStudioError('CONFLICT', 'A send with this run id is already running.');
     const controller = new AbortController();
     running.set(runId, controller);
+    const journal = request.kind === 'invite.send' && profileId !== undefined ? openInviteJournal(profileId, request, labels, target) : null;
     try {
+      const client = clientFor(target);
       const outcome = await performRequest(request, {
-        client: clientFor(target),
+        client: journal ? journal.wrap(client) : client,
         budget: budgetFor(target.sender.profileId),
         signal: controller.signal,
         onProgress: ({ done, total, last }) => deps.onProgress({ runId, done, total, last: inviteeResult(last, labels) }),
@@ -125,30 +128,72 @@ export function createSendService(deps: SendServiceDeps): SendService {
       for (const exchange of outcome.exchanges) record(exchange, target, labels);
 
       const invitees = outcome.invitees?.map((invitee) => inviteeResult(invitee, labels));
-      // Invitees that never reached MPSD because the network was down go to the outbox, each once.
-      const unsent = canQueue ? unsentWires(request, outcome.exchanges) : [];
-      if (unsent.length > 0) {
-        queue(target.profileId!, unsent, labels);
-        const queuedXuids = new Set(unsent.map((wire) => wire.invitedXuid));
-        for (const invitee of invitees ?? []) if (queuedXuids.has(invitee.invitedXuid)) invitee.state = 'queued';
+      let queuedCount = 0;
+      if (journal && invitees) {
+        queuedCount = journal.close(invitees, canQueue);
+      } else if (canQueue && outcome.exchanges.length > 0 && outcome.exchanges.every((exchange) => exchange.error?.code === 'OFFLINE')) {
+        // A single call that never left this machine waits in the outbox instead.
+        queuedCount = queue(profileId!, buildWireRequests(request), labels).length;
       }
-      const cancelled = controller.signal.aborted;
+      const allQueued = queuedCount > 0 && queuedCount === (invitees?.length ?? 1);
       return {
         runId,
-        outcome: cancelled ? 'cancelled' : unsent.length > 0 && unsent.length === outcome.exchanges.length ? 'queued' : outcome.error ? 'failed' : 'completed',
+        outcome: controller.signal.aborted ? 'cancelled' : allQueued ? 'queued' : outcome.error ? 'failed' : 'completed',
         exchanges: outcome.exchanges,
         ...(invitees ? { invitees } : {}),
-        queued: unsent.length,
-        ...(outcome.error ? { error: unsent.length > 0 ? queuedBecause(outcome.error) : outcome.error } : {}),
+        queued: queuedCount,
+        ...(outcome.error ? { error: queuedCount > 0 ? queuedBecause(outcome.error) : outcome.error } : {}),
       };
     } finally {
       running.delete(runId);
     }
   }
 
-  function queued(runId: string, profileId: string, request: HandleRequest, labels: Record<string, string> | undefined, why: AppError): SendResult {
+  /**
+   * Invites are journaled in the outbox before they go out, one item per invitee: each is
+   * durably marked 'sending' right before its POST and settled right after. If Handle Studio
+   * is killed mid fan-out, the invite in flight shows up as "outcome unknown" and those not
+   * yet sent are still queued, so each invite is sent at most once. Afterwards the journal is
+   * tidied: what was answered leaves the outbox (history keeps it), unknown outcomes stay for
+   * the user to decide, and what never went out waits in the queue when the user asked for that.
+   */
+  function openInviteJournal(profileId: string, request: HandleRequest, labels: Record<string, string> | undefined, target: SendTarget) {
+    const items = queue(profileId, buildWireRequests(request), labels);
+    const itemFor = new Map(items.map((item) => [item.invitedXuid!, item.id]));
+    return {
+      wrap(inner: MpsdClient): MpsdClient {
+        return {
+          async send(wire, options) {
+            const id = itemFor.get(wire.invitedXuid!)!;
+            if (deps.outbox.claim(id) === null) return claimedElsewhere(wire, target);
+            const exchange = await inner.send(wire, options);
+            deps.outbox.settle(id, deliveryOutcomeOf(exchange));
+            return exchange;
+          },
+        };
+      },
+      close(invitees: InviteeResult[], keepUnsent: boolean): number {
+        let kept = 0;
+        for (const invitee of invitees) {
+          const id = itemFor.get(invitee.invitedXuid)!;
+          const { state } = deps.outbox.get(id);
+          if (state === 'outcome-unknown' || state === 'sending') continue;
+          const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
+          if (notSentYet && keepUnsent) {
+            invitee.state = 'queued';
+            kept += 1;
+          } else {
+            deps.outbox.dismiss(id);
+          }
+        }
+        return kept;
+      },
+    };
+  }
+
+  function queued(runId: string, profileId: string | undefined, request: HandleRequest, labels: Record<string, string> | undefined, why: AppError): SendResult {
     const wires = buildWireRequests(request);
-    queue(profileId, wires, labels);
+    queue(profileId!, wires, labels);
     const invitees: InviteeResult[] | undefined =
       request.kind === 'invite.send'
         ? request.invitedXuids.map((xuid) => ({ invitedXuid: xuid, state: 'queued' as const, ...(labels?.[xuid] ? { label: labels[xuid] } : {}) }))
@@ -157,37 +202,17 @@ export function createSendService(deps: SendServiceDeps): SendService {
   }
 
   const deliver: Deliver = async (item) => {
-    const memo = unavailableUntil.get(item.profileId);
-    if (memo !== undefined && memo > deps.clock.now()) {
-      return { result: 'retry-later', error: { code: 'OFFLINE', message: 'Still unavailable; will try again shortly.' } };
-    }
     let target: SendTarget & { profileId: string };
     try {
       target = deps.targetForProfile(item.profileId);
       await target.authorization.current();
     } catch (thrown) {
       const error = toAppError(thrown);
-      if (NOT_SENT_NOW.has(error.code)) {
-        unavailableUntil.set(item.profileId, deps.clock.now() + UNAVAILABLE_MEMO_MS);
-        return { result: 'retry-later', error };
-      }
-      return { result: 'failed', error };
+      return NOT_SENT_NOW.has(error.code) ? { result: 'retry-later', error } : { result: 'failed', error };
     }
-    const wire = item.request as WireRequest;
-    const exchange = await clientFor(target).send(wire, { budget: budgetFor(target.sender.profileId) });
+    const exchange = await clientFor(target).send(item.request as WireRequest, { budget: budgetFor(target.sender.profileId) });
     record(exchange, target, item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label });
-    const correlation = exchange.correlationId === undefined ? {} : { correlationId: exchange.correlationId };
-    if (exchange.error === undefined) {
-      unavailableUntil.delete(item.profileId);
-      return { result: 'sent', ...(exchange.handleId ? { handleId: exchange.handleId } : {}), ...correlation };
-    }
-    const error = { code: exchange.error.code, message: exchange.error.message };
-    if (NOT_SENT_NOW.has(error.code)) {
-      unavailableUntil.set(item.profileId, deps.clock.now() + UNAVAILABLE_MEMO_MS);
-      return { result: 'retry-later', error };
-    }
-    if (error.code === 'OUTCOME_UNKNOWN') return { result: 'outcome-unknown', error, ...correlation };
-    return { result: 'failed', error, ...correlation };
+    return deliveryOutcomeOf(exchange);
   };
 
   return {
@@ -204,7 +229,18 @@ export function createSendService(deps: SendServiceDeps): SendService {
       return controller !== undefined;
     },
     deliver,
+    busy: () => running.size > 0,
   };
+}
+
+/** What one exchange means for an outbox item: delivered, refused, not sent yet, or unknown. */
+function deliveryOutcomeOf(exchange: MpsdExchange): DeliveryOutcome {
+  const correlation = exchange.correlationId === undefined ? {} : { correlationId: exchange.correlationId };
+  if (exchange.error === undefined) return { result: 'sent', ...(exchange.handleId ? { handleId: exchange.handleId } : {}), ...correlation };
+  const error = { code: exchange.error.code, message: exchange.error.message };
+  if (NOT_SENT_NOW.has(error.code)) return { result: 'retry-later', error };
+  if (error.code === 'OUTCOME_UNKNOWN') return { result: 'outcome-unknown', error, ...correlation };
+  return { result: 'failed', error, ...correlation };
 }
 
 function inviteeResult(result: { invitedXuid: string; state: InviteeResult['state']; handleId?: string; exchange?: MpsdExchange; error?: AppError }, labels: Record<string, string> | undefined): InviteeResult {
@@ -219,16 +255,19 @@ function inviteeResult(result: { invitedXuid: string; state: InviteeResult['stat
   };
 }
 
-/** The wires whose exchange shows they never left this machine (OFFLINE), in request order. */
-function unsentWires(request: HandleRequest, exchanges: readonly MpsdExchange[]): WireRequest[] {
-  const offline = exchanges.filter((exchange) => exchange.error?.code === 'OFFLINE');
-  if (offline.length === 0) return [];
-  const wires = buildWireRequests(request);
-  if (request.kind !== 'invite.send') return offline.length === exchanges.length ? wires : [];
-  const offlineXuids = new Set(offline.map((exchange) => exchange.invitedXuid));
-  return wires.filter((wire) => offlineXuids.has(wire.invitedXuid));
-}
-
 function queuedBecause(error: AppError): AppError {
   return { code: error.code, message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.` };
+}
+
+/** The exchange for an invite that the outbox flush claimed first: it is being sent from there. */
+function claimedElsewhere(wire: WireRequest, target: SendTarget): MpsdExchange {
+  return {
+    kind: wire.kind,
+    request: previewRequest(wire, target.endpoint, target.contractVersion, target.locale),
+    ...(wire.sessionRef ? { sessionRef: wire.sessionRef } : {}),
+    ...(wire.invitedXuid ? { invitedXuid: wire.invitedXuid } : {}),
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    error: { code: 'CANCELLED', message: 'Not sent here: the outbox was already sending this invite. See the Outbox for its state.' },
+  };
 }
