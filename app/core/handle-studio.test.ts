@@ -100,6 +100,35 @@ describe('Handle Studio core', () => {
     expect(mpsd.invites().map((record) => record.invitedXuid).sort()).toEqual([...invitees].sort());
   });
 
+  it('queues a send when the profile has no token, and fails it when the user did not ask to queue', async () => {
+    await open();
+    const { profiles } = await call('listProfiles', {});
+    await call('signOut', { profileId: profiles[0].id });
+    const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-4' };
+    const request = { kind: 'invite.send', sessionRef, invitedXuids: [mpsd!.users[1]!.xuid], titleId: '1234' };
+
+    const refused = await call('sendRequest', { runId: 'run-no-token', request, queueIfUnavailable: false });
+    expect(refused).toMatchObject({ outcome: 'failed', queued: 0, error: { code: 'NO_CREDENTIALS' } });
+    expect((await call('listOutbox', {})).counts.queued).toBe(0);
+
+    const held = await call('sendRequest', { runId: 'run-no-token-queued', request });
+    expect(held).toMatchObject({ outcome: 'queued', queued: 1 });
+    expect(held.invitees[0].state).toBe('queued');
+    expect(mpsd!.stats().requests).toBe(0);
+  });
+
+  it('leaves nothing behind in the outbox for invites that were answered, refused or cancelled', async () => {
+    await open();
+    const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-5' };
+    // The local MPSD refuses the second invite with a 500 once; the rest succeed.
+    mpsd!.faults.set({ kind: 'status', status: 500, count: 1, pathPattern: '^/handles$' });
+    const invitees = mpsd!.users.slice(1).map((user) => user.xuid);
+    const result = await call('sendRequest', { runId: 'run-mixed', request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '1234' } });
+    expect(result.invitees.map((invitee: { state: string }) => invitee.state).sort()).toEqual(['failed', 'sent', 'sent']);
+    expect(result.outcome).toBe('failed');
+    expect((await call('listOutbox', {})).items).toEqual([]);
+  });
+
   it('never writes the token into the data folder', async () => {
     await open();
     const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-3' };
