@@ -103,6 +103,18 @@ export async function openScreen(page: Page, label: string): Promise<void> {
 }
 
 /**
+ * Without an OS keychain (CI, this container) the app asks before keeping tokens in memory
+ * for the run; answer yes. Call on the Profiles screen once a profile card shows.
+ */
+export async function keepTokensInMemoryIfAsked(page: Page): Promise<void> {
+  const keepInMemory = page.getByRole('main').getByRole('button', { name: 'Keep tokens in memory for this run' });
+  if (await keepInMemory.count() > 0) {
+    await keepInMemory.first().click();
+    await expect(keepInMemory).toHaveCount(0);
+  }
+}
+
+/**
  * Through the Profiles UI: a local profile pointing at the emulator, made active, with the
  * emulator user's Authorization value pasted. Leaves the page on Profiles.
  */
@@ -119,11 +131,10 @@ export async function addLocalProfile(page: Page, mpsd: LocalMpsdInfo, user: Mps
   await expect(editor).toHaveCount(0);
 
   const card = page.getByTestId('profile-card').filter({ hasText: name });
+  await expect(card.getByTestId('profile-token-state')).toBeVisible();
   const useIt = card.getByRole('button', { name: 'Use this profile' });
   if (await useIt.isVisible()) await useIt.click();
-  // Without an OS keychain (CI, this container) the app asks before keeping tokens in memory.
-  const keepInMemory = card.getByRole('button', { name: 'Keep tokens in memory for this run' });
-  if (await keepInMemory.isVisible()) await keepInMemory.click();
+  await keepTokensInMemoryIfAsked(page);
   await card.getByTestId('paste-authorization').fill(user.authorization);
   await card.getByRole('button', { name: 'Save token' }).click();
   await expect(card.getByTestId('profile-token-state')).not.toHaveText('No token');

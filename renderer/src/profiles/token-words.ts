@@ -22,7 +22,7 @@ export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
     case 'expired':
       return { label: 'Token expired', tone: 'error', fix };
     case 'keychain-unavailable':
-      return { label: 'Keychain unavailable', tone: 'error', fix: 'Keep tokens in memory for this run' };
+      return { label: 'Keychain unavailable', tone: 'error', fix: 'Choose in Profiles' };
   }
 }
 

@@ -1,0 +1,140 @@
+/**
+ * The everyday loops around Compose: drafts kept and reopened, the outbox holding sends
+ * until a token is there, History found again by search and filter and exported without
+ * secrets, and the keyboard shortcuts.
+ */
+import { readFile } from 'node:fs/promises';
+import { addLocalProfile, expect, keepTokensInMemoryIfAsked, openScreen, test } from './fixtures.ts';
+import { joinAndSetActivity, SCID } from './flows.ts';
+
+test('a draft keeps the form, can be renamed, and reopens in Compose', async ({ app: page }) => {
+  await openScreen(page, 'Compose');
+  await page.getByRole('radio', { name: 'Send invites' }).click();
+  await page.getByLabel('SCID').fill(SCID);
+  await page.getByLabel('Session template').fill('GameSession');
+  await page.getByLabel('Session name').fill('squad-3');
+  await page.getByLabel(/^Invitees/).fill('2814679796296491 Alice\n2814679796296492');
+  await page.getByLabel('Title id').fill('0x4D2');
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await expect(page.getByLabel('Draft name')).toHaveValue('Send invites · squad-3');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved as draft “Send invites · squad-3”')).toBeVisible();
+
+  await openScreen(page, 'Drafts');
+  const row = page.getByTestId('draft-row');
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: 'Rename' }).click();
+  await row.getByLabel(/New name for/).fill('Friday squad');
+  await row.getByRole('button', { name: 'Rename' }).click();
+  await expect(row).toContainText('Friday squad');
+
+  // A fresh page: the draft comes back from core's store, not from memory in the page.
+  await page.reload();
+  await openScreen(page, 'Drafts');
+  await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
+  await expect(page.getByRole('radio', { name: 'Send invites' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel('Session name')).toHaveValue('squad-3');
+  await expect(page.getByLabel(/^Invitees/)).toHaveValue('2814679796296491 Alice\n2814679796296492');
+  await expect(page.getByLabel('Title id')).toHaveValue('0x4D2');
+  await expect(page.getByText('Draft: Friday squad')).toBeVisible();
+});
+
+test('the outbox holds invites sent without a token and delivers them once one is pasted', async ({ app: page, mpsd, request }) => {
+  const [sender, ...others] = mpsd.users;
+  // A profile for the emulator, but no token yet.
+  await openScreen(page, 'Profiles');
+  await page.getByRole('main').getByRole('button', { name: 'Create a profile' }).click();
+  const editor = page.getByTestId('profile-editor');
+  await editor.getByLabel('Name', { exact: true }).fill('Local MPSD');
+  await editor.getByLabel('Sandbox').fill('XDKS.1');
+  await editor.getByLabel('Environment').selectOption('local');
+  await editor.getByLabel('MPSD endpoint').fill(mpsd.url);
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('profile-token-state')).toBeVisible();
+  await keepTokensInMemoryIfAsked(page);
+  await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
+
+  await openScreen(page, 'Compose');
+  await page.getByRole('radio', { name: 'Send invites' }).click();
+  await page.getByLabel('SCID').fill(SCID);
+  await page.getByLabel('Session template').fill('GameSession');
+  await page.getByLabel('Session name').fill('lobby-7');
+  await page.getByLabel(/^Invitees/).fill(others.map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
+  await page.getByLabel('Title id').fill('1234');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
+  await expect(page.getByTestId('outbox-badge')).toHaveText(String(others.length));
+
+  await openScreen(page, 'Outbox');
+  await expect(page.getByTestId('outbox-item')).toHaveCount(others.length);
+  await expect(page.getByTestId('outbox-item').first()).toHaveAttribute('data-state', 'queued');
+  await expect(page.getByTestId('outbox-item').first()).toContainText(others[0]!.gamertag);
+
+  // Paste the token, then flush (core may already have started on its own once the token arrived).
+  await openScreen(page, 'Profiles');
+  await page.getByTestId('paste-authorization').fill(sender!.authorization);
+  await page.getByRole('button', { name: 'Save token' }).click();
+  await expect(page.getByTestId('token-state')).not.toContainText('No token');
+  await openScreen(page, 'Outbox');
+  const flush = page.getByRole('button', { name: 'Flush now' });
+  if (await flush.isEnabled()) await flush.click();
+  await expect(page.getByTestId('outbox-item').filter({ has: page.locator('[data-state="queued"]') })).toHaveCount(0);
+  await expect(page.getByTestId('outbox-badge')).toHaveCount(0);
+
+  // The emulator saw exactly one invite per invitee: nothing lost, nothing doubled.
+  const invites = (await (await request.get(`${mpsd.url}/_emulator/invites`)).json()) as unknown;
+  const list = (Array.isArray(invites) ? invites : (invites as { invites: unknown[] }).invites) as Array<{ invitedXuid: string }>;
+  expect(list.map((invite) => invite.invitedXuid).sort()).toEqual(others.map((user) => user.xuid).sort());
+});
+
+test('History finds requests by search and kind, and exports them without the token', async ({ app: page, mpsd }) => {
+  const [sender, ...others] = mpsd.users;
+  await addLocalProfile(page, mpsd, sender!);
+  await joinAndSetActivity(page, sender!, 'GameSession', 'lobby-7');
+  await page.getByRole('radio', { name: 'Send invites' }).click();
+  await page.getByLabel(/^Invitees/).fill(others.map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
+  await page.getByLabel('Title id').fill('1234');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome').getByTestId('invitee-row')).toHaveCount(others.length);
+
+  await openScreen(page, 'History');
+  const rows = page.getByTestId('history-row');
+  await expect(rows).toHaveCount(2 + others.length);
+  await page.getByRole('searchbox', { name: 'Search history' }).fill(others[1]!.xuid);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(others[1]!.gamertag);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(rows).toHaveCount(2 + others.length);
+  await page.getByLabel('Kind').selectOption('session.join');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Join session');
+  await page.getByLabel('Kind').selectOption('');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const csv = await readFile((await (await download).path())!, 'utf8');
+  expect(csv).toContain(others[0]!.xuid);
+  expect(csv).not.toContain(sender!.authorization.split(';').at(-1)!);
+});
+
+test('keyboard shortcuts move between screens, focus search and list themselves', async ({ app: page }) => {
+  const modifier = process.platform === 'darwin' ? 'Meta' : 'Control';
+  await page.keyboard.press(`${modifier}+3`);
+  await expect(page.getByRole('heading', { name: 'History', level: 1 })).toBeVisible();
+  await page.keyboard.press('g');
+  await page.keyboard.press('p');
+  await expect(page.getByRole('heading', { name: 'Presets', level: 1 })).toBeVisible();
+  await page.keyboard.press(`${modifier}+k`);
+  await expect(page.getByRole('searchbox', { name: 'Search presets' })).toBeFocused();
+  // Letters typed in a field stay in the field.
+  await page.keyboard.type('gh');
+  await expect(page.getByRole('heading', { name: 'Presets', level: 1 })).toBeVisible();
+  await expect(page.getByRole('searchbox', { name: 'Search presets' })).toHaveValue('gh');
+  await page.getByRole('heading', { name: 'Presets', level: 1 }).click();
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcut-help')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcut-help')).toBeHidden();
+  await page.keyboard.press(`${modifier}+1`);
+  await expect(page.getByRole('heading', { name: 'Compose', level: 1 })).toBeVisible();
+});
