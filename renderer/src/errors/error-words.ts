@@ -47,9 +47,10 @@ export function errorInWords(error: AppError): ErrorWords {
   return base;
 }
 
+/** Core reports MPSD's Retry-After as `details.retryAfterMs`. */
 function retryAfterSeconds(error: AppError): number | undefined {
-  const value = error.details?.['retryAfterSeconds'] ?? error.details?.['retryAfter'];
-  return typeof value === 'number' && Number.isFinite(value) ? Math.ceil(value) : undefined;
+  const value = error.details?.['retryAfterMs'];
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.ceil(value / 1000) : undefined;
 }
 
 /** Whether the error sends the user to Profiles to fix a token. */
