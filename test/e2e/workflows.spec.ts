@@ -138,3 +138,115 @@ test('keyboard shortcuts move between screens, focus search and list themselves'
   await page.keyboard.press(`${modifier}+1`);
   await expect(page.getByRole('heading', { name: 'Compose', level: 1 })).toBeVisible();
 });
+
+test('an invite fan-out can be cancelled, and who was not reached says so', async ({ app: page, mpsd, request }) => {
+  const [sender, ...others] = mpsd.users;
+  await addLocalProfile(page, mpsd, sender!);
+  // Slow answers give the user time to press Cancel while invites are still going out.
+  await request.post(`${mpsd.url}/_emulator/faults`, { data: { kind: 'latency', ms: 1500, pathPattern: '^/handles$' } });
+
+  await openScreen(page, 'Compose');
+  await page.getByRole('radio', { name: 'Send invites' }).click();
+  await page.getByLabel('SCID').fill(SCID);
+  await page.getByLabel('Session template').fill('GameSession');
+  await page.getByLabel('Session name').fill('lobby-7');
+  // More invitees than core sends at once, so some are still waiting when Cancel lands.
+  const invitees = [...others.map((user) => `${user.xuid} ${user.gamertag}`), ...Array.from({ length: 9 }, (_, index) => `${2814670000000001 + index}`)];
+  await page.getByLabel(/^Invitees/).fill(invitees.join('\n'));
+  await page.getByLabel('Title id').fill('1234');
+  await page.getByTestId('send').click();
+
+  const progress = page.getByTestId('send-progress');
+  await expect(progress.getByTestId('invitee-row').first()).toBeVisible();
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+
+  const outcome = page.getByTestId('send-outcome');
+  await expect(outcome).toHaveAttribute('data-outcome', 'cancelled');
+  await expect(outcome.getByRole('heading', { level: 2 })).toHaveText('Cancelled');
+  await expect(outcome.getByTestId('invitee-row')).toHaveCount(invitees.length);
+  await expect(outcome.getByTestId('invitee-row').first()).toContainText('Invited');
+  await expect(outcome.getByTestId('invitee-row').last()).toContainText('Not attempted');
+});
+
+test('a connection dropped after an invite went out is shown as outcome unknown, with a warning', async ({ app: page, mpsd, request }) => {
+  const [sender, invitee] = mpsd.users;
+  await addLocalProfile(page, mpsd, sender!);
+  await request.post(`${mpsd.url}/_emulator/faults`, { data: { kind: 'drop', count: 1, pathPattern: '^/handles$' } });
+
+  await openScreen(page, 'Compose');
+  await page.getByRole('radio', { name: 'Send invites' }).click();
+  await page.getByLabel('SCID').fill(SCID);
+  await page.getByLabel('Session template').fill('GameSession');
+  await page.getByLabel('Session name').fill('lobby-7');
+  await page.getByLabel(/^Invitees/).fill(`${invitee!.xuid} ${invitee!.gamertag}`);
+  await page.getByLabel('Title id').fill('1234');
+  await page.getByTestId('send').click();
+
+  const outcome = page.getByTestId('send-outcome');
+  await expect(outcome.getByTestId('invitee-row')).toContainText('Outcome unknown');
+  await expect(outcome.locator('[data-code="OUTCOME_UNKNOWN"]').first()).toContainText('The connection dropped after the request went out: check before resending');
+});
+
+test('presets: favourite, send to chosen recipients, and the team file round-trips', async ({ app: page, mpsd, request }) => {
+  const [sender, ...others] = mpsd.users;
+  await addLocalProfile(page, mpsd, sender!);
+  await openScreen(page, 'Presets');
+  await expect(page.getByTestId('empty-state')).toContainText('Save the invite you send most as a preset');
+  await page.getByRole('main').getByRole('button', { name: 'New preset' }).first().click();
+  const editor = page.getByTestId('preset-editor');
+  await editor.getByLabel('Name', { exact: true }).fill('Squad');
+  await editor.getByLabel('SCID').fill('not-a-guid');
+  await editor.getByLabel('SCID').blur();
+  await expect(editor.getByTestId('preset-scid-message')).toContainText('SCID must be a GUID');
+  await editor.getByLabel('SCID').fill(SCID);
+  await editor.getByLabel('Session template').fill('GameSession');
+  await editor.getByLabel('Session name').fill('lobby-7');
+  await editor.getByLabel('Title id').fill('0x4D2');
+  await editor.getByLabel('Recipients').fill(others.map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
+  await editor.getByRole('button', { name: 'Save preset' }).click();
+
+  const card = page.getByTestId('preset-card');
+  await expect(card).toContainText('title 1234');
+  await card.getByRole('button', { name: /Mark Squad as favourite/ }).click();
+  await expect(card.getByRole('button', { name: /Remove Squad from favourites/ })).toHaveAttribute('aria-pressed', 'true');
+
+  // Only the second recipient.
+  await card.getByRole('button', { name: 'Choose recipients…' }).click();
+  const picker = page.getByTestId('recipient-picker');
+  await picker.getByRole('button', { name: 'None' }).click();
+  await picker.getByRole('checkbox', { name: new RegExp(others[1]!.gamertag) }).check();
+  await picker.getByRole('button', { name: 'Send 1 invite' }).click();
+  await expect(page.getByTestId('preset-run').getByTestId('invitee-row')).toHaveCount(1);
+  await expect(page.getByTestId('preset-run').getByTestId('invitee-row')).toContainText('Invited');
+  const invites = (await (await request.get(`${mpsd.url}/_emulator/invites`)).json()) as unknown;
+  const list = (Array.isArray(invites) ? invites : (invites as { invites: unknown[] }).invites) as Array<{ invitedXuid: string }>;
+  expect(list.map((invite) => invite.invitedXuid)).toEqual([others[1]!.xuid]);
+
+  // Export, delete, import: the preset comes back from the file.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export team file' }).click();
+  const file = await (await download).path();
+  await card.getByRole('button', { name: 'Delete…' }).click();
+  await card.getByRole('button', { name: 'Delete it' }).click();
+  await expect(page.getByTestId('preset-card')).toHaveCount(0);
+  await page.getByLabel('Import presets file').setInputFiles(file!);
+  await expect(page.getByText(/Imported .*: 1 added, 0 replaced\./)).toBeVisible();
+  await expect(page.getByTestId('preset-card')).toContainText('Squad');
+});
+
+test('Copy as curl puts the previewed request on the clipboard with the placeholder only', async ({ app: page, context, mpsd }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await addLocalProfile(page, mpsd, mpsd.users[0]!);
+  await openScreen(page, 'Compose');
+  await page.getByLabel('SCID').fill(SCID);
+  await page.getByLabel('Session template').fill('GameSession');
+  await page.getByLabel('Session name').fill('lobby-7');
+  await page.getByRole('button', { name: 'Copy as curl' }).click();
+  await expect(page.getByRole('button', { name: 'Copy as curl' })).toHaveText('Copied');
+  // Runs in the page; the Node-side typecheck has no DOM types, hence the narrow cast.
+  const curl = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+  expect(curl).toContain(`curl --request POST '${mpsd.url}/handles'`);
+  expect(curl).toContain("--header 'Authorization: XBL3.0 x=<uhs>;<token>'");
+  expect(curl).toContain('"name":"lobby-7"');
+  expect(curl).not.toContain(mpsd.users[0]!.authorization.split(';').at(-1)!);
+});

@@ -25,7 +25,7 @@ const words: Record<ErrorCode, ErrorWords> = {
   MPSD_REJECTED: { title: 'MPSD rejected the request', advice: 'Read the service\u2019s own text below.' },
   OUTCOME_UNKNOWN: {
     title: 'Outcome unknown',
-    advice: 'The connection dropped after the request went out: it may have landed. Check (e.g. query activities or ask the invitee) before resending, or it may invite twice.',
+    advice: 'The connection dropped after the request went out: check before resending (History, a query, or ask the invitee). MPSD may have applied it, so sending again may invite twice.',
   },
   KEYCHAIN_UNAVAILABLE: { title: 'Keychain unavailable', advice: 'Tokens are kept for this run only. Check the OS keychain (Secret Service on Linux) and restart.' },
   NO_CREDENTIALS: { title: 'No token for this profile', advice: 'Open Profiles and paste a token or sign in.' },
