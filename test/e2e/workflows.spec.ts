@@ -37,6 +37,17 @@ test('a draft keeps the form, can be renamed, and reopens in Compose', async ({ 
   await expect(page.getByLabel(/^Invitees/)).toHaveValue('2814679796296491 Alice\n2814679796296492');
   await expect(page.getByLabel('Title id')).toHaveValue('0x4D2');
   await expect(page.getByText('Draft: Friday squad')).toBeVisible();
+
+  // Edits go into the open draft as you type, even when you leave Compose right away.
+  await page.getByLabel('Session name').fill('squad-4');
+  await openScreen(page, 'Drafts');
+  // The save and the reload race; read the stored draft again until the save has landed.
+  await expect(async () => {
+    await page.reload();
+    await openScreen(page, 'Drafts');
+    await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
+    await expect(page.getByLabel('Session name')).toHaveValue('squad-4', { timeout: 1000 });
+  }).toPass();
 });
 
 test('the outbox holds invites sent without a token and delivers them once one is pasted', async ({ app: page, mpsd, request }) => {

@@ -112,6 +112,11 @@ export class ComposeForm {
     return fields;
   }
 
+  /** The draft-relevant state as one string, to tell whether the form changed since it was saved. */
+  draftSnapshot(): string {
+    return JSON.stringify([this.kind, this.toDraftFields()]);
+  }
+
   /** Opens a draft: a missing field is blank; values of the wrong type are ignored rather than trusted. */
   loadDraft(kind: RequestKind, fields: Readonly<DraftFields>): void {
     const text = (name: string): string => {
