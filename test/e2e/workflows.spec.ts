@@ -4,7 +4,7 @@
  * secrets, and the keyboard shortcuts.
  */
 import { readFile } from 'node:fs/promises';
-import { addLocalProfile, expect, keepTokensInMemoryIfAsked, openScreen, test } from './fixtures.ts';
+import { addLocalProfile, expect, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, test } from './fixtures.ts';
 import { joinAndSetActivity, SCID } from './flows.ts';
 
 test('a draft keeps the form, can be renamed, and reopens in Compose', async ({ app: page }) => {
@@ -148,6 +148,13 @@ test('keyboard shortcuts move between screens, focus search and list themselves'
   await expect(page.getByTestId('shortcut-help')).toBeHidden();
   await page.keyboard.press(`${modifier}+1`);
   await expect(page.getByRole('heading', { name: 'Compose', level: 1 })).toBeVisible();
+
+  // The request kinds are one radio group: arrow keys move the choice.
+  await page.getByRole('radio', { name: 'Set activity' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: 'Send invites' })).toBeFocused();
+  await expect(page.getByRole('radio', { name: 'Send invites' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel(/^Invitees/)).toBeVisible();
 });
 
 test('an invite fan-out can be cancelled, and who was not reached says so', async ({ app: page, mpsd, request }) => {
@@ -196,6 +203,10 @@ test('a connection dropped after an invite went out is shown as outcome unknown,
   const outcome = page.getByTestId('send-outcome');
   await expect(outcome.getByTestId('invitee-row')).toContainText('Outcome unknown');
   await expect(outcome.locator('[data-code="OUTCOME_UNKNOWN"]').first()).toContainText('The connection dropped after the request went out: check before resending');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'compose-outcome-unknown', scheme);
+  }
 });
 
 test('presets: favourite, send to chosen recipients, and the team file round-trips', async ({ app: page, mpsd, request }) => {
