@@ -4,7 +4,7 @@
  * down after the test. Plus the UI steps several tests share (making a profile for the
  * local MPSD) and the screenshot helper.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,6 +95,14 @@ export async function saveScreenshot(page: Page, name: string, scheme: 'light' |
   await page.screenshot({ path });
   await page.setViewportSize(viewport);
   return path;
+}
+
+/** The XUIDs the local MPSD has received invites for, oldest first (from its control API). */
+export async function invitedXuids(request: APIRequestContext, mpsd: LocalMpsdInfo): Promise<string[]> {
+  const response = await request.get(`${mpsd.url}/_emulator/invites`);
+  expect(response.status()).toBe(200);
+  const { invites } = (await response.json()) as { invites: Array<{ invitedXuid: string }> };
+  return invites.map((invite) => invite.invitedXuid);
 }
 
 /** Opens a screen from the sidebar. */

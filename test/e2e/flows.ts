@@ -8,6 +8,32 @@ import { expect, openScreen, type LocalMpsdInfo, type MpsdUser } from './fixture
 export const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 export const sendShortcut = process.platform === 'darwin' ? 'Meta+Enter' : 'Control+Enter';
 
+export interface InviteSetup {
+  titleId?: string;
+  template?: string;
+  session?: string;
+}
+
+/**
+ * Compose: choose Send invites and fill it (GameSession/lobby-7, title 1234 unless told
+ * otherwise) with the invitee box's lines ("XUID label"). Leaves the form ready to send.
+ */
+export async function fillInvite(page: Page, inviteeLines: readonly string[], setup: InviteSetup = {}): Promise<void> {
+  const { titleId = '1234', template = 'GameSession', session = 'lobby-7' } = setup;
+  await openScreen(page, 'Compose');
+  await page.getByRole('radio', { name: 'Send invites' }).click();
+  await page.getByLabel('SCID').fill(SCID);
+  await page.getByLabel('Session template').fill(template);
+  await page.getByLabel('Session name').fill(session);
+  await page.getByLabel(/^Invitees/).fill(inviteeLines.join('\n'));
+  await page.getByLabel('Title id').fill(titleId);
+}
+
+/** "XUID gamertag" lines for the invitee box. */
+export function inviteeLines(users: readonly MpsdUser[]): string[] {
+  return users.map((user) => `${user.xuid} ${user.gamertag}`);
+}
+
 /**
  * Compose: join the session (an activity needs an active membership), then set it as the
  * activity with the keyboard shortcut; both must succeed.

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { addLocalProfile, expect, openScreen, saveScreenshot, test, type LocalMpsdInfo } from './fixtures.ts';
-import { joinAndSetActivity, SCID } from './flows.ts';
+import { fillInvite, inviteeLines, joinAndSetActivity, SCID } from './flows.ts';
 
 const schemes = ['light', 'dark'] as const;
 
@@ -21,9 +21,7 @@ async function sendRealRequests(page: Page, mpsd: LocalMpsdInfo, template: strin
   const [sender, ...others] = mpsd.users;
   await joinAndSetActivity(page, sender!, template, session);
 
-  await page.getByRole('radio', { name: 'Send invites' }).click();
-  await page.getByLabel(/^Invitees/).fill(others.map((user) => `${user.xuid} ${label(user.gamertag)}`).join('\n'));
-  await page.getByLabel('Title id').fill('0x4D2');
+  await fillInvite(page, others.map((user) => `${user.xuid} ${label(user.gamertag)}`), { titleId: '0x4D2', template, session });
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome').getByTestId('invitee-row')).toHaveCount(others.length);
 }
@@ -68,7 +66,7 @@ test('every screen with real sends, queued work and an error, light and dark', a
   await editor.getByLabel('Session template').fill('GameSession');
   await editor.getByLabel('Session name').fill('lobby-7');
   await editor.getByLabel('Title id').fill('1234');
-  await editor.getByLabel('Recipients').fill(mpsd.users.slice(1).map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
+  await editor.getByLabel('Recipients').fill(inviteeLines(mpsd.users.slice(1)).join('\n'));
   await editor.getByRole('button', { name: 'Save preset' }).click();
   await expect(page.getByTestId('preset-card')).toHaveCount(1);
   await page.getByRole('button', { name: /Send invites \(\d+\)/ }).click();

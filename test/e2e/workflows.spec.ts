@@ -4,17 +4,11 @@
  * secrets, and the keyboard shortcuts.
  */
 import { readFile } from 'node:fs/promises';
-import { addLocalProfile, expect, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, test } from './fixtures.ts';
-import { joinAndSetActivity, SCID } from './flows.ts';
+import { addLocalProfile, expect, invitedXuids, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, test } from './fixtures.ts';
+import { fillInvite, inviteeLines, joinAndSetActivity, SCID } from './flows.ts';
 
 test('a draft keeps the form, can be renamed, and reopens in Compose', async ({ app: page }) => {
-  await openScreen(page, 'Compose');
-  await page.getByRole('radio', { name: 'Send invites' }).click();
-  await page.getByLabel('SCID').fill(SCID);
-  await page.getByLabel('Session template').fill('GameSession');
-  await page.getByLabel('Session name').fill('squad-3');
-  await page.getByLabel(/^Invitees/).fill('2814679796296491 Alice\n2814679796296492');
-  await page.getByLabel('Title id').fill('0x4D2');
+  await fillInvite(page, ['2814679796296491 Alice', '2814679796296492'], { titleId: '0x4D2', session: 'squad-3' });
   await page.getByRole('button', { name: 'Save as draft' }).click();
   await expect(page.getByLabel('Draft name')).toHaveValue('Send invites · squad-3');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -65,13 +59,7 @@ test('the outbox holds invites sent without a token and delivers them once one i
   await keepTokensInMemoryIfAsked(page);
   await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
 
-  await openScreen(page, 'Compose');
-  await page.getByRole('radio', { name: 'Send invites' }).click();
-  await page.getByLabel('SCID').fill(SCID);
-  await page.getByLabel('Session template').fill('GameSession');
-  await page.getByLabel('Session name').fill('lobby-7');
-  await page.getByLabel(/^Invitees/).fill(others.map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
-  await page.getByLabel('Title id').fill('1234');
+  await fillInvite(page, inviteeLines(others));
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
   await expect(page.getByTestId('outbox-badge')).toHaveText(String(others.length));
@@ -93,18 +81,14 @@ test('the outbox holds invites sent without a token and delivers them once one i
   await expect(page.getByTestId('outbox-badge')).toHaveCount(0);
 
   // The emulator saw exactly one invite per invitee: nothing lost, nothing doubled.
-  const invites = (await (await request.get(`${mpsd.url}/_emulator/invites`)).json()) as unknown;
-  const list = (Array.isArray(invites) ? invites : (invites as { invites: unknown[] }).invites) as Array<{ invitedXuid: string }>;
-  expect(list.map((invite) => invite.invitedXuid).sort()).toEqual(others.map((user) => user.xuid).sort());
+  expect((await invitedXuids(request, mpsd)).sort()).toEqual(others.map((user) => user.xuid).sort());
 });
 
 test('History finds requests by search and kind, and exports them without the token', async ({ app: page, mpsd }) => {
   const [sender, ...others] = mpsd.users;
   await addLocalProfile(page, mpsd, sender!);
   await joinAndSetActivity(page, sender!, 'GameSession', 'lobby-7');
-  await page.getByRole('radio', { name: 'Send invites' }).click();
-  await page.getByLabel(/^Invitees/).fill(others.map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
-  await page.getByLabel('Title id').fill('1234');
+  await fillInvite(page, inviteeLines(others));
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome').getByTestId('invitee-row')).toHaveCount(others.length);
 
@@ -165,15 +149,9 @@ test('an invite fan-out can be cancelled, and who was not reached says so', asyn
   // Slow answers give the user time to press Cancel while invites are still going out.
   await request.post(`${mpsd.url}/_emulator/faults`, { data: { kind: 'latency', ms: 1500, pathPattern: '^/handles$' } });
 
-  await openScreen(page, 'Compose');
-  await page.getByRole('radio', { name: 'Send invites' }).click();
-  await page.getByLabel('SCID').fill(SCID);
-  await page.getByLabel('Session template').fill('GameSession');
-  await page.getByLabel('Session name').fill('lobby-7');
   // More invitees than core sends at once, so some are still waiting when Cancel lands.
-  const invitees = [...others.map((user) => `${user.xuid} ${user.gamertag}`), ...Array.from({ length: 9 }, (_, index) => `${2814670000000001 + index}`)];
-  await page.getByLabel(/^Invitees/).fill(invitees.join('\n'));
-  await page.getByLabel('Title id').fill('1234');
+  const invitees = [...inviteeLines(others), ...Array.from({ length: 9 }, (_, index) => `${2814670000000001 + index}`)];
+  await fillInvite(page, invitees);
   await page.getByTestId('send').click();
 
   const progress = page.getByTestId('send-progress');
@@ -193,13 +171,7 @@ test('a connection dropped after an invite went out is shown as outcome unknown,
   await addLocalProfile(page, mpsd, sender!);
   await request.post(`${mpsd.url}/_emulator/faults`, { data: { kind: 'drop', count: 1, pathPattern: '^/handles$' } });
 
-  await openScreen(page, 'Compose');
-  await page.getByRole('radio', { name: 'Send invites' }).click();
-  await page.getByLabel('SCID').fill(SCID);
-  await page.getByLabel('Session template').fill('GameSession');
-  await page.getByLabel('Session name').fill('lobby-7');
-  await page.getByLabel(/^Invitees/).fill(`${invitee!.xuid} ${invitee!.gamertag}`);
-  await page.getByLabel('Title id').fill('1234');
+  await fillInvite(page, inviteeLines([invitee!]));
   await page.getByTestId('send').click();
 
   const outcome = page.getByTestId('send-outcome');
@@ -226,7 +198,7 @@ test('presets: favourite, send to chosen recipients, and the team file round-tri
   await editor.getByLabel('Session template').fill('GameSession');
   await editor.getByLabel('Session name').fill('lobby-7');
   await editor.getByLabel('Title id').fill('0x4D2');
-  await editor.getByLabel('Recipients').fill(others.map((user) => `${user.xuid} ${user.gamertag}`).join('\n'));
+  await editor.getByLabel('Recipients').fill(inviteeLines(others).join('\n'));
   await editor.getByRole('button', { name: 'Save preset' }).click();
 
   const card = page.getByTestId('preset-card');
@@ -242,9 +214,7 @@ test('presets: favourite, send to chosen recipients, and the team file round-tri
   await picker.getByRole('button', { name: 'Send 1 invite' }).click();
   await expect(page.getByTestId('preset-run').getByTestId('invitee-row')).toHaveCount(1);
   await expect(page.getByTestId('preset-run').getByTestId('invitee-row')).toContainText('Invited');
-  const invites = (await (await request.get(`${mpsd.url}/_emulator/invites`)).json()) as unknown;
-  const list = (Array.isArray(invites) ? invites : (invites as { invites: unknown[] }).invites) as Array<{ invitedXuid: string }>;
-  expect(list.map((invite) => invite.invitedXuid)).toEqual([others[1]!.xuid]);
+  expect(await invitedXuids(request, mpsd)).toEqual([others[1]!.xuid]);
 
   // Export, delete, import: the preset comes back from the file.
   const download = page.waitForEvent('download');

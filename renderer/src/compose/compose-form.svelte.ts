@@ -9,6 +9,7 @@ import { handleRequestSchema, type HandleRequest, type HandleRequestInput } from
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 import { formatInvitees, parseInvitees, recipientLabels, type InviteeLine } from './invitee-list.ts';
 import { describeKind, type ComposeField } from './request-kinds.ts';
+import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 
 /** A draft's fields as the drafts contract stores them. */
 export type DraftFields = Record<string, string | string[] | boolean>;
@@ -40,9 +41,7 @@ export class ComposeForm {
   /** The signed-in user's XUID, from the active profile: lets the schema refuse self-invites. */
   senderXuid = $state<string | undefined>(undefined);
 
-  #touched = $state<Partial<Record<ComposeField, true>>>({});
-  /** After a send attempt every message shows, touched or not. */
-  #attempted = $state(false);
+  readonly #touches = new TouchedFields<ComposeField>();
 
   readonly fields = $derived(describeKind(this.kind).fields);
   readonly inviteeLines: InviteeLine[] = $derived(parseInvitees(this.invitees));
@@ -56,16 +55,16 @@ export class ComposeForm {
 
   /** The message to show under `field`: only once the user has been there (or tried to send). */
   messageFor(field: ComposeField): string | undefined {
-    return this.#touched[field] || this.#attempted ? this.problems[field] : undefined;
+    return this.#touches.shows(field) ? this.problems[field] : undefined;
   }
 
   touch(field: ComposeField): void {
-    if (!this.#touched[field]) this.#touched[field] = true;
+    this.#touches.touch(field);
   }
 
-  /** Marks every field as visited, so a failed send shows all its messages at once. */
+  /** After a send attempt every message shows, touched or not. */
   attempt(): void {
-    this.#attempted = true;
+    this.#touches.attempt();
   }
 
   /** Fills the form from a stored request (draft, preset, history entry) and clears touched marks. */
@@ -92,8 +91,7 @@ export class ComposeForm {
       this.monikerXuid = request.people?.monikerXuid ?? '';
     }
     if (request.kind === 'session.join') this.memberXuid = request.xuid;
-    this.#touched = {};
-    this.#attempted = false;
+    this.#touches.reset();
   }
 
   /** The form as typed, for a draft: only the current kind's fields, invitees one line each. */
@@ -136,8 +134,7 @@ export class ComposeForm {
     this.useMoniker = fields.useMoniker === true;
     const moniker = text('moniker');
     this.moniker = (monikers as readonly string[]).includes(moniker) ? (moniker as Moniker) : 'people';
-    this.#touched = {};
-    this.#attempted = false;
+    this.#touches.reset();
   }
 
   #sessionRef(): { scid?: string; templateName?: string; name?: string } {

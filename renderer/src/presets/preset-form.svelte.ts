@@ -4,6 +4,7 @@
  */
 import { presetInputSchema, type Preset, type PresetInput } from '../../../app/shared/presets/preset.ts';
 import { formatInvitees, parseInvitees } from '../compose/invitee-list.ts';
+import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 
 export type PresetField = 'name' | 'scid' | 'templateName' | 'sessionName' | 'titleId' | 'context' | 'contextString' | 'senderString' | 'recipients' | 'notes';
 
@@ -23,8 +24,7 @@ export class PresetForm {
   notes = $state('');
   favourite = $state(false);
   profileId = $state<string | undefined>(undefined);
-  #touched = $state<Partial<Record<PresetField, true>>>({});
-  #attempted = $state(false);
+  readonly #touches = new TouchedFields<PresetField>();
 
   readonly #recipientLines = $derived(parseInvitees(this.recipients));
   readonly input: PresetInput = $derived({
@@ -82,15 +82,15 @@ export class PresetForm {
   }
 
   messageFor(field: PresetField): string | undefined {
-    return this.#touched[field] || this.#attempted ? this.problems[field] : undefined;
+    return this.#touches.shows(field) ? this.problems[field] : undefined;
   }
 
   touch(field: PresetField): void {
-    if (!this.#touched[field]) this.#touched[field] = true;
+    this.#touches.touch(field);
   }
 
   attempt(): void {
-    this.#attempted = true;
+    this.#touches.attempt();
   }
 
   #fieldOf(path: readonly PropertyKey[]): PresetField | undefined {

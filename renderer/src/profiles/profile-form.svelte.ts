@@ -4,6 +4,7 @@
  */
 import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileView } from '../../../app/shared/contract/profiles.ts';
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
+import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 
 export type ProfileField = 'name' | 'environment' | 'endpoint' | 'sandboxId' | 'defaultTitleId' | 'defaultScid' | 'contractVersion' | 'locale' | 'msaClientId';
 
@@ -22,8 +23,7 @@ export class ProfileForm {
   msaClientId = $state('');
   /** Sign-in endpoint overrides are not edited here, but saving must keep them. */
   #tokenEndpoints: ProfileView['auth']['tokenEndpoints'] = undefined;
-  #touched = $state<Partial<Record<ProfileField, true>>>({});
-  #attempted = $state(false);
+  readonly #touches = new TouchedFields<ProfileField>();
 
   readonly draft: ProfileDraft = $derived({
     ...(this.id === undefined ? {} : { id: this.id }),
@@ -69,14 +69,14 @@ export class ProfileForm {
   }
 
   messageFor(field: ProfileField): string | undefined {
-    return this.#touched[field] || this.#attempted ? this.problems[field] : undefined;
+    return this.#touches.shows(field) ? this.problems[field] : undefined;
   }
 
   touch(field: ProfileField): void {
-    if (!this.#touched[field]) this.#touched[field] = true;
+    this.#touches.touch(field);
   }
 
   attempt(): void {
-    this.#attempted = true;
+    this.#touches.attempt();
   }
 }

@@ -27,7 +27,7 @@ export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
 }
 
 /** "expires in 3 h 20 min" / "expired": tokens live hours, so minutes are precise enough. */
-export function untilWords(iso: string, now = Date.now()): string {
+function untilWords(iso: string, now = Date.now()): string {
   const minutes = Math.round((Date.parse(iso) - now) / 60_000);
   if (!Number.isFinite(minutes)) return 'expiry unknown';
   if (minutes <= 0) return 'expired';

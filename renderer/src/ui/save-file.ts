@@ -14,8 +14,3 @@ export function saveTextFile(fileName: string, mediaType: string, content: strin
   // Revoke after the click has been handled, or some browsers cancel the download.
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
-
-/** Reads a file the user picked (imports) as text. */
-export function readTextFile(file: File): Promise<string> {
-  return file.text();
-}
