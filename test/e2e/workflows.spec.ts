@@ -106,6 +106,18 @@ test('History finds requests by search and kind, and exports them without the to
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Join session');
   await page.getByLabel('Kind').selectOption('');
+  await expect(rows).toHaveCount(2 + others.length);
+
+  // A row opens its exchange; from there it can be opened in Compose again.
+  await rows.filter({ hasText: 'Join session' }).click();
+  const drawer = page.getByTestId('history-drawer');
+  await expect(drawer.getByRole('heading', { name: 'Join session' })).toBeVisible();
+  await expect(drawer.getByTestId('correlation-id')).toHaveText(/^[0-9a-f-]{36}$/i);
+  await drawer.getByRole('button', { name: 'Open as draft in Compose' }).click();
+  await expect(page.getByRole('radio', { name: 'Join session' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel('Session name')).toHaveValue('lobby-7');
+  await expect(page.getByLabel('Your XUID')).toHaveValue(sender!.xuid);
+  await openScreen(page, 'History');
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();
@@ -181,6 +193,17 @@ test('a connection dropped after an invite went out is shown as outcome unknown,
     await page.emulateMedia({ colorScheme: scheme });
     await saveScreenshot(page, 'compose-outcome-unknown', scheme);
   }
+
+  // The outbox keeps it for a decision, says what resending risks, and asks before doing it.
+  await openScreen(page, 'Outbox');
+  const item = page.locator('[data-testid="outbox-item"][data-state="outcome-unknown"]');
+  await expect(item.first()).toContainText('Resending may invite this person twice');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await saveScreenshot(page, 'outbox-outcome-unknown', 'light');
+  await item.first().getByRole('button', { name: 'Requeue…' }).click();
+  await expect(item.first()).toContainText('Send it again, knowing it may be a duplicate?');
+  await item.first().getByRole('button', { name: 'Requeue', exact: true }).click();
+  await expect(page.locator('[data-testid="outbox-item"][data-state="outcome-unknown"]')).toHaveCount(0);
 });
 
 test('presets: favourite, send to chosen recipients, and the team file round-trips', async ({ app: page, mpsd, request }) => {
