@@ -12,7 +12,6 @@ import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '..
 import type { ContractVersion } from '../../shared/mpsd/ids.ts';
 import { createRequestComposer } from '../../shared/mpsd/http-export.ts';
 import {
-  AUTHORIZATION_PLACEHOLDER,
   type MpsdExchange,
   type ReceivedResponse,
   type SentRequest,
@@ -20,6 +19,7 @@ import {
 } from '../../shared/mpsd/wire.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import type { RateBudget } from './rate-budget.ts';
+import { createSecretScrubber } from './secret-scrubber.ts';
 
 export interface MpsdClientOptions {
   fetch: FetchLike;
@@ -139,14 +139,6 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   const maxRetryAfterMs = checkPositive('maxRetryAfterMs', options.maxRetryAfterMs, 60_000);
   const random = options.random ?? Math.random;
 
-  /** Replaces the real Authorization value, and its token part alone, wherever text could carry it. */
-  function redact(text: string, authorization: string): string {
-    const token = authorization.slice(authorization.indexOf(';') + 1);
-    let result = text.replaceAll(authorization, AUTHORIZATION_PLACEHOLDER);
-    if (token.length >= 8) result = result.replaceAll(token, '<token>');
-    return result;
-  }
-
   /** Reads at most `bodyCap` bytes of the body, then lets the rest go. */
   async function readBody(response: Response): Promise<{ text: string; truncated: boolean }> {
     if (response.body === null) return { text: '', truncated: false };
@@ -207,16 +199,20 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
       if (masked.body !== undefined) init.body = masked.body;
       const response = await fetch(masked.url, init);
       const { text, truncated } = await readBody(response);
+      // Everything the service said is scrubbed of our own Authorization before anyone keeps it.
+      const scrubber = createSecretScrubber(authorization);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
-        headers[name.toLowerCase()] = redact(value, authorization);
+        headers[name.toLowerCase()] = scrubber.text(value);
       });
-      const body = redact(text, authorization);
-      const received: ReceivedResponse = { status: response.status, headers, body };
+      const received: ReceivedResponse = { status: response.status, headers, body: scrubber.text(text) };
       if (truncated) received.bodyTruncated = true;
-      else if (/json/i.test(headers['content-type'] ?? '') || /^\s*[[{]/.test(body)) {
+      else if (/json/i.test(headers['content-type'] ?? '') || /^\s*[[{]/.test(received.body)) {
         try {
-          received.json = JSON.parse(body);
+          const decoded = scrubber.json(JSON.parse(received.body));
+          received.json = decoded.value;
+          // An escaped echo (\u002B, \/) only shows once decoded: then the text is rewritten from the scrubbed JSON.
+          if (decoded.changed) received.body = JSON.stringify(decoded.value);
         } catch {
           // Not JSON after all (MPSD answers errors as text/plain): the text is kept as is.
         }
