@@ -112,6 +112,25 @@ test('every screen with real sends, queued work and an error, light and dark', a
     await page.keyboard.press('Escape');
   }
 
+  // Editors refuse to save an empty form and say, field by field, what to fill in.
+  await openScreen(page, 'Presets');
+  await page.getByRole('main').getByRole('button', { name: 'New preset' }).first().click();
+  await page.getByTestId('preset-editor').getByRole('button', { name: 'Save preset' }).click();
+  await expect(page.getByTestId('preset-name-message')).toContainText('Preset name is required');
+  await expect(page.getByTestId('preset-scid-message')).toContainText('SCID');
+  await openScreen(page, 'Profiles');
+  await page.getByRole('button', { name: 'New profile' }).click();
+  await page.getByTestId('profile-editor').getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('profile-name-message')).toContainText('Profile name is required');
+  await expect(page.getByTestId('profile-sandbox-message')).toContainText('Sandbox id');
+  for (const scheme of schemes) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'profile-editor-errors', scheme);
+    await openScreen(page, 'Presets');
+    await saveScreenshot(page, 'preset-editor-errors', scheme);
+    await openScreen(page, 'Profiles');
+  }
+
   // The error state: the same send without queueing says what is wrong and where to fix it.
   await openScreen(page, 'Compose');
   await page.getByLabel('Queue to outbox if it cannot go out now').uncheck();
@@ -152,4 +171,13 @@ test('names and ids at their longest neither overflow nor hide what matters', as
     expect(await fitsWidth(page)).toBe(true);
     await saveScreenshot(page, 'long-profiles', scheme);
   }
+
+  // A small laptop window: Compose stacks its two columns instead of squeezing them.
+  await page.setViewportSize({ width: 960, height: 700 });
+  for (const screen of ['Compose', 'History', 'Presets', 'Outbox', 'Profiles'] as const) {
+    await openScreen(page, screen);
+    expect(await fitsWidth(page), screen).toBe(true);
+  }
+  await openScreen(page, 'Compose');
+  await saveScreenshot(page, 'narrow-compose', 'dark');
 });
