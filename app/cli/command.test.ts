@@ -40,7 +40,8 @@ describe('reading a command line', () => {
   });
 
   it('refuses secret flags and header values anywhere, but not after "--"', () => {
-    for (const args of [['a', '--refresh-token', 'x'], ['a', '--UHS=1'], ['XBL3.0 x=1;abc']]) {
+    const jwt = 'eyJhbGciOiJSU0EtT0FFUCJ9.c2VjcmV0.cGFydA';
+    for (const args of [['a', '--refresh-token', 'x'], ['a', '--UHS=1'], ['XBL3.0 x=1;abc'], [jwt], ['a', `--profile=${jwt}`], ['A'.repeat(80)]]) {
       expect(usageMessage(() => parseCommandArgs(example, args))).toContain('XBL_AUTHORIZATION');
     }
   });
@@ -104,6 +105,11 @@ describe('secrets in output', () => {
   it('redacts the XBL_AUTHORIZATION value and its token part', () => {
     const secrets = new Set(secretsFromEnvironment({ XBL_AUTHORIZATION: 'XBL3.0 x=123;tokentokentoken' }));
     expect(redactSecrets('sent with tokentokentoken', secrets)).toBe('sent with <redacted>');
+  });
+
+  it('also redacts what core really sends when the value was typed with quotes or a header name', () => {
+    const secrets = new Set(secretsFromEnvironment({ XBL_AUTHORIZATION: '"Authorization: XBL3.0 x=123;tokentokentokentoken"' }));
+    expect(redactSecrets('echoed XBL3.0 x=123;tokentokentokentoken back', secrets)).not.toContain('tokentokentokentoken');
   });
 
   it('set-token refuses a terminal with a hint to pipe the value in', async () => {

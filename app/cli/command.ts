@@ -73,12 +73,20 @@ export const SECRET_FLAG_MESSAGE =
   'Set the environment variable XBL_AUTHORIZATION to the whole "XBL3.0 x=<uhs>;<token>" value, ' +
   'or store it once for a profile with `handle-studio profile set-token NAME` (it reads standard input).';
 
+/**
+ * An Authorization value, or a token on its own: a JWT/JWE (base64url `eyJ` header and a dot)
+ * or a long unbroken base64 run, which no id, name or URL we take looks like.
+ */
+export function looksLikeToken(arg: string): boolean {
+  return /XBL3\.0\s*x=/i.test(arg) || /eyJ[A-Za-z0-9_-]{8,}\./.test(arg) || /[A-Za-z0-9+/_-]{64,}/.test(arg);
+}
+
 /** Refuses a secret passed as a flag or an argument, without repeating the value anywhere. */
 export function refuseSecretsInArguments(args: readonly string[], command?: CommandSpec): void {
   for (const arg of args) {
     if (arg === '--') break;
     const flagName = /^--?([^=]+)/.exec(arg)?.[1]?.toLowerCase();
-    if ((flagName !== undefined && SECRET_FLAGS.has(flagName)) || /XBL3\.0\s*x=/i.test(arg)) {
+    if ((flagName !== undefined && SECRET_FLAGS.has(flagName)) || looksLikeToken(arg)) {
       throw new UsageError(SECRET_FLAG_MESSAGE, command);
     }
   }

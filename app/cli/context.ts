@@ -4,6 +4,7 @@
  * signal that Ctrl+C aborts. Everything written goes through `say`/`warn`/`printJson`, which
  * scrub any secret the CLI has seen in this run before it reaches a terminal or a log.
  */
+import { formatXblAuthorization, parseXblAuthorization } from '../core/credentials/xbl-authorization.ts';
 import type { z } from 'zod';
 import type { ChannelMap } from '../shared/contract/define.ts';
 import { HandleStudioError } from '../shared/errors.ts';
@@ -45,14 +46,27 @@ export function redactSecrets(text: string, secrets: ReadonlySet<string>): strin
 }
 
 /**
- * The parts of XBL_AUTHORIZATION worth hiding: the whole value and the token after ';'.
- * Short fragments are skipped so that redaction never mangles ordinary words.
+ * Every form of an Authorization value worth hiding: as typed (quotes, an `Authorization:`
+ * prefix and all), its token part, and the canonical header and token that core will
+ * actually send once it has parsed the value. Short fragments are skipped so that redaction
+ * never mangles ordinary words.
  */
+export function secretFormsOf(value: string): string[] {
+  const typed = value.trim();
+  const forms = [typed, typed.slice(typed.indexOf(';') + 1).trim()];
+  try {
+    const parsed = parseXblAuthorization(typed);
+    forms.push(formatXblAuthorization(parsed), parsed.token);
+  } catch {
+    // Not a well-formed value: core will refuse it, and only the typed forms can show up.
+  }
+  return [...new Set(forms)].filter((part) => part.length >= 8);
+}
+
+/** The forms of XBL_AUTHORIZATION worth hiding. */
 export function secretsFromEnvironment(env: NodeJS.ProcessEnv): string[] {
   const value = env['XBL_AUTHORIZATION']?.trim();
-  if (!value) return [];
-  const token = value.slice(value.indexOf(';') + 1).trim();
-  return [value, token].filter((part) => part.length >= 8);
+  return value ? secretFormsOf(value) : [];
 }
 
 export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStudio>, signal: AbortSignal): CliContext {

@@ -9,7 +9,7 @@ import { systemClock } from '../core/clock.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
 import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
 import { HandleStudioError, toAppError } from '../shared/errors.ts';
-import { commandLine, helpText, parseCommandArgs, refuseSecretsInArguments, UsageError, type CommandSpec } from './command.ts';
+import { commandLine, helpText, looksLikeToken, parseCommandArgs, refuseSecretsInArguments, UsageError, type CommandSpec } from './command.ts';
 import { createCliContext, type CliIo } from './context.ts';
 import { emulatorStart } from './emulator-command.ts';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
@@ -71,7 +71,7 @@ function unknownCommand(args: readonly string[]): UsageError {
   const [group, verb] = args;
   const inGroup = commands.filter((command) => command.path[0] === group);
   if (inGroup.length === 0) {
-    return new UsageError(`Unknown command "${String(group).slice(0, 40)}". Run \`handle-studio --help\` for the list.`);
+    return new UsageError(`Unknown command${looksLikeToken(String(group)) ? '' : ` "${String(group).slice(0, 40)}"`}. Run \`handle-studio --help\` for the list.`);
   }
   const verbs = inGroup.map((command) => command.path.slice(1).join(' ') || '(no subcommand)').join(', ');
   return new UsageError(

@@ -6,7 +6,7 @@
 import { profileChannels, PRODUCTION_ENDPOINT, type Environment, type ProfileDraft, type ProfileView, type TokenState } from '../shared/contract/profiles.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { UsageError, type CommandSpec } from './command.ts';
-import { callChannel, type CliContext } from './context.ts';
+import { callChannel, secretFormsOf, type CliContext } from './context.ts';
 import { text, withoutUndefined } from './request-flags.ts';
 import { profileIdByName } from './send.ts';
 
@@ -227,8 +227,7 @@ const profileSetToken: CommandSpec = {
     if (authorization === '') {
       throw new HandleStudioError('VALIDATION', 'Standard input was empty: pipe in the whole Authorization value (XBL3.0 x=<uhs>;<token>).');
     }
-    context.addSecret(authorization);
-    context.addSecret(authorization.slice(authorization.indexOf(';') + 1).trim());
+    for (const form of secretFormsOf(authorization)) context.addSecret(form);
     const expires = text(flags, 'expires');
     const state = await callChannel(context, profileChannels, 'pasteToken', {
       profileId,

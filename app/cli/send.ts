@@ -15,7 +15,7 @@ import { HandleStudioError } from '../shared/errors.ts';
 import { contractVersionSchema, type ContractVersion } from '../shared/mpsd/ids.ts';
 import { MPSD_BASE_URL, mpsdBaseUrlSchema } from '../shared/mpsd/endpoint.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
-import { UsageError, type CommandSpec, type FlagSpec, type FlagValues } from './command.ts';
+import { looksLikeToken, UsageError, type CommandSpec, type FlagSpec, type FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { parseRequestFromFlags, text } from './request-flags.ts';
 
@@ -106,7 +106,7 @@ export async function profileIdByName(context: CliContext, name: string): Promis
     const known = profiles.map((profile) => `"${profile.name}"`).join(', ');
     throw new HandleStudioError(
       'VALIDATION',
-      `There is no profile named "${wanted.slice(0, 60)}". ${known ? `Profiles: ${known}.` : 'Add one with `handle-studio profile add NAME --endpoint URL --sandbox ID`.'}`,
+      `There is no profile named ${looksLikeToken(wanted) ? '(that looks like a token, so it is not repeated here)' : `"${wanted.slice(0, 60)}"`}. ${known ? `Profiles: ${known}.` : 'Add one with `handle-studio profile add NAME --endpoint URL --sandbox ID`.'}`,
       { field: 'profile' },
     );
   }
