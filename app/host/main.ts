@@ -17,6 +17,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const fixedToken = process.env['HANDLE_STUDIO_HOST_TOKEN'];
+// The token lets a caller send with the user's stored credentials: a fixed one (for tests) must be as hard to guess as a random one.
+if (fixedToken !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(fixedToken)) {
+  console.error('HANDLE_STUDIO_HOST_TOKEN must be at least 32 letters, digits, - or _ (or leave it unset for a random token).');
+  process.exit(2);
+}
+
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
 const studio = await createHandleStudio({
   dataDir: resolveDataDir(),
@@ -30,7 +37,7 @@ const host = await startHost({
   subscribe: studio.events.subscribe,
   staticDir: `${root}out/renderer`,
   port,
-  ...(process.env['HANDLE_STUDIO_HOST_TOKEN'] ? { token: process.env['HANDLE_STUDIO_HOST_TOKEN'] } : {}),
+  ...(fixedToken === undefined ? {} : { token: fixedToken }),
 });
 console.log(`Handle Studio (browser mode) is at ${host.url}`);
 

@@ -58,7 +58,18 @@ export function toAppError(thrown: unknown): AppError {
   if (thrown instanceof HandleStudioError) return thrown.toAppError();
   if (isAppError(thrown)) return thrown;
   const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return { code: 'INTERNAL', message: `Unexpected error: ${message}` };
+  return { code: 'INTERNAL', message: `Unexpected error: ${withoutTokenShapes(message).slice(0, 300)}` };
+}
+
+/**
+ * An unexpected error's text comes from code we do not control (a library, a parser) and could
+ * quote a request or response: anything shaped like a credential is masked before it is shown.
+ */
+export function withoutTokenShapes(text: string): string {
+  return text
+    .replace(/XBL3\.0\s*x=[^\s"'`]*/gi, 'XBL3.0 x=<uhs>;<token>')
+    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_.-]*/g, '<token>')
+    .replace(/[A-Za-z0-9+/_-]{64,}={0,2}/g, '<redacted>');
 }
 
 export function isAppError(value: unknown): value is AppError {

@@ -33,7 +33,8 @@ export function createMsalNetwork(fetch: FetchLike, timeoutMs: number = DEFAULT_
     const url = new URL(address);
     const loopback = url.protocol === 'https:' && isLoopbackHost(url.hostname);
     if (loopback) url.protocol = 'http:';
-    const init: RequestInit = { method, signal: AbortSignal.timeout(timeout ?? timeoutMs) };
+    // No redirects: one would re-send a refresh token or authorization code in the body elsewhere.
+    const init: RequestInit = { method, signal: AbortSignal.timeout(timeout ?? timeoutMs), redirect: 'error' };
     if (options?.headers) init.headers = options.headers;
     if (method === 'POST' && options?.body !== undefined) init.body = options.body;
     const response = await fetch(url, init);

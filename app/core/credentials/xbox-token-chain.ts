@@ -175,6 +175,8 @@ async function postXbox(fetch: FetchLike, endpoint: string, body: unknown): Prom
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-xbl-contract-version': '1' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      // A redirect would re-send the Microsoft or user token in this body to wherever it points.
+      redirect: 'error',
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'TimeoutError') {
