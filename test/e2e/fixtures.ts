@@ -56,17 +56,11 @@ export const test = base.extend<Fixtures>({
   },
 
   studio: async ({ dataDir }, use) => {
-    const token = randomBytes(24).toString('base64url');
-    const started = await startNode(
-      ['app/host/main.ts', '--port', '0'],
-      { HANDLE_STUDIO_DATA_DIR: dataDir, HANDLE_STUDIO_HOST_TOKEN: token },
-      /Handle Studio \(browser mode\) is at /,
-    );
+    const { stop, ...studio } = await startBrowserMode(dataDir);
     try {
-      const url = started.readyLine.slice(started.readyLine.indexOf(' is at ') + ' is at '.length).trim();
-      await use({ url, origin: new URL(url).origin, token });
+      await use(studio);
     } finally {
-      await started.stop();
+      await stop();
     }
   },
 
@@ -78,6 +72,21 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/**
+ * Starts Handle Studio in browser mode on `dataDir` with a fresh per-run token. Tests that
+ * must prepare the data folder first call this themselves; the rest use the `studio` fixture.
+ */
+export async function startBrowserMode(dataDir: string): Promise<BrowserMode & { stop(): Promise<void> }> {
+  const token = randomBytes(24).toString('base64url');
+  const started = await startNode(
+    ['app/host/main.ts', '--port', '0'],
+    { HANDLE_STUDIO_DATA_DIR: dataDir, HANDLE_STUDIO_HOST_TOKEN: token },
+    /Handle Studio \(browser mode\) is at /,
+  );
+  const url = started.readyLine.slice(started.readyLine.indexOf(' is at ') + ' is at '.length).trim();
+  return { url, origin: new URL(url).origin, token, stop: started.stop };
+}
 
 /** Where screenshots go; the folder is created on first use. */
 export const screenshotDir = join(root, 'test-results', 'screenshots');

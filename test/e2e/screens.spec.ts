@@ -5,7 +5,9 @@
  * (the empty state's advice, nothing pushed sideways by a long id).
  */
 import type { Page } from '@playwright/test';
-import { addLocalProfile, expect, openScreen, saveScreenshot, test, type LocalMpsdInfo } from './fixtures.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addLocalProfile, expect, openScreen, saveScreenshot, startBrowserMode, test, type LocalMpsdInfo } from './fixtures.ts';
 import { fillInvite, inviteeLines, joinAndSetActivity, SCID } from './flows.ts';
 
 const schemes = ['light', 'dark'] as const;
@@ -180,4 +182,26 @@ test('names and ids at their longest neither overflow nor hide what matters', as
   }
   await openScreen(page, 'Compose');
   await saveScreenshot(page, 'narrow-compose', 'dark');
+});
+
+test('a damaged profiles file is kept aside and the banner says so', async ({ page, dataDir }) => {
+  await writeFile(join(dataDir, 'profiles.json'), '{ this is not JSON', 'utf8');
+  const studio = await startBrowserMode(dataDir);
+  try {
+    await page.goto(studio.url);
+    const notice = page.getByTestId('notice');
+    await expect(notice).toContainText('profiles file could not be read');
+    await expect(notice).toContainText('profiles.json.damaged');
+    // The path where the old file went is said once, not twice.
+    expect((await notice.innerText()).split('profiles.json.damaged').length - 1).toBe(1);
+    await expect(page.getByTestId('top-bar')).toContainText('No profile yet');
+    for (const scheme of schemes) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await saveScreenshot(page, 'storage-notice', scheme);
+    }
+    await notice.getByRole('button', { name: 'Dismiss notice' }).click();
+    await expect(notice).toHaveCount(0);
+  } finally {
+    await studio.stop();
+  }
 });

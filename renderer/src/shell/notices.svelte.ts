@@ -31,10 +31,13 @@ export class Notices {
     this.list = this.list.filter((notice) => notice.id !== id);
   }
 
+  /** A damaged or unreadable store: what happened, and where the old file went unless the message says already. */
+  pushStorage(message: string, keptAside?: string): void {
+    this.push('warning', keptAside === undefined || message.includes(keptAside) ? message : `${message} (kept aside as ${keptAside})`);
+  }
+
   /** Storage notices from main, as banners; returns the unsubscribe. */
   listenForStorage(): () => void {
-    return api.on.storageNotice((notice) => {
-      this.push('warning', notice.keptAside ? `${notice.message} (kept aside as ${notice.keptAside})` : notice.message);
-    });
+    return api.on.storageNotice((notice) => this.pushStorage(notice.message, notice.keptAside));
   }
 }
