@@ -43,6 +43,21 @@ describe('keychain vault against the real OS keychain', () => {
     }
   }
 
+  it('keeps secrets larger than Windows Credential Manager allows, and tidies their pieces', async (context) => {
+    const vault = await openOrSkip((note) => context.skip(note) as never);
+    const key = secretKey(randomUUID(), 'msal-cache');
+    const large = JSON.stringify({ RefreshToken: 'r'.repeat(6000), AccessToken: 'a'.repeat(3500) });
+    await vault.set(key, large);
+    expect(await vault.get(key)).toBe(large);
+    expect(await vault.keys('')).toEqual([key]);
+
+    await vault.set(key, '{"small":true}');
+    expect(await vault.get(key)).toBe('{"small":true}');
+    await vault.set(key, large);
+    expect(await vault.delete(key)).toBe(true);
+    expect(await vault.get(key)).toBeNull();
+  });
+
   it('stores, reads, lists and deletes secrets', async (context) => {
     const vault = await openOrSkip((note) => context.skip(note) as never);
     const profileA = randomUUID();
@@ -178,5 +193,42 @@ describe('keychain vault when the keychain is not there', () => {
     });
     expect(() => vault.get('token')).toThrow(/<profileId>\/<kind>/);
     expect(() => vault.set(`${randomUUID()}/password`, 'x')).toThrow(/xsts, msal-cache/);
+  });
+});
+
+/** keytar with Windows Credential Manager's limit: a blob over 2,560 bytes is refused. */
+function windowsLikeKeytar(): KeytarModule & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    getPassword: async (_service, account) => entries.get(account) ?? null,
+    setPassword: async (_service, account, password) => {
+      if (Buffer.byteLength(password, 'utf16le') > 2560) throw new Error('The stub received bad data.');
+      entries.set(account, password);
+    },
+    deletePassword: async (_service, account) => entries.delete(account),
+    findCredentials: async () => [...entries].map(([account, password]) => ({ account, password })),
+  };
+}
+
+describe('keychain vault and the Windows size limit', () => {
+  it('splits a large secret into pieces the keychain accepts and puts it back together', async () => {
+    const keytar = windowsLikeKeytar();
+    const vault = await openKeychainVault({ service: 'test', loadKeytar: async () => keytar, platform: 'win32' });
+    const key = secretKey(randomUUID(), 'xsts');
+    const large = 'x'.repeat(9000);
+    await vault.set(key, large);
+    expect(await vault.get(key)).toBe(large);
+    expect(keytar.entries.size).toBeGreaterThan(1);
+    expect(await vault.keys('')).toEqual([key]);
+  });
+
+  it('drops a value whose pieces are missing instead of trusting half of it', async () => {
+    const keytar = windowsLikeKeytar();
+    const vault = await openKeychainVault({ service: 'test', loadKeytar: async () => keytar, platform: 'win32' });
+    const key = secretKey(randomUUID(), 'xsts');
+    await vault.set(key, 'y'.repeat(5000));
+    keytar.entries.delete(`${key}#2`);
+    expect(await vault.get(key)).toBeNull();
   });
 });

@@ -59,6 +59,27 @@ async function loadKeytarModule(): Promise<KeytarModule> {
   return keytar;
 }
 
+/**
+ * Windows Credential Manager refuses a secret over 2,560 bytes ("The stub received bad
+ * data"), and an msal token cache or an XSTS token can be larger. Long secrets are stored as
+ * pieces under `<key>#<n>` with the entry itself saying how many there are.
+ */
+const CHUNK_CHARS = 1000;
+const CHUNK_PATTERN = new RegExp(`[\\s\\S]{1,${CHUNK_CHARS}}`, 'g');
+const CHUNK_SEPARATOR = '#';
+const CHUNKED_PREFIX = 'handle-studio-chunked:v1:';
+
+function chunkKey(key: string, index: number): string {
+  return `${key}${CHUNK_SEPARATOR}${index + 1}`;
+}
+
+/** How many pieces a stored entry points at, or null for a secret stored whole. */
+function chunkCount(stored: string | null): number | null {
+  if (stored === null || !stored.startsWith(CHUNKED_PREFIX)) return null;
+  const count = Number(stored.slice(CHUNKED_PREFIX.length));
+  return Number.isInteger(count) && count > 0 && count < 1000 ? count : null;
+}
+
 class KeychainVault implements SecretVault {
   readonly kind = 'keychain' as const;
   readonly #keytar: KeytarModule;
@@ -76,29 +97,53 @@ class KeychainVault implements SecretVault {
 
   get(key: string): Promise<string | null> {
     assertVaultKey(key);
-    return this.#call(key, 'reading a secret', () => this.#keytar.getPassword(this.#service, key));
+    return this.#queue.run(key, async () => {
+      const stored = await this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, key));
+      const chunks = chunkCount(stored);
+      if (chunks === null) return stored;
+      const parts = await Promise.all(
+        Array.from({ length: chunks }, (_, index) => this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, chunkKey(key, index)))),
+      );
+      // A missing piece means a torn write: the value is dropped rather than trusted.
+      return parts.every((part) => part !== null) ? parts.join('') : null;
+    });
   }
 
   set(key: string, secret: string): Promise<void> {
     assertVaultKey(key);
-    return this.#call(key, 'storing a secret', () => this.#keytar.setPassword(this.#service, key, secret));
+    return this.#queue.run(key, async () => {
+      const previous = chunkCount(await this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, key))) ?? 0;
+      const pieces = secret.length <= CHUNK_CHARS ? [] : (secret.match(CHUNK_PATTERN) ?? []);
+      // Pieces first, then the entry that points at them, so a crash never leaves a pointer to missing pieces.
+      for (const [index, piece] of pieces.entries()) {
+        await this.#guard('storing a secret', () => this.#keytar.setPassword(this.#service, chunkKey(key, index), piece));
+      }
+      const head = pieces.length === 0 ? secret : `${CHUNKED_PREFIX}${pieces.length}`;
+      await this.#guard('storing a secret', () => this.#keytar.setPassword(this.#service, key, head));
+      for (let index = pieces.length; index < previous; index += 1) {
+        await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, chunkKey(key, index)));
+      }
+    });
   }
 
   delete(key: string): Promise<boolean> {
     assertVaultKey(key);
-    return this.#call(key, 'deleting a secret', () => this.#keytar.deletePassword(this.#service, key));
+    return this.#queue.run(key, async () => {
+      const chunks = chunkCount(await this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, key))) ?? 0;
+      const deleted = await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, key));
+      for (let index = 0; index < chunks; index += 1) {
+        await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, chunkKey(key, index)));
+      }
+      return deleted;
+    });
   }
 
   async keys(prefix: string): Promise<string[]> {
     const entries = await this.#guard('listing secrets', () => this.#keytar.findCredentials(this.#service));
     return entries
       .map((entry) => entry.account)
-      .filter((account) => account.startsWith(prefix))
+      .filter((account) => account.startsWith(prefix) && !account.includes(CHUNK_SEPARATOR))
       .sort();
-  }
-
-  #call<T>(key: string, doing: string, operation: () => Promise<T>): Promise<T> {
-    return this.#queue.run(key, () => this.#guard(doing, operation));
   }
 
   async #guard<T>(doing: string, operation: () => Promise<T>): Promise<T> {
