@@ -122,6 +122,9 @@ export function createSendService(deps: SendServiceDeps): SendService {
       const outcome = await performRequest(request, {
         client: journal ? journal.wrap(client) : client,
         budget: budgetFor(target.sender.profileId),
+        // One after another in input order, as Microsoft's client sends invites: MPSD's budget
+        // (2 a second sustained) is the limit anyway, and each invitee's result arrives in order.
+        concurrency: 1,
         signal: controller.signal,
         onProgress: ({ done, total, last }) => deps.onProgress({ runId, done, total, last: inviteeResult(last, labels) }),
       });

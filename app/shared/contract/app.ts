@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channel, event } from './define.ts';
+import { channel } from './define.ts';
 
 /** Facts about the running app that every screen may show. */
 export const appInfoSchema = z.object({
@@ -14,13 +14,6 @@ export const appInfoSchema = z.object({
 export type AppInfo = z.output<typeof appInfoSchema>;
 
 export const appChannels = {
-  getAppInfo: channel(z.strictObject({}), appInfoSchema, 'Version, shell and data folder of the running app.'),
+  getAppInfo: channel(z.strictObject({}), appInfoSchema, 'Version, shell, data folder, and storage problems found at start-up.'),
 };
 
-export const appEvents = {
-  /** Storage problems found at start-up (a damaged file kept aside), for a banner. */
-  storageNotice: event(
-    z.object({ message: z.string(), keptAside: z.string().optional() }),
-    'A stored file was damaged or unreadable and what was done about it.',
-  ),
-};

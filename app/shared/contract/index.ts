@@ -4,7 +4,7 @@
  * derived from these two objects.
  */
 import type { ApiEvents, ApiMethods } from './define.ts';
-import { appChannels, appEvents } from './app.ts';
+import { appChannels } from './app.ts';
 import { draftChannels } from './drafts.ts';
 import { historyChannels, historyEvents } from './history.ts';
 import { outboxChannels, outboxEvents } from './outbox.ts';
@@ -23,7 +23,6 @@ export const channels = {
 };
 
 export const events = {
-  ...appEvents,
   ...requestEvents,
   ...profileEvents,
   ...presetEvents,

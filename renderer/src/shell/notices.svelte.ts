@@ -1,5 +1,5 @@
 /**
- * The banner area: storage notices pushed from main (a damaged file kept aside) and errors
+ * The banner area: storage notices core found at start-up (a damaged file kept aside) and errors
  * from screens that have nowhere better to show them. Each notice can be dismissed.
  */
 import type { AppError } from '../../../app/shared/errors.ts';
@@ -36,8 +36,10 @@ export class Notices {
     this.push('warning', keptAside === undefined || message.includes(keptAside) ? message : `${message} (kept aside as ${keptAside})`);
   }
 
-  /** Storage notices from main, as banners; returns the unsubscribe. */
-  listenForStorage(): () => void {
-    return api.on.storageNotice((notice) => this.pushStorage(notice.message, notice.keptAside));
+  /** What core found wrong with stored files when it started (a damaged file kept aside, interrupted sends), as banners. */
+  async showStartupNotices(): Promise<void> {
+    const info = await api.getAppInfo({});
+    if (!info.ok) return this.pushError(info.error);
+    for (const notice of info.value.notices) this.pushStorage(notice.message, notice.keptAside);
   }
 }
