@@ -16,12 +16,12 @@ import { historyFilterSchema, historyListInputSchema, retentionSchema } from '..
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import type { RequestKind } from '../../shared/mpsd/wire.ts';
-import { assertNoCredentials } from './credential-guard.ts';
+import { assertNoCredentials } from '../storage/credential-guard.ts';
 import type { HistoryEntryInput } from './history-entry.ts';
 import { historyEntryInputSchema, RESPONSE_BODY_CAP } from './history-entry.ts';
 import { historyToCsv, historyToJson } from './history-export.ts';
-import type { Migration } from './sqlite-file.ts';
-import { inTransaction, openSqliteFile } from './sqlite-file.ts';
+import type { Migration } from '../storage/sqlite-file.ts';
+import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
 
 export const HISTORY_FILE_NAME = 'history.sqlite';
 

@@ -5,8 +5,8 @@
  * The outbox and the drafts store each open their own connection to it.
  */
 import { join } from 'node:path';
-import type { Migration, OpenedSqliteFile } from '../history/sqlite-file.ts';
-import { openSqliteFile } from '../history/sqlite-file.ts';
+import type { Migration, OpenedSqliteFile } from '../storage/sqlite-file.ts';
+import { openSqliteFile } from '../storage/sqlite-file.ts';
 
 export const OUTBOX_FILE_NAME = 'outbox.sqlite';
 

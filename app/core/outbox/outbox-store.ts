@@ -20,8 +20,8 @@ import { xuidSchema } from '../../shared/mpsd/ids.ts';
 import type { RequestKind } from '../../shared/mpsd/wire.ts';
 import { requestKinds } from '../../shared/mpsd/wire.ts';
 import { validationError } from '../../shared/validation.ts';
-import { assertNoCredentials } from '../history/credential-guard.ts';
-import { inTransaction } from '../history/sqlite-file.ts';
+import { assertNoCredentials } from '../storage/credential-guard.ts';
+import { inTransaction } from '../storage/sqlite-file.ts';
 import { openOutboxFile } from './outbox-file.ts';
 
 /** A request JSON larger than this is refused: nothing MPSD takes comes close. */

@@ -18,7 +18,7 @@ import type { Preset, PresetInput } from '../../shared/presets/preset.ts';
 import { presetInputSchema } from '../../shared/presets/preset.ts';
 import { formatPresetFile, parsePresetFile } from '../../shared/presets/preset-file.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
-import { assertNoCredentials } from '../history/credential-guard.ts';
+import { assertNoCredentials } from '../storage/credential-guard.ts';
 import { PRESET_DOCUMENT_VERSION, presetDocument, readPresetDocument } from './preset-document.ts';
 
 /** The part of conf / electron-store this store uses: the whole document, read and written at once. */

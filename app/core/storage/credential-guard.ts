@@ -1,7 +1,8 @@
 /**
  * The last line of defence that keeps a real Authorization value out of the history
- * database and the outbox. The MPSD client masks the header before anything is recorded;
- * this refuses to store a request where that did not happen, instead of writing a secret.
+ * database, the outbox and the presets file. The MPSD client masks the header before
+ * anything is recorded; this refuses to store a request where that did not happen,
+ * instead of writing a secret.
  */
 import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
