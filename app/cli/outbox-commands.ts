@@ -5,11 +5,11 @@
  */
 import { draftChannels, type Draft } from '../shared/contract/drafts.ts';
 import { outboxChannels, outboxStates, type OutboxCounts, type OutboxItem } from '../shared/contract/outbox.ts';
+import { requestFromDraft } from '../shared/drafts/draft-request.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { parseHandleRequest } from '../shared/mpsd/requests.ts';
 import type { CommandSpec } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
-import { requestFromDraft } from './draft-request.ts';
 import { exitCodeForFlush } from './exit-codes.ts';
 import { limitFromFlag } from './history-command.ts';
 import { list, text } from './request-flags.ts';

@@ -7,18 +7,13 @@
 import type { z } from 'zod';
 import { handleRequestSchema, type HandleRequest, type HandleRequestInput } from '../../../app/shared/mpsd/requests.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
-import { formatInvitees, parseInvitees, recipientLabels, type InviteeLine } from './invitee-list.ts';
+import { requestFromDraft, type DraftFields, type DraftRequest } from '../../../app/shared/drafts/draft-request.ts';
+import { formatInvitees, type InviteeLine } from '../../../app/shared/drafts/invitee-lines.ts';
 import { describeKind, type ComposeField } from './request-kinds.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 
-/** A draft's fields as the drafts contract stores them. */
-export type DraftFields = Record<string, string | string[] | boolean>;
-
 export const monikers = ['people', 'favorites', 'friends'] as const;
 export type Moniker = (typeof monikers)[number];
-
-/** Blank means "not given", so required fields say "X is required" rather than "X is not valid". */
-const given = (text: string): string | undefined => (text.trim() === '' ? undefined : text);
 
 export class ComposeForm {
   kind = $state<RequestKind>('activity.set');
@@ -44,14 +39,20 @@ export class ComposeForm {
   readonly #touches = new TouchedFields<ComposeField>();
 
   readonly fields = $derived(describeKind(this.kind).fields);
-  readonly inviteeLines: InviteeLine[] = $derived(parseInvitees(this.invitees));
-  readonly input: HandleRequestInput = $derived(this.#buildInput());
+  /**
+   * The request is the one this form's draft would send (the CLI sends drafts the same way),
+   * except that the invitee box is read as typed, blank lines and all, so a message can name
+   * the line the user sees.
+   */
+  readonly #draft: DraftRequest = $derived(requestFromDraft({ kind: this.kind, fields: { ...this.toDraftFields(), invitees: this.invitees } }));
+  readonly inviteeLines: InviteeLine[] = $derived(this.#draft.invitees);
+  readonly input: HandleRequestInput = $derived(this.#withFormRules(this.#draft.request));
   readonly #parsed = $derived(handleRequestSchema.safeParse(this.input));
   readonly request: HandleRequest | undefined = $derived(this.#parsed.success ? this.#parsed.data : undefined);
   readonly problems: Partial<Record<ComposeField, string>> = $derived(
     this.#parsed.success ? {} : this.#placeIssues(this.#parsed.error),
   );
-  readonly labels: Record<string, string> = $derived(recipientLabels(this.inviteeLines));
+  readonly labels: Record<string, string> = $derived(this.#draft.recipientLabels ?? {});
 
   /** The message to show under `field`: only once the user has been there (or tried to send). */
   messageFor(field: ComposeField): string | undefined {
@@ -137,50 +138,16 @@ export class ComposeForm {
     this.#touches.reset();
   }
 
-  #sessionRef(): { scid?: string; templateName?: string; name?: string } {
-    return { scid: given(this.scid), templateName: given(this.templateName), name: given(this.sessionName) };
-  }
-
-  #buildInput(): HandleRequestInput {
-    const kind = this.kind;
-    // The form hands the schema whatever was typed; the casts only say "the schema will judge this".
-    switch (kind) {
-      case 'activity.set': {
-        const { scid, templateName } = this.#sessionRef();
-        return this.letServiceNameSession
-          ? ({ kind, sessionRef: { scid, templateName }, letServiceNameSession: true } as HandleRequestInput)
-          : // An empty name (not undefined) so "Session name is required" shows as soon as the field is left.
-            ({ kind, sessionRef: { scid, templateName, name: this.sessionName } } as HandleRequestInput);
-      }
-      case 'invite.send':
-        return {
-          kind,
-          sessionRef: this.#sessionRef(),
-          invitedXuids: this.inviteeLines.map((invitee) => invitee.xuid),
-          titleId: given(this.titleId),
-          ...(given(this.context) === undefined ? {} : { context: this.context }),
-          ...(given(this.contextString) === undefined ? {} : { contextString: this.contextString.trim() }),
-          ...(given(this.senderString) === undefined ? {} : { senderString: this.senderString.trim() }),
-          ...(this.senderXuid === undefined ? {} : { senderXuid: this.senderXuid }),
-        } as HandleRequestInput;
-      case 'activity.clear':
-        return { kind, scid: given(this.scid), ownerXuid: given(this.ownerXuid) } as HandleRequestInput;
-      case 'activity.query':
-        return (
-          this.useMoniker
-            ? { kind, scid: given(this.scid), people: { moniker: this.moniker, monikerXuid: given(this.monikerXuid) } }
-            : { kind, scid: given(this.scid), xuids: this.queryXuids.split(/[\s,;]+/).filter((xuid) => xuid !== '') }
-        ) as HandleRequestInput;
-      case 'handle.get':
-      case 'handle.delete':
-      case 'handle.session':
-        return { kind, handleId: given(this.handleId) } as HandleRequestInput;
-      case 'session.join':
-        return { kind, sessionRef: this.#sessionRef(), xuid: given(this.memberXuid) } as HandleRequestInput;
-      case 'session.get':
-      case 'session.leave':
-        return { kind, sessionRef: this.#sessionRef() } as HandleRequestInput;
+  /** What the form knows beyond a draft's fields. */
+  #withFormRules(request: HandleRequestInput): HandleRequestInput {
+    if (request.kind === 'activity.set' && request.letServiceNameSession !== true) {
+      // An empty name rather than a missing one: the schema then says "Session name is required,
+      // e.g. lobby-7." instead of naming letServiceNameSession, which the form shows as a checkbox.
+      return { ...request, sessionRef: { ...request.sessionRef, name: this.sessionName } };
     }
+    // The signed-in user's XUID lets the schema refuse self-invites.
+    if (request.kind === 'invite.send' && this.senderXuid !== undefined) return { ...request, senderXuid: this.senderXuid };
+    return request;
   }
 
   /** The first message per field; XUID list messages say which line of the box is wrong. */

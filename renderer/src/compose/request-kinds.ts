@@ -1,20 +1,8 @@
+import type { DraftTextField } from '../../../app/shared/drafts/draft-request.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 
-/** The Compose form's fields; each request kind shows a subset. */
-export type ComposeField =
-  | 'scid'
-  | 'templateName'
-  | 'sessionName'
-  | 'invitees'
-  | 'titleId'
-  | 'context'
-  | 'contextString'
-  | 'senderString'
-  | 'handleId'
-  | 'ownerXuid'
-  | 'queryXuids'
-  | 'monikerXuid'
-  | 'memberXuid';
+/** The Compose form's fields, named as drafts store them; each request kind shows a subset. */
+export type ComposeField = DraftTextField;
 
 export interface KindDescription {
   kind: RequestKind;

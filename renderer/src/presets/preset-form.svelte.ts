@@ -3,7 +3,7 @@
  * Recipients are typed like Compose's invitees: one "XUID label" per line.
  */
 import { presetInputSchema, type Preset, type PresetInput } from '../../../app/shared/presets/preset.ts';
-import { formatInvitees, parseInvitees } from '../compose/invitee-list.ts';
+import { formatInvitees, parseInvitees } from '../../../app/shared/drafts/invitee-lines.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 
 export type PresetField = 'name' | 'scid' | 'templateName' | 'sessionName' | 'titleId' | 'context' | 'contextString' | 'senderString' | 'recipients' | 'notes';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInvitees, parseInvitees, recipientLabels } from './invitee-list.ts';
+import { formatInvitees, parseInvitees, recipientLabels } from './invitee-lines.ts';
 
 describe('parseInvitees', () => {
   it('reads one XUID per line with an optional label, whatever separates them', () => {

@@ -1,7 +1,9 @@
 /**
  * The invitee box takes what people paste: one XUID per line with an optional label
  * ("2814679796296491 Alice", "2814679796296491, Alice", tab-separated from a spreadsheet),
- * or several bare XUIDs on one line separated by spaces, commas or semicolons.
+ * or several bare XUIDs on one line separated by spaces, commas or semicolons. Compose,
+ * the preset editor and the CLI (sending a saved draft) all read it here, so a draft sends
+ * the same invitees from either.
  * XUIDs are not checked here: the shared schema does that and the form maps its messages
  * back to the line they came from.
  */
@@ -16,9 +18,15 @@ export interface InviteeLine {
 const ONLY_NUMBERS = /^[0-9]+(?:[\s,;]+[0-9]+)*$/;
 const SEPARATOR = /[\s,;]+/;
 
+/** The box's text as typed. */
 export function parseInvitees(text: string): InviteeLine[] {
+  return parseInviteeLines(text.split(/\r?\n/));
+}
+
+/** The box as a draft stores it: one entry per line. */
+export function parseInviteeLines(lines: readonly string[]): InviteeLine[] {
   const invitees: InviteeLine[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
+  lines.forEach((raw, index) => {
     const line = raw.trim();
     if (line === '') return;
     if (ONLY_NUMBERS.test(line)) {
