@@ -67,8 +67,16 @@ export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-function asList(wires: WireRequest | readonly WireRequest[]): readonly WireRequest[] {
-  return Array.isArray(wires) ? wires : [wires as WireRequest];
+/** Each request as the client will send it, alongside the wire request it came from. */
+function composeEach(
+  wires: WireRequest | readonly WireRequest[],
+  baseUrl: string,
+  contractVersion: ContractVersion,
+  locale: string | undefined,
+): { wire: WireRequest; sent: SentRequest }[] {
+  const compose = createRequestComposer(baseUrl, contractVersion, locale);
+  const list: readonly WireRequest[] = Array.isArray(wires) ? wires : [wires as WireRequest];
+  return list.map((wire) => ({ wire, sent: compose(wire) }));
 }
 
 /**
@@ -81,10 +89,8 @@ export function toCurl(
   contractVersion: ContractVersion,
   locale?: string,
 ): string {
-  const compose = createRequestComposer(baseUrl, contractVersion, locale);
-  return asList(wires)
-    .map((wire) => {
-      const sent = compose(wire);
+  return composeEach(wires, baseUrl, contractVersion, locale)
+    .map(({ sent }) => {
       const lines = [`curl --request ${sent.method} ${shellQuote(sent.url)}`];
       for (const [name, value] of Object.entries(sent.headers)) lines.push(`  --header ${shellQuote(`${name}: ${value}`)}`);
       if (sent.body !== undefined) lines.push(`  --data-raw ${shellQuote(sent.body)}`);
@@ -119,10 +125,8 @@ export function toHttpFile(
   contractVersion: ContractVersion,
   locale?: string,
 ): string {
-  const compose = createRequestComposer(baseUrl, contractVersion, locale);
-  return asList(wires)
-    .map((wire) => {
-      const sent = compose(wire);
+  return composeEach(wires, baseUrl, contractVersion, locale)
+    .map(({ wire, sent }) => {
       const lines = [`### ${requestTitle(wire)}`, `${sent.method} ${sent.url}`];
       for (const [name, value] of Object.entries(sent.headers)) lines.push(`${name}: ${value}`);
       if (sent.body !== undefined) lines.push('', withoutTemplateBraces(sent.body));
