@@ -11,6 +11,7 @@ import { CONTROL_PREFIX, controlAnswer } from './control-api.ts';
 import type { EmulatorState, MpsdAnswer } from './exchange.ts';
 import type { FaultRule, FaultSwitch } from './faults.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { BODY_LIMIT_BYTES, BodyTooLarge, readBody } from './request-body.ts';
 import { matchRoute } from './routes.ts';
 import { MpsdRefusal } from './wire-checks.ts';
 
@@ -27,30 +28,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Bodies MPSD takes are small; a bigger one is a client bug, not something to buffer. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-class BodyTooLarge extends Error {}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 /** MS-CV is a correlation vector: a base64 id and a counter. */
 function newCorrelationVector(): string {

@@ -18,6 +18,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './request-body.ts';
 import type { UserDirectory } from './user-directory.ts';
 
 /** The part of the local MPSD's user directory the stand-ins need. */
@@ -137,7 +138,11 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', base());
     const route = `${request.method ?? 'GET'} ${url.pathname}`;
-    const body = await readBody(request);
+    const body = await readBody(request).catch((error: unknown) => {
+      // Over the cap the token services drop the connection rather than answer (the local MPSD answers 413).
+      request.destroy();
+      throw error;
+    });
     const oauth = /^\/([A-Za-z0-9.-]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/(authorize|token|devicecode))$/.exec(
       url.pathname,
     );
@@ -519,26 +524,6 @@ function parseJsonObject(body: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-const BODY_LIMIT = 64 * 1024;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        reject(new Error('request body too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
