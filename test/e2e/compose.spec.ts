@@ -4,13 +4,16 @@
  * and read the answer: status, correlation id, handle, body, and the request with its
  * Authorization masked.
  */
-import { addLocalProfile, expect, openScreen, test } from './fixtures.ts';
+import { addLocalProfile, expect, openScreen, saveScreenshot, test } from './fixtures.ts';
 import { SCID, setActivityThroughCompose } from './flows.ts';
 
 test('sets an activity on the local MPSD and shows the whole answer', async ({ app: page, mpsd }) => {
   const user = mpsd.users[0]!;
   await addLocalProfile(page, mpsd, user);
   await setActivityThroughCompose(page, mpsd, user);
+  // The README's screenshot comes from here: the vertical slice, answered.
+  await saveScreenshot(page, 'compose-activity', 'light');
+  await saveScreenshot(page, 'compose-activity', 'dark');
 
   // Both sends are in History, newest first.
   await openScreen(page, 'History');
