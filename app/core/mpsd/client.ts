@@ -19,7 +19,7 @@ import {
 } from '../../shared/mpsd/wire.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import type { RateBudget } from './rate-budget.ts';
-import { createSecretScrubber } from './secret-scrubber.ts';
+import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
 
 export interface MpsdClientOptions {
   fetch: FetchLike;
@@ -139,6 +139,13 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   const maxRetryAfterMs = checkPositive('maxRetryAfterMs', options.maxRetryAfterMs, 60_000);
   const random = options.random ?? Math.random;
 
+  // A token lives for hours: its scrubber (an index of the token's pieces) is built once, not per answer.
+  let scrubbing: { authorization: string; scrubber: SecretScrubber } | undefined;
+  function scrubberFor(authorization: string): SecretScrubber {
+    if (scrubbing?.authorization !== authorization) scrubbing = { authorization, scrubber: createSecretScrubber(authorization) };
+    return scrubbing.scrubber;
+  }
+
   /** Reads at most `bodyCap` bytes of the body, then lets the rest go. */
   async function readBody(response: Response): Promise<{ text: string; truncated: boolean }> {
     if (response.body === null) return { text: '', truncated: false };
@@ -200,7 +207,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
       const response = await fetch(masked.url, init);
       const { text, truncated } = await readBody(response);
       // Everything the service said is scrubbed of our own Authorization before anyone keeps it.
-      const scrubber = createSecretScrubber(authorization);
+      const scrubber = scrubberFor(authorization);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = scrubber.text(value);
@@ -209,10 +216,13 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
       if (truncated) received.bodyTruncated = true;
       else if (/json/i.test(headers['content-type'] ?? '') || /^\s*[[{]/.test(received.body)) {
         try {
-          const decoded = scrubber.json(JSON.parse(received.body));
-          received.json = decoded.value;
+          received.json = JSON.parse(received.body);
           // An escaped echo (\u002B, \/) only shows once decoded: then the text is rewritten from the scrubbed JSON.
-          if (decoded.changed) received.body = JSON.stringify(decoded.value);
+          if (received.body.includes('\\')) {
+            const decoded = scrubber.json(received.json);
+            received.json = decoded.value;
+            if (decoded.changed) received.body = JSON.stringify(decoded.value);
+          }
         } catch {
           // Not JSON after all (MPSD answers errors as text/plain): the text is kept as is.
         }

@@ -24,31 +24,15 @@ export function createSecretScrubber(authorization: string): SecretScrubber {
   const exact = [...new Set([authorization, encodeURIComponent(authorization), token, encodeURIComponent(token), lowerHexEscapes(encodeURIComponent(token))])]
     .filter((form) => form.length >= SHARED_RUN)
     .sort((a, b) => b.length - a.length);
-  const runs = new Set<string>();
-  for (let start = 0; start + SHARED_RUN <= token.length; start += 1) runs.add(token.slice(start, start + SHARED_RUN));
+  const pieces = new TokenPieces(token);
 
   function text(value: string): string {
+    if (value.length < SHARED_RUN) return value;
     let result = value;
-    for (const form of exact) result = result.replaceAll(form, form === authorization || form === encodeURIComponent(authorization) ? AUTHORIZATION_PLACEHOLDER : TOKEN_MARK);
-    return runs.size === 0 ? result : maskSharedRuns(result);
-  }
-
-  /** Masks every stretch of `value` made of overlapping SHARED_RUN-character pieces of the token. */
-  function maskSharedRuns(value: string): string {
-    let out = '';
-    let index = 0;
-    while (index <= value.length - SHARED_RUN) {
-      if (!runs.has(value.slice(index, index + SHARED_RUN))) {
-        out += value[index];
-        index += 1;
-        continue;
-      }
-      let end = index + SHARED_RUN;
-      while (end < value.length && runs.has(value.slice(end - SHARED_RUN + 1, end + 1))) end += 1;
-      out += TOKEN_MARK;
-      index = end;
+    for (const form of exact) {
+      if (result.includes(form)) result = result.replaceAll(form, form === authorization || form === encodeURIComponent(authorization) ? AUTHORIZATION_PLACEHOLDER : TOKEN_MARK);
     }
-    return out + value.slice(index);
+    return pieces.mask(result);
   }
 
   function json(value: unknown): { value: unknown; changed: boolean } {
@@ -67,6 +51,61 @@ export function createSecretScrubber(authorization: string): SecretScrubber {
   }
 
   return { text, json };
+}
+
+/**
+ * Finds stretches of a text made of overlapping SHARED_RUN-character pieces of the token.
+ * Every response passes through here, so the scan is a rolling hash over the text (no
+ * string made per position); a hash hit is confirmed by comparing the characters.
+ */
+class TokenPieces {
+  readonly #pieces = new Set<string>();
+  readonly #hashes = new Set<number>();
+  /** BASE^(SHARED_RUN-1), to take the leading character out of the rolling hash. */
+  readonly #lead: number;
+
+  constructor(token: string) {
+    let lead = 1;
+    for (let step = 1; step < SHARED_RUN; step += 1) lead = Math.imul(lead, BASE) >>> 0;
+    this.#lead = lead;
+    for (let start = 0; start + SHARED_RUN <= token.length; start += 1) {
+      const piece = token.slice(start, start + SHARED_RUN);
+      this.#pieces.add(piece);
+      this.#hashes.add(hashOf(piece));
+    }
+  }
+
+  mask(value: string): string {
+    if (this.#pieces.size === 0 || value.length < SHARED_RUN) return value;
+    let out = '';
+    let copiedUpTo = 0;
+    let hash = hashOf(value.slice(0, SHARED_RUN));
+    for (let start = 0; start + SHARED_RUN <= value.length; ) {
+      if (this.#hashes.has(hash) && this.#pieces.has(value.slice(start, start + SHARED_RUN))) {
+        let end = start + SHARED_RUN;
+        while (end < value.length && this.#pieces.has(value.slice(end - SHARED_RUN + 1, end + 1))) end += 1;
+        out += value.slice(copiedUpTo, start) + TOKEN_MARK;
+        copiedUpTo = end;
+        start = end;
+        if (start + SHARED_RUN <= value.length) hash = hashOf(value.slice(start, start + SHARED_RUN));
+        continue;
+      }
+      if (start + SHARED_RUN < value.length) {
+        const leaving = Math.imul(value.charCodeAt(start), this.#lead) >>> 0;
+        hash = (Math.imul((hash - leaving) >>> 0, BASE) + value.charCodeAt(start + SHARED_RUN)) >>> 0;
+      }
+      start += 1;
+    }
+    return copiedUpTo === 0 ? value : out + value.slice(copiedUpTo);
+  }
+}
+
+const BASE = 31;
+
+function hashOf(text: string): number {
+  let hash = 0;
+  for (let index = 0; index < text.length; index += 1) hash = (Math.imul(hash, BASE) + text.charCodeAt(index)) >>> 0;
+  return hash;
 }
 
 function lowerHexEscapes(encoded: string): string {
