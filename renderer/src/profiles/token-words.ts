@@ -7,10 +7,24 @@ export interface TokenWords {
   fix?: string;
 }
 
+/** Core's "expiring" window: under this much time left, the token needs attention. */
+const EXPIRING_MS = 10 * 60_000;
+
+/**
+ * The state as of `now`: core says what it was when asked, and a token that was fine then
+ * may be expiring or expired by the time the user looks, with no call in between.
+ */
+function stateAt(token: TokenState, now: number): TokenState['state'] {
+  if (token.expiresAt === undefined || !['pasted', 'signed-in', 'expiring'].includes(token.state)) return token.state;
+  const left = Date.parse(token.expiresAt) - now;
+  if (left <= 0) return 'expired';
+  return left < EXPIRING_MS ? 'expiring' : token.state;
+}
+
 /** The token's state in a few words, with the fix when the token cannot be used (or soon cannot). */
 export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
   const fix = token.source === 'signed-in' ? 'Sign in again' : 'Paste a fresh token';
-  switch (token.state) {
+  switch (stateAt(token, now)) {
     case 'none':
       return { label: 'No token', tone: 'error', fix: 'Paste a token or sign in' };
     case 'pasted':
