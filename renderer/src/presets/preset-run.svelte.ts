@@ -1,7 +1,9 @@
 /**
  * Sending a preset: its steps one after another (join, set activity, invite), each a SendRun
  * so progress and answers show as they come. A step that fails stops the ones after it:
- * inviting people into a session you could not join would send them nowhere.
+ * inviting people into a session you could not join would send them nowhere. Offline or
+ * without a token, every step waits in the outbox instead, in order (the outbox sends oldest
+ * first, one at a time, so the join still goes out before the invites).
  */
 import type { Preset } from '../../../app/shared/presets/preset.ts';
 import { SendRun } from '../compose/send-run.svelte.ts';
@@ -32,12 +34,14 @@ export class PresetRun {
           request: step.request,
           ...(step.recipientLabels ? { recipientLabels: step.recipientLabels } : {}),
           ...(profileId === undefined ? {} : { profileId }),
-          queueIfUnavailable: false,
+          queueIfUnavailable: true,
         });
+        const queued = run.result?.outcome === 'queued';
         const failed =
-          run.failure !== undefined ||
-          run.result?.outcome !== 'completed' ||
-          run.result.exchanges.some((exchange) => exchange.error !== undefined);
+          !queued &&
+          (run.failure !== undefined ||
+            run.result?.outcome !== 'completed' ||
+            run.result.exchanges.some((exchange) => exchange.error !== undefined));
         if (failed && index < steps.length - 1) {
           this.stoppedAfter = step.label;
           break;
