@@ -258,7 +258,7 @@ describe('history store', () => {
     expect(reopened.exportCsv({ search: 'tester' }).count).toBe(30);
     expect(reopened.list({ limit: 10, search: 'lobby-10' }).entries).toEqual([]);
     expectSearchIndexMatchesRows();
-    expect(() => reopened.setRetention({ maxEntries: 5 })).toThrow(/at least 100/);
+    expect(() => reopened.setRetention({ maxEntries: 0 })).toThrow(/at least 1 entry/);
   });
 
   it('upgrades a version-1 file: old entries kept and searchable', () => {

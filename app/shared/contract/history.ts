@@ -98,15 +98,20 @@ export const historyPageSchema = z.object({
 });
 export type HistoryPage = z.output<typeof historyPageSchema>;
 
+/**
+ * Which entries history keeps; absent parts set no limit. One entry is the least a count
+ * may keep: a tester clearing out noise may want only the last few, and setting the rule
+ * says how many it removed.
+ */
 export const retentionSchema = z.strictObject({
   maxEntries: z
-    .number()
+    .number({ error: 'Keep-at-most must be a whole number of entries.' })
     .int({ error: 'Keep-at-most must be a whole number of entries.' })
-    .min(100, { error: 'Keep at least 100 entries (or leave the limit empty for no limit).' })
+    .min(1, { error: 'Keep at least 1 entry (or leave the limit empty for no limit).' })
     .max(10_000_000, { error: 'Keep-at-most is at most 10,000,000 entries.' })
     .optional(),
   maxAgeDays: z
-    .number()
+    .number({ error: 'Keep-for must be a whole number of days.' })
     .int({ error: 'Keep-for must be a whole number of days.' })
     .min(1, { error: 'Keep entries for at least 1 day (or leave it empty for no limit).' })
     .max(3650, { error: 'Keep-for is at most 3650 days.' })
