@@ -19,30 +19,32 @@ export function portFromFlag(flag: string | undefined): number {
 
 export const emulatorStart: CommandSpec = {
   path: ['emulator', 'start'],
-  summary: 'Run the local MPSD (a strict stand-in for Xbox Live\'s session directory) on 127.0.0.1 until Ctrl+C.',
+  summary: 'Run the local MPSD (a strict stand-in for Xbox Live\'s session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.',
   flags: {
-    port: { type: 'string', value: 'N', help: 'Port to listen on (default 7777; 0 picks a free one).' },
+    port: { type: 'string', value: 'N', help: 'Port for the MPSD (default 7777; 0 picks free ones); the sign-in stand-ins take the next port.' },
     'no-rate-limits': { type: 'boolean', help: 'Turn off MPSD\'s per-user rate limits (30 per 15 s, 300 per 300 s).' },
     seed: { type: 'string', value: 'TEXT', help: 'Derive the test users\' tokens from TEXT, so they stay valid when the emulator is restarted with the same seed.' },
   },
   notes: [
-    'With --json the first line is one JSON object { "url", "users": [{ "xuid", "gamertag", "authorization" }] }. ' +
-      'The test users\' Authorization values work only against this emulator.',
+    'With --json the first line is one JSON object { "url", "users": [{ "xuid", "gamertag", "authorization" }], ' +
+      '"tokenServices": { "authority", "userAuthenticate", "xstsAuthorize", "clientId" } }. ' +
+      'The test users\' Authorization values, and tokens from the sign-in stand-ins, work only against this emulator.',
+    'A device-code sign-in against the stand-ins is approved on their /link page, or by POSTing {"userCode","xuid"?} as JSON to /_emulator/device-codes/approve on them.',
   ],
   examples: ['handle-studio emulator start', 'handle-studio emulator start --port 0 --json --no-rate-limits', 'handle-studio emulator start --seed my-sandbox'],
   run: async (context, flags) => {
     const port = portFromFlag(text(flags, 'port'));
     const json = flags['json'] === true;
     const seed = text(flags, 'seed');
-    const mpsd = await runEmulatorCommand({ port, rateLimits: flags['no-rate-limits'] !== true, json, ...(seed === undefined ? {} : { seed }) }, (line) =>
+    const emulator = await runEmulatorCommand({ port, rateLimits: flags['no-rate-limits'] !== true, json, ...(seed === undefined ? {} : { seed }) }, (line) =>
       context.say(line),
     );
     await new Promise<void>((resolve) => {
       if (context.signal.aborted) resolve();
       else context.signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    await mpsd.stop();
-    if (!json) context.warn('Local MPSD stopped.');
+    await emulator.stop();
+    if (!json) context.warn('Local MPSD and sign-in stand-ins stopped.');
     return 0;
   },
 };

@@ -2,23 +2,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
+import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints } from '../shared/local-sign-in.ts';
 import { runEmulatorCommand } from './serve.ts';
 import { callAs, sessionPath } from './test-calls.ts';
 
-const running: LocalMpsd[] = [];
+const running: { stop(): Promise<void> }[] = [];
 
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((mpsd) => mpsd.stop()));
+  await Promise.all(running.splice(0).map((server) => server.stop()));
 });
 
 describe('runEmulatorCommand', () => {
   it('prints exactly one JSON line with the URL and users, whose Authorization values work', async () => {
     const lines: string[] = [];
-    const mpsd = await runEmulatorCommand({ port: 0, rateLimits: true, json: true }, (line) => lines.push(line));
-    running.push(mpsd);
+    const emulator = await runEmulatorCommand({ port: 0, rateLimits: true, json: true }, (line) => lines.push(line));
+    running.push(emulator);
+    const { mpsd } = emulator;
     expect(lines).toHaveLength(1);
     const printed = JSON.parse(lines[0] as string) as { url: string; users: Array<{ xuid: string; gamertag: string; authorization: string }> };
-    expect(Object.keys(printed)).toEqual(['url', 'users']);
+    expect(Object.keys(printed)).toEqual(['url', 'users', 'tokenServices']);
     expect(printed.url).toBe(mpsd.url);
     expect(printed.users).toEqual(mpsd.users);
     const first = printed.users[0];
@@ -31,8 +33,9 @@ describe('runEmulatorCommand', () => {
 
   it('prints a banner with the same facts without --json', async () => {
     const lines: string[] = [];
-    const mpsd = await runEmulatorCommand({ port: 0, rateLimits: false, json: false }, (line) => lines.push(line));
-    running.push(mpsd);
+    const emulator = await runEmulatorCommand({ port: 0, rateLimits: false, json: false }, (line) => lines.push(line));
+    running.push(emulator);
+    const { mpsd, signIn } = emulator;
     const banner = lines.join('\n');
     expect(lines[0]).toBe(`Local MPSD listening on ${mpsd.url} (rate limits off).`);
     for (const user of mpsd.users) {
@@ -40,6 +43,40 @@ describe('runEmulatorCommand', () => {
       expect(banner).toContain(user.xuid);
       expect(banner).toContain(user.authorization);
     }
+    expect(banner).toContain(`Sign-in stand-ins at ${signIn.url}`);
+    expect(banner).toContain(`application (client) id ${LOCAL_SIGN_IN_CLIENT_ID}`);
+    expect(banner).toContain(`authority ${signIn.url}/consumers`);
+    expect(banner).toContain(`open ${signIn.url}/link`);
+    expect(banner).toContain(`${signIn.url}/_emulator/device-codes/approve`);
+  });
+
+  it('starts the sign-in stand-ins on the test users of its MPSD: their XSTS token works there, and stop() closes both', async () => {
+    const lines: string[] = [];
+    const emulator = await runEmulatorCommand({ port: 0, rateLimits: false, json: true }, (line) => lines.push(line));
+    const printed = JSON.parse(lines[0] as string) as { url: string; tokenServices: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string } };
+    const { tokenServices } = printed;
+    expect(tokenServices).toEqual({ ...localSignInEndpoints(emulator.signIn.url), clientId: LOCAL_SIGN_IN_CLIENT_ID });
+    expect(emulator.signIn.accounts.map((account) => account.xuid)).toEqual(emulator.mpsd.users.map((user) => user.xuid));
+
+    const xsts = await signInWithDeviceCode(tokenServices, emulator.mpsd.users[1]!.xuid);
+    const answer = await fetch(`${printed.url}${sessionPath('lobby')}`, { headers: { Authorization: xsts, 'x-xbl-contract-version': '107' } });
+    expect(answer.status).toBe(204);
+
+    await emulator.stop();
+    await expect(fetch(tokenServices.authority)).rejects.toThrow();
+    await expect(fetch(printed.url)).rejects.toThrow();
+  });
+
+  it('says which port is taken when the sign-in stand-ins cannot have the port after --port', async () => {
+    const blocker = await startLocalMpsd();
+    running.push(blocker);
+    const port = Number(new URL(blocker.url).port) - 1;
+    await expect(runEmulatorCommand({ port, rateLimits: true, json: true }, () => {})).rejects.toThrow(
+      `Port ${port + 1} is already in use, so the sign-in stand-ins cannot start`,
+    );
+    // The MPSD it had started is stopped again: the port is free for the next try.
+    const again = await startLocalMpsd({ port });
+    running.push(again);
   });
 
   it('reports a port in use in words', async () => {
@@ -51,6 +88,39 @@ describe('runEmulatorCommand', () => {
     );
   });
 });
+
+/** The device-code chain by hand, as a client would run it; approved through the control endpoint. Returns the Authorization value. */
+async function signInWithDeviceCode(endpoints: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string }, xuid: string): Promise<string> {
+  const post = async (url: string, body: string, contentType: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    return { status: response.status, json: (await response.json()) as Record<string, any> };
+  };
+  const scope = 'XboxLive.signin XboxLive.offline_access';
+  const code = await post(`${endpoints.authority}/oauth2/v2.0/devicecode`, new URLSearchParams({ client_id: endpoints.clientId, scope }).toString(), 'application/x-www-form-urlencoded');
+  const base = new URL(endpoints.authority).origin;
+  const approved = await post(`${base}/_emulator/device-codes/approve`, JSON.stringify({ userCode: code.json['user_code'], xuid }), 'application/json');
+  expect(approved.status).toBe(200);
+  const msa = await post(
+    `${endpoints.authority}/oauth2/v2.0/token`,
+    new URLSearchParams({ grant_type: 'device_code', client_id: endpoints.clientId, device_code: code.json['device_code'] }).toString(),
+    'application/x-www-form-urlencoded',
+  );
+  const xbl = { 'x-xbl-contract-version': '1' };
+  const user = await post(
+    endpoints.userAuthenticate,
+    JSON.stringify({ RelyingParty: 'http://auth.xboxlive.com', TokenType: 'JWT', Properties: { AuthMethod: 'RPS', SiteName: 'user.auth.xboxlive.com', RpsTicket: `d=${msa.json['access_token']}` } }),
+    'application/json',
+    xbl,
+  );
+  const xsts = await post(
+    endpoints.xstsAuthorize,
+    JSON.stringify({ RelyingParty: 'http://xboxlive.com', TokenType: 'JWT', Properties: { UserTokens: [user.json['Token']], SandboxId: 'XDKS.1' } }),
+    'application/json',
+    xbl,
+  );
+  expect(xsts.json['DisplayClaims'].xui[0].xid).toBe(xuid);
+  return `XBL3.0 x=${xsts.json['DisplayClaims'].xui[0].uhs};${xsts.json['Token']}`;
+}
 
 describe('startLocalMpsd options', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalMpsd, type LocalMpsd } from './index.ts';
-import { startTokenServices, type TokenServices } from './token-services.ts';
+import { APPROVE_CONTROL_PATH, startTokenServices, type TokenServices } from './token-services.ts';
 
 const CLIENT_ID = '1f907974-e22b-4810-a9de-d9647380c97e';
 const SCOPE = 'XboxLive.signin XboxLive.offline_access openid profile offline_access';
@@ -114,6 +114,32 @@ describe('Microsoft account stand-in', () => {
     const granted = await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) });
     const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     expect(claims['preferred_username']).toBe(services.accounts[2]!.username);
+  });
+
+  it('lets another process approve a device code through the control endpoint, as a chosen test user', async () => {
+    const code = await form('/consumers/oauth2/v2.0/devicecode', { client_id: CLIENT_ID, scope: SCOPE });
+    const approve = (body: string, contentType = 'application/json') =>
+      fetch(`${services.url}${APPROVE_CONTROL_PATH}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    // A form post (what a web page could send without a CORS preflight) is refused.
+    const asForm = await approve(`userCode=${String(code.body['user_code'])}`, 'application/x-www-form-urlencoded');
+    expect(asForm.status).toBe(415);
+    expect(await asForm.text()).toContain('Content-Type: application/json');
+    const unknownCode = await approve(JSON.stringify({ userCode: 'NOPE' }));
+    expect(unknownCode.status).toBe(404);
+    expect(await unknownCode.text()).toContain('No sign-in is waiting for the code NOPE (1 waiting)');
+    const unknownUser = await approve(JSON.stringify({ userCode: String(code.body['user_code']), xuid: '1' }));
+    expect(unknownUser.status).toBe(404);
+    expect(await unknownUser.text()).toContain('XUID 1 is not a test account here');
+    expect((await approve(JSON.stringify({ code: 'x' }))).status).toBe(400);
+
+    const third = services.accounts[2]!;
+    const approved = await approve(JSON.stringify({ userCode: String(code.body['user_code']).toLowerCase(), xuid: third.xuid }));
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toEqual({ approved: { userCode: code.body['user_code'], xuid: third.xuid, gamertag: third.gamertag } });
+    expect(services.pendingUserCodes()).toEqual([]);
+    const granted = await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) });
+    const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims['name']).toBe(third.gamertag);
   });
 
   it('rotates refresh tokens: each works once', async () => {

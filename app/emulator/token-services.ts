@@ -11,6 +11,13 @@
  * sandbox), and the authorize endpoint signs in `interactiveAccount` at once (it answers
  * straight back to the caller's loopback redirect URI).
  *
+ * Another process (a test driving the CLI or the app) approves a device code through the
+ * control endpoint `POST /_emulator/device-codes/approve` with `{ "userCode", "xuid"? }`
+ * (default: the first account). Like the local MPSD's control API it has no authentication:
+ * it answers loopback peers only, and it insists on a JSON content type, which a web page
+ * can send only after a CORS preflight this server never grants, so a page open in the
+ * developer's browser cannot approve a sign-in behind their back.
+ *
  * The request shapes are checked as strictly as the docs describe them (contract version
  * header, exact RelyingParty/TokenType/Properties), so a client bug shows up here as a 400
  * instead of at Microsoft.
@@ -100,6 +107,9 @@ interface IssuedToken {
   expiresAt: number;
 }
 
+/** The control endpoint another process approves a device code with (see the top of this file). */
+export const APPROVE_CONTROL_PATH = '/_emulator/device-codes/approve';
+const LOOPBACK_PEERS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const XBOX_SCOPES = ['XboxLive.signin', 'XboxLive.offline_access'];
 /** The fixed tenant id Microsoft uses for personal (consumer) accounts. */
 const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -159,6 +169,7 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
     }
     if (route === 'GET /link') return linkPage(response, url.searchParams.get('message'));
     if (route === 'POST /link') return approveFromLinkPage(response, new URLSearchParams(body));
+    if (route === `POST ${APPROVE_CONTROL_PATH}`) return approveFromControl(request, response, body);
     if (route === 'POST /user/authenticate') return userAuthenticate(request, response, body);
     if (route === 'POST /xsts/authorize') return xstsAuthorize(request, response, body);
     sendText(response, 404, `No stand-in for ${route}.`);
@@ -249,6 +260,29 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
       ? `Signed in as ${account.gamertag}. You can close this page and return to Handle Studio.`
       : 'That code is not waiting for a sign-in: check it and try again.';
     response.writeHead(303, { location: `/link?message=${encodeURIComponent(message)}` }).end();
+  }
+
+  function approveFromControl(request: IncomingMessage, response: ServerResponse, body: string): void {
+    if (!LOOPBACK_PEERS.has(request.socket.remoteAddress ?? '')) return sendText(response, 403, 'The control endpoint answers loopback callers only.');
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+      return sendText(response, 415, 'Send the body as JSON with Content-Type: application/json, e.g. {"userCode":"ABC123DEF"}.');
+    }
+    const parsed = parseJsonObject(body);
+    const unknownKeys = parsed ? Object.keys(parsed).filter((key) => key !== 'userCode' && key !== 'xuid') : [];
+    if (!parsed || typeof parsed['userCode'] !== 'string' || (parsed['xuid'] !== undefined && typeof parsed['xuid'] !== 'string') || unknownKeys.length > 0) {
+      return sendText(response, 400, 'The body must be {"userCode": "<the code the app shows>", "xuid"?: "<a test user\'s XUID>"} and nothing else.');
+    }
+    const userCode = parsed['userCode'].trim().toUpperCase();
+    const xuid = parsed['xuid'];
+    const account = xuid === undefined ? accounts[0]! : accounts.find((known) => known.xuid === xuid);
+    if (!account) {
+      return sendText(response, 404, `XUID ${String(xuid).slice(0, 30)} is not a test account here; use one of ${accounts.map((known) => known.xuid).join(', ')}.`);
+    }
+    if (!approve(userCode, account.username)) {
+      const pending = [...deviceCodes.values()].filter((grant) => !grant.approvedBy && !grant.declined).length;
+      return sendText(response, 404, `No sign-in is waiting for the code ${userCode.slice(0, 20)} (${pending} waiting): check the code the app shows, or start the sign-in again.`);
+    }
+    sendJson(response, 200, { approved: { userCode, xuid: account.xuid, gamertag: account.gamertag } });
   }
 
   function approve(userCode: string, username?: string): boolean {
@@ -438,9 +472,17 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `Port ${options.port} is already in use, so the sign-in stand-ins cannot start; pick another or use 0 for a free one.`
+            : `The sign-in stand-ins could not listen: ${error.message}`,
+        ),
+      );
+    server.once('error', refuse);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve();
     });
   });

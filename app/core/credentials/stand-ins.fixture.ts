@@ -6,6 +6,7 @@
 import { startLocalMpsd, type LocalMpsd } from '../../emulator/index.ts';
 import { startTokenServices, type TokenServices } from '../../emulator/token-services.ts';
 import type { ProfileDraft } from '../../shared/contract/profiles.ts';
+import { localSignInEndpoints } from '../../shared/local-sign-in.ts';
 import type { Clock } from '../ports.ts';
 import type { SignInProgress } from './credentials-service.ts';
 
@@ -57,11 +58,7 @@ export async function startStandIns(options: { tokenLifetimeSeconds?: number } =
       sandboxId: 'XDKS.1',
       auth: {
         msaClientId: TEST_CLIENT_ID,
-        tokenEndpoints: {
-          authority: `${tokens.url}/consumers`,
-          userAuthenticate: `${tokens.url}/user/authenticate`,
-          xstsAuthorize: `${tokens.url}/xsts/authorize`,
-        },
+        tokenEndpoints: localSignInEndpoints(tokens.url),
       },
       ...overrides,
     }),
