@@ -14,6 +14,7 @@ import { createCliContext, type CliIo } from './context.ts';
 import { emulatorStart } from './emulator-command.ts';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 import { historyCommand } from './history-command.ts';
+import { historyRetentionCommand } from './history-retention-command.ts';
 import { outboxCommands, draftCommands } from './outbox-commands.ts';
 import { presetCommands } from './preset-commands.ts';
 import { profileCommands } from './profile-commands.ts';
@@ -24,6 +25,7 @@ export const commands: readonly CommandSpec[] = [
   ...profileCommands,
   ...presetCommands,
   historyCommand,
+  historyRetentionCommand,
   ...outboxCommands,
   ...draftCommands,
   emulatorStart,
@@ -58,12 +60,16 @@ function firstSentence(text: string): string {
   return end === -1 ? text : `${text.slice(0, end)}.`;
 }
 
-/** The command whose words start the arguments (no command path is a prefix of another). */
+/**
+ * The command whose words start the arguments; the longest match wins, so `history retention`
+ * is not read as `history` with an extra argument.
+ */
 function findCommand(args: readonly string[]): { command: CommandSpec; rest: string[] } | undefined {
+  let found: CommandSpec | undefined;
   for (const command of commands) {
-    if (command.path.every((word, index) => args[index] === word)) return { command, rest: args.slice(command.path.length) };
+    if (command.path.every((word, index) => args[index] === word) && command.path.length > (found?.path.length ?? 0)) found = command;
   }
-  return undefined;
+  return found === undefined ? undefined : { command: found, rest: args.slice(found.path.length) };
 }
 
 /** What to say when the words name no command: the group's subcommands, or the overview. */
