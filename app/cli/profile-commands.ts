@@ -42,6 +42,14 @@ export function describeToken(token: TokenState): string {
   }
 }
 
+/** How `profile login` ends: who is signed in and until when (never the token). */
+export function signedInLine(profileName: string, token: TokenState): string {
+  const who = token.gamertag ?? 'your test account';
+  const xuid = token.xuid === undefined ? '' : ` (XUID ${token.xuid})`;
+  const until = token.expiresAt === undefined ? '' : `; the token is valid until ${token.expiresAt}`;
+  return `Signed in "${profileName}" as ${who}${xuid}${until}.`;
+}
+
 function printProfile(context: CliContext, profile: ProfileView): void {
   context.say(`${profile.active ? '* ' : '  '}${profile.name}`);
   context.say(`    environment ${profile.environment}, endpoint ${profile.endpoint}, sandbox ${profile.sandboxId}, contract ${profile.contractVersion}, locale ${profile.locale}`);
@@ -159,15 +167,31 @@ const profileAdd: CommandSpec = {
     contract: { type: 'string', value: '104|105|107', help: 'x-xbl-contract-version to send (default 107).' },
     locale: { type: 'string', value: 'TAG', help: 'Accept-Language, e.g. en-US (the default).' },
     'client-id': { type: 'string', value: 'GUID', help: 'Azure application (client) id for `profile login`.' },
+    authority: { type: 'string', value: 'URL', help: 'Microsoft account authority for sign-in (default https://login.microsoftonline.com/consumers).' },
+    'user-auth-url': { type: 'string', value: 'URL', help: 'Xbox user token endpoint (default https://user.auth.xboxlive.com/user/authenticate).' },
+    'xsts-url': { type: 'string', value: 'URL', help: 'XSTS endpoint (default https://xsts.auth.xboxlive.com/xsts/authorize).' },
   },
+  notes: [
+    'Leave --authority, --user-auth-url and --xsts-url out for Microsoft\'s real services; `emulator start` prints the values for its local sign-in stand-ins.',
+  ],
   examples: [
     'handle-studio profile add local --endpoint http://127.0.0.1:7777 --sandbox XDKS.1',
     'handle-studio profile add "ABCD.3 dev" --sandbox ABCD.3 --title-id 0x4D2 --client-id 1f907974-e22b-4810-a9de-d9647380c97e',
+    'handle-studio profile add local-sign-in --endpoint http://127.0.0.1:7777 --sandbox XDKS.1 --client-id 0f5b3c2e-7d4a-4e69-9b1c-5a8d2e6f4c31 ' +
+      '--authority http://127.0.0.1:7778/consumers --user-auth-url http://127.0.0.1:7778/user/authenticate --xsts-url http://127.0.0.1:7778/xsts/authorize',
   ],
   run: async (context, flags, [name]) => {
     const endpoint = text(flags, 'endpoint');
     const contract = text(flags, 'contract');
-    const clientId = text(flags, 'client-id');
+    const tokenEndpoints = withoutUndefined({
+      authority: text(flags, 'authority'),
+      userAuthenticate: text(flags, 'user-auth-url'),
+      xstsAuthorize: text(flags, 'xsts-url'),
+    });
+    const auth = withoutUndefined({
+      msaClientId: text(flags, 'client-id'),
+      tokenEndpoints: Object.keys(tokenEndpoints).length === 0 ? undefined : tokenEndpoints,
+    });
     const saved = await callChannel(
       context,
       profileChannels,
@@ -182,7 +206,7 @@ const profileAdd: CommandSpec = {
         // The schema names the allowed versions; a non-number reaches it as NaN and is refused there.
         contractVersion: contract === undefined ? undefined : Number(contract),
         locale: text(flags, 'locale'),
-        auth: clientId === undefined ? undefined : { msaClientId: clientId },
+        auth,
       }) as ProfileDraft,
     );
     if (flags['json'] === true) context.printJson({ ok: true, profile: saved });
@@ -268,7 +292,7 @@ const profileLogin: CommandSpec = {
     try {
       const state = await callChannel(context, profileChannels, 'signIn', { profileId, method: 'device-code' });
       if (json) context.printJson({ ok: true, token: state });
-      else context.say(`Signed in "${name}": ${describeToken(state)}.`);
+      else context.say(signedInLine(name!, state));
       return 0;
     } finally {
       unsubscribe();
