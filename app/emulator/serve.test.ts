@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../shared/errors.ts';
-import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints } from '../shared/local-sign-in.ts';
 import { runEmulatorCommand } from './serve.ts';
