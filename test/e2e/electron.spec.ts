@@ -1,5 +1,5 @@
 /**
- * The Compose slice in the real Electron app (out/main/index.js): same UI, but core reached
+ * The Compose slice in the real Electron app (package.json's main, out/main/index.js): same UI, but core reached
  * through the preload's window.api instead of browser mode's HTTP bridge.
  */
 import { _electron as electron } from '@playwright/test';
@@ -15,7 +15,8 @@ test.skip(!existsSync(electronDist), 'Electron cannot be downloaded on this mach
 
 test('sets an activity through the Electron app', async ({ dataDir, mpsd }) => {
   const app = await electron.launch({
-    args: [join(root, 'out', 'main', 'index.js')],
+    // The project folder, so Electron reads package.json (its `main` and version) as the packaged app does.
+    args: [root],
     cwd: root,
     env: { ...process.env, HANDLE_STUDIO_DATA_DIR: dataDir } as Record<string, string>,
   });
