@@ -195,7 +195,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       await flusher.stop();
       history.close();
       outbox.close();
-      drafts.close?.();
+      drafts.close();
     },
   };
 }
