@@ -9,7 +9,7 @@ import { startLocalMpsd } from './index.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { invalidSetup } from './setup-errors.ts';
 import { APPROVE_CONTROL_PATH, startTokenServices, type TokenServices } from './token-services.ts';
-import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, localSignInLinkPage } from '../shared/local-sign-in.ts';
+import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, localSignInLinkPage, standInsPortBeside } from '../shared/local-sign-in.ts';
 
 export interface EmulatorCommandArgs {
   /** 0 picks a free port. The sign-in stand-ins listen on the next port (or a free one with 0). */
@@ -29,14 +29,6 @@ export interface RunningEmulator {
 }
 
 /**
- * The stand-ins sit on `port + 1`, so the default pair (7777, 7778) is one a profile can be
- * set up for once and keep across restarts; with 0 both take free ports.
- */
-function signInPortFor(port: number): number {
-  return port === 0 || port === 65535 ? 0 : port + 1;
-}
-
-/**
  * Starts the emulator and prints its URLs and test users through `out`, one line per call.
  * With `json`, the first (and only) line is
  * `{ "url", "users": [{ "xuid", "gamertag", "authorization" }], "tokenServices": { "authority", "userAuthenticate", "xstsAuthorize", "clientId" } }`.
@@ -52,7 +44,7 @@ export async function runEmulatorCommand(
   const mpsd = await startLocalMpsd({ port: args.port, rateLimits: args.rateLimits, ...(args.seed === undefined ? {} : { seed: args.seed }) });
   let signIn: TokenServices;
   try {
-    signIn = await startTokenServices({ port: signInPortFor(args.port), directory: mpsd.directory });
+    signIn = await startTokenServices({ port: standInsPortBeside(args.port), directory: mpsd.directory });
   } catch (error) {
     await mpsd.stop();
     // Same code as the MPSD's own port-in-use error: a setup problem of this machine, not of the arguments.

@@ -17,6 +17,27 @@ export interface SignInEndpoints {
   xstsAuthorize: string;
 }
 
+/**
+ * The stand-ins listen on the port after the MPSD's (7777 -> 7778), so a profile set up once
+ * for the default ports keeps working across restarts; 0 (any free port) stays 0.
+ */
+export function standInsPortBeside(mpsdPort: number): number {
+  return mpsdPort === 0 || mpsdPort >= 65535 ? 0 : mpsdPort + 1;
+}
+
+/** Where `emulator start` puts the stand-ins for an MPSD at `mpsdEndpoint`, when that is a fixed loopback port. */
+export function standInsUrlBeside(mpsdEndpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(mpsdEndpoint.trim());
+  } catch {
+    return undefined;
+  }
+  const port = Number(url.port);
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(url.hostname) || standInsPortBeside(port) === 0) return undefined;
+  return `http://${url.hostname}:${standInsPortBeside(port)}`;
+}
+
 /** The three endpoint overrides for stand-ins at `baseUrl` (e.g. `http://127.0.0.1:7778`). */
 export function localSignInEndpoints(baseUrl: string): SignInEndpoints {
   const base = baseUrl.trim().replace(/\/+$/, '');

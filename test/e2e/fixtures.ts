@@ -18,9 +18,18 @@ export interface MpsdUser {
   authorization: string;
 }
 
+/** Where `emulator start`'s sign-in stand-ins answer, and the client id it suggests. */
+export interface TokenServicesInfo {
+  authority: string;
+  userAuthenticate: string;
+  xstsAuthorize: string;
+  clientId: string;
+}
+
 export interface LocalMpsdInfo {
   url: string;
   users: MpsdUser[];
+  tokenServices?: TokenServicesInfo;
 }
 
 export interface BrowserMode {
@@ -112,6 +121,40 @@ export async function invitedXuids(request: APIRequestContext, mpsd: LocalMpsdIn
   expect(response.status()).toBe(200);
   const { invites } = (await response.json()) as { invites: Array<{ invitedXuid: string }> };
   return invites.map((invite) => invite.invitedXuid);
+}
+
+/** What the page was sent, for tests that check no secret reached it. */
+export interface PagePayloads {
+  /** Every call's answer body. */
+  answers(): Promise<string[]>;
+  /** Every Server-Sent Event's data since the last load of the page. */
+  events(): Promise<string[]>;
+}
+
+/**
+ * Starts recording everything the page is sent: every call's answer, and every Server-Sent
+ * Event (through a wrapper put around EventSource before the app's code runs). Reloads the
+ * page so the wrapper is in place.
+ */
+export async function recordPagePayloads(page: Page): Promise<PagePayloads> {
+  const answers: Promise<string>[] = [];
+  page.on('response', (response) => {
+    if (response.url().includes('/api/call/')) answers.push(response.text().catch(() => ''));
+  });
+  await page.addInitScript({
+    content: `(() => {
+      const seen = (window.__handleStudioEvents = []);
+      const original = EventSource.prototype.addEventListener;
+      EventSource.prototype.addEventListener = function (type, listener, options) {
+        return original.call(this, type, (event) => { seen.push(String(event.data)); listener(event); }, options);
+      };
+    })();`,
+  });
+  await page.reload();
+  return {
+    answers: () => Promise.all(answers),
+    events: async () => (await page.evaluate('window.__handleStudioEvents')) as string[],
+  };
 }
 
 /** Opens a screen from the sidebar. */

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, keepTokensInMemoryIfAsked, openScreen, test } from './fixtures.ts';
+import { expect, keepTokensInMemoryIfAsked, openScreen, recordPagePayloads, test } from './fixtures.ts';
 import { joinAndSetActivity } from './flows.ts';
 
 const SERVICE = 'Handle Studio';
@@ -46,21 +46,7 @@ test('a profile with a pasted token: keychain in, expiry counting down, keychain
   const user = mpsd.users[0]!;
   const token = user.authorization.slice(user.authorization.indexOf(';') + 1);
 
-  // Everything the page is sent: every call's answer, and every Server-Sent Event.
-  const answers: Promise<string>[] = [];
-  page.on('response', (response) => {
-    if (response.url().includes('/api/call/')) answers.push(response.text().catch(() => ''));
-  });
-  await page.addInitScript({
-    content: `(() => {
-      const seen = (window.__handleStudioEvents = []);
-      const original = EventSource.prototype.addEventListener;
-      EventSource.prototype.addEventListener = function (type, listener, options) {
-        return original.call(this, type, (event) => { seen.push(String(event.data)); listener(event); }, options);
-      };
-    })();`,
-  });
-  await page.reload();
+  const payloads = await recordPagePayloads(page);
 
   const before = new Set((await keytar!.findCredentials(SERVICE)).map((entry) => entry.account));
 
@@ -100,9 +86,10 @@ test('a profile with a pasted token: keychain in, expiry counting down, keychain
   for (const account of added) expect(left.has(account), `${account} is still in the keychain`).toBe(false);
 
   // The token is in none of what the page was sent, the page itself, or the data folder.
-  const events = (await page.evaluate('window.__handleStudioEvents')) as string[];
+  const events = await payloads.events();
+  const answers = await payloads.answers();
   expect(events.length).toBeGreaterThan(0);
-  for (const payload of [...(await Promise.all(answers)), ...events, await page.content()]) {
+  for (const payload of [...answers, ...events, await page.content()]) {
     expect(payload.includes(token), `a payload to the page holds the token: ${payload.slice(0, 120)}`).toBe(false);
   }
   expect(answers.length).toBeGreaterThan(5);

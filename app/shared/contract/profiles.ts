@@ -202,6 +202,7 @@ export const pasteTokenInputSchema = z
 export type PasteTokenInput = z.output<typeof pasteTokenInputSchema>;
 
 export const signInMethods = ['browser', 'device-code'] as const;
+export type SignInMethod = (typeof signInMethods)[number];
 
 export const profileChannels = {
   listProfiles: channel(

@@ -3,10 +3,25 @@
  * Blank optional fields are left out, so "not set" never reaches main as an empty string.
  */
 import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileView } from '../../../app/shared/contract/profiles.ts';
+import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, standInsUrlBeside } from '../../../app/shared/local-sign-in.ts';
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 
-export type ProfileField = 'name' | 'environment' | 'endpoint' | 'sandboxId' | 'defaultTitleId' | 'defaultScid' | 'contractVersion' | 'locale' | 'msaClientId';
+export type ProfileField =
+  | 'name'
+  | 'environment'
+  | 'endpoint'
+  | 'sandboxId'
+  | 'defaultTitleId'
+  | 'defaultScid'
+  | 'contractVersion'
+  | 'locale'
+  | 'msaClientId'
+  | SignInEndpoint;
+
+/** The sign-in endpoint overrides, named as in the profile's `auth.tokenEndpoints`. */
+export type SignInEndpoint = 'authority' | 'userAuthenticate' | 'xstsAuthorize';
+const signInEndpoints: readonly SignInEndpoint[] = ['authority', 'userAuthenticate', 'xstsAuthorize'];
 
 const blankToUndefined = (text: string): string | undefined => (text.trim() === '' ? undefined : text);
 
@@ -21,9 +36,29 @@ export class ProfileForm {
   contractVersion = $state<ContractVersion>(107);
   locale = $state('en-US');
   msaClientId = $state('');
-  /** Sign-in endpoint overrides are not edited here, but saving must keep them. */
-  #tokenEndpoints: ProfileView['auth']['tokenEndpoints'] = undefined;
+  authority = $state('');
+  userAuthenticate = $state('');
+  xstsAuthorize = $state('');
+  /** What the user typed as the stand-ins' URL; until then, the guess beside the MPSD endpoint. */
+  #standInsUrl = $state<string | undefined>(undefined);
   readonly #touches = new TouchedFields<ProfileField>();
+
+  get standInsUrl(): string {
+    return this.#standInsUrl ?? standInsUrlBeside(this.endpoint) ?? '';
+  }
+
+  set standInsUrl(value: string) {
+    this.#standInsUrl = value;
+  }
+
+  readonly #tokenEndpoints = $derived(
+    Object.fromEntries(
+      signInEndpoints.flatMap((endpoint) => {
+        const value = blankToUndefined(this[endpoint]);
+        return value === undefined ? [] : [[endpoint, value]];
+      }),
+    ) as Partial<Record<SignInEndpoint, string>>,
+  );
 
   readonly draft: ProfileDraft = $derived({
     ...(this.id === undefined ? {} : { id: this.id }),
@@ -37,7 +72,7 @@ export class ProfileForm {
     locale: this.locale,
     auth: {
       ...(blankToUndefined(this.msaClientId) === undefined ? {} : { msaClientId: this.msaClientId }),
-      ...(this.#tokenEndpoints === undefined ? {} : { tokenEndpoints: this.#tokenEndpoints }),
+      ...(Object.keys(this.#tokenEndpoints).length === 0 ? {} : { tokenEndpoints: this.#tokenEndpoints }),
     },
   });
   readonly #parsed = $derived(profileDraftSchema.safeParse(this.draft));
@@ -46,8 +81,8 @@ export class ProfileForm {
     const placed: Partial<Record<ProfileField, string>> = {};
     if (this.#parsed.success) return placed;
     for (const issue of this.#parsed.error.issues) {
-      const top = issue.path[0];
-      const field = (top === 'auth' ? 'msaClientId' : top) as ProfileField | undefined;
+      // auth.msaClientId and auth.tokenEndpoints.<endpoint> are fields of their own in the form.
+      const field = (issue.path[0] === 'auth' ? issue.path.at(-1) : issue.path[0]) as ProfileField | undefined;
       if (field !== undefined && placed[field] === undefined) placed[field] = issue.message;
     }
     return placed;
@@ -65,7 +100,21 @@ export class ProfileForm {
     this.contractVersion = ([104, 105, 107] as const).find((version) => version === profile.contractVersion) ?? 107;
     this.locale = profile.locale;
     this.msaClientId = profile.auth.msaClientId ?? '';
-    this.#tokenEndpoints = profile.auth.tokenEndpoints;
+    for (const endpoint of signInEndpoints) this[endpoint] = profile.auth.tokenEndpoints?.[endpoint] ?? '';
+  }
+
+  /**
+   * Points sign-in at the local stand-ins `emulator start` runs at `standInsUrl`: the three
+   * endpoints, and the client id the emulator prints when none is set (the stand-ins take any).
+   */
+  useLocalStandIns(): void {
+    const endpoints = localSignInEndpoints(this.standInsUrl);
+    for (const endpoint of signInEndpoints) {
+      this[endpoint] = endpoints[endpoint];
+      this.touch(endpoint);
+    }
+    if (this.msaClientId.trim() === '') this.msaClientId = LOCAL_SIGN_IN_CLIENT_ID;
+    this.touch('msaClientId');
   }
 
   messageFor(field: ProfileField): string | undefined {
