@@ -116,7 +116,20 @@ export function createSendService(deps: SendServiceDeps): SendService {
     if (running.has(runId)) throw new HandleStudioError('CONFLICT', 'A send with this run id is already running.');
     const controller = new AbortController();
     running.set(runId, controller);
-    const journal = request.kind === 'invite.send' && profileId !== undefined ? openInviteJournal(profileId, request, labels, target) : null;
+    // Once something went out, a failing disk must not swallow the answers: what could not be
+    // written (history, the outbox journal) becomes a warning next to them instead.
+    const warnings: AppError[] = [];
+    const keep = (what: string, work: () => void): boolean => {
+      try {
+        work();
+        return true;
+      } catch (thrown) {
+        const message = `${what} could not be written (${toAppError(thrown).message}). The answers below are what MPSD said; note them before closing this.`;
+        if (!warnings.some((warning) => warning.message === message)) warnings.push({ code: 'STORAGE', message });
+        return false;
+      }
+    };
+    const journal = request.kind === 'invite.send' && profileId !== undefined ? openInviteJournal(profileId, request, labels, target, keep) : null;
     try {
       const client = clientFor(target);
       const outcome = await performRequest(request, {
@@ -128,7 +141,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
         signal: controller.signal,
         onProgress: ({ done, total, last }) => deps.onProgress({ runId, done, total, last: inviteeResult(last, labels) }),
       });
-      for (const exchange of outcome.exchanges) record(exchange, target, labels);
+      for (const exchange of outcome.exchanges) keep('History', () => record(exchange, target, labels));
 
       const invitees = outcome.invitees?.map((invitee) => inviteeResult(invitee, labels));
       let queuedCount = 0;
@@ -136,7 +149,9 @@ export function createSendService(deps: SendServiceDeps): SendService {
         queuedCount = journal.close(invitees, canQueue);
       } else if (canQueue && outcome.exchanges.length > 0 && outcome.exchanges.every((exchange) => exchange.error?.code === 'OFFLINE')) {
         // A single call that never left this machine waits in the outbox instead.
-        queuedCount = queue(profileId!, buildWireRequests(request), labels).length;
+        keep('The outbox', () => {
+          queuedCount = queue(profileId!, buildWireRequests(request), labels).length;
+        });
       }
       const allQueued = queuedCount > 0 && queuedCount === (invitees?.length ?? 1);
       return {
@@ -146,6 +161,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
         ...(invitees ? { invitees } : {}),
         queued: queuedCount,
         ...(outcome.error ? { error: queuedCount > 0 ? queuedBecause(outcome.error) : outcome.error } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       };
     } finally {
       running.delete(runId);
@@ -160,7 +176,13 @@ export function createSendService(deps: SendServiceDeps): SendService {
    * tidied: what was answered leaves the outbox (history keeps it), unknown outcomes stay for
    * the user to decide, and what never went out waits in the queue when the user asked for that.
    */
-  function openInviteJournal(profileId: string, request: HandleRequest, labels: Record<string, string> | undefined, target: SendTarget) {
+  function openInviteJournal(
+    profileId: string,
+    request: HandleRequest,
+    labels: Record<string, string> | undefined,
+    target: SendTarget,
+    keep: (what: string, work: () => void) => boolean,
+  ) {
     const items = queue(profileId, buildWireRequests(request), labels);
     const itemFor = new Map(items.map((item) => [item.invitedXuid!, item.id]));
     return {
@@ -170,7 +192,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
             const id = itemFor.get(wire.invitedXuid!)!;
             if (deps.outbox.claim(id) === null) return claimedElsewhere(wire, target);
             const exchange = await inner.send(wire, options);
-            deps.outbox.settle(id, deliveryOutcomeOf(exchange));
+            keep('The outbox journal', () => deps.outbox.settle(id, deliveryOutcomeOf(exchange)));
             return exchange;
           },
         };
@@ -179,15 +201,17 @@ export function createSendService(deps: SendServiceDeps): SendService {
         let kept = 0;
         for (const invitee of invitees) {
           const id = itemFor.get(invitee.invitedXuid)!;
-          const { state } = deps.outbox.get(id);
-          if (state === 'outcome-unknown' || state === 'sending') continue;
-          const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
-          if (notSentYet && keepUnsent) {
-            invitee.state = 'queued';
-            kept += 1;
-          } else {
-            deps.outbox.dismiss(id);
-          }
+          keep('The outbox journal', () => {
+            const { state } = deps.outbox.get(id);
+            if (state === 'outcome-unknown' || state === 'sending') return;
+            const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
+            if (notSentYet && keepUnsent) {
+              invitee.state = 'queued';
+              kept += 1;
+            } else {
+              deps.outbox.dismiss(id);
+            }
+          });
         }
         return kept;
       },
@@ -214,7 +238,12 @@ export function createSendService(deps: SendServiceDeps): SendService {
       return NOT_SENT_NOW.has(error.code) ? { result: 'retry-later', error } : { result: 'failed', error };
     }
     const exchange = await clientFor(target).send(item.request as WireRequest, { budget: budgetFor(target.sender.profileId) });
-    record(exchange, target, item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label });
+    try {
+      record(exchange, target, item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label });
+    } catch {
+      // History could not be written: the outbox item itself keeps the outcome, handle id and
+      // correlation id, and a failed history write must not turn a delivered invite into "unknown".
+    }
     return deliveryOutcomeOf(exchange);
   };
 

@@ -34,6 +34,8 @@ export const sendResultSchema = z.object({
   queued: z.number().int(),
   /** Why the send was queued or failed as a whole (offline, no token, ...). */
   error: appErrorSchema.optional(),
+  /** What went wrong around the send without changing what MPSD did (history or the outbox could not be written). */
+  warnings: z.array(appErrorSchema).optional(),
 });
 export type SendResult = z.output<typeof sendResultSchema>;
 
