@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installElectron, locateElectron, parseStartArguments, start } from './start.ts';
+import { fileURLToPath } from 'node:url';
+import { electronViteCli, installElectron, locateElectron, parseStartArguments, start } from './start.ts';
 
 let project: string;
 beforeEach(() => {
@@ -169,5 +170,13 @@ describe('npm start --browser, as a process', () => {
     started.kill('SIGTERM');
     expect(await exitCode).toBe(0);
     expect(output).not.toContain('No Electron runtime here');
+  });
+});
+
+describe('the build step', () => {
+  it('finds electron-vite\'s command-line script in this project', () => {
+    const cli = electronViteCli(fileURLToPath(new URL('../', import.meta.url)));
+    expect(existsSync(cli)).toBe(true);
+    expect(cli).toMatch(/electron-vite[\\/]bin[\\/]electron-vite\.js$/);
   });
 });

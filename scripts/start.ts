@@ -11,7 +11,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -117,6 +116,18 @@ export function parseStartArguments(argv: string[]): StartOptions {
 }
 
 /** Builds if asked, then runs Electron or browser mode for `projectDir`; resolves with the exit code. */
+/**
+ * electron-vite's command-line script, found through its package.json `bin` (its `exports`
+ * do not expose the file, so `require.resolve` of the path is refused).
+ */
+export function electronViteCli(projectDir: string): string {
+  const packageDir = join(projectDir, 'node_modules', 'electron-vite');
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.['electron-vite'];
+  if (bin === undefined) throw new Error('electron-vite has no command-line script: reinstall with npm ci.');
+  return join(packageDir, bin);
+}
+
 export async function start(argv: string[], projectDir: string = PROJECT_DIR): Promise<number> {
   let options: StartOptions;
   try {
@@ -127,7 +138,7 @@ export async function start(argv: string[], projectDir: string = PROJECT_DIR): P
   }
 
   if (options.build) {
-    const electronVite = createRequire(join(projectDir, 'package.json')).resolve('electron-vite/bin/electron-vite.js');
+    const electronVite = electronViteCli(projectDir);
     const code = await runForwarding(process.execPath, [electronVite, 'build'], { cwd: projectDir });
     if (code !== 0) {
       console.error(`The build failed (electron-vite exited with ${code}); fix the errors above and run npm start again.`);
