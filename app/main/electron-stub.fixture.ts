@@ -1,0 +1,110 @@
+/**
+ * A stand-in for the `electron` module, for running the *built* main process
+ * (out/main/index.js) in plain Node where no Electron binary can be had. It records what main
+ * asks of Electron, plays the part of our page and of a foreign page, and prints one report
+ * line (`ELECTRON_STUB_REPORT <json>`) once the window has loaded its URL. Test-only.
+ */
+type Listener = (...args: unknown[]) => unknown;
+
+const report: Record<string, unknown> = { ipcChannels: [] as string[], privilegedSchemes: [], protocolHandlers: [] as string[] };
+const appListeners = new Map<string, Listener[]>();
+const ipcHandlers = new Map<string, Listener>();
+let userData = '/nonexistent-default-user-data';
+
+export const app = {
+  requestSingleInstanceLock: () => ((report['singleInstanceLock'] = true), true),
+  on: (event: string, listener: Listener) => appListeners.set(event, [...(appListeners.get(event) ?? []), listener]),
+  whenReady: () => Promise.resolve(),
+  getPath: (name: string) => (name === 'userData' ? userData : `/tmp/stub-${name}`),
+  setPath: (name: string, value: string) => {
+    if (name === 'userData') userData = value;
+    report['userData'] = value;
+  },
+  getVersion: () => '0.0.0-stub',
+  getName: () => 'Handle Studio',
+  quit: () => undefined,
+  exit: (code: number) => process.exit(code),
+};
+
+export const ipcMain = {
+  handle: (channel: string, handler: Listener) => {
+    ipcHandlers.set(channel, handler);
+    (report['ipcChannels'] as string[]).push(channel);
+  },
+  on: () => undefined,
+};
+
+export const protocol = {
+  registerSchemesAsPrivileged: (schemes: unknown) => (report['privilegedSchemes'] = schemes),
+  handle: (scheme: string) => (report['protocolHandlers'] as string[]).push(scheme),
+};
+
+export const session = {
+  defaultSession: {
+    setPermissionRequestHandler: (handler: Listener) => {
+      let granted: unknown;
+      handler(null, 'media', (answer: unknown) => (granted = answer));
+      report['mediaPermissionGranted'] = granted;
+    },
+    setPermissionCheckHandler: (handler: Listener) => (report['permissionCheck'] = handler(null, 'notifications')),
+  },
+};
+
+export const net = { fetch: (input: string, init?: RequestInit) => fetch(input, init) };
+export const shell = { openExternal: async (url: string) => void (report['openedExternally'] = url) };
+export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
+
+/** A web contents as main's hardening sees it: navigation and window-open attempts are replayed. */
+function probeWebContents(): void {
+  const listeners = new Map<string, Listener>();
+  let openHandler: Listener | undefined;
+  const contents = {
+    on: (event: string, listener: Listener) => listeners.set(event, listener),
+    setWindowOpenHandler: (handler: Listener) => (openHandler = handler),
+  };
+  for (const listener of appListeners.get('web-contents-created') ?? []) listener({}, contents);
+  const prevented = (event: string, url: string) => {
+    let wasPrevented = false;
+    listeners.get(event)?.({ preventDefault: () => (wasPrevented = true) }, url);
+    return wasPrevented;
+  };
+  report['navigationToForeignPagePrevented'] = prevented('will-navigate', 'https://attacker.example/');
+  report['navigationWithinAppPrevented'] = prevented('will-navigate', 'app://handle-studio/index.html');
+  report['webviewPrevented'] = prevented('will-attach-webview', '');
+  report['windowOpenForeign'] = openHandler?.({ url: 'https://attacker.example/' });
+  report['windowOpenAllowListed'] = openHandler?.({ url: 'https://learn.microsoft.com/gaming/' });
+}
+
+export class BrowserWindow {
+  readonly webContents = { send: () => undefined };
+  readonly #once = new Map<string, Listener>();
+
+  constructor(options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>) {
+    report['webPreferences'] = options.webPreferences;
+    report['windowShownBeforeReady'] = options['show'] !== false;
+  }
+
+  on(): void {}
+  once(event: string, listener: Listener): void {
+    this.#once.set(event, listener);
+  }
+  maximize(): void {}
+  isDestroyed(): boolean {
+    return false;
+  }
+
+  async loadURL(url: string): Promise<void> {
+    report['loadedUrl'] = url;
+    probeWebContents();
+    const call = async (channel: string, url: string, parent: unknown = null) =>
+      ipcHandlers.get(channel)?.({ senderFrame: { url, parent } }, {});
+    report['getAppInfoFromOurPage'] = await call('handle-studio:getAppInfo', 'app://handle-studio/index.html');
+    report['getAppInfoFromForeignPage'] = await call('handle-studio:getAppInfo', 'https://attacker.example/');
+    setImmediate(() => {
+      process.stdout.write(`ELECTRON_STUB_REPORT ${JSON.stringify(report)}\n`);
+      process.exit(0);
+    });
+  }
+}
+
+export default { app, ipcMain, protocol, session, net, shell, screen, BrowserWindow };
