@@ -66,7 +66,13 @@ it('kill -9 during a fan-out: nothing is sent twice and every invitee says what 
 
   // Restart: the outbox finds the interrupted invites and sends the rest by itself.
   studio = await openStudio(vaultFile);
-  await expect.poll(async () => (await call('listOutbox', {})).counts.queued, { timeout: 15_000, interval: 100 }).toBe(0);
+  // Settled: nothing waiting and nothing in flight.
+  await expect
+    .poll(async () => {
+      const { counts } = await call('listOutbox', {});
+      return counts.queued + counts.sending;
+    }, { timeout: 15_000, interval: 100 })
+    .toBe(0);
   const { items } = await call<{ items: Array<{ invitedXuid: string; state: string }> }>('listOutbox', {});
 
   const received = new Map<string, number>();
