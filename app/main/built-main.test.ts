@@ -50,9 +50,14 @@ describe.skipIf(!existsSync(built))('built main process (out/main/index.js; skip
     expect(report!['webPreferences'].preload).toMatch(/out[\\/]preload[\\/]index\.cjs$/);
   });
 
-  it('denies permissions, foreign navigation, webviews and new windows', () => {
+  it('denies permissions (but lets our own page write text to the clipboard), foreign navigation, webviews and new windows', () => {
     expect(report!['mediaPermissionGranted']).toBe(false);
     expect(report!['permissionCheck']).toBe(false);
+    expect(report!['clipboardReadGranted']).toBe(false);
+    expect(report!['clipboardWriteGrantedToOurPage']).toBe(true);
+    expect(report!['clipboardWriteCheckForOurPage']).toBe(true);
+    expect(report!['clipboardWriteGrantedToForeignPage']).toBe(false);
+    expect(report!['clipboardWriteCheckForForeignOrigin']).toBe(false);
     expect(report!['navigationToForeignPagePrevented']).toBe(true);
     expect(report!['navigationWithinAppPrevented']).toBe(false);
     expect(report!['webviewPrevented']).toBe(true);

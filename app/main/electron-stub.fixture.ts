@@ -42,11 +42,21 @@ export const protocol = {
 export const session = {
   defaultSession: {
     setPermissionRequestHandler: (handler: Listener) => {
-      let granted: unknown;
-      handler(null, 'media', (answer: unknown) => (granted = answer));
-      report['mediaPermissionGranted'] = granted;
+      const ask = (permission: string, requestingUrl: string) => {
+        let granted: unknown;
+        handler(null, permission, (answer: unknown) => (granted = answer), { requestingUrl });
+        return granted;
+      };
+      report['mediaPermissionGranted'] = ask('media', 'app://handle-studio/index.html');
+      report['clipboardWriteGrantedToOurPage'] = ask('clipboard-sanitized-write', 'app://handle-studio/index.html');
+      report['clipboardWriteGrantedToForeignPage'] = ask('clipboard-sanitized-write', 'https://attacker.example/');
+      report['clipboardReadGranted'] = ask('clipboard-read', 'app://handle-studio/index.html');
     },
-    setPermissionCheckHandler: (handler: Listener) => (report['permissionCheck'] = handler(null, 'notifications')),
+    setPermissionCheckHandler: (handler: Listener) => {
+      report['permissionCheck'] = handler(null, 'notifications', 'app://handle-studio');
+      report['clipboardWriteCheckForOurPage'] = handler(null, 'clipboard-sanitized-write', 'app://handle-studio');
+      report['clipboardWriteCheckForForeignOrigin'] = handler(null, 'clipboard-sanitized-write', 'https://attacker.example');
+    },
   },
 };
 

@@ -9,8 +9,13 @@ import { isAllowedExternalLink, isSignInPageUrl } from '../shared/security.ts';
 import { APP_ORIGIN } from './protocol.ts';
 
 export function hardenWebContents(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // Everything is refused except writing text to the clipboard from our own page: the
+  // "Copy correlation id" and "Copy as curl" buttons use navigator.clipboard.writeText, which
+  // Electron gates behind 'clipboard-sanitized-write'. Reading the clipboard stays refused.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isOwnClipboardWrite(permission, details.requestingUrl)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isOwnClipboardWrite(permission, requestingOrigin));
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
@@ -31,4 +36,8 @@ export function hardenWebContents(): void {
 export async function openSignInPage(url: string): Promise<void> {
   if (isSignInPageUrl(url)) return shell.openExternal(url);
   throw new HandleStudioError('SIGN_IN_FAILED', 'The sign-in page is not an https address: check the profile\'s Microsoft authority setting.');
+}
+
+function isOwnClipboardWrite(permission: string, requestingUrl: string): boolean {
+  return permission === 'clipboard-sanitized-write' && (requestingUrl === APP_ORIGIN || requestingUrl.startsWith(`${APP_ORIGIN}/`));
 }
