@@ -35,4 +35,10 @@ export interface AuthorizationSource {
   current(): Promise<string>;
   /** After a 401 from MPSD: a fresh value (refresh, re-issue), or throws UNAUTHORIZED. Called at most once per request. */
   renew(): Promise<string>;
+  /**
+   * MPSD refused the token for good: a 401 again after the one renewal, or the renewal itself
+   * failed with UNAUTHORIZED. The source marks the token refused so every screen and the outbox
+   * stop treating it as valid until a new one arrives. Must not throw.
+   */
+  refused?(): void;
 }

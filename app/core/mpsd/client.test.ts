@@ -25,6 +25,10 @@ function credentials(values: string[]) {
   let index = 0;
   const source = {
     renewCalls: 0,
+    refusedCalls: 0,
+    refused: () => {
+      source.refusedCalls += 1;
+    },
     current: async () => values[index] as string,
     renew: async () => {
       source.renewCalls += 1;
@@ -181,6 +185,8 @@ describe('401', () => {
     expect(server.calls.map((call) => call.headers.authorization)).toEqual([AUTH, FRESH_AUTH]);
     expect(exchange.attempts).toBe(2);
     expect(JSON.stringify(exchange)).not.toContain('renewed-token-value');
+    // A renewal that worked is not a refusal.
+    expect(auth.refusedCalls).toBe(0);
   });
 
   it('stops at a second 401 with UNAUTHORIZED and the reason MPSD gave', async () => {
@@ -195,19 +201,52 @@ describe('401', () => {
     expect(exchange.error?.details?.wwwAuthenticate).toBe('XBL3.0 error=invalid_sandbox');
     expect(auth.renewCalls).toBe(1);
     expect(server.calls).toHaveLength(2);
+    // The token is refused for good: the source hears it once, so every screen can say so.
+    expect(auth.refusedCalls).toBe(1);
   });
 
   it("reports the credential source's error when renewing fails", async () => {
+    let refused = 0;
     const failing: AuthorizationSource = {
       current: async () => AUTH,
       renew: async () => {
         throw new HandleStudioError('UNAUTHORIZED', 'The refresh token was revoked: sign in again.');
+      },
+      refused: () => {
+        refused += 1;
       },
     };
     const { client, server } = await setup(() => ({ status: 401 }), { authorization: failing });
     const exchange = await client.send(invite());
     expect(exchange.error).toMatchObject({ code: 'UNAUTHORIZED', message: 'The refresh token was revoked: sign in again.' });
     expect(server.calls).toHaveLength(1);
+    expect(refused).toBe(1);
+  });
+
+  it('does not call a token refused when renewing failed for another reason, and survives a throwing hook', async () => {
+    let refused = 0;
+    const offline: AuthorizationSource = {
+      current: async () => AUTH,
+      renew: async () => {
+        throw new HandleStudioError('OFFLINE', 'Could not reach the sign-in service: nothing was sent.');
+      },
+      refused: () => {
+        refused += 1;
+      },
+    };
+    const { client } = await setup(() => ({ status: 401 }), { authorization: offline });
+    expect((await client.send(invite())).error?.code).toBe('OFFLINE');
+    expect(refused).toBe(0);
+
+    const throwing: AuthorizationSource = {
+      current: async () => AUTH,
+      renew: async () => FRESH_AUTH,
+      refused: () => {
+        throw new Error('screen update failed');
+      },
+    };
+    const second = createMpsdClient({ fetch: globalThis.fetch, baseUrl: mpsd!.url, contractVersion: 107, locale: 'en-US', authorization: throwing, clock: createVirtualClock() });
+    expect((await second.send(invite())).error?.code).toBe('UNAUTHORIZED');
   });
 });
 

@@ -325,6 +325,15 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     }
   }
 
+  /** MPSD refused the token even after the one renewal: the source marks it refused everywhere. */
+  function tellRefused(): void {
+    try {
+      source.refused?.();
+    } catch {
+      // The hook only updates what screens show; a fault there must not change this call's answer.
+    }
+  }
+
   return {
     async send(wire, sendOptions = {}) {
       const { signal, budget } = sendOptions;
@@ -400,10 +409,13 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
           try {
             authorization = usableAuthorization(await source.renew());
           } catch (thrown) {
-            return finish({ response, error: credentialError(thrown, 'UNAUTHORIZED') });
+            const error = credentialError(thrown, 'UNAUTHORIZED');
+            if (error.code === 'UNAUTHORIZED') tellRefused();
+            return finish({ response, error });
           }
           continue;
         }
+        if (status === 401) tellRefused();
 
         const throttled = status === 429 || status === 503;
         const after = retryAfterMs(response.headers, clock.now());
