@@ -27,8 +27,8 @@ export function environmentFor(endpoint: string | undefined): Environment {
   }
 }
 
-/** One line about a token, never the token. */
-export function describeToken(token: TokenState): string {
+/** One line about a token, never the token; `profileName` goes into the command that fixes it. */
+export function describeToken(token: TokenState, profileName = 'NAME'): string {
   const who = [token.gamertag, token.xuid === undefined ? undefined : `xuid ${token.xuid}`].filter(Boolean).join(', ');
   const until = token.expiresAt === undefined ? '' : ` until ${token.expiresAt}`;
   const where = token.vault === 'memory' ? ' (kept in memory for this run only: the OS keychain is unavailable)' : '';
@@ -37,6 +37,10 @@ export function describeToken(token: TokenState): string {
       return 'no token (run `profile set-token` or `profile login`)';
     case 'keychain-unavailable':
       return 'the OS keychain is unavailable, so no token can be read';
+    case 'refused': {
+      const fix = token.source === 'signed-in' ? `handle-studio profile login "${profileName}"` : `handle-studio profile set-token "${profileName}"`;
+      return `REFUSED by MPSD${token.refusedAt === undefined ? '' : ` at ${token.refusedAt}`}${who ? ` (token of ${who})` : ''}: it is not used again; run \`${fix}\`${where}`;
+    }
     default:
       return `${token.state}${who ? ` as ${who}` : ''}${until}${where}`;
   }
@@ -56,7 +60,7 @@ function printProfile(context: CliContext, profile: ProfileView): void {
   if (profile.defaultScid !== undefined || profile.defaultTitleId !== undefined) {
     context.say(`    defaults: ${[profile.defaultScid && `scid ${profile.defaultScid}`, profile.defaultTitleId && `title ${profile.defaultTitleId}`].filter(Boolean).join(', ')}`);
   }
-  context.say(`    token: ${describeToken(profile.token)}`);
+  context.say(`    token: ${describeToken(profile.token, profile.name)}`);
 }
 
 async function findProfile(context: CliContext, name: string): Promise<ProfileView> {
@@ -259,7 +263,7 @@ const profileSetToken: CommandSpec = {
       ...(expires === undefined ? {} : { expiresAt: expires }),
     });
     if (flags['json'] === true) context.printJson({ ok: true, token: state });
-    else context.say(`Stored the token for "${name}": ${describeToken(state)}.`);
+    else context.say(`Stored the token for "${name}": ${describeToken(state, name)}.`);
     return 0;
   },
 };

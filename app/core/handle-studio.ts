@@ -27,7 +27,7 @@ import { openOutboxStore } from './outbox/outbox-store.ts';
 import type { AuthorizationSource, Clock, FetchLike, SecretVault } from './ports.ts';
 import { createPresetHandlers } from './presets/presets-handlers.ts';
 import { confPresetFileSource, openPresetsStore, type PresetFileSource } from './presets/presets-store.ts';
-import { createProfileHandlers } from './profiles/handlers.ts';
+import { createProfileHandlers, profilesChanged } from './profiles/handlers.ts';
 import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store.ts';
 import { startOutboxFlusher } from './requests/outbox-flusher.ts';
 import { createSendService } from './requests/send-service.ts';
@@ -93,6 +93,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     fetch: deps.fetch,
     openBrowser: deps.openBrowser ?? ((url) => openInSystemBrowser(url)),
     clock: deps.clock,
+    onTokenChanged: () => hub.publish('profilesChanged', profilesChanged(profiles)),
   });
   const history = openHistoryStore({ dataDir: deps.dataDir, onAppended: (summary) => hub.publish('historyAppended', summary) });
   const outbox = openOutboxStore({

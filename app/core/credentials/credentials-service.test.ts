@@ -1,10 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { profileSchema, type Profile } from '../../shared/contract/profiles.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { profileSchema, type Profile, type TokenState } from '../../shared/contract/profiles.ts';
+import { activityQuery } from '../../shared/mpsd/builders.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { CredentialsService, type SignInProgress } from './credentials-service.ts';
 import { MemoryVault } from './memory-vault.ts';
 import { secretKey } from './secret-keys.ts';
-import { approveDeviceCodes, completeBrowserSignIn, queryActivities, startStandIns, type StandIns } from './stand-ins.fixture.ts';
+import { createMpsdClient } from '../mpsd/client.ts';
+import { approveDeviceCodes, completeBrowserSignIn, queryActivities, startStandIns, TEST_SCID, type StandIns } from './stand-ins.fixture.ts';
 import { readStoredToken } from './stored-token.ts';
 import { createVaultChoice } from './vault-choice.ts';
 
@@ -240,6 +242,108 @@ describe('a 401 from MPSD', () => {
     const error = await rejection(credentials.authorizationFor(profile.id).renew());
     expect(error.code).toBe('UNAUTHORIZED');
     expect(error.message).toBe('The pasted token was refused: paste a fresh one.');
+  });
+});
+
+describe('a token MPSD refused (401 after the one renewal)', () => {
+  /** Through the real MPSD client and the local MPSD, as a send or an outbox delivery does it. */
+  function clientFor(profileId: string) {
+    return createMpsdClient({
+      fetch: (input, init) => fetch(input, init),
+      baseUrl: world.mpsd.url,
+      contractVersion: 107,
+      locale: 'en-US',
+      authorization: credentials.authorizationFor(profileId),
+      clock: world.clock,
+    });
+  }
+
+  async function untilRefused(profileId: string): Promise<TokenState> {
+    // The refusal is written to the vault after the client has its answer; wait for that write.
+    await vi.waitFor(async () => expect((await readStoredToken(vault, profileId))?.refusedAt).toBeDefined());
+    return credentials.tokenState(profileId);
+  }
+
+  it('marks a pasted token refused in the vault and stops using it until a new one is pasted', async () => {
+    const changed: string[] = [];
+    credentials = new CredentialsService({
+      vaults: { vault: async () => vault, keepInMemory: () => vault },
+      profiles: { get: (id) => profiles.get(id) },
+      fetch: (input, init) => fetch(input, init),
+      openBrowser: completeBrowserSignIn,
+      clock: world.clock,
+      onTokenChanged: (profileId) => changed.push(profileId),
+    });
+    const profile = addProfile({ name: 'ABCD.3 dev' });
+    const [refusedUser, nextUser] = world.mpsd.users;
+    await credentials.pasteToken({ profileId: profile.id, authorization: refusedUser!.authorization });
+    world.mpsd.directory.revoke((await readStoredToken(vault, profile.id))!.token);
+    const query = activityQuery(TEST_SCID, { xuids: [refusedUser!.xuid] });
+
+    const first = await clientFor(profile.id).send(query);
+    expect(first.error?.code).toBe('UNAUTHORIZED');
+    const state = await untilRefused(profile.id);
+    expect(state).toMatchObject({ state: 'refused', source: 'pasted', refusedAt: new Date(world.clock.now()).toISOString() });
+    expect(changed).toEqual([profile.id]);
+
+    // Refused everywhere: no further request reaches MPSD, and the error names the profile and the fix.
+    const reached = world.mpsd.stats().requests;
+    const again = await clientFor(profile.id).send(query);
+    expect(world.mpsd.stats().requests).toBe(reached);
+    expect(again.error).toMatchObject({ code: 'UNAUTHORIZED', details: { refused: true, profileId: profile.id } });
+    expect(again.error!.message).toContain('profile "ABCD.3 dev"');
+    expect(again.error!.message).toContain('paste a fresh token in Profiles (or pipe one into `handle-studio profile set-token "ABCD.3 dev"`)');
+    // Another process (a fresh service on the same vault) sees the refusal too.
+    const otherProcess = new CredentialsService({
+      vaults: { vault: async () => vault, keepInMemory: () => vault },
+      profiles: { get: (id) => profiles.get(id) },
+      fetch: (input, init) => fetch(input, init),
+      openBrowser: completeBrowserSignIn,
+      clock: world.clock,
+    });
+    expect((await otherProcess.tokenState(profile.id)).state).toBe('refused');
+    expect((await rejection(otherProcess.authorizationFor(profile.id).current())).details).toMatchObject({ refused: true });
+
+    // A new token ends the refusal.
+    expect((await credentials.pasteToken({ profileId: profile.id, authorization: nextUser!.authorization })).state).toBe('pasted');
+    expect((await readStoredToken(vault, profile.id))?.refusedAt).toBeUndefined();
+    expect((await clientFor(profile.id).send(activityQuery(TEST_SCID, { xuids: [nextUser!.xuid] }))).response?.status).toBe(200);
+  });
+
+  it('marks a signed-in token refused when the renewed one is refused too, and signing in again clears it', async () => {
+    const profile = addProfile({ name: 'Signed in' });
+    await credentials.signIn(profile.id, 'device-code', approveDeviceCodes(world.tokens, seen));
+    const user = world.tokens.accounts[0]!;
+    // The renewal gets a token MPSD refuses as well: revoke every token the stand-ins issue from now on.
+    world.mpsd.directory.revoke((await readStoredToken(vault, profile.id))!.token);
+    const xsts = world.tokens.calls['POST /xsts/authorize']!;
+    const originalAuthorize = world.mpsd.directory.issueToken.bind(world.mpsd.directory);
+    world.mpsd.directory.issueToken = (request) => {
+      const issued = originalAuthorize(request);
+      world.mpsd.directory.revoke(issued.token);
+      return issued;
+    };
+    const exchange = await clientFor(profile.id).send(activityQuery(TEST_SCID, { xuids: [user.xuid] }));
+    expect(exchange.error?.code).toBe('UNAUTHORIZED');
+    expect(world.tokens.calls['POST /xsts/authorize']).toBe(xsts + 1);
+    expect(await untilRefused(profile.id)).toMatchObject({ state: 'refused', source: 'signed-in', gamertag: user.gamertag });
+    expect((await rejection(credentials.authorizationFor(profile.id).current())).message).toContain('sign in again in Profiles (or run `handle-studio profile login "Signed in"`)');
+
+    world.mpsd.directory.issueToken = originalAuthorize;
+    expect((await credentials.signIn(profile.id, 'device-code', approveDeviceCodes(world.tokens, seen))).state).toBe('signed-in');
+    expect((await clientFor(profile.id).send(activityQuery(TEST_SCID, { xuids: [user.xuid] }))).response?.status).toBe(200);
+  });
+
+  it('does not blame a token pasted after the refused one was handed out', async () => {
+    const profile = addProfile();
+    const [refusedUser, nextUser] = world.mpsd.users;
+    await credentials.pasteToken({ profileId: profile.id, authorization: refusedUser!.authorization });
+    const source = credentials.authorizationFor(profile.id);
+    await source.current();
+    await credentials.pasteToken({ profileId: profile.id, authorization: nextUser!.authorization });
+    source.refused!();
+    expect((await credentials.tokenState(profile.id)).state).toBe('pasted');
+    expect(await credentials.authorizationFor(profile.id).current()).toBe(nextUser!.authorization);
   });
 });
 

@@ -45,6 +45,8 @@ export interface CredentialsServiceOptions {
   /** Shows a URL in the system browser (Electron's shell.openExternal; tests follow it themselves). */
   openBrowser: (url: string) => Promise<void>;
   clock?: Clock;
+  /** Told when a profile's token changes without a profile channel call (MPSD refused it), so screens update. */
+  onTokenChanged?: (profileId: string) => void;
 }
 
 export class CredentialsService {
@@ -53,6 +55,7 @@ export class CredentialsService {
   readonly #fetch: FetchLike;
   readonly #openBrowser: (url: string) => Promise<void>;
   readonly #clock: Clock;
+  readonly #onTokenChanged: (profileId: string) => void;
   readonly #signIns = new Map<string, AbortController>();
   readonly #refreshes = new Map<string, Promise<StoredToken>>();
   /**
@@ -60,6 +63,11 @@ export class CredentialsService {
    * was already running cannot write its token back over a sign-out or a fresh paste.
    */
   readonly #generations = new Map<string, number>();
+  /**
+   * Authorization values MPSD refused in this process, by profile: in force at once, while
+   * the refusal is still being written to the vault (or when that write fails).
+   */
+  readonly #refusedHere = new Map<string, { authorization: string; at: number }>();
 
   constructor(options: CredentialsServiceOptions) {
     this.#vaults = options.vaults;
@@ -67,6 +75,7 @@ export class CredentialsService {
     this.#fetch = options.fetch;
     this.#openBrowser = options.openBrowser;
     this.#clock = options.clock ?? systemClock;
+    this.#onTokenChanged = options.onTokenChanged ?? (() => undefined);
   }
 
   /** What the UI may know about the profile's token. Never throws for a missing keychain: that is a state. */
@@ -80,7 +89,7 @@ export class CredentialsService {
       }
       throw error;
     }
-    return this.#describe(await readStoredToken(vault, profileId), vault.kind);
+    return this.#describe(profileId, await readStoredToken(vault, profileId), vault.kind);
   }
 
   /** Stores a pasted token (whole header, or user hash and token) for the profile. */
@@ -105,7 +114,9 @@ export class CredentialsService {
     const stored: StoredToken = { v: 1, source: 'pasted', uhs: credential.uhs, token: credential.token, sandboxId: profile.sandboxId };
     if (expiresAt !== undefined) stored.expiresAt = expiresAt;
     await writeStoredToken(vault, profile.id, stored);
-    return this.#describe(stored, vault.kind);
+    // The user chose this token: even the value refused before gets another chance.
+    this.#refusedHere.delete(profile.id);
+    return this.#describe(profile.id, stored, vault.kind);
   }
 
   /**
@@ -144,7 +155,7 @@ export class CredentialsService {
       if (controller.signal.aborted) throw new HandleStudioError('CANCELLED', 'Sign-in cancelled.');
       await this.#store(vault, profileId, generation, stored);
       onProgress({ profileId, stage: 'signed-in', message: `Signed in as ${stored.gamertag ?? stored.xuid ?? 'your test account'}.` });
-      return this.#describe(stored, vault.kind);
+      return this.#describe(profileId, stored, vault.kind);
     } catch (error) {
       const failure = error instanceof HandleStudioError ? error : new HandleStudioError('SIGN_IN_FAILED', 'The sign-in failed unexpectedly: try again.');
       onProgress({ profileId, stage: failure.code === 'CANCELLED' ? 'cancelled' : 'failed', message: failure.message });
@@ -164,7 +175,7 @@ export class CredentialsService {
   /** Forgets every secret of the profile (its token and its Microsoft account sign-in). */
   async signOut(profileId: string): Promise<TokenState> {
     const vault = await this.#forget(profileId);
-    return this.#describe(null, vault.kind);
+    return this.#describe(profileId, null, vault.kind);
   }
 
   /** For a removed profile: deletes its vault entries. */
@@ -179,10 +190,43 @@ export class CredentialsService {
 
   /** The Authorization source the MPSD client uses for one profile. */
   authorizationFor(profileId: string): AuthorizationSource {
+    // The value last handed out is the one MPSD refused: a token stored since then is not blamed.
+    let handedOut: string | undefined;
     return {
-      current: () => this.#current(profileId),
-      renew: () => this.#renew(profileId),
+      current: async () => (handedOut = await this.#current(profileId)),
+      renew: async () => (handedOut = await this.#renew(profileId)),
+      refused: () => {
+        if (handedOut !== undefined) this.#markRefused(profileId, handedOut);
+      },
     };
+  }
+
+  /**
+   * MPSD answered 401 to `authorization` even after the one renewal: the token is refused
+   * until a new one is stored. Marked in memory at once and kept with the token in the vault,
+   * so the CLI and the app see it too. Never throws (the MPSD client calls it on its way out).
+   */
+  #markRefused(profileId: string, authorization: string): void {
+    const generation = this.#generation(profileId);
+    const at = this.#clock.now();
+    this.#refusedHere.set(profileId, { authorization, at });
+    void (async () => {
+      const vault = await this.#vaults.vault();
+      const stored = await readStoredToken(vault, profileId);
+      if (!stored || stored.refusedAt !== undefined || formatXblAuthorization(stored) !== authorization) return;
+      if (this.#generation(profileId) !== generation) return;
+      await writeStoredToken(vault, profileId, { ...stored, refusedAt: at });
+    })()
+      // The refusal is in force in this process already; other processes learn it from their own 401.
+      .catch(() => undefined)
+      .finally(() => this.#onTokenChanged(profileId));
+  }
+
+  /** When MPSD refused the stored token (epoch ms), or undefined while it has not. */
+  #refusedAt(profileId: string, stored: StoredToken): number | undefined {
+    if (stored.refusedAt !== undefined) return stored.refusedAt;
+    const here = this.#refusedHere.get(profileId);
+    return here !== undefined && here.authorization === formatXblAuthorization(stored) ? here.at : undefined;
   }
 
   async #current(profileId: string): Promise<string> {
@@ -191,6 +235,8 @@ export class CredentialsService {
     if (!stored) {
       throw new HandleStudioError('NO_CREDENTIALS', 'This profile has no token yet: sign in, or paste a token, in Profiles.');
     }
+    const refusedAt = this.#refusedAt(profileId, stored);
+    if (refusedAt !== undefined) throw this.#refusal(profileId, stored.source, refusedAt);
     const now = this.#clock.now();
     const expired = stored.expiresAt !== undefined && stored.expiresAt <= now;
     if (stored.source === 'pasted') {
@@ -210,6 +256,19 @@ export class CredentialsService {
       if (!expired && !otherSandbox) return formatXblAuthorization(stored);
       throw error;
     }
+  }
+
+  /** Names the profile and the one fix, so an outbox item or a CLI run paused on it says what to do. */
+  #refusal(profileId: string, source: StoredToken['source'], refusedAt: number): HandleStudioError {
+    const name = this.#profiles.get(profileId)?.name ?? 'this profile';
+    const fix =
+      source === 'signed-in'
+        ? `sign in again in Profiles (or run \`handle-studio profile login "${name}"\`)`
+        : `paste a fresh token in Profiles (or pipe one into \`handle-studio profile set-token "${name}"\`)`;
+    return new HandleStudioError('UNAUTHORIZED', `MPSD refused the token of profile "${name}" at ${new Date(refusedAt).toISOString()} (401, even after renewing it): ${fix}.`, {
+      refused: true,
+      profileId,
+    });
   }
 
   async #renew(profileId: string): Promise<string> {
@@ -270,6 +329,7 @@ export class CredentialsService {
       throw new HandleStudioError('CANCELLED', 'The token was replaced or signed out while it was being refreshed.');
     }
     await writeStoredToken(vault, profileId, stored);
+    this.#refusedHere.delete(profileId);
   }
 
   async #account(profile: Profile): Promise<MicrosoftAccount> {
@@ -289,17 +349,20 @@ export class CredentialsService {
   async #forget(profileId: string): Promise<SecretVault> {
     this.cancelSignIn(profileId);
     this.#bump(profileId);
+    this.#refusedHere.delete(profileId);
     const vault = await this.#vaults.vault();
     for (const key of await vault.keys(profileSecretPrefix(profileId))) await vault.delete(key);
     return vault;
   }
 
-  #describe(stored: StoredToken | null, vault: 'keychain' | 'memory'): TokenState {
+  #describe(profileId: string, stored: StoredToken | null, vault: 'keychain' | 'memory'): TokenState {
     if (!stored) return { state: 'none', vault };
     const now = this.#clock.now();
+    const refusedAt = this.#refusedAt(profileId, stored);
     const state: TokenState = {
-      state:
-        stored.expiresAt !== undefined && stored.expiresAt <= now
+      state: refusedAt !== undefined
+        ? 'refused'
+        : stored.expiresAt !== undefined && stored.expiresAt <= now
           ? 'expired'
           : stored.expiresAt !== undefined && stored.expiresAt - now < EXPIRING_WINDOW_MS
             ? 'expiring'
@@ -311,6 +374,7 @@ export class CredentialsService {
     if (stored.xuid !== undefined) state.xuid = stored.xuid;
     if (stored.expiresAt !== undefined) state.expiresAt = new Date(stored.expiresAt).toISOString();
     if (stored.privileges !== undefined) state.privileges = stored.privileges;
+    if (refusedAt !== undefined) state.refusedAt = new Date(refusedAt).toISOString();
     return state;
   }
 

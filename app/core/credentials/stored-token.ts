@@ -21,6 +21,11 @@ const storedTokenSchema = z.strictObject({
   privileges: z.array(z.number().int().nonnegative()).optional(),
   /** The sandbox the token was issued for; a sign-in for another sandbox must not reuse it. */
   sandboxId: z.string().optional(),
+  /**
+   * Epoch milliseconds when MPSD refused this token (401 after the one renewal). Kept with the
+   * token so every process (app, CLI) stops using it; storing a new token drops it.
+   */
+  refusedAt: z.number().int().positive().optional(),
 });
 
 export type StoredToken = z.output<typeof storedTokenSchema>;

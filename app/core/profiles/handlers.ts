@@ -20,11 +20,7 @@ export interface ProfileHandlerDeps {
 export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typeof profileChannels> {
   const { profiles, credentials, publish } = deps;
 
-  const announce = () =>
-    publish('profilesChanged', {
-      activeProfileId: profiles.activeProfileId(),
-      profileIds: profiles.list().map((profile) => profile.id),
-    });
+  const announce = () => publish('profilesChanged', profilesChanged(profiles));
 
   const view = async (profile: Profile, token?: TokenState): Promise<ProfileView> =>
     toProfileView(profile, profile.id === profiles.activeProfileId(), token ?? (await credentials.tokenState(profile.id)));
@@ -91,6 +87,11 @@ export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typ
   };
 }
 
+/** The profilesChanged event for the store as it is now; also sent when MPSD refuses a token. */
+export function profilesChanged(profiles: ProfileStore): { activeProfileId: string | null; profileIds: string[] } {
+  return { activeProfileId: profiles.activeProfileId(), profileIds: profiles.list().map((profile) => profile.id) };
+}
+
 /** A profile as the UI sees it: its settings, whether it is active, its token's state. */
 function toProfileView(profile: Profile, active: boolean, token: TokenState): ProfileView {
   return { ...profile, active, token };
@@ -101,13 +102,17 @@ function toProfileView(profile: Profile, active: boolean, token: TokenState): Pr
  * user may switch profiles between two requests). Throws NO_CREDENTIALS with no profile.
  */
 export function authorizationForActiveProfile(profiles: ProfileStore, credentials: CredentialsService): AuthorizationSource {
+  // One source per profile, so a refusal is about the token that was handed out, even if another profile is active by then.
+  let used: { profileId: string; source: AuthorizationSource } | undefined;
   const source = (): AuthorizationSource => {
     const active = profiles.active();
     if (!active) throw new HandleStudioError('NO_CREDENTIALS', 'No profile is active: create or pick a profile in Profiles first.');
-    return credentials.authorizationFor(active.id);
+    if (used?.profileId !== active.id) used = { profileId: active.id, source: credentials.authorizationFor(active.id) };
+    return used.source;
   };
   return {
     current: async () => source().current(),
     renew: async () => source().renew(),
+    refused: () => used?.source.refused?.(),
   };
 }

@@ -138,7 +138,8 @@ export type ProfileDraft = z.input<typeof profileDraftSchema>;
 
 /** What the UI may know about a profile's token, and nothing more. */
 export const tokenStateSchema = z.object({
-  state: z.enum(['none', 'pasted', 'signed-in', 'expiring', 'expired', 'keychain-unavailable']),
+  /** 'refused': MPSD answered 401 to this token even after the one renewal; it is not used again until a new one is stored. */
+  state: z.enum(['none', 'pasted', 'signed-in', 'expiring', 'expired', 'refused', 'keychain-unavailable']),
   /** Where the token came from, so "expiring"/"expired" can offer the right fix (paste again or sign in again). */
   source: z.enum(['pasted', 'signed-in']).optional(),
   gamertag: z.string().optional(),
@@ -146,6 +147,8 @@ export const tokenStateSchema = z.object({
   /** ISO-8601; absent when a pasted token's expiry is unknown. */
   expiresAt: z.string().optional(),
   privileges: z.array(z.number()).optional(),
+  /** ISO-8601: when MPSD refused the token (state 'refused'). */
+  refusedAt: z.string().optional(),
   /** Where this profile's secrets are kept: the OS keychain, or memory for this run only. */
   vault: z.enum(['keychain', 'memory']),
 });
