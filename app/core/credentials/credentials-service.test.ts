@@ -435,11 +435,11 @@ describe('pasted tokens', () => {
 });
 
 describe('the vault entry', () => {
-  it('is dropped, not trusted, when it does not parse', async () => {
+  it('is reported and kept, not trusted and not deleted, when it does not parse', async () => {
     const profile = addProfile();
     await vault.set(secretKey(profile.id, 'xsts'), '{"v":1,"source":"pasted","uhs":"12"');
-    expect(await credentials.tokenState(profile.id)).toEqual({ state: 'none', vault: 'memory' });
-    expect(await vault.get(secretKey(profile.id, 'xsts'))).toBeNull();
+    await expect(credentials.tokenState(profile.id)).rejects.toMatchObject({ code: 'STORAGE' });
+    expect(await vault.get(secretKey(profile.id, 'xsts'))).toBe('{"v":1,"source":"pasted","uhs":"12"');
   });
 
   it('for the Microsoft account cache is dropped when msal cannot read it, and sign-in still works', async () => {

@@ -2,13 +2,17 @@
  * The OS keychain as a SecretVault, through keytar: macOS Keychain, Windows Credential
  * Manager, or a Secret Service (gnome-keyring, KWallet) over D-Bus on Linux.
  *
- * keytar is an optional native dependency and a Secret Service can be missing, locked or
- * simply not answer (a D-Bus call to a locked collection may wait for a prompt nobody
- * sees). So loading is dynamic, every call has a deadline, and any failure becomes
- * KEYCHAIN_UNAVAILABLE with the fix for this OS; the UI then offers "keep secrets in memory".
+ * keytar is a native module, and a Secret Service can be missing, locked or simply not
+ * answer: on a locked gnome-keyring keytar crashes its process with SIGSEGV, and a D-Bus call
+ * may wait for an unlock prompt nobody sees. So keytar runs in a helper process
+ * (keychain-helper.ts) with a deadline per call, and any failure (the helper crashing,
+ * hanging, keytar refusing or missing) becomes KEYCHAIN_UNAVAILABLE with the fix for this OS;
+ * the UI then offers "keep secrets in memory".
  */
+import { randomBytes } from 'node:crypto';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { SecretVault } from '../ports.ts';
+import { KeychainHelperError, keytarInHelper, type StartKeychainHelper } from './keychain-helper.ts';
 import { createPerKeyQueue } from './per-key-queue.ts';
 import { assertVaultKey } from './secret-keys.ts';
 
@@ -23,7 +27,12 @@ export interface KeytarModule {
 export interface KeychainVaultOptions {
   /** The keychain service name entries are filed under, e.g. 'Handle Studio'. */
   service: string;
-  /** How keytar is loaded; tests inject a failing loader. Default: `import('keytar')`. */
+  /**
+   * Starts the keychain helper process. Default: a Node child process; Electron main passes
+   * one started with `utilityProcess.fork`.
+   */
+  startHelper?: StartKeychainHelper;
+  /** Tests only: a keytar stand-in used in this process instead of the helper. */
   loadKeytar?: () => Promise<KeytarModule>;
   /** How long one keychain call may take before the keychain counts as unavailable (default 4 s). */
   timeoutMs?: number;
@@ -33,95 +42,120 @@ export interface KeychainVaultOptions {
 const DEFAULT_TIMEOUT_MS = 4000;
 
 /**
- * Loads keytar and checks the keychain answers (one listing of this service's entries).
+ * Starts the helper and checks the keychain answers (one listing of this service's entries).
  * Throws HandleStudioError KEYCHAIN_UNAVAILABLE when it cannot load or does not answer in time.
  */
 export async function openKeychainVault(options: KeychainVaultOptions): Promise<SecretVault> {
   const platform = options.platform ?? process.platform;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const load = options.loadKeytar ?? loadKeytarModule;
   let keytar: KeytarModule;
-  try {
-    keytar = await withDeadline(load(), timeoutMs, 'loading keytar');
-  } catch (error) {
-    throw keychainUnavailable(platform, 'the keychain module (keytar) could not be loaded', error);
+  if (options.loadKeytar) {
+    try {
+      keytar = await options.loadKeytar();
+    } catch (error) {
+      throw keychainUnavailable(platform, 'the keychain module (keytar) could not be loaded', error);
+    }
+  } else {
+    keytar = keytarInHelper({ timeoutMs, ...(options.startHelper ? { start: options.startHelper } : {}) });
   }
-  const vault = new KeychainVault(keytar, options.service, timeoutMs, platform);
+  const vault = new KeychainVault(keytar, options.service, platform);
   await vault.keys('');
   return vault;
-}
-
-async function loadKeytarModule(): Promise<KeytarModule> {
-  // keytar is CommonJS: its functions arrive on `default` (and sometimes as named exports too).
-  const imported = (await import('keytar')) as KeytarModule & { default?: KeytarModule };
-  const keytar = imported.default ?? imported;
-  if (typeof keytar.getPassword !== 'function') throw new Error('keytar loaded without its functions');
-  return keytar;
 }
 
 /**
  * Windows Credential Manager refuses a secret over 2,560 bytes ("The stub received bad
  * data"), and an msal token cache or an XSTS token can be larger. Long secrets are stored as
- * pieces under `<key>#<n>` with the entry itself saying how many there are.
+ * pieces, and the entry itself names them: `handle-studio-chunked:v2:<count>:<generation>`,
+ * pieces under `<key>#<generation>-<n>`. Each write uses a fresh generation, so another
+ * process reading while this one writes sees either the old pieces or the new ones, never a
+ * mix; it notices pieces that vanished under it and reads the entry again.
+ * (v1, `handle-studio-chunked:v1:<count>` with pieces under `<key>#<n>`, is still read.)
  */
 const CHUNK_CHARS = 1000;
 const CHUNK_PATTERN = new RegExp(`[\\s\\S]{1,${CHUNK_CHARS}}`, 'g');
 const CHUNK_SEPARATOR = '#';
-const CHUNKED_PREFIX = 'handle-studio-chunked:v1:';
+const CHUNKED_V1 = 'handle-studio-chunked:v1:';
+const CHUNKED_V2 = 'handle-studio-chunked:v2:';
+/** How often a read starts over when a writer in another process replaced the pieces under it. */
+const TORN_READ_ATTEMPTS = 5;
 
-function chunkKey(key: string, index: number): string {
-  return `${key}${CHUNK_SEPARATOR}${index + 1}`;
-}
-
-/** How many pieces a stored entry points at, or null for a secret stored whole. */
-function chunkCount(stored: string | null): number | null {
-  if (stored === null || !stored.startsWith(CHUNKED_PREFIX)) return null;
-  const count = Number(stored.slice(CHUNKED_PREFIX.length));
-  return Number.isInteger(count) && count > 0 && count < 1000 ? count : null;
+/** The piece keys an entry points at; empty for a secret stored whole. */
+function pieceKeys(key: string, stored: string | null): string[] {
+  if (stored === null) return [];
+  let count: number;
+  let name: (index: number) => string;
+  if (stored.startsWith(CHUNKED_V2)) {
+    const [countText, generation] = stored.slice(CHUNKED_V2.length).split(':');
+    count = Number(countText);
+    if (!generation || !/^[0-9a-f]+$/.test(generation)) return [];
+    name = (index) => `${key}${CHUNK_SEPARATOR}${generation}-${index + 1}`;
+  } else if (stored.startsWith(CHUNKED_V1)) {
+    count = Number(stored.slice(CHUNKED_V1.length));
+    name = (index) => `${key}${CHUNK_SEPARATOR}${index + 1}`;
+  } else {
+    return [];
+  }
+  return Number.isInteger(count) && count > 0 && count < 1000 ? Array.from({ length: count }, (_, index) => name(index)) : [];
 }
 
 class KeychainVault implements SecretVault {
   readonly kind = 'keychain' as const;
   readonly #keytar: KeytarModule;
   readonly #service: string;
-  readonly #timeoutMs: number;
   readonly #platform: NodeJS.Platform;
   readonly #queue = createPerKeyQueue();
 
-  constructor(keytar: KeytarModule, service: string, timeoutMs: number, platform: NodeJS.Platform) {
+  constructor(keytar: KeytarModule, service: string, platform: NodeJS.Platform) {
     this.#keytar = keytar;
     this.#service = service;
-    this.#timeoutMs = timeoutMs;
     this.#platform = platform;
   }
 
   get(key: string): Promise<string | null> {
     assertVaultKey(key);
     return this.#queue.run(key, async () => {
-      const stored = await this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, key));
-      const chunks = chunkCount(stored);
-      if (chunks === null) return stored;
-      const parts = await Promise.all(
-        Array.from({ length: chunks }, (_, index) => this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, chunkKey(key, index)))),
+      let stored = await this.#read(key);
+      if (stored === null) {
+        await this.#confirmAbsent(key);
+        return null;
+      }
+      for (let attempt = 1; attempt <= TORN_READ_ATTEMPTS; attempt += 1) {
+        const pieces = pieceKeys(key, stored);
+        if (pieces.length === 0) return stored;
+        const parts = await Promise.all(pieces.map((piece) => this.#read(piece)));
+        if (parts.every((part) => part !== null)) return parts.join('');
+        // Pieces gone: another process replaced the secret meanwhile (read again), or they are really missing.
+        const again = await this.#read(key);
+        if (again === stored) break;
+        stored = again;
+      }
+      // Neither "no secret" (that would read as signed out) nor half a secret: say so, and keep the entry.
+      throw new HandleStudioError(
+        'STORAGE',
+        `The keychain entry "${key}" of service "${this.#service}" is incomplete (some of its pieces are missing). It was kept as it is; store the secret again (paste the token or sign in) to replace it.`,
+        { key },
       );
-      // A missing piece means a torn write: the value is dropped rather than trusted.
-      return parts.every((part) => part !== null) ? parts.join('') : null;
     });
   }
 
   set(key: string, secret: string): Promise<void> {
     assertVaultKey(key);
     return this.#queue.run(key, async () => {
-      const previous = chunkCount(await this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, key))) ?? 0;
-      const pieces = secret.length <= CHUNK_CHARS ? [] : (secret.match(CHUNK_PATTERN) ?? []);
-      // Pieces first, then the entry that points at them, so a crash never leaves a pointer to missing pieces.
-      for (const [index, piece] of pieces.entries()) {
-        await this.#guard('storing a secret', () => this.#keytar.setPassword(this.#service, chunkKey(key, index), piece));
+      const previousPieces = pieceKeys(key, await this.#read(key));
+      let head = secret;
+      if (secret.length > CHUNK_CHARS) {
+        const pieces = secret.match(CHUNK_PATTERN) ?? [];
+        const generation = randomBytes(6).toString('hex');
+        // Pieces first, then the entry that points at them, so a crash never leaves a pointer to missing pieces.
+        for (const [index, piece] of pieces.entries()) {
+          await this.#guard('storing a secret', () => this.#keytar.setPassword(this.#service, `${key}${CHUNK_SEPARATOR}${generation}-${index + 1}`, piece));
+        }
+        head = `${CHUNKED_V2}${pieces.length}:${generation}`;
       }
-      const head = pieces.length === 0 ? secret : `${CHUNKED_PREFIX}${pieces.length}`;
       await this.#guard('storing a secret', () => this.#keytar.setPassword(this.#service, key, head));
-      for (let index = pieces.length; index < previous; index += 1) {
-        await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, chunkKey(key, index)));
+      for (const piece of previousPieces) {
+        await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, piece));
       }
     });
   }
@@ -129,39 +163,80 @@ class KeychainVault implements SecretVault {
   delete(key: string): Promise<boolean> {
     assertVaultKey(key);
     return this.#queue.run(key, async () => {
-      const chunks = chunkCount(await this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, key))) ?? 0;
+      const pieces = pieceKeys(key, await this.#read(key));
       const deleted = await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, key));
-      for (let index = 0; index < chunks; index += 1) {
-        await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, chunkKey(key, index)));
+      for (const piece of pieces) {
+        await this.#guard('deleting a secret', () => this.#keytar.deletePassword(this.#service, piece));
       }
       return deleted;
     });
   }
 
   async keys(prefix: string): Promise<string[]> {
-    const entries = await this.#guard('listing secrets', () => this.#keytar.findCredentials(this.#service));
+    const entries = await this.#guard('listing secrets', () => this.#list());
     return entries
       .map((entry) => entry.account)
       .filter((account) => account.startsWith(prefix) && !account.includes(CHUNK_SEPARATOR))
       .sort();
   }
 
+  /**
+   * libsecret answers a lookup in a locked collection with "nothing there", which would read
+   * as "signed out". The listing does not lie: it fails on a locked collection holding this
+   * service's entries (the helper crashes), and names the entry when it exists but was not
+   * handed over.
+   */
+  async #confirmAbsent(key: string): Promise<void> {
+    if (this.#platform !== 'linux') return;
+    if (!(await this.keys(key)).includes(key)) return;
+    throw keychainUnavailable(this.#platform, 'the keychain holds this secret but would not hand it over; the login keyring is probably locked', new Error('lookup answered nothing for an entry the listing shows'));
+  }
+
+  /**
+   * keytar's listing reads every entry's secret too, so an entry another process deletes
+   * between the two steps fails the whole listing: libsecret answers "No such secret item",
+   * or crashes on the missing value exactly as on a locked keyring. List again; a locked
+   * keyring crashes every time, so crashes get one more try only.
+   */
+  async #list(): Promise<Array<{ account: string }>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#keytar.findCredentials(this.#service);
+      } catch (error) {
+        if (!(error instanceof KeychainHelperError)) throw error;
+        const vanished = error.failure === 'refused' && /no such secret item/i.test(error.message);
+        const crashed = error.failure === 'crashed' && attempt < 2;
+        if ((!vanished && !crashed) || attempt === TORN_READ_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  #read(account: string): Promise<string | null> {
+    return this.#guard('reading a secret', () => this.#keytar.getPassword(this.#service, account));
+  }
+
   async #guard<T>(doing: string, operation: () => Promise<T>): Promise<T> {
     try {
-      return await withDeadline(operation(), this.#timeoutMs, doing);
+      return await operation();
     } catch (error) {
-      throw keychainUnavailable(this.#platform, `the keychain failed while ${doing}`, error);
+      throw keychainUnavailable(this.#platform, whatHappened(error, doing), error);
     }
   }
 }
 
-function withDeadline<T>(work: Promise<T>, timeoutMs: number, doing: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms while ${doing}`)), timeoutMs);
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+/** The failure in words: the helper's kind of failure says more than keytar's message. */
+function whatHappened(error: unknown, doing: string): string {
+  if (!(error instanceof KeychainHelperError)) return `the keychain failed while ${doing}`;
+  switch (error.failure) {
+    case 'crashed':
+      return `the keychain crashed while ${doing}; on Linux that is what a locked login keyring does`;
+    case 'timed-out':
+      return `the keychain did not answer in time while ${doing}; it may be waiting for an unlock prompt`;
+    case 'unloadable':
+      return 'the keychain module (keytar) could not be loaded';
+    case 'refused':
+      return `the keychain refused ${doing}`;
+  }
 }
 
 /** The fix for this OS, in words a developer can follow. */
@@ -172,7 +247,10 @@ function keychainFix(platform: NodeJS.Platform): string {
   if (platform === 'win32') {
     return 'Make sure the Credential Manager service (VaultSvc) is running and you are signed in to Windows with your own account';
   }
-  return 'Install and unlock gnome-keyring or another Secret Service (libsecret), e.g. `sudo apt install gnome-keyring libsecret-1-0`, then sign out and back in';
+  return (
+    'Unlock your login keyring (Seahorse, or `gnome-keyring-daemon --unlock`) and try again. ' +
+    'If there is none, install and unlock gnome-keyring or another Secret Service (libsecret), e.g. `sudo apt install gnome-keyring libsecret-1-0`, then sign out and back in'
+  );
 }
 
 function keychainUnavailable(platform: NodeJS.Platform, what: string, cause: unknown): HandleStudioError {

@@ -1,10 +1,13 @@
 /**
  * The XSTS token a profile holds, as it is kept in the vault under `<profileId>/xsts`.
  * The vault is the only place it is written. Reading checks the shape: an entry that does
- * not parse (written by a broken build, edited by hand, truncated) is deleted and treated
- * as "no token", never used.
+ * not parse (written by a newer or broken build, edited by hand, truncated) is never used,
+ * and never deleted or reported as "no token" either: it is reported as it is, and kept
+ * until a new token replaces it (deleting what one process cannot read loses what another
+ * wrote).
  */
 import { z } from 'zod';
+import { HandleStudioError } from '../../shared/errors.ts';
 import type { SecretVault } from '../ports.ts';
 import { secretKey } from './secret-keys.ts';
 
@@ -30,7 +33,7 @@ const storedTokenSchema = z.strictObject({
 
 export type StoredToken = z.output<typeof storedTokenSchema>;
 
-/** The profile's token, or null when there is none or the stored entry could not be trusted. */
+/** The profile's token, or null when there is none. Throws STORAGE for an entry that cannot be read. */
 export async function readStoredToken(vault: SecretVault, profileId: string): Promise<StoredToken | null> {
   const key = secretKey(profileId, 'xsts');
   const raw = await vault.get(key);
@@ -43,8 +46,11 @@ export async function readStoredToken(vault: SecretVault, profileId: string): Pr
   }
   const checked = storedTokenSchema.safeParse(parsed);
   if (checked.success) return checked.data;
-  await vault.delete(key);
-  return null;
+  throw new HandleStudioError(
+    'STORAGE',
+    'The token stored in the OS keychain for this profile cannot be read by this version of Handle Studio (it was kept, not deleted): paste a token or sign in again to replace it, or update Handle Studio if a newer version stored it.',
+    { profileId },
+  );
 }
 
 /** Replaces the profile's token. */

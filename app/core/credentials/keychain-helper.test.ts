@@ -1,0 +1,115 @@
+/**
+ * keytar runs in a helper process so the keychain can never take Handle Studio down. These
+ * tests use real processes: a real gnome-keyring that is really locked (keytar really
+ * crashes with SIGSEGV against it), helpers that really die from SIGSEGV or never answer,
+ * and two real processes racing over one keychain entry.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HandleStudioError } from '../../shared/errors.ts';
+import { forkKeychainWorker, type KeychainHelperProcess } from './keychain-helper.ts';
+import { openKeychainVault } from './keychain-vault.ts';
+import { secretKey } from './secret-keys.ts';
+import { inSecretService, ROOT, secretServiceMissing, steps } from './secret-service.fixture.ts';
+
+const FAULTS = join(ROOT, 'app/core/credentials/keychain-worker-faults.fixture.ts');
+const here = 'app/core/credentials';
+
+async function failure(promise: Promise<unknown>): Promise<HandleStudioError> {
+  const thrown = await promise.then(
+    () => new Error('expected a failure'),
+    (error: unknown) => error,
+  );
+  expect(thrown).toBeInstanceOf(HandleStudioError);
+  return thrown as HandleStudioError;
+}
+
+/** Starts helpers in the given modes, one per start, and remembers them. */
+function helpers(...modes: string[]): { start: () => KeychainHelperProcess; started: string[] } {
+  const started: string[] = [];
+  return {
+    started,
+    start: () => {
+      const mode = modes[Math.min(started.length, modes.length - 1)]!;
+      started.push(mode);
+      return forkKeychainWorker(FAULTS, [mode]);
+    },
+  };
+}
+
+describe('keychain helper process', () => {
+  it('a helper that dies from SIGSEGV is KEYCHAIN_UNAVAILABLE with the fix; the next call starts a new helper', async () => {
+    // A listing that crashes is tried once more (another process deleting an entry mid-listing crashes it too).
+    const faults = helpers('segfault', 'segfault', 'memory');
+    const error = await failure(openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start }));
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(error.message).toMatch(/crashed while listing secrets/);
+    expect(error.message).toMatch(/Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\) and try again/);
+    expect(error.details?.['reason']).toMatch(/signal SIGSEGV/);
+
+    // This process is still here; the user unlocks and retries: a fresh helper answers.
+    const vault = await openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start });
+    const key = secretKey(randomUUID(), 'xsts');
+    await vault.set(key, 'kept');
+    expect(await vault.get(key)).toBe('kept');
+    expect(faults.started).toEqual(['segfault', 'segfault', 'memory']);
+  });
+
+  it('a helper that never answers is killed at the deadline and reported, instead of hanging', async () => {
+    const faults = helpers('hang', 'memory');
+    const error = await failure(openKeychainVault({ service: 'Handle Studio', platform: 'linux', timeoutMs: 300, startHelper: faults.start }));
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(error.message).toMatch(/did not answer in time while listing secrets; it may be waiting for an unlock prompt/);
+    expect(error.details?.['reason']).toBe('no answer within 300 ms');
+    await openKeychainVault({ service: 'Handle Studio', platform: 'linux', timeoutMs: 20_000, startHelper: faults.start });
+    expect(faults.started).toEqual(['hang', 'memory']);
+  });
+
+  it('a helper whose keytar cannot be loaded says so', async () => {
+    // keychain-worker.ts loads keytar; a file that is not a module stands in for a broken install.
+    const error = await failure(
+      openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: () => forkKeychainWorker(join(ROOT, 'no-such-keychain-worker.ts')) }),
+    );
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(error.details?.['reason']).toMatch(/keychain helper process ended/);
+  });
+});
+
+const missing = secretServiceMissing();
+
+describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('a LOCKED keyring crashes keytar, but only the helper: the vault reports it with the fix and works again once unlocked', () => {
+    const run = inSecretService(`"$NODE" ${here}/keychain-locked.fixture.ts scenario "Handle Studio test ${randomUUID()}"`);
+    const seen = steps(run.stdout);
+    expect(seen.get('survived'), `stderr: ${run.stderr}`).toMatchObject({ ok: true });
+    expect(seen.get('store')).toMatchObject({ ok: true });
+    // The fault is real: keytar in a process of its own dies from it.
+    expect(seen.get('direct-keytar')).toMatchObject({ ok: false, signal: 'SIGSEGV' });
+    // A locked keyring is never "no token": libsecret's empty answer is checked against the listing.
+    for (const step of ['read-locked', 'list-locked']) {
+      expect(seen.get(step)).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
+      expect(String(seen.get(step)?.['message'])).toMatch(/locked login keyring[\s\S]*Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\)/);
+    }
+    expect(seen.get('read-unlocked')).toMatchObject({ ok: true, value: 'stored-while-unlocked' });
+    expect(seen.get('delete')).toMatchObject({ ok: true, value: true });
+  });
+
+  it('a process reading while another rewrites a token (in pieces) never sees "no token", half a token, or deletes it', () => {
+    const service = `Handle Studio test ${randomUUID()}`;
+    const profileId = randomUUID();
+    const race = `${here}/keychain-race.fixture.ts`;
+    const run = inSecretService(
+      `"$NODE" ${race} writer "${service}" ${profileId} 1 >/dev/null || exit 9
+      "$NODE" ${race} writer "${service}" ${profileId} 60 & writer=$!
+      "$NODE" ${race} reader "${service}" ${profileId} 120
+      wait $writer
+      "$NODE" ${race} after "${service}" ${profileId} 1`,
+    );
+    const seen = steps(run.stdout);
+    expect(seen.get('writer'), `stderr: ${run.stderr}`).toMatchObject({ ok: true, rounds: 60 });
+    expect(seen.get('reader'), `stderr: ${run.stderr}`).toMatchObject({ ok: true, none: 0, mixed: 0, errors: [], tokens: 120 });
+    // Still there afterwards, and no stale pieces are left beside it.
+    expect(seen.get('after')).toMatchObject({ tokens: 1, none: 0, keys: 1 });
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * keytar, reached through a helper process (keychain-worker.ts), so nothing the native
+ * module does can take Handle Studio down. Each call has a deadline; a helper that crashes
+ * or hangs fails the calls it was answering with a `KeychainHelperError` saying which, and
+ * the next call starts a fresh helper (the user may have unlocked the keyring meanwhile).
+ */
+import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { keychainHelperAnswerSchema, type KeychainHelperRequest } from './keychain-helper-protocol.ts';
+import type { KeytarModule } from './keychain-vault.ts';
+
+/** A running helper, whatever started it: a Node child process, or Electron's utilityProcess. */
+export interface KeychainHelperProcess {
+  send(request: KeychainHelperRequest): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** `how` describes the end, e.g. "signal SIGSEGV" or "exit code 1". */
+  onExit(listener: (how: string) => void): void;
+  kill(): void;
+  /** Whether the helper keeps this process alive: only while calls wait for it (a CLI run must be able to end). */
+  keepAlive?(busy: boolean): void;
+}
+
+export type StartKeychainHelper = () => KeychainHelperProcess;
+
+/** Why a helper call failed, for the vault to put in words. */
+export type KeychainHelperFailure = 'crashed' | 'timed-out' | 'refused' | 'unloadable';
+
+export class KeychainHelperError extends Error {
+  readonly failure: KeychainHelperFailure;
+
+  constructor(failure: KeychainHelperFailure, message: string) {
+    super(message);
+    this.name = 'KeychainHelperError';
+    this.failure = failure;
+  }
+}
+
+/**
+ * The helper as a Node child process running keychain-worker.ts (type-stripped, like the
+ * rest of core). Its output is dropped: libsecret and GTK print warnings nobody can act on.
+ * The path is built from this file's, never `new URL(...)`, which a bundler would rewrite.
+ */
+export function forkKeychainWorker(
+  modulePath = join(dirname(fileURLToPath(import.meta.url)), 'keychain-worker.ts'),
+  args: readonly string[] = [],
+): KeychainHelperProcess {
+  const child = fork(modulePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [], serialization: 'json' });
+  return {
+    send: (request) => void child.send(request),
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => {
+      child.once('exit', (code, signal) => listener(signal ? `signal ${signal}` : `exit code ${String(code)}`));
+      // A helper that cannot be started at all (no such file, no permission) ends here instead.
+      child.once('error', (error) => listener(`could not start: ${error.message}`));
+    },
+    kill: () => void child.kill('SIGKILL'),
+    keepAlive: (busy) => {
+      if (busy) {
+        child.ref();
+        child.channel?.ref();
+      } else {
+        child.unref();
+        child.channel?.unref();
+      }
+    },
+  };
+}
+
+/** A request before it is numbered (Omit on each member, so the union stays a union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: KeychainHelperError): void;
+  timer: NodeJS.Timeout;
+}
+
+export interface KeytarInHelperOptions {
+  start?: StartKeychainHelper;
+  /** How long one call may take before the helper counts as hung and is killed. */
+  timeoutMs: number;
+}
+
+/** keytar's interface, each call answered by the helper process. */
+export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
+  const start = options.start ?? (() => forkKeychainWorker());
+  let helper: KeychainHelperProcess | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  function failAll(error: KeychainHelperError): void {
+    for (const [id, call] of pending) {
+      clearTimeout(call.timer);
+      pending.delete(id);
+      call.reject(error);
+    }
+  }
+
+  function running(): KeychainHelperProcess {
+    if (helper) return helper;
+    const started = start();
+    helper = started;
+    started.onMessage((message) => {
+      const answer = keychainHelperAnswerSchema.safeParse(message);
+      if (!answer.success) return;
+      const call = pending.get(answer.data.id);
+      if (!call) return;
+      pending.delete(answer.data.id);
+      clearTimeout(call.timer);
+      if (answer.data.ok) call.resolve(answer.data.value);
+      else call.reject(new KeychainHelperError(answer.data.unloadable ? 'unloadable' : 'refused', answer.data.error));
+      if (pending.size === 0) started.keepAlive?.(false);
+    });
+    started.onExit((how) => {
+      if (helper !== started) return;
+      helper = undefined;
+      failAll(new KeychainHelperError('crashed', `the keychain helper process ended (${how})`));
+    });
+    return started;
+  }
+
+  function request<T>(call: WithoutId<KeychainHelperRequest>): Promise<T> {
+    const id = nextId++;
+    const target = running();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // A hung helper is killed so it cannot answer late or pile up; the next call starts afresh.
+        if (helper === target) helper = undefined;
+        target.kill();
+        failAll(new KeychainHelperError('timed-out', `no answer within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      timer.unref();
+      pending.set(id, { resolve: (value) => resolve(value as T), reject, timer });
+      target.keepAlive?.(true);
+      target.send({ ...call, id } as KeychainHelperRequest);
+    });
+  }
+
+  return {
+    getPassword: (service, account) => request<string | null>({ op: 'getPassword', service, account }),
+    setPassword: (service, account, password) => request<void>({ op: 'setPassword', service, account, password }),
+    deletePassword: (service, account) => request<boolean>({ op: 'deletePassword', service, account }),
+    findCredentials: (service) => request<Array<{ account: string; password: string }>>({ op: 'findCredentials', service }),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * One side of a race between two processes over the same keychain entry (see
+ * keychain-helper.test.ts). Test-only; run inside a private Secret Service.
+ *
+ * `writer <service> <profileId> <rounds>`: stores a token `rounds` times, alternating a
+ * 1,500- and a 2,700-character one, so the number of pieces changes with every write.
+ * `reader <service> <profileId> <rounds>`: reads it `rounds` times and prints what it saw.
+ */
+import { HandleStudioError } from '../../shared/errors.ts';
+import { openKeychainVault } from './keychain-vault.ts';
+import { readStoredToken, writeStoredToken } from './stored-token.ts';
+
+const [mode, service, profileId, roundsText] = process.argv.slice(2) as [string, string, string, string];
+const rounds = Number(roundsText);
+const vault = await openKeychainVault({ service, timeoutMs: 20_000 });
+
+if (mode === 'writer') {
+  for (let round = 0; round < rounds; round += 1) {
+    const token = (round % 2 === 0 ? 'a' : 'b').repeat(round % 2 === 0 ? 1500 : 2700);
+    await writeStoredToken(vault, profileId, { v: 1, source: 'pasted', uhs: `uhs${round}`, token });
+  }
+  process.stdout.write(`${JSON.stringify({ step: 'writer', ok: true, rounds })}\n`);
+} else {
+  const seen = { tokens: 0, none: 0, errors: [] as string[], mixed: 0 };
+  for (let round = 0; round < rounds; round += 1) {
+    try {
+      const stored = await readStoredToken(vault, profileId);
+      if (stored === null) seen.none += 1;
+      else if (!/^(a{1500}|b{2700})$/.test(stored.token)) seen.mixed += 1;
+      else seen.tokens += 1;
+    } catch (error) {
+      seen.errors.push(error instanceof HandleStudioError ? `${error.code}: ${error.message}` : String(error));
+    }
+  }
+  const left = await vault.keys('');
+  process.stdout.write(`${JSON.stringify({ step: mode, ok: true, ...seen, keys: left.length })}\n`);
+}

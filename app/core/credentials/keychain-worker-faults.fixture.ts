@@ -1,0 +1,37 @@
+/**
+ * A keychain helper that misbehaves on purpose, run with `child_process.fork` like the real
+ * one (keychain-worker.ts). `process.argv[2]` picks the fault:
+ * - `segfault`: dies from SIGSEGV on its first request, as keytar does on a locked gnome-keyring;
+ * - `hang`: never answers, as a D-Bus call waiting for an unlock prompt nobody sees;
+ * - `memory`: a healthy keychain kept in this process's memory.
+ * Test-only.
+ */
+import type { KeychainHelperAnswer, KeychainHelperRequest } from './keychain-helper-protocol.ts';
+
+const mode = process.argv[2];
+const entries = new Map<string, string>();
+
+function answer(request: KeychainHelperRequest): KeychainHelperAnswer {
+  const key = `${request.service}\n${'account' in request ? request.account : ''}`;
+  switch (request.op) {
+    case 'getPassword':
+      return { id: request.id, ok: true, value: entries.get(key) ?? null };
+    case 'setPassword':
+      entries.set(key, request.password);
+      return { id: request.id, ok: true, value: null };
+    case 'deletePassword':
+      return { id: request.id, ok: true, value: entries.delete(key) };
+    case 'findCredentials':
+      return {
+        id: request.id,
+        ok: true,
+        value: [...entries.keys()].filter((stored) => stored.startsWith(`${request.service}\n`)).map((stored) => ({ account: stored.split('\n')[1], password: '' })),
+      };
+  }
+}
+
+process.on('message', (message) => {
+  if (mode === 'segfault') process.kill(process.pid, 'SIGSEGV');
+  if (mode === 'memory') process.send?.(answer(message as KeychainHelperRequest));
+});
+process.on('disconnect', () => process.exit(0));
