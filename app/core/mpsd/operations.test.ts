@@ -31,7 +31,7 @@ async function setup(script: MpsdScript) {
     authorization: { current: async () => 'XBL3.0 x=1;eyJ.operations-token', renew: async () => 'XBL3.0 x=1;eyJ.operations-token' },
     clock,
   });
-  return { context: { client, budget: createRateBudget({ clock }) }, server: mpsd };
+  return { context: { client, budget: createRateBudget({ clock }), clock }, server: mpsd, clock };
 }
 
 const activity = (id: string, ownerXuid: string) => ({ id, type: 'activity', version: 1, ownerXuid, sessionRef: SESSION_REF, relatedInfo: { closed: false } });
@@ -48,7 +48,7 @@ describe('activity.clear', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.clearedHandleIds).toEqual([MY_ACTIVITY]);
     expect(server.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
-      'POST /handles/query?include=relatedInfo',
+      'POST /handles/query?include=relatedInfo,customProperties',
       `DELETE /handles/${MY_ACTIVITY}`,
     ]);
     expect(outcome.exchanges.map((exchange) => exchange.kind)).toEqual(['activity.clear', 'activity.clear']);
@@ -107,6 +107,51 @@ describe('single calls', () => {
     const noSession = await performRequest(parseHandleRequest({ kind: 'session.get', sessionRef: SESSION_REF }), context);
     expect(noSession.error).toBeUndefined();
     expect(noSession.exchanges[0]?.response?.status).toBe(204);
+  });
+});
+
+describe('search handles', () => {
+  const query = parseHandleRequest({ kind: 'search.query', scid: SCID, templateName: 'GameSession' });
+  const create = parseHandleRequest({ kind: 'search.create', sessionRef: SESSION_REF, searchAttributes: { tags: ['elite'] } });
+
+  it('pace reads and writes by their own window: a second search waits 15 s, a write or another call does not', async () => {
+    const { context, clock, server } = await setup((call) => (call.method === 'POST' && call.path === '/handles' ? { status: 201, body: { id: MY_ACTIVITY } } : { status: 200, body: { results: [] } }));
+    await performRequest(query, context);
+    await performRequest(create, context);
+    await performRequest(parseHandleRequest({ kind: 'handle.get', handleId: MY_ACTIVITY }), context);
+    expect(clock.sleeps).toEqual([]);
+    const second = await performRequest(query, context);
+    expect(second.error).toBeUndefined();
+    // One read per 15 s, plus the budget's safety margin for travel time.
+    expect(clock.sleeps).toEqual([15_250]);
+    expect(server.calls).toHaveLength(4);
+  });
+
+  it('a created search handle reports its id', async () => {
+    const { context } = await setup(() => ({ status: 201, body: { id: MY_ACTIVITY.toUpperCase(), type: 'search' } }));
+    const outcome = await performRequest(create, context);
+    expect(outcome.exchanges[0]?.handleId).toBe(MY_ACTIVITY);
+  });
+});
+
+describe('joining through a handle', () => {
+  it('names the session it reached, from Content-Location', async () => {
+    const { context, server } = await setup(() => ({
+      status: 200,
+      headers: { 'content-location': `/serviceconfigs/${SCID}/sessiontemplates/GameSession/sessions/Lobby.7` },
+      body: { members: {} },
+    }));
+    const outcome = await performRequest(parseHandleRequest({ kind: 'handle.join', handleId: MY_ACTIVITY, xuid: ME, active: true }), context);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.exchanges[0]?.sessionRef).toEqual({ ...SESSION_REF, name: 'Lobby.7' });
+    expect(server.calls[0]).toMatchObject({ method: 'PUT', path: `/handles/${MY_ACTIVITY}/session` });
+    expect(server.calls[0]?.json).toEqual({ members: { me: { constants: { system: { xuid: ME } }, properties: { system: { active: true } } } } });
+  });
+
+  it('names no session when MPSD answered without one (204: the session is gone)', async () => {
+    const { context } = await setup(() => ({ status: 204 }));
+    const outcome = await performRequest(parseHandleRequest({ kind: 'handle.session', handleId: MY_ACTIVITY }), context);
+    expect(outcome.exchanges[0]?.sessionRef).toBeUndefined();
   });
 });
 

@@ -1,15 +1,20 @@
 /**
  * The entry point the app uses for every request kind: turns a parsed HandleRequest into
  * MPSD calls, runs them (invites through the paced fan-out, activity.clear as query then
- * delete) and reports every exchange, so history can keep each call as it happened.
+ * delete, search calls behind their own rate windows) and reports every exchange, so
+ * history can keep each call as it happened.
  */
 import type { AppError } from '../../shared/errors.ts';
 import { activityClearQuery, buildWireRequests, deleteHandle, inviteSend } from '../../shared/mpsd/builders.ts';
 import type { ActivityClearRequest, HandleRequest } from '../../shared/mpsd/requests.ts';
+import { sessionRefFromPath } from '../../shared/mpsd/session-ref.ts';
 import type { MpsdExchange, RequestKind } from '../../shared/mpsd/wire.ts';
+import { systemClock } from '../clock.ts';
+import type { Clock } from '../ports.ts';
 import type { MpsdClient } from './client.ts';
 import { runFanOut, type FanOutProgress, type FanOutResult } from './fan-out.ts';
 import type { RateBudget } from './rate-budget.ts';
+import { budgetForCall } from './search-budget.ts';
 
 export interface OperationContext {
   client: MpsdClient;
@@ -20,6 +25,8 @@ export interface OperationContext {
   onProgress?: (progress: FanOutProgress) => void;
   /** invite.send only: invites in flight at once (default 4). */
   concurrency?: number;
+  /** Paces the search-handle windows (see search-budget.ts); the wall clock when left out. */
+  clock?: Clock;
 }
 
 /**
@@ -41,6 +48,30 @@ export interface OperationOutcome {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Calls that create a handle: the new handle's id is in the answer. */
+const CREATES_HANDLE: ReadonlySet<RequestKind> = new Set(['transfer.create', 'search.create']);
+/** Calls through a handle: the session they reached is in Content-Location. */
+const REACHES_SESSION_THROUGH_HANDLE: ReadonlySet<RequestKind> = new Set(['handle.join', 'handle.session']);
+
+/**
+ * Adds what only the answer tells: the id of a created transfer or search handle, and the
+ * session a handle led to (from Content-Location), so history and output can name it and a
+ * later `session leave` knows where to go.
+ */
+function withAnswerFacts(exchange: MpsdExchange): MpsdExchange {
+  const response = exchange.response;
+  if (exchange.error !== undefined || response === undefined) return exchange;
+  if (CREATES_HANDLE.has(exchange.kind) && exchange.handleId === undefined) {
+    const id = (response.json as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && GUID.test(id)) exchange.handleId = id.toLowerCase();
+  }
+  if (REACHES_SESSION_THROUGH_HANDLE.has(exchange.kind) && exchange.sessionRef === undefined) {
+    const sessionRef = sessionRefFromPath(response.headers['content-location']);
+    if (sessionRef !== undefined) exchange.sessionRef = sessionRef;
+  }
+  return exchange;
+}
 
 /**
  * The activity handles in a `POST /handles/query` answer that belong to `ownerXuid`. Parsed
@@ -108,10 +139,12 @@ export async function performRequest(request: HandleRequest, context: OperationC
 
   const [wire] = buildWireRequests(request);
   // Every other kind is exactly one call (see buildWireRequests).
-  const exchange = await context.client.send(wire!, {
-    budget: context.budget,
-    ...(context.signal === undefined ? {} : { signal: context.signal }),
-  });
+  const exchange = withAnswerFacts(
+    await context.client.send(wire!, {
+      budget: budgetForCall(request.kind, context.budget, context.clock ?? systemClock),
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
+    }),
+  );
   const outcome: OperationOutcome = { kind: request.kind, exchanges: [exchange] };
   if (exchange.error !== undefined) outcome.error = exchange.error;
   return outcome;

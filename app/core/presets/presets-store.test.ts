@@ -44,7 +44,7 @@ describe('presets', () => {
   it('creates a preset, normalising what MPSD needs, and reads it back after a restart', () => {
     const created = open().create(lobbyInvite());
     expect(created).toMatchObject({
-      sessionRef: { scid: SCID.toLowerCase(), templateName: 'GameSession', name: 'lobby-7' },
+      sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' },
       inviteAttributes: { titleId: '1234', context: 'map=dust' },
       favourite: false,
       updatedAt: '2026-03-01T09:00:00.000Z',
@@ -60,7 +60,7 @@ describe('presets', () => {
   it('supports a fresh session name at each send instead of a fixed one', () => {
     const store = open();
     const preset = store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession', newNameEachTime: true } }));
-    expect(preset.sessionRef).toEqual({ scid: SCID.toLowerCase(), templateName: 'GameSession', newNameEachTime: true });
+    expect(preset.sessionRef).toEqual({ scid: SCID, templateName: 'GameSession', newNameEachTime: true });
     expect(() => store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession' } }))).toThrow(
       /sessionRef\.name: Give a session name, or set newNameEachTime/,
     );
@@ -106,7 +106,7 @@ describe('presets', () => {
           id: 'legacy-1',
           name: 'Old invite',
           profileId: 'profile-7',
-          sessionRef: { scid: SCID.toLowerCase(), templateName: 'GameSession', name: 'lobby-1' },
+          sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-1' },
           inviteAttributes: { titleId: '1234', contextString: '///INVITE_STRING' },
           recipientXuids: ['2814679796296491', '2533274790395904'],
           joinAndSetActivityFirst: false,
@@ -124,7 +124,7 @@ describe('presets', () => {
         id: 'legacy-1',
         name: 'Old invite',
         profileId: 'profile-7',
-        sessionRef: { scid: SCID.toLowerCase(), templateName: 'GameSession', name: 'lobby-1' },
+        sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-1' },
         inviteAttributes: { titleId: '1234', contextString: '///INVITE_STRING' },
         recipients: [
           { label: '', xuid: '2814679796296491' },

@@ -53,7 +53,7 @@ describe('activities', () => {
   it('query by xuids or by moniker, a retry-safe POST', () => {
     const [byXuids] = build({ kind: 'activity.query', scid: SESSION_REF.scid, xuids: [ME, '5'] });
     expect(byXuids).toMatchObject({
-      path: '/handles/query?include=relatedInfo',
+      path: '/handles/query?include=relatedInfo,customProperties',
       notIdempotent: false,
       body: { type: 'activity', scid: SESSION_REF.scid, owners: { xuids: [ME, '5'] } },
     });
@@ -89,5 +89,64 @@ describe('handles and sessions', () => {
     expect(wire?.body).toEqual({
       members: { me: { constants: { system: { initialize: true, xuid: ME } }, properties: { system: { active: true } } } },
     });
+  });
+});
+
+describe('handle joins, transfer and search handles', () => {
+  const LOBBY = { ...SESSION_REF, templateName: 'LobbySession', name: 'lobby-1' };
+
+  it('handle join PUTs members.me through the handle, active only when asked', () => {
+    const [inactive] = build({ kind: 'handle.join', handleId: HANDLE_ID, xuid: ME });
+    expect(inactive).toEqual({
+      kind: 'handle.join',
+      method: 'PUT',
+      path: `/handles/${HANDLE_ID}/session`,
+      headers: { 'Content-Type': JSON_CONTENT_TYPE },
+      body: { members: { me: { constants: { system: { xuid: ME } }, properties: { system: { active: false } } } } },
+      notIdempotent: true,
+    });
+    const [active] = build({ kind: 'handle.join', handleId: HANDLE_ID, xuid: ME, active: true });
+    expect(active?.body).toEqual({ members: { me: { constants: { system: { xuid: ME } }, properties: { system: { active: true } } } } });
+  });
+
+  it('transfer POSTs the target and the origin session, as XSAPI does', () => {
+    const [wire] = build({ kind: 'transfer.create', sessionRef: SESSION_REF, originSessionRef: LOBBY });
+    expect(wire).toMatchObject({ kind: 'transfer.create', method: 'POST', path: '/handles', notIdempotent: true, sessionRef: SESSION_REF });
+    expect(wire?.body).toEqual({ version: 1, type: 'transfer', sessionRef: SESSION_REF, originSessionRef: LOBBY });
+  });
+
+  it('search handle POSTs all three attribute groups, empty ones included', () => {
+    const [wire] = build({ kind: 'search.create', sessionRef: SESSION_REF, searchAttributes: { tags: ['micsrequired', 'micsrequired'], numbers: { Skill_D: 10.145 } } });
+    expect(wire?.body).toEqual({
+      version: 1,
+      type: 'search',
+      sessionRef: SESSION_REF,
+      searchAttributes: { tags: ['micsrequired'], strings: {}, numbers: { Skill_D: 10.145 } },
+    });
+    const [bare] = build({ kind: 'search.create', sessionRef: SESSION_REF });
+    expect((bare?.body as { searchAttributes: unknown }).searchAttributes).toEqual({ tags: [], strings: {}, numbers: {} });
+  });
+
+  it('search query is a retry-safe POST /handles/query with relatedInfo and custom properties', () => {
+    const [wire] = build({
+      kind: 'search.query',
+      scid: SESSION_REF.scid,
+      templateName: 'GameSession',
+      filter: 'numbers/rank lt 60',
+      orderBy: 'numbers/rank desc',
+      people: { moniker: 'favorites', monikerXuid: ME },
+    });
+    expect(wire).toMatchObject({ kind: 'search.query', method: 'POST', path: '/handles/query?include=relatedInfo,customProperties', notIdempotent: false });
+    expect(wire?.body).toEqual({
+      type: 'search',
+      scid: SESSION_REF.scid,
+      templateName: 'GameSession',
+      orderBy: 'numbers/rank desc',
+      filter: 'numbers/rank lt 60',
+      sessionMembers: { people: { moniker: 'favorites', monikerXuid: ME } },
+      global: true,
+    });
+    const [everything] = build({ kind: 'search.query', scid: SESSION_REF.scid, templateName: 'GameSession' });
+    expect(everything?.body).toEqual({ type: 'search', scid: SESSION_REF.scid, templateName: 'GameSession', global: true });
   });
 });

@@ -12,9 +12,13 @@ import type {
   ActivityClearRequest,
   ActivityQueryRequest,
   ActivitySetRequest,
+  HandleJoinRequest,
   HandleRequest,
   InviteSendRequest,
+  SearchCreateRequest,
+  SearchQueryRequest,
   SessionJoinRequest,
+  TransferCreateRequest,
 } from './requests.ts';
 import { sessionPath, type SessionRef } from './session-ref.ts';
 import type { RequestKind, WireRequest } from './wire.ts';
@@ -72,8 +76,16 @@ export function inviteSend(request: InviteSendRequest): WireRequest[] {
 type ActivityOwners = Pick<ActivityQueryRequest, 'xuids' | 'people'>;
 
 /**
- * `POST /handles/query?include=relatedInfo` for activities. A read, so safe to retry even
- * though it is a POST. `kind` lets the first step of activity.clear be filed under that kind.
+ * What queries ask MPSD to add to each handle, as Microsoft's client asks: `relatedInfo`
+ * (visibility, join restriction, closed, member counts: whether the session can be joined)
+ * and the session's custom properties.
+ */
+export const QUERY_INCLUDE = 'include=relatedInfo,customProperties';
+
+/**
+ * `POST /handles/query?include=relatedInfo,customProperties` for activities. A read, so safe
+ * to retry even though it is a POST. `kind` lets the first step of activity.clear be filed
+ * under that kind.
  */
 export function activityQuery(
   scid: string,
@@ -83,7 +95,7 @@ export function activityQuery(
   return {
     kind,
     method: 'POST',
-    path: '/handles/query?include=relatedInfo',
+    path: `/handles/query?${QUERY_INCLUDE}`,
     headers: jsonHeaders(),
     body: {
       type: 'activity',
@@ -124,6 +136,76 @@ export function handleSession(handleId: string): WireRequest {
     headers: {},
     notIdempotent: false,
   };
+}
+
+/**
+ * `PUT /handles/{id}/session`: join the session the handle points at, as MPSD's invitee flow
+ * does (members.me with the joiner's XUID; active only when asked, since a tool user who is
+ * not running the title would be demoted by MPSD's presence check anyway). No write-mode
+ * header: MPSD upserts the membership. The answer's Content-Location names the session.
+ */
+export function handleJoin(request: HandleJoinRequest): WireRequest {
+  return {
+    kind: 'handle.join',
+    method: 'PUT',
+    path: `/handles/${request.handleId}/session`,
+    headers: jsonHeaders(),
+    body: {
+      members: {
+        me: {
+          constants: { system: { xuid: request.xuid } },
+          properties: { system: { active: request.active === true } },
+        },
+      },
+    },
+    notIdempotent: true,
+  };
+}
+
+/** `POST /handles` with `type: transfer`: members of the origin session may join the target through it. */
+export function transferCreate(request: TransferCreateRequest): WireRequest {
+  return {
+    kind: 'transfer.create',
+    method: 'POST',
+    path: '/handles',
+    headers: jsonHeaders(),
+    body: { version: 1, type: 'transfer', sessionRef: { ...request.sessionRef }, originSessionRef: { ...request.originSessionRef } },
+    sessionRef: request.sessionRef,
+    notIdempotent: true,
+  };
+}
+
+/**
+ * `POST /handles` with `type: search`: makes the session findable by its attributes (one
+ * search handle per session). All three attribute groups are sent, empty or not, as XSAPI does.
+ */
+export function searchCreate(request: SearchCreateRequest): WireRequest {
+  const attributes = request.searchAttributes ?? {};
+  return {
+    kind: 'search.create',
+    method: 'POST',
+    path: '/handles',
+    headers: jsonHeaders(),
+    body: {
+      version: 1,
+      type: 'search',
+      sessionRef: { ...request.sessionRef },
+      searchAttributes: { tags: [...(attributes.tags ?? [])], strings: { ...attributes.strings }, numbers: { ...attributes.numbers } },
+    },
+    sessionRef: request.sessionRef,
+    notIdempotent: true,
+  };
+}
+
+/** `POST /handles/query` with `type: search`: sessions of one template found by their search attributes. A read. */
+export function searchQuery(request: SearchQueryRequest): WireRequest {
+  const body: Record<string, unknown> = { type: 'search', scid: request.scid, templateName: request.templateName };
+  if (request.orderBy !== undefined) body.orderBy = request.orderBy;
+  if (request.filter !== undefined) body.filter = request.filter;
+  if (request.people !== undefined) body.sessionMembers = { people: { ...request.people } };
+  // XSAPI sends `global: true` on every search query, with or without a social group.
+  body.global = true;
+  return { kind: 'search.query', method: 'POST', path: `/handles/query?${QUERY_INCLUDE}`, headers: jsonHeaders(), body, notIdempotent: false };
 }
 
 /**
@@ -188,6 +270,14 @@ export function buildWireRequests(request: HandleRequest): WireRequest[] {
       return [deleteHandle(request.handleId)];
     case 'handle.session':
       return [handleSession(request.handleId)];
+    case 'handle.join':
+      return [handleJoin(request)];
+    case 'transfer.create':
+      return [transferCreate(request)];
+    case 'search.create':
+      return [searchCreate(request)];
+    case 'search.query':
+      return [searchQuery(request)];
     case 'session.join':
       return [sessionJoin(request)];
     case 'session.get':

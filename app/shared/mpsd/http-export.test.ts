@@ -68,3 +68,22 @@ describe('toHttpFile', () => {
     expect(JSON.parse(body).inviteAttributes.context).toBe('{{level}}');
   });
 });
+
+describe('contract versions per call', () => {
+  const search = buildWireRequests(parseHandleRequest({ kind: 'search.query', scid: SESSION_REF.scid, templateName: 'GameSession' }));
+
+  it('sends a call with the profile\'s version when the call supports it', () => {
+    for (const version of [104, 105, 107] as const) {
+      expect(previewRequest(invites('x')[0]!, BASE, version, 'en-US').headers['x-xbl-contract-version']).toBe(String(version));
+    }
+    expect(previewRequest(search[0]!, BASE, 107, 'en-US').headers['x-xbl-contract-version']).toBe('107');
+  });
+
+  it('refuses a transfer or search call with 104/105, naming the version to choose', () => {
+    for (const version of [104, 105] as const) {
+      expect(() => previewRequest(search[0]!, BASE, version, 'en-US')).toThrow(
+        `A search.query request is sent with contract version 107 only, not ${version}: choose 107`,
+      );
+    }
+  });
+});

@@ -5,6 +5,7 @@
  * replaces with their own token when they run the export elsewhere.
  */
 import { HandleStudioError } from '../errors.ts';
+import { checkContractVersion } from './contract-versions.ts';
 import { contractVersionSchema, type ContractVersion } from './ids.ts';
 import { localeSchema, mpsdBaseUrlSchema } from './endpoint.ts';
 import { parseOrThrow } from '../validation.ts';
@@ -37,7 +38,8 @@ function checkWire(wire: WireRequest): void {
  * it goes on the wire: full URL, headers in the order they are sent, body serialised. The
  * MPSD client sends what this returns (with the real Authorization passed in) and records it
  * with the placeholder, so the preview, the export and the history entry cannot drift apart.
- * Throws HandleStudioError VALIDATION for a bad base URL, contract version or locale.
+ * Throws HandleStudioError VALIDATION for a bad base URL, contract version or locale, and
+ * (per request) for a call that its contract version does not support (see contract-versions.ts).
  */
 export function createRequestComposer(baseUrl: string, contractVersion: ContractVersion, locale?: string): RequestComposer {
   const origin = parseOrThrow(mpsdBaseUrlSchema, baseUrl, 'MPSD base URL');
@@ -45,6 +47,7 @@ export function createRequestComposer(baseUrl: string, contractVersion: Contract
   const language = locale === undefined ? undefined : parseOrThrow(localeSchema, locale, 'Locale');
   return (wire, authorization = AUTHORIZATION_PLACEHOLDER) => {
     checkWire(wire);
+    checkContractVersion(wire.kind, version);
     const headers: Record<string, string> = {
       Authorization: authorization,
       'x-xbl-contract-version': String(version),

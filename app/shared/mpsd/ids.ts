@@ -1,7 +1,8 @@
 /**
  * The identifiers MPSD speaks, as zod schemas whose messages tell a person how to fix
- * the value. Parsing also normalises: SCIDs are lower-cased (MPSD compares them
- * case-insensitively), title ids given in hex become the decimal string the wire wants.
+ * the value. Parsing also normalises where the wire has one form: title ids given in hex
+ * become the decimal string the wire wants, XUIDs lose leading zeros. SCIDs and names are
+ * sent exactly as typed (see each schema for why).
  */
 import { z } from 'zod';
 
@@ -9,14 +10,17 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UINT64_MAX = 18446744073709551615n;
 const UINT32_MAX = 4294967295;
 
-/** Service configuration id: a GUID, sent lower-case. */
+/**
+ * Service configuration id: a GUID, sent exactly as typed. Microsoft's client documents the
+ * SCID as case-sensitive ("paste it directly from Partner Center", XSAPI multiplayer_c.h),
+ * so changing its case could address a different service config.
+ */
 export const scidSchema = z
   .string({ error: 'SCID is required: the service configuration id from Partner Center, a GUID.' })
   .trim()
   .refine((value) => GUID.test(value), {
-    error: 'SCID must be a GUID like bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (Partner Center > Xbox services).',
-  })
-  .transform((value) => value.toLowerCase());
+    error: 'SCID must be a GUID like bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (copy it from Partner Center > Xbox services; its case is kept).',
+  });
 
 /** A GUID handle id (handles are immutable pointers named by GUID). */
 export const handleIdSchema = z
@@ -26,24 +30,31 @@ export const handleIdSchema = z
   .transform((value) => value.toLowerCase());
 
 /**
- * MPSD names (templates, sessions) are path segments: letters, digits, '-' and '_', so that
- * no value can change the URL it is put in. Microsoft's client keeps each name in a
- * null-terminated 100-byte buffer (XBL_MULTIPLAYER_SESSION_NAME_MAX_LENGTH and
+ * MPSD names (templates, sessions) are URL path segments that Microsoft's client inserts
+ * without escaping, and MPSD's docs give no character list of their own (they show names
+ * such as `session-49`, `XWIN_7ce1...`, `samplelobbytemplate107`; names compare
+ * case-insensitively). So a name may hold what a path segment carries unescaped and
+ * unchanged: letters, digits, '-', '_' and '.'. The segments `.` and `..` are refused,
+ * because every URL parser rewrites them into a different path. Microsoft's client keeps
+ * each name in a null-terminated 100-byte buffer (XBL_MULTIPLAYER_SESSION_NAME_MAX_LENGTH and
  * XBL_MULTIPLAYER_SESSION_TEMPLATE_NAME_MAX_LENGTH in XSAPI's multiplayer_c.h), so a title
  * built on it can only address names of at most 99 characters: longer ones are refused here
  * rather than producing a session the game itself could never open.
  */
-const NAME = /^[A-Za-z0-9_-]+$/;
-const NAME_MAX = 99;
+const NAME = /^[A-Za-z0-9._-]+$/;
+export const MPSD_NAME_MAX = 99;
 
 function mpsdName(what: string, example: string) {
   return z
     .string({ error: `${what} is required.` })
     .trim()
     .min(1, { error: `${what} is required, e.g. ${example}.` })
-    .max(NAME_MAX, { error: `${what} is at most ${NAME_MAX} characters.` })
+    .max(MPSD_NAME_MAX, { error: `${what} is at most ${MPSD_NAME_MAX} characters (Microsoft's client cannot address longer names).` })
     .refine((value) => NAME.test(value), {
-      error: `${what} may only hold letters, digits, '-' and '_' (e.g. ${example}).`,
+      error: `${what} may only hold letters, digits, '-', '_' and '.' (e.g. ${example}): it is part of the URL path.`,
+    })
+    .refine((value) => value !== '.' && value !== '..', {
+      error: `${what} cannot be "." or "..": URLs read those as "this folder" and "the folder above".`,
     });
 }
 

@@ -20,9 +20,22 @@ function problem(input: unknown): string {
 const invite = (fields: Record<string, unknown>) => ({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['1234567'], titleId: '1234', ...fields });
 
 describe('invite.send', () => {
-  it('normalises: hex title id to decimal, SCID lower-case, duplicate invitees once in first-seen order', () => {
+  it('normalises: hex title id to decimal, duplicate invitees once in first-seen order; the SCID keeps its case', () => {
     const request = parseHandleRequest(invite({ invitedXuids: ['7', '0007', '12', '7'], titleId: '0x4D2' }));
-    expect(request).toMatchObject({ titleId: '1234', invitedXuids: ['7', '12'], sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862' } });
+    expect(request).toMatchObject({ titleId: '1234', invitedXuids: ['7', '12'], sessionRef: { scid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' } });
+    // Core parses what the CLI already parsed: a second parse changes nothing.
+    expect(parseHandleRequest(request)).toEqual(request);
+  });
+
+  it('takes a custom invite string id only with its /// prefix, and says what it is for', () => {
+    expect(parseHandleRequest(invite({ contextString: '///JoinMyRaid' }))).toMatchObject({ contextString: '///JoinMyRaid' });
+    for (const contextString of ['JoinMyRaid', '//JoinMyRaid', '///', '///join my raid', `///${'x'.repeat(97)}`]) {
+      expect(problem(invite({ contextString })), contextString).toContain('custom invite string defined at ingestion, written with its "///" prefix');
+    }
+  });
+
+  it('labels senderString as the sender name a service shows', () => {
+    expect(problem(invite({ senderString: 42 }))).toContain('when a service, not a user, sends the invite');
   });
 
   it('treats blank optional attributes as not set', () => {
@@ -68,8 +81,20 @@ describe('activity.set', () => {
   });
 
   it('refuses names that could change the URL or that Microsoft\'s client cannot hold', () => {
-    expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name: '../x' } })).toContain("may only hold letters, digits, '-' and '_'");
+    for (const name of ['../x', 'a/b', 'lobby 7', 'lobby%2F7', 'lobby~7', 'lobby?x']) {
+      expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name } }), name).toContain("may only hold letters, digits, '-', '_' and '.'");
+    }
+    for (const name of ['.', '..']) {
+      expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name } }), name).toContain('cannot be "." or ".."');
+    }
     expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name: 'n'.repeat(100) } })).toContain('at most 99 characters');
+    expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, templateName: 'Game Session' } })).toContain('Template name may only hold');
+  });
+
+  it('accepts what MPSD names look like: dots, underscores, mixed case, kept as typed', () => {
+    const sessionRef = { scid: SESSION_REF.scid, templateName: 'Lobby.v2_107', name: 'XWIN_7ce12e85.Night-1...' };
+    expect(parseHandleRequest({ kind: 'activity.set', sessionRef })).toMatchObject({ sessionRef });
+    expect(parseHandleRequest({ kind: 'activity.set', sessionRef: { ...sessionRef, name: 'n'.repeat(99) } })).toBeDefined();
   });
 });
 

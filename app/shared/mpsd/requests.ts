@@ -1,13 +1,15 @@
 /**
  * The user-level request model: what a person asks Handle Studio to do, one `kind` per
  * action. Parsing validates and normalises every field (XUIDs to canonical decimals, title
- * ids to decimal, SCIDs to lower case, duplicate invitees removed), so the builders can turn
- * a parsed request into wire requests without checking anything again.
+ * ids to decimal, duplicate invitees removed; SCIDs and names keep their case), so the
+ * builders can turn a parsed request into wire requests without checking anything again.
+ * Parsing a parsed request again gives the same request (core re-checks what the CLI sends).
  */
 import { z } from 'zod';
 import { parseOrThrow } from '../validation.ts';
 import { handleIdSchema, scidSchema, sessionNameSchema, templateNameSchema, titleIdSchema, xuidSchema } from './ids.ts';
-import { sessionRefSchema } from './session-ref.ts';
+import { searchAttributesSchema, searchFilterSchema, searchOrderBySchema } from './search-attributes.ts';
+import { sameSession, sessionRefSchema } from './session-ref.ts';
 import { requestKinds, type RequestKind } from './wire.ts';
 
 /** MPSD creates one invite handle per POST; more than 100 in one send is refused up front. */
@@ -61,6 +63,12 @@ const activityClearSchema = requestObject('activity.clear', {
 
 const monikers = ['people', 'favorites', 'friends'] as const;
 
+/** Whose social graph a query looks at: `{ moniker, monikerXuid }`. */
+const peopleSchema = z.strictObject({
+  moniker: z.enum(monikers, { error: `moniker must be one of ${monikers.join(', ')}.` }),
+  monikerXuid: xuidSchema,
+});
+
 const activityQuerySchema = requestObject('activity.query', {
   scid: scidSchema,
   xuids: z
@@ -69,12 +77,7 @@ const activityQuerySchema = requestObject('activity.query', {
     .max(MAX_QUERY_XUIDS, { error: `MPSD answers at most ${MAX_QUERY_XUIDS} handles per query: give at most ${MAX_QUERY_XUIDS} XUIDs.` })
     .transform(withoutDuplicates)
     .optional(),
-  people: z
-    .strictObject({
-      moniker: z.enum(monikers, { error: `moniker must be one of ${monikers.join(', ')}.` }),
-      monikerXuid: xuidSchema,
-    })
-    .optional(),
+  people: peopleSchema.optional(),
 }).superRefine((request, ctx) => {
   if (request.xuids !== undefined && request.people !== undefined) {
     ctx.addIssue({
@@ -140,8 +143,22 @@ const inviteSendSchema = requestObject('invite.send', {
       });
     }
   }),
-  contextString: optionalAttribute('Invite context string'),
-  senderString: optionalAttribute('Sender string'),
+  /**
+   * The id of a custom invite string ingested for the title (Partner Center), shown in the
+   * toast next to the standard text. Microsoft's client documents the id as prefixed with
+   * "///"; free text is refused here because MPSD cannot show it.
+   */
+  contextString: optionalAttribute('Invite context string').superRefine((value, ctx) => {
+    if (value === undefined) return;
+    if (!/^\/\/\/\S+$/.test(value) || value.length > CONTEXT_STRING_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Invite context string is the id of a custom invite string defined at ingestion, written with its "///" prefix and no spaces (e.g. ///JoinMyRaid, at most ${CONTEXT_STRING_MAX} characters). For free text that the game reads, use context.`,
+      });
+    }
+  }),
+  /** Shown as the sender when a service sends the invite; a user's invites show their gamertag. */
+  senderString: optionalAttribute('Sender string (the sender name shown when a service, not a user, sends the invite)'),
 }).superRefine((request, ctx) => {
   if (request.senderXuid !== undefined && request.invitedXuids.includes(request.senderXuid)) {
     ctx.addIssue({
@@ -152,10 +169,51 @@ const inviteSendSchema = requestObject('invite.send', {
   }
 });
 
+/** XSAPI keeps custom invite string ids with other MPSD names in 100-byte buffers. */
+const CONTEXT_STRING_MAX = 99;
+
 const handleIdShape = { handleId: handleIdSchema };
 const handleGetSchema = requestObject('handle.get', handleIdShape);
 const handleDeleteSchema = requestObject('handle.delete', handleIdShape);
 const handleSessionSchema = requestObject('handle.session', handleIdShape);
+
+/** `PUT /handles/{id}/session`: join the session an invite, activity, transfer or search handle points at. */
+const handleJoinSchema = requestObject('handle.join', {
+  ...handleIdShape,
+  /** The joining user: the signed-in one (MPSD refuses adding anybody else). */
+  xuid: xuidSchema,
+  /** Join as an active (playing) member; left out, the member joins inactive. */
+  active: z.boolean({ error: 'active must be true or false.' }).optional(),
+});
+
+const transferCreateSchema = requestObject('transfer.create', {
+  /** The session the members move to (e.g. the game session). */
+  sessionRef: sessionRefSchema,
+  /** The session whose members may join through the handle (e.g. the lobby). */
+  originSessionRef: sessionRefSchema,
+}).superRefine((request, ctx) => {
+  if (sameSession(request.sessionRef, request.originSessionRef)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['originSessionRef', 'name'],
+      message: 'A transfer handle lets the members of one session join another: give a different origin session.',
+    });
+  }
+});
+
+const searchCreateSchema = requestObject('search.create', {
+  sessionRef: sessionRefSchema,
+  searchAttributes: searchAttributesSchema.optional(),
+});
+
+const searchQuerySchema = requestObject('search.query', {
+  scid: scidSchema,
+  templateName: templateNameSchema,
+  filter: searchFilterSchema.optional(),
+  orderBy: searchOrderBySchema.optional(),
+  /** Only sessions with members from this user's people, favorites or friends. */
+  people: peopleSchema.optional(),
+});
 
 const sessionJoinSchema = requestObject('session.join', { sessionRef: sessionRefSchema, xuid: xuidSchema });
 const sessionGetSchema = requestObject('session.get', { sessionRef: sessionRefSchema });
@@ -172,6 +230,10 @@ export const handleRequestSchema = z.discriminatedUnion(
     handleGetSchema,
     handleDeleteSchema,
     handleSessionSchema,
+    handleJoinSchema,
+    transferCreateSchema,
+    searchCreateSchema,
+    searchQuerySchema,
     sessionJoinSchema,
     sessionGetSchema,
     sessionLeaveSchema,
@@ -191,6 +253,10 @@ export type InviteSendRequest = Extract<HandleRequest, { kind: 'invite.send' }>;
 export type HandleGetRequest = Extract<HandleRequest, { kind: 'handle.get' }>;
 export type HandleDeleteRequest = Extract<HandleRequest, { kind: 'handle.delete' }>;
 export type HandleSessionRequest = Extract<HandleRequest, { kind: 'handle.session' }>;
+export type HandleJoinRequest = Extract<HandleRequest, { kind: 'handle.join' }>;
+export type TransferCreateRequest = Extract<HandleRequest, { kind: 'transfer.create' }>;
+export type SearchCreateRequest = Extract<HandleRequest, { kind: 'search.create' }>;
+export type SearchQueryRequest = Extract<HandleRequest, { kind: 'search.query' }>;
 export type SessionJoinRequest = Extract<HandleRequest, { kind: 'session.join' }>;
 export type SessionGetRequest = Extract<HandleRequest, { kind: 'session.get' }>;
 export type SessionLeaveRequest = Extract<HandleRequest, { kind: 'session.leave' }>;
