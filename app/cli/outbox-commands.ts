@@ -24,7 +24,13 @@ function outboxLine(item: OutboxItem): string {
   const who = item.invitedXuid === undefined ? '' : ` to ${item.invitedXuid}${item.label ? ` (${item.label})` : ''}`;
   const error = item.lastError === undefined ? '' : `  ${item.lastError.code}: ${item.lastError.message}`;
   const handle = item.handleId === undefined ? '' : `  handle ${item.handleId}`;
-  return `${item.id}  ${item.state.padEnd(15)} ${item.kind}${who}  attempts ${item.attempts}  since ${item.createdAt}${handle}${error}`;
+  const next = item.nextAttemptAt === undefined ? '' : `  next attempt ${item.nextAttemptAt}`;
+  return `${item.id}  ${item.state.padEnd(15)} ${item.kind}${who}  attempts ${item.attempts}  since ${item.createdAt}${next}${handle}${error}`;
+}
+
+/** Problems around the outbox (a damaged row, a result another process took over) go to stderr, never dropped. */
+function warnAll(context: CliContext, warnings: readonly { code: string; message: string }[] | undefined): void {
+  for (const warning of warnings ?? []) context.warn(`Warning: ${warning.code}: ${warning.message}`);
 }
 
 const outboxList: CommandSpec = {
@@ -44,11 +50,12 @@ const outboxList: CommandSpec = {
       ...(limit === undefined ? {} : { limit: limitFromFlag(limit) }),
     });
     if (flags['json'] === true) {
-      context.printJson({ ok: true, items: listed.items, counts: listed.counts });
+      context.printJson({ ok: true, items: listed.items, counts: listed.counts, ...(listed.damaged ? { damaged: listed.damaged } : {}) });
       return 0;
     }
     for (const item of listed.items) context.say(outboxLine(item));
     context.say(`Outbox: ${countsLine(listed.counts)}.`);
+    warnAll(context, listed.damaged?.map((row) => ({ code: 'STORAGE', message: row.problem })));
     return 0;
   },
 };
@@ -57,11 +64,22 @@ const outboxFlush: CommandSpec = {
   path: ['outbox', 'flush'],
   summary: 'Try to send every queued item now, one at a time, each with its own profile\'s token.',
   flags: {},
-  notes: ['Items whose outcome is unknown are never resent by a flush: check history, then requeue them in the app if they did not arrive.'],
+  notes: [
+    'Items whose outcome is unknown are never resent by a flush: check history, then requeue them in the app if they did not arrive.',
+    'An item MPSD asked to hold (a long Retry-After) waits until the time `outbox list` shows. Ctrl+C stops the flush: the request in flight is finished and recorded, the rest stays queued.',
+  ],
   examples: ['handle-studio outbox flush', 'handle-studio outbox flush --json'],
   run: async (context, flags) => {
-    const summary = await callChannel(context, outboxChannels, 'flushOutbox', {});
+    const cancel = () => void callChannel(context, outboxChannels, 'cancelOutboxFlush', {}).catch(() => undefined);
+    context.signal.addEventListener('abort', cancel, { once: true });
+    let summary;
+    try {
+      summary = await callChannel(context, outboxChannels, 'flushOutbox', {});
+    } finally {
+      context.signal.removeEventListener('abort', cancel);
+    }
     const exitCode = exitCodeForFlush(summary);
+    warnAll(context, summary.warnings);
     if (flags['json'] === true) {
       context.printJson({ ok: exitCode === 0, exitCode, ...summary });
       return exitCode;
@@ -72,6 +90,7 @@ const outboxFlush: CommandSpec = {
         `Sent ${summary.sent} of ${summary.attempted}; ${summary.failed} failed, ${summary.retryLater} still waiting (offline or no token), ${summary.outcomeUnknown} outcome unknown.`,
       );
     }
+    if (summary.cancelled) context.warn('Stopped (cancelled): what was not attempted stays queued.');
     context.say(`Outbox: ${countsLine(summary.counts)}.`);
     return exitCode;
   },

@@ -51,6 +51,7 @@ export function sendJson(result: SendResult, exitCode: number): Record<string, u
     requests: result.exchanges.map(requestReport),
     ...(result.invitees === undefined ? {} : { invitees: result.invitees }),
     ...(failure === undefined || exitCode === 0 ? {} : { error: failure }),
+    ...(result.warnings === undefined ? {} : { warnings: result.warnings }),
   };
 }
 
@@ -61,9 +62,12 @@ export function reportSend(context: CliContext, result: SendResult, json: boolea
     context.printJson(sendJson(result, exitCode));
     return exitCode;
   }
+  // What could not be written around the send (history, the outbox journal) comes first, so
+  // nobody misses that the lines below may be the only record of what MPSD did.
+  for (const warning of result.warnings ?? []) context.warn(`Warning: ${warning.code}: ${warning.message}`);
   if (result.outcome === 'queued') {
     context.say(`Queued ${result.queued} request${result.queued === 1 ? '' : 's'} in the outbox${result.error ? ` (${result.error.message})` : ''}.`);
-    context.say('They go out with `handle-studio outbox flush --profile NAME` once MPSD can be reached.');
+    context.say('They go out with `handle-studio outbox flush` (each with its own profile\'s token) once MPSD can be reached.');
     return exitCode;
   }
   if (result.invitees !== undefined) {
@@ -126,8 +130,10 @@ function reportInvitees(context: CliContext, result: SendResult): void {
   const summary = [`${sent} of ${invitees.length} invite${invitees.length === 1 ? '' : 's'} sent`];
   if (queued > 0) summary.push(`${queued} queued in the outbox`);
   if (unknown > 0) summary.push(`${unknown} may or may not have arrived (check history before sending again)`);
-  const failed = invitees.length - sent - queued - unknown;
+  const notAttempted = invitees.filter((invitee) => invitee.state === 'not-attempted').length;
+  const failed = invitees.length - sent - queued - unknown - notAttempted;
   if (failed > 0) summary.push(`${failed} not sent`);
+  if (notAttempted > 0) summary.push(`${notAttempted} not attempted (never sent, not queued: safe to send to them again)`);
   context.say(`${summary.join('; ')}.`);
 }
 

@@ -146,7 +146,9 @@ export async function sendWithFlags(context: CliContext, command: CommandSpec, f
         profileId,
         request: options.request,
         ...labels,
-        ...(options.queue === true ? { queueIfUnavailable: true } : {}),
+        // Explicit both ways: the app queues by default, the CLI only when asked (--queue), so a
+        // script that did not ask is told the send failed (exit 4 or 6) and nothing goes out later.
+        queueIfUnavailable: options.queue === true,
       }),
     );
   }

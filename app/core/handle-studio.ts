@@ -32,6 +32,7 @@ import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store
 import { startOutboxFlusher } from './requests/outbox-flusher.ts';
 import { createSendService } from './requests/send-service.ts';
 import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
+import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
 import { openInSystemBrowser } from './system-browser.ts';
 
 export interface HandleStudioDeps {
@@ -108,12 +109,15 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
   const drafts = openDraftsStore({ dataDir: deps.dataDir });
 
   collectNotices();
+  // Said once, when it happens: the app shows notices, and the send goes on paced by this process alone.
+  const rateBudgets = openSharedRateBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: (message) => notices.push({ message }) });
 
   const sender = createSendService({
     fetch: deps.fetch,
     clock: deps.clock,
     history,
     outbox,
+    rateBudgetFor: rateBudgets.budgetFor,
     targetForProfile: (profileId) => {
       const profile = profileId === undefined ? profiles.active() : profiles.get(profileId);
       if (!profile) {
@@ -134,7 +138,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     },
     onProgress: (progress) => hub.publish('requestProgress', progress),
   });
-  const flusher = startOutboxFlusher(outbox, sender.deliver, sender.busy, deps.outboxRetryIntervalMs);
+  const flusher = startOutboxFlusher(outbox, sender.deliver, deps.outboxRetryIntervalMs);
   // A pasted token or a sign-in may be what queued items were waiting for.
   const stopPoking = hub.subscribe((name) => {
     if (name === 'profilesChanged') flusher.poke();
@@ -169,6 +173,9 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     if (outbox.status.interruptedAtOpen > 0) {
       notices.push({ message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown". Check them before resending.` });
     }
+    if (outbox.status.droppedAtOpen > 0) {
+      notices.push({ message: `${outbox.status.droppedAtOpen} invite(s) of a send that stopped before reaching them were not sent and were not queued (nobody asked to). Send to them again if they should go.` });
+    }
     const presetStatus = presets.status();
     if (presetStatus.damagedFileMovedTo) {
       notices.push({ message: 'The presets file was damaged; what could be read was kept and the file was set aside.', keptAside: presetStatus.damagedFileMovedTo });
@@ -197,6 +204,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       history.close();
       outbox.close();
       drafts.close();
+      rateBudgets.close();
     },
   };
 }

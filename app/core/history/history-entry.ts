@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { errorCodes } from '../../shared/errors.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import { requestKinds } from '../../shared/mpsd/wire.ts';
+import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 
 /** Response bodies longer than this (in characters) are cut, so one huge answer cannot bloat the file. */
 export const RESPONSE_BODY_CAP = 64 * 1024;
@@ -40,6 +41,11 @@ export const historyEntryInputSchema = z.strictObject({
   handleId: z.string().max(64).optional(),
   durationMs: z.number().min(0, { error: 'Duration cannot be negative.' }),
   error: z.object({ code: z.enum(errorCodes), message: z.string() }).optional(),
+  /** An outbox item's earlier attempts that sent it back to the queue: one row per outcome, its attempts listed here. */
+  attempts: z
+    .array(z.strictObject({ at: z.string().max(40), code: z.enum(errorCodes), message: z.string().max(2000), status: z.number().int().optional() }))
+    .max(50, { error: 'At most 50 earlier attempts per history entry.' })
+    .optional(),
 });
 export type HistoryEntryInput = z.input<typeof historyEntryInputSchema>;
 
@@ -53,7 +59,7 @@ export interface HistorySender {
 }
 
 /** Builds a history entry from one exchange the MPSD client recorded. */
-export function historyEntryFromExchange(exchange: MpsdExchange, sender: HistorySender): HistoryEntryInput {
+export function historyEntryFromExchange(exchange: MpsdExchange, sender: HistorySender, attempts?: readonly OutboxAttempt[]): HistoryEntryInput {
   return {
     at: exchange.startedAt,
     profileId: sender.profileId,
@@ -71,5 +77,6 @@ export function historyEntryFromExchange(exchange: MpsdExchange, sender: History
     handleId: exchange.handleId,
     durationMs: exchange.durationMs,
     error: exchange.error ? { code: exchange.error.code, message: exchange.error.message } : undefined,
+    ...(attempts === undefined || attempts.length === 0 ? {} : { attempts: [...attempts] }),
   };
 }

@@ -92,6 +92,11 @@ export const historyMigrations: readonly Migration[] = [
       CREATE INDEX history_profile_at ON history (profile_id, at);
     `,
   },
+  {
+    // An outbox item's earlier attempts (offline, throttled, token refused), listed in the one row its outcome gets.
+    version: 4,
+    sql: `ALTER TABLE history ADD COLUMN attempts_json TEXT;`,
+  },
 ];
 
 /** How often `append` prunes by itself when a retention rule is set. */
@@ -129,6 +134,7 @@ interface HistoryRow {
   response_headers_json?: string | null;
   response_body?: string | null;
   response_truncated?: number;
+  attempts_json?: string | null;
 }
 
 const SUMMARY_COLUMNS = `seq, id, at, profile_id, profile_name, sandbox, kind, scid, template_name, session_name,
@@ -171,6 +177,7 @@ function toEntry(row: HistoryRow): HistoryEntry {
     responseHeaders: row.response_headers_json ? (JSON.parse(row.response_headers_json) as Record<string, string>) : undefined,
     responseBody: optional(row.response_body),
     responseTruncated: row.response_truncated === 1,
+    ...(row.attempts_json ? { attempts: JSON.parse(row.attempts_json) as HistoryEntry['attempts'] } : {}),
   };
 }
 
@@ -273,8 +280,8 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
 
   const insert = db.prepare(`INSERT INTO history (id, at, profile_id, profile_name, sandbox, kind, scid, template_name,
     session_name, invited_xuid, recipient_label, method, url, status, outcome, correlation_id, handle_id, duration_ms,
-    error_code, error_message, request_json, response_headers_json, response_body, response_truncated)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    error_code, error_message, request_json, response_headers_json, response_body, response_truncated, attempts_json)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byId = db.prepare('SELECT * FROM history WHERE id = ?');
   const readSetting = db.prepare('SELECT value FROM history_settings WHERE key = ?');
   const writeSetting = db.prepare(
@@ -376,6 +383,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
         entry.response ? JSON.stringify(entry.response.headers) : null,
         body === undefined ? null : truncated ? body.slice(0, RESPONSE_BODY_CAP) : body,
         truncated ? 1 : 0,
+        entry.attempts === undefined || entry.attempts.length === 0 ? null : JSON.stringify(entry.attempts),
       );
       const summary: HistorySummary = {
         id,

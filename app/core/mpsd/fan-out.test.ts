@@ -173,7 +173,7 @@ describe('truthful results', () => {
     const results = await runFanOut(inviteWires(invitees(5)), { client, budget, concurrency: 1 });
     expect(results.map((result) => result.state)).toEqual(['failed', 'not-attempted', 'not-attempted', 'not-attempted', 'not-attempted']);
     expect(results[3]?.error?.code).toBe('UNAUTHORIZED');
-    expect(results[3]?.error?.message).toMatch(/^Not sent/);
+    expect(results[3]?.error?.message).toMatch(/^Not attempted/);
     expect(server.calls).toHaveLength(2);
     expect(renewCalls()).toBe(1);
   });

@@ -37,8 +37,15 @@ export interface FanOutOptions {
   onProgress?: (progress: FanOutProgress) => void;
 }
 
-/** Failures that will repeat identically for every remaining invitee: stop instead of burning the budget. */
-const STOPPING_CODES: ReadonlySet<ErrorCode> = new Set(['UNAUTHORIZED', 'NO_CREDENTIALS', 'TOKEN_EXPIRED']);
+/**
+ * Failures that will repeat for every remaining invitee: stop instead of burning the budget.
+ * THROTTLED / SERVICE_UNAVAILABLE come after the client spent its retries on one invitee (or
+ * MPSD asked for a wait too long to sit through): going on would only feed a 429 storm.
+ * STORAGE: the journal that keeps invites exactly-once cannot be written.
+ */
+const STOPPING_CODES: ReadonlySet<ErrorCode> = new Set(['UNAUTHORIZED', 'NO_CREDENTIALS', 'TOKEN_EXPIRED', 'THROTTLED', 'SERVICE_UNAVAILABLE', 'STORAGE']);
+/** The invite never left this machine: cancelled before it went out, or it could not be journaled. */
+const NOT_SENT_CODES: ReadonlySet<ErrorCode> = new Set(['CANCELLED', 'STORAGE']);
 const MAX_CONCURRENCY = 16;
 
 function resultOf(invitedXuid: string, exchange: MpsdExchange): FanOutResult {
@@ -49,7 +56,7 @@ function resultOf(invitedXuid: string, exchange: MpsdExchange): FanOutResult {
     return result;
   }
   const state: FanOutState =
-    error.code === 'OUTCOME_UNKNOWN' ? 'outcome-unknown' : error.code === 'CANCELLED' ? 'not-attempted' : 'failed';
+    error.code === 'OUTCOME_UNKNOWN' ? 'outcome-unknown' : NOT_SENT_CODES.has(error.code) ? 'not-attempted' : 'failed';
   return { invitedXuid, state, exchange, error };
 }
 
@@ -84,7 +91,7 @@ export async function runFanOut(wires: readonly WireRequest[], options: FanOutOp
 
   const notAttempted = (index: number): FanOutResult => {
     const error: AppError = stoppedBy
-      ? { code: stoppedBy.code, message: `Not sent: the send stopped after an earlier invite failed with ${stoppedBy.code} (${stoppedBy.message})` }
+      ? { code: stoppedBy.code, message: `Not attempted (safe to send again): the send stopped after an earlier invite failed with ${stoppedBy.code} (${stoppedBy.message})` }
       : { code: 'CANCELLED', message: 'Not sent: the send was cancelled before this invite went out.' };
     return { invitedXuid: invitees[index] as string, state: 'not-attempted', error };
   };

@@ -10,6 +10,8 @@ export interface CountingServer {
   holdRequestNumber?: number;
   /** Resolves when a request is held. */
   held: Promise<void>;
+  /** Answers the held request after all. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -19,10 +21,20 @@ export async function startCountingServer(): Promise<CountingServer> {
     markHeld = resolve;
   });
   const openResponses = new Set<ServerResponse>();
+  const heldAnswers = new Map<ServerResponse, string>();
+  const answer = (response: ServerResponse, itemId: string) => {
+    openResponses.delete(response);
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ handleId: `handle-for-${itemId}` }));
+  };
   const state: CountingServer = {
     url: '',
     received: [],
     held,
+    release: () => {
+      for (const [response, itemId] of heldAnswers) answer(response, itemId);
+      heldAnswers.clear();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of openResponses) response.destroy();
@@ -38,11 +50,11 @@ export async function startCountingServer(): Promise<CountingServer> {
       state.received.push(itemId);
       if (state.received.length === state.holdRequestNumber) {
         openResponses.add(response);
+        heldAnswers.set(response, itemId);
         markHeld();
         return;
       }
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ handleId: `handle-for-${itemId}` }));
+      answer(response, itemId);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -82,3 +82,34 @@ it('kill -9 during a flush: nothing is sent twice and every item says what reall
   expect(server.received).toEqual(items.map((item) => item.id));
   expect(items.map((item) => store!.get(item.id).state)).toEqual(['sent', 'sent', 'outcome-unknown', 'sent', 'sent']);
 });
+
+it('another process opening and listing the outbox mid-flush leaves the sender\'s row alone, and the sender\'s result lands', async () => {
+  const setup = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
+  const items = setup.enqueue(
+    ['1001', '1002', '1003'].map((xuid) => ({
+      profileId: 'p1',
+      kind: 'invite.send' as const,
+      invitedXuid: xuid,
+      request: { method: 'POST', path: '/handles', body: { invitedXuid: xuid } },
+    })),
+  );
+  setup.close();
+
+  server.holdRequestNumber = 2;
+  child = spawn(NODE, [CHILD, dir, server.url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+  await server.held;
+
+  // A second, live process (this one) opens the outbox and lists it while the child waits for MPSD.
+  store = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
+  expect(store.status.interruptedAtOpen).toBe(0);
+  expect(store.list().map((item) => item.state)).toEqual(['sent', 'sending', 'queued']);
+
+  server.release();
+  expect(await exited, stderr).toBe(0);
+  expect(items.map((item) => store!.get(item.id).state)).toEqual(['sent', 'sent', 'sent']);
+  expect(store.get(items[1]!.id).handleId).toBe(`handle-for-${items[1]!.id}`);
+  expect(server.received).toEqual(items.map((item) => item.id));
+});

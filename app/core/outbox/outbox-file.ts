@@ -48,6 +48,21 @@ export const outboxFileMigrations: readonly Migration[] = [
       CREATE INDEX drafts_updated ON drafts (updated_at);
     `,
   },
+  {
+    // origin 'live': the journal of a send running now, never sent by a flush. owner_*: the
+    // process (and store) that claimed or journaled a row, so only a dead owner's rows are
+    // relabelled. next_attempt_at: backoff, or the time MPSD asked for. attempt_log_json:
+    // earlier attempts, listed in the one history row the item's outcome gets.
+    version: 3,
+    sql: `
+      ALTER TABLE outbox ADD COLUMN origin TEXT NOT NULL DEFAULT 'queued' CHECK (origin IN ('queued', 'live'));
+      ALTER TABLE outbox ADD COLUMN owner_pid INTEGER;
+      ALTER TABLE outbox ADD COLUMN owner_start TEXT;
+      ALTER TABLE outbox ADD COLUMN owner_instance TEXT;
+      ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+      ALTER TABLE outbox ADD COLUMN attempt_log_json TEXT;
+    `,
+  },
 ];
 
 /**

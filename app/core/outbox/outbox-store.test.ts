@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -232,7 +233,7 @@ describe('outbox claims (a live send journaling its invites)', () => {
     expect(store.get(second!.id).state).toBe('sent');
 
     expect(store.settle(first!.id, { result: 'sent', handleId: 'h-1001' })).toMatchObject({ state: 'sent', handleId: 'h-1001' });
-    expect(() => store.settle(first!.id, { result: 'sent' })).toThrow(/Only an item being sent/);
+    expect(() => store.settle(first!.id, { result: 'sent' })).toThrow(/MPSD accepted it, but the item is sent now .* could not be recorded/);
   });
 
   it('reports a claimed item that was never settled (the process died) as outcome unknown after a restart', () => {
@@ -243,5 +244,143 @@ describe('outbox claims (a live send journaling its invites)', () => {
     const reopened = open();
     expect(reopened.status.interruptedAtOpen).toBe(1);
     expect(reopened.get(item!.id).state).toBe('outcome-unknown');
+  });
+});
+
+describe('ownership: only a gone sender\'s rows are relabelled, and a result that cannot be kept is shown', () => {
+  it('a second store opening (or listing) while another sends leaves its row alone, and the owner\'s result is kept', async () => {
+    const sender = open();
+    const [item] = sender.enqueue(invites(['1001']));
+    let release: () => void = () => {};
+    const flushing = sender.flush({
+      deliver: (claimed) =>
+        new Promise((resolve) => {
+          release = () => resolve({ result: 'sent', handleId: `h-${claimed.invitedXuid}` });
+        }),
+    });
+    // Another window or a CLI run opens the same outbox mid-send.
+    const other = open();
+    expect(other.status.interruptedAtOpen).toBe(0);
+    expect(other.list().map((i) => i.state)).toEqual(['sending']);
+    release();
+    const summary = await flushing;
+    expect(summary.warnings).toBeUndefined();
+    expect(other.get(item!.id)).toMatchObject({ state: 'sent', handleId: 'h-1001' });
+  });
+
+  it('when the row was taken over anyway, the flush names the result it could not record instead of dropping it', async () => {
+    const store = open();
+    const [item] = store.enqueue(invites(['1001']));
+    const summary = await store.flush({
+      deliver: async (claimed) => {
+        // What an older build (or a user editing the file) does: relabel a row it does not own.
+        const raw = new DatabaseSync(join(dir, 'outbox.sqlite'));
+        raw.prepare(`UPDATE outbox SET state = 'outcome-unknown' WHERE id = ?`).run(claimed.id);
+        raw.close();
+        return { result: 'sent', handleId: 'h-1001' };
+      },
+    });
+    expect(summary.warnings).toHaveLength(1);
+    expect(summary.warnings![0]).toMatchObject({ code: 'CONFLICT', details: { id: item!.id } });
+    expect(summary.warnings![0]!.message).toMatch(/MPSD accepted it \(handle h-1001\), but the item is outcome-unknown now/);
+  });
+
+  it('a live send\'s journal is never flushed; once its store is gone, what it never attempted is dropped and the one in flight is unknown', async () => {
+    const live = open();
+    const [inFlight, sent, notAttempted] = live.enqueue(invites(['1001', '1002', '1003']), { origin: 'live' });
+    expect(live.claim(sent!.id)).not.toBeNull();
+    live.settle(sent!.id, { result: 'sent', handleId: 'h-1002' });
+    live.claim(inFlight!.id);
+
+    const flusher = open();
+    const delivered: string[] = [];
+    const summary = await flusher.flush({ deliver: async (item) => (delivered.push(item.id), { result: 'sent' }) });
+    expect(delivered).toEqual([]);
+    expect(summary.attempted).toBe(0);
+    expect(flusher.get(inFlight!.id).state).toBe('sending');
+    expect(flusher.get(notAttempted!.id).state).toBe('queued');
+
+    live.close(); // the sender is gone (in another process: killed)
+    const next = open();
+    expect(next.status).toMatchObject({ interruptedAtOpen: 1, droppedAtOpen: 1 });
+    expect(next.get(inFlight!.id)).toMatchObject({ state: 'outcome-unknown', lastError: { code: 'OUTCOME_UNKNOWN' } });
+    expect(() => next.get(notAttempted!.id)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(next.get(sent!.id)).toMatchObject({ state: 'sent', handleId: 'h-1002' });
+    await next.flush({ deliver: async (item) => (delivered.push(item.id), { result: 'sent' }) });
+    expect(delivered).toEqual([]);
+  });
+
+  it('a live invite the user asked to queue becomes an ordinary queued item that a flush sends', async () => {
+    const live = open();
+    const [item] = live.enqueue(invites(['1001']), { origin: 'live' });
+    live.keepQueued(item!.id);
+    live.close();
+    const next = open();
+    expect(next.status.droppedAtOpen).toBe(0);
+    expect((await next.flush({ deliver: sendAll })).sent).toBe(1);
+  });
+});
+
+describe('retries: backoff with jitter, MPSD\'s own time, waiting for the user', () => {
+  const offline = { result: 'retry-later' as const, error: { code: 'OFFLINE' as const, message: 'No network.' } };
+
+  it('each attempt that could not go out backs off (doubling, jittered) and shows when the next one is; the background flusher waits for it', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const store = openOutboxStore({ dataDir: dir, requestSchema: wireRequestSchema, now: () => clock, random: () => 0.5 });
+    opened.push(store);
+    const [item] = store.enqueue(invites(['1001']));
+    await store.flush({ deliver: async () => offline });
+    // First step 10 s, jitter factor 0.5 + 0.5/2 = 0.75.
+    expect(store.get(item!.id)).toMatchObject({ state: 'queued', nextAttemptAt: '2026-12-01T10:00:07.500Z', attemptLog: [{ code: 'OFFLINE' }] });
+    expect((await store.flush({ deliver: sendAll, dueOnly: true })).attempted).toBe(0);
+    clock += 7_500;
+    await store.flush({ deliver: async () => offline, dueOnly: true });
+    expect(store.get(item!.id).nextAttemptAt).toBe(new Date(clock + 15_000).toISOString());
+    expect(store.get(item!.id).attemptLog).toHaveLength(2);
+    // The user's own flush does not wait out a backoff.
+    expect((await store.flush({ deliver: sendAll })).sent).toBe(1);
+    expect(store.get(item!.id).nextAttemptAt).toBeUndefined();
+  });
+
+  it('a long Retry-After holds the item until MPSD\'s time, even for a flush the user asked for', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const store = openOutboxStore({ dataDir: dir, requestSchema: wireRequestSchema, now: () => clock });
+    opened.push(store);
+    const [item] = store.enqueue(invites(['1001']));
+    const retryAt = '2026-12-02T10:00:00.000Z';
+    await store.flush({ deliver: async () => ({ result: 'retry-later', retryAt, status: 429, error: { code: 'THROTTLED', message: 'MPSD asked to wait a day.' } }) });
+    expect(store.get(item!.id)).toMatchObject({ state: 'queued', nextAttemptAt: retryAt, lastError: { code: 'THROTTLED' }, attemptLog: [{ status: 429 }] });
+    expect((await store.flush({ deliver: sendAll })).attempted).toBe(0);
+    clock = Date.parse(retryAt);
+    expect((await store.flush({ deliver: sendAll })).sent).toBe(1);
+  });
+
+  it('an item waiting for the user (token refused, profile gone) is not counted as an attempt and does not back off', async () => {
+    const store = open();
+    const [item] = store.enqueue(invites(['1001']));
+    for (let round = 0; round < 3; round++) {
+      await store.flush({ dueOnly: true, deliver: async () => ({ result: 'retry-later', paused: true, error: { code: 'UNAUTHORIZED', message: 'MPSD refused the token.' } }) });
+    }
+    expect(store.get(item!.id)).toMatchObject({ state: 'queued', attempts: 0, lastError: { code: 'UNAUTHORIZED' } });
+    expect(store.get(item!.id).nextAttemptAt).toBeUndefined();
+    expect(store.get(item!.id).attemptLog).toBeUndefined();
+  });
+});
+
+describe('a damaged row', () => {
+  it('is reported (id, what is wrong) and skipped; the list and the flush go on, and it can be dismissed', async () => {
+    const store = open();
+    const [first, broken, last] = store.enqueue(invites(['1001', '1002', '1003']));
+    const raw = new DatabaseSync(join(dir, 'outbox.sqlite'));
+    raw.prepare(`UPDATE outbox SET request_json = '{"method": "POST", "pa' WHERE id = ?`).run(broken!.id);
+    raw.close();
+
+    expect(store.list().map((item) => item.id)).toEqual([first!.id, last!.id]);
+    expect(store.damaged()).toEqual([{ id: broken!.id, problem: expect.stringMatching(/cannot be read: its request is not valid JSON/) }]);
+    const summary = await store.flush({ deliver: sendAll });
+    expect(summary).toMatchObject({ attempted: 2, sent: 2, counts: { sending: 0, queued: 1 } });
+    expect(summary.warnings).toEqual([expect.objectContaining({ code: 'STORAGE', details: { id: broken!.id } })]);
+    store.dismiss(broken!.id);
+    expect(store.damaged()).toEqual([]);
   });
 });

@@ -1,31 +1,43 @@
 /**
- * The outbox: a durable queue of wire requests that could not go out. One item per wire
- * request, so an invite to three people is three items and each is tracked exactly once.
+ * The outbox: a durable queue of wire requests that could not go out, and the journal of
+ * live sends. One item per wire request, so an invite to three people is three items and
+ * each is tracked exactly once.
  *
  * The state machine, and why it is safe against a crash at any point:
- *   queued → sending   committed (fsync) BEFORE the request is handed to `deliver`
- *   sending → sent | failed | queued (retry later) | outcome-unknown, committed AFTER
- *   sending at open → outcome-unknown: the app died mid-attempt, so the request may or may
- *   not have reached MPSD; resending could invite someone twice, so only the user decides
- *   (`requeue` or `dismiss`).
+ *   queued → sending   committed (fsync) BEFORE the request is handed to `deliver`, with the
+ *                      owner (process id, its start mark, the store instance)
+ *   sending → sent | failed | queued (retry later) | outcome-unknown, committed AFTER, and
+ *                      only by that owner
+ *   sending whose owner is gone → outcome-unknown: the request may or may not have reached
+ *                      MPSD; resending could invite someone twice, so only the user decides
+ *                      (`requeue` or `dismiss`). A row another live process is sending is never
+ *                      touched.
+ * Items have an origin: 'queued' (the user asked to send later: flushes send it) or 'live'
+ * (a send running now journals its invites: no flush ever sends them, and those its owner
+ * never attempted are dropped once the owner is gone, since nobody asked to queue them).
  */
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
-import type { OutboxCounts, OutboxFlushSummary, OutboxItem, OutboxState } from '../../shared/contract/outbox.ts';
-import { outboxStates } from '../../shared/contract/outbox.ts';
+import type { OutboxAttempt, OutboxCounts, OutboxFlushSummary, OutboxItem, OutboxState } from '../../shared/contract/outbox.ts';
+import { outboxAttemptSchema, outboxOrigins, outboxStates } from '../../shared/contract/outbox.ts';
 import type { AppError } from '../../shared/errors.ts';
 import { errorCodes, HandleStudioError, toAppError } from '../../shared/errors.ts';
 import { xuidSchema } from '../../shared/mpsd/ids.ts';
-import type { RequestKind } from '../../shared/mpsd/wire.ts';
 import { requestKinds } from '../../shared/mpsd/wire.ts';
 import { validationError } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import { inTransaction } from '../storage/sqlite-file.ts';
 import { openOutboxFile } from './outbox-file.ts';
+import { ownerIsAlive, registerOwner, releaseOwner } from './row-owner.ts';
 
 /** A request JSON larger than this is refused: nothing MPSD takes comes close. */
 const REQUEST_JSON_MAX = 256 * 1024;
+/** Backoff after an attempt that could not go out: doubles from the first step up to the cap, with jitter. */
+const BACKOFF_FIRST_MS = 10_000;
+const BACKOFF_CAP_MS = 15 * 60_000;
+/** Earlier attempts kept per item (the newest); enough to see a pattern, bounded on disk. */
+const ATTEMPT_LOG_MAX = 20;
 
 const appErrorInputSchema = z.object({
   code: z.enum(errorCodes),
@@ -36,8 +48,19 @@ const appErrorInputSchema = z.object({
 export const deliveryOutcomeSchema = z.discriminatedUnion('result', [
   z.object({ result: z.literal('sent'), handleId: z.string().max(64).optional(), correlationId: z.string().max(200).optional() }),
   z.object({ result: z.literal('failed'), error: appErrorInputSchema, correlationId: z.string().max(200).optional() }),
-  /** Nothing went out (offline, no valid token): the item goes back to the queue. */
-  z.object({ result: z.literal('retry-later'), error: appErrorInputSchema }),
+  /**
+   * It did not go through and is safe to send again: back to the queue. `retryAt`: MPSD asked
+   * not to be called before then (a long Retry-After). `paused`: nothing was tried because the
+   * user must act first (no token, token refused, profile missing): no backoff, and the attempt
+   * is not counted. Otherwise the next attempt backs off. `status`: MPSD's answer, if it gave one.
+   */
+  z.object({
+    result: z.literal('retry-later'),
+    error: appErrorInputSchema,
+    retryAt: z.iso.datetime({ offset: true }).optional(),
+    paused: z.boolean().optional(),
+    status: z.number().int().optional(),
+  }),
   /** It may have reached MPSD (timeout after sending, connection dropped): never resent automatically. */
   z.object({ result: z.literal('outcome-unknown'), error: appErrorInputSchema, correlationId: z.string().max(200).optional() }),
 ]);
@@ -55,24 +78,42 @@ export interface FlushProgress {
 
 export interface FlushOptions {
   deliver: Deliver;
-  /** Stops the flush before the next item; the item in flight is finished and recorded. */
+  /** Stops the flush: waits end, the item in flight is finished and recorded, the rest stays queued. */
   signal?: AbortSignal;
   onProgress?: (progress: FlushProgress) => void;
+  /**
+   * The background flusher: only items whose backoff is over. A flush the user asked for
+   * tries everything queued except what MPSD itself asked to hold (a long Retry-After).
+   */
+  dueOnly?: boolean;
 }
 
 export interface OutboxStoreStatus {
   /** Set when outbox.sqlite could not be read and was moved aside. */
   damagedFileMovedTo?: string;
-  /** How many items were found mid-send at open and marked outcome-unknown. */
+  /** How many items were found mid-send at open, their sender gone, and marked outcome-unknown. */
   interruptedAtOpen: number;
+  /** How many never-attempted invites of a live send whose process is gone were dropped at open. */
+  droppedAtOpen: number;
+}
+
+/** A row that cannot be read back (damaged JSON, a value this build does not know). */
+export interface DamagedOutboxRow {
+  id: string;
+  problem: string;
 }
 
 export interface OutboxStore {
   readonly status: OutboxStoreStatus;
-  /** Adds items (all or none) in the given order, each 'queued'. */
-  enqueue(items: readonly NewOutboxItem[]): OutboxItem[];
-  /** Items oldest first, optionally only some states. */
+  /**
+   * Adds items (all or none) in the given order, each 'queued'. Origin 'live' journals the
+   * invites of a send running now in this store: owned by it, never sent by a flush.
+   */
+  enqueue(items: readonly NewOutboxItem[], options?: { origin?: 'queued' | 'live' }): OutboxItem[];
+  /** Readable items oldest first, optionally only some states; damaged rows are in `damaged()`. */
   list(options?: { states?: readonly OutboxState[]; limit?: number }): OutboxItem[];
+  /** Rows that could not be read, with what is wrong; each can still be dismissed. */
+  damaged(): DamagedOutboxRow[];
   get(id: string): OutboxItem;
   counts(): OutboxCounts;
   /** Sends every queued item, one at a time, oldest first. Only one flush runs at a time (CONFLICT otherwise). */
@@ -83,8 +124,13 @@ export interface OutboxStore {
    * queued (another sender claimed it first), so two senders can never both send it.
    */
   claim(id: string): OutboxItem | null;
-  /** Records the result of a claimed item's attempt (as flush does after deliver). */
+  /**
+   * Records the result of an item this store claimed. Throws CONFLICT, naming the result that
+   * could not be kept, when the row is no longer this store's to settle.
+   */
   settle(id: string, outcome: DeliveryOutcome): OutboxItem;
+  /** A live send's invite that could not go out now becomes an ordinary queued item: the user asked for that. */
+  keepQueued(id: string): void;
   /** Puts a failed or outcome-unknown item back in the queue: the user chose to send it again. */
   requeue(id: string): OutboxItem;
   /** Removes an item that is not being sent right now. */
@@ -99,6 +145,8 @@ export interface OpenOutboxOptions {
   /** Told the counts after every change (main forwards it as the outboxChanged event). */
   onChange?: (counts: OutboxCounts) => void;
   now?: () => number;
+  /** 0..1 for backoff jitter; injectable so tests are deterministic. Default Math.random. */
+  random?: () => number;
 }
 
 export const newOutboxItemSchema = z.strictObject({
@@ -124,24 +172,30 @@ interface OutboxRow {
   handle_id: string | null;
   correlation_id: string | null;
   updated_at: number;
+  origin: string;
+  owner_pid: number | null;
+  owner_start: string | null;
+  owner_instance: string | null;
+  next_attempt_at: number | null;
+  attempt_log_json: string | null;
 }
 
-function toItem(row: OutboxRow): OutboxItem {
-  return {
-    id: row.id,
-    createdAt: new Date(row.created_at).toISOString(),
-    profileId: row.profile_id,
-    kind: row.kind as RequestKind,
-    request: JSON.parse(row.request_json) as unknown,
-    invitedXuid: row.invited_xuid ?? undefined,
-    label: row.label ?? undefined,
-    state: row.state as OutboxState,
-    attempts: row.attempts,
-    lastError: row.last_error_json ? (JSON.parse(row.last_error_json) as AppError) : undefined,
-    handleId: row.handle_id ?? undefined,
-    correlationId: row.correlation_id ?? undefined,
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
+/** How a stored row must look to be read back; anything else is reported as damaged, never guessed. */
+const storedRowSchema = z.object({
+  kind: z.enum(requestKinds, { error: 'its kind is not one this version knows' }),
+  state: z.enum(outboxStates, { error: 'its state is not one this version knows' }),
+  origin: z.enum(outboxOrigins, { error: 'its origin is not one this version knows' }),
+  lastError: appErrorInputSchema.optional(),
+  attemptLog: z.array(outboxAttemptSchema).optional(),
+});
+
+function parseJsonColumn(text: string | null, column: string): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HandleStudioError('STORAGE', `its ${column} is not valid JSON`);
+  }
 }
 
 /** Parses one part of a batch item, naming the item in the message so the caller knows which one to fix. */
@@ -152,45 +206,53 @@ function parseItemPart<S extends z.ZodType>(schema: S, value: unknown, which: st
   throw new HandleStudioError('VALIDATION', `${which}: ${error.message}`, error.details);
 }
 
-/** Opens the outbox; items left 'sending' by a process that died are marked outcome-unknown here. */
+const ABANDONED_MESSAGE =
+  'The Handle Studio process sending this stopped before MPSD\'s answer was recorded, so it may or may not have reached Xbox Live. Check history (or the recipient) before sending it again.';
+
+/** Opens the outbox; rows left 'sending' by a process that is gone are marked outcome-unknown here. */
 export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   const opened = openOutboxFile(options.dataDir, 'FULL');
   const db: DatabaseSync = opened.db;
   const now = options.now ?? Date.now;
-
-  const interrupted = db
-    .prepare(
-      `UPDATE outbox SET state = 'outcome-unknown', updated_at = ?, last_error_json = ? WHERE state = 'sending'`,
-    )
-    .run(
-      now(),
-      JSON.stringify({
-        code: 'OUTCOME_UNKNOWN',
-        message:
-          'Handle Studio stopped while this request was being sent, so it may or may not have reached Xbox Live. Check before sending it again.',
-      } satisfies AppError),
-    );
-  const status: OutboxStoreStatus = {
-    interruptedAtOpen: Number(interrupted.changes),
-    ...(opened.damagedFileMovedTo ? { damagedFileMovedTo: opened.damagedFileMovedTo } : {}),
-  };
+  const random = options.random ?? Math.random;
+  const instance = randomUUID();
+  const owner = registerOwner(instance);
 
   const insert = db.prepare(
-    `INSERT INTO outbox (id, created_at, profile_id, kind, request_json, invited_xuid, label, state, attempts, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)`,
+    `INSERT INTO outbox (id, created_at, profile_id, kind, request_json, invited_xuid, label, state, attempts, updated_at,
+       origin, owner_pid, owner_start, owner_instance)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
+  const stateOf = db.prepare('SELECT state FROM outbox WHERE id = ?');
   const countRows = db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state');
-  const queuedIds = db.prepare(`SELECT id FROM outbox WHERE state = 'queued' ORDER BY seq`);
+  const queuedRows = db.prepare(`SELECT id FROM outbox WHERE state = 'queued' AND origin = 'queued' ORDER BY seq`);
+  const ownedRows = db.prepare(
+    `SELECT id, state, owner_pid, owner_start, owner_instance FROM outbox WHERE state = 'sending' OR (origin = 'live' AND state = 'queued')`,
+  );
+  const markAbandoned = db.prepare(
+    `UPDATE outbox SET state = 'outcome-unknown', updated_at = ?, last_error_json = ?, owner_pid = NULL, owner_start = NULL, owner_instance = NULL
+     WHERE id = ? AND state = 'sending' AND owner_instance IS ?`,
+  );
+  const dropAbandoned = db.prepare(`DELETE FROM outbox WHERE id = ? AND state = 'queued' AND origin = 'live' AND owner_instance IS ?`);
   const markSending = db.prepare(
-    `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`,
+    `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?, owner_pid = ?, owner_start = ?, owner_instance = ?
+     WHERE id = ? AND state = 'queued'`,
   );
   const recordResult = db.prepare(
-    `UPDATE outbox SET state = ?, last_error_json = ?, handle_id = COALESCE(?, handle_id),
-       correlation_id = COALESCE(?, correlation_id), updated_at = ? WHERE id = ? AND state = 'sending'`,
+    `UPDATE outbox SET state = ?, last_error_json = ?, handle_id = COALESCE(?, handle_id), correlation_id = COALESCE(?, correlation_id),
+       updated_at = ?, next_attempt_at = ?, attempt_log_json = COALESCE(?, attempt_log_json), attempts = attempts - ?,
+       owner_pid = CASE WHEN origin = 'live' THEN owner_pid END, owner_start = CASE WHEN origin = 'live' THEN owner_start END,
+       owner_instance = CASE WHEN origin = 'live' THEN owner_instance END
+     WHERE id = ? AND state = 'sending' AND owner_instance = ?`,
+  );
+  const adoptRow = db.prepare(
+    `UPDATE outbox SET origin = 'queued', owner_pid = NULL, owner_start = NULL, owner_instance = NULL, updated_at = ?
+     WHERE id = ? AND origin = 'live' AND state = 'queued' AND owner_instance = ?`,
   );
   const requeueRow = db.prepare(
-    `UPDATE outbox SET state = 'queued', updated_at = ? WHERE id = ? AND state IN ('failed', 'outcome-unknown')`,
+    `UPDATE outbox SET state = 'queued', origin = 'queued', next_attempt_at = NULL, owner_pid = NULL, owner_start = NULL, owner_instance = NULL,
+       updated_at = ? WHERE id = ? AND state IN ('failed', 'outcome-unknown')`,
   );
   const deleteRow = db.prepare(`DELETE FROM outbox WHERE id = ? AND state <> 'sending'`);
 
@@ -206,23 +268,128 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     options.onChange?.(counts());
   }
 
+  /** Reads one row back, or throws STORAGE saying what is wrong with it. */
+  function toItem(row: OutboxRow): OutboxItem {
+    try {
+      const request = parseJsonColumn(row.request_json, 'request');
+      const checked = storedRowSchema.safeParse({
+        kind: row.kind,
+        state: row.state,
+        origin: row.origin,
+        lastError: parseJsonColumn(row.last_error_json, 'last error'),
+        attemptLog: parseJsonColumn(row.attempt_log_json, 'attempt log'),
+      });
+      if (!checked.success) throw new HandleStudioError('STORAGE', validationError(checked.error).message);
+      const { kind, state, origin, lastError, attemptLog } = checked.data;
+      return {
+        id: row.id,
+        createdAt: new Date(row.created_at).toISOString(),
+        profileId: row.profile_id,
+        kind,
+        request,
+        ...(row.invited_xuid === null ? {} : { invitedXuid: row.invited_xuid }),
+        ...(row.label === null ? {} : { label: row.label }),
+        state,
+        attempts: row.attempts,
+        ...(lastError === undefined ? {} : { lastError }),
+        ...(row.handle_id === null ? {} : { handleId: row.handle_id }),
+        ...(row.correlation_id === null ? {} : { correlationId: row.correlation_id }),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        origin,
+        ...(row.next_attempt_at === null || state !== 'queued' ? {} : { nextAttemptAt: new Date(row.next_attempt_at).toISOString() }),
+        ...(attemptLog === undefined || attemptLog.length === 0 ? {} : { attemptLog }),
+      };
+    } catch (thrown) {
+      const reason = toAppError(thrown).message;
+      throw new HandleStudioError('STORAGE', `Outbox item ${row.id} cannot be read: ${reason}. Dismiss it (the other items are not affected).`, { id: row.id });
+    }
+  }
+
   function get(id: string): OutboxItem {
     const row = byId.get(id) as OutboxRow | undefined;
     if (!row) throw new HandleStudioError('NOT_FOUND', `No outbox item with id ${id}: it may have been dismissed.`);
     return toItem(row);
   }
 
-  function record(id: string, outcome: z.output<typeof deliveryOutcomeSchema>): void {
+  /**
+   * Rows of senders that are gone: one in flight becomes outcome-unknown; a live send's invite
+   * it never attempted is dropped (nobody asked to queue it). Rows of running owners stay.
+   */
+  function reclaimAbandoned(): { interrupted: number; dropped: number } {
+    const found = { interrupted: 0, dropped: 0 };
+    const abandonedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: ABANDONED_MESSAGE } satisfies AppError);
+    for (const row of ownedRows.all() as unknown as Pick<OutboxRow, 'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance'>[]) {
+      if (ownerIsAlive({ pid: row.owner_pid, start: row.owner_start, instance: row.owner_instance })) continue;
+      if (row.state === 'sending') found.interrupted += Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
+      else found.dropped += Number(dropAbandoned.run(row.id, row.owner_instance).changes);
+    }
+    if (found.interrupted + found.dropped > 0) changed();
+    return found;
+  }
+
+  const atOpen = reclaimAbandoned();
+  const status: OutboxStoreStatus = {
+    interruptedAtOpen: atOpen.interrupted,
+    droppedAtOpen: atOpen.dropped,
+    ...(opened.damagedFileMovedTo ? { damagedFileMovedTo: opened.damagedFileMovedTo } : {}),
+  };
+
+  /** When a queued item may be tried again after this outcome; null = whenever the next flush runs. */
+  function nextAttemptAfter(outcome: Extract<z.output<typeof deliveryOutcomeSchema>, { result: 'retry-later' }>, earlierAttempts: number): number | null {
+    if (outcome.retryAt !== undefined) return Date.parse(outcome.retryAt);
+    if (outcome.paused === true) return null;
+    const step = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * 2 ** Math.min(earlierAttempts, 16));
+    // Jitter: processes and profiles that went offline together do not all come back at once.
+    return now() + Math.round(step * (0.5 + random() / 2));
+  }
+
+  /** Writes an attempt's result; false when the row is not this store's to settle (any more). */
+  function record(row: OutboxRow, outcome: z.output<typeof deliveryOutcomeSchema>): boolean {
     const state: OutboxState = outcome.result === 'retry-later' ? 'queued' : outcome.result;
     const error = outcome.result === 'sent' ? null : JSON.stringify({ code: outcome.error.code, message: outcome.error.message });
-    recordResult.run(
+    let nextAttemptAt: number | null = null;
+    let attemptLog: string | null = null;
+    if (outcome.result === 'retry-later' && outcome.paused !== true) {
+      const earlier = (parseJsonColumn(row.attempt_log_json, 'attempt log') as OutboxAttempt[] | undefined) ?? [];
+      const attempt: OutboxAttempt = {
+        at: new Date(now()).toISOString(),
+        code: outcome.error.code,
+        message: outcome.error.message,
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      };
+      attemptLog = JSON.stringify([...earlier, attempt].slice(-ATTEMPT_LOG_MAX));
+      nextAttemptAt = nextAttemptAfter(outcome, earlier.length);
+    } else if (outcome.result === 'retry-later') {
+      nextAttemptAt = nextAttemptAfter(outcome, 0);
+    }
+    const changes = recordResult.run(
       state,
       error,
       outcome.result === 'sent' ? (outcome.handleId ?? null) : null,
       outcome.result === 'retry-later' ? null : (outcome.correlationId ?? null),
       now(),
-      id,
-    );
+      nextAttemptAt,
+      attemptLog,
+      // A paused item was not attempted: nothing left the machine, so it does not count.
+      outcome.result === 'retry-later' && outcome.paused === true ? 1 : 0,
+      row.id,
+      instance,
+    ).changes;
+    return Number(changes) === 1;
+  }
+
+  /** Says which result could not be kept, so it is shown instead of lost. */
+  function unsettledWarning(id: string, outcome: z.output<typeof deliveryOutcomeSchema>): AppError {
+    const current = (stateOf.get(id) as { state: string } | undefined)?.state ?? 'gone (dismissed)';
+    const result =
+      outcome.result === 'sent'
+        ? `MPSD accepted it${outcome.handleId ? ` (handle ${outcome.handleId})` : ''}`
+        : `its result was ${outcome.result} (${outcome.error.code}: ${outcome.error.message})`;
+    return {
+      code: 'CONFLICT',
+      message: `Outbox item ${id}: ${result}, but the item is ${current} now and no longer being sent by this process (another process may have marked it), so this result could not be recorded there. Note it before sending the item again.`,
+      details: { id },
+    };
   }
 
   async function attempt(item: OutboxItem, deliver: Deliver, signal: AbortSignal) {
@@ -242,17 +409,22 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   }
 
   function claim(id: string): OutboxItem | null {
-    if (Number(markSending.run(now(), id).changes) !== 1) return null;
+    if (Number(markSending.run(now(), owner.pid, owner.start, owner.instance, id).changes) !== 1) return null;
     changed();
     return get(id);
   }
 
-  if (status.interruptedAtOpen > 0) changed();
+  /** Whether a queued item may be tried now: the background flusher waits out backoff; nobody calls MPSD before the time it asked for. */
+  function isDue(row: OutboxRow, item: OutboxItem, dueOnly: boolean): boolean {
+    if (row.next_attempt_at === null || row.next_attempt_at <= now()) return true;
+    return !dueOnly && item.lastError?.code !== 'THROTTLED';
+  }
 
   return {
     status,
 
-    enqueue(rawItems) {
+    enqueue(rawItems, enqueueOptions = {}) {
+      const live = enqueueOptions.origin === 'live';
       const items = rawItems.map((raw, index) => {
         const item = parseItemPart(newOutboxItemSchema, raw, `Outbox item ${index + 1}`);
         const request = parseItemPart(options.requestSchema, item.request, `Outbox item ${index + 1}, its request`);
@@ -267,7 +439,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         items.map((item) => {
           const id = randomUUID();
           const at = now();
-          insert.run(id, at, item.profileId, item.kind, item.json, item.invitedXuid ?? null, item.label ?? null, at);
+          insert.run(
+            id, at, item.profileId, item.kind, item.json, item.invitedXuid ?? null, item.label ?? null, at,
+            live ? 'live' : 'queued', live ? owner.pid : null, live ? owner.start : null, live ? owner.instance : null,
+          );
           return id;
         }),
       );
@@ -276,24 +451,45 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     },
 
     list(listOptions = {}) {
+      reclaimAbandoned();
       const states = listOptions.states ?? outboxStates;
       const limit = listOptions.limit ?? 1000;
       const rows = db
         .prepare(`SELECT * FROM outbox WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
         .all(...states, limit) as unknown as OutboxRow[];
-      return rows.map(toItem);
+      return rows.flatMap((row) => {
+        try {
+          return [toItem(row)];
+        } catch {
+          return [];
+        }
+      });
+    },
+
+    damaged() {
+      const found: DamagedOutboxRow[] = [];
+      for (const row of db.prepare('SELECT * FROM outbox ORDER BY seq').all() as unknown as OutboxRow[]) {
+        try {
+          toItem(row);
+        } catch (thrown) {
+          found.push({ id: row.id, problem: toAppError(thrown).message });
+        }
+      }
+      return found;
     },
 
     get,
     counts,
 
-    async flush({ deliver, signal = new AbortController().signal, onProgress }) {
+    async flush({ deliver, signal = new AbortController().signal, onProgress, dueOnly = false }) {
       if (flushing) throw new HandleStudioError('CONFLICT', 'The outbox is already being sent; wait for it to finish.');
       flushing = true;
       const summary = { attempted: 0, sent: 0, failed: 0, retryLater: 0, outcomeUnknown: 0, cancelled: false };
+      const warnings: AppError[] = [];
       try {
+        reclaimAbandoned();
         // The queue as it stands now; items added during the flush wait for the next one.
-        const ids = (queuedIds.all() as { id: string }[]).map((row) => row.id);
+        const ids = (queuedRows.all() as { id: string }[]).map((row) => row.id);
         // Offline or no token for a profile: its other items would fail the same way, so they wait.
         const waitingProfiles = new Set<string>();
         let done = 0;
@@ -303,14 +499,25 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
             break;
           }
           const row = byId.get(id) as OutboxRow | undefined;
-          if (!row || row.state !== 'queued' || waitingProfiles.has(row.profile_id)) continue;
+          if (!row || row.state !== 'queued' || row.origin !== 'queued' || waitingProfiles.has(row.profile_id)) continue;
+          let item: OutboxItem;
+          try {
+            item = toItem(row);
+            const parsed = options.requestSchema.safeParse(item.request);
+            if (!parsed.success) throw new HandleStudioError('STORAGE', `Outbox item ${id} cannot be sent: its stored request is not valid (${validationError(parsed.error).message}). Dismiss it.`);
+          } catch (thrown) {
+            // One damaged row must not stop the rest: it stays as it is, is named, and is skipped.
+            warnings.push({ ...toAppError(thrown), details: { id } });
+            continue;
+          }
+          if (!isDue(row, item, dueOnly)) continue;
           // The durable mark comes first: if the process dies during deliver, the next open
-          // finds 'sending' and reports outcome-unknown instead of sending it again.
+          // finds 'sending' with a dead owner and reports outcome-unknown instead of sending it again.
           const claimed = claim(id);
           if (claimed === null) continue;
           summary.attempted++;
           const outcome = await attempt(claimed, deliver, signal);
-          record(id, outcome);
+          if (!record({ ...row, state: 'sending' }, outcome)) warnings.push(unsettledWarning(id, outcome));
           if (outcome.result === 'sent') summary.sent++;
           else if (outcome.result === 'failed') summary.failed++;
           else if (outcome.result === 'outcome-unknown') summary.outcomeUnknown++;
@@ -321,20 +528,31 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
           changed();
           onProgress?.({ item: get(id), done: ++done, total: ids.length });
         }
+        if (signal.aborted) summary.cancelled = true;
       } finally {
         flushing = false;
       }
-      return { ...summary, counts: counts() };
+      return { ...summary, counts: counts(), ...(warnings.length > 0 ? { warnings } : {}) };
     },
 
     claim,
 
     settle(id, outcome) {
       const parsed = deliveryOutcomeSchema.parse(outcome);
-      if (get(id).state !== 'sending') throw new HandleStudioError('CONFLICT', 'Only an item being sent can be settled.');
-      record(id, parsed);
+      const row = byId.get(id) as OutboxRow | undefined;
+      if (row?.state !== 'sending' || !record(row, parsed)) {
+        const warning = unsettledWarning(id, parsed);
+        throw new HandleStudioError('CONFLICT', warning.message, warning.details);
+      }
       changed();
       return get(id);
+    },
+
+    keepQueued(id) {
+      if (Number(adoptRow.run(now(), id, instance).changes) !== 1) {
+        throw new HandleStudioError('CONFLICT', `Outbox item ${id} is no longer a waiting invite of this send, so it was not queued.`);
+      }
+      changed();
     },
 
     requeue(id) {
@@ -350,14 +568,17 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     },
 
     dismiss(id) {
-      const item = get(id);
+      // Read the state alone: a damaged row must still be removable.
+      const found = stateOf.get(id) as { state: string } | undefined;
+      if (!found) throw new HandleStudioError('NOT_FOUND', `No outbox item with id ${id}: it may have been dismissed.`);
       if (Number(deleteRow.run(id).changes) !== 1) {
-        throw new HandleStudioError('CONFLICT', `This item is ${item.state} right now; wait for the attempt to finish, then dismiss it.`);
+        throw new HandleStudioError('CONFLICT', `This item is ${found.state} right now; wait for the attempt to finish, then dismiss it.`);
       }
       changed();
     },
 
     close() {
+      releaseOwner(instance);
       if (db.isOpen) db.close();
     },
   };

@@ -1,8 +1,9 @@
 /**
- * Flushes the outbox by itself: shortly after something is queued, every so often while
- * items wait (the network or a token may be back), and when a profile's token changes.
- * Delivery decides per item whether it can go now; items that still cannot go return to the
- * queue without a network round trip (see the send service's memo).
+ * Flushes the outbox by itself: every so often while items wait (the network or a token may
+ * be back) and when a profile's token changes. Only items whose backoff is over are tried;
+ * items waiting for the user (no token, token refused, profile missing) return to the queue
+ * without a network call. A live send's journal is never touched: the store keeps its items
+ * out of every flush.
  */
 import type { Deliver, OutboxStore } from '../outbox/outbox-store.ts';
 
@@ -12,19 +13,15 @@ export interface OutboxFlusher {
   stop(): Promise<void>;
 }
 
-/**
- * `isBusy` says a live send is running: its invites sit in the outbox as a journal while they
- * go out, so the flusher waits rather than race it for them.
- */
-export function startOutboxFlusher(outbox: OutboxStore, deliver: Deliver, isBusy: () => boolean, intervalMs = 10_000): OutboxFlusher {
+export function startOutboxFlusher(outbox: OutboxStore, deliver: Deliver, intervalMs = 10_000): OutboxFlusher {
   let flushing: Promise<unknown> | null = null;
   let stopped = false;
   const controller = new AbortController();
 
   const flushIfWaiting = () => {
-    if (stopped || flushing || isBusy() || outbox.counts().queued === 0) return;
+    if (stopped || flushing || outbox.counts().queued === 0) return;
     flushing = outbox
-      .flush({ deliver, signal: controller.signal })
+      .flush({ deliver, signal: controller.signal, dueOnly: true })
       // A failed flush (e.g. the data folder vanished) is retried at the next tick; items keep their state.
       .catch(() => undefined)
       .finally(() => {

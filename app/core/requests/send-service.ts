@@ -1,8 +1,9 @@
 /**
  * Sending: what the Compose screen, one-click preset invites, history's "resend", the outbox
  * and the CLI all go through. A send resolves the profile, paces calls through that user's
- * rate budget, records every exchange in history, and, when the request cannot go out now
- * (offline, no valid token), puts its wire requests in the outbox instead of failing.
+ * rate budget, records every exchange in history as it lands, and, when the caller asked for
+ * it and the request cannot go out now (offline, no valid token), puts its wire requests in
+ * the outbox instead of failing.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -19,6 +20,7 @@ import { createMpsdClient, type MpsdClient } from '../mpsd/client.ts';
 import { performRequest } from '../mpsd/operations.ts';
 import { createRateBudget, type RateBudget } from '../mpsd/rate-budget.ts';
 import type { Deliver, DeliveryOutcome, OutboxStore } from '../outbox/outbox-store.ts';
+import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 
 export type SendInput = z.output<(typeof requestChannels)['sendRequest']['input']>;
@@ -42,12 +44,22 @@ export interface SendServiceDeps {
   /** The target for a profile id (the active profile when undefined); throws NOT_FOUND / NO_CREDENTIALS. */
   targetForProfile(profileId: string | undefined): SendTarget & { profileId: string };
   onProgress(progress: { runId: string; done: number; total: number; last?: InviteeResult }): void;
+  /** A sending user's rate budget, shared with the other processes of the data folder; default: one per user in this process. */
+  rateBudgetFor?(key: string): RateBudget;
 }
 
 /** Reads are pointless to replay later; these kinds are queued when they cannot go out now. */
 const QUEUEABLE_KINDS: ReadonlySet<RequestKind> = new Set(['activity.set', 'invite.send', 'handle.delete', 'session.join', 'session.leave']);
 /** Nothing went out and it will work later: no network, or no usable token yet. */
 const NOT_SENT_NOW: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED', 'KEYCHAIN_UNAVAILABLE']);
+/**
+ * For a queued item: the user must act first (a token, a renewed or accepted token, the
+ * keychain), so waiting costs nothing and backing off would only delay the send once they have.
+ * UNAUTHORIZED is a token MPSD refused (401: it did not process the call, so resending is safe).
+ */
+const WAITS_FOR_USER: ReadonlySet<ErrorCode> = new Set(['NO_CREDENTIALS', 'TOKEN_EXPIRED', 'KEYCHAIN_UNAVAILABLE', 'UNAUTHORIZED', 'CANCELLED']);
+/** MPSD did not do it and a later attempt may work: the item backs off and tries again. */
+const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'THROTTLED', 'SERVICE_UNAVAILABLE', 'TIMEOUT']);
 
 export interface SendService {
   send(input: SendInput): Promise<SendResult>;
@@ -56,8 +68,6 @@ export interface SendService {
   cancel(runId: string): boolean;
   /** Sends one outbox item (the outbox's `deliver`). */
   deliver: Deliver;
-  /** True while a send is running (the outbox flusher leaves the queue alone meanwhile). */
-  busy(): boolean;
 }
 
 export function createSendService(deps: SendServiceDeps): SendService {
@@ -66,6 +76,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
 
   /** One budget per sending user, shared by every send, so two windows never double the rate. */
   const budgetFor = (key: string): RateBudget => {
+    if (deps.rateBudgetFor) return deps.rateBudgetFor(key);
     let budget = budgets.get(key);
     if (!budget) {
       budget = createRateBudget({ clock: deps.clock });
@@ -84,12 +95,12 @@ export function createSendService(deps: SendServiceDeps): SendService {
       clock: deps.clock,
     });
 
-  const record = (exchange: MpsdExchange, target: SendTarget, labels: Record<string, string> | undefined) => {
+  const record = (exchange: MpsdExchange, target: SendTarget, labels: Record<string, string> | undefined, attempts?: readonly OutboxAttempt[]) => {
     const label = exchange.invitedXuid === undefined ? undefined : labels?.[exchange.invitedXuid];
-    deps.history.append(historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }));
+    deps.history.append(historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }, attempts));
   };
 
-  const queue = (profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined) =>
+  const queue = (profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined, origin: 'queued' | 'live' = 'queued') =>
     deps.outbox.enqueue(
       wires.map((wire) => ({
         profileId,
@@ -98,6 +109,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
         ...(wire.invitedXuid === undefined ? {} : { invitedXuid: wire.invitedXuid }),
         ...(wire.invitedXuid !== undefined && labels?.[wire.invitedXuid] !== undefined ? { label: labels[wire.invitedXuid] } : {}),
       })),
+      { origin },
     );
 
   async function run(runId: string, target: SendTarget & { profileId?: string }, request: HandleRequest, labels: Record<string, string> | undefined, queueIfUnavailable: boolean): Promise<SendResult> {
@@ -129,9 +141,19 @@ export function createSendService(deps: SendServiceDeps): SendService {
         return false;
       }
     };
-    const journal = request.kind === 'invite.send' && profileId !== undefined ? openInviteJournal(profileId, request, labels, target, keep) : null;
+    // Each exchange is written to history the moment it lands, not after the whole send: a
+    // crash or a kill later in a fan-out must not lose what MPSD already did.
+    const recorded = new Set<MpsdExchange>();
+    const recording = (inner: MpsdClient): MpsdClient => ({
+      async send(wire, options) {
+        const exchange = await inner.send(wire, options);
+        if (keep('History', () => record(exchange, target, labels))) recorded.add(exchange);
+        return exchange;
+      },
+    });
     try {
-      const client = clientFor(target);
+      const journal = request.kind === 'invite.send' && profileId !== undefined ? openInviteJournal(profileId, request, labels, target, keep) : null;
+      const client = recording(clientFor(target));
       const outcome = await performRequest(request, {
         client: journal ? journal.wrap(client) : client,
         budget: budgetFor(target.sender.profileId),
@@ -141,12 +163,11 @@ export function createSendService(deps: SendServiceDeps): SendService {
         signal: controller.signal,
         onProgress: ({ done, total, last }) => deps.onProgress({ runId, done, total, last: inviteeResult(last, labels) }),
       });
-      for (const exchange of outcome.exchanges) keep('History', () => record(exchange, target, labels));
-
       const invitees = outcome.invitees?.map((invitee) => inviteeResult(invitee, labels));
       let queuedCount = 0;
       if (journal && invitees) {
-        queuedCount = journal.close(invitees, canQueue);
+        const unrecorded = new Set(outcome.exchanges.filter((exchange) => !recorded.has(exchange)).map((exchange) => exchange.invitedXuid));
+        queuedCount = journal.close(invitees, canQueue, unrecorded);
       } else if (canQueue && outcome.exchanges.length > 0 && outcome.exchanges.every((exchange) => exchange.error?.code === 'OFFLINE')) {
         // A single call that never left this machine waits in the outbox instead.
         keep('The outbox', () => {
@@ -169,12 +190,15 @@ export function createSendService(deps: SendServiceDeps): SendService {
   }
 
   /**
-   * Invites are journaled in the outbox before they go out, one item per invitee: each is
-   * durably marked 'sending' right before its POST and settled right after. If Handle Studio
-   * is killed mid fan-out, the invite in flight shows up as "outcome unknown" and those not
-   * yet sent are still queued, so each invite is sent at most once. Afterwards the journal is
-   * tidied: what was answered leaves the outbox (history keeps it), unknown outcomes stay for
-   * the user to decide, and what never went out waits in the queue when the user asked for that.
+   * Invites are journaled in the outbox before they go out, one 'live' item per invitee owned
+   * by this process: each is durably marked 'sending' right before its POST and settled right
+   * after. If Handle Studio is killed mid fan-out, the next process to open the outbox finds
+   * the owner gone: the invite in flight becomes "outcome unknown" and those never attempted
+   * are dropped (a live item is never sent by a flush), so each invite is sent at most once
+   * and nothing goes out later that the user did not queue. Afterwards the journal is tidied:
+   * what was answered and is in history leaves the outbox, unknown outcomes stay for the user
+   * to decide, and what could not go out now becomes an ordinary queued item only when the
+   * user asked for that.
    */
   function openInviteJournal(
     profileId: string,
@@ -183,29 +207,53 @@ export function createSendService(deps: SendServiceDeps): SendService {
     target: SendTarget,
     keep: (what: string, work: () => void) => boolean,
   ) {
-    const items = queue(profileId, buildWireRequests(request), labels);
+    let items;
+    try {
+      items = queue(profileId, buildWireRequests(request), labels, 'live');
+    } catch (thrown) {
+      const error = toAppError(thrown);
+      if (error.code === 'VALIDATION') throw thrown;
+      throw new HandleStudioError(
+        'STORAGE',
+        `Nothing was sent: the outbox journal that keeps a crash from sending an invite twice could not be written (${error.message}). Free some disk space or check the data folder, then send again.`,
+      );
+    }
     const itemFor = new Map(items.map((item) => [item.invitedXuid!, item.id]));
     return {
       wrap(inner: MpsdClient): MpsdClient {
         return {
           async send(wire, options) {
             const id = itemFor.get(wire.invitedXuid!)!;
-            if (deps.outbox.claim(id) === null) return claimedElsewhere(wire, target);
+            let claimed;
+            try {
+              claimed = deps.outbox.claim(id);
+            } catch (thrown) {
+              // Without the durable mark a crash could send it twice, so it does not go out.
+              return notSent(wire, target, {
+                code: 'STORAGE',
+                message: `Not sent: the outbox journal could not be written (${toAppError(thrown).message}), and an invite never goes out unjournaled. Free some disk space, then send to this invitee again.`,
+              });
+            }
+            if (claimed === null) {
+              return notSent(wire, target, { code: 'CANCELLED', message: 'Not sent here: this invite\'s journal entry was changed by another Handle Studio process. See the Outbox for its state.' });
+            }
             const exchange = await inner.send(wire, options);
             keep('The outbox journal', () => deps.outbox.settle(id, deliveryOutcomeOf(exchange)));
             return exchange;
           },
         };
       },
-      close(invitees: InviteeResult[], keepUnsent: boolean): number {
+      /** `unrecorded`: invitees whose exchange history could not keep; their journal item stays as the record. */
+      close(invitees: InviteeResult[], keepUnsent: boolean, unrecorded: ReadonlySet<string | undefined>): number {
         let kept = 0;
         for (const invitee of invitees) {
           const id = itemFor.get(invitee.invitedXuid)!;
           keep('The outbox journal', () => {
             const { state } = deps.outbox.get(id);
-            if (state === 'outcome-unknown' || state === 'sending') return;
+            if (state === 'outcome-unknown' || state === 'sending' || unrecorded.has(invitee.invitedXuid)) return;
             const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
             if (notSentYet && keepUnsent) {
+              deps.outbox.keepQueued(id);
               invitee.state = 'queued';
               kept += 1;
             } else {
@@ -228,23 +276,40 @@ export function createSendService(deps: SendServiceDeps): SendService {
     return { runId, outcome: 'queued', exchanges: [], ...(invitees ? { invitees } : {}), queued: wires.length, error: queuedBecause(why) };
   }
 
-  const deliver: Deliver = async (item) => {
+  const deliver: Deliver = async (item, signal) => {
     let target: SendTarget & { profileId: string };
     try {
       target = deps.targetForProfile(item.profileId);
+    } catch (thrown) {
+      // Deleted, or profiles.json could not be read: the item waits for its profile (restored
+      // from a backup, or the file repaired) instead of failing for good. Nothing went out.
+      const error = toAppError(thrown);
+      return {
+        result: 'retry-later',
+        paused: true,
+        error: { code: error.code, message: `Waiting for its profile (${item.profileId}): ${error.message} It goes out once the profile is back; dismiss it if it should not.` },
+      };
+    }
+    try {
       await target.authorization.current();
     } catch (thrown) {
+      // No token, an expired or refused one, no keychain: no network call until the user fixes it.
       const error = toAppError(thrown);
-      return NOT_SENT_NOW.has(error.code) ? { result: 'retry-later', error } : { result: 'failed', error };
+      return { result: 'retry-later', paused: true, error: { code: error.code, message: error.message } };
     }
-    const exchange = await clientFor(target).send(item.request as WireRequest, { budget: budgetFor(target.sender.profileId) });
-    try {
-      record(exchange, target, item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label });
-    } catch {
-      // History could not be written: the outbox item itself keeps the outcome, handle id and
-      // correlation id, and a failed history write must not turn a delivered invite into "unknown".
+    const exchange = await clientFor(target).send(item.request as WireRequest, { budget: budgetFor(target.sender.profileId), signal });
+    const outcome = deliveryOutcomeOf(exchange);
+    // One history row per outcome, with the attempts that sent it back to the queue listed in
+    // it: a retry is not a new request, and attempts that never left the machine are not history.
+    if (outcome.result !== 'retry-later') {
+      try {
+        record(exchange, target, item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label }, item.attemptLog);
+      } catch {
+        // History could not be written: the outbox item itself keeps the outcome, handle id and
+        // correlation id, and a failed history write must not turn a delivered invite into "unknown".
+      }
     }
-    return deliveryOutcomeOf(exchange);
+    return outcome;
   };
 
   return {
@@ -261,17 +326,22 @@ export function createSendService(deps: SendServiceDeps): SendService {
       return controller !== undefined;
     },
     deliver,
-    busy: () => running.size > 0,
   };
 }
 
-/** What one exchange means for an outbox item: delivered, refused, not sent yet, or unknown. */
-function deliveryOutcomeOf(exchange: MpsdExchange): DeliveryOutcome {
+/** What one exchange means for an outbox item: delivered, refused, not done yet (safe to send again), or unknown. */
+export function deliveryOutcomeOf(exchange: MpsdExchange): DeliveryOutcome {
   const correlation = exchange.correlationId === undefined ? {} : { correlationId: exchange.correlationId };
   if (exchange.error === undefined) return { result: 'sent', ...(exchange.handleId ? { handleId: exchange.handleId } : {}), ...correlation };
   const error = { code: exchange.error.code, message: exchange.error.message };
-  if (NOT_SENT_NOW.has(error.code)) return { result: 'retry-later', error };
+  const status = exchange.response === undefined ? {} : { status: exchange.response.status };
   if (error.code === 'OUTCOME_UNKNOWN') return { result: 'outcome-unknown', error, ...correlation };
+  if (WAITS_FOR_USER.has(error.code)) return { result: 'retry-later', paused: true, error, ...status };
+  if (RETRY_WITH_BACKOFF.has(error.code)) {
+    // A long Retry-After is not waited out (the client says when MPSD asked to be called again): the item waits in the queue until then.
+    const retryAt = exchange.error.details?.['retryAt'];
+    return { result: 'retry-later', error, ...status, ...(typeof retryAt === 'string' && !Number.isNaN(Date.parse(retryAt)) ? { retryAt: new Date(retryAt).toISOString() } : {}) };
+  }
   return { result: 'failed', error, ...correlation };
 }
 
@@ -291,8 +361,8 @@ function queuedBecause(error: AppError): AppError {
   return { code: error.code, message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.` };
 }
 
-/** The exchange for an invite that the outbox flush claimed first: it is being sent from there. */
-function claimedElsewhere(wire: WireRequest, target: SendTarget): MpsdExchange {
+/** The exchange for an invite that was not handed to the network, saying why. */
+function notSent(wire: WireRequest, target: SendTarget, error: AppError): MpsdExchange {
   return {
     kind: wire.kind,
     request: previewRequest(wire, target.endpoint, target.contractVersion, target.locale),
@@ -300,6 +370,6 @@ function claimedElsewhere(wire: WireRequest, target: SendTarget): MpsdExchange {
     ...(wire.invitedXuid ? { invitedXuid: wire.invitedXuid } : {}),
     startedAt: new Date().toISOString(),
     durationMs: 0,
-    error: { code: 'CANCELLED', message: 'Not sent here: the outbox was already sending this invite. See the Outbox for its state.' },
+    error,
   };
 }

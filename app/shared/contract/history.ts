@@ -51,6 +51,14 @@ export const historyListInputSchema = historyFilterSchema.extend({
 });
 export type HistoryListInput = z.output<typeof historyListInputSchema>;
 
+/** One attempt that did not settle the request (offline, throttled, token refused); `status` when MPSD answered. */
+export const historyAttemptSchema = z.object({
+  at: z.string(),
+  code: z.enum(errorCodes),
+  message: z.string(),
+  status: z.number().int().optional(),
+});
+
 /** One row of the history list: what the table shows, without request and response bodies. */
 export const historySummarySchema = z.object({
   id: z.string(),
@@ -88,6 +96,8 @@ export const historyEntrySchema = historySummarySchema.extend({
   responseBody: z.string().optional(),
   /** True when the response body was longer than the cap and was cut. */
   responseTruncated: z.boolean(),
+  /** Earlier attempts of an outbox item that went back to the queue before this outcome, oldest first. */
+  attempts: z.array(historyAttemptSchema).optional(),
 });
 export type HistoryEntry = z.output<typeof historyEntrySchema>;
 

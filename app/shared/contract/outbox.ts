@@ -4,12 +4,29 @@
  * reached MPSD is 'outcome-unknown' and is never resent without the user asking.
  */
 import { z } from 'zod';
+import { errorCodes } from '../errors.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 import { appErrorSchema, recordIdSchema } from './common.ts';
 import { channel, event } from './define.ts';
 
 export const outboxStates = ['queued', 'sending', 'sent', 'failed', 'outcome-unknown'] as const;
 export type OutboxState = (typeof outboxStates)[number];
+
+/**
+ * 'queued': the user asked to send it later, so a flush sends it. 'live': an invite of a send
+ * running now, journaled so a crash leaves a truthful trace; no flush ever sends it.
+ */
+export const outboxOrigins = ['queued', 'live'] as const;
+
+/** One earlier attempt of an item that went back to the queue (offline, throttled, token refused). */
+export const outboxAttemptSchema = z.object({
+  at: z.string(),
+  code: z.enum(errorCodes),
+  message: z.string(),
+  /** MPSD's HTTP status when it answered; absent when nothing left this machine. */
+  status: z.number().int().optional(),
+});
+export type OutboxAttempt = z.output<typeof outboxAttemptSchema>;
 
 export const outboxItemSchema = z.object({
   id: z.string(),
@@ -26,6 +43,14 @@ export const outboxItemSchema = z.object({
   handleId: z.string().optional(),
   correlationId: z.string().optional(),
   updatedAt: z.string(),
+  origin: z.enum(outboxOrigins).optional(),
+  /**
+   * A queued item is not tried before this time (ISO): backoff with jitter after an attempt that
+   * could not go out, or the time MPSD asked for in a long Retry-After (then lastError is THROTTLED).
+   */
+  nextAttemptAt: z.string().optional(),
+  /** Earlier attempts that sent it back to the queue, oldest first. */
+  attemptLog: z.array(outboxAttemptSchema).optional(),
 });
 export type OutboxItem = z.output<typeof outboxItemSchema>;
 
@@ -45,6 +70,8 @@ export const outboxFlushSummarySchema = z.object({
   /** True when the flush stopped early because it was cancelled. */
   cancelled: z.boolean(),
   counts: outboxCountsSchema,
+  /** What went wrong around the flush without changing what MPSD did: damaged rows skipped, results that could not be recorded. */
+  warnings: z.array(appErrorSchema).optional(),
 });
 export type OutboxFlushSummary = z.output<typeof outboxFlushSummarySchema>;
 
@@ -62,10 +89,20 @@ export const outboxChannels = {
         .max(1000, { error: 'Limit is at most 1000 items.' })
         .optional(),
     }),
-    z.object({ items: z.array(outboxItemSchema), counts: outboxCountsSchema }),
+    z.object({
+      items: z.array(outboxItemSchema),
+      counts: outboxCountsSchema,
+      /** Rows that could not be read (damaged): left in place, listed here so they can be dismissed. */
+      damaged: z.array(z.object({ id: z.string(), problem: z.string() })).optional(),
+    }),
     'Outbox items, oldest first, with the count in each state.',
   ),
   flushOutbox: channel(z.strictObject({}), outboxFlushSummarySchema, 'Try to send every queued item now, one at a time.'),
+  cancelOutboxFlush: channel(
+    z.strictObject({}),
+    z.object({ cancelled: z.boolean() }),
+    'Stop a running flush: waits end now, the request in flight is finished and recorded, the rest stays queued.',
+  ),
   requeueOutboxItem: channel(
     z.strictObject({ id: recordIdSchema }),
     outboxItemSchema,
