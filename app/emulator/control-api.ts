@@ -6,9 +6,13 @@
 import { HandleStudioError } from '../shared/errors.ts';
 import type { EmulatorCounters, MpsdAnswer } from './exchange.ts';
 import type { FaultSwitch } from './faults.ts';
+import type { FollowGraph } from './follow-graph.ts';
+import { followsSchema } from './follow-graph.ts';
 import type { InviteRecord } from './handles.ts';
+import type { PresenceBook } from './presence.ts';
 import type { UserDirectory } from './user-directory.ts';
-import { MpsdRefusal, badRequest, checkJsonContentType, checkKeys, checkObject, parseJsonBody } from './wire-checks.ts';
+import { MpsdRefusal, badRequest, checkJsonContentType, checkKeys, checkObject, isTitleId, parseJsonBody } from './wire-checks.ts';
+import { parseSetup } from './config-files.ts';
 
 export const CONTROL_PREFIX = '_emulator';
 
@@ -20,6 +24,10 @@ export interface ControlTarget {
   startupAuthorizations: ReadonlyMap<string, string>;
   stats(): EmulatorCounters;
   invites(): InviteRecord[];
+  follows: FollowGraph;
+  presence: PresenceBook;
+  /** Moves the emulator's clock forward (timers, token expiry, rate windows, invite expiry). */
+  advanceClock(ms: number): void;
 }
 
 export interface ControlRequest {
@@ -40,7 +48,7 @@ function jsonOf(request: ControlRequest): unknown {
 
 function issueToken(request: ControlRequest, target: ControlTarget): MpsdAnswer {
   const body = checkObject(jsonOf(request), 'The request body');
-  checkKeys(body, ['xuid', 'expiresInSeconds'], '');
+  checkKeys(body, ['xuid', 'expiresInSeconds', 'titleId', 'deviceId'], '');
   if (typeof body.xuid !== 'string') badRequest('xuid is required: the decimal XUID of a user of this emulator.');
   const seconds = body.expiresInSeconds;
   if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isInteger(seconds) || Math.abs(seconds) > TOKEN_SECONDS_LIMIT)) {
@@ -49,7 +57,12 @@ function issueToken(request: ControlRequest, target: ControlTarget): MpsdAnswer 
   if (target.directory.find(body.xuid) === undefined) {
     throw new MpsdRefusal(404, `XUID ${body.xuid.slice(0, 30)} is not a user of this emulator; GET /_emulator/users lists them.`);
   }
-  const tokenRequest = { xuid: body.xuid, ...(seconds === undefined ? {} : { expiresAt: target.now() + seconds * 1000 }) };
+  const tokenRequest = {
+    xuid: body.xuid,
+    ...(seconds === undefined ? {} : { expiresAt: target.now() + seconds * 1000 }),
+    ...(body.titleId === undefined ? {} : { titleId: body.titleId as string }),
+    ...(body.deviceId === undefined ? {} : { deviceId: body.deviceId as string }),
+  };
   return { status: 201, json: target.directory.issueToken(tokenRequest) };
 }
 
@@ -58,6 +71,42 @@ function setFault(request: ControlRequest, target: ControlTarget): MpsdAnswer {
   if (rule === null) target.faults.clear();
   else target.faults.set(rule as Parameters<FaultSwitch['set']>[0]);
   return { status: 200, json: { fault: target.faults.current() } };
+}
+
+/** `POST follows`: replaces the lists of the users named in the body (see follow-graph.ts). */
+function setFollows(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const update = parseSetup(followsSchema((xuid) => target.directory.find(xuid) !== undefined), jsonOf(request), 'The follows body');
+  target.follows.set(update);
+  return { status: 200, json: { follows: target.follows.snapshot() } };
+}
+
+/** `POST presence` `{ "xuid", "titleId": "<decimal>" | null }`: who is playing which title. */
+function setPresence(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const body = checkObject(jsonOf(request), 'The request body');
+  checkKeys(body, ['xuid', 'titleId'], '');
+  if (typeof body.xuid !== 'string' || target.directory.find(body.xuid) === undefined) {
+    badRequest('xuid is required: the decimal XUID of a user of this emulator (GET /_emulator/users lists them).');
+  }
+  if (body.titleId !== null && !isTitleId(body.titleId)) {
+    badRequest('titleId is required: the decimal title id the user plays, e.g. "1234", or null when they play nothing.');
+  }
+  target.presence.set(body.xuid, body.titleId);
+  return { status: 200, json: { presence: target.presence.snapshot() } };
+}
+
+/** A day at a time is plenty to run any timer out. */
+const CLOCK_STEP_LIMIT_MS = 24 * 60 * 60 * 1000;
+
+/** `POST clock` `{ "advanceMs" }`: moves the emulator's time forward. */
+function advanceClock(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const body = checkObject(jsonOf(request), 'The request body');
+  checkKeys(body, ['advanceMs'], '');
+  const ms = body.advanceMs;
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > CLOCK_STEP_LIMIT_MS) {
+    badRequest(`advanceMs must be a whole number of milliseconds from 0 to ${CLOCK_STEP_LIMIT_MS}; the clock only moves forward.`);
+  }
+  target.advanceClock(ms);
+  return { status: 200, json: { now: new Date(target.now()).toISOString() } };
 }
 
 function only(method: string, expected: string, action: () => MpsdAnswer): MpsdAnswer {
@@ -88,8 +137,14 @@ export function controlAnswer(request: ControlRequest, target: ControlTarget): M
         return only(request.method, 'POST', () => setFault(request, target));
       case 'tokens':
         return only(request.method, 'POST', () => issueToken(request, target));
+      case 'follows':
+        return request.method === 'GET' ? { status: 200, json: { follows: target.follows.snapshot() } } : only(request.method, 'POST', () => setFollows(request, target));
+      case 'presence':
+        return request.method === 'GET' ? { status: 200, json: { presence: target.presence.snapshot() } } : only(request.method, 'POST', () => setPresence(request, target));
+      case 'clock':
+        return only(request.method, 'POST', () => advanceClock(request, target));
       default:
-        throw new MpsdRefusal(404, 'Unknown control path; use users, invites, stats, faults or tokens under /_emulator/.');
+        throw new MpsdRefusal(404, 'Unknown control path; use users, invites, stats, faults, tokens, follows, presence or clock under /_emulator/.');
     }
   } catch (error) {
     if (error instanceof HandleStudioError) throw new MpsdRefusal(400, error.message);

@@ -4,11 +4,13 @@
  * only speak MPSD.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FollowGraph } from './follow-graph.ts';
 import type { HandleBook } from './handles.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import type { ServiceConfigAccess } from './service-configs.ts';
 import type { SessionDirectory } from './sessions.ts';
 import type { Caller, UserDirectory } from './user-directory.ts';
-import { checkJsonContentType, parseJsonBody } from './wire-checks.ts';
+import { MpsdRefusal, checkJsonContentType, parseJsonBody } from './wire-checks.ts';
 
 export interface MpsdCall {
   method: string;
@@ -43,7 +45,18 @@ export interface EmulatorState {
   sessions: SessionDirectory;
   handles: HandleBook;
   access: ServiceConfigAccess;
+  follows: FollowGraph;
+  /** Search handles' own budgets (reads and writes apart); null when rate limits are off. */
+  searchLimits: { read: RateLimiter; write: RateLimiter } | null;
   counters: EmulatorCounters;
+}
+
+/** Spends one search-handle call of the caller's budget, or throws MPSD's 429. */
+export function spendSearchBudget(call: MpsdCall, state: EmulatorState, kind: 'read' | 'write'): void {
+  const throttle = state.searchLimits?.[kind].admit(`${call.caller.xuid}/${call.caller.titleId ?? ''}`) ?? null;
+  if (throttle === null) return;
+  state.counters.throttled += 1;
+  throw new MpsdRefusal(429, 'Rate limited.', { 'Retry-After': String(throttle.retryAfterSeconds) }, throttle.body);
 }
 
 /** A request header as one string (Node joins repeats for most headers). */

@@ -113,17 +113,14 @@ describe('activity handles', () => {
     expect((await callAs(mpsd, guest, 'GET', `/handles/${guestActivity.id}`)).status).toBe(404);
   });
 
-  it('names the session itself when the activity omits sessionRef.name, with the caller as its active member', async () => {
+  it('never creates a session: an activity without sessionRef.name is refused like one for a missing session (404)', async () => {
     const user = userAt(mpsd, 0);
     const answer = await callAs(mpsd, user, 'POST', '/handles', {
       body: { version: 1, type: 'activity', sessionRef: { scid: SCID, templateName: TEMPLATE } },
     });
-    expect(answer.status).toBe(201);
-    const handle = answer.json as HandleDocument;
-    expect(handle.sessionRef.name).toMatch(GUID);
-    const session = await callAs(mpsd, user, 'GET', `/handles/${handle.id}/session`);
-    expect(session.status).toBe(200);
-    expect(session.headers.get('content-location')).toBe(sessionPath(handle.sessionRef.name));
+    expect(answer.status).toBe(404);
+    expect(answer.text).toContain("The requested session wasn't found. A handle never creates a session");
+    expect(mpsd.stats().handlesCreated).toBe(0);
   });
 
   it('is deleted by its owner only (403 for others), then answers 404', async () => {
@@ -211,7 +208,7 @@ describe('POST /handles/query', () => {
     expect((await query(0, {})).text).toBe('owners must hold xuids or people.');
     expect((await query(0, { xuids: ['1'] }, '?include=everything')).text).toContain('include=everything is not supported');
     const wrongType = await callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles/query', { body: { type: 'invite', scid: SCID, owners: { xuids: ['1'] } } });
-    expect(wrongType.text).toBe('type must be "activity": only activity handles can be queried.');
+    expect(wrongType.text).toBe('type must be "activity" or "search": only those handles can be queried.');
   });
 
   it('adds relatedInfo and customProperties only when included', async () => {
@@ -220,10 +217,14 @@ describe('POST /handles/query', () => {
       body: {
         constants: { system: { visibility: 'visible', maxMembersCount: 6 } },
         properties: { system: { joinRestriction: 'followed' }, custom: { map: 'dust' } },
-        members: { me: { constants: { system: { xuid: host.xuid } }, properties: { system: { active: true } } } },
+        // A visible session lets in only members and reserved users (VJ:39): the host reserves the guest's seat.
+        members: {
+          me: { constants: { system: { xuid: host.xuid } }, properties: { system: { active: true } } },
+          reserve_1: { constants: { system: { xuid: guest.xuid } } },
+        },
       },
     });
-    await joinSession(mpsd, guest, 'lobby');
+    expect((await joinSession(mpsd, guest, 'lobby')).status).toBe(200);
     await setActivity(0, 'lobby');
     const plain = ((await query(1, { xuids: [host.xuid] }, '')).json as { results: HandleDocument[] }).results;
     expect(plain[0]?.relatedInfo).toBeUndefined();
@@ -233,12 +234,22 @@ describe('POST /handles/query', () => {
     expect(full[0]?.customProperties).toEqual({ map: 'dust' });
   });
 
-  it("finds the activities of the caller's people (everyone else in the directory)", async () => {
-    for (const index of [0, 1, 2]) await joinSession(mpsd, userAt(mpsd, index), 'lobby');
-    for (const index of [0, 1, 2]) await setActivity(index, 'lobby');
-    const answer = await query(0, { people: { moniker: 'people', monikerXuid: userAt(mpsd, 0).xuid } });
-    const owners = (answer.json as { results: HandleDocument[] }).results.map((result) => result.ownerXuid);
-    expect(owners).toEqual([userAt(mpsd, 1).xuid, userAt(mpsd, 2).xuid]);
+  it("finds the activities of the moniker's people and favorites in the follow graph, nobody else", async () => {
+    for (const index of [0, 1, 2, 3]) await joinSession(mpsd, userAt(mpsd, index), 'lobby');
+    for (const index of [0, 1, 2, 3]) await setActivity(index, 'lobby');
+    const [me, friend, star] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
+    const ownersFor = async (moniker: string) =>
+      ((await query(0, { people: { moniker, monikerXuid: me.xuid } })).json as { results: HandleDocument[] }).results.map((result) => result.ownerXuid);
+    expect(await ownersFor('people')).toEqual([]);
+    const set = await fetch(`${mpsd.url}/_emulator/follows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ [me.xuid]: { follows: [friend.xuid, star.xuid], favorites: [star.xuid] } }),
+    });
+    expect(set.status).toBe(200);
+    expect(await ownersFor('people')).toEqual([friend.xuid, star.xuid]);
+    expect(await ownersFor('friends')).toEqual([friend.xuid, star.xuid]);
+    expect(await ownersFor('favorites')).toEqual([star.xuid]);
   });
 });
 

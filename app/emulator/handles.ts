@@ -1,10 +1,11 @@
 /**
  * The handles the local MPSD holds: activity handles (one per user per SCID, a new one
- * replaces the old) and invite handles (one invitee each, kept until they expire). Every
- * invite ever created is also kept in a log so tests can see what a client sent.
+ * replaces the old), invite handles (one invitee each, kept until they expire), transfer
+ * handles (deleted with their target session) and search handles (one per session, deleted
+ * with it). Every invite ever created is also kept in a log so tests can see what a client sent.
  */
 import { randomUUID } from 'node:crypto';
-import type { InviteAttributes, SessionRefValue } from './handle-bodies.ts';
+import type { InviteAttributes, SearchAttributes, SessionRefValue } from './handle-bodies.ts';
 import { sessionKey } from './sessions.ts';
 
 export interface ActivityHandle {
@@ -27,7 +28,26 @@ export interface InviteHandle {
   expiration: number;
 }
 
-export type StoredHandle = ActivityHandle | InviteHandle;
+export interface TransferHandle {
+  id: string;
+  type: 'transfer';
+  sessionRef: SessionRefValue;
+  originSessionRef: SessionRefValue;
+  ownerXuid: string;
+  createTime: number;
+}
+
+export interface SearchHandle {
+  id: string;
+  type: 'search';
+  sessionRef: SessionRefValue;
+  searchAttributes: SearchAttributes;
+  ownerXuid: string;
+  titleId?: string;
+  createTime: number;
+}
+
+export type StoredHandle = ActivityHandle | InviteHandle | TransferHandle | SearchHandle;
 
 /** One invite as the emulator saw it, for tests and the control API. */
 export interface InviteRecord {
@@ -44,6 +64,15 @@ export interface HandleBook {
   /** Creates the owner's activity in the ref's SCID, deleting the one it replaces. */
   setActivity(ownerXuid: string, titleId: string | undefined, ref: SessionRefValue): ActivityHandle;
   sendInvite(senderXuid: string, invitedXuid: string, ref: SessionRefValue, attributes: InviteAttributes): InviteHandle;
+  createTransfer(ownerXuid: string, ref: SessionRefValue, origin: SessionRefValue): TransferHandle;
+  /** Throws nothing: the caller checks first that the session has no search handle yet. */
+  createSearch(ownerXuid: string, titleId: string | undefined, ref: SessionRefValue, attributes: SearchAttributes): SearchHandle;
+  /** The search handle of a session, if it has one. */
+  searchOf(ref: SessionRefValue): SearchHandle | undefined;
+  /** Search handles of one SCID and template, oldest first. */
+  searches(scid: string, templateName: string): SearchHandle[];
+  /** The session was deleted: its transfer and search handles go with it. */
+  dropSession(ref: SessionRefValue): void;
   /** A live handle by id (GUIDs compare case-insensitively); expired invites are gone. */
   find(id: string): StoredHandle | undefined;
   remove(id: string): boolean;
@@ -110,6 +139,34 @@ export function createHandleBook(now: () => number): HandleBook {
       });
       return handle;
     },
+    createTransfer(ownerXuid, ref, origin) {
+      const handle: TransferHandle = { id: randomUUID(), type: 'transfer', sessionRef: { ...ref }, originSessionRef: { ...origin }, ownerXuid, createTime: now() };
+      handles.set(handle.id, handle);
+      return handle;
+    },
+    createSearch(ownerXuid, titleId, ref, attributes) {
+      const handle: SearchHandle = { id: randomUUID(), type: 'search', sessionRef: { ...ref }, searchAttributes: attributes, ownerXuid, createTime: now() };
+      if (titleId !== undefined) handle.titleId = titleId;
+      handles.set(handle.id, handle);
+      return handle;
+    },
+    searchOf(ref) {
+      const key = sessionKey(ref);
+      for (const handle of handles.values()) if (handle.type === 'search' && sessionKey(handle.sessionRef) === key) return handle;
+      return undefined;
+    },
+    searches(scid, templateName) {
+      const prefix = sessionKey({ scid, templateName, name: '' });
+      return [...handles.values()]
+        .filter((handle): handle is SearchHandle => handle.type === 'search' && sessionKey(handle.sessionRef).startsWith(prefix))
+        .sort((left, right) => left.createTime - right.createTime);
+    },
+    dropSession(ref) {
+      const key = sessionKey(ref);
+      for (const handle of [...handles.values()]) {
+        if ((handle.type === 'transfer' || handle.type === 'search') && sessionKey(handle.sessionRef) === key) remove(handle.id);
+      }
+    },
     find(id) {
       const key = id.toLowerCase();
       const handle = handles.get(key);
@@ -147,11 +204,14 @@ export function handleDocument(handle: StoredHandle): Record<string, unknown> {
     sessionRef: { ...handle.sessionRef },
     createTime: new Date(handle.createTime).toISOString(),
   };
-  if (handle.type === 'activity') {
-    return handle.titleId === undefined
-      ? { ...common, ownerXuid: handle.ownerXuid }
-      : { ...common, ownerXuid: handle.ownerXuid, titleId: handle.titleId };
+  if (handle.type === 'activity' || handle.type === 'search') {
+    const owned: Record<string, unknown> = { ...common, ownerXuid: handle.ownerXuid };
+    if (handle.titleId !== undefined) owned.titleId = handle.titleId;
+    if (handle.type === 'search') owned.searchAttributes = structuredClone(handle.searchAttributes);
+    return owned;
   }
+  // fix:1129-1157: a transfer handle is its body plus an id.
+  if (handle.type === 'transfer') return { ...common, originSessionRef: { ...handle.originSessionRef }, ownerXuid: handle.ownerXuid };
   return {
     ...common,
     titleId: handle.inviteAttributes.titleId,

@@ -8,17 +8,23 @@ import { invalidSetup } from './setup-errors.ts';
 import type { EmulatorCounters, EmulatorState } from './exchange.ts';
 import type { FaultSwitch } from './faults.ts';
 import { createFaultSwitch } from './faults.ts';
+import { readSetupFile, parseSetup } from './config-files.ts';
+import type { FollowLists } from './follow-graph.ts';
+import { createFollowGraph, followsSchema } from './follow-graph.ts';
 import type { InviteRecord } from './handles.ts';
 import { createHandleBook } from './handles.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { createPresenceBook } from './presence.ts';
+import { SEARCH_HANDLE_BUDGET, createRateLimiter } from './rate-limiter.ts';
 import { createMpsdServer } from './server.ts';
 import { createServiceConfigAccess } from './service-configs.ts';
 import { createSessionDirectory } from './sessions.ts';
+import { loadTemplateCatalog, templateCatalogFrom } from './templates.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { createUserDirectory } from './user-directory.ts';
 import { isGuid, isMpsdName } from './wire-checks.ts';
 
 export type { FaultRule, FaultSwitch } from './faults.ts';
+export type { FollowLists } from './follow-graph.ts';
 export type { InviteRecord } from './handles.ts';
 export type { Caller, IssuedToken, TestUser, TokenRequest, UserDirectory } from './user-directory.ts';
 
@@ -33,7 +39,13 @@ export interface LocalMpsdOptions {
   allowedScids?: string[];
   /** When set, other templates answer 404. */
   allowedTemplates?: string[];
-  /** The time the emulator goes by (token expiry, rate windows, invite expiry). */
+  /** Session templates per SCID (`"*"` for any other SCID): a path to a JSON file, or the document itself. Default: `default-templates.json`. */
+  templates?: string | object;
+  /** Who follows whom, by XUID: a path to a JSON file, or the document itself (see follow-graph.ts). Default: nobody follows anybody. */
+  follows?: string | Record<string, FollowLists>;
+  /** Demote active members whose presence does not show the title (see presence.ts); off by default. */
+  presenceCheck?: boolean;
+  /** The time the emulator goes by (token expiry, rate windows, invite expiry, member timers); `POST /_emulator/clock` moves it forward. */
   clock?: { now(): number };
   /** Same seed, same user hashes and startup tokens after a restart (tokens stay valid across restarts). */
   seed?: string;
@@ -42,6 +54,8 @@ export interface LocalMpsdOptions {
 export interface LocalMpsdUser {
   xuid: string;
   gamertag: string;
+  /** The device the user's tokens come from (`joinRestriction: local` compares it). */
+  deviceId: string;
   /** `XBL3.0 x=<uhs>;<token>`, valid 16 hours on the emulator's clock. Works only against this emulator. */
   authorization: string;
 }
@@ -65,7 +79,8 @@ const USERS_LIMIT = 1000;
 
 function checkOptions(options: LocalMpsdOptions): void {
   if (typeof options !== 'object' || options === null) invalidSetup('Local MPSD options must be an object.');
-  const { port, rateLimits, users, allowedScids, allowedTemplates, clock } = options;
+  const { port, rateLimits, users, allowedScids, allowedTemplates, clock, presenceCheck } = options;
+  if (presenceCheck !== undefined && typeof presenceCheck !== 'boolean') invalidSetup('presenceCheck must be true or false.');
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     invalidSetup('port must be a whole number from 0 to 65535 (0 picks a free port).');
   }
@@ -85,7 +100,7 @@ function checkOptions(options: LocalMpsdOptions): void {
     if (!Array.isArray(allowedTemplates)) invalidSetup('allowedTemplates must be an array of template names.');
     const bad = allowedTemplates.find((name) => !isMpsdName(name));
     if (bad !== undefined) {
-      invalidSetup(`allowedTemplates holds "${String(bad).slice(0, 60)}"; template names are 1 to 100 letters, digits, '-' or '_'.`);
+      invalidSetup(`allowedTemplates holds "${String(bad).slice(0, 60)}"; template names are 1 to 99 letters, digits, '.', '-' or '_'.`);
     }
   }
   if (clock !== undefined && typeof clock?.now !== 'function') invalidSetup('clock must have a now() function returning milliseconds.');
@@ -98,15 +113,34 @@ function checkOptions(options: LocalMpsdOptions): void {
 export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<LocalMpsd> {
   checkOptions(options);
   const clock = options.clock ?? Date;
-  const now = () => clock.now();
+  let advancedMs = 0;
+  const now = () => clock.now() + advancedMs;
   const directory = createUserDirectory(options.users ?? 4, now, options.seed);
+  const templates =
+    typeof options.templates === 'object' && options.templates !== null
+      ? templateCatalogFrom(options.templates, 'The templates option')
+      : loadTemplateCatalog(options.templates);
+  const follows = createFollowGraph();
+  if (options.follows !== undefined) {
+    const schema = followsSchema((xuid) => directory.find(xuid) !== undefined);
+    follows.set(typeof options.follows === 'string' ? readSetupFile(options.follows, schema, 'follows') : parseSetup(schema, options.follows, 'The follows option'));
+  }
+  const presence = createPresenceBook();
   const handles = createHandleBook(now);
   const counters: EmulatorCounters = { requests: 0, throttled: 0, handlesCreated: 0, invitesCreated: 0 };
+  const limited = options.rateLimits !== false;
   const state: EmulatorState = {
     directory,
     handles,
-    sessions: createSessionDirectory(now, (ref, xuid) => handles.dropActivity(ref, xuid)),
-    access: createServiceConfigAccess(options.allowedScids, options.allowedTemplates),
+    sessions: createSessionDirectory(
+      now,
+      { templates, follows, presence: options.presenceCheck === true ? presence : null },
+      (ref, xuid) => handles.dropActivity(ref, xuid),
+      (ref) => handles.dropSession(ref),
+    ),
+    access: createServiceConfigAccess(templates, options.allowedScids, options.allowedTemplates),
+    follows,
+    searchLimits: limited ? { read: createRateLimiter(now, SEARCH_HANDLE_BUDGET), write: createRateLimiter(now, SEARCH_HANDLE_BUDGET) } : null,
     counters,
   };
   const faults = createFaultSwitch();
@@ -119,7 +153,7 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
   const running = createMpsdServer({
     state,
     faults,
-    limiter: options.rateLimits === false ? null : createRateLimiter(now),
+    limiter: limited ? createRateLimiter(now) : null,
     control: {
       directory,
       faults,
@@ -127,6 +161,11 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
       startupAuthorizations: new Map(users.map((user) => [user.xuid, user.authorization])),
       stats,
       invites,
+      follows,
+      presence,
+      advanceClock(ms) {
+        advancedMs += ms;
+      },
     },
   });
 

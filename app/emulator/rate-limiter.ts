@@ -13,6 +13,22 @@ export interface RateWindow {
 export const BURST: RateWindow = { maxRequests: 30, periodInSeconds: 15 };
 export const SUSTAIN: RateWindow = { maxRequests: 300, periodInSeconds: 300 };
 
+export interface RateBudget {
+  burst: RateWindow;
+  sustain: RateWindow;
+}
+
+/** Every MPSD call (mpsd-handles.md §4). */
+export const MPSD_BUDGET: RateBudget = { burst: BURST, sustain: SUSTAIN };
+/**
+ * Search-handle calls, reads and writes counted apart: 1 per 15 s, 20 per 300 s each
+ * (mpsd-sessions-and-invitees.md §4, live-fine-grained-rate-limiting.md:151).
+ */
+export const SEARCH_HANDLE_BUDGET: RateBudget = {
+  burst: { maxRequests: 1, periodInSeconds: 15 },
+  sustain: { maxRequests: 20, periodInSeconds: 300 },
+};
+
 /** The 429 body MPSD sends, plus how long to wait. */
 export interface Throttle {
   retryAfterSeconds: number;
@@ -38,7 +54,8 @@ function dropOlderThan(times: number[], cutoff: number): void {
 }
 
 /** A limiter keyed by `<xuid>/<titleId>`, reading the time from `now` so tests move it by hand. */
-export function createRateLimiter(now: () => number): RateLimiter {
+export function createRateLimiter(now: () => number, budget: RateBudget = MPSD_BUDGET): RateLimiter {
+  const { burst, sustain } = budget;
   const usage = new Map<string, Usage>();
 
   function throttle(window: RateWindow, times: number[], at: number, currentRequests: number): Throttle {
@@ -65,17 +82,17 @@ export function createRateLimiter(now: () => number): RateLimiter {
         entry = { served: [], all: [] };
         usage.set(key, entry);
       }
-      dropOlderThan(entry.served, at - BURST.periodInSeconds * 1000);
-      dropOlderThan(entry.all, at - SUSTAIN.periodInSeconds * 1000);
-      const sustainExceeded = entry.all.length >= SUSTAIN.maxRequests;
-      const burstExceeded = entry.served.length >= BURST.maxRequests;
+      dropOlderThan(entry.served, at - burst.periodInSeconds * 1000);
+      dropOlderThan(entry.all, at - sustain.periodInSeconds * 1000);
+      const sustainExceeded = entry.all.length >= sustain.maxRequests;
+      const burstExceeded = entry.served.length >= burst.maxRequests;
       if (sustainExceeded) {
-        const answer = throttle(SUSTAIN, entry.all, at, entry.all.length + 1);
+        const answer = throttle(sustain, entry.all, at, entry.all.length + 1);
         entry.all.push(at);
         return answer;
       }
       if (burstExceeded) {
-        const answer = throttle(BURST, entry.served, at, entry.served.length + 1);
+        const answer = throttle(burst, entry.served, at, entry.served.length + 1);
         entry.all.push(at);
         return answer;
       }

@@ -19,6 +19,12 @@ export interface EmulatorCommandArgs {
   json: boolean;
   /** Same seed, same tokens after a restart (see LocalMpsdOptions.seed). */
   seed?: string;
+  /** A session templates JSON file (see templates.ts); default: the shipped default-templates.json. */
+  templatesFile?: string;
+  /** A follow graph JSON file (see follow-graph.ts); default: nobody follows anybody. */
+  followsFile?: string;
+  /** Demote active members who are not playing the title (see presence.ts). */
+  presenceCheck?: boolean;
 }
 
 export interface RunningEmulator {
@@ -31,7 +37,7 @@ export interface RunningEmulator {
 /**
  * Starts the emulator and prints its URLs and test users through `out`, one line per call.
  * With `json`, the first (and only) line is
- * `{ "url", "users": [{ "xuid", "gamertag", "authorization" }], "tokenServices": { "authority", "userAuthenticate", "xstsAuthorize", "clientId" } }`.
+ * `{ "url", "users": [{ "xuid", "gamertag", "deviceId", "authorization" }], "tokenServices": { "authority", "userAuthenticate", "xstsAuthorize", "clientId" } }`.
  * Returns the running emulator; the caller stops it.
  */
 export async function runEmulatorCommand(
@@ -41,7 +47,14 @@ export async function runEmulatorCommand(
   if (typeof args?.json !== 'boolean' || typeof args.rateLimits !== 'boolean') {
     invalidSetup('Emulator arguments need port, rateLimits (true/false) and json (true/false).');
   }
-  const mpsd = await startLocalMpsd({ port: args.port, rateLimits: args.rateLimits, ...(args.seed === undefined ? {} : { seed: args.seed }) });
+  const mpsd = await startLocalMpsd({
+    port: args.port,
+    rateLimits: args.rateLimits,
+    ...(args.seed === undefined ? {} : { seed: args.seed }),
+    ...(args.templatesFile === undefined ? {} : { templates: args.templatesFile }),
+    ...(args.followsFile === undefined ? {} : { follows: args.followsFile }),
+    ...(args.presenceCheck === undefined ? {} : { presenceCheck: args.presenceCheck }),
+  });
   let signIn: TokenServices;
   try {
     signIn = await startTokenServices({ port: standInsPortBeside(args.port), directory: mpsd.directory });
@@ -61,7 +74,7 @@ export async function runEmulatorCommand(
       await mpsd.stop();
     },
   };
-  const users = mpsd.users.map(({ xuid, gamertag, authorization }) => ({ xuid, gamertag, authorization }));
+  const users = mpsd.users.map(({ xuid, gamertag, deviceId, authorization }) => ({ xuid, gamertag, deviceId, authorization }));
   const endpoints = localSignInEndpoints(signIn.url);
   if (args.json) {
     out(JSON.stringify({ url: mpsd.url, users, tokenServices: { ...endpoints, clientId: LOCAL_SIGN_IN_CLIENT_ID } }));
@@ -69,8 +82,10 @@ export async function runEmulatorCommand(
   }
   out(`Local MPSD listening on ${mpsd.url} (rate limits ${args.rateLimits ? 'on' : 'off'}).`);
   out('Test users (these Authorization values work only against this emulator):');
-  for (const user of users) out(`  ${user.gamertag}  xuid ${user.xuid}  Authorization: ${user.authorization}`);
-  out(`Control API: ${mpsd.url}/_emulator/ (users, invites, stats, faults, tokens).`);
+  for (const user of users) out(`  ${user.gamertag}  xuid ${user.xuid}  device ${user.deviceId}  Authorization: ${user.authorization}`);
+  out(`Session templates: ${args.templatesFile ?? 'the shipped defaults (GameSession, PcGameSession, LobbySession, OwnedSession, LegacySession for any SCID)'}.`);
+  out(`Follow graph: ${args.followsFile ?? 'empty (nobody follows anybody)'}; presence check ${args.presenceCheck === true ? 'on' : 'off'}.`);
+  out(`Control API: ${mpsd.url}/_emulator/ (users, invites, stats, faults, tokens, follows, presence, clock).`);
   out(`Sign-in stand-ins at ${signIn.url} (Microsoft account, user.auth, xsts.auth; their tokens work only against this emulator).`);
   out(`  In a local profile's "Advanced: sign-in", paste ${signIn.url} and choose "Use the local sign-in stand-ins", or set:`);
   out(`    application (client) id ${LOCAL_SIGN_IN_CLIENT_ID}`);

@@ -72,7 +72,7 @@ describe('create, join, read and leave', () => {
     expect(updated.status).toBe(200);
     const session = updated.json as SessionDocument;
     expect(session.constants.system).toMatchObject({ visibility: 'private', maxMembersCount: 8 });
-    expect(session.properties.system).toEqual({ joinRestriction: 'followed', closed: true });
+    expect(session.properties.system).toEqual({ joinRestriction: 'followed', readRestriction: 'none', closed: true, locked: false });
     expect(session.properties.custom).toEqual({ map: 'dust', round: 2 });
   });
 });
@@ -121,17 +121,17 @@ describe('write conditions (412)', () => {
 });
 
 describe('conflicts and refusals', () => {
-  it('answers 409 when constants change after creation or the session is full', async () => {
+  it('answers 409 when constants change after creation, and 400 when the session is full (hdr:275)', async () => {
     const [host, guest, third] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
     await callAs(mpsd, host, 'PUT', sessionPath('duel'), { body: { ...joinBody(host), constants: { system: { maxMembersCount: 2 } } } });
     const resent = await callAs(mpsd, host, 'PUT', sessionPath('duel'), { body: { constants: { system: { maxMembersCount: 2 } } } });
     expect(resent.status).toBe(200);
     const changed = await callAs(mpsd, host, 'PUT', sessionPath('duel'), { body: { constants: { system: { maxMembersCount: 4 } } } });
     expect(changed.status).toBe(409);
-    expect(changed.text).toContain('constants.system.maxMembersCount is already set');
+    expect(changed.text).toContain('constants.system.maxMembersCount is set by this session (constants never change after creation) to 2');
     expect((await joinSession(mpsd, guest, 'duel')).status).toBe(200);
     const full = await joinSession(mpsd, third, 'duel');
-    expect(full.status).toBe(409);
+    expect(full.status).toBe(400);
     expect(full.text).toBe('The session is full (maxMembersCount 2).');
   });
 
@@ -152,13 +152,14 @@ describe('conflicts and refusals', () => {
   });
 
   it.each([
-    [{ members: { reserve_1: {} } }, 'members.reserve_1 is not a field MPSD accepts here'],
-    [{ members: {} }, 'members must hold "me"'],
+    [{ members: { reserve_1: {} } }, 'members.reserve_1.constants.system.xuid is required'],
+    [{ members: { host: {} } }, 'members.host is not a member MPSD accepts here'],
     [{ servers: {} }, 'servers is not a field MPSD accepts here'],
     [{ members: { me: { constants: { system: { xuid: 5 } } } } }, 'members.me.constants.system.xuid must be a decimal string'],
     [{ members: { me: { properties: { system: { active: 'yes' } } } } }, 'members.me.properties.system.active must be true or false'],
-    [{ constants: { system: { visibility: 'secret' } } }, 'constants.system.visibility must be one of private, visible, open'],
-    [{ constants: { system: { maxMembersCount: 101 } } }, 'constants.system.maxMembersCount must be a whole number from 1 to 100'],
+    [{ constants: { system: { visibility: 'secret' } } }, 'constants.system.visibility: must be one of private, visible, open'],
+    [{ constants: { system: { maxMembersCount: 101 } } }, 'maxMembersCount 101 is over 100; that needs capabilities.large: true.'],
+    [{ constants: { system: { maxMembersCount: 1001 } } }, 'constants.system.maxMembersCount: must be at most 1000'],
     [{ properties: { system: { joinRestriction: 'friends' } } }, 'properties.system.joinRestriction must be one of none, local, followed'],
     [{ properties: { custom: 'map=dust' } }, 'properties.custom must be a JSON object'],
   ])('refuses the body %o with a 400 naming the field', async (body, reason) => {
@@ -167,11 +168,11 @@ describe('conflicts and refusals', () => {
     expect(answer.text).toContain(reason);
   });
 
-  it('speaks contract 107 only', async () => {
+  it('speaks contracts 104, 105 and 107, nothing else', async () => {
     const user = userAt(mpsd, 0);
-    const answer = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'x-xbl-contract-version': '105' } });
+    const answer = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'x-xbl-contract-version': '106' } });
     expect(answer.status).toBe(400);
-    expect(answer.text).toBe('x-xbl-contract-version "105" is not supported for this call; send one of 107.');
+    expect(answer.text).toBe('x-xbl-contract-version "106" is not supported for this call; send one of 104, 105, 107.');
   });
 });
 
@@ -185,7 +186,7 @@ describe('allowedScids and allowedTemplates', () => {
       expect(otherScid.text).toBe('The requested service config cannot be accessed.');
       const otherTemplate = await callAs(strict, user, 'GET', sessionPath('lobby', SCID, 'Deathmatch'));
       expect(otherTemplate.status).toBe(404);
-      expect(otherTemplate.text).toBe("The requested session template wasn't found.");
+      expect(otherTemplate.text).toBe('The requested service config is either invalid or not configured for sessions.');
       const invite = await callAs(strict, user, 'POST', '/handles', {
         body: { version: 1, type: 'invite', sessionRef: { scid: OTHER_SCID, templateName: 'GameSession', name: 'x' }, invitedXuid: '5', inviteAttributes: { titleId: '1' } },
       });

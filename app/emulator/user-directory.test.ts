@@ -109,7 +109,7 @@ describe('directory.issueToken', () => {
     const authentication = mpsd.directory.authenticate(issued.authorization);
     expect(authentication).toEqual({
       ok: true,
-      caller: { xuid: user.xuid, gamertag: user.gamertag, uhs: issued.uhs, sandbox: 'ABCD.3', titleId: '1234' },
+      caller: { xuid: user.xuid, gamertag: user.gamertag, uhs: issued.uhs, sandbox: 'ABCD.3', titleId: '1234', deviceId: user.deviceId },
     });
     const invite = await inviteWith(issued.authorization);
     expect((invite.json as { senderXuid: string }).senderXuid).toBe(user.xuid);

@@ -10,6 +10,8 @@ import { isTitleId, isXuid } from './wire-checks.ts';
 export interface TestUser {
   xuid: string;
   gamertag: string;
+  /** The console this user signs in on: tokens carry it, and `joinRestriction: local` compares it. */
+  deviceId: string;
 }
 
 export interface TokenRequest {
@@ -22,6 +24,8 @@ export interface TokenRequest {
   expiresAt?: number;
   /** Decimal title id the token speaks for; rate limits are counted per user per title. */
   titleId?: string;
+  /** The device the token was issued on; defaults to the user's own device (so two users can share one). */
+  deviceId?: string;
 }
 
 /** What an XSTS response gives a client: the user hash, the token, and when it stops working. */
@@ -41,6 +45,8 @@ export interface Caller {
   uhs: string;
   sandbox: string;
   titleId?: string;
+  /** The token's DeviceId claim. */
+  deviceId: string;
 }
 
 export type Authentication =
@@ -52,8 +58,8 @@ export interface UserDirectory {
   /** Every user, in the order they were added. */
   users(): TestUser[];
   find(xuid: string): TestUser | undefined;
-  /** Adds a user (a fresh XUID unless one is given); throws VALIDATION on a duplicate or a bad value. */
-  addUser(user: { gamertag: string; xuid?: string }): TestUser;
+  /** Adds a user (a fresh XUID and device unless given); throws VALIDATION on a duplicate or a bad value. */
+  addUser(user: { gamertag: string; xuid?: string; deviceId?: string }): TestUser;
   /** Issues a token for a known user; throws VALIDATION for an unknown XUID or a bad value. */
   issueToken(request: TokenRequest): IssuedToken;
   /** Stops a token (the bare token, not the header) from working; false when it was not known. */
@@ -74,6 +80,14 @@ const DEFAULT_TOKEN_LIFETIME_MS = 16 * 60 * 60 * 1000;
 const DEFAULT_SANDBOX = 'XDKS.1';
 const AUTHORIZATION = /^XBL3\.0 x=([^;\s]+);(\S+)$/;
 const SANDBOX = /^(?:[A-Z0-9]{2,16}\.[0-9]{1,6}|RETAIL|CERT)$/;
+const DEVICE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function checkDeviceId(deviceId: unknown): string {
+  if (typeof deviceId !== 'string' || !DEVICE_ID.test(deviceId)) {
+    invalidSetup('deviceId must be 1 to 64 letters, digits, \'.\', \'-\' or \'_\'.');
+  }
+  return deviceId;
+}
 
 /**
  * Random bytes, or, with a seed, bytes derived from the seed and a label: an emulator restarted
@@ -97,7 +111,7 @@ export function createUserDirectory(count: number, now: () => number, seed?: str
   const tokens = new Map<string, TokenRecord>();
   let nextXuid = FIRST_TEST_XUID;
 
-  function addUser(user: { gamertag: string; xuid?: string }): TestUser {
+  function addUser(user: { gamertag: string; xuid?: string; deviceId?: string }): TestUser {
     if (typeof user.gamertag !== 'string' || user.gamertag.trim() === '' || user.gamertag.length > 32) {
       invalidSetup('A test user needs a gamertag of 1 to 32 characters.');
     }
@@ -109,7 +123,9 @@ export function createUserDirectory(count: number, now: () => number, seed?: str
       invalidSetup(`XUID "${String(xuid).slice(0, 30)}" must be a decimal string between 1 and 18446744073709551615.`);
     }
     if (users.has(xuid)) invalidSetup(`XUID ${xuid} is already a test user; pick another or omit it.`);
-    const added = { xuid, gamertag: user.gamertag };
+    // One console per test user unless told otherwise: nobody is "local" to anybody by accident.
+    const deviceId = user.deviceId === undefined ? `device-${xuid}` : checkDeviceId(user.deviceId);
+    const added = { xuid, gamertag: user.gamertag, deviceId };
     users.set(xuid, added);
     // A user hash looks like XSTS's: a long decimal string, stable per user for this directory.
     userHashes.set(xuid, BigInt(`0x${bytes(`uhs:${xuid}`, 8).toString('hex')}`).toString());
@@ -150,7 +166,8 @@ export function createUserDirectory(count: number, now: () => number, seed?: str
       const sequence = (issued.get(user.xuid) ?? 0) + 1;
       issued.set(user.xuid, sequence);
       const token = bytes(`token:${user.xuid}:${sequence}`, 32).toString('base64url');
-      const caller: Caller = { xuid: user.xuid, gamertag: request.gamertag ?? user.gamertag, uhs, sandbox };
+      const deviceId = request.deviceId === undefined ? user.deviceId : checkDeviceId(request.deviceId);
+      const caller: Caller = { xuid: user.xuid, gamertag: request.gamertag ?? user.gamertag, uhs, sandbox, deviceId };
       if (request.titleId !== undefined) caller.titleId = request.titleId;
       tokens.set(token, { caller, expiresAt, revoked: false });
       return { uhs, token, authorization: `XBL3.0 x=${uhs};${token}`, notAfter: new Date(expiresAt).toISOString() };

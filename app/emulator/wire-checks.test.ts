@@ -30,7 +30,7 @@ const refusedBodies: Array<[string, unknown, string]> = [
   ['version 2', invite({ version: 2 }), 'version must be the number 1'],
   ['version "1"', invite({ version: '1' }), 'version must be the number 1'],
   ['no type', { version: 1 }, 'type is required'],
-  ['type transfer', invite({ type: 'transfer' }), 'type "transfer" is not supported'],
+  ['type party', invite({ type: 'party' }), 'type "party" is not a handle type'],
   ['an unknown top-level key', invite({ extra: true }), 'extra is not a field MPSD accepts here'],
   ['invitedXuid on an activity', { ...activityBody('lobby'), invitedXuid: '1' }, 'invitedXuid is not a field MPSD accepts here'],
   ['no sessionRef', { version: 1, type: 'activity' }, 'sessionRef must be a JSON object'],

@@ -30,8 +30,8 @@ export function badRequest(message: string): never {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^[0-9]+$/;
-/** Template and session names are URL path segments on MPSD. */
-const MPSD_NAME = /^[A-Za-z0-9_-]{1,99}$/;
+/** Template and session names are URL path segments on MPSD; '.' is allowed, but not as a whole dot segment. */
+const MPSD_NAME = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,99}$/;
 const UINT64_MAX = 18446744073709551615n;
 const UINT32_MAX = 4294967295n;
 
@@ -82,11 +82,11 @@ export function checkGuid(value: unknown, field: string): string {
   return value.toLowerCase();
 }
 
-/** A template or session name: letters, digits, '-' and '_', 1 to 99 characters (XSAPI keeps names in 100-byte null-terminated buffers). */
+/** A template or session name: letters, digits, '.', '-' and '_', 1 to 99 characters (XSAPI keeps names in 100-byte null-terminated buffers). */
 export function checkMpsdName(value: unknown, field: string): string {
   if (typeof value !== 'string') badRequest(`${field} is required and must be a string.`);
   if (!MPSD_NAME.test(value)) {
-    badRequest(`${field} must be 1 to 99 letters, digits, '-' or '_'.`);
+    badRequest(`${field} must be 1 to 99 letters, digits, '.', '-' or '_' (not just '.' or '..').`);
   }
   return value;
 }
