@@ -9,7 +9,8 @@ export default defineConfig({
       // keytar is native and electron-store/conf/msal are plain packages: they stay in
       // node_modules (keytar unpacked from the asar); core's own code is bundled.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve('app/main/index.ts') } },
+      // The keychain helper runs in a utility process of its own (app/main/keychain-helper.ts).
+      rollupOptions: { input: { index: resolve('app/main/index.ts'), 'keychain-worker': resolve('app/core/credentials/keychain-worker.ts') } },
     },
   },
   preload: {

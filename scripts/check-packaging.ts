@@ -57,7 +57,7 @@ const builderAjv = requireFromBuilder('ajv') as {
 };
 
 /** The built files `npm run build` must have produced before packing makes sense. */
-export const BUILT_ENTRY_POINTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'] as const;
+export const BUILT_ENTRY_POINTS = ['out/main/index.js', 'out/main/keychain-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'] as const;
 
 /**
  * Loads the project's electron-builder configuration the way electron-builder does

@@ -71,4 +71,15 @@ describe.skipIf(!existsSync(built))('built main process (out/main/index.js; skip
     expect(report!['getAppInfoFromOurPage']).toMatchObject({ ok: true, value: { shell: 'electron', dataDir, version: '0.0.0-stub' } });
     expect(report!['getAppInfoFromForeignPage']).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
+
+  it('reaches the keychain only through the bundled helper in a utility process, which answers', () => {
+    // Electron's utilityProcess is played by a Node child here (no Electron binary), running the same built file.
+    const forks = report!['utilityProcessForks'] as string[];
+    expect(forks.length).toBeGreaterThan(0);
+    for (const path of forks) expect(path).toBe(join(root, 'out', 'main', 'keychain-worker.js'));
+    expect(report!['utilityProcessAnswers']).toBeGreaterThan(0);
+    // With or without a Secret Service where the test runs, the answer is a state, never a crash.
+    expect(report!['tokenStateThroughKeychainHelper']).toMatchObject({ ok: true });
+    expect(['none', 'keychain-unavailable']).toContain(report!['tokenStateThroughKeychainHelper'].value.state);
+  });
 });

@@ -4,6 +4,8 @@
  * asks of Electron, plays the part of our page and of a foreign page, and prints one report
  * line (`ELECTRON_STUB_REPORT <json>`) once the window has loaded its URL. Test-only.
  */
+import { fork } from 'node:child_process';
+
 type Listener = (...args: unknown[]) => unknown;
 
 const report: Record<string, unknown> = { ipcChannels: [] as string[], privilegedSchemes: [], protocolHandlers: [] as string[] };
@@ -60,6 +62,30 @@ export const session = {
   },
 };
 
+/**
+ * Electron's utility process, played by a Node child process running the same built file.
+ * (The real one hands messages to the child through process.parentPort; a Node child gets
+ * them through process.send, which the worker also speaks.)
+ */
+export const utilityProcess = {
+  fork: (modulePath: string, args: string[] = []) => {
+    (report['utilityProcessForks'] as string[] | undefined) ?? (report['utilityProcessForks'] = []);
+    (report['utilityProcessForks'] as string[]).push(modulePath);
+    const child = fork(modulePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+    return {
+      postMessage: (message: unknown) => void child.send(message as object),
+      on: (event: string, listener: Listener) => {
+        if (event === 'message') child.on('message', (message) => {
+          report['utilityProcessAnswers'] = Number(report['utilityProcessAnswers'] ?? 0) + 1;
+          listener(message);
+        });
+        if (event === 'exit') child.on('exit', (code) => listener(code ?? -1));
+      },
+      kill: () => child.kill(),
+    };
+  },
+};
+
 export const net = { fetch: (input: string, init?: RequestInit) => fetch(input, init) };
 export const shell = { openExternal: async (url: string) => void (report['openedExternally'] = url) };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
@@ -110,6 +136,18 @@ export class BrowserWindow {
       ipcHandlers.get(channel)?.({ senderFrame: { url, parent } }, {});
     report['getAppInfoFromOurPage'] = await call('handle-studio:getAppInfo', 'app://handle-studio/index.html');
     report['getAppInfoFromForeignPage'] = await call('handle-studio:getAppInfo', 'https://attacker.example/');
+    // A profile's token state asks the keychain, which main reaches through its utility process.
+    const saved = (await ipcHandlers.get('handle-studio:saveProfile')?.(
+      { senderFrame: { url: 'app://handle-studio/index.html', parent: null } },
+      { name: 'Stub profile', environment: 'production', sandboxId: 'XDKS.1' },
+    )) as { ok: boolean; value?: { id: string } } | undefined;
+    report['savedProfile'] = saved;
+    if (saved?.value) {
+      report['tokenStateThroughKeychainHelper'] = await ipcHandlers.get('handle-studio:getTokenState')?.(
+        { senderFrame: { url: 'app://handle-studio/index.html', parent: null } },
+        { profileId: saved.value.id },
+      );
+    }
     setImmediate(() => {
       process.stdout.write(`ELECTRON_STUB_REPORT ${JSON.stringify(report)}\n`);
       process.exit(0);
@@ -117,4 +155,4 @@ export class BrowserWindow {
   }
 }
 
-export default { app, ipcMain, protocol, session, net, shell, screen, BrowserWindow };
+export default { app, ipcMain, protocol, session, net, shell, screen, utilityProcess, BrowserWindow };
