@@ -22,6 +22,7 @@ import { openDraftsStore } from './drafts/drafts-store.ts';
 import { createEventHub, type EventHub } from './event-hub.ts';
 import { createHistoryHandlers } from './history/history-handlers.ts';
 import { openHistoryStore } from './history/history-store.ts';
+import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
 import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
 import { openOutboxStore } from './outbox/outbox-store.ts';
 import type { AuthorizationSource, Clock, FetchLike, SecretVault } from './ports.ts';
@@ -32,7 +33,6 @@ import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store
 import { startOutboxFlusher } from './requests/outbox-flusher.ts';
 import { createSendService } from './requests/send-service.ts';
 import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
-import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
 import { openInSystemBrowser } from './system-browser.ts';
 
 export interface HandleStudioDeps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateBudget, MPSD_RATE_WINDOWS } from './rate-budget.ts';
+import { createRateBudget, describeDuration, MPSD_RATE_WINDOWS } from './rate-budget.ts';
 import { createVirtualClock } from './virtual-clock.ts';
 
 /** Takes `count` slots one after another and returns when each was granted, relative to the start. */
@@ -52,6 +52,37 @@ describe('back-off and fairness', () => {
     expect(clock.now() - before).toBe(4000);
   });
 
+  it('does not wait out a pause longer than maxPauseMs: every taker hears THROTTLED at once with when to come back', async () => {
+    const clock = createVirtualClock();
+    const budget = createRateBudget({ clock });
+    budget.backOff(86_400_000);
+    for (let caller = 0; caller < 2; caller += 1) {
+      const refused = await budget.take().then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(refused).toMatchObject({
+        code: 'THROTTLED',
+        details: { retryAt: new Date(clock.now() + 86_400_000).toISOString(), retryAfterMs: 86_400_000 },
+      });
+      expect((refused as Error).message).toContain('(in 24 h)');
+    }
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('waits out a pause within the bound, and Ctrl+C (the signal) ends that wait', async () => {
+    const clock = createVirtualClock();
+    const budget = createRateBudget({ clock });
+    budget.backOff(59_000);
+    const controller = new AbortController();
+    const waiting = budget.take(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+    const before = clock.now();
+    await budget.take();
+    expect(clock.now() - before).toBe(59_000);
+  });
+
   it('serves callers in the order they asked', async () => {
     const clock = createVirtualClock();
     const budget = createRateBudget({ clock, windows: [{ limit: 1, windowMs: 1000 }], safetyMarginMs: 0 });
@@ -77,5 +108,15 @@ describe('back-off and fairness', () => {
   it('refuses windows that could never grant anything', () => {
     const clock = createVirtualClock();
     expect(() => createRateBudget({ clock, windows: [{ limit: 0, windowMs: 1000 }] })).toThrow(/limit of at least 1/);
+  });
+});
+
+describe('how long to wait, in words', () => {
+  it('names hours, minutes and seconds as a person would read them', () => {
+    expect(describeDuration(86_400_000)).toBe('24 h');
+    expect(describeDuration(5_400_000)).toBe('1 h 30 min');
+    expect(describeDuration(125_000)).toBe('2 min 5 s');
+    expect(describeDuration(120_000)).toBe('2 min');
+    expect(describeDuration(44_200)).toBe('45 s');
   });
 });

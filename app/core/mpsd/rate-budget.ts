@@ -2,6 +2,10 @@
  * MPSD's fine-grained rate limit, kept on our side so a fan-out paces itself instead of
  * collecting 429s: per user per title, 30 requests per 15 s (burst) and 300 per 300 s
  * (sustain), both windows sliding and counted at the same time.
+ *
+ * MPSD counts per user, not per process, so the start times and a Retry-After pause live in
+ * a `RateLedger`: this process's memory, or a file in the data folder that the app and every
+ * CLI process of one profile share (see shared-rate-budget.ts).
  */
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { Clock } from '../ports.ts';
@@ -18,14 +22,31 @@ export const MPSD_RATE_WINDOWS: readonly RateWindow[] = [
   { limit: 300, windowMs: 300_000 },
 ];
 
+/** How long a Retry-After is waited out at most; a longer one fails THROTTLED at once (client and budget agree). */
+export const MAX_WAITED_PAUSE_MS = 60_000;
+
 export interface RateBudget {
   /**
    * Resolves when one more request may go out now, and counts it. Callers are served in
-   * the order they asked. Rejects with HandleStudioError CANCELLED when `signal` aborts first.
+   * the order they asked. Rejects with HandleStudioError CANCELLED when `signal` aborts first,
+   * and at once with THROTTLED (details `retryAt`, `retryAfterMs`) while MPSD's pause lasts
+   * longer than the budget waits.
    */
   take(signal?: AbortSignal): Promise<void>;
   /** After a 429/503: nobody takes from this budget for `retryAfterMs`. */
   backOff(retryAfterMs: number): void;
+}
+
+/** Where one budget keeps its start times and its pause. */
+export interface RateLedger {
+  /**
+   * In one step (atomic across processes for a shared ledger): `decide` gets the newest
+   * `keep` start times, oldest first, and the end of the pause, and returns how long to wait;
+   * when that is 0 or less, `now` is recorded as a start. Returns what `decide` returned.
+   */
+  claim(now: number, keep: number, decide: (starts: readonly number[], pausedUntil: number) => number): number;
+  /** Nobody starts before `until` (a later pause already recorded is kept). */
+  pauseUntil(until: number): void;
 }
 
 export interface RateBudgetOptions {
@@ -37,30 +58,85 @@ export interface RateBudgetOptions {
    * inside the window on MPSD's side and is throttled.
    */
   safetyMarginMs?: number;
+  /** A pause longer than this is not waited: take() fails THROTTLED. Default MAX_WAITED_PAUSE_MS. */
+  maxPauseMs?: number;
+  /** Default: this process's memory. */
+  ledger?: RateLedger;
 }
 
 const cancelled = () => new HandleStudioError('CANCELLED', 'Cancelled while waiting for the rate limit: nothing was sent.');
+
+/** "24 h", "1 h 30 min", "2 min 5 s", "45 s": how long a person will have to wait. */
+export function describeDuration(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  if (minutes > 0) return rest > 0 ? `${minutes} min ${rest} s` : `${minutes} min`;
+  return `${rest} s`;
+}
+
+/** When MPSD wants the next call, in the user's local time, and how long that is from now. */
+export function describeRetryAt(retryAt: number, now: number): string {
+  const local = new Date(retryAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  return `${local} local time (in ${describeDuration(retryAt - now)})`;
+}
+
+/** The details every THROTTLED/SERVICE_UNAVAILABLE with a known end carries, so a queued item can be rescheduled to it. */
+export function retryDetails(retryAt: number, now: number): { retryAt: string; retryAfterMs: number } {
+  return { retryAt: new Date(retryAt).toISOString(), retryAfterMs: Math.max(0, retryAt - now) };
+}
+
+/** The error for a call not sent because MPSD asked this user to pause longer than we wait. */
+export function pausedTooLong(retryAt: number, now: number): HandleStudioError {
+  return new HandleStudioError(
+    'THROTTLED',
+    `MPSD asked this account to pause until ${describeRetryAt(retryAt, now)}, longer than Handle Studio waits: nothing was sent. Send again after that time.`,
+    retryDetails(retryAt, now),
+  );
+}
+
+/** This process's own ledger: what every budget used before budgets were shared, and the fallback when the shared file fails. */
+export function createMemoryLedger(): RateLedger {
+  const starts: number[] = [];
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  return {
+    claim(now, keep, decide) {
+      const wait = decide(starts, pausedUntil);
+      if (wait <= 0) {
+        starts.push(now);
+        if (starts.length > keep) starts.splice(0, starts.length - keep);
+      }
+      return wait;
+    },
+    pauseUntil(until) {
+      pausedUntil = Math.max(pausedUntil, until);
+    },
+  };
+}
 
 /** One user's budget. Create one per signed-in user (profile) and share it between all sends. */
 export function createRateBudget(options: RateBudgetOptions): RateBudget {
   const { clock } = options;
   const windows = options.windows ?? MPSD_RATE_WINDOWS;
   const margin = options.safetyMarginMs ?? 250;
+  const maxPauseMs = options.maxPauseMs ?? MAX_WAITED_PAUSE_MS;
+  const ledger = options.ledger ?? createMemoryLedger();
   for (const window of windows) {
     if (!Number.isInteger(window.limit) || window.limit < 1 || !(window.windowMs > 0)) {
       throw new HandleStudioError('VALIDATION', 'A rate window needs a whole limit of at least 1 and a positive length in ms.');
     }
   }
   if (!(margin >= 0)) throw new HandleStudioError('VALIDATION', 'safetyMarginMs must be 0 or more.');
+  if (!(maxPauseMs >= 0)) throw new HandleStudioError('VALIDATION', 'maxPauseMs must be 0 or more.');
   // Only the newest `largestLimit` start times can ever decide a wait.
   const largestLimit = Math.max(0, ...windows.map((window) => window.limit));
 
-  const starts: number[] = [];
-  let pausedUntil = Number.NEGATIVE_INFINITY;
   let queue: Promise<void> = Promise.resolve();
 
-  /** How long until one more start fits every window (<= 0: now). */
-  function waitFor(now: number): number {
+  /** How long until one more start fits every window and the pause (<= 0: now). */
+  function waitFor(starts: readonly number[], pausedUntil: number, now: number): number {
     let wait = pausedUntil - now;
     for (const window of windows) {
       const decisive = starts[starts.length - window.limit];
@@ -73,12 +149,14 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     for (;;) {
       if (signal?.aborted) throw cancelled();
       const now = clock.now();
-      const wait = waitFor(now);
-      if (wait <= 0) {
-        starts.push(now);
-        if (starts.length > largestLimit) starts.splice(0, starts.length - largestLimit);
-        return;
-      }
+      let pausedUntil = Number.NEGATIVE_INFINITY;
+      const wait = ledger.claim(now, largestLimit, (starts, paused) => {
+        pausedUntil = paused;
+        return waitFor(starts, paused, now);
+      });
+      if (wait <= 0) return;
+      // Waiting a day in silence is worse than saying so now; the windows' own waits are at most one window long.
+      if (pausedUntil - now > maxPauseMs) throw pausedTooLong(pausedUntil, now);
       try {
         await clock.sleep(wait, signal);
       } catch {
@@ -103,7 +181,7 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     },
     backOff(retryAfterMs) {
       if (!(retryAfterMs > 0)) return;
-      pausedUntil = Math.max(pausedUntil, clock.now() + retryAfterMs);
+      ledger.pauseUntil(clock.now() + retryAfterMs);
     },
   };
 }

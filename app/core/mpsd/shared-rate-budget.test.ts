@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RATE_BUDGET_FILE, openSharedRateBudgets } from './shared-rate-budget.ts';
+import { createVirtualClock } from './virtual-clock.ts';
+
+const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
+const CHILD = join(import.meta.dirname, 'budget-child.fixture.ts');
+
+let dir: string;
+const children: ChildProcess[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hs-budget-'));
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A child process on the data folder; `lines` fills as it prints. */
+function runChild(...args: string[]) {
+  const child = spawn(NODE, [CHILD, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const lines: string[] = [];
+  let pending = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    lines.push(...parts);
+    for (const listener of listeners) listener();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // The exit code, or the signal's name when one ended it.
+  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  return { child, lines, exited, stderr: () => stderr, onLine: (listener: () => void) => listeners.add(listener) };
+}
+
+function until(condition: () => boolean, children: ReturnType<typeof runChild>[]): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => condition() && resolve();
+    for (const child of children) child.onLine(check);
+    check();
+  });
+}
+
+const granted = (lines: string[]) => lines.filter((line) => line === 'granted').length;
+
+describe('one budget for every process of a data folder', () => {
+  it('two processes taking 8 each from a budget of 10 get 10 between them; Ctrl+C ends the waiting one', async () => {
+    const first = runChild('take', '8');
+    const second = runChild('take', '8');
+    // Both listen for SIGINT once they print `ready`.
+    await until(() => first.lines.includes('ready') && second.lines.includes('ready') && granted(first.lines) + granted(second.lines) >= 10, [first, second]);
+    // The rest wait for a slot an hour away; SIGINT (Ctrl+C) must end that wait.
+    first.child.kill('SIGINT');
+    second.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(await second.exited).toBe(0);
+
+    expect([...first.lines, ...second.lines].filter((line) => !['ready', 'granted', 'cancelled'].includes(line))).toEqual([]);
+    expect(granted(first.lines) + granted(second.lines)).toBe(10);
+    // Whoever was still waiting heard the cancel instead of hanging.
+    expect([...first.lines, ...second.lines].filter((line) => line === 'cancelled')).toHaveLength(
+      [first, second].filter(({ lines }) => granted(lines) < 8).length,
+    );
+    expect(first.stderr() + second.stderr()).toBe('');
+    const db = new DatabaseSync(join(dir, RATE_BUDGET_FILE), { readOnly: true });
+    expect(db.prepare("SELECT count(*) AS n FROM starts WHERE budget = 'profile-1'").get()).toEqual({ n: 10 });
+    db.close();
+  });
+
+  it("a day-long Retry-After recorded by one process makes another fail THROTTLED at once, with MPSD's time", async () => {
+    const pauser = runChild('pause', String(86_400_000));
+    expect(await pauser.exited).toBe(0);
+    const sender = runChild('take', '1');
+    await until(() => sender.lines.some((text) => text.startsWith('throttled ')), [sender]);
+    sender.child.kill('SIGINT');
+    expect(await sender.exited).toBe(0);
+    const line = sender.lines.find((text) => text.startsWith('throttled '));
+    expect(line).toBeDefined();
+    const retryAt = Date.parse(line!.slice('throttled '.length));
+    // About a day from now (the child recorded it a moment ago): not waited, not forgotten.
+    expect(retryAt - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(granted(sender.lines)).toBe(0);
+  });
+});
+
+describe('a budget file that cannot be used', () => {
+  it('falls back to this process, says so once, and keeps pacing sends', async () => {
+    // A folder where the file should be: SQLite cannot open it.
+    mkdirSync(join(dir, RATE_BUDGET_FILE));
+    const clock = createVirtualClock();
+    const told: string[] = [];
+    const budgets = openSharedRateBudgets({
+      dataDir: dir,
+      clock,
+      windows: [{ limit: 2, windowMs: 1000 }],
+      safetyMarginMs: 0,
+      onFallback: (message) => told.push(message),
+    });
+    const start = clock.now();
+    for (let index = 0; index < 3; index += 1) await budgets.budgetFor('profile-1').take();
+    await budgets.budgetFor('profile-2').take();
+    // Still paced: the third start of profile-1 waited for the window.
+    expect(clock.now() - start).toBe(1000);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(join(dir, RATE_BUDGET_FILE));
+    expect(told[0]).toMatch(/paced on their own/);
+    budgets.close();
+  });
+
+  it('a pause recorded before the file failed still holds afterwards', async () => {
+    const clock = createVirtualClock();
+    const told: string[] = [];
+    const budgets = openSharedRateBudgets({ dataDir: dir, clock, onFallback: (message) => told.push(message) });
+    const budget = budgets.budgetFor('profile-1');
+    await budget.take();
+    budget.backOff(86_400_000);
+    // The file goes away under us (here: closed), as a failing disk would make it fail.
+    budgets.close();
+    rmSync(join(dir, RATE_BUDGET_FILE));
+    mkdirSync(join(dir, RATE_BUDGET_FILE));
+    await expect(budget.take()).rejects.toMatchObject({ code: 'THROTTLED', details: { retryAfterMs: 86_400_000 } });
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Rate budgets every process of one data folder shares. MPSD counts requests per user and
+ * title, so the app, a CLI send and a second CLI send for the same profile must spend one
+ * budget, not a full budget each: start times and Retry-After pauses live in
+ * `rate-budget.sqlite`, and each claim reads and records them in one IMMEDIATE transaction.
+ *
+ * The file only paces sends; it never holds anything a send depends on. When it cannot be
+ * opened or written (damaged, read-only, disk full), budgets fall back to this process's
+ * memory and the user is told once, so a broken file never stops a send.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
+import type { Clock } from '../ports.ts';
+import { createMemoryLedger, createRateBudget, type RateBudget, type RateBudgetOptions, type RateLedger } from './rate-budget.ts';
+
+export const RATE_BUDGET_FILE = 'rate-budget.sqlite';
+
+/**
+ * IF NOT EXISTS: two processes starting together can both read schema version 0 before either
+ * migrates (the version is read outside the migration's transaction); the second must not fail.
+ */
+const MIGRATIONS = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE IF NOT EXISTS starts (budget TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS starts_by_budget ON starts (budget, at);
+      CREATE TABLE IF NOT EXISTS pauses (budget TEXT PRIMARY KEY, until INTEGER NOT NULL);
+    `,
+  },
+] as const;
+
+const OPEN_ATTEMPTS = 5;
+const LOCKED = /database is locked|SQLITE_BUSY/i;
+
+export interface SharedRateBudgetOptions extends Omit<RateBudgetOptions, 'ledger'> {
+  dataDir: string;
+  clock: Clock;
+  /** Told once when the file cannot be used and budgets fall back to this process's memory. */
+  onFallback(message: string): void;
+}
+
+export interface SharedRateBudgets {
+  /** The budget of one sending user (a profile id); the same object for the same key. */
+  budgetFor(key: string): RateBudget;
+  close(): void;
+}
+
+export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedRateBudgets {
+  const path = join(options.dataDir, RATE_BUDGET_FILE);
+  const { dataDir: _dataDir, onFallback, ...budgetOptions } = options;
+  const budgets = new Map<string, RateBudget>();
+  let db: DatabaseSync | undefined;
+  let failed = false;
+
+  /** The first failure, at open or later, switches every budget to memory for the rest of this run. */
+  function fallBack(thrown: unknown): void {
+    failed = true;
+    try {
+      db?.close();
+    } catch {
+      // Already unusable: closing is only tidying up.
+    }
+    db = undefined;
+    const reason = thrown instanceof Error ? thrown.message : String(thrown);
+    onFallback(
+      `The shared rate budget at ${path} cannot be used (${reason.slice(0, 200)}): sends from this process are paced on their own, so the app and the CLI together may meet MPSD's rate limit (429) sooner. Delete the file to start it again.`,
+    );
+  }
+
+  function database(): DatabaseSync | undefined {
+    if (db !== undefined || failed) return db;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        db = openSqliteFile(path, MIGRATIONS, { synchronous: 'NORMAL', label: 'rate budget' }).db;
+        return db;
+      } catch (thrown) {
+        if (attempt < OPEN_ATTEMPTS && LOCKED.test(thrown instanceof Error ? thrown.message : '')) {
+          // Switching a new file to WAL needs a moment alone with it; another process may be doing just that.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
+          continue;
+        }
+        fallBack(thrown);
+        return undefined;
+      }
+    }
+  }
+
+  function ledgerFor(key: string): RateLedger {
+    const memory = createMemoryLedger();
+    return {
+      claim(now, keep, decide) {
+        const shared = database();
+        if (shared !== undefined) {
+          try {
+            return inTransaction(shared, () => {
+              const newestFirst = shared.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?').all(key, keep) as { at: number }[];
+              const pause = shared.prepare('SELECT until FROM pauses WHERE budget = ?').get(key) as { until: number } | undefined;
+              const wait = decide(newestFirst.map((row) => row.at).reverse(), pause?.until ?? Number.NEGATIVE_INFINITY);
+              if (wait <= 0) {
+                shared.prepare('INSERT INTO starts (budget, at) VALUES (?, ?)').run(key, now);
+                // Only the newest `keep` starts can ever decide a wait.
+                shared
+                  .prepare('DELETE FROM starts WHERE budget = ? AND rowid NOT IN (SELECT rowid FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?)')
+                  .run(key, key, keep);
+              }
+              return wait;
+            });
+          } catch (thrown) {
+            fallBack(thrown);
+          }
+        }
+        return memory.claim(now, keep, decide);
+      },
+      pauseUntil(until) {
+        // Kept in memory too, so a fallback later in this run still honours it.
+        memory.pauseUntil(until);
+        const shared = database();
+        if (shared === undefined) return;
+        try {
+          inTransaction(shared, () =>
+            shared
+              .prepare('INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)')
+              .run(key, Math.round(until)),
+          );
+        } catch (thrown) {
+          fallBack(thrown);
+        }
+      },
+    };
+  }
+
+  return {
+    budgetFor(key) {
+      let budget = budgets.get(key);
+      if (budget === undefined) {
+        budget = createRateBudget({ ...budgetOptions, ledger: ledgerFor(key) });
+        budgets.set(key, budget);
+      }
+      return budget;
+    },
+    close() {
+      db?.close();
+      db = undefined;
+    },
+  };
+}
