@@ -121,6 +121,17 @@ describe('pacing', () => {
 });
 
 describe('truthful results', () => {
+  it('a 429 storm stops the fan-out: once one invitee\'s retries are spent, the rest are not attempted and never reach MPSD', async () => {
+    const { client, budget, server } = await setup(() => ({ status: 429, headers: { 'Retry-After': '1' } }));
+    const xuids = invitees(4);
+    const results = await runFanOut(inviteWires(xuids), { client, budget, concurrency: 1 });
+    expect(results.map((result) => result.state)).toEqual(['failed', 'not-attempted', 'not-attempted', 'not-attempted']);
+    expect(results[0]?.error?.code).toBe('THROTTLED');
+    expect(results[1]?.error).toMatchObject({ code: 'THROTTLED', message: expect.stringMatching(/^Not attempted \(safe to send again\)/) });
+    // The first invitee's tries (1 + the client's retries), nothing for anyone else.
+    expect(new Set(server.calls.map(xuidOf))).toEqual(new Set([xuids[0]]));
+  });
+
   it('reports every invitee truthfully when the server dies mid-send', async () => {
     const answered = new Map<ArrivedCall, number>();
     let server: ScriptedMpsd | undefined;
