@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { getHandle, inviteSend, sessionGet } from '../../shared/mpsd/builders.ts';
@@ -6,6 +9,7 @@ import { AUTHORIZATION_PLACEHOLDER, type WireRequest } from '../../shared/mpsd/w
 import type { AuthorizationSource } from '../ports.ts';
 import { createMpsdClient, type MpsdClientOptions } from './client.ts';
 import { createRateBudget } from './rate-budget.ts';
+import { openSharedRateBudgets } from './shared-rate-budget.ts';
 import { startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.ts';
 import { createVirtualClock } from './virtual-clock.ts';
 
@@ -325,6 +329,95 @@ describe('429 and 503', () => {
   });
 });
 
+describe('a Retry-After of a day', () => {
+  const DAY = 86_400_000;
+  const throttledForADay = (retryAfter: string): MpsdScript => () => ({
+    status: 429,
+    headers: { 'Retry-After': retryAfter },
+    body: { version: 1, currentRequests: 301, maxRequests: 300, periodInSeconds: 300, limitType: 'rate' },
+  });
+
+  for (const [form, header] of [
+    ['seconds', () => String(DAY / 1000)],
+    ['an HTTP date', (now: number) => new Date(now + DAY).toUTCString()],
+  ] as const) {
+    it(`(${form}) is not waited: THROTTLED at once saying when, and the next call of that user fails just as fast`, async () => {
+      const start = createVirtualClock().now();
+      const { client, server, clock } = await setup(throttledForADay(header(start)));
+      const budget = createRateBudget({ clock });
+      const retryAt = new Date(start + DAY).toISOString();
+
+      const first = await client.send(invite(), { budget });
+      expect(first.error).toMatchObject({ code: 'THROTTLED', details: { retryAt, retryAfterMs: DAY, maxRequests: 300 } });
+      expect(first.error?.message).toContain('(in 24 h)');
+      expect(first.error?.message).toContain(new Date(start + DAY).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
+
+      // The next invite and an unrelated read do not go out and do not wait a day.
+      const second = await client.send(invite('2814679796296492'), { budget });
+      const read = await client.send(sessionGet(SESSION_REF), { budget });
+      for (const exchange of [second, read]) {
+        expect(exchange.error).toMatchObject({ code: 'THROTTLED', details: { retryAt, retryAfterMs: DAY } });
+        expect(exchange.attempts).toBe(0);
+      }
+      expect(server.calls).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+    });
+  }
+
+  it("pauses only that profile: another profile's budget in the same shared file still sends", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hs-client-budget-'));
+    try {
+      const { client, server, clock } = await setup((call) =>
+        call.headers.authorization === AUTH ? { status: 429, headers: { 'Retry-After': String(DAY / 1000) } } : { status: 201, body: { id: HANDLE_ID } },
+      );
+      const budgets = openSharedRateBudgets({ dataDir, clock, onFallback: () => expect.unreachable('the budget file works') });
+      expect((await client.send(invite(), { budget: budgets.budgetFor('profile-a') })).error?.code).toBe('THROTTLED');
+      const other = createMpsdClient({ fetch: globalThis.fetch, baseUrl: server.url, contractVersion: 107, locale: 'en-US', authorization: credentials([FRESH_AUTH]), clock });
+      const sent = await other.send(invite(), { budget: budgets.budgetFor('profile-b') });
+      expect(sent.error).toBeUndefined();
+      expect(sent.handleId).toBe(HANDLE_ID);
+      budgets.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the retry table (mpsd-handles.md, section 4)', () => {
+  for (const status of [502, 503, 504]) {
+    it(`an invite answered ${status} without Retry-After is outcome unknown and never sent twice`, async () => {
+      const { client, server, clock } = await setup(() => ({ status, body: 'Upstream did not answer.' }));
+      const exchange = await client.send(invite());
+      expect(exchange.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { status, reason: 'unclear-answer' } });
+      expect(exchange.error?.message).toMatch(/may or may not have been applied/);
+      expect(server.calls).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+    });
+  }
+
+  it('retries a read answered 503 without Retry-After, and 408, with backoff from 2 s', async () => {
+    const { client, server, clock } = await setup((_, index) => (index === 0 ? { status: 503 } : index === 1 ? { status: 408 } : { status: 200, body: {} }));
+    const exchange = await client.send(getHandle(HANDLE_ID));
+    expect(exchange.error).toBeUndefined();
+    expect(server.calls).toHaveLength(3);
+    expect(clock.sleeps).toEqual([2000 * 1.1, 4000 * 1.1]);
+  });
+
+  it('does not retry a status outside the table (501), even for a read', async () => {
+    const { client, server } = await setup(() => ({ status: 501, body: 'Not implemented.' }));
+    const exchange = await client.send(getHandle(HANDLE_ID));
+    expect(exchange.error?.code).toBe('MPSD_REJECTED');
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('a 503 with a Retry-After over the bound says when, so a queued item can wait for it', async () => {
+    const { client, clock } = await setup(() => ({ status: 503, headers: { 'Retry-After': '7200' } }));
+    const exchange = await client.send(invite());
+    expect(exchange.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { retryAt: new Date(clock.now() + 7_200_000).toISOString(), retryAfterMs: 7_200_000 } });
+    expect(exchange.error?.message).toContain('(in 2 h)');
+  });
+});
+
 describe('network failures', () => {
   it('reports OFFLINE when nothing listens (nothing was sent)', async () => {
     const { client, server } = await setup(() => ({ status: 201 }));
@@ -333,6 +426,21 @@ describe('network failures', () => {
     expect(exchange.error?.code).toBe('OFFLINE');
     expect(exchange.error?.message).toMatch(/nothing was sent/);
     expect(exchange.error?.details?.networkCode).toBe('ECONNREFUSED');
+  });
+
+  it("reports OFFLINE for a port fetch refuses to use (:9): nothing left the machine", async () => {
+    const clock = createVirtualClock();
+    const client = createMpsdClient({
+      fetch: globalThis.fetch,
+      baseUrl: 'http://127.0.0.1:9',
+      contractVersion: 107,
+      locale: 'en-US',
+      authorization: credentials([AUTH]),
+      clock,
+    });
+    const exchange = await client.send(invite());
+    expect(exchange.error).toMatchObject({ code: 'OFFLINE', details: { networkCode: 'BLOCKED_PORT' } });
+    expect(exchange.error?.message).toMatch(/nothing was sent.*another port/);
   });
 
   it('reports OFFLINE for a host name that does not resolve', async () => {

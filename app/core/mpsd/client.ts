@@ -3,10 +3,23 @@
  * the service does: it returns an MpsdExchange whose `error` says what happened in MPSD's
  * own words, with the Authorization value masked everywhere it is recorded.
  *
- * Retries follow the service's rules: 429 and 503 are retried after Retry-After (MPSD did
- * not process the call, so even an invite is safe to repeat); a 401 gets exactly one token
- * renewal and one retry; other 5xx are retried only for idempotent calls; a call that may
- * have reached MPSD without an answer is never repeated when it is not idempotent.
+ * Retries follow Microsoft's HTTP layer (../shared/docs/mpsd-handles.md, section 4), which
+ * never repeats an invite or a session write on a guess:
+ *
+ * | answer                 | idempotent call (reads, queries) | invite / session write          |
+ * |------------------------|----------------------------------|---------------------------------|
+ * | 401                    | renew the token once, retry once | same (MPSD did not process it)  |
+ * | 429                    | retry after Retry-After or backoff | same (MPSD did not process it) |
+ * | 503 with Retry-After   | retry after Retry-After          | same (MPSD said: not now)       |
+ * | 503 without it         | retry with backoff               | OUTCOME_UNKNOWN, not retried    |
+ * | 502, 504               | retry with backoff               | OUTCOME_UNKNOWN, not retried    |
+ * | 408, 500               | retry with backoff               | MPSD's error, not retried       |
+ * | no answer (timeout, connection lost) | TIMEOUT            | OUTCOME_UNKNOWN, not retried    |
+ *
+ * Backoff starts at 2 s and doubles, plus 0-20 % jitter; at most `maxThrottleRetries` retries.
+ * A Retry-After longer than `maxRetryAfterMs` is not waited: the call ends THROTTLED (or
+ * SERVICE_UNAVAILABLE) saying when MPSD wants it back, and the budget pauses that long, so
+ * the next call of this user fails just as fast instead of waiting in silence.
  */
 import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ContractVersion } from '../../shared/mpsd/ids.ts';
@@ -18,7 +31,7 @@ import {
   type WireRequest,
 } from '../../shared/mpsd/wire.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
-import type { RateBudget } from './rate-budget.ts';
+import { describeRetryAt, MAX_WAITED_PAUSE_MS, retryDetails, type RateBudget } from './rate-budget.ts';
 import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
 
 export interface MpsdClientOptions {
@@ -34,7 +47,7 @@ export interface MpsdClientOptions {
   maxThrottleRetries?: number;
   /** Response bodies are kept up to this many bytes. Default 256 KiB. */
   responseBodyCap?: number;
-  /** A Retry-After longer than this is not waited out: the call fails THROTTLED. Default 60000. */
+  /** A Retry-After longer than this is not waited out: the call fails THROTTLED. Default 60000 (the budget's bound too). */
   maxRetryAfterMs?: number;
   /** 0..1, for Retry-After jitter; injectable so tests are deterministic. Default Math.random. */
   random?: () => number;
@@ -81,6 +94,11 @@ const NOT_SENT_CODES = new Set([
 /** Electron's net.fetch reports Chromium errors by message instead of code. */
 const NOT_SENT_CHROMIUM =
   /net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_UNREACHABLE|PROXY_CONNECTION_FAILED|CERT_[A-Z_]+)/;
+/**
+ * Ports fetch refuses before connecting (the Fetch standard's "bad ports": 9, 25, 6000...):
+ * Node says "bad port", Chromium net::ERR_UNSAFE_PORT. Nothing left the machine.
+ */
+const BLOCKED_PORT = /\bbad port\b|net::ERR_UNSAFE_PORT/;
 
 function checkPositive(name: string, value: number | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -136,7 +154,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   const timeoutMs = checkPositive('timeoutMs', options.timeoutMs, 15_000);
   const maxRetries = checkPositive('maxThrottleRetries', options.maxThrottleRetries, 3, true);
   const bodyCap = checkPositive('responseBodyCap', options.responseBodyCap, DEFAULT_BODY_CAP, true);
-  const maxRetryAfterMs = checkPositive('maxRetryAfterMs', options.maxRetryAfterMs, 60_000);
+  const maxRetryAfterMs = checkPositive('maxRetryAfterMs', options.maxRetryAfterMs, MAX_WAITED_PAUSE_MS);
   const random = options.random ?? Math.random;
 
   // A token lives for hours: its scrubber (an index of the token's pieces) is built once, not per answer.
@@ -249,6 +267,13 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     }
     if (how.callerAborted) return { code: 'CANCELLED', message: 'Cancelled before MPSD answered.' };
     const clues = failureClues(thrown);
+    if (BLOCKED_PORT.test(clues.text)) {
+      return {
+        code: 'OFFLINE',
+        message: `${host} uses a port that fetch refuses to connect to (a blocked port such as 9 or 6000): nothing was sent. Use another port in the profile's endpoint.`,
+        details: { networkCode: 'BLOCKED_PORT' },
+      };
+    }
     const code = clues.codes.find((candidate) => candidate !== 'ERR_INVALID_ARG_TYPE') ?? 'unknown';
     if (clues.codes.some((candidate) => NOT_SENT_CODES.has(candidate)) || NOT_SENT_CHROMIUM.test(clues.text)) {
       return {
@@ -279,13 +304,24 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     return text.length > SERVICE_TEXT_MAX ? `${text.slice(0, SERVICE_TEXT_MAX)}…` : text;
   }
 
-  function statusError(wire: WireRequest, response: ReceivedResponse, retries: number): AppError {
+  /**
+   * The final answer for a status that is not a success. `retryAt`: when MPSD asked for the
+   * call again (Retry-After); `tooLong` when that is further off than the client waits.
+   */
+  function statusError(wire: WireRequest, response: ReceivedResponse, retries: number, asked?: { retryAt: number; tooLong: boolean }): AppError {
     const said = serviceText(response);
     const quoted = said === undefined ? '' : `: "${said}"`;
     const details: Record<string, unknown> = { status: response.status };
     if (said !== undefined) details.serviceText = said;
     const status = response.status;
     const answer = (code: ErrorCode, message: string): AppError => ({ code, message, details });
+    const now = clock.now();
+    if (asked !== undefined) Object.assign(details, retryDetails(asked.retryAt, now));
+    /** Why it stopped, and when to send again. */
+    const stopped = (what: string): string =>
+      asked?.tooLong === true
+        ? `it asked to wait until ${describeRetryAt(asked.retryAt, now)}, longer than Handle Studio waits. Nothing was created: send again after that time.`
+        : `${what} after ${retries} ${retries === 1 ? 'retry' : 'retries'}. Nothing was created: send again ${asked === undefined ? 'later' : `after ${describeRetryAt(asked.retryAt, now)}`}.`;
     switch (status) {
       case 400:
         return answer('MPSD_REJECTED', `MPSD refused the request as malformed (400)${quoted}.`);
@@ -307,16 +343,14 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         for (const key of ['currentRequests', 'maxRequests', 'periodInSeconds', 'limitType']) {
           if (limits[key] !== undefined) details[key] = limits[key];
         }
-        const after = retryAfterMs(response.headers, clock.now());
-        if (after !== undefined) details.retryAfterMs = after;
         const window =
           typeof limits.maxRequests === 'number' && typeof limits.periodInSeconds === 'number'
             ? ` (at most ${limits.maxRequests} per ${limits.periodInSeconds} s${typeof limits.limitType === 'string' ? `, ${limits.limitType} limit` : ''})`
             : '';
-        return answer('THROTTLED', `MPSD rate limit reached${window}; still throttled after ${retries} ${retries === 1 ? 'retry' : 'retries'}. Nothing was created: send again later.`);
+        return answer('THROTTLED', `MPSD rate limit reached${window}; ${stopped('still throttled')}`);
       }
       case 503:
-        return answer('SERVICE_UNAVAILABLE', `MPSD is overloaded (503)${quoted}; still unavailable after ${retries} ${retries === 1 ? 'retry' : 'retries'}. Nothing was created: send again later.`);
+        return answer('SERVICE_UNAVAILABLE', `MPSD is overloaded (503)${quoted}; ${stopped('still unavailable')}`);
       default:
         if (status >= 300 && status < 400) {
           return answer('MPSD_REJECTED', `MPSD answered with a redirect (${status}) that Handle Studio does not follow, so the token is not sent elsewhere. Check the base URL.`);
@@ -332,6 +366,18 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     } catch {
       // The hook only updates what screens show; a fault there must not change this call's answer.
     }
+  }
+
+  /** An invite or session write answered in a way that does not say whether MPSD applied it. */
+  function unknownOutcome(wire: WireRequest, response: ReceivedResponse): AppError {
+    const said = serviceText(response);
+    const details: Record<string, unknown> = { status: response.status, reason: 'unclear-answer' };
+    if (said !== undefined) details.serviceText = said;
+    return {
+      code: 'OUTCOME_UNKNOWN',
+      message: `MPSD answered ${response.status}${said === undefined ? '' : ` ("${said}")`} without a Retry-After, which does not say whether it processed the call: the ${wire.kind} may or may not have been applied. Check (e.g. in the invitee's notifications or with a query) before sending it again.`,
+      details,
+    };
   }
 
   return {
@@ -391,8 +437,10 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         if (budget !== undefined) {
           try {
             await budget.take(signal);
-          } catch {
-            return cancelledBeforeSending(last);
+          } catch (thrown) {
+            // The budget refuses at once while MPSD's pause lasts longer than we wait (THROTTLED, with when).
+            const refused = toAppError(thrown);
+            return refused.code === 'THROTTLED' ? finish({ response: last, error: refused }) : cancelledBeforeSending(last);
           }
         }
         attempts += 1;
@@ -417,12 +465,14 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         }
         if (status === 401) tellRefused();
 
-        const throttled = status === 429 || status === 503;
-        const after = retryAfterMs(response.headers, clock.now());
-        if (throttled && after !== undefined) budget?.backOff(after);
-        const retryable = throttled || (status >= 500 && !wire.notIdempotent);
+        const now = clock.now();
+        const after = retryAfterMs(response.headers, now);
+        const rule = retryRule(wire, status, after !== undefined);
+        if (rule === 'unknown') return finish({ response, error: unknownOutcome(wire, response) });
+        // MPSD's pause holds for every call of this user, in every process, not just this one.
+        if ((status === 429 || status === 503) && after !== undefined) budget?.backOff(after);
         const wait = after ?? FIRST_BACKOFF_MS * 2 ** retries;
-        if (retryable && retries < maxRetries && wait <= maxRetryAfterMs) {
+        if (rule === 'retry' && retries < maxRetries && wait <= maxRetryAfterMs) {
           retries += 1;
           try {
             // Up to 20 % on top, so many clients told the same Retry-After do not return together.
@@ -432,10 +482,28 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
           }
           continue;
         }
-        return finish({ response, error: statusError(wire, response, retries) });
+        const asked = after === undefined ? undefined : { retryAt: now + after, tooLong: after > maxRetryAfterMs };
+        return finish({ response, error: statusError(wire, response, retries, asked) });
       }
     },
   };
+}
+
+/** Statuses Microsoft's HTTP layer retries (see the table at the top). */
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** A gateway's or an overloaded front end's answer: the call may have reached MPSD and been applied. */
+const MAY_HAVE_BEEN_APPLIED = new Set([502, 503, 504]);
+
+/**
+ * What to do with a non-success answer: retry it, call the outcome unknown (an invite or
+ * session write that may have been applied), or report it.
+ */
+function retryRule(wire: WireRequest, status: number, hasRetryAfter: boolean): 'retry' | 'unknown' | 'final' {
+  // MPSD did not process the call: safe to repeat even an invite.
+  if (status === 429 || (status === 503 && hasRetryAfter)) return 'retry';
+  if (!RETRIED_STATUSES.has(status)) return 'final';
+  if (!wire.notIdempotent) return 'retry';
+  return MAY_HAVE_BEEN_APPLIED.has(status) ? 'unknown' : 'final';
 }
 
 /** Header values cannot hold line breaks or non-ASCII; such a stored value would make fetch throw. */
