@@ -4,7 +4,7 @@
  * the field and what to change.
  */
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fieldProblems } from '../shared/validation.ts';
 import { invalidSetup } from './setup-errors.ts';
 
@@ -34,4 +34,11 @@ export function readSetupFile<S extends z.ZodType>(path: string, schema: S, what
     return invalidSetup(`The ${what} file ${path} is not valid JSON (${(error as Error).message}).`);
   }
   return parseSetup(schema, value, `The ${what} file ${path}`);
+}
+
+/** A record whose keys must pass `keyOk`; a bad key is reported at its own path with `message` (zod alone says only "Invalid key"). */
+export function keyedBy<V extends z.ZodType>(keyOk: (key: string) => boolean, message: string, value: V) {
+  return z.record(z.string(), value).superRefine((record, context) => {
+    for (const key of Object.keys(record)) if (!keyOk(key)) context.addIssue({ code: 'custom', path: [key], message });
+  });
 }

@@ -9,6 +9,7 @@
  * Favorites are people the user follows and starred, so each must also be in `follows`.
  */
 import { z } from 'zod';
+import { keyedBy } from './config-files.ts';
 import { isXuid } from './wire-checks.ts';
 
 export interface FollowLists {
@@ -33,14 +34,14 @@ const xuidText = z.string().refine(isXuid, { message: 'must be a decimal XUID st
 /** The follows document, checked; `knownXuid` rejects XUIDs that are not test users. */
 export function followsSchema(knownXuid: (xuid: string) => boolean) {
   const user = xuidText.refine(knownXuid, { message: 'is not a test user of this emulator (GET /_emulator/users lists them)' });
-  return z
-    .record(
-      user,
-      z.strictObject({
-        follows: z.array(user, { message: 'follows must be an array of XUID strings' }),
-        favorites: z.array(user, { message: 'favorites must be an array of XUID strings' }).optional(),
-      }),
-    )
+  return keyedBy(
+    (xuid) => isXuid(xuid) && knownXuid(xuid),
+    'each key must be the decimal XUID of a test user of this emulator (GET /_emulator/users lists them)',
+    z.strictObject({
+      follows: z.array(user, { message: 'follows must be an array of XUID strings' }),
+      favorites: z.array(user, { message: 'favorites must be an array of XUID strings' }).optional(),
+    }),
+  )
     .superRefine((graph, context) => {
       for (const [xuid, lists] of Object.entries(graph)) {
         for (const favorite of lists.favorites ?? []) {

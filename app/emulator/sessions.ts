@@ -127,12 +127,39 @@ function conflict(message: string): never {
   throw new MpsdRefusal(409, message);
 }
 
-/** Sent constants must equal `fixed` wherever `fixed` has a value (TPL:21-22, 51-53; SC:37). */
-function checkConstantsAgree(fixed: SessionTemplate['system'], custom: Record<string, unknown>, sent: SessionDelta['constants'], what: string): void {
-  for (const [field, value] of Object.entries(sent?.system ?? {})) {
+/**
+ * Sent constants must equal `fixed` wherever `fixed` has a value (TPL:21-22, 51-53; SC:37).
+ * Capabilities compare one by one; `addCapabilities` says whether unset ones may be added
+ * (at creation, unless the template wrote an empty `{}`, TC:47).
+ */
+function checkConstantsAgree(
+  fixed: SystemConstants,
+  custom: Record<string, unknown>,
+  sent: SessionDelta['constants'],
+  what: string,
+  addCapabilities: boolean,
+): void {
+  const { capabilities: sentCapabilities, ...sentSystem } = sent?.system ?? {};
+  for (const [field, value] of Object.entries(sentSystem)) {
     const current = fixed[field as keyof SystemConstants];
     if (current !== undefined && !sameJson(current, value)) {
       conflict(`constants.system.${field} is set by ${what} to ${JSON.stringify(current)} and cannot be changed; leave it out or send the same value.`);
+    }
+  }
+  const fixedCapabilities = fixed.capabilities;
+  if (sentCapabilities !== undefined && fixedCapabilities !== undefined) {
+    for (const [name, value] of Object.entries(sentCapabilities)) {
+      const current = fixedCapabilities[name as keyof typeof fixedCapabilities];
+      if (current === undefined && !addCapabilities) {
+        conflict(
+          Object.keys(fixedCapabilities).length === 0
+            ? `${what} sets capabilities to {}, which forbids adding capabilities; leave constants.system.capabilities out.`
+            : `constants.system.capabilities.${name} is not set by ${what} and cannot be added now.`,
+        );
+      }
+      if (current !== undefined && current !== value) {
+        conflict(`constants.system.capabilities.${name} is set by ${what} to ${current} and cannot be changed; leave it out or send the same value.`);
+      }
     }
   }
   for (const [field, value] of Object.entries(sent?.custom ?? {})) {
@@ -142,18 +169,14 @@ function checkConstantsAgree(fixed: SessionTemplate['system'], custom: Record<st
   }
 }
 
-/** A template's constants plus what the creating PUT adds; capabilities merge key by key unless the template wrote `{}` (TC:47). */
+/** A template's constants plus what the creating PUT adds. */
 function creationConstants(template: SessionTemplate, sent: SessionDelta['constants']): StoredSession['constants'] {
-  checkConstantsAgree(template.system, template.custom, sent, `the session template ${template.name}`);
   const templateCapabilities = template.system.capabilities;
-  const sentCapabilities = sent?.system?.capabilities;
-  if (templateCapabilities !== undefined && sentCapabilities !== undefined) {
-    if (Object.keys(templateCapabilities).length === 0 && Object.keys(sentCapabilities).length > 0) {
-      conflict(`The session template ${template.name} sets capabilities to {}, which forbids adding capabilities; leave constants.system.capabilities out.`);
-    }
-  }
+  const blocked = templateCapabilities !== undefined && Object.keys(templateCapabilities).length === 0;
+  checkConstantsAgree(template.system, template.custom, sent, `the session template ${template.name}`, !blocked);
   const system: SystemConstants = { ...constantDefaults(template.contractVersion), ...template.system, ...sent?.system };
-  if (templateCapabilities !== undefined && sentCapabilities !== undefined) system.capabilities = { ...sentCapabilities, ...templateCapabilities };
+  const sentCapabilities = sent?.system?.capabilities;
+  if (templateCapabilities !== undefined || sentCapabilities !== undefined) system.capabilities = { ...sentCapabilities, ...templateCapabilities };
   const problem = constantRuleProblem(system);
   if (problem !== null) badRequest(problem);
   return { system, custom: { ...template.custom, ...sent?.custom } };
@@ -395,7 +418,9 @@ export function createSessionDirectory(
       return;
     }
     if (joining) checkJoin(session, caller, rules.follows, grant);
-    if (delta.constants !== undefined) checkConstantsAgree(session.constants.system, session.constants.custom, delta.constants, 'this session (constants never change after creation)');
+    if (delta.constants !== undefined) {
+      checkConstantsAgree(session.constants.system, session.constants.custom, delta.constants, 'this session (constants never change after creation)', false);
+    }
     if (member !== undefined && isMember && delta.me != null) {
       if (delta.me.initialize !== undefined && delta.me.initialize !== member.initialize) {
         conflict('members.me.constants.system.initialize was set when you joined and cannot change.');

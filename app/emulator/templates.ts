@@ -10,7 +10,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseSetup, readSetupFile } from './config-files.ts';
+import { keyedBy, parseSetup, readSetupFile } from './config-files.ts';
 import type { SystemConstants } from './session-constants.ts';
 import { constantRuleProblem, systemConstantsSchema } from './session-constants.ts';
 import { MpsdRefusal, isGuid, isMpsdName } from './wire-checks.ts';
@@ -45,10 +45,12 @@ const templateSchema = z.strictObject({
 });
 
 const templatesFileSchema = z.strictObject({
-  serviceConfigs: z.record(
-    z.string().refine((scid) => scid === '*' || isGuid(scid), { message: 'each key of serviceConfigs must be a SCID GUID or "*"' }),
-    z.record(
-      z.string().refine(isMpsdName, { message: "template names are 1 to 99 letters, digits, '.', '-' or '_'" }),
+  serviceConfigs: keyedBy(
+    (scid) => scid === '*' || isGuid(scid),
+    'each key of serviceConfigs must be a SCID GUID or "*"',
+    keyedBy(
+      isMpsdName,
+      "template names are 1 to 99 letters, digits, '.', '-' or '_'",
       templateSchema.superRefine((template, context) => {
         const problem = constantRuleProblem(template.constants.system);
         if (problem !== null) context.addIssue({ code: 'custom', path: ['constants', 'system'], message: problem });

@@ -106,3 +106,54 @@ export function userAt(mpsd: LocalMpsd, index: number): LocalMpsdUser {
   if (user === undefined) throw new Error(`The emulator has no user #${index}.`);
   return user;
 }
+
+/** Calls the control API (`/_emulator/...`) with a JSON body. */
+export async function control(mpsd: LocalMpsd, method: string, path: string, body?: unknown): Promise<CallResult> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.headers = { 'Content-Type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(`${mpsd.url}/_emulator/${path}`, init);
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** Makes `follower` follow each of `followed` (replacing the follower's list). */
+export async function follow(mpsd: LocalMpsd, follower: LocalMpsdUser, ...followed: LocalMpsdUser[]): Promise<void> {
+  const answer = await control(mpsd, 'POST', 'follows', { [follower.xuid]: { follows: followed.map((user) => user.xuid) } });
+  if (answer.status !== 200) throw new Error(`Setting follows failed: ${answer.status} ${answer.text}`);
+}
+
+/**
+ * Creates session `name` with `host` as its only active member, the given constants and
+ * system properties, and seats reserved for `reserved`.
+ */
+export function hostSession(
+  mpsd: LocalMpsd,
+  host: LocalMpsdUser,
+  name: string,
+  setup: { constants?: Record<string, unknown>; properties?: Record<string, unknown>; reserved?: LocalMpsdUser[]; template?: string } = {},
+): Promise<CallResult> {
+  const members: Record<string, unknown> = { me: joinBody(host).members.me };
+  (setup.reserved ?? []).forEach((user, index) => {
+    members[`reserve_${index + 1}`] = { constants: { system: { xuid: user.xuid } } };
+  });
+  const body: Record<string, unknown> = { members };
+  if (setup.constants !== undefined) body.constants = { system: setup.constants };
+  if (setup.properties !== undefined) body.properties = { system: setup.properties };
+  return callAs(mpsd, host, 'PUT', sessionPath(name, SCID, setup.template ?? TEMPLATE), { body });
+}
+
+/** A user of `mpsd` calling with a fresh token for other claims (device, title). */
+export async function withToken(mpsd: LocalMpsd, user: LocalMpsdUser, claims: { deviceId?: string; titleId?: string }): Promise<LocalMpsdUser> {
+  const answer = await control(mpsd, 'POST', 'tokens', { xuid: user.xuid, ...claims });
+  if (answer.status !== 201) throw new Error(`Issuing a token failed: ${answer.status} ${answer.text}`);
+  return { ...user, authorization: (answer.json as { authorization: string }).authorization };
+}
