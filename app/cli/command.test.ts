@@ -41,9 +41,15 @@ describe('reading a command line', () => {
 
   it('refuses secret flags and header values anywhere, but not after "--"', () => {
     const jwt = 'eyJhbGciOiJSU0EtT0FFUCJ9.c2VjcmV0.cGFydA';
-    for (const args of [['a', '--refresh-token', 'x'], ['a', '--UHS=1'], ['XBL3.0 x=1;abc'], [jwt], ['a', `--profile=${jwt}`], ['A'.repeat(80)]]) {
+    const bare = '7OqZgpbrPHq6hX4ehZ3xikfIXxAUGbnVfHgq_PfxdpYl9pV8GBT9bhYchgajhl22UP_SzQ2DfNW53fCv';
+    for (const args of [['a', '--refresh-token', 'x'], ['a', '--UHS=1'], ['XBL3.0 x=1;abc'], [jwt], ['a', `--profile=${jwt}`], [bare]]) {
       expect(usageMessage(() => parseCommandArgs(example, args))).toContain('XBL_AUTHORIZATION');
     }
+  });
+
+  it('takes a session name or label of 64-99 characters as what it is, not as a token', () => {
+    const name = 'Weekend-Finals-Lobby-2026-Round-One-Team-Alpha-vs-Team-Bravo-Best-Of-Five-Match';
+    expect(parseCommandArgs(example, [name]).positionals).toEqual([name]);
   });
 
   it('help lists every declared flag, repeatable ones marked', () => {

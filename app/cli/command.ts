@@ -5,6 +5,7 @@
  * flag the parser refuses or miss one it accepts.
  */
 import { parseArgs } from 'node:util';
+import { looksLikeToken } from '../shared/errors.ts';
 import type { CliContext } from './context.ts';
 
 export interface FlagSpec {
@@ -73,13 +74,8 @@ export const SECRET_FLAG_MESSAGE =
   'Set the environment variable XBL_AUTHORIZATION to the whole "XBL3.0 x=<uhs>;<token>" value, ' +
   'or store it once for a profile with `handle-studio profile set-token NAME` (it reads standard input).';
 
-/**
- * An Authorization value, or a token on its own: a JWT/JWE (base64url `eyJ` header and a dot)
- * or a long unbroken base64 run, which no id, name or URL we take looks like.
- */
-export function looksLikeToken(arg: string): boolean {
-  return /XBL3\.0\s*x=/i.test(arg) || /eyJ[A-Za-z0-9_-]{8,}\./.test(arg) || /[A-Za-z0-9+/_-]{64,}/.test(arg);
-}
+/** Tokens are recognised by shape (errors.ts), so a long session name or label is not refused as one. */
+export { looksLikeToken };
 
 /** Refuses a secret passed as a flag or an argument, without repeating the value anywhere. */
 export function refuseSecretsInArguments(args: readonly string[], command?: CommandSpec): void {
