@@ -106,6 +106,15 @@ describe('browser-mode host', () => {
     expect((await raw('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
   });
 
+  it('answers a path with malformed percent-encoding 400, and keeps serving', async () => {
+    for (const path of ['/%E0%A4%A', '/100%', '/assets/%zz.js']) {
+      const answer = await raw(path);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toContain('percent-encoding');
+    }
+    expect((await raw('/')).status).toBe(200);
+  });
+
   it('streams contract events to holders of the token', async () => {
     const { port } = new URL(host.origin);
     const received = await new Promise<string>((resolve, reject) => {

@@ -121,7 +121,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
   });
 
   async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      // A stray '%' (e.g. /%E0%A4%A or /100%) is the client's mistake, not a server fault.
+      return send(response, 400, 'text/plain; charset=utf-8', 'Malformed percent-encoding in the path.');
+    }
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const file = normalize(join(options.staticDir, relative));
     if (!file.startsWith(normalize(options.staticDir) + sep)) return send(response, 404, 'text/plain; charset=utf-8', 'Not found.');
     let content: Buffer;
