@@ -408,6 +408,19 @@ describe('pasted tokens', () => {
     expect(state.expiresAt).toBe(new Date(exp * 1000).toISOString());
   });
 
+  it('replace an expired token: the new token\'s own exp wins over an expiry left over from the old one', async () => {
+    const profile = addProfile();
+    const expiresAt = new Date(world.clock.now() + HOUR).toISOString();
+    await credentials.pasteToken({ profileId: profile.id, authorization: world.mpsd.users[0]!.authorization, expiresAt });
+    world.clock.advance(2 * HOUR);
+    expect((await credentials.tokenState(profile.id)).state).toBe('expired');
+
+    const exp = Math.floor(world.clock.now() / 1000) + 7200;
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.c2lnbmF0dXJlLXBhcnQ`;
+    const state = await credentials.pasteToken({ profileId: profile.id, authorization: `XBL3.0 x=1234567890;${jwt}`, expiresAt });
+    expect(state).toMatchObject({ state: 'pasted', expiresAt: new Date(exp * 1000).toISOString() });
+  });
+
   it('refuse a value that is already past its expiry', async () => {
     const profile = addProfile();
     const error = await rejection(

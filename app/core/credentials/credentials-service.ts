@@ -99,14 +99,17 @@ export class CredentialsService {
       input.authorization !== undefined && input.authorization.trim() !== ''
         ? parseXblAuthorization(input.authorization)
         : checkXblCredential({ uhs: (input.userHash ?? '').trim(), token: (input.token ?? '').trim() });
-    const expiresAt = input.expiresAt !== undefined ? Date.parse(input.expiresAt) : jwtExpiry(credential.token);
+    // The token's own exp claim is the truth; a typed expiry only fills in when there is none
+    // (a date left over from the token being replaced must not refuse a fresh one).
+    const ownExpiry = jwtExpiry(credential.token);
+    const expiresAt = ownExpiry ?? (input.expiresAt !== undefined ? Date.parse(input.expiresAt) : undefined);
     if (expiresAt !== undefined && expiresAt <= this.#clock.now()) {
       throw new HandleStudioError(
         'VALIDATION',
-        input.expiresAt !== undefined
-          ? 'The expiry you gave is already past: correct it, or capture a fresh token.'
+        ownExpiry === undefined
+          ? 'The expiry you gave is already past: correct it (or clear it if you do not know it), or capture a fresh token.'
           : `This token expired at ${new Date(expiresAt).toISOString()}: capture a fresh one (XSTS tokens live a few hours).`,
-        { field: input.expiresAt !== undefined ? 'expiresAt' : 'token' },
+        { field: ownExpiry === undefined ? 'expiresAt' : 'token' },
       );
     }
     const vault = await this.#vaults.vault();
@@ -265,7 +268,7 @@ export class CredentialsService {
       source === 'signed-in'
         ? `sign in again in Profiles (or run \`handle-studio profile login "${name}"\`)`
         : `paste a fresh token in Profiles (or pipe one into \`handle-studio profile set-token "${name}"\`)`;
-    return new HandleStudioError('UNAUTHORIZED', `MPSD refused the token of profile "${name}" at ${new Date(refusedAt).toISOString()} (401, even after renewing it): ${fix}.`, {
+    return new HandleStudioError('UNAUTHORIZED', `MPSD refused the token of profile "${name}" at ${new Date(refusedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')} (401, even after renewing it): ${fix}.`, {
       refused: true,
       profileId,
     });

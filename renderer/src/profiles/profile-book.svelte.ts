@@ -28,8 +28,15 @@ export class ProfileBook {
     return this.#profiles.find((profile) => profile.id === this.#activeProfileId);
   }
 
+  /** Bumped per refresh: an answer that arrives after a newer one was asked for is stale and dropped. */
+  #asked = 0;
+
   async refresh(): Promise<void> {
+    const asked = ++this.#asked;
     const answer = await api.listProfiles({});
+    // A slow answer (the keychain check can take seconds) must not overwrite a newer one,
+    // e.g. "keychain unavailable" coming back after the user chose memory.
+    if (asked !== this.#asked) return;
     this.loaded = true;
     if (!answer.ok) {
       this.failure = answer.error;

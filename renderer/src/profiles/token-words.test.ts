@@ -20,6 +20,15 @@ describe('tokenInWords', () => {
     expect(tokenInWords({ state: 'signed-in', vault: 'keychain', source: 'signed-in', gamertag: 'Tester', expiresAt: at(-1) }, now)).toMatchObject({ label: 'Token expired', fix: 'Sign in again' });
   });
 
+  it('says a refused token is refused, with the fix, even while its expiry is hours away', () => {
+    expect(tokenInWords({ state: 'refused', vault: 'keychain', source: 'signed-in', gamertag: 'Tester', expiresAt: at(420), refusedAt: at(-2) }, now)).toEqual({
+      label: 'Token refused by MPSD',
+      tone: 'error',
+      fix: 'Sign in again',
+    });
+    expect(tokenInWords({ state: 'refused', vault: 'keychain', source: 'pasted', refusedAt: at(-2) }, now).fix).toBe('Paste a fresh token');
+  });
+
   it('leaves states without an expiry as core said', () => {
     expect(tokenInWords({ state: 'none', vault: 'keychain' }, now)).toMatchObject({ label: 'No token', tone: 'error' });
     expect(tokenInWords({ state: 'pasted', vault: 'memory' }, now).label).toBe('Pasted token (expiry unknown)');

@@ -14,7 +14,7 @@ const EXPIRING_MS = 10 * 60_000;
  * The state as of `now`: core says what it was when asked, and a token that was fine then
  * may be expiring or expired by the time the user looks, with no call in between.
  */
-function stateAt(token: TokenState, now: number): TokenState['state'] {
+export function stateAt(token: TokenState, now: number): TokenState['state'] {
   if (token.expiresAt === undefined || !['pasted', 'signed-in', 'expiring'].includes(token.state)) return token.state;
   const left = Date.parse(token.expiresAt) - now;
   if (left <= 0) return 'expired';
@@ -35,6 +35,9 @@ export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
       return { label: token.expiresAt ? `Token ${untilWords(token.expiresAt, now)}` : 'Token expiring soon', tone: 'warning', fix };
     case 'expired':
       return { label: 'Token expired', tone: 'error', fix };
+    // Whatever its expiry says, MPSD would not take it: nothing is sent with it until it is replaced.
+    case 'refused':
+      return { label: 'Token refused by MPSD', tone: 'error', fix };
     case 'keychain-unavailable':
       return { label: 'Keychain unavailable', tone: 'error', fix: 'Choose in Profiles' };
   }
