@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { addLocalProfile, expect, invitedXuids, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, test } from './fixtures.ts';
 import { fillInvite, inviteeLines, joinAndSetActivity, SCID } from './flows.ts';
 
-test('a draft keeps the form, can be renamed, and reopens in Compose', async ({ app: page }) => {
+test('a draft keeps the form, can be renamed, reopens in Compose, and changes only by Update draft', async ({ app: page }) => {
   await fillInvite(page, ['2814679796296491 Alice', '2814679796296492'], { titleId: '0x4D2', session: 'squad-3' });
   await page.getByRole('button', { name: 'Save as draft' }).click();
   await expect(page.getByLabel('Draft name')).toHaveValue('Send invites · squad-3');
@@ -32,16 +32,64 @@ test('a draft keeps the form, can be renamed, and reopens in Compose', async ({ 
   await expect(page.getByLabel('Title id')).toHaveValue('0x4D2');
   await expect(page.getByText('Draft: Friday squad')).toBeVisible();
 
-  // Edits go into the open draft as you type, even when you leave Compose right away.
+  // Edits do not touch the saved draft: the form says it has unsaved changes, and the draft
+  // read back from core after a fresh page load is still as saved.
   await page.getByLabel('Session name').fill('squad-4');
+  await expect(page.getByTestId('draft-tag')).toContainText('Draft: Friday squad · unsaved changes');
+  await expect(page.getByTestId('draft-fate-before')).toHaveText(
+    'Draft “Friday squad” is kept as saved. Your changes since it was saved are sent, not saved into it (Update draft saves them).',
+  );
   await openScreen(page, 'Drafts');
-  // The save and the reload race; read the stored draft again until the save has landed.
-  await expect(async () => {
-    await page.reload();
-    await openScreen(page, 'Drafts');
-    await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
-    await expect(page.getByLabel('Session name')).toHaveValue('squad-4', { timeout: 1000 });
-  }).toPass();
+  await openScreen(page, 'Compose');
+  await page.reload();
+  await openScreen(page, 'Drafts');
+  await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
+  await expect(page.getByLabel('Session name')).toHaveValue('squad-3');
+
+  // Update draft is the one way in.
+  await expect(page.getByRole('button', { name: 'Update draft' })).toBeDisabled();
+  await page.getByLabel('Session name').fill('squad-4');
+  await page.getByRole('button', { name: 'Update draft' }).click();
+  await expect(page.getByText('Updated draft “Friday squad”.')).toBeVisible();
+  await expect(page.getByTestId('draft-tag')).not.toContainText('unsaved changes');
+  await page.reload();
+  await openScreen(page, 'Drafts');
+  await expect(page.getByTestId('draft-row')).toHaveCount(1);
+  await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
+  await expect(page.getByLabel('Session name')).toHaveValue('squad-4');
+});
+
+test('sending from a draft says before and after what happens to the draft, and never rewrites it', async ({ app: page, mpsd }) => {
+  const [sender, ...others] = mpsd.users;
+  await addLocalProfile(page, mpsd, sender!);
+  await joinAndSetActivity(page, sender!, 'GameSession', 'lobby-7');
+  await fillInvite(page, inviteeLines(others.slice(0, 1)));
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await page.getByLabel('Draft name').fill('One invite');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved as draft “One invite”.')).toBeVisible();
+
+  // Kept: the default, said before the send and after it; the edit sent is not saved into the draft.
+  await page.getByLabel(/^Invitees/).fill(inviteeLines(others.slice(1, 2)).join('\n'));
+  await expect(page.getByTestId('draft-fate-before')).toContainText('Draft “One invite” is kept as saved.');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome').getByTestId('invitee-row')).toHaveCount(1);
+  await expect(page.getByTestId('draft-fate-after')).toHaveText('Draft “One invite” was kept as saved.');
+  await openScreen(page, 'Drafts');
+  await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
+  await expect(page.getByLabel(/^Invitees/)).toHaveValue(inviteeLines(others.slice(0, 1)).join('\n'));
+
+  // Removed: only when asked, and only because everything in it went out.
+  await page.getByTestId('remove-draft-when-sent').check();
+  await expect(page.getByTestId('draft-fate-before')).toHaveText(
+    'Draft “One invite” is removed once everything in it is sent; if anything fails, is queued or is cancelled, it is kept.',
+  );
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('draft-fate-after')).toHaveText('Draft “One invite” was removed: everything in it was sent.');
+  await expect(page.getByTestId('draft-tag')).toHaveCount(0);
+  await openScreen(page, 'Drafts');
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  expect((await invitedXuids(page.request, mpsd)).sort()).toEqual([others[0]!.xuid, others[1]!.xuid].sort());
 });
 
 test('the outbox holds invites sent without a token and delivers them once one is pasted', async ({ app: page, mpsd, request }) => {
@@ -63,11 +111,19 @@ test('the outbox holds invites sent without a token and delivers them once one i
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
   await expect(page.getByTestId('outbox-badge')).toHaveText(String(others.length));
+  // Queued is a state, not a failure: neutral, with the reason and what happens next, no red error.
+  const queued = page.getByTestId('queued-outcome');
+  await expect(queued.getByTestId('queued-headline')).toHaveText(`Queued in the outbox (${others.length} requests)`);
+  await expect(queued).toHaveAttribute('data-tone', 'neutral');
+  await expect(queued).toContainText('Queued because: No token for this profile');
+  await expect(queued.getByTestId('queued-detail')).toContainText('Flush now in the Outbox tries at once.');
+  await expect(page.getByTestId('send-outcome').getByTestId('error-note')).toHaveCount(0);
 
   await openScreen(page, 'Outbox');
   await expect(page.getByTestId('outbox-item')).toHaveCount(others.length);
   await expect(page.getByTestId('outbox-item').first()).toHaveAttribute('data-state', 'queued');
   await expect(page.getByTestId('outbox-item').first()).toContainText(others[0]!.gamertag);
+  await expect(page.getByTestId('outbox-item').first().getByTestId('next-attempt')).toContainText('Flush now in the Outbox tries at once.');
 
   // Paste the token, then flush (core may already have started on its own once the token arrived).
   await openScreen(page, 'Profiles');
@@ -79,6 +135,11 @@ test('the outbox holds invites sent without a token and delivers them once one i
   if (await flush.isEnabled()) await flush.click();
   await expect(page.getByTestId('outbox-item').filter({ has: page.locator('[data-state="queued"]') })).toHaveCount(0);
   await expect(page.getByTestId('outbox-badge')).toHaveCount(0);
+
+  // Compose follows the outbox: the queued send now reads as delivered.
+  await openScreen(page, 'Compose');
+  await expect(page.getByTestId('queued-headline')).toHaveText(`Delivered by the outbox (${others.length} of ${others.length} sent)`);
+  await expect(page.getByTestId('queued-outcome')).toHaveAttribute('data-tone', 'ok');
 
   // The emulator saw exactly one invite per invitee: nothing lost, nothing doubled.
   expect((await invitedXuids(request, mpsd)).sort()).toEqual(others.map((user) => user.xuid).sort());

@@ -5,6 +5,7 @@
 import type { SendResult, InviteeResult } from '../../../app/shared/contract/requests.ts';
 import type { AppError } from '../../../app/shared/errors.ts';
 import type { HandleRequestInput } from '../../../app/shared/mpsd/requests.ts';
+import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 import { api } from '../api.ts';
 
 export interface SendOrder {
@@ -25,6 +26,8 @@ export class SendRun {
   result = $state<SendResult | undefined>(undefined);
   /** The call itself failed (invalid input, core unreachable): nothing was sent. */
   failure = $state<AppError | undefined>(undefined);
+  /** What the last send was (its kind, and the profile when one was named), to follow what it queued. */
+  sent = $state<{ kind: RequestKind; profileId?: string } | undefined>(undefined);
 
   /** Sends and resolves when core answers; progress fills in meanwhile. */
   async send(order: SendOrder): Promise<void> {
@@ -38,6 +41,7 @@ export class SendRun {
     this.answered = [];
     this.result = undefined;
     this.failure = undefined;
+    this.sent = { kind: order.request.kind, ...(order.profileId === undefined ? {} : { profileId: order.profileId }) };
     // Subscribe before sending so the first invitee's answer cannot arrive unheard.
     const stop = api.on.requestProgress((progress) => {
       if (progress.runId !== runId) return;

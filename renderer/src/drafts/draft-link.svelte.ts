@@ -1,19 +1,29 @@
 /**
- * The draft the Compose form is editing, if any: saving again updates it, and edits are
- * saved into it as the user types. `savedSnapshot` is the form as last stored, so opening a
- * draft does not count as a change.
+ * The draft the Compose form came from, if any. The draft changes only when the user says
+ * so (Update draft): edits and sends leave it as saved. `savedSnapshot` is the form as last
+ * stored, so the screen can say whether there are unsaved changes.
  */
+import type { SendResult } from '../../../app/shared/contract/requests.ts';
+import { draftFateAfterSend, type DraftSendChoice } from '../../../app/shared/drafts/draft-fate.ts';
+import { api } from '../api.ts';
+
 export class DraftLink {
   id = $state<string | undefined>(undefined);
   name = $state('');
   savedAt = $state<string | undefined>(undefined);
-  savedSnapshot = '';
+  savedSnapshot = $state('');
+  /** The user asked for the draft to be removed once everything in it is sent. */
+  removeWhenSent = $state(false);
+  /** What the last send from this form did to its draft, in words. */
+  fate = $state<string | undefined>(undefined);
 
   link(id: string, name: string, snapshot: string, savedAt?: string): void {
     this.id = id;
     this.name = name;
     this.savedSnapshot = snapshot;
     this.savedAt = savedAt;
+    this.removeWhenSent = false;
+    this.fate = undefined;
   }
 
   unlink(): void {
@@ -21,5 +31,32 @@ export class DraftLink {
     this.name = '';
     this.savedSnapshot = '';
     this.savedAt = undefined;
+    this.removeWhenSent = false;
+  }
+
+  /** As a send starts: the choice it is made under (undefined without a draft), and last send's words go. */
+  sending(snapshot: string): DraftSendChoice & { id: string } | undefined {
+    this.fate = undefined;
+    if (this.id === undefined) return undefined;
+    return { id: this.id, name: this.name, removeWhenSent: this.removeWhenSent, unsavedChanges: snapshot !== this.savedSnapshot };
+  }
+
+  /** After the answer: removes the draft when that was asked and everything was sent, and says what became of it. */
+  async settle(choice: (DraftSendChoice & { id: string }) | undefined, result: SendResult | undefined): Promise<void> {
+    if (choice === undefined) return;
+    if (result === undefined) {
+      this.fate = `Draft “${choice.name}” was kept: nothing was sent.`;
+      return;
+    }
+    const fate = draftFateAfterSend(choice, result);
+    if (fate.remove) {
+      const answer = await api.deleteDraft({ id: choice.id });
+      if (!answer.ok) {
+        this.fate = `Draft “${choice.name}” could not be removed, so it is kept: ${answer.error.message}`;
+        return;
+      }
+      if (this.id === choice.id) this.unlink();
+    }
+    this.fate = fate.words;
   }
 }
