@@ -88,6 +88,32 @@ describe('changing the emulator', () => {
   });
 });
 
+describe('the follow graph', () => {
+  it('replaces the lists of the users it names, reads back, and refuses what it cannot use, naming the field', async () => {
+    const [me, friend, other] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
+    expect(await (await control('GET', 'follows')).json()).toEqual({ follows: {} });
+    expect((await control('POST', 'follows', { [me.xuid]: { follows: [friend.xuid, other.xuid], favorites: [other.xuid] } })).status).toBe(200);
+    expect((await control('POST', 'follows', { [friend.xuid]: { follows: [me.xuid] } })).status).toBe(200);
+    expect(await (await control('GET', 'follows')).json()).toEqual({
+      follows: { [me.xuid]: { follows: [friend.xuid, other.xuid], favorites: [other.xuid] }, [friend.xuid]: { follows: [me.xuid], favorites: [] } },
+    });
+    const stranger = await control('POST', 'follows', { [me.xuid]: { follows: ['42'] } });
+    expect(stranger.status).toBe(400);
+    expect(await stranger.text()).toContain(`${me.xuid}.follows.0: is not a test user of this emulator`);
+    const badKey = await control('POST', 'follows', { alice: { follows: [] } });
+    expect(await badKey.text()).toContain('alice: each key must be the decimal XUID of a test user');
+    const favorite = await control('POST', 'follows', { [me.xuid]: { follows: [], favorites: [friend.xuid] } });
+    expect(await favorite.text()).toContain(`favorite ${friend.xuid} must also be in ${me.xuid}'s follows list`);
+    const extra = await control('POST', 'follows', { [me.xuid]: { follows: [], blocks: [] } });
+    expect(await extra.text()).toContain('Unknown field "blocks"');
+    // A refused body changes nothing.
+    expect(((await (await control('GET', 'follows')).json()) as { follows: Record<string, { follows: string[] }> }).follows[me.xuid]?.follows).toEqual([friend.xuid, other.xuid]);
+    const wrong = await control('PUT', 'follows', {});
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET, POST');
+  });
+});
+
 describe('control paths and methods', () => {
   it('answers 404 for unknown control paths and 405 for wrong methods', async () => {
     expect((await control('GET', 'sessions')).status).toBe(404);

@@ -110,7 +110,13 @@ function advanceClock(request: ControlRequest, target: ControlTarget): MpsdAnswe
 }
 
 function only(method: string, expected: string, action: () => MpsdAnswer): MpsdAnswer {
-  if (method !== expected) throw new MpsdRefusal(405, `Use ${expected} on this control path.`, { Allow: expected });
+  return byMethod(method, { [expected]: action });
+}
+
+function byMethod(method: string, actions: Record<string, () => MpsdAnswer>): MpsdAnswer {
+  const action = actions[method];
+  const allowed = Object.keys(actions).join(', ');
+  if (action === undefined) throw new MpsdRefusal(405, `Use ${Object.keys(actions).join(' or ')} on this control path.`, { Allow: allowed });
   return action();
 }
 
@@ -138,9 +144,15 @@ export function controlAnswer(request: ControlRequest, target: ControlTarget): M
       case 'tokens':
         return only(request.method, 'POST', () => issueToken(request, target));
       case 'follows':
-        return request.method === 'GET' ? { status: 200, json: { follows: target.follows.snapshot() } } : only(request.method, 'POST', () => setFollows(request, target));
+        return byMethod(request.method, {
+          GET: () => ({ status: 200, json: { follows: target.follows.snapshot() } }),
+          POST: () => setFollows(request, target),
+        });
       case 'presence':
-        return request.method === 'GET' ? { status: 200, json: { presence: target.presence.snapshot() } } : only(request.method, 'POST', () => setPresence(request, target));
+        return byMethod(request.method, {
+          GET: () => ({ status: 200, json: { presence: target.presence.snapshot() } }),
+          POST: () => setPresence(request, target),
+        });
       case 'clock':
         return only(request.method, 'POST', () => advanceClock(request, target));
       default:

@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../shared/errors.ts';
+import type { LocalMpsdUser } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints } from '../shared/local-sign-in.ts';
 import { runEmulatorCommand } from './serve.ts';
-import { callAs, sessionPath } from './test-calls.ts';
+import { SCID, callAs, hostSession, joinBody, sessionPath } from './test-calls.ts';
 
 const running: { stop(): Promise<void> }[] = [];
 
@@ -121,6 +125,35 @@ async function signInWithDeviceCode(endpoints: { authority: string; userAuthenti
   return `XBL3.0 x=${xsts.json['DisplayClaims'].xui[0].uhs};${xsts.json['Token']}`;
 }
 
+describe('runEmulatorCommand setup files', () => {
+  it('reads --templates and --follows files, and refuses a bad one naming the file and the field', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hs-emulator-files-'));
+    try {
+      const templatesFile = join(folder, 'templates.json');
+      writeFileSync(templatesFile, JSON.stringify({ serviceConfigs: { [SCID]: { Arena: { constants: { system: { maxMembersCount: 4 } } } } } }));
+      const followsFile = join(folder, 'follows.json');
+      writeFileSync(followsFile, JSON.stringify({ '2814660000000001': { follows: ['2814660000000002'] } }));
+      const lines: string[] = [];
+      const emulator = await runEmulatorCommand({ port: 0, rateLimits: false, json: false, templatesFile, followsFile }, (line) => lines.push(line));
+      running.push(emulator);
+      expect(lines).toContain(`Session templates: ${templatesFile}.`);
+      const [host, followed, stranger] = emulator.mpsd.users as [LocalMpsdUser, LocalMpsdUser, LocalMpsdUser];
+      const created = await hostSession(emulator.mpsd, host, 'arena', { template: 'Arena', properties: { joinRestriction: 'followed' } });
+      expect((created.json as { constants: { system: { maxMembersCount: number } } }).constants.system.maxMembersCount).toBe(4);
+      expect((await callAs(emulator.mpsd, followed, 'PUT', sessionPath('arena', SCID, 'Arena'), { body: joinBody(followed) })).status).toBe(200);
+      expect((await callAs(emulator.mpsd, stranger, 'PUT', sessionPath('arena', SCID, 'Arena'), { body: joinBody(stranger) })).status).toBe(403);
+      expect((await callAs(emulator.mpsd, host, 'GET', sessionPath('arena'))).status).toBe(404);
+
+      writeFileSync(followsFile, JSON.stringify({ '2814660000000001': { follows: '2814660000000002' } }));
+      await expect(runEmulatorCommand({ port: 0, rateLimits: false, json: true, followsFile }, () => undefined)).rejects.toThrow(
+        `The follows file ${followsFile}: 2814660000000001.follows: follows must be an array of XUID strings`,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('startLocalMpsd options', () => {
   it.each([
     [{ port: 70000 }, 'port must be a whole number from 0 to 65535'],
@@ -130,6 +163,9 @@ describe('startLocalMpsd options', () => {
     [{ allowedScids: ['lobby'] }, 'allowedScids holds "lobby", which is not a GUID SCID'],
     [{ allowedTemplates: ['a b'] }, 'allowedTemplates holds "a b"'],
     [{ clock: { now: 5 } }, 'clock must have a now() function'],
+    [{ presenceCheck: 'yes' }, 'presenceCheck must be true or false'],
+    [{ follows: { '2814660000000001': { follows: ['1'] } } }, 'The follows option: 2814660000000001.follows.0: is not a test user of this emulator'],
+    [{ templates: { serviceConfigs: { '*': { 'a b': {} } } } }, "The templates option: serviceConfigs.*.a b: template names are 1 to 99 letters"],
   ])('refuses %o with a VALIDATION error', async (options, message) => {
     const attempt = startLocalMpsd(options as Parameters<typeof startLocalMpsd>[0]);
     await expect(attempt).rejects.toBeInstanceOf(HandleStudioError);
