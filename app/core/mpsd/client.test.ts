@@ -10,7 +10,7 @@ import type { AuthorizationSource } from '../ports.ts';
 import { createMpsdClient, type MpsdClientOptions } from './client.ts';
 import { createRateBudget } from './rate-budget.ts';
 import { openSharedRateBudgets } from './shared-rate-budget.ts';
-import { startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.ts';
+import { echoAuthorization, startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.ts';
 import { createVirtualClock } from './virtual-clock.ts';
 
 const TOKEN = 'eyJhbGciOiJSU0EtT0FFUCJ9.secret-token-value';
@@ -125,6 +125,28 @@ describe('a successful invite', () => {
     const recorded = JSON.stringify(exchange);
     expect(recorded).not.toContain(TOKEN);
     expect(exchange.error?.message).toContain(AUTHORIZATION_PLACEHOLDER);
+  });
+
+  it('never records a token echoed in a response header or in a JSON body that escapes + and /', async () => {
+    // '+' and '/' every few characters: once escaped, no stretch of the raw text is long enough to be recognised.
+    const token = 'eyJhbGciOi+JSU0EtT0F/FUCJ9.sec+ret-tok/en-val+ue-mor/e-pi+eces';
+    let sentBody = '';
+    const { client } = await setup(
+      (call) => {
+        const answer = echoAuthorization(call);
+        sentBody = String(answer.body);
+        return answer;
+      },
+      { authorization: credentials([`XBL3.0 x=1234567890;${token}`]) },
+    );
+    const exchange = await client.send(invite());
+    // What went over the wire really was escaped.
+    expect(sentBody).toContain('ciOi\\u002BJSU0EtT0F\\/FUCJ9');
+    const recorded = JSON.stringify(exchange);
+    for (const piece of token.split(/[+/]/)) expect(recorded).not.toContain(piece);
+    expect(exchange.response?.headers['x-echoed-authorization']).toBe(AUTHORIZATION_PLACEHOLDER);
+    expect(exchange.response?.json).toEqual({ message: `Malformed header: ${AUTHORIZATION_PLACEHOLDER}`, authorization: AUTHORIZATION_PLACEHOLDER });
+    expect(exchange.error?.message).toContain(`Malformed header: ${AUTHORIZATION_PLACEHOLDER}`);
   });
 
   it('keeps at most responseBodyCap bytes of a long body and says it was cut', async () => {

@@ -52,6 +52,21 @@ function write(response: ServerResponse, answer: ScriptedAnswer): void {
   response.end(body);
 }
 
+/**
+ * An answer that echoes the caller's Authorization back, as a careless proxy or service might:
+ * verbatim in a response header, and in a JSON body that escapes '+' as \u002B and '/' as \/,
+ * where a scrubber that only looks at the raw text cannot see it.
+ */
+export function echoAuthorization(call: ArrivedCall, status = 400): ScriptedAnswer {
+  const authorization = String(call.headers.authorization ?? '');
+  const escaped = JSON.stringify({ message: `Malformed header: ${authorization}`, authorization }).replaceAll('+', '\\u002B').replaceAll('/', '\\/');
+  return {
+    status,
+    headers: { 'X-Echoed-Authorization': authorization, 'content-type': 'application/json; charset=utf-8' },
+    body: escaped,
+  };
+}
+
 /** Starts the server on a free loopback port. */
 export async function startScriptedMpsd(script: MpsdScript): Promise<ScriptedMpsd> {
   const calls: ArrivedCall[] = [];
