@@ -4,7 +4,6 @@
  * dispatcher for all contract channels plus one event hub. Electron main, the browser-mode
  * host, the CLI and tests all start the app through here, so they run the same code.
  */
-import { mkdirSync } from 'node:fs';
 import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
 import type { z } from 'zod';
@@ -15,7 +14,7 @@ import { HandleStudioError } from '../shared/errors.ts';
 import { openKeychainVault } from './credentials/keychain-vault.ts';
 import { CredentialsService } from './credentials/credentials-service.ts';
 import { createVaultChoice } from './credentials/vault-choice.ts';
-import { PRODUCT_NAME } from './data-dir.ts';
+import { ensureDataDir, PRODUCT_NAME } from './data-dir.ts';
 import { createDispatcher, type Dispatch } from './dispatch.ts';
 import { createDraftHandlers } from './drafts/drafts-handlers.ts';
 import { openDraftsStore } from './drafts/drafts-store.ts';
@@ -33,6 +32,7 @@ import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store
 import { startOutboxFlusher } from './requests/outbox-flusher.ts';
 import { createSendService } from './requests/send-service.ts';
 import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
+import { storageFaultError, type StoragePlace } from './storage/storage-errors.ts';
 import { openInSystemBrowser } from './system-browser.ts';
 
 export interface HandleStudioDeps {
@@ -79,7 +79,7 @@ export interface HandleStudio {
 }
 
 export async function createHandleStudio(deps: HandleStudioDeps): Promise<HandleStudio> {
-  mkdirSync(deps.dataDir, { recursive: true });
+  ensureDataDir(deps.dataDir);
   const hub = createEventHub(events);
   const notices: StorageNotice[] = [];
 
@@ -165,10 +165,24 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     const profileNotice = profiles.status().notice;
     if (profileNotice) notices.push(profileNotice);
     if (history.status.damagedFileMovedTo) {
-      notices.push({ message: 'The history database could not be read; history starts empty. The damaged file was kept.', keptAside: history.status.damagedFileMovedTo });
+      const why = history.status.damage ? ` (${history.status.damage})` : '';
+      notices.push({
+        message: `The history database was damaged${why}, so history starts empty. The damaged file was kept as ${history.status.damagedFileMovedTo}.`,
+        keptAside: history.status.damagedFileMovedTo,
+      });
     }
+    if (history.status.readOnlyReason) notices.push({ message: history.status.readOnlyReason });
     if (outbox.status.damagedFileMovedTo) {
-      notices.push({ message: 'The outbox database could not be read; the outbox starts empty. The damaged file was kept.', keptAside: outbox.status.damagedFileMovedTo });
+      notices.push({
+        message: `The outbox database was damaged, so the outbox and drafts start empty. The damaged file, with any queued invites and drafts in it, was kept as ${outbox.status.damagedFileMovedTo}.`,
+        keptAside: outbox.status.damagedFileMovedTo,
+      });
+    }
+    // The drafts store opens the same file after the outbox, so it reports a newer file for both.
+    if (drafts.status.readOnlyReason) notices.push({ message: drafts.status.readOnlyReason });
+    if (drafts.status.unreadable.length > 0) {
+      const names = drafts.status.unreadable.map((draft) => `"${draft.name}" (${draft.reason})`).join(', ');
+      notices.push({ message: `${drafts.status.unreadable.length} draft(s) cannot be read and are left out of the list: ${names}. They are kept in the outbox database.` });
     }
     if (outbox.status.interruptedAtOpen > 0) {
       notices.push({ message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown". Check them before resending.` });
@@ -178,12 +192,22 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     }
     const presetStatus = presets.status();
     if (presetStatus.damagedFileMovedTo) {
-      notices.push({ message: 'The presets file was damaged; what could be read was kept and the file was set aside.', keptAside: presetStatus.damagedFileMovedTo });
+      const unreadable = presetStatus.unreadablePresets > 0 ? ` ${presetStatus.unreadablePresets} preset(s) in it could not be read.` : '';
+      notices.push({
+        message: `The presets file was damaged; what could be read was kept.${unreadable} A copy of the damaged file was kept as ${presetStatus.damagedFileMovedTo}.`,
+        keptAside: presetStatus.damagedFileMovedTo,
+      });
     }
+    if (presetStatus.readOnlyReason) notices.push({ message: presetStatus.readOnlyReason });
   }
 
+  /** Where the safety net below says a disk fault happened; a newer build's read-only files explain a refused write. */
+  const dataPlace: StoragePlace = { what: 'data', path: deps.dataDir, folder: deps.dataDir };
+  const readOnlyReasons = [history.status.readOnlyReason, drafts.status.readOnlyReason, presets.status().readOnlyReason].filter((reason) => reason !== undefined);
+  if (readOnlyReasons.length > 0) dataPlace.readOnlyReason = readOnlyReasons.join(' ');
+
   return {
-    dispatch: createDispatcher(channels, handlers),
+    dispatch: createDispatcher(channels, withStorageFaults(handlers, dataPlace)),
     events: hub,
     notices,
     sendAdHoc: (send) =>
@@ -207,4 +231,23 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       rateBudgets.close();
     },
   };
+}
+
+/**
+ * The safety net under every channel: a disk fault a store did not put in words itself (the
+ * disk filling up mid-write, the folder turning read-only, a page found damaged) becomes a
+ * STORAGE error with the fix, never INTERNAL.
+ */
+function withStorageFaults(handlers: HandlersFor<Channels>, place: StoragePlace): HandlersFor<Channels> {
+  const guarded: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [name, handler] of Object.entries(handlers) as Array<[string, (input: never) => Promise<unknown>]>) {
+    guarded[name] = async (input) => {
+      try {
+        return await handler(input);
+      } catch (error) {
+        throw storageFaultError(error, place) ?? error;
+      }
+    };
+  }
+  return guarded as unknown as HandlersFor<Channels>;
 }

@@ -285,12 +285,21 @@ describe('history store', () => {
     check.close();
   });
 
-  it('refuses to open a file written by a newer version instead of misreading it', () => {
+  it('opens a file written by a newer version read-only: it is read, never written, and says to update', () => {
     const path = join(dir, HISTORY_FILE_NAME);
+    const first = open();
+    first.append(invite(1));
+    first.close();
     const newer = new DatabaseSync(path);
     newer.exec('PRAGMA user_version = 99');
     newer.close();
-    expect(() => open()).toThrow(expect.objectContaining({ code: 'STORAGE', message: expect.stringMatching(/newer version/) }));
+    const before = readFileSync(path);
+    const store = open();
+    expect(store.status.readOnlyReason).toMatch(/newer version of Handle Studio \(schema 99[\s\S]*update Handle Studio/);
+    expect(store.list({ limit: 10 }).entries).toHaveLength(1);
+    expect(() => store.append(invite(2))).toThrow();
+    store.close();
+    expect(readFileSync(path)).toEqual(before);
   });
 
   it('survives a torn last write: a cut-off WAL loses at most the last commit, never the file', () => {

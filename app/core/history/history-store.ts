@@ -238,6 +238,10 @@ function filterClause(filter: HistoryFilter): { where: string; params: (string |
 export interface HistoryStoreStatus {
   /** Set when history.sqlite could not be read and was moved aside; history restarted empty. */
   damagedFileMovedTo?: string;
+  /** What was wrong with the file that was moved aside. */
+  damage?: string;
+  /** Set when history.sqlite was written by a newer Handle Studio: it is read, never written. */
+  readOnlyReason?: string;
 }
 
 export interface OpenHistoryOptions {
@@ -276,7 +280,11 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
   const opened = openSqliteFile(path, historyMigrations, { synchronous: 'NORMAL', label: 'history' });
   const db: DatabaseSync = opened.db;
   const now = options.now ?? Date.now;
-  const status: HistoryStoreStatus = opened.damagedFileMovedTo ? { damagedFileMovedTo: opened.damagedFileMovedTo } : {};
+  const status: HistoryStoreStatus = {
+    ...(opened.damagedFileMovedTo ? { damagedFileMovedTo: opened.damagedFileMovedTo } : {}),
+    ...(opened.damage ? { damage: opened.damage } : {}),
+    ...(opened.readOnlyReason ? { readOnlyReason: opened.readOnlyReason } : {}),
+  };
 
   const insert = db.prepare(`INSERT INTO history (id, at, profile_id, profile_name, sandbox, kind, scid, template_name,
     session_name, invited_xuid, recipient_label, method, url, status, outcome, correlation_id, handle_id, duration_ms,
@@ -304,6 +312,8 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
 
   /** Adds every row appended since the last batch to the search index, in one transaction. */
   function indexPendingRows(): void {
+    // A newer build's file is only read here: its rows are indexed by the build that wrote them.
+    if (status.readOnlyReason) return;
     appendsSinceIndex = 0;
     inTransaction(db, () => {
       indexPending.run();
@@ -344,7 +354,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
   }
 
   indexPendingRows();
-  prune();
+  if (!status.readOnlyReason) prune();
 
   return {
     path,

@@ -203,7 +203,7 @@ describe('presets', () => {
     expect(open(dataDir).list()).toHaveLength(2);
   });
 
-  it('says "disk is full" when the write fails with ENOSPC', () => {
+  it('says the disk is full when the write fails with ENOSPC', () => {
     // A full disk cannot be made on demand here; the file double throws the error Node gives.
     let fail = false;
     const backing: PresetFile = {
@@ -218,7 +218,7 @@ describe('presets', () => {
     const store = openPresetsStore({ source: { path: backing.path, open: () => backing } });
     store.create(lobbyInvite());
     fail = true;
-    expect(() => store.create(lobbyInvite({ name: 'B' }))).toThrow(/disk is full/);
+    expect(() => store.create(lobbyInvite({ name: 'B' }))).toThrow(/The disk holding .* is full: free some space/);
     expect(store.list()).toHaveLength(2);
   });
 });

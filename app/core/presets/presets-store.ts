@@ -19,6 +19,7 @@ import { presetInputSchema } from '../../shared/presets/preset.ts';
 import { formatPresetFile, parsePresetFile } from '../../shared/presets/preset-file.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
+import { asStorageError } from '../storage/storage-errors.ts';
 import { PRESET_DOCUMENT_VERSION, presetDocument, readPresetDocument } from './preset-document.ts';
 
 /** The part of conf / electron-store this store uses: the whole document, read and written at once. */
@@ -101,20 +102,12 @@ function timestampForFileName(ms: number): string {
   return new Date(ms).toISOString().replace(/[:.]/g, '-');
 }
 
-function storageError(error: unknown): HandleStudioError {
-  const code = (error as { code?: string } | null)?.code;
-  const why =
-    code === 'ENOSPC'
-      ? 'the disk is full'
-      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'the data folder is read-only'
-        : code === 'ENOTDIR' || code === 'ENOENT' || code === 'EEXIST'
-          ? 'the data folder is missing or is not a folder'
-          : `the file could not be written (${code ?? (error instanceof Error ? error.message : 'unknown error')})`;
+function storageError(error: unknown, path: string): HandleStudioError {
+  const fault = asStorageError(error, { what: 'presets file', path });
   return new HandleStudioError(
     'STORAGE',
-    `Presets could not be saved: ${why}. Your presets are kept in memory while Handle Studio runs; fix the data folder, then save again.`,
-    { reason: code ?? 'unknown' },
+    `Presets could not be saved. ${fault.message} Your presets are kept in memory while Handle Studio runs; save again once that is fixed.`,
+    fault.details,
   );
 }
 
@@ -155,7 +148,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     raw = { ...file.store };
   } catch (error) {
     // conf throws SyntaxError for a torn or hand-broken file; anything else is the folder's fault.
-    if ((error as Error | null)?.name !== 'SyntaxError' || !existsSync(source.path)) throw storageError(error);
+    if ((error as Error | null)?.name !== 'SyntaxError' || !existsSync(source.path)) throw storageError(error, source.path);
     moveDamagedAside();
     file = source.open();
     raw = {};
@@ -184,7 +177,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
       status.unsavedChanges = false;
       delete status.lastSaveError;
     } catch (error) {
-      const storage = storageError(error);
+      const storage = storageError(error, source.path);
       status.unsavedChanges = true;
       status.lastSaveError = storage.message;
       throw storage;

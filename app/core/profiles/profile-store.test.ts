@@ -99,7 +99,6 @@ describe('a damaged profiles file', () => {
   it.each([
     ['torn JSON', '{"schemaVersion":1,"activeProfileId":null,"profiles":[{"name":"AB'],
     ['a wrong shape', '{"schemaVersion":1,"activeProfileId":null,"profiles":[{"name":42}]}'],
-    ['a newer schema', '{"schemaVersion":7,"profiles":[]}'],
   ])('with %s is kept aside, and the store starts empty and says so', (_, content) => {
     writeFileSync(join(directory, 'profiles.json'), content);
     const store = ProfileStore.open({ directory, now: () => Date.parse('2026-05-01T10:20:30.456Z') });
@@ -117,9 +116,46 @@ describe('a damaged profiles file', () => {
     expect(next.status()).toEqual({});
   });
 
-  it('with a newer schema says to update Handle Studio', () => {
-    writeFileSync(join(directory, 'profiles.json'), '{"schemaVersion":2,"activeProfileId":null,"profiles":[]}');
-    expect(ProfileStore.open({ directory }).status().notice?.message).toMatch(/written by a newer Handle Studio \(schema 2.*update Handle Studio/);
+});
+
+describe('a profiles file a newer Handle Studio wrote', () => {
+  const id = crypto.randomUUID();
+  // Schema 2 with a field this version does not know, on the profile and at the top.
+  const newer = JSON.stringify({
+    schemaVersion: 2,
+    activeProfileId: id,
+    workspaces: ['team'],
+    profiles: [{ id, name: 'From v2', environment: 'production', sandboxId: 'ABCD.3', colour: 'teal' }, { id: 'broken', name: 3 }],
+  });
+
+  it('is shown read-only, never rewritten, and every change says to update Handle Studio', () => {
+    const path = join(directory, 'profiles.json');
+    writeFileSync(path, newer);
+    const store = ProfileStore.open({ directory });
+
+    expect(store.list()).toEqual([expect.objectContaining({ id, name: 'From v2', sandboxId: 'ABCD.3' })]);
+    expect(store.activeProfileId()).toBe(id);
+    expect(store.status().notice).toEqual({
+      keptAside: path,
+      message: expect.stringMatching(/written by a newer Handle Studio \(schema 2.*update Handle Studio[\s\S]*read-only[\s\S]*1 profile\(s\) in it cannot be shown/),
+    });
+    for (const change of [() => store.save(local), () => store.remove(id), () => store.activate(id)]) {
+      const error = failure(change);
+      expect(error.code).toBe('STORAGE');
+      expect(error.message).toMatch(/update Handle Studio/);
+    }
+    expect(readFileSync(path, 'utf8')).toBe(newer);
+    expect(readdirSync(directory)).toEqual(['profiles.json']);
+  });
+});
+
+describe('a profiles file the disk will not let us write', () => {
+  it('is a STORAGE error naming the folder, not INTERNAL', () => {
+    const blocker = join(directory, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const error = failure(() => ProfileStore.open({ directory: join(blocker, 'data') }));
+    expect(error.code).toBe('STORAGE');
+    expect(error.message).toMatch(/is not a folder \(a file is in the way on its path\)/);
   });
 });
 

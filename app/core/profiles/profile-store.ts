@@ -3,9 +3,11 @@
  * passes electron-store, which is a Conf subclass, via `openBackingStore`). Conf replaces
  * the file atomically on every write.
  *
- * A file that cannot be read (torn JSON, wrong shape, newer schema) is never thrown away:
- * it is renamed to `profiles.json.damaged-<timestamp>`, the store starts empty, and
- * `status()` says so, so the UI can tell the user where their old file went.
+ * A file that cannot be read (torn JSON, wrong shape) is never thrown away: it is renamed
+ * to `profiles.json.damaged-<timestamp>`, the store starts empty, and `status()` says so,
+ * so the UI can tell the user where their old file went. A file a newer Handle Studio
+ * wrote is shown read-only (the profiles this build can read) and never rewritten: every
+ * change is refused with a STORAGE error that says to update.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
@@ -15,7 +17,15 @@ import { profileSchema, type Profile, type ProfileDraft, profileDraftSchema } fr
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import type { ProfileLookup } from '../credentials/credentials-service.ts';
-import { emptyProfilesDocument, migrateProfilesDocument, profilesDocumentSchema, type ProfilesDocument } from './profiles-document.ts';
+import { asStorageError } from '../storage/storage-errors.ts';
+import {
+  emptyProfilesDocument,
+  migrateProfilesDocument,
+  NewerProfilesFileError,
+  profilesDocumentSchema,
+  readNewerProfilesDocument,
+  type ProfilesDocument,
+} from './profiles-document.ts';
 
 /** The part of Conf (and electron-store) the profile store uses. */
 export interface ProfilesBackingStore {
@@ -38,10 +48,10 @@ export interface ProfileStoreOptions {
   now?: () => number;
 }
 
-/** Why the store started empty, for a banner. */
+/** Why the store started empty or read-only, for a banner. */
 export interface ProfileStoreNotice {
   message: string;
-  /** Full path of the file that was kept aside. */
+  /** Full path of the file that was kept aside (or, for a newer file, kept as it is). */
   keptAside: string;
 }
 
@@ -51,6 +61,8 @@ export class ProfileStore implements ProfileLookup {
   readonly #backing: ProfilesBackingStore;
   #document: ProfilesDocument;
   readonly #notice: ProfileStoreNotice | undefined;
+  /** Set for a file a newer Handle Studio wrote: what every refused change says. */
+  readonly #readOnlyReason: string | undefined;
 
   /** Opens (or creates) the profiles file, keeping a damaged one aside. */
   static open(options: ProfileStoreOptions): ProfileStore {
@@ -58,31 +70,42 @@ export class ProfileStore implements ProfileLookup {
     const confOptions: BackingStoreOptions = { cwd: options.directory, configName: CONFIG_NAME, clearInvalidConfig: false };
     const path = join(options.directory, `${CONFIG_NAME}.json`);
     let reason: string;
+    let backing: ProfilesBackingStore | undefined;
     try {
-      const backing = openBacking(confOptions);
+      backing = openBacking(confOptions);
       return new ProfileStore(backing, migrateProfilesDocument(backing.store), undefined);
     } catch (error) {
+      if (error instanceof NewerProfilesFileError && backing) {
+        const { document, unreadable } = readNewerProfilesDocument(backing.store);
+        const skipped = unreadable > 0 ? ` ${unreadable} profile(s) in it cannot be shown by this version.` : '';
+        return new ProfileStore(backing, document, { message: `${error.message} Until then ${path} is read-only here and kept as it is.${skipped}`, keptAside: path }, error.message);
+      }
       // Only what the file's content caused (bad JSON, bad shape) is damage; a permission problem is not.
       const damaged = error instanceof HandleStudioError || (error instanceof Error && error.name === 'SyntaxError');
-      if (!damaged || !existsSync(path)) throw storageError(error);
+      if (!damaged || !existsSync(path)) throw storageError(error, path);
       reason = error instanceof HandleStudioError ? error.message : 'It is not valid JSON (probably cut short by a crash).';
     }
     const stamp = new Date((options.now ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
     const keptAside = `${path}.damaged-${stamp}`;
-    renameSync(path, keptAside);
-    const backing = openBacking(confOptions);
-    const store = new ProfileStore(backing, emptyProfilesDocument(), {
-      message: `The profiles file could not be read, so Handle Studio started with no profiles. ${reason} The old file was kept as ${keptAside}.`,
-      keptAside,
-    });
-    store.#write(store.#document);
-    return store;
+    try {
+      renameSync(path, keptAside);
+      const fresh = openBacking(confOptions);
+      const store = new ProfileStore(fresh, emptyProfilesDocument(), {
+        message: `The profiles file could not be read, so Handle Studio started with no profiles. ${reason} The old file was kept as ${keptAside}.`,
+        keptAside,
+      });
+      store.#write(store.#document);
+      return store;
+    } catch (error) {
+      throw storageError(error, path);
+    }
   }
 
-  private constructor(backing: ProfilesBackingStore, document: ProfilesDocument, notice: ProfileStoreNotice | undefined) {
+  private constructor(backing: ProfilesBackingStore, document: ProfilesDocument, notice: ProfileStoreNotice | undefined, readOnlyReason?: string) {
     this.#backing = backing;
     this.#document = document;
     this.#notice = notice;
+    this.#readOnlyReason = readOnlyReason;
   }
 
   /** Set when the file was damaged at start-up and kept aside. */
@@ -150,20 +173,17 @@ export class ProfileStore implements ProfileLookup {
   }
 
   #write(document: ProfilesDocument): void {
+    if (this.#readOnlyReason) throw new HandleStudioError('STORAGE', this.#readOnlyReason);
     const checked = profilesDocumentSchema.parse(document);
     try {
       this.#backing.store = checked as unknown as Record<string, unknown>;
     } catch (error) {
-      throw storageError(error);
+      throw storageError(error, this.#backing.path);
     }
     this.#document = checked;
   }
 }
 
-function storageError(error: unknown): HandleStudioError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new HandleStudioError(
-    'STORAGE',
-    `Could not read or write the profiles file: ${reason}. Check that the data folder exists and is writable.`,
-  );
+function storageError(error: unknown, path: string): HandleStudioError {
+  return asStorageError(error, { what: 'profiles file', path });
 }

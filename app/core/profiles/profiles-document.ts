@@ -35,10 +35,43 @@ const upgrades: Record<number, (document: Record<string, unknown>) => Record<str
   }),
 };
 
+/** A file a newer Handle Studio wrote: this build may show it, never rewrite it. */
+export class NewerProfilesFileError extends HandleStudioError {
+  readonly version: number;
+
+  constructor(version: number) {
+    super(
+      'STORAGE',
+      `The profiles file was written by a newer Handle Studio (schema ${version}; this version reads up to ${PROFILES_SCHEMA_VERSION}): update Handle Studio to change profiles.`,
+    );
+    this.version = version;
+  }
+}
+
+/** The profile fields this build knows; a newer file's other fields are left alone. */
+const knownProfileFields = Object.keys(profileSchema.in.shape);
+
+/**
+ * What this build can read of a newer file, to show it read-only: each profile with the
+ * fields this build knows. A profile that still does not fit is left out and counted.
+ */
+export function readNewerProfilesDocument(stored: Record<string, unknown>): { document: ProfilesDocument; unreadable: number } {
+  const listed = Array.isArray(stored['profiles']) ? (stored['profiles'] as unknown[]) : [];
+  const profiles = listed.flatMap((entry) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const known = Object.fromEntries(Object.entries(entry).filter(([field]) => knownProfileFields.includes(field)));
+    const parsed = profileSchema.safeParse(known);
+    return parsed.success ? [parsed.data] : [];
+  });
+  const active = stored['activeProfileId'];
+  const activeProfileId = profiles.some((profile) => profile.id === active) ? (active as string) : (profiles[0]?.id ?? null);
+  return { document: { schemaVersion: PROFILES_SCHEMA_VERSION, activeProfileId, profiles }, unreadable: listed.length - profiles.length };
+}
+
 /**
  * Brings a stored document to the current version and checks it. Fields added with
  * defaults since a profile was saved (contract version, locale) are filled in by the schema.
- * Throws STORAGE when the document cannot be read as profiles.
+ * Throws STORAGE when the document cannot be read as profiles (NewerProfilesFileError for a newer file).
  */
 export function migrateProfilesDocument(stored: unknown): ProfilesDocument {
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
@@ -49,12 +82,7 @@ export function migrateProfilesDocument(stored: unknown): ProfilesDocument {
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
     throw new HandleStudioError('STORAGE', 'The profiles file has no valid schemaVersion.');
   }
-  if (version > PROFILES_SCHEMA_VERSION) {
-    throw new HandleStudioError(
-      'STORAGE',
-      `The profiles file was written by a newer Handle Studio (schema ${version}; this version reads up to ${PROFILES_SCHEMA_VERSION}): update Handle Studio to use it.`,
-    );
-  }
+  if (version > PROFILES_SCHEMA_VERSION) throw new NewerProfilesFileError(version);
   while (version < PROFILES_SCHEMA_VERSION) {
     const upgrade = upgrades[version];
     if (!upgrade) throw new HandleStudioError('STORAGE', `No upgrade from profiles schema ${version}.`);

@@ -1,12 +1,22 @@
 /**
- * Opening one of the app's SQLite files: WAL journal, versioned migrations, and recovery
- * from a file that is not a database any more. History, drafts and the outbox all open
- * their files through here so the rules are the same for each.
+ * Opening one of the app's SQLite files: WAL journal, versioned migrations, a check for
+ * damage, and what to do when the file cannot be used as it is. History, drafts and the
+ * outbox all open their files through here so the rules are the same for each:
+ *
+ * - damaged (SQLite says "not a database" or "malformed", or `PRAGMA quick_check` finds a
+ *   problem): the file is renamed to `<file>.damaged-<time>` (kept for the user or support,
+ *   never deleted), a fresh file is started, and the caller gets `damage` to tell the user;
+ * - written by a newer Handle Studio (its schema version is ahead of this build's): opened
+ *   read-only and never rewritten, and the caller gets `readOnlyReason`; writes fail with a
+ *   STORAGE error that says to update Handle Studio;
+ * - a disk fault (full, read-only, a file where the folder should be): STORAGE, in words
+ *   from storage-errors.ts.
  */
 import { DatabaseSync } from 'node:sqlite';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HandleStudioError } from '../../shared/errors.ts';
+import { asStorageError, diskFault } from './storage-errors.ts';
 
 /** One schema step. `version` numbers start at 1 and go up by one; `sql` never drops user data. */
 export interface Migration {
@@ -16,8 +26,12 @@ export interface Migration {
 
 export interface OpenedSqliteFile {
   db: DatabaseSync;
-  /** Set when the file on disk could not be read as a database and was moved aside to this path. */
+  /** Set when the file on disk was damaged and was moved aside to this path. */
   damagedFileMovedTo?: string;
+  /** What was wrong with the damaged file, in SQLite's words. */
+  damage?: string;
+  /** Set when the file was written by a newer Handle Studio: it is open read-only. */
+  readOnlyReason?: string;
   /** The schema version the file had before this open (0 for a new file). */
   previousVersion: number;
 }
@@ -25,37 +39,33 @@ export interface OpenedSqliteFile {
 export interface OpenSqliteOptions {
   /** FULL for queues whose every commit must survive power loss; NORMAL is durable against a crash of the app. */
   synchronous: 'FULL' | 'NORMAL';
-  /** Used in error messages, e.g. "history". */
+  /** Used in messages, e.g. "history". */
   label: string;
 }
 
-/** SQLite's answers for a file whose bytes are not a database (NOTADB) or are damaged (CORRUPT). */
-function isDamagedFileError(error: unknown): boolean {
+/** Thrown inside this module when quick_check (or SQLite itself) finds the file damaged. */
+class DamagedFile extends Error {}
+
+function isDamage(error: unknown): boolean {
+  if (error instanceof DamagedFile) return true;
+  if (diskFault(error) === 'damaged') return true;
   const message = error instanceof Error ? error.message : String(error);
   return /file is not a database|database disk image is malformed|malformed database schema/i.test(message);
 }
 
-function storageError(label: string, path: string, error: unknown): HandleStudioError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new HandleStudioError(
-    'STORAGE',
-    `Could not open the ${label} database at ${path}: ${reason}. Check that the data folder exists, is writable and has free space.`,
-    { path },
-  );
+function schemaVersion(db: DatabaseSync): number {
+  return (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+}
+
+/** SQLite's own quick consistency check of every page: 'ok', or the first problems it found. */
+function checkIntegrity(db: DatabaseSync): void {
+  const rows = db.prepare('PRAGMA quick_check(5)').all() as Array<{ quick_check: string }>;
+  const problems = rows.map((row) => row.quick_check).filter((result) => result !== 'ok');
+  if (problems.length > 0) throw new DamagedFile(problems.join('; ').slice(0, 300));
 }
 
 /** Applies every migration newer than the file's `user_version`, each in its own transaction. */
-function migrate(db: DatabaseSync, migrations: readonly Migration[], label: string): number {
-  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  const current = row.user_version;
-  const newest = migrations.at(-1)?.version ?? 0;
-  if (current > newest) {
-    // A file written by a newer build: reading it with an older schema could misread columns.
-    throw new HandleStudioError(
-      'STORAGE',
-      `The ${label} database was written by a newer version of Handle Studio (schema ${current}, this build knows ${newest}). Update Handle Studio to open it.`,
-    );
-  }
+function migrate(db: DatabaseSync, migrations: readonly Migration[], current: number): void {
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.exec('BEGIN IMMEDIATE');
@@ -68,44 +78,54 @@ function migrate(db: DatabaseSync, migrations: readonly Migration[], label: stri
       throw error;
     }
   }
-  return current;
 }
 
-function openAndMigrate(path: string, migrations: readonly Migration[], options: OpenSqliteOptions) {
-  const db = new DatabaseSync(path);
+function openAndMigrate(path: string, migrations: readonly Migration[], options: OpenSqliteOptions): OpenedSqliteFile {
+  const newest = migrations.at(-1)?.version ?? 0;
+  let db = new DatabaseSync(path);
   try {
+    db.exec('PRAGMA busy_timeout = 2000');
+    checkIntegrity(db);
+    const current = schemaVersion(db);
+    if (current > newest) {
+      // A newer build's file: reading it is safe (schemas only ever add), rewriting it with this build's rules is not.
+      db.close();
+      db = new DatabaseSync(path, { readOnly: true });
+      db.exec('PRAGMA busy_timeout = 2000');
+      return {
+        db,
+        previousVersion: current,
+        readOnlyReason: `The ${options.label} database was written by a newer version of Handle Studio (schema ${current}; this version knows up to ${newest}), so it is open read-only: update Handle Studio to change it.`,
+      };
+    }
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous}`);
     db.exec('PRAGMA foreign_keys = ON');
-    db.exec('PRAGMA busy_timeout = 2000');
-    const previousVersion = migrate(db, migrations, options.label);
-    return { db, previousVersion };
+    migrate(db, migrations, current);
+    return { db, previousVersion: current };
   } catch (error) {
-    db.close();
+    if (db.isOpen) db.close();
     throw error;
   }
 }
 
 /**
- * Opens (creating if needed) a SQLite file and brings its schema up to date. A file that
- * SQLite says is not a database is renamed to `<file>.damaged-<time>` and a fresh file is
- * started, so the app keeps working and the user can still hand the damaged file to support.
+ * Opens (creating if needed) a SQLite file and brings its schema up to date; see the top of
+ * this file for damaged files, newer files and disk faults.
  */
-export function openSqliteFile(
-  path: string,
-  migrations: readonly Migration[],
-  options: OpenSqliteOptions,
-): OpenedSqliteFile {
+export function openSqliteFile(path: string, migrations: readonly Migration[], options: OpenSqliteOptions): OpenedSqliteFile {
+  const place = { what: `${options.label} database`, path };
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
-    throw storageError(options.label, path, error);
+    throw asStorageError(error, place);
   }
   try {
     return openAndMigrate(path, migrations, options);
   } catch (error) {
     if (error instanceof HandleStudioError) throw error;
-    if (!isDamagedFileError(error)) throw storageError(options.label, path, error);
+    if (!isDamage(error)) throw asStorageError(error, place);
+    const damage = (error instanceof Error ? error.message : String(error)).slice(0, 300);
     const movedTo = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     try {
       renameSync(path, movedTo);
@@ -113,10 +133,9 @@ export function openSqliteFile(
       for (const suffix of ['-wal', '-shm']) {
         if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
       }
-      const opened = openAndMigrate(path, migrations, options);
-      return { ...opened, damagedFileMovedTo: movedTo };
+      return { ...openAndMigrate(path, migrations, options), damagedFileMovedTo: movedTo, damage };
     } catch (retryError) {
-      throw storageError(options.label, path, retryError);
+      throw asStorageError(retryError, place);
     }
   }
 }
