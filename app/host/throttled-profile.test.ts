@@ -1,0 +1,101 @@
+/**
+ * Browser mode end to end (real core, real host, real loopback MPSD): MPSD answers one
+ * profile's invite 429 with `Retry-After: 86400`. That profile's next calls, a session read
+ * included, must answer at once with THROTTLED and the time MPSD asked for instead of hanging
+ * for a day behind the profile's rate budget, and another profile must go on sending.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../core/clock.ts';
+import { MemoryVault } from '../core/credentials/memory-vault.ts';
+import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.ts';
+import { startHost, type Host } from './server.ts';
+
+const TOKEN = 'browser-mode-test-token-0123456789abcdef';
+const AUTH_A = 'XBL3.0 x=1111111111;profile-a-token-value';
+const AUTH_B = 'XBL3.0 x=2222222222;profile-b-token-value';
+const SESSION_REF = { scid: '00000000-0000-0000-0000-0000abcdef01', templateName: 'GameSession', name: 'lobby-1' };
+const DAY_S = 86_400;
+
+let dataDir: string;
+let mpsd: ScriptedMpsd;
+let studio: HandleStudio;
+let host: Host;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'hs-host-throttled-'));
+  mpsd = await startScriptedMpsd((call) => {
+    if (call.method === 'POST' && call.path === '/handles') {
+      return call.headers.authorization === AUTH_A
+        ? { status: 429, headers: { 'Retry-After': String(DAY_S) }, body: { version: 1, currentRequests: 301, maxRequests: 300, periodInSeconds: 300, limitType: 'rate' } }
+        : { status: 201, body: { id: '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13', type: 'invite' } };
+    }
+    return { status: 200, body: { constants: {}, properties: {}, members: {} } };
+  });
+  studio = await createHandleStudio({
+    dataDir,
+    shell: 'browser',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    openKeychain: async () => new MemoryVault(),
+  });
+  host = await startHost({ dispatch: studio.dispatch, subscribe: studio.events.subscribe, staticDir: dataDir, token: TOKEN });
+});
+
+afterEach(async () => {
+  await host.close();
+  await studio.close();
+  await mpsd.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** One contract call over HTTP, as the page in the browser makes it. */
+async function call<T = any>(name: string, input: unknown): Promise<T> {
+  const response = await fetch(`${host.origin}/api/call/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-handle-studio-token': TOKEN },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!result.ok) throw new Error(`${name}: ${result.error?.code} ${result.error?.message}`);
+  return result.value as T;
+}
+
+async function profile(name: string, authorization: string): Promise<string> {
+  const saved = await call<{ id: string }>('saveProfile', { name, environment: 'custom', endpoint: mpsd.url, sandboxId: 'XDKS.1' });
+  await call('pasteToken', { profileId: saved.id, authorization, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+  return saved.id;
+}
+
+describe('a day-long Retry-After in browser mode', () => {
+  it('is reported at once with the time MPSD asked for; a session read of that profile answers too; another profile still sends', async () => {
+    const a = await profile('Throttled', AUTH_A);
+    const b = await profile('Other', AUTH_B);
+
+    const invite = await call('sendRequest', {
+      runId: 'run-a-invite',
+      profileId: a,
+      request: { kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['2814660000000001', '2814660000000002'], titleId: '0x4D2' },
+    });
+    const first = invite.invitees[0];
+    expect(first.error.code).toBe('THROTTLED');
+    const retryAt = Date.parse(first.error.details.retryAt);
+    expect(retryAt - Date.now()).toBeGreaterThan((DAY_S - 60) * 1000);
+    expect(first.error.message).toMatch(/\(in (23 h 59 min|24 h)\)/);
+    // The second invitee did not go out: MPSD saw one invite.
+    expect(invite.invitees[1].state).not.toBe('sent');
+    expect(mpsd.calls.filter((arrived) => arrived.method === 'POST')).toHaveLength(1);
+
+    const read = await call('sendRequest', { runId: 'run-a-read', profileId: a, request: { kind: 'session.get', sessionRef: SESSION_REF } });
+    expect(read.error).toMatchObject({ code: 'THROTTLED', details: { retryAt: first.error.details.retryAt } });
+    expect(mpsd.calls).toHaveLength(1);
+
+    const other = await call('sendRequest', { runId: 'run-b-read', profileId: b, request: { kind: 'session.get', sessionRef: SESSION_REF } });
+    expect(other.outcome).toBe('completed');
+    expect(mpsd.calls.at(-1)?.headers.authorization).toBe(AUTH_B);
+  });
+});
