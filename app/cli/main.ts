@@ -13,6 +13,7 @@ import { commandLine, helpText, looksLikeToken, parseCommandArgs, refuseSecretsI
 import { createCliContext, type CliIo } from './context.ts';
 import { emulatorStart } from './emulator-command.ts';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
+import { handleCommands } from './handle-commands.ts';
 import { historyCommand } from './history-command.ts';
 import { historyRetentionCommand } from './history-retention-command.ts';
 import { outboxCommands, draftCommands } from './outbox-commands.ts';
@@ -22,6 +23,7 @@ import { requestCommands } from './request-commands.ts';
 
 export const commands: readonly CommandSpec[] = [
   ...requestCommands,
+  ...handleCommands,
   ...profileCommands,
   ...presetCommands,
   historyCommand,

@@ -1,15 +1,18 @@
 /**
- * The commands that call MPSD: `activity set|get|clear|query`, `invite send`,
- * `handle get|delete|session` and `session join|get|leave`. Each one turns its flags into
- * the shared request model and sends it through `sendWithFlags`, so the CLI makes exactly
- * the calls the app makes for the same request.
+ * The commands that call MPSD: `activity set|get|clear|query`, `invite send` and
+ * `session join|get|leave` (the `handle ...` commands are in handle-commands.ts). Each one
+ * turns its flags into the shared request model and sends it through `sendWithFlags`, so
+ * the CLI makes exactly the calls the app makes for the same request.
  */
 import type { SendResult } from '../shared/contract/requests.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { contractVersionsFor, describeContractVersions } from '../shared/mpsd/contract-versions.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
+import type { RequestKind } from '../shared/mpsd/wire.ts';
 import type { CommandSpec, FlagSpec, FlagValues } from './command.ts';
 import type { CliContext } from './context.ts';
 import { exitCodeForSend } from './exit-codes.ts';
+import { reportHandleQuery, type SendReporter } from './handle-report.ts';
 import { presetInviteRequest } from './preset-commands.ts';
 import {
   inviteFlags,
@@ -25,11 +28,10 @@ import {
 import { reportSend, sendJson } from './send-report.ts';
 import { AUTHORIZATION_NOTE, senderFlags, sendWithFlags } from './send.ts';
 
-const handleFlag = { handle: { type: 'string', value: 'GUID', help: 'The handle id, as MPSD returned it.' } } as const satisfies Record<string, FlagSpec>;
 const xuidFlag = { xuid: { type: 'string', value: 'XUID', help: 'Your own XUID (the signed-in user).' } } as const satisfies Record<string, FlagSpec>;
 
-const LOCAL = 'http://127.0.0.1:7777';
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
+export const LOCAL = 'http://127.0.0.1:7777';
+export const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 
 /** What a command sends: optional steps first (a preset's join and activity), then its request. */
 interface PlannedSend {
@@ -39,16 +41,45 @@ interface PlannedSend {
   queue?: boolean;
 }
 
-/** A command that builds its request from its flags and sends it. */
-function requestCommand(
-  spec: Omit<CommandSpec, 'run' | 'notes' | 'flags'> & { flags: Record<string, FlagSpec> },
+/**
+ * `--contract` as one call takes it: only the versions that call supports are offered
+ * (see contract-versions.ts), and the help says which.
+ */
+function contractFlag(kind: RequestKind): FlagSpec {
+  return {
+    type: 'string',
+    value: contractVersionsFor(kind).join('|'),
+    help: `x-xbl-contract-version with XBL_AUTHORIZATION: ${describeContractVersions(kind)} for this call (default 107).`,
+  };
+}
+
+/** Refuses a --contract the call does not support before anything is sent (exit 3). */
+function checkContractFlag(kind: RequestKind, flags: FlagValues): void {
+  const typed = text(flags, 'contract')?.trim();
+  if (typed === undefined || contractVersionsFor(kind).some((version) => String(version) === typed)) return;
+  throw new HandleStudioError(
+    'VALIDATION',
+    `--contract: ${kind} calls are sent with contract version ${describeContractVersions(kind)}, not "${typed.slice(0, 20)}".`,
+    { field: 'contract' },
+  );
+}
+
+/**
+ * A command that builds its request from its flags and sends it. `kind` is the call it makes
+ * (for the --contract choices); `report` replaces the usual report for commands whose answer
+ * needs reading (queries, joins through a handle).
+ */
+export function requestCommand(
+  spec: Omit<CommandSpec, 'run' | 'notes' | 'flags'> & { flags: Record<string, FlagSpec>; kind: RequestKind; report?: SendReporter },
   build: (flags: FlagValues, context: CliContext) => Promise<PlannedSend>,
 ): CommandSpec {
+  const { kind, report = reportSend, ...shown } = spec;
   const command: CommandSpec = {
-    ...spec,
-    flags: { ...spec.flags, ...senderFlags },
+    ...shown,
+    flags: { ...spec.flags, ...senderFlags, contract: contractFlag(kind) },
     notes: [AUTHORIZATION_NOTE],
     run: async (context, flags) => {
+      checkContractFlag(kind, flags);
       const plan = await build(flags, context);
       const json = flags['json'] === true;
       // Check everything before the first call, so a bad invite does not leave a joined session behind.
@@ -66,9 +97,9 @@ function requestCommand(
         }
       }
       const result = await sendWithFlags(context, command, flags, plan);
-      if (!json) return reportSend(context, result, false);
+      if (!json || done.length === 0) return report(context, result, json);
       const exitCode = exitCodeForSend(result);
-      context.printJson({ ...sendJson(result, exitCode), ...(done.length > 0 ? { before: done.map((earlier) => sendJson(earlier, 0)) } : {}) });
+      context.printJson({ ...sendJson(result, exitCode), before: done.map((earlier) => sendJson(earlier, 0)) });
       return exitCode;
     },
   };
@@ -78,6 +109,7 @@ function requestCommand(
 const activitySet = requestCommand(
   {
     path: ['activity', 'set'],
+    kind: 'activity.set',
     summary: 'Set your activity (POST /handles, type activity). You must be an active member of the session: join it first.',
     flags: {
       ...sessionFlags,
@@ -100,7 +132,9 @@ const activitySet = requestCommand(
 const activityGet = requestCommand(
   {
     path: ['activity', 'get'],
-    summary: 'Show one user\'s activity in a service config (POST /handles/query for that XUID).',
+    kind: 'activity.query',
+    report: reportHandleQuery,
+    summary: 'Show one user\'s activity in a service config (POST /handles/query for that XUID), and whether its session can be joined.',
     flags: { scid: sessionFlags.scid, xuid: { type: 'string', value: 'XUID', help: 'Whose activity to show.' } },
     examples: [`handle-studio activity get --scid ${SCID} --xuid 2814679796296491 --profile dev`],
   },
@@ -117,6 +151,7 @@ const activityGet = requestCommand(
 const activityClear = requestCommand(
   {
     path: ['activity', 'clear'],
+    kind: 'activity.clear',
     summary: 'Clear your activity in a service config: finds your activity handle and deletes it.',
     flags: { scid: sessionFlags.scid, ...xuidFlag },
     examples: [`handle-studio activity clear --scid ${SCID} --xuid 2814679796296491 --profile dev`],
@@ -131,7 +166,9 @@ const monikers = ['people', 'favorites', 'friends'];
 const activityQuery = requestCommand(
   {
     path: ['activity', 'query'],
-    summary: 'Find activities in a service config: of the given XUIDs (up to 100), or of the people a user follows (--moniker).',
+    kind: 'activity.query',
+    report: reportHandleQuery,
+    summary: 'Find activities in a service config: of the given XUIDs (up to 100), or of the people a user follows (--moniker); each says whether its session can be joined and why not.',
     flags: {
       scid: sessionFlags.scid,
       xuid: { type: 'string', multiple: true, value: 'XUID', help: 'A user whose activity to find; with --moniker, the one user whose list to use.' },
@@ -162,6 +199,7 @@ const activityQuery = requestCommand(
 const inviteSend = requestCommand(
   {
     path: ['invite', 'send'],
+    kind: 'invite.send',
     summary: 'Invite people to a session: one POST /handles (type invite) per invitee, in the order given.',
     flags: {
       ...inviteFlags,
@@ -204,22 +242,11 @@ const inviteSend = requestCommand(
   },
 );
 
-function handleCommand(verb: 'get' | 'delete' | 'session', summary: string): CommandSpec {
-  return requestCommand(
-    {
-      path: ['handle', verb],
-      summary,
-      flags: handleFlag,
-      examples: [`handle-studio handle ${verb} --handle 6a3f0e1c-4b1e-4a57-9d8e-2f1c0b7a9e11 --profile dev`],
-    },
-    async (flags) => ({ request: { kind: `handle.${verb}`, ...withoutUndefined({ handleId: text(flags, 'handle') }) } as HandleRequestInput }),
-  );
-}
-
 function sessionCommand(verb: 'join' | 'get' | 'leave', summary: string): CommandSpec {
   return requestCommand(
     {
       path: ['session', verb],
+      kind: `session.${verb}`,
       summary,
       flags: verb === 'join' ? { ...sessionFlags, ...xuidFlag } : sessionFlags,
       examples: [
@@ -242,9 +269,6 @@ export const requestCommands: CommandSpec[] = [
   activityClear,
   activityQuery,
   inviteSend,
-  handleCommand('get', 'Read a handle document (GET /handles/{id}).'),
-  handleCommand('delete', 'Delete a handle (DELETE /handles/{id}), e.g. to clear an activity by id.'),
-  handleCommand('session', 'Read the session a handle points at (GET /handles/{id}/session).'),
   sessionCommand('join', 'Create or join a session as an active member (PUT .../sessions/{name}); needed before activity set.'),
   sessionCommand('get', 'Read a session document (GET .../sessions/{name}).'),
   sessionCommand('leave', 'Leave a session (DELETE .../members/me); MPSD then drops your activity in it.'),

@@ -21,8 +21,12 @@ export const inviteFlags = {
   'title-id': { type: 'string', value: 'ID', help: 'Title id in decimal (1234) or hex (0x4D2).' },
   to: { type: 'string', multiple: true, value: 'XUID[=label]', help: 'Who to invite; a label (e.g. a gamertag) after "=" shows in history and output.' },
   context: { type: 'string', value: 'TEXT', help: 'Title-defined invite context (at most 256 characters once URI-encoded).' },
-  'context-string': { type: 'string', value: 'ID', help: 'Id of a custom invite string defined at ingestion.' },
-  'sender-string': { type: 'string', value: 'TEXT', help: 'Sender name, when a service sends the invite.' },
+  'context-string': {
+    type: 'string',
+    value: '///ID',
+    help: 'Id of a custom invite string defined at ingestion (Partner Center), with its /// prefix, e.g. ///JoinMyRaid; shown in the toast. Not free text: use --context for that.',
+  },
+  'sender-string': { type: 'string', value: 'TEXT', help: 'For service senders only: the sender name MPSD shows when a service, not a user, sends the invite.' },
 } as const satisfies Record<string, FlagSpec>;
 
 /** Which flag sets each request field, for messages. `invitedXuids.2` is the third --to. */
@@ -43,14 +47,29 @@ const flagByField: Record<string, string> = {
   'people.monikerXuid': '--xuid',
   'people.moniker': '--moniker',
   people: '--moniker',
+  active: '--active',
+  templateName: '--template',
+  'originSessionRef.scid': '--origin-scid',
+  'originSessionRef.templateName': '--origin-template',
+  'originSessionRef.name': '--origin-session',
+  'searchAttributes.tags': '--tag',
+  'searchAttributes.strings': '--string',
+  'searchAttributes.numbers': '--number',
+  filter: '--filter',
+  orderBy: '--order-by',
 };
 
-/** The flag for a request field path such as `invitedXuids.1`, or the path itself when no flag sets it. */
+/**
+ * The flag for a request field path such as `invitedXuids.1` or `searchAttributes.strings.Map`:
+ * the longest leading part of the path that a flag sets, or the path itself when none does.
+ */
 export function flagForField(field: string): string {
-  const exact = flagByField[field];
-  if (exact !== undefined) return exact;
-  const [head] = field.split('.');
-  return flagByField[head ?? ''] ?? field;
+  const parts = field.split('.');
+  for (let length = parts.length; length > 0; length--) {
+    const flag = flagByField[parts.slice(0, length).join('.')];
+    if (flag !== undefined) return flag;
+  }
+  return field;
 }
 
 /**
