@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, startNode } from './processes.ts';
+import { root, startNode, type Started } from './processes.ts';
 
 export interface MpsdUser {
   xuid: string;
@@ -95,6 +95,15 @@ export async function startBrowserMode(dataDir: string): Promise<BrowserMode & {
   );
   const url = started.readyLine.slice(started.readyLine.indexOf(' is at ') + ' is at '.length).trim();
   return { url, origin: new URL(url).origin, token, stop: started.stop };
+}
+
+/**
+ * A local MPSD the test stops and starts itself (to take the network away and give it back):
+ * the same port and seed after a restart keep the same users, so tokens pasted before still work.
+ */
+export async function startSeededMpsd(port: number, seed: string): Promise<{ process: Started; info: LocalMpsdInfo }> {
+  const process = await startNode(['bin/handle-studio.js', 'emulator', 'start', '--port', String(port), '--seed', seed, '--json'], {}, /^\{/);
+  return { process, info: JSON.parse(process.readyLine) as LocalMpsdInfo };
 }
 
 /** Where screenshots go; the folder is created on first use. */

@@ -4,16 +4,11 @@
  * the outbox; once the local MPSD is back (same port, same seed, so the pasted token is still
  * good), the outbox delivers by itself and the local MPSD counts each invite exactly once.
  */
-import { addLocalProfile, expect, openScreen, test, type LocalMpsdInfo } from './fixtures.ts';
+import { addLocalProfile, expect, openScreen, startSeededMpsd, test } from './fixtures.ts';
 import { inviteeLines, SCID } from './flows.ts';
-import { startNode, type Started } from './processes.ts';
 
 const SEED = 'outbox-roundtrip';
-
-async function startMpsd(port: number): Promise<{ process: Started; info: LocalMpsdInfo }> {
-  const process = await startNode(['bin/handle-studio.js', 'emulator', 'start', '--port', String(port), '--seed', SEED, '--json'], {}, /^\{/);
-  return { process, info: JSON.parse(process.readyLine) as LocalMpsdInfo };
-}
+const startMpsd = (port: number) => startSeededMpsd(port, SEED);
 
 test('one-click preset invites, the outbox while the local MPSD is down, and exactly-once delivery when it is back', async ({ app: page, request }) => {
   test.setTimeout(120_000);

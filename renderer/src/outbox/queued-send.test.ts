@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../app/shared/contract/outbox.ts';
-import { claimItems, queuedInWords, queuedProgress, queuedRequests } from './queued-send.ts';
+import { claimItems, nextAttemptWords, queuedInWords, queuedProgress, queuedRequests } from './queued-send.ts';
 
 const profileId = '6f1c2a56-0000-4000-8000-000000000001';
 const now = Date.parse('2026-11-25T12:00:00Z');
@@ -48,6 +48,10 @@ describe('a queued send', () => {
     expect(words.headline).toBe('Queued in the outbox (2 requests)');
     expect(words.detail).toMatch(/^Next automatic attempt at .+; Flush now in the Outbox tries at once\.$/);
     expect(words.detail).toContain(new Date('2026-11-25T12:00:20.000Z').toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+  });
+
+  it('says on the Outbox screen itself just "Flush now"', () => {
+    expect(nextAttemptWords({}, now, true)).toBe('It goes out automatically as soon as the network and a valid token are back; Flush now tries at once.');
   });
 
   it('says it is paused, not retrying, while the profile\u2019s token is refused', () => {

@@ -84,15 +84,16 @@ function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** When the waiting items go out, as the user can act on it. */
-export function nextAttemptWords(progress: { nextAttemptAt?: string | undefined; waitingBecause?: AppError | undefined }, now: number): string {
+/** When the waiting items go out, as the user can act on it (`inOutbox`: said on the Outbox screen itself). */
+export function nextAttemptWords(progress: { nextAttemptAt?: string | undefined; waitingBecause?: AppError | undefined }, now: number, inOutbox = false): string {
+  const flush = inOutbox ? 'Flush now tries at once.' : 'Flush now in the Outbox tries at once.';
   if (progress.waitingBecause?.details?.['refused'] === true) {
     return 'Paused: MPSD refused the profile\u2019s token. It goes out once you paste a fresh token or sign in again in Profiles.';
   }
   if (progress.nextAttemptAt === undefined || Date.parse(progress.nextAttemptAt) <= now) {
-    return 'It goes out automatically as soon as the network and a valid token are back; Flush now in the Outbox tries at once.';
+    return `It goes out automatically as soon as the network and a valid token are back; ${flush}`;
   }
-  return `Next automatic attempt at ${shortWhen(progress.nextAttemptAt, new Date(now))}; Flush now in the Outbox tries at once.`;
+  return `Next automatic attempt at ${shortWhen(progress.nextAttemptAt, new Date(now))}; ${flush}`;
 }
 
 /** The queued send in words: queued (neutral), delivered (ok), or needing a look (warning). */
