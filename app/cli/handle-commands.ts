@@ -35,7 +35,7 @@ const handleSession = requestCommand(
     path: ['handle', 'session'],
     kind: 'handle.session',
     report: reportThroughHandle,
-    summary: 'Read the session a handle points at (GET /handles/{id}/session) and name it (Content-Location); 204 means it does not exist.',
+    summary: 'Read the session a handle points at (GET /handles/{id}/session). Names it from Content-Location; 204 means there is no such session.',
     flags: handleFlag,
     examples: [`handle-studio handle session --handle ${HANDLE} --profile dev`],
   },
@@ -58,7 +58,7 @@ const handleJoin = requestCommand(
     kind: 'handle.join',
     report: reportThroughHandle,
     summary:
-      'Join the session a handle points at (PUT /handles/{id}/session), as an invitee accepting an invite or a friend joining an activity does; prints the session joined.',
+      'Join the session a handle points at (PUT /handles/{id}/session). Works as an invitee accepting an invite or a friend joining an activity does; prints the session joined.',
     flags: {
       ...handleFlag,
       xuid: { type: 'string', value: 'XUID', help: 'Your own XUID; with --profile, the signed-in user\'s when left out.' },
@@ -164,7 +164,7 @@ const search = requestCommand(
     kind: 'search.query',
     report: reportHandleQuery,
     summary:
-      'Find sessions of one template by their search handles (POST /handles/query, type search; at most 100); each says whether it can be joined and why not.',
+      'Find sessions of one template by their search handles (POST /handles/query, type search). At most 100; each says whether it can be joined and why not.',
     flags: {
       scid: sessionFlags.scid,
       template: sessionFlags.template,

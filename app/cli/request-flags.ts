@@ -11,9 +11,9 @@ import type { FlagSpec, FlagValues } from './command.ts';
 
 /** The flags that name a session: every command that addresses one takes these. */
 export const sessionFlags = {
-  scid: { type: 'string', value: 'GUID', help: 'Service configuration id (Partner Center > Xbox services).' },
-  template: { type: 'string', value: 'NAME', help: 'Session template name, e.g. GameSession.' },
-  session: { type: 'string', value: 'NAME', help: 'Session name, e.g. lobby-7.' },
+  scid: { type: 'string', value: 'GUID', help: 'Service configuration id (Partner Center > Xbox services); sent in the case typed.' },
+  template: { type: 'string', value: 'NAME', help: 'Session template name, e.g. GameSession (letters, digits, - _ .).' },
+  session: { type: 'string', value: 'NAME', help: 'Session name, e.g. lobby-7 (letters, digits, - _ .).' },
 } as const satisfies Record<string, FlagSpec>;
 
 export const inviteFlags = {
