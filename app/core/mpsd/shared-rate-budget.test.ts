@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.ts';
+import { MemoryVault } from '../credentials/memory-vault.ts';
+import { createHandleStudio } from '../handle-studio.ts';
 import { RATE_BUDGET_FILE, openSharedRateBudgets } from './shared-rate-budget.ts';
 import { createVirtualClock } from './virtual-clock.ts';
 
@@ -106,6 +109,8 @@ describe('a budget file that cannot be used', () => {
       safetyMarginMs: 0,
       onFallback: (message) => told.push(message),
     });
+    // Said when the data folder is opened, where every front door shows notices.
+    expect(told).toHaveLength(1);
     const start = clock.now();
     for (let index = 0; index < 3; index += 1) await budgets.budgetFor('profile-1').take();
     await budgets.budgetFor('profile-2').take();
@@ -115,6 +120,16 @@ describe('a budget file that cannot be used', () => {
     expect(told[0]).toContain(join(dir, RATE_BUDGET_FILE));
     expect(told[0]).toMatch(/paced on their own/);
     budgets.close();
+  });
+
+  it('is among the notices of the data folder, so the app and the CLI show it', async () => {
+    mkdirSync(join(dir, RATE_BUDGET_FILE));
+    const studio = await createHandleStudio({ dataDir: dir, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock, openKeychain: async () => new MemoryVault() });
+    try {
+      expect(studio.notices.filter((notice) => notice.message.includes(RATE_BUDGET_FILE))).toHaveLength(1);
+    } finally {
+      await studio.close();
+    }
   });
 
   it('a pause recorded before the file failed still holds afterwards', async () => {

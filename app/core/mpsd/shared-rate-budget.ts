@@ -131,6 +131,10 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
     };
   }
 
+  // Opened now rather than at the first send, so a file that cannot be used is among the notices
+  // every front door shows when it opens the data folder (the CLI prints them at the start).
+  database();
+
   return {
     budgetFor(key) {
       let budget = budgets.get(key);
