@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { OTHER_SCID, SCID, callAs, joinBody, joinSession, sessionPath, userAt } from './test-calls.ts';
+import { OTHER_SCID, SCID, callAs, inviteBody, joinBody, joinSession, sessionPath, userAt } from './test-calls.ts';
 
 let mpsd: LocalMpsd;
 
@@ -46,6 +46,16 @@ describe('create, join, read and leave', () => {
     const empty = await callAs(mpsd, user, 'PUT', sessionPath('nobody-here'), { body: { properties: { custom: { map: 'dust' } } } });
     expect(empty.status).toBe(204);
     expect((await callAs(mpsd, user, 'GET', sessionPath('nobody-here'))).status).toBe(204);
+  });
+
+  it("takes '.' in session and template names as MPSD does, but not a bare '.' or '..' segment", async () => {
+    const user = userAt(mpsd, 0);
+    expect((await joinSession(mpsd, user, 'season.2')).status).toBe(201);
+    expect((await callAs(mpsd, user, 'GET', sessionPath('season.2'))).status).toBe(200);
+    // A URL cannot carry '..' as a segment (fetch resolves it away), but a body can.
+    const dots = await callAs(mpsd, user, 'POST', '/handles', { body: { ...inviteBody(userAt(mpsd, 1).xuid), sessionRef: { scid: SCID, templateName: 'GameSession', name: '..' } } });
+    expect(dots.status).toBe(400);
+    expect(dots.text).toContain("sessionRef.name must be 1 to 99 letters, digits, '.', '-' or '_' (not just '.' or '..')");
   });
 
   it('removes the session when its last member leaves, by DELETE members/me or members.me null', async () => {
