@@ -17,6 +17,9 @@
  * | no answer (timeout, connection lost) | TIMEOUT            | OUTCOME_UNKNOWN, not retried    |
  *
  * Backoff starts at 2 s and doubles, plus 0-20 % jitter; at most `maxThrottleRetries` retries.
+ * Unlike XSAPI, a read that got no answer is not retried: a person is waiting for it and can
+ * send it again, and OFFLINE must reach the outbox at once rather than after a minute.
+ * Retry-After is honoured only for 429 and 503, the statuses MPSD sends it with.
  * A Retry-After longer than `maxRetryAfterMs` is not waited: the call ends THROTTLED (or
  * SERVICE_UNAVAILABLE) saying when MPSD wants it back, and the budget pauses that long, so
  * the next call of this user fails just as fast instead of waiting in silence.
