@@ -19,7 +19,8 @@
  * Backoff starts at 2 s and doubles, plus 0-20 % jitter; at most `maxThrottleRetries` retries.
  * Unlike XSAPI, a read that got no answer is not retried: a person is waiting for it and can
  * send it again, and OFFLINE must reach the outbox at once rather than after a minute.
- * Retry-After is honoured only for 429 and 503, the statuses MPSD sends it with.
+ * A Retry-After sets the wait of any retry, but pauses the user's whole budget only after a 429
+ * or 503, the statuses MPSD sends it with for the user rather than for one call.
  * A Retry-After longer than `maxRetryAfterMs` is not waited: the call ends THROTTLED (or
  * SERVICE_UNAVAILABLE) saying when MPSD wants it back, and the budget pauses that long, so
  * the next call of this user fails just as fast instead of waiting in silence.
