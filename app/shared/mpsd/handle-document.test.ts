@@ -68,6 +68,13 @@ describe('joinability', () => {
     ]);
   });
 
+  it('a search handle is the way past a join restriction: it does not restrict a search result', () => {
+    const info = { ...open, joinRestriction: 'local' };
+    expect(readHandleDocument({ type: 'search', relatedInfo: info })?.joinability.verdict).toBe('joinable');
+    expect(readHandleDocument({ type: 'search', relatedInfo: { ...info, closed: true } })?.joinability.summary).toBe('not joinable: closed');
+    expect(readHandleDocument({ type: 'activity', relatedInfo: info })?.joinability.verdict).toBe('restricted');
+  });
+
   it('a join restriction admits only some users: restricted, not refused', () => {
     expect(readHandleDocument({ relatedInfo: { ...open, joinRestriction: 'Local' } })?.joinability).toEqual({
       verdict: 'restricted',

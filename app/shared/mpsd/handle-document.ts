@@ -86,8 +86,13 @@ const RESTRICTION_REASONS: Readonly<Record<string, string>> = {
   followed: 'join restriction followed (only users a member follows)',
 };
 
-/** What `relatedInfo` says about joining the session (rules: mpsd-sessions-and-invitees.md §1). */
-export function joinabilityOf(info: HandleRelatedInfo | undefined): Joinability {
+/**
+ * What `relatedInfo` says about joining the session (rules: mpsd-sessions-and-invitees.md §1).
+ * `handleType` is the handle the join would go through: a search handle is the way past a
+ * `local`/`followed` join restriction (MPSD's session-browse docs: with that restriction
+ * "titles must use search handles or transfer handles to join"), so it does not count there.
+ */
+export function joinabilityOf(info: HandleRelatedInfo | undefined, handleType?: string): Joinability {
   if (info === undefined) return { verdict: 'unknown', reasons: [], summary: 'joinability unknown (no relatedInfo)' };
   const blockers: string[] = [];
   const restrictions: string[] = [];
@@ -98,7 +103,7 @@ export function joinabilityOf(info: HandleRelatedInfo | undefined): Joinability 
   if (info.visibility !== undefined && info.visibility !== 'open' && !(info.visibility === 'full' && full)) {
     blockers.push(VISIBILITY_REASONS[info.visibility] ?? `visibility ${info.visibility}`);
   }
-  if (info.joinRestriction !== undefined && info.joinRestriction !== 'none') {
+  if (info.joinRestriction !== undefined && info.joinRestriction !== 'none' && handleType !== 'search') {
     restrictions.push(RESTRICTION_REASONS[info.joinRestriction] ?? `join restriction ${info.joinRestriction}`);
   }
   const reasons = [...blockers, ...restrictions];
@@ -111,7 +116,7 @@ export function joinabilityOf(info: HandleRelatedInfo | undefined): Joinability 
 export function readHandleDocument(value: unknown): HandleDocument | undefined {
   const parsed = handleDocumentSchema.safeParse(value);
   if (!parsed.success) return undefined;
-  return { ...parsed.data, joinability: joinabilityOf(parsed.data.relatedInfo) };
+  return { ...parsed.data, joinability: joinabilityOf(parsed.data.relatedInfo, parsed.data.type) };
 }
 
 /** The handles of a `POST /handles/query` answer (`{ results: [...] }`), in MPSD's order. */
