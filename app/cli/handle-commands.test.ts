@@ -3,9 +3,9 @@
  * against the local MPSD: joining through an invite or transfer handle, transfer and search
  * handles, joinability in query output, contract versions per call, SCID case and '.' in names.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
-import { runCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
+import { exited, firstLine, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
 
 const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const FAKE_AUTH = 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
@@ -199,5 +199,94 @@ describe('handle commands against a local MPSD', RUNS, () => {
     expect(url).toBe(`${mpsd!.url}/serviceconfigs/${upper}/sessionTemplates/GameSession/sessions/lobby.9`);
     // Refused or not by this MPSD, the CLI itself did not refuse the name (that would be exit 3, nothing sent).
     expect(run.code).not.toBe(3);
+  });
+});
+
+describe('handle join with a signed-in profile', RUNS, () => {
+  interface EmulatorLine {
+    url: string;
+    users: { xuid: string; authorization: string }[];
+    tokenServices: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string };
+  }
+  const running: ReturnType<typeof startCli>[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+    for (const child of running.splice(0)) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited(child);
+    }
+  });
+
+  function skipWithoutKeychain(run: CliRun, context: TestContext): void {
+    if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${run.stderr.trim()}`);
+  }
+
+  it('joins as the profile\'s signed-in user when --xuid is left out, through the app\'s send channel, and history keeps the call', async (context) => {
+    const emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits']);
+    running.push(emulator);
+    const printed = JSON.parse(await firstLine(emulator)) as EmulatorLine;
+    const [host, joiner] = printed.users as [EmulatorLine['users'][number], EmulatorLine['users'][number]];
+    const { clientId, authority, userAuthenticate, xstsAuthorize } = printed.tokenServices;
+    const add = await cli(['profile', 'add', 'joiner', '--endpoint', printed.url, '--sandbox', 'XDKS.1', '--client-id', clientId, '--authority', authority, '--user-auth-url', userAuthenticate, '--xsts-url', xstsAuthorize]);
+    skipWithoutKeychain(add, context);
+    expect(add.code, add.stderr).toBe(0);
+    cleanups.push(() => cli(['profile', 'remove', 'joiner', '--yes']));
+
+    // Device-code sign-in, approved for the joiner as a second device would.
+    const login = startCli(dataDir.path, ['profile', 'login', 'joiner']);
+    running.push(login);
+    let stderr = '';
+    const userCode = await new Promise<string>((resolve, reject) => {
+      login.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        const shown = /enter the code (\S+?)(?: |\.)/.exec(stderr);
+        if (shown) resolve(shown[1]!);
+      });
+      login.once('close', () => reject(new Error(`profile login ended before showing a code: ${stderr}`)));
+      login.stdin.end();
+    });
+    const approved = await fetch(`${new URL(authority).origin}/_emulator/device-codes/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userCode, xuid: joiner.xuid }),
+    });
+    expect(approved.status).toBe(200);
+    expect(await exited(login)).toBe(0);
+
+    // The host opens a session and invites the joiner.
+    const call = (path: string, method: string, body: unknown) =>
+      fetch(`${printed.url}${path}`, {
+        method,
+        headers: { Authorization: host.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(body),
+      });
+    const opened = await call(`/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/party-1`, 'PUT', {
+      members: { me: { constants: { system: { initialize: true, xuid: host.xuid } }, properties: { system: { active: true } } } },
+    });
+    expect([200, 201]).toContain(opened.status);
+    const invited = await call('/handles', 'POST', {
+      version: 1,
+      type: 'invite',
+      sessionRef: { scid: SCID, templateName: 'GameSession', name: 'party-1' },
+      invitedXuid: joiner.xuid,
+      inviteAttributes: { titleId: '1234' },
+    });
+    const inviteId = ((await invited.json()) as { id: string }).id;
+
+    const joined = await cli(['handle', 'join', '--handle', inviteId, '--profile', 'joiner', '--active', '--json']);
+    expect(joined.code, joined.stderr).toBe(0);
+    const answer = json<{ session: { name: string }; requests: { status: number }[] }>(joined);
+    expect(answer.session).toMatchObject({ templateName: 'GameSession', name: 'party-1' });
+    const sent = await fetch(`${printed.url}/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/party-1`, {
+      headers: { Authorization: host.authorization, 'x-xbl-contract-version': '107' },
+    });
+    const members = Object.values(((await sent.json()) as { members: Record<string, { constants: { system: { xuid: string } } }> }).members);
+    expect(members.map((member) => member.constants.system.xuid)).toContain(joiner.xuid);
+
+    const history = await cli(['history', '--kind', 'handle.join', '--json']);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout).toContain(inviteId);
   });
 });
