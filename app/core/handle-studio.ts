@@ -225,6 +225,8 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     close: async () => {
       stopPoking();
       await flusher.stop();
+      // A token MPSD refused during this run must be on record for the next process.
+      await credentials.settle();
       history.close();
       outbox.close();
       drafts.close();

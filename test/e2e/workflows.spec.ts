@@ -116,14 +116,14 @@ test('the outbox holds invites sent without a token and delivers them once one i
   await expect(queued.getByTestId('queued-headline')).toHaveText(`Queued in the outbox (${others.length} requests)`);
   await expect(queued).toHaveAttribute('data-tone', 'neutral');
   await expect(queued).toContainText('Queued because: No token for this profile');
-  await expect(queued.getByTestId('queued-detail')).toContainText('Flush now in the Outbox tries at once.');
+  await expect(queued.getByTestId('queued-detail')).toHaveText('Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.');
   await expect(page.getByTestId('send-outcome').getByTestId('error-note').filter({ visible: true })).toHaveCount(0);
 
   await openScreen(page, 'Outbox');
   await expect(page.getByTestId('outbox-item')).toHaveCount(others.length);
   await expect(page.getByTestId('outbox-item').first()).toHaveAttribute('data-state', 'queued');
   await expect(page.getByTestId('outbox-item').first()).toContainText(others[0]!.gamertag);
-  await expect(page.getByTestId('outbox-item').first().getByTestId('next-attempt')).toContainText('Flush now tries at once.');
+  await expect(page.getByTestId('outbox-item').first().getByTestId('next-attempt')).toContainText('Paused until the profile has a valid token');
 
   // Paste the token, then flush (core may already have started on its own once the token arrived).
   await openScreen(page, 'Profiles');

@@ -68,6 +68,8 @@ export class CredentialsService {
    * the refusal is still being written to the vault (or when that write fails).
    */
   readonly #refusedHere = new Map<string, { authorization: string; at: number }>();
+  /** Refusals still being written to the vault; `settle()` waits for them (a CLI run ends right after its 401). */
+  readonly #recording = new Set<Promise<void>>();
 
   constructor(options: CredentialsServiceOptions) {
     this.#vaults = options.vaults;
@@ -213,7 +215,7 @@ export class CredentialsService {
     const generation = this.#generation(profileId);
     const at = this.#clock.now();
     this.#refusedHere.set(profileId, { authorization, at });
-    void (async () => {
+    const recording = (async () => {
       const vault = await this.#vaults.vault();
       const stored = await readStoredToken(vault, profileId);
       if (!stored || stored.refusedAt !== undefined || formatXblAuthorization(stored) !== authorization) return;
@@ -222,7 +224,16 @@ export class CredentialsService {
     })()
       // The refusal is in force in this process already; other processes learn it from their own 401.
       .catch(() => undefined)
-      .finally(() => this.#onTokenChanged(profileId));
+      .finally(() => {
+        this.#recording.delete(recording);
+        this.#onTokenChanged(profileId);
+      });
+    this.#recording.add(recording);
+  }
+
+  /** Resolves once every refusal seen so far is kept in the vault (or could not be): call before the process ends. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.#recording]);
   }
 
   /** When MPSD refused the stored token (epoch ms), or undefined while it has not. */

@@ -50,12 +50,18 @@ describe('a queued send', () => {
     expect(words.detail).toContain(new Date('2026-11-25T12:00:20.000Z').toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
   });
 
+  it('says it waits for a token, not for time, while the profile has none', () => {
+    expect(nextAttemptWords({ nextAttemptAt: '2026-11-25T12:00:40.000Z', waitingBecause: { code: 'NO_CREDENTIALS', message: 'No token' } }, now)).toBe(
+      'Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.',
+    );
+  });
+
   it('says on the Outbox screen itself just "Flush now"', () => {
     expect(nextAttemptWords({}, now, true)).toBe('It goes out automatically as soon as the network and a valid token are back; Flush now tries at once.');
   });
 
   it('says it is paused, not retrying, while the profile\u2019s token is refused', () => {
-    const refused = { code: 'UNAUTHORIZED' as const, message: 'MPSD refused the token', details: { refused: true } };
+    const refused = { code: 'UNAUTHORIZED' as const, message: 'MPSD refused the token' };
     expect(queuedInWords(queuedProgress(['a'], [item('a', { lastError: refused })]), now).detail).toBe(
       'Paused: MPSD refused the profile\u2019s token. It goes out once you paste a fresh token or sign in again in Profiles.',
     );

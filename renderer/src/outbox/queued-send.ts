@@ -87,8 +87,15 @@ function plural(count: number, one: string, many = `${one}s`): string {
 /** When the waiting items go out, as the user can act on it (`inOutbox`: said on the Outbox screen itself). */
 export function nextAttemptWords(progress: { nextAttemptAt?: string | undefined; waitingBecause?: AppError | undefined }, now: number, inOutbox = false): string {
   const flush = inOutbox ? 'Flush now tries at once.' : 'Flush now in the Outbox tries at once.';
-  if (progress.waitingBecause?.details?.['refused'] === true) {
-    return 'Paused: MPSD refused the profile\u2019s token. It goes out once you paste a fresh token or sign in again in Profiles.';
+  // These wait for the user, not for time: the outbox does not try them until the token or keychain is fixed.
+  switch (progress.waitingBecause?.code) {
+    case 'UNAUTHORIZED':
+      return 'Paused: MPSD refused the profile\u2019s token. It goes out once you paste a fresh token or sign in again in Profiles.';
+    case 'NO_CREDENTIALS':
+    case 'TOKEN_EXPIRED':
+      return 'Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.';
+    case 'KEYCHAIN_UNAVAILABLE':
+      return 'Paused until the OS keychain answers, or you choose to keep tokens in memory for this run in Profiles.';
   }
   if (progress.nextAttemptAt === undefined || Date.parse(progress.nextAttemptAt) <= now) {
     return `It goes out automatically as soon as the network and a valid token are back; ${flush}`;
