@@ -24,3 +24,10 @@ export const keychainHelperAnswerSchema = z.discriminatedUnion('ok', [
   z.strictObject({ id: z.number().int(), ok: z.literal(false), error: z.string(), unloadable: z.boolean() }),
 ]);
 export type KeychainHelperAnswer = z.output<typeof keychainHelperAnswerSchema>;
+
+/**
+ * Sent once by the helper when keytar has loaded (or failed to): call deadlines start from
+ * here, so a slow start on a busy machine is not mistaken for a keychain that hangs.
+ */
+export const keychainHelperReadySchema = z.strictObject({ ready: z.literal(true) });
+export type KeychainHelperReady = z.output<typeof keychainHelperReadySchema>;

@@ -5,10 +5,12 @@
  * and two real processes racing over one keychain entry.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../../shared/errors.ts';
-import { forkKeychainWorker, type KeychainHelperProcess } from './keychain-helper.ts';
+import { forkKeychainWorker, KeychainHelperError, keytarInHelper, type KeychainHelperProcess } from './keychain-helper.ts';
 import { openKeychainVault } from './keychain-vault.ts';
 import { secretKey } from './secret-keys.ts';
 import { inSecretService, ROOT, secretServiceMissing, steps } from './secret-service.fixture.ts';
@@ -66,6 +68,19 @@ describe('keychain helper process', () => {
     expect(faults.started).toEqual(['hang', 'memory']);
   });
 
+  it('a call waits for the helper to start, and a helper that never starts is killed at the start deadline', async () => {
+    const stuck = keytarInHelper({ start: helpers('unready').start, timeoutMs: 50, startTimeoutMs: 500 });
+    const thrown = await stuck.findCredentials('Handle Studio').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(thrown).toBeInstanceOf(KeychainHelperError);
+    expect(thrown).toMatchObject({ failure: 'timed-out', message: 'the keychain helper did not start within 500 ms' });
+    // A per-call deadline of 50 ms is far less than a Node start: it only runs once the helper is ready.
+    const healthy = keytarInHelper({ start: helpers('memory').start, timeoutMs: 50, startTimeoutMs: 60_000 });
+    expect(await healthy.findCredentials('Handle Studio')).toEqual([]);
+  });
+
   it('a helper whose keytar cannot be loaded says so', async () => {
     // keychain-worker.ts loads keytar; a file that is not a module stands in for a broken install.
     const error = await failure(
@@ -93,7 +108,35 @@ describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? 
     }
     expect(seen.get('read-unlocked')).toMatchObject({ ok: true, value: 'stored-while-unlocked' });
     expect(seen.get('delete')).toMatchObject({ ok: true, value: true });
-  });
+  }, 240_000);
+
+  it('`profile set-token` and `profile show` run at the same time never show "no token" or lose the token', () => {
+    const data = mkdtempSync(join(tmpdir(), 'handle-studio-race-cli-'));
+    try {
+      const cli = `HANDLE_STUDIO_DATA_DIR=${data} "$NODE" bin/handle-studio.js`;
+      // Tokens long enough to be kept in pieces, of two lengths, so every write changes the pieces.
+      const short = `XBL3.0 x=12345;${'a'.repeat(1500)}`;
+      const long = `XBL3.0 x=12345;${'b'.repeat(2700)}`;
+      const run = inSecretService(
+        `${cli} profile add race --endpoint http://127.0.0.1:9 --sandbox XDKS.1 >/dev/null || exit 9
+        echo '${short}' | ${cli} profile set-token race >/dev/null || exit 10
+        ( for n in 1 2 3; do echo '${long}' | ${cli} profile set-token race >/dev/null; echo '${short}' | ${cli} profile set-token race >/dev/null; done; echo SETTER-DONE ) &
+        for n in 1 2 3 4 5 6; do ${cli} profile show race --json | tr -d '\n'; echo " exit=$?"; done
+        wait`,
+        580_000,
+      );
+      const shows = run.stdout.split('\n').filter((line) => line.includes('exit='));
+      expect(run.stdout, run.stderr).toContain('SETTER-DONE');
+      expect(shows).toHaveLength(6);
+      for (const show of shows) {
+        expect(show).toMatch(/exit=0$/);
+        expect(show).toMatch(/"state": *"pasted"/);
+      }
+      expect(run.stderr).not.toMatch(/no token|INTERNAL|Segmentation/);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it('a process reading while another rewrites a token (in pieces) never sees "no token", half a token, or deletes it', () => {
     const service = `Handle Studio test ${randomUUID()}`;
@@ -111,5 +154,5 @@ describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? 
     expect(seen.get('reader'), `stderr: ${run.stderr}`).toMatchObject({ ok: true, none: 0, mixed: 0, errors: [], tokens: 120 });
     // Still there afterwards, and no stale pieces are left beside it.
     expect(seen.get('after')).toMatchObject({ tokens: 1, none: 0, keys: 1 });
-  });
+  }, 240_000);
 });

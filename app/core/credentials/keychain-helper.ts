@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keychainHelperAnswerSchema, type KeychainHelperRequest } from './keychain-helper-protocol.ts';
+import { keychainHelperAnswerSchema, keychainHelperReadySchema, type KeychainHelperRequest } from './keychain-helper-protocol.ts';
 import type { KeytarModule } from './keychain-vault.ts';
 
 /** A running helper, whatever started it: a Node child process, or Electron's utilityProcess. */
@@ -73,19 +73,25 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 interface Pending {
   resolve(value: unknown): void;
   reject(error: KeychainHelperError): void;
-  timer: NodeJS.Timeout;
+  /** Set once the helper is ready: a call's deadline does not count the helper's start. */
+  timer?: NodeJS.Timeout;
 }
 
 export interface KeytarInHelperOptions {
   start?: StartKeychainHelper;
-  /** How long one call may take before the helper counts as hung and is killed. */
+  /** How long one call may take, once the helper has started, before it counts as hung and is killed. */
   timeoutMs: number;
+  /** How long the helper may take to start (Node plus keytar; slow on a busy machine). Default 20 s. */
+  startTimeoutMs?: number;
 }
+
+const DEFAULT_START_TIMEOUT_MS = 20_000;
 
 /** keytar's interface, each call answered by the helper process. */
 export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
   const start = options.start ?? (() => forkKeychainWorker());
-  let helper: KeychainHelperProcess | undefined;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  let helper: { process: KeychainHelperProcess; ready: boolean } | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
 
@@ -97,11 +103,31 @@ export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
     }
   }
 
-  function running(): KeychainHelperProcess {
+  /** Kills a helper that hangs (so it cannot answer late or pile up) and fails what it owed; the next call starts afresh. */
+  function giveUp(target: KeychainHelperProcess, why: string): void {
+    if (helper?.process === target) helper = undefined;
+    target.kill();
+    failAll(new KeychainHelperError('timed-out', why));
+  }
+
+  function arm(call: Pending, target: KeychainHelperProcess): void {
+    call.timer = setTimeout(() => giveUp(target, `no answer within ${options.timeoutMs} ms`), options.timeoutMs);
+    call.timer.unref();
+  }
+
+  function running(): { process: KeychainHelperProcess; ready: boolean } {
     if (helper) return helper;
-    const started = start();
+    const started = { process: start(), ready: false };
     helper = started;
-    started.onMessage((message) => {
+    const startTimer = setTimeout(() => giveUp(started.process, `the keychain helper did not start within ${startTimeoutMs} ms`), startTimeoutMs);
+    startTimer.unref();
+    started.process.onMessage((message) => {
+      if (keychainHelperReadySchema.safeParse(message).success) {
+        clearTimeout(startTimer);
+        started.ready = true;
+        for (const call of pending.values()) if (call.timer === undefined) arm(call, started.process);
+        return;
+      }
       const answer = keychainHelperAnswerSchema.safeParse(message);
       if (!answer.success) return;
       const call = pending.get(answer.data.id);
@@ -110,9 +136,10 @@ export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
       clearTimeout(call.timer);
       if (answer.data.ok) call.resolve(answer.data.value);
       else call.reject(new KeychainHelperError(answer.data.unloadable ? 'unloadable' : 'refused', answer.data.error));
-      if (pending.size === 0) started.keepAlive?.(false);
+      if (pending.size === 0) started.process.keepAlive?.(false);
     });
-    started.onExit((how) => {
+    started.process.onExit((how) => {
+      clearTimeout(startTimer);
       if (helper !== started) return;
       helper = undefined;
       failAll(new KeychainHelperError('crashed', `the keychain helper process ended (${how})`));
@@ -124,16 +151,11 @@ export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
     const id = nextId++;
     const target = running();
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // A hung helper is killed so it cannot answer late or pile up; the next call starts afresh.
-        if (helper === target) helper = undefined;
-        target.kill();
-        failAll(new KeychainHelperError('timed-out', `no answer within ${options.timeoutMs} ms`));
-      }, options.timeoutMs);
-      timer.unref();
-      pending.set(id, { resolve: (value) => resolve(value as T), reject, timer });
-      target.keepAlive?.(true);
-      target.send({ ...call, id } as KeychainHelperRequest);
+      const waiting: Pending = { resolve: (value) => resolve(value as T), reject };
+      pending.set(id, waiting);
+      if (target.ready) arm(waiting, target.process);
+      target.process.keepAlive?.(true);
+      target.process.send({ ...call, id } as KeychainHelperRequest);
     });
   }
 

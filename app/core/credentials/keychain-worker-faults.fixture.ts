@@ -3,7 +3,8 @@
  * one (keychain-worker.ts). `process.argv[2]` picks the fault:
  * - `segfault`: dies from SIGSEGV on its first request, as keytar does on a locked gnome-keyring;
  * - `hang`: never answers, as a D-Bus call waiting for an unlock prompt nobody sees;
- * - `memory`: a healthy keychain kept in this process's memory.
+ * - `memory`: a healthy keychain kept in this process's memory;
+ * - `unready`: never says it has started.
  * Test-only.
  */
 import type { KeychainHelperAnswer, KeychainHelperRequest } from './keychain-helper-protocol.ts';
@@ -30,6 +31,8 @@ function answer(request: KeychainHelperRequest): KeychainHelperAnswer {
   }
 }
 
+// Started: the client's call deadlines run from here. `unready` never gets this far, like a helper stuck loading keytar.
+if (mode !== 'unready') process.send?.({ ready: true });
 process.on('message', (message) => {
   if (mode === 'segfault') process.kill(process.pid, 'SIGSEGV');
   if (mode === 'memory') process.send?.(answer(message as KeychainHelperRequest));

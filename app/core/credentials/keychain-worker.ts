@@ -7,7 +7,7 @@
  * tests (messages over process.send), and with Electron's `utilityProcess.fork` from the app
  * (messages over process.parentPort). It holds no state between calls.
  */
-import type { KeychainHelperAnswer, KeychainHelperRequest } from './keychain-helper-protocol.ts';
+import type { KeychainHelperAnswer, KeychainHelperReady, KeychainHelperRequest } from './keychain-helper-protocol.ts';
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -23,7 +23,7 @@ interface ParentPort {
 }
 const parentPort = (process as { parentPort?: ParentPort }).parentPort;
 
-function reply(answer: KeychainHelperAnswer): void {
+function reply(answer: KeychainHelperAnswer | KeychainHelperReady): void {
   if (parentPort) parentPort.postMessage(answer);
   else process.send?.(answer);
 }
@@ -37,8 +37,11 @@ async function loadKeytar(): Promise<Keytar> {
 }
 
 const keytar = loadKeytar();
-// Observed here so a failed load is not an unhandled rejection; each call reports it.
-keytar.catch(() => undefined);
+// Ready either way: a failed load is reported by each call.
+keytar.then(
+  () => reply({ ready: true }),
+  () => reply({ ready: true }),
+);
 
 function call(module: Keytar, request: KeychainHelperRequest): Promise<unknown> {
   switch (request.op) {

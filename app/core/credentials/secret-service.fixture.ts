@@ -28,7 +28,7 @@ export interface SessionRun {
 }
 
 /** Runs `script` (sh) inside a new D-Bus session with an unlocked gnome-keyring; `$NODE` is the project's Node. */
-export function inSecretService(script: string, timeoutMs = 120_000): SessionRun {
+export function inSecretService(script: string, timeoutMs = 220_000): SessionRun {
   const home = mkdtempSync(join(tmpdir(), 'handle-studio-keyring-'));
   try {
     const run = spawnSync('dbus-run-session', ['--', 'sh', '-c', `echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n${script}`], {
