@@ -11,13 +11,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseHandleRequest } from '../../shared/mpsd/requests.ts';
+import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import { systemClock } from '../clock.ts';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.ts';
 import { startScriptedMpsd, type ArrivedCall, type ScriptedMpsd } from '../mpsd/scripted-mpsd.ts';
 import { createOutboxHandlers } from '../outbox/outbox-handlers.ts';
 import { openOutboxStore, type OutboxStore } from '../outbox/outbox-store.ts';
 import type { AuthorizationSource } from '../ports.ts';
-import { createSendService, type SendService } from './send-service.ts';
+import { createSendService, deliveryOutcomeOf, type SendService } from './send-service.ts';
 import { storedWireRequestSchema } from './wire-request-schema.ts';
 
 const AUTH = 'XBL3.0 x=998877;eyJ.outbox-delivery-secret';
@@ -199,5 +200,26 @@ describe('flushing queued items', () => {
     expect(summary.cancelled).toBe(true);
     expect(outbox.list()[0]).toMatchObject({ state: 'queued', lastError: { code: 'CANCELLED' } });
     expect(mpsd.calls).toHaveLength(1);
+  });
+});
+
+describe('what an exchange means for a queued item', () => {
+  const exchange: MpsdExchange = { kind: 'invite.send', request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: {} }, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 5 };
+
+  it('a Retry-After too long to wait out (THROTTLED with retryAt) holds the item until MPSD\'s time', () => {
+    const retryAt = '2026-12-02T10:00:00.000Z';
+    const outcome = deliveryOutcomeOf({
+      ...exchange,
+      response: { status: 429, headers: {}, body: '' },
+      error: { code: 'THROTTLED', message: 'MPSD asked to wait until tomorrow.', details: { retryAt, retryAfterMs: 86_400_000 } },
+    });
+    expect(outcome).toMatchObject({ result: 'retry-later', retryAt, status: 429, error: { code: 'THROTTLED' } });
+  });
+
+  it('a 401 (MPSD did not process it) and a cancelled wait go back to the queue without backoff; an unknown outcome is never retried', () => {
+    expect(deliveryOutcomeOf({ ...exchange, response: { status: 401, headers: {}, body: '' }, error: { code: 'UNAUTHORIZED', message: 'Refused.' } })).toMatchObject({ result: 'retry-later', paused: true, status: 401 });
+    expect(deliveryOutcomeOf({ ...exchange, error: { code: 'CANCELLED', message: 'Stopped.' } })).toMatchObject({ result: 'retry-later', paused: true });
+    expect(deliveryOutcomeOf({ ...exchange, error: { code: 'OUTCOME_UNKNOWN', message: 'Dropped.' } })).toMatchObject({ result: 'outcome-unknown' });
+    expect(deliveryOutcomeOf({ ...exchange, response: { status: 403, headers: {}, body: '' }, error: { code: 'FORBIDDEN', message: 'No.' } })).toMatchObject({ result: 'failed' });
   });
 });
