@@ -170,14 +170,30 @@ function toSummary(row: HistoryRow): HistorySummary {
   };
 }
 
+/**
+ * A JSON column of one stored entry. A row damaged on disk is STORAGE naming the entry (it is
+ * kept; the rest of history still reads), never an unexplained INTERNAL.
+ */
+function storedJson(row: HistoryRow, column: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HandleStudioError(
+      'STORAGE',
+      `History entry ${row.id} (${new Date(row.at).toISOString()}) is damaged: its stored ${column} cannot be read. It is kept in ${HISTORY_FILE_NAME}; the other entries are unaffected.`,
+      { id: row.id },
+    );
+  }
+}
+
 function toEntry(row: HistoryRow): HistoryEntry {
   return {
     ...toSummary(row),
-    request: JSON.parse(row.request_json ?? '{}') as HistoryEntry['request'],
-    responseHeaders: row.response_headers_json ? (JSON.parse(row.response_headers_json) as Record<string, string>) : undefined,
+    request: storedJson(row, 'request', row.request_json ?? '{}') as HistoryEntry['request'],
+    responseHeaders: row.response_headers_json ? (storedJson(row, 'response headers', row.response_headers_json) as Record<string, string>) : undefined,
     responseBody: optional(row.response_body),
     responseTruncated: row.response_truncated === 1,
-    ...(row.attempts_json ? { attempts: JSON.parse(row.attempts_json) as HistoryEntry['attempts'] } : {}),
+    ...(row.attempts_json ? { attempts: storedJson(row, 'attempts', row.attempts_json) as HistoryEntry['attempts'] } : {}),
   };
 }
 

@@ -137,6 +137,39 @@ describe('one draft row that cannot be read', () => {
   });
 });
 
+describe('one history row that cannot be read', () => {
+  it('is STORAGE naming the entry, and the rest of history still lists and opens', async () => {
+    const dataDir = tempDir();
+    const history = openHistoryStore({ dataDir });
+    const entry = (n: number) => ({
+      at: new Date(Date.parse('2026-05-01T10:00:00Z') + n * 1000).toISOString(),
+      profileId: 'p1',
+      profileName: 'Dev',
+      sandbox: 'XDKS.1',
+      kind: 'invite.send' as const,
+      sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'lobby' },
+      invitedXuid: `281467979629640${n}`,
+      request: { method: 'POST' as const, url: 'https://sessiondirectory.xboxlive.com/handles', headers: { 'x-xbl-contract-version': '107' }, body: '{}' },
+      response: { status: 201, headers: {}, body: '{}' },
+      durationMs: 5,
+    });
+    const good = history.append(entry(1));
+    const torn = history.append(entry(2));
+    history.close();
+    const db = new DatabaseSync(join(dataDir, HISTORY_FILE_NAME));
+    db.prepare('UPDATE history SET request_json = ? WHERE id = ?').run('{"method":"PO', torn.id);
+    db.close();
+
+    const studio = await studioOn(dataDir);
+    expect(await studio.dispatch('getHistoryEntry', { id: torn.id })).toMatchObject({
+      ok: false,
+      error: { code: 'STORAGE', message: expect.stringMatching(new RegExp(`History entry ${torn.id} .* is damaged: its stored request cannot be read\\. It is kept`)) },
+    });
+    expect(await studio.dispatch('getHistoryEntry', { id: good.id })).toMatchObject({ ok: true });
+    expect(await studio.dispatch('listHistory', { limit: 10 })).toMatchObject({ ok: true, value: { entries: [expect.anything(), expect.anything()] } });
+  });
+});
+
 describe('a data folder that is a file', () => {
   it('is STORAGE naming the folder and the fix', async () => {
     const file = join(tempDir(), 'data');
