@@ -299,6 +299,9 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
     expect(summary.attempted).toBe(0);
     expect(flusher.get(inFlight!.id).state).toBe('sending');
     expect(flusher.get(notAttempted!.id).state).toBe('queued');
+    // Not yet attempted, it is the running send's own journal: not waiting work, so neither counted nor listed.
+    expect(flusher.counts()).toMatchObject({ queued: 0, sending: 1, sent: 1 });
+    expect(flusher.list().map((item) => item.id)).toEqual([inFlight!.id, sent!.id]);
 
     live.close(); // the sender is gone (in another process: killed)
     const next = open();

@@ -225,7 +225,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   );
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const stateOf = db.prepare('SELECT state FROM outbox WHERE id = ?');
-  const countRows = db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state');
+  // A running live send's invites not yet attempted are its private journal, not waiting work:
+  // they are neither counted nor listed (the send reports them itself).
+  const VISIBLE = `NOT (origin = 'live' AND state = 'queued')`;
+  const countRows = db.prepare(`SELECT state, COUNT(*) AS n FROM outbox WHERE ${VISIBLE} GROUP BY state`);
   const queuedRows = db.prepare(`SELECT id FROM outbox WHERE state = 'queued' AND origin = 'queued' ORDER BY seq`);
   const ownedRows = db.prepare(
     `SELECT id, state, owner_pid, owner_start, owner_instance FROM outbox WHERE state = 'sending' OR (origin = 'live' AND state = 'queued')`,
@@ -455,7 +458,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       const states = listOptions.states ?? outboxStates;
       const limit = listOptions.limit ?? 1000;
       const rows = db
-        .prepare(`SELECT * FROM outbox WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
+        .prepare(`SELECT * FROM outbox WHERE ${VISIBLE} AND state IN (${states.map(() => '?').join(', ')}) ORDER BY seq LIMIT ?`)
         .all(...states, limit) as unknown as OutboxRow[];
       return rows.flatMap((row) => {
         try {

@@ -166,7 +166,8 @@ export function createSendService(deps: SendServiceDeps): SendService {
       const invitees = outcome.invitees?.map((invitee) => inviteeResult(invitee, labels));
       let queuedCount = 0;
       if (journal && invitees) {
-        const unrecorded = new Set(outcome.exchanges.filter((exchange) => !recorded.has(exchange)).map((exchange) => exchange.invitedXuid));
+        const delivered = outcome.exchanges.filter((exchange) => exchange.error === undefined);
+        const unrecorded = new Set(delivered.filter((exchange) => !recorded.has(exchange)).map((exchange) => exchange.invitedXuid));
         queuedCount = journal.close(invitees, canQueue, unrecorded);
       } else if (canQueue && outcome.exchanges.length > 0 && outcome.exchanges.every((exchange) => exchange.error?.code === 'OFFLINE')) {
         // A single call that never left this machine waits in the outbox instead.
@@ -243,7 +244,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
           },
         };
       },
-      /** `unrecorded`: invitees whose exchange history could not keep; their journal item stays as the record. */
+      /** `unrecorded`: delivered invites history could not keep; their journal item stays as the record. */
       close(invitees: InviteeResult[], keepUnsent: boolean, unrecorded: ReadonlySet<string | undefined>): number {
         let kept = 0;
         for (const invitee of invitees) {
