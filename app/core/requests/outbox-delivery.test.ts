@@ -188,6 +188,23 @@ describe('flushing queued items', () => {
     expect(mpsd.calls).toHaveLength(1);
   });
 
+  it('a 429 with Retry-After of a day is not waited out: the item goes back to the queue until MPSD\'s time, and outbox list shows it', async () => {
+    mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '86400' } }));
+    const sender = service({ endpoint: mpsd.url });
+    await queueInvites([ALICE]);
+    const before = Date.now();
+    const summary = await outbox.flush({ deliver: sender.deliver });
+    expect(summary).toMatchObject({ attempted: 1, retryLater: 1 });
+    const [item] = outbox.list();
+    expect(item).toMatchObject({ state: 'queued', lastError: { code: 'THROTTLED' } });
+    // MPSD's own time, a day ahead (not a backoff of seconds).
+    expect(Date.parse(item!.nextAttemptAt!)).toBeGreaterThanOrEqual(before + 86_400_000 - 5_000);
+    // Even a flush the user asked for does not call MPSD before then.
+    expect((await outbox.flush({ deliver: sender.deliver })).attempted).toBe(0);
+    expect(mpsd.calls).toHaveLength(1);
+    expect(historyRows()).toEqual([]);
+  });
+
   it('cancelling a flush ends its wait at once (a Retry-After), and the item stays queued, not failed', async () => {
     mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '50' } }));
     const sender = service({ endpoint: mpsd.url });
