@@ -4,6 +4,7 @@
  * dispatcher for all contract channels plus one event hub. Electron main, the browser-mode
  * host, the CLI and tests all start the app through here, so they run the same code.
  */
+import { join } from 'node:path';
 import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
 import type { z } from 'zod';
@@ -23,6 +24,7 @@ import { createHistoryHandlers } from './history/history-handlers.ts';
 import { openHistoryStore } from './history/history-store.ts';
 import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
 import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
+import { OUTBOX_FILE_NAME, outboxFileMigrations } from './outbox/outbox-file.ts';
 import { openOutboxStore } from './outbox/outbox-store.ts';
 import type { AuthorizationSource, Clock, FetchLike, SecretVault } from './ports.ts';
 import { createPresetHandlers } from './presets/presets-handlers.ts';
@@ -32,7 +34,8 @@ import { ProfileStore, type ProfileStoreOptions } from './profiles/profile-store
 import { startOutboxFlusher } from './requests/outbox-flusher.ts';
 import { createSendService } from './requests/send-service.ts';
 import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
-import { storageFaultError, type StoragePlace } from './storage/storage-errors.ts';
+import { newerSchemaReason } from './storage/sqlite-file.ts';
+import { asStorageError, storageFaultError, type StoragePlace } from './storage/storage-errors.ts';
 import { openInSystemBrowser } from './system-browser.ts';
 
 export interface HandleStudioDeps {
@@ -97,11 +100,15 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     onTokenChanged: () => hub.publish('profilesChanged', profilesChanged(profiles)),
   });
   const history = openHistoryStore({ dataDir: deps.dataDir, onAppended: (summary) => hub.publish('historyAppended', summary) });
-  const outbox = openOutboxStore({
-    dataDir: deps.dataDir,
-    requestSchema: storedWireRequestSchema,
-    onChange: (counts) => hub.publish('outboxChanged', { counts }),
-  });
+  // Whatever the outbox meets at open (it may write, to settle rows of a process that died) is a storage problem, in words.
+  const outboxPath = join(deps.dataDir, OUTBOX_FILE_NAME);
+  const outbox = opening({ what: 'outbox database', path: outboxPath, folder: deps.dataDir }, () => newerSchemaReason(outboxPath, outboxFileMigrations, 'outbox'), () =>
+    openOutboxStore({
+      dataDir: deps.dataDir,
+      requestSchema: storedWireRequestSchema,
+      onChange: (counts) => hub.publish('outboxChanged', { counts }),
+    }),
+  );
   const presets = openPresetsStore({
     source: deps.presetFileSource ?? confPresetFileSource(deps.dataDir),
     onChange: (list) => hub.publish('presetsChanged', { count: list.length }),
@@ -233,6 +240,19 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       rateBudgets.close();
     },
   };
+}
+
+/**
+ * Opens a store; anything but a HandleStudioError it throws is a STORAGE error about `place`
+ * (a refused write explained by `readOnlyReason` when a newer build wrote the file).
+ */
+function opening<T>(place: StoragePlace, readOnlyReason: () => string | undefined, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    const reason = readOnlyReason();
+    throw asStorageError(error, reason === undefined ? place : { ...place, readOnlyReason: reason });
+  }
 }
 
 /**

@@ -80,6 +80,29 @@ function migrate(db: DatabaseSync, migrations: readonly Migration[], current: nu
   }
 }
 
+function newerFileReason(label: string, version: number, newest: number): string {
+  return `The ${label} database was written by a newer version of Handle Studio (schema ${version}; this version knows up to ${newest}), so it is open read-only: update Handle Studio to change it.`;
+}
+
+/**
+ * Why a file is read-only for this build (a newer Handle Studio wrote it), or undefined. For
+ * putting a refused write in words when the file was opened elsewhere.
+ */
+export function newerSchemaReason(path: string, migrations: readonly Migration[], label: string): string | undefined {
+  const newest = migrations.at(-1)?.version ?? 0;
+  try {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const version = schemaVersion(db);
+      return version > newest ? newerFileReason(label, version, newest) : undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 function openAndMigrate(path: string, migrations: readonly Migration[], options: OpenSqliteOptions): OpenedSqliteFile {
   const newest = migrations.at(-1)?.version ?? 0;
   let db = new DatabaseSync(path);
@@ -92,11 +115,7 @@ function openAndMigrate(path: string, migrations: readonly Migration[], options:
       db.close();
       db = new DatabaseSync(path, { readOnly: true });
       db.exec('PRAGMA busy_timeout = 2000');
-      return {
-        db,
-        previousVersion: current,
-        readOnlyReason: `The ${options.label} database was written by a newer version of Handle Studio (schema ${current}; this version knows up to ${newest}), so it is open read-only: update Handle Studio to change it.`,
-      };
+      return { db, previousVersion: current, readOnlyReason: newerFileReason(options.label, current, newest) };
     }
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous}`);

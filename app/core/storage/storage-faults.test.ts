@@ -113,6 +113,22 @@ describe('files a newer Handle Studio wrote', () => {
     await studio.close();
     expect({ outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)) }).toEqual(before);
   });
+
+  it('an outbox.sqlite a newer build wrote, holding an item a dead process left mid-send, is STORAGE saying to update, and is left as it was', async () => {
+    const dataDir = tempDir();
+    openDraftsStore({ dataDir }).close();
+    const db = new DatabaseSync(join(dataDir, OUTBOX_FILE_NAME));
+    // The outbox settles such an item at open, which is a write this build must not make to a newer file.
+    db.prepare(`INSERT INTO outbox (id, created_at, profile_id, kind, request_json, state, updated_at) VALUES ('item', 1, 'p', 'invite.send', '{}', 'sending', 1)`).run();
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE; PRAGMA user_version = 99');
+    db.close();
+    const before = sha(join(dataDir, OUTBOX_FILE_NAME));
+
+    const error = await failure(studioOn(dataDir));
+    expect(error.code).toBe('STORAGE');
+    expect(error.message).toMatch(/outbox database was written by a newer version of Handle Studio \(schema 99[\s\S]*update Handle Studio/);
+    expect(sha(join(dataDir, OUTBOX_FILE_NAME))).toBe(before);
+  });
 });
 
 describe('one draft row that cannot be read', () => {
