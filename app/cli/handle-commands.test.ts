@@ -125,6 +125,9 @@ describe('handle commands against a local MPSD', RUNS, () => {
     const members = Object.values((await sessionDocument('GameSession', 'lobby-7')).members);
     expect(members.find((member) => member.constants.system.xuid === alice.xuid)?.properties?.system?.active).toBe(true);
 
+    const handle = await as(alice, ['handle', 'get', '--handle', handleId]);
+    expect(handle.code, handle.stderr).toBe(0);
+    expect(handle.stdout).toMatch(new RegExp(`invite handle for GameSession/lobby-7  invites ${alice.xuid} from ${me.xuid}  title 1234  expires \\d{4}-`));
     const read = await as(alice, ['handle', 'session', '--handle', handleId, '--json']);
     expect(read.code, read.stderr).toBe(0);
     expect(json<{ session: { templateName: string; name: string } }>(read).session).toMatchObject({ templateName: 'GameSession', name: 'lobby-7' });
@@ -180,7 +183,7 @@ describe('handle commands against a local MPSD', RUNS, () => {
     expect(created.code, created.stderr).toBe(0);
     const transferId = json<{ requests: { handleId: string }[] }>(created).requests[0]!.handleId;
     const read = await as(me, ['handle', 'get', '--handle', transferId, '--json']);
-    expect(json<{ requests: { body: unknown }[] }>(read).requests[0]!.body).toMatchObject({
+    expect(json<{ handle: unknown }>(read).handle).toMatchObject({
       type: 'transfer',
       sessionRef: { templateName: 'GameSession', name: 'match-2' },
       originSessionRef: { templateName: 'LobbySession', name: 'lobby-2' },

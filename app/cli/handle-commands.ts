@@ -8,7 +8,7 @@ import { HandleStudioError } from '../shared/errors.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
 import type { FlagSpec, FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
-import { reportHandleQuery, reportThroughHandle } from './handle-report.ts';
+import { reportHandleQuery, reportHandleRead, reportThroughHandle } from './handle-report.ts';
 import { LOCAL, requestCommand, SCID } from './request-commands.ts';
 import { list, sessionFlags, sessionRefFromFlags, text, withoutUndefined } from './request-flags.ts';
 import { profileIdByName } from './send.ts';
@@ -22,6 +22,7 @@ function readCommand(verb: 'get' | 'delete', summary: string) {
     {
       path: ['handle', verb],
       kind: `handle.${verb}`,
+      ...(verb === 'get' ? { report: reportHandleRead } : {}),
       summary,
       flags: handleFlag,
       examples: [`handle-studio handle ${verb} --handle ${HANDLE} --profile dev`],

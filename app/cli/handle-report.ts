@@ -7,7 +7,7 @@
  */
 import type { ExchangeView } from '../shared/contract/common.ts';
 import type { SendResult } from '../shared/contract/requests.ts';
-import { readHandleQueryAnswer, type HandleDocument } from '../shared/mpsd/handle-document.ts';
+import { readHandleDocument, readHandleQueryAnswer, type HandleDocument } from '../shared/mpsd/handle-document.ts';
 import type { CliContext } from './context.ts';
 import { exitCodeForSend } from './exit-codes.ts';
 import { reportSend, sendJson } from './send-report.ts';
@@ -80,5 +80,34 @@ export const reportThroughHandle: SendReporter = (context, result, json) => {
   if (reached !== undefined) context.say(`Session: ${reached.scid} ${reached.templateName}/${reached.name}`);
   // 204: MPSD has no such session (a handle may point at one that was never created or is gone).
   else if (call?.response?.status === 204) context.say('No session: the handle points at a session that does not exist (any more).');
+  return exitCode;
+};
+
+/** Who a handle is about, in words: its owner, or for an invite who invited whom. */
+function whoOf(handle: HandleDocument): string {
+  if (handle.type === 'invite') return `invites ${handle.invitedXuid ?? '?'}${handle.senderXuid === undefined ? '' : ` from ${handle.senderXuid}`}`;
+  return handle.ownerXuid === undefined ? '' : `owner ${handle.ownerXuid}`;
+}
+
+/** `handle get`: the document as MPSD sent it, then the fields that matter in one line. */
+export const reportHandleRead: SendReporter = (context, result, json) => {
+  const read = result.exchanges.find((exchange) => exchange.kind === 'handle.get' && answered(exchange));
+  const handle = read === undefined ? undefined : readHandleDocument(read.response?.json);
+  if (json) {
+    const exitCode = exitCodeForSend(result);
+    context.printJson({ ...sendJson(result, exitCode), ...(handle === undefined ? {} : { handle }) });
+    return exitCode;
+  }
+  const exitCode = reportSend(context, result, false);
+  if (handle === undefined) return exitCode;
+  const origin = handle.originSessionRef === undefined ? '' : `from ${handle.originSessionRef.templateName ?? '?'}/${handle.originSessionRef.name ?? '?'}`;
+  const parts = [
+    `${handle.type ?? 'unknown'} handle for ${sessionOf(handle)}`,
+    origin,
+    whoOf(handle),
+    handle.titleId === undefined ? '' : `title ${handle.titleId}`,
+    handle.expiration === undefined ? '' : `expires ${handle.expiration}`,
+  ];
+  context.say(parts.filter(Boolean).join('  '));
   return exitCode;
 };
