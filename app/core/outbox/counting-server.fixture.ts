@@ -8,6 +8,8 @@ export interface CountingServer {
   received: string[];
   /** When set, the request with this arrival number (1-based) is never answered. */
   holdRequestNumber?: number;
+  /** Each answer waits this long, so other processes act while a request is out. */
+  answerDelayMs?: number;
   /** Resolves when a request is held. */
   held: Promise<void>;
   /** Answers the held request after all. */
@@ -54,7 +56,8 @@ export async function startCountingServer(): Promise<CountingServer> {
         markHeld();
         return;
       }
-      answer(response, itemId);
+      if (state.answerDelayMs === undefined) answer(response, itemId);
+      else setTimeout(() => answer(response, itemId), state.answerDelayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

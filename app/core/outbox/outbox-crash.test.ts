@@ -113,3 +113,25 @@ it('another process opening and listing the outbox mid-flush leaves the sender\'
   expect(store.get(items[1]!.id).handleId).toBe(`handle-for-${items[1]!.id}`);
   expect(server.received).toEqual(items.map((item) => item.id));
 });
+
+it('two processes flushing the same outbox at once: each item is sent once, and neither relabels the other\'s', async () => {
+  const setup = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
+  const items = setup.enqueue(
+    ['1001', '1002', '1003', '1004', '1005', '1006'].map((xuid) => ({
+      profileId: 'p1',
+      kind: 'invite.send' as const,
+      invitedXuid: xuid,
+      request: { method: 'POST', path: '/handles', body: { invitedXuid: xuid } },
+    })),
+  );
+  setup.close();
+
+  server.answerDelayMs = 150;
+  const children = [0, 1].map(() => spawn(NODE, [CHILD, dir, server.url], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const codes = await Promise.all(children.map((flusher) => new Promise<number | null>((resolve) => flusher.on('exit', (code) => resolve(code)))));
+  expect(codes).toEqual([0, 0]);
+
+  store = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
+  expect(items.map((item) => store!.get(item.id).state)).toEqual(items.map(() => 'sent'));
+  expect([...server.received].sort()).toEqual(items.map((item) => item.id).sort());
+});
