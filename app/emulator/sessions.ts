@@ -90,8 +90,6 @@ export interface SessionDirectory {
   /** `DELETE .../members/me`; true when the caller was a member. */
   leave(ref: SessionRefValue, xuid: string): boolean;
   isActiveMember(ref: SessionRefValue, xuid: string): boolean;
-  /** Every session of a SCID and template, timers applied (search queries). */
-  sessionsOf(scid: string, templateName: string): StoredSession[];
 }
 
 export interface SessionRules {
@@ -503,14 +501,6 @@ export function createSessionDirectory(
 
     isActiveMember(ref, xuid) {
       return settled(ref)?.members.get(xuid)?.status === 'active';
-    },
-
-    sessionsOf(scid, templateName) {
-      const prefix = `${scid.toLowerCase()}/${templateName.toLowerCase()}/`;
-      return [...sessions.keys()]
-        .filter((key) => key.startsWith(prefix))
-        .map((key) => settle(sessions.get(key) as StoredSession))
-        .filter((session): session is StoredSession => session !== undefined);
     },
   };
 }
