@@ -50,9 +50,10 @@ export const deliveryOutcomeSchema = z.discriminatedUnion('result', [
   z.object({ result: z.literal('failed'), error: appErrorInputSchema, correlationId: z.string().max(200).optional() }),
   /**
    * It did not go through and is safe to send again: back to the queue. `retryAt`: MPSD asked
-   * not to be called before then (a long Retry-After). `paused`: nothing was tried because the
-   * user must act first (no token, token refused, profile missing): no backoff, and the attempt
-   * is not counted. Otherwise the next attempt backs off. `status`: MPSD's answer, if it gave one.
+   * not to be called before then (a long Retry-After). `paused`: the user must act first (no
+   * token, token refused, profile missing), so no backoff: it goes as soon as they have. Otherwise
+   * the next attempt backs off. `status`: MPSD's answer, if it gave one; a paused outcome without
+   * one means no call was made, so it is neither counted as an attempt nor logged.
    */
   z.object({
     result: z.literal('retry-later'),
@@ -352,7 +353,9 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     const error = outcome.result === 'sent' ? null : JSON.stringify({ code: outcome.error.code, message: outcome.error.message });
     let nextAttemptAt: number | null = null;
     let attemptLog: string | null = null;
-    if (outcome.result === 'retry-later' && outcome.paused !== true) {
+    // Paused before any call (no token, profile missing, a cancelled wait): nothing was tried.
+    const notTried = outcome.result === 'retry-later' && outcome.paused === true && outcome.status === undefined;
+    if (outcome.result === 'retry-later' && !notTried) {
       const earlier = (parseJsonColumn(row.attempt_log_json, 'attempt log') as OutboxAttempt[] | undefined) ?? [];
       const attempt: OutboxAttempt = {
         at: new Date(now()).toISOString(),
@@ -362,8 +365,6 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       };
       attemptLog = JSON.stringify([...earlier, attempt].slice(-ATTEMPT_LOG_MAX));
       nextAttemptAt = nextAttemptAfter(outcome, earlier.length);
-    } else if (outcome.result === 'retry-later') {
-      nextAttemptAt = nextAttemptAfter(outcome, 0);
     }
     const changes = recordResult.run(
       state,
@@ -373,8 +374,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       now(),
       nextAttemptAt,
       attemptLog,
-      // A paused item was not attempted: nothing left the machine, so it does not count.
-      outcome.result === 'retry-later' && outcome.paused === true ? 1 : 0,
+      notTried ? 1 : 0,
       row.id,
       instance,
     ).changes;

@@ -172,7 +172,8 @@ describe('flushing queued items', () => {
     const answered401 = service({ endpoint: mpsd.url });
     await outbox.flush({ deliver: answered401.deliver });
     expect(mpsd.calls).toHaveLength(2);
-    expect(outbox.list()[0]).toMatchObject({ state: 'queued', lastError: { code: 'UNAUTHORIZED' } });
+    expect(outbox.list()[0]).toMatchObject({ state: 'queued', attempts: 1, lastError: { code: 'UNAUTHORIZED' }, attemptLog: [{ code: 'UNAUTHORIZED', status: 401 }] });
+    expect(outbox.list()[0]!.nextAttemptAt).toBeUndefined();
     expect(historyRows()).toEqual([]);
   });
 
