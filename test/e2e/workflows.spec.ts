@@ -60,33 +60,43 @@ test('a draft keeps the form, can be renamed, reopens in Compose, and changes on
 });
 
 test('sending from a draft says before and after what happens to the draft, and never rewrites it', async ({ app: page, mpsd }) => {
+  // As long as a draft name may be, so the words around it show how they wrap.
+  const NAME = 'Friday playtest: one invite to the lobby-7 squad, sent from a draft with a long name';
   const [sender, ...others] = mpsd.users;
   await addLocalProfile(page, mpsd, sender!);
   await joinAndSetActivity(page, sender!, 'GameSession', 'lobby-7');
   await fillInvite(page, inviteeLines(others.slice(0, 1)));
   await page.getByRole('button', { name: 'Save as draft' }).click();
-  await page.getByLabel('Draft name').fill('One invite');
+  await page.getByLabel('Draft name').fill(NAME);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByText('Saved as draft “One invite”.')).toBeVisible();
+  await expect(page.getByText(`Saved as draft “${NAME}”.`)).toBeVisible();
 
   // Kept: the default, said before the send and after it; the edit sent is not saved into the draft.
   await page.getByLabel(/^Invitees/).fill(inviteeLines(others.slice(1, 2)).join('\n'));
-  await expect(page.getByTestId('draft-fate-before')).toContainText('Draft “One invite” is kept as saved.');
+  await expect(page.getByTestId('draft-fate-before')).toContainText(`Draft “${NAME}” is kept as saved.`);
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome').getByTestId('invitee-row')).toHaveCount(1);
-  await expect(page.getByTestId('draft-fate-after')).toHaveText('Draft “One invite” was kept as saved.');
+  await expect(page.getByTestId('draft-fate-after')).toHaveText(`Draft “${NAME}” was kept as saved.`);
   await openScreen(page, 'Drafts');
   await page.getByTestId('draft-row').getByRole('button', { name: 'Open in Compose' }).click();
   await expect(page.getByLabel(/^Invitees/)).toHaveValue(inviteeLines(others.slice(0, 1)).join('\n'));
 
   // Removed: only when asked, and only because everything in it went out.
   await page.getByTestId('remove-draft-when-sent').check();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'compose-draft-before-send', scheme);
+  }
   await expect(page.getByTestId('draft-fate-before')).toHaveText(
-    'Draft “One invite” is removed once everything in it is sent; if anything fails, is queued or is cancelled, it is kept.',
+    `Draft “${NAME}” is removed once everything in it is sent; if anything fails, is queued or is cancelled, it is kept.`,
   );
   await page.getByTestId('send').click();
-  await expect(page.getByTestId('draft-fate-after')).toHaveText('Draft “One invite” was removed: everything in it was sent.');
+  await expect(page.getByTestId('draft-fate-after')).toHaveText(`Draft “${NAME}” was removed: everything in it was sent.`);
   await expect(page.getByTestId('draft-tag')).toHaveCount(0);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'compose-draft-after-send', scheme);
+  }
   await openScreen(page, 'Drafts');
   await expect(page.getByTestId('empty-state')).toBeVisible();
   expect((await invitedXuids(page.request, mpsd)).sort()).toEqual([others[0]!.xuid, others[1]!.xuid].sort());
