@@ -110,6 +110,24 @@ describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? 
     expect(seen.get('delete')).toMatchObject({ ok: true, value: true });
   }, 240_000);
 
+  it('with the keyring LOCKED, the CLI and browser mode answer KEYCHAIN_UNAVAILABLE with the unlock fix and keep running', () => {
+    const data = mkdtempSync(join(tmpdir(), 'handle-studio-locked-'));
+    try {
+      const run = inSecretService(`HANDLE_STUDIO_DATA_DIR=${data} "$NODE" ${here}/keychain-locked-front-doors.fixture.ts`);
+      const seen = steps(run.stdout);
+      expect(seen.get('store-unlocked'), run.stderr).toMatchObject({ status: 0 });
+      const unlock = /Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\) and try again/;
+      // show: the token's state is "keychain unavailable", never "no token", and the process ends normally.
+      expect(seen.get('show-locked')).toMatchObject({ status: 0, signal: null });
+      expect(JSON.parse(String(seen.get('show-locked')?.['stdout']))).toMatchObject({ profile: { token: { state: 'keychain-unavailable' } } });
+      expect(seen.get('set-token-locked')).toMatchObject({ status: 4, signal: null, stderr: expect.stringMatching(unlock) });
+      expect(seen.get('host-paste-locked')).toMatchObject({ answer: { ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringMatching(unlock) } } });
+      expect(seen.get('host-after')).toMatchObject({ answer: { ok: true }, exitCode: null, signal: null });
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 400_000);
+
   it('`profile set-token` and `profile show` run at the same time never show "no token" or lose the token', () => {
     const data = mkdtempSync(join(tmpdir(), 'handle-studio-race-cli-'));
     try {
