@@ -15,13 +15,19 @@ beforeEach(() => {
 afterEach(() => data.remove());
 
 describe('damaged and newer data files, from the command line', () => {
-  it('a truncated profiles.json and a damaged history.sqlite are named on stderr with where they were kept', async () => {
+  it('a truncated profiles.json and damaged history.sqlite and outbox.sqlite are named on stderr with where they were kept', async () => {
     writeFileSync(join(data.path, 'profiles.json'), '{"schemaVersion":1,"activeProfileId":null,"profiles":[{"name":"Dev');
     writeFileSync(join(data.path, 'history.sqlite'), Buffer.alloc(8192, 0x5a));
+    writeFileSync(join(data.path, 'outbox.sqlite'), Buffer.alloc(8192, 0x33));
 
-    const run = await runCli(data.path, ['history']);
+    const run = await runCli(data.path, ['outbox', 'list']);
     const kept = readdirSync(data.path).filter((name) => name.includes('.damaged-')).sort();
-    expect(kept).toEqual([expect.stringMatching(/^history\.sqlite\.damaged-/), expect.stringMatching(/^profiles\.json\.damaged-/)]);
+    expect(kept).toEqual([
+      expect.stringMatching(/^history\.sqlite\.damaged-/),
+      expect.stringMatching(/^outbox\.sqlite\.damaged-/),
+      expect.stringMatching(/^profiles\.json\.damaged-/),
+    ]);
+    expect(run.stderr).toMatch(/handle-studio: warning: The outbox database was damaged[\s\S]*queued invites and drafts in it, was kept as/);
     for (const name of kept) expect(run.stderr).toContain(join(data.path, name));
     expect(run.stderr).toMatch(/handle-studio: warning: The profiles file could not be read/);
     expect(run.stderr).toMatch(/handle-studio: warning: The history database was damaged/);
