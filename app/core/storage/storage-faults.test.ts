@@ -83,7 +83,7 @@ describe('a damaged SQLite file', () => {
 });
 
 describe('files a newer Handle Studio wrote', () => {
-  it('outbox.sqlite (drafts) and history.sqlite open read-only: readable, never rewritten, writes say to update', async () => {
+  it('outbox.sqlite (drafts), history.sqlite and presets.json open read-only: readable, never rewritten, writes say to update', async () => {
     const dataDir = tempDir();
     // This version's files with a draft in them, then "upgraded" by a newer build.
     const first = openDraftsStore({ dataDir });
@@ -95,12 +95,14 @@ describe('files a newer Handle Studio wrote', () => {
       db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE; PRAGMA user_version = 99');
       db.close();
     }
-    const before = { outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)) };
+    writeFileSync(join(dataDir, 'presets.json'), JSON.stringify({ schemaVersion: 9, presets: [] }));
+    const before = { outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)), presets: sha(join(dataDir, 'presets.json')) };
 
     const studio = await studioOn(dataDir);
     const messages = studio.notices.map((notice) => notice.message).join('\n');
     expect(messages).toMatch(/outbox database was written by a newer version of Handle Studio \(schema 99[\s\S]*read-only: update Handle Studio/);
     expect(messages).toMatch(/history database was written by a newer version of Handle Studio \(schema 99/);
+    expect(messages).toMatch(/presets\.json was written by a newer Handle Studio \(file version 9\); update Handle Studio/);
 
     const listed = await studio.dispatch('listDrafts', {});
     expect(listed).toMatchObject({ ok: true, value: { drafts: [expect.objectContaining({ name: 'Kept from before' })] } });
@@ -111,7 +113,7 @@ describe('files a newer Handle Studio wrote', () => {
     expect(retention).toMatchObject({ ok: false, error: { code: 'STORAGE', message: expect.stringMatching(/history database was written by a newer version[\s\S]*update Handle Studio/) } });
     expect(await studio.dispatch('listHistory', { limit: 10, search: 'abc' })).toMatchObject({ ok: true });
     await studio.close();
-    expect({ outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)) }).toEqual(before);
+    expect({ outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)), presets: sha(join(dataDir, 'presets.json')) }).toEqual(before);
   });
 
   it('an outbox.sqlite a newer build wrote, holding an item a dead process left mid-send, is STORAGE saying to update, and is left as it was', async () => {
