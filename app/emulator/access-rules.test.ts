@@ -215,3 +215,12 @@ describe('writes by non-members and other members', () => {
     expect(answer.text).toBe(MEMBER_REFERENCE_REFUSAL);
   });
 });
+
+describe('refusals that carry the session', () => {
+  it('never show a private session to a non-member: a failed If-None-Match is the private refusal, not the session', async () => {
+    await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { constants: { visibility: 'private' } });
+    const answer = await callAs(mpsd, userAt(mpsd, 1), 'PUT', sessionPath('lobby'), { body: joinBody(userAt(mpsd, 1)), headers: { 'If-None-Match': '*' } });
+    expect(answer.status).toBe(403);
+    expect(answer.text).toBe(PRIVATE_SESSION);
+  });
+});

@@ -11,7 +11,7 @@ import type { HandleGrant } from './session-access.ts';
 import { readSessionDelta } from './session-bodies.ts';
 import { sessionDocument } from './session-document.ts';
 import type { StoredSession, WriteCondition } from './sessions.ts';
-import { NotWritable } from './sessions.ts';
+import { RefusalWithSession } from './sessions.ts';
 import { MpsdRefusal, badRequest, checkContractVersion } from './wire-checks.ts';
 
 /** 104 and 105 are the same document (DET:55); 107 is what Microsoft's client sends. */
@@ -59,8 +59,11 @@ export function writeSession(call: MpsdCall, state: EmulatorState, ref: SessionR
   try {
     write = state.sessions.write(ref, delta, call.caller, writeConditionOf(call), grant);
   } catch (error) {
-    // SC:34: readable but not writable is a 403 whose JSON body is the session.
-    if (error instanceof NotWritable) throw new MpsdRefusal(403, error.message, {}, sessionDocument(error.session, contract));
+    if (error instanceof RefusalWithSession) {
+      // The caller may see the session's body only if it may read it; otherwise the read refusal stands.
+      state.sessions.read(ref, call.caller, grant);
+      throw new MpsdRefusal(error.status, error.message, { ETag: error.session.etag }, sessionDocument(error.session, contract));
+    }
     throw error;
   }
   if (write.outcome === 'empty') return { status: 204 };

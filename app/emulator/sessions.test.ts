@@ -94,13 +94,16 @@ describe('write conditions (412)', () => {
     expect(first.status).toBe(201);
     const second = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'If-None-Match': '*' } });
     expect(second.status).toBe(412);
-    expect(second.text).toContain('already exists');
+    // S:43: a failed condition answers with the current session and its ETag.
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect((second.json as SessionDocument).membersInfo.count).toBe(1);
   });
 
   it('If-Match: * updates only an existing session', async () => {
     const user = userAt(mpsd, 0);
     const missing = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'If-Match': '*' } });
     expect(missing.status).toBe(412);
+    expect(missing.text).toContain("The session doesn't exist");
     expect((await callAs(mpsd, user, 'GET', sessionPath('lobby'))).status).toBe(204);
     await joinSession(mpsd, user, 'lobby');
     const present = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: { properties: { custom: { a: 1 } } }, headers: { 'If-Match': '*' } });
@@ -115,7 +118,8 @@ describe('write conditions (412)', () => {
     expect(current.status).toBe(200);
     const refused = await callAs(mpsd, guest, 'PUT', sessionPath('lobby'), { body: joinBody(guest), headers: { 'If-Match': stale } });
     expect(refused.status).toBe(412);
-    expect(refused.text).toContain('If-Match failed');
+    expect(refused.headers.get('etag')).toBe(current.headers.get('etag'));
+    expect((refused.json as SessionDocument).properties.custom).toEqual({ round: 1 });
     const read = (await callAs(mpsd, host, 'GET', sessionPath('lobby'))).json as SessionDocument;
     expect(Object.keys(read.members)).toHaveLength(1);
   });

@@ -63,14 +63,15 @@ export interface StoredSession {
 }
 
 /**
- * SC:34: a session the caller may read but not write answers 403 with the session as its
- * JSON body; the route renders it in the caller's contract version.
+ * A refusal whose body is the session, as MPSD answers a readable but not writable session
+ * (403, SC:34) and a failed write condition (412 with the current session and ETag,
+ * S:43, svc:1073-1092). The route renders it in the caller's contract version.
  */
-export class NotWritable extends MpsdRefusal {
+export class RefusalWithSession extends MpsdRefusal {
   readonly session: StoredSession;
 
-  constructor(session: StoredSession) {
-    super(403, 'Only members can change a session; join it with members.me first.');
+  constructor(status: 403 | 412, message: string, session: StoredSession) {
+    super(status, message);
     this.session = session;
   }
 }
@@ -191,13 +192,15 @@ function checkInitialization(system: SystemConstants, template: SessionTemplate,
 
 function checkCondition(existing: StoredSession | undefined, condition: WriteCondition): void {
   if (condition.kind === 'create' && existing !== undefined) {
-    throw new MpsdRefusal(412, 'The session already exists (If-None-Match: * asks to create only).');
+    throw new RefusalWithSession(412, 'The session already exists (If-None-Match: * asks to create only).', existing);
   }
   if (condition.kind === 'update' && existing === undefined) {
     throw new MpsdRefusal(412, "The session doesn't exist (If-Match asks to update an existing session only).");
   }
   if (condition.kind === 'match' && (existing === undefined || existing.etag !== condition.etag)) {
-    throw new MpsdRefusal(412, 'The session has changed since that ETag was read (If-Match failed); read it again and retry.');
+    const message = 'The session has changed since that ETag was read (If-Match failed); read it again and retry.';
+    if (existing === undefined) throw new MpsdRefusal(412, message);
+    throw new RefusalWithSession(412, message, existing);
   }
 }
 
@@ -412,7 +415,7 @@ export function createSessionDirectory(
     const changes = delta.constants !== undefined || delta.properties !== undefined || delta.reservations.length > 0;
     if (!isMember && !joining) {
       checkRead(session, caller, rules.follows, grant);
-      if (changes) throw new NotWritable(session);
+      if (changes) throw new RefusalWithSession(403, 'Only members can change a session; join it with members.me first.', session);
       return;
     }
     if (joining) checkJoin(session, caller, rules.follows, grant);
