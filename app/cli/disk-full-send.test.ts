@@ -41,7 +41,7 @@ function fillDisk(path: string): void {
   }
 }
 
-it('disk full mid fan-out: exit 7, one line per invitee, every delivered invite in history or on screen, nothing sent later', { timeout: 120_000 }, async (context) => {
+it('disk full mid fan-out: exit 7, one line per invitee, every delivered invite in history or on screen, nothing sent later', { timeout: 240_000 }, async (context) => {
   mountPoint = mkdtempSync(join(tmpdir(), 'hs-full-disk-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint], { stdio: 'ignore' });

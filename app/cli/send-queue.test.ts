@@ -56,7 +56,7 @@ async function outboxItems(): Promise<{ state: string; invitedXuid?: string }[]>
   return (JSON.parse(listed.stdout) as { items: { state: string; invitedXuid?: string }[] }).items;
 }
 
-it('without --queue: no token exits 4, an unreachable MPSD exits 6, and nothing is queued for later', { timeout: 90_000 }, async (context) => {
+it('without --queue: no token exits 4, an unreachable MPSD exits 6, and nothing is queued for later', { timeout: 240_000 }, async (context) => {
   await addProfile('offline', await closedPortUrl());
 
   const noToken = await cli([...invite, '--profile', 'offline']);
@@ -73,7 +73,7 @@ it('without --queue: no token exits 4, an unreachable MPSD exits 6, and nothing 
   expect(await outboxItems()).toEqual([]);
 });
 
-it('with --queue it exits 0 and the hint it prints is a command that runs', { timeout: 90_000 }, async () => {
+it('with --queue it exits 0 and the hint it prints is a command that runs', { timeout: 240_000 }, async () => {
   await addProfile('later', await closedPortUrl());
   const queued = await cli([...invite, '--profile', 'later', '--queue']);
   expect(queued.code, queued.stderr).toBe(0);
@@ -86,7 +86,7 @@ it('with --queue it exits 0 and the hint it prints is a command that runs', { ti
   expect((await outboxItems()).map((item) => item.state)).toEqual(['queued', 'queued']);
 });
 
-it('Ctrl+C (SIGINT) stops an outbox flush waiting out a Retry-After: exit 130, the item still queued', { timeout: 90_000 }, async (context) => {
+it('Ctrl+C (SIGINT) stops an outbox flush waiting out a Retry-After: exit 130, the item still queued', { timeout: 240_000 }, async (context) => {
   mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '50' } }));
   await addProfile('busy', mpsd.url);
   const queued = await cli([...invite.slice(0, -2), '--profile', 'busy', '--queue']);
