@@ -43,7 +43,11 @@ describe('visibility', () => {
     const strangerJoin = await join(2);
     expect(strangerJoin.status).toBe(403);
     expect(strangerJoin.text).toBe(PRIVATE_SESSION);
-    expect((await join(1)).status).toBe(200);
+    const joined = await join(1);
+    expect(joined.status).toBe(200);
+    const seat = Object.values((joined.json as { members: Record<string, { reserved?: boolean; gamertag?: string }> }).members)[1];
+    expect(seat).toMatchObject({ gamertag: userAt(mpsd, 1).gamertag });
+    expect(seat?.reserved).toBeUndefined();
   });
 
   it('private: an invite does not replace a reservation (403, VJ:43-45)', async () => {

@@ -378,7 +378,11 @@ export function createSessionDirectory(
     const target = member ?? addMember(session, caller.xuid, caller.gamertag, 'inactive', delta.initialize ?? false, delta.constantsCustom ?? {}, at);
     const before = target.status;
     const after = requestedStatus(before, delta);
-    if (before === 'reserved') target.joinTime = at;
+    if (before === 'reserved') {
+      // The seat becomes the user's own: their gamertag and join time come with their first PUT.
+      target.joinTime = at;
+      target.gamertag = caller.gamertag;
+    }
     if (after !== before) {
       target.status = after;
       target.statusSince = at;
