@@ -127,6 +127,13 @@ describe('search handles', () => {
     expect(server.calls).toHaveLength(4);
   });
 
+  it('each user has their own search window', async () => {
+    const { context, clock } = await setup(() => ({ status: 200, body: { results: [] } }));
+    await performRequest(query, context);
+    await performRequest(query, { ...context, budget: createRateBudget({ clock }) });
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('a created search handle reports its id', async () => {
     const { context } = await setup(() => ({ status: 201, body: { id: MY_ACTIVITY.toUpperCase(), type: 'search' } }));
     const outcome = await performRequest(create, context);
