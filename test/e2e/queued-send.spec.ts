@@ -2,9 +2,11 @@
  * A send queued because MPSD cannot be reached reads as queued, not as a failure: neutral
  * colours, why it was queued, when the next attempt is. When the local MPSD comes back the
  * outbox delivers on its own, and Compose, left open all the while, follows it to
- * "Delivered by the outbox" without a click.
+ * "Delivered by the outbox" without a click. A row that cannot be read is shown, not hidden.
  */
-import { addLocalProfile, expect, invitedXuids, openScreen, saveScreenshot, startSeededMpsd, test } from './fixtures.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import { addLocalProfile, expect, invitedXuids, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, startSeededMpsd, test } from './fixtures.ts';
 import { fillInvite, inviteeLines } from './flows.ts';
 
 test('a queued send is shown as queued and follows the outbox until it is delivered', async ({ app: page }) => {
@@ -46,4 +48,43 @@ test('a queued send is shown as queued and follows the outbox until it is delive
   } finally {
     await mpsd.process.stop();
   }
+});
+
+test('an outbox row that cannot be read is listed, never sent, and can be dismissed', async ({ app: page, mpsd, dataDir }) => {
+  // A profile without a token: the invite waits in the outbox.
+  await openScreen(page, 'Profiles');
+  await page.getByRole('main').getByRole('button', { name: 'Create a profile' }).click();
+  const editor = page.getByTestId('profile-editor');
+  await editor.getByLabel('Name', { exact: true }).fill('Local MPSD');
+  await editor.getByLabel('Sandbox').fill('XDKS.1');
+  await editor.getByLabel('Environment').selectOption('local');
+  await editor.getByLabel('MPSD endpoint').fill(mpsd.url);
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('profile-token-state')).toBeVisible();
+  await keepTokensInMemoryIfAsked(page);
+  await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
+  await fillInvite(page, inviteeLines(mpsd.users.slice(1, 2)));
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
+
+  // The row is damaged on disk (a broken request), as a bad disk or another tool might leave it.
+  const database = new DatabaseSync(join(dataDir, 'outbox.sqlite'));
+  try {
+    expect(database.prepare("UPDATE outbox SET request_json = '{ not json' WHERE state = 'queued'").run().changes).toBe(1);
+  } finally {
+    database.close();
+  }
+
+  await openScreen(page, 'Outbox');
+  const damaged = page.getByTestId('outbox-damaged');
+  await expect(damaged).toContainText('1 outbox row could not be read');
+  await expect(page.getByTestId('empty-state')).toHaveCount(0);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'outbox-damaged-row', scheme);
+  }
+  await damaged.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(damaged).toHaveCount(0);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  expect(await invitedXuids(page.request, mpsd)).toEqual([]);
 });
