@@ -9,7 +9,7 @@ import type { RequestKind } from '../../shared/mpsd/wire.ts';
 import type { Clock } from '../ports.ts';
 import { createRateBudget, type RateBudget, type RateWindow } from './rate-budget.ts';
 
-export const SEARCH_HANDLE_WINDOWS: readonly RateWindow[] = [
+const SEARCH_HANDLE_WINDOWS: readonly RateWindow[] = [
   { limit: 1, windowMs: 15_000 },
   { limit: 20, windowMs: 300_000 },
 ];

@@ -80,7 +80,7 @@ type ActivityOwners = Pick<ActivityQueryRequest, 'xuids' | 'people'>;
  * (visibility, join restriction, closed, member counts: whether the session can be joined)
  * and the session's custom properties.
  */
-export const QUERY_INCLUDE = 'include=relatedInfo,customProperties';
+const QUERY_INCLUDE = 'include=relatedInfo,customProperties';
 
 /**
  * `POST /handles/query?include=relatedInfo,customProperties` for activities. A read, so safe

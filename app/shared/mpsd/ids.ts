@@ -42,7 +42,7 @@ export const handleIdSchema = z
  * rather than producing a session the game itself could never open.
  */
 const NAME = /^[A-Za-z0-9._-]+$/;
-export const MPSD_NAME_MAX = 99;
+const MPSD_NAME_MAX = 99;
 
 function mpsdName(what: string, example: string) {
   return z

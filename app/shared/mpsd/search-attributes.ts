@@ -61,8 +61,6 @@ export const searchAttributesSchema = z.strictObject({
     .optional(),
 });
 
-export type SearchAttributes = z.output<typeof searchAttributesSchema>;
-
 /**
  * Where the word `or` stands outside quoted literals: its count and whether any sits inside
  * parentheses. OData quotes literals with '...' and doubles a quote inside one ('it''s').
