@@ -44,7 +44,6 @@ export interface SessionMember {
 
 export interface StoredSession {
   ref: SessionRefValue;
-  template: SessionTemplate;
   /** In contract 107's shape, with every default filled in. */
   constants: { system: SystemConstants; custom: Record<string, unknown> };
   properties: { joinRestriction: Restriction; readRestriction: Restriction; closed: boolean; locked: boolean; custom: Record<string, unknown> };
@@ -339,10 +338,9 @@ export function createSessionDirectory(
     return session === undefined ? undefined : settle(session);
   }
 
-  function newSession(ref: SessionRefValue, template: SessionTemplate, constants: StoredSession['constants'], at: number): StoredSession {
+  function newSession(ref: SessionRefValue, constants: StoredSession['constants'], at: number): StoredSession {
     return {
       ref: { ...ref },
-      template,
       constants,
       properties: defaultProperties(constants.system),
       members: new Map(),
@@ -476,7 +474,7 @@ export function createSessionDirectory(
         if (!joining && seats.size === 0 && (constants.system.sessionEmptyTimeout ?? null) === 0) return { outcome: 'empty' };
         const initializing = (joining && delta.me?.initialize === true ? 1 : 0) + delta.reservations.filter((seat) => seat.initialize).length;
         checkInitialization(constants.system, template, initializing);
-        session = newSession(ref, template, constants, at);
+        session = newSession(ref, constants, at);
         properties = nextProperties(session.properties, delta.properties);
         if (joining && constants.system.capabilities?.hasOwners === true) session.owners.add(caller.xuid);
       } else {
