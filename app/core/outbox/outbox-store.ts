@@ -17,6 +17,7 @@
  * never attempted are dropped once the owner is gone, since nobody asked to queue them).
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { OutboxAttempt, OutboxCounts, OutboxFlushSummary, OutboxItem, OutboxState } from '../../shared/contract/outbox.ts';
@@ -28,7 +29,8 @@ import { requestKinds } from '../../shared/mpsd/wire.ts';
 import { validationError } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import { inTransaction } from '../storage/sqlite-file.ts';
-import { openOutboxFile } from './outbox-file.ts';
+import { asStorageError } from '../storage/storage-errors.ts';
+import { OUTBOX_FILE_NAME, openOutboxFile } from './outbox-file.ts';
 import { ownerIsAlive, registerOwner, releaseOwner } from './row-owner.ts';
 
 /** A request JSON larger than this is refused: nothing MPSD takes comes close. */
@@ -218,6 +220,15 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   const random = options.random ?? Math.random;
   const instance = randomUUID();
   const owner = registerOwner(instance);
+  const place = { what: 'outbox database', path: join(options.dataDir, OUTBOX_FILE_NAME), folder: options.dataDir };
+  /** A write that fails (disk full, read-only) is a STORAGE error in words, never SQLite's bare text. */
+  const written = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (thrown) {
+      throw asStorageError(thrown, place);
+    }
+  };
 
   const insert = db.prepare(
     `INSERT INTO outbox (id, created_at, profile_id, kind, request_json, invited_xuid, label, state, attempts, updated_at,
@@ -366,7 +377,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       attemptLog = JSON.stringify([...earlier, attempt].slice(-ATTEMPT_LOG_MAX));
       nextAttemptAt = nextAttemptAfter(outcome, earlier.length);
     }
-    const changes = recordResult.run(
+    const changes = written(() => recordResult.run(
       state,
       error,
       outcome.result === 'sent' ? (outcome.handleId ?? null) : null,
@@ -377,7 +388,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       notTried ? 1 : 0,
       row.id,
       instance,
-    ).changes;
+    )).changes;
     return Number(changes) === 1;
   }
 
@@ -412,7 +423,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   }
 
   function claim(id: string): OutboxItem | null {
-    if (Number(markSending.run(now(), owner.pid, owner.start, owner.instance, id).changes) !== 1) return null;
+    if (Number(written(() => markSending.run(now(), owner.pid, owner.start, owner.instance, id)).changes) !== 1) return null;
     changed();
     return get(id);
   }
@@ -438,7 +449,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         }
         return { ...item, json };
       });
-      const ids = inTransaction(db, () =>
+      const ids = written(() => inTransaction(db, () =>
         items.map((item) => {
           const id = randomUUID();
           const at = now();
@@ -448,7 +459,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
           );
           return id;
         }),
-      );
+      ));
       changed();
       return ids.map(get);
     },
@@ -552,7 +563,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     },
 
     keepQueued(id) {
-      if (Number(adoptRow.run(now(), id, instance).changes) !== 1) {
+      if (Number(written(() => adoptRow.run(now(), id, instance)).changes) !== 1) {
         throw new HandleStudioError('CONFLICT', `Outbox item ${id} is no longer a waiting invite of this send, so it was not queued.`);
       }
       changed();
@@ -560,7 +571,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
 
     requeue(id) {
       const item = get(id);
-      if (Number(requeueRow.run(now(), id).changes) !== 1) {
+      if (Number(written(() => requeueRow.run(now(), id)).changes) !== 1) {
         throw new HandleStudioError(
           'CONFLICT',
           `Only a failed or outcome-unknown item can be queued again; this one is ${item.state}.`,
@@ -574,7 +585,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       // Read the state alone: a damaged row must still be removable.
       const found = stateOf.get(id) as { state: string } | undefined;
       if (!found) throw new HandleStudioError('NOT_FOUND', `No outbox item with id ${id}: it may have been dismissed.`);
-      if (Number(deleteRow.run(id).changes) !== 1) {
+      if (Number(written(() => deleteRow.run(id)).changes) !== 1) {
         throw new HandleStudioError('CONFLICT', `This item is ${found.state} right now; wait for the attempt to finish, then dismiss it.`);
       }
       changed();

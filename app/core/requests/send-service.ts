@@ -19,6 +19,7 @@ import type { HistoryStore } from '../history/history-store.ts';
 import { createMpsdClient, type MpsdClient } from '../mpsd/client.ts';
 import { performRequest } from '../mpsd/operations.ts';
 import { createRateBudget, type RateBudget } from '../mpsd/rate-budget.ts';
+import { asStorageError } from '../storage/storage-errors.ts';
 import type { Deliver, DeliveryOutcome, OutboxStore } from '../outbox/outbox-store.ts';
 import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
@@ -97,7 +98,11 @@ export function createSendService(deps: SendServiceDeps): SendService {
 
   const record = (exchange: MpsdExchange, target: SendTarget, labels: Record<string, string> | undefined, attempts?: readonly OutboxAttempt[]) => {
     const label = exchange.invitedXuid === undefined ? undefined : labels?.[exchange.invitedXuid];
-    deps.history.append(historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }, attempts));
+    try {
+      deps.history.append(historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }, attempts));
+    } catch (thrown) {
+      throw asStorageError(thrown, { what: 'history database', path: deps.history.path });
+    }
   };
 
   const queue = (profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined, origin: 'queued' | 'live' = 'queued') =>
@@ -232,7 +237,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
               // Without the durable mark a crash could send it twice, so it does not go out.
               return notSent(wire, target, {
                 code: 'STORAGE',
-                message: `Not sent: the outbox journal could not be written (${toAppError(thrown).message}), and an invite never goes out unjournaled. Free some disk space, then send to this invitee again.`,
+                message: `The outbox journal could not be written, so this invite was not sent (without the journal a crash could send it twice): ${toAppError(thrown).message}`,
               });
             }
             if (claimed === null) {
