@@ -129,6 +129,27 @@ describe('Handle Studio core', () => {
     expect((await call('listOutbox', {})).items).toEqual([]);
   });
 
+  it('paces each XBL_AUTHORIZATION user on its own budget: one user told to wait a day does not hold up another', async () => {
+    await open();
+    const [first, second] = mpsd!.users;
+    const adHoc = (user: typeof first, name: string) =>
+      studio!.sendAdHoc({
+        request: { kind: 'session.join', sessionRef: { scid: SCID, templateName: 'GameSession', name }, xuid: user!.xuid },
+        endpoint: mpsd!.url,
+        contractVersion: 107,
+        authorization: { current: async () => user!.authorization, renew: async () => user!.authorization },
+      });
+    mpsd!.faults.set({ kind: 'status', status: 503, retryAfterSeconds: 86_400, count: 1 });
+    const paused = await adHoc(first, 'lobby-6');
+    expect(paused.outcome).toBe('failed');
+    // The first user's own next call is held until MPSD's time, without a request...
+    const before = mpsd!.stats().requests;
+    expect((await adHoc(first, 'lobby-7')).error?.details).toHaveProperty('retryAt');
+    expect(mpsd!.stats().requests).toBe(before);
+    // ...while another user's goes out at once.
+    expect((await adHoc(second, 'lobby-8')).outcome).toBe('completed');
+  });
+
   it('never writes the token into the data folder', async () => {
     await open();
     const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'lobby-3' };

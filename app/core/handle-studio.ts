@@ -4,6 +4,7 @@
  * dispatcher for all contract channels plus one event hub. Electron main, the browser-mode
  * host, the CLI and tests all start the app through here, so they run the same code.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
@@ -14,6 +15,7 @@ import { parseOrThrow } from '../shared/validation.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { openKeychainVault } from './credentials/keychain-vault.ts';
 import { CredentialsService } from './credentials/credentials-service.ts';
+import { parseXblAuthorization } from './credentials/xbl-authorization.ts';
 import { createVaultChoice } from './credentials/vault-choice.ts';
 import { ensureDataDir, PRODUCT_NAME } from './data-dir.ts';
 import { createDispatcher, type Dispatch } from './dispatch.ts';
@@ -217,7 +219,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     dispatch: createDispatcher(channels, withStorageFaults(handlers, dataPlace)),
     events: hub,
     notices,
-    sendAdHoc: (send) =>
+    sendAdHoc: async (send) =>
       sender.sendTo(
         {
           sender: { profileId: 'environment', profileName: 'XBL_AUTHORIZATION', sandbox: 'unknown' },
@@ -226,6 +228,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
           locale: send.locale ?? 'en-US',
           authorization: send.authorization,
           canQueue: false,
+          budgetKey: await adHocBudgetKey(send.authorization),
         },
         { runId: send.runId ?? crypto.randomUUID(), request: parseOrThrow(handleRequestSchema, send.request, 'Request'), ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}) },
       ),
@@ -272,4 +275,19 @@ function withStorageFaults(handlers: HandlersFor<Channels>, place: StoragePlace)
     };
   }
   return guarded as unknown as HandlersFor<Channels>;
+}
+
+/**
+ * The rate budget of a sender without a profile: MPSD counts calls per user, so two users
+ * sending with XBL_AUTHORIZATION must not share (and pause) one budget. The key is a digest of
+ * the header's user hash, so the budget file holds nothing taken from a credential. Without a
+ * readable value the send fails before any call anyway; the shared key is then harmless.
+ */
+async function adHocBudgetKey(authorization: AuthorizationSource): Promise<string> {
+  try {
+    const { uhs } = parseXblAuthorization(await authorization.current());
+    return `environment/${createHash('sha256').update(uhs).digest('hex').slice(0, 16)}`;
+  } catch {
+    return 'environment';
+  }
 }

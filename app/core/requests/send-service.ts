@@ -35,6 +35,11 @@ export interface SendTarget {
   authorization: AuthorizationSource;
   /** Only profiles can queue: the outbox must know who will send the item later. */
   canQueue: boolean;
+  /**
+   * Whose rate budget the calls spend; the profile id when absent. MPSD counts per user and
+   * title, so ad-hoc senders (no profile) are keyed by their user instead of sharing one budget.
+   */
+  budgetKey?: string;
 }
 
 export interface SendServiceDeps {
@@ -161,7 +166,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
       const client = recording(clientFor(target));
       const outcome = await performRequest(request, {
         client: journal ? journal.wrap(client) : client,
-        budget: budgetFor(target.sender.profileId),
+        budget: budgetFor(target.budgetKey ?? target.sender.profileId),
         // One after another in input order, as Microsoft's client sends invites: MPSD's budget
         // (2 a second sustained) is the limit anyway, and each invitee's result arrives in order.
         concurrency: 1,
