@@ -25,7 +25,7 @@ const budgets = openSharedRateBudgets({
 const budget = budgets.budgetFor('profile-1');
 
 if (mode === 'pause') {
-  budget.backOff(count);
+  budget.backOffUntil(Date.now() + count);
   process.stdout.write('paused\n');
 } else {
   const controller = new AbortController();

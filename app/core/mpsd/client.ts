@@ -474,7 +474,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         const rule = retryRule(wire, status, after !== undefined);
         if (rule === 'unknown') return finish({ response, error: unknownOutcome(wire, response) });
         // MPSD's pause holds for every call of this user, in every process, not just this one.
-        if ((status === 429 || status === 503) && after !== undefined) budget?.backOff(after);
+        if ((status === 429 || status === 503) && after !== undefined) budget?.backOffUntil(now + after);
         const wait = after ?? FIRST_BACKOFF_MS * 2 ** retries;
         if (rule === 'retry' && retries < maxRetries && wait <= maxRetryAfterMs) {
           retries += 1;

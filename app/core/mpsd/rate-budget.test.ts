@@ -46,7 +46,7 @@ describe('back-off and fairness', () => {
     const clock = createVirtualClock();
     const budget = createRateBudget({ clock });
     await budget.take();
-    budget.backOff(4000);
+    budget.backOffUntil(clock.now() + 4000);
     const before = clock.now();
     await budget.take();
     expect(clock.now() - before).toBe(4000);
@@ -55,7 +55,7 @@ describe('back-off and fairness', () => {
   it('does not wait out a pause longer than maxPauseMs: every taker hears THROTTLED at once with when to come back', async () => {
     const clock = createVirtualClock();
     const budget = createRateBudget({ clock });
-    budget.backOff(86_400_000);
+    budget.backOffUntil(clock.now() + 86_400_000);
     for (let caller = 0; caller < 2; caller += 1) {
       const refused = await budget.take().then(
         () => undefined,
@@ -73,7 +73,7 @@ describe('back-off and fairness', () => {
   it('waits out a pause within the bound, and Ctrl+C (the signal) ends that wait', async () => {
     const clock = createVirtualClock();
     const budget = createRateBudget({ clock });
-    budget.backOff(59_000);
+    budget.backOffUntil(clock.now() + 59_000);
     const controller = new AbortController();
     const waiting = budget.take(controller.signal);
     controller.abort();

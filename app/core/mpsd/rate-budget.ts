@@ -33,8 +33,11 @@ export interface RateBudget {
    * longer than the budget waits.
    */
   take(signal?: AbortSignal): Promise<void>;
-  /** After a 429/503: nobody takes from this budget for `retryAfterMs`. */
-  backOff(retryAfterMs: number): void;
+  /**
+   * After a 429/503: nobody takes from this budget before `retryAt` (epoch ms). An instant, not
+   * a duration, so every later refusal names exactly the time the client reported to the user.
+   */
+  backOffUntil(retryAt: number): void;
 }
 
 /** Where one budget keeps its start times and its pause. */
@@ -179,9 +182,9 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
         turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
     },
-    backOff(retryAfterMs) {
-      if (!(retryAfterMs > 0)) return;
-      ledger.pauseUntil(clock.now() + retryAfterMs);
+    backOffUntil(retryAt) {
+      if (!(retryAt > clock.now())) return;
+      ledger.pauseUntil(retryAt);
     },
   };
 }

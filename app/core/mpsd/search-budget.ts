@@ -45,8 +45,8 @@ export function budgetForCall(kind: RequestKind, userBudget: RateBudget, clock: 
       await userBudget.take(signal);
     },
     // A 429 on a search call is most likely the tight search limit: pause search calls, not the user's other calls.
-    backOff(retryAfterMs) {
-      search.backOff(retryAfterMs);
+    backOffUntil(retryAt) {
+      search.backOffUntil(retryAt);
     },
   };
 }

@@ -138,7 +138,7 @@ describe('a budget file that cannot be used', () => {
     const budgets = openSharedRateBudgets({ dataDir: dir, clock, onFallback: (message) => told.push(message) });
     const budget = budgets.budgetFor('profile-1');
     await budget.take();
-    budget.backOff(86_400_000);
+    budget.backOffUntil(clock.now() + 86_400_000);
     // The file goes away under us (here: closed), as a failing disk would make it fail.
     budgets.close();
     rmSync(join(dir, RATE_BUDGET_FILE));
