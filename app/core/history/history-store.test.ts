@@ -205,6 +205,21 @@ describe('history store', () => {
     expect(rest.entries).toHaveLength(4);
   });
 
+  it('searches the error code and the error text of failed requests, as the search box says', () => {
+    const store = open();
+    store.append(invite(1));
+    store.append(invite(2, { error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed (50%_off).' }, response: { status: 403, headers: {}, body: '' } }));
+    store.append(invite(3, { error: { code: 'MPSD_REJECTED', message: '-1 members allowed' } }));
+    const found = (search: string) => store.list({ limit: 10, search }).entries.map((e) => e.sessionName);
+    expect(found('forbidden')).toEqual(['lobby-2']);
+    expect(found('service config')).toEqual(['lobby-2']);
+    expect(found('members allowed')).toEqual(['lobby-3']);
+    // % and _ are literal, as in the other columns; under three characters the fallback searches errors too.
+    expect(found('0%_')).toEqual(['lobby-2']);
+    expect(found('%_')).toEqual(['lobby-2']);
+    expect(store.exportCsv({ search: 'REJECTED' }).count).toBe(1);
+  });
+
   it('refuses a malformed list request with a message that says how to fix it', () => {
     const store = open();
     expect(() => store.list({ limit: 0 })).toThrow(/Limit must be at least 1/);

@@ -238,14 +238,17 @@ function filterClause(filter: HistoryFilter): { where: string; params: (string |
   }
   const search = filter.search?.trim();
   if (search) {
+    // The error code and text are not in the trigram index (it predates searching them):
+    // they are matched with LIKE, on failed rows only, beside the index or the fallback.
+    const inError = "(error_code IS NOT NULL AND (error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\'))";
     // The trigram index needs three characters; below that a scan with LIKE gives the same answer.
     if ([...search].length >= 3) {
-      parts.push('seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ?)');
-      params.push(ftsPhrase(search));
+      parts.push(`(seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ?) OR ${inError})`);
+      params.push(ftsPhrase(search), likePattern(search), likePattern(search));
     } else {
       const columns = ['invited_xuid', 'recipient_label', 'session_name', 'handle_id', 'correlation_id'];
-      parts.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-      params.push(...columns.map(() => likePattern(search)));
+      parts.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')} OR ${inError})`);
+      params.push(...columns.map(() => likePattern(search)), likePattern(search), likePattern(search));
     }
   }
   return { where: parts.length > 0 ? parts.join(' AND ') : '1', params };
