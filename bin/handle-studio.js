@@ -10,6 +10,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1);
 }
 
+// Node keeps the stripped and compiled modules in its compile cache (in the system's temp
+// folder), so every run after the first skips most of the start-up work: about half the CPU
+// of `--help` on this project's 2-core machines.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+
 const { runCli } = await import('../app/cli/main.ts');
 
 const stop = new AbortController();

@@ -13,7 +13,7 @@ export const BIN = join(root, 'bin', 'handle-studio.js');
 /** Node 24 from the project, whatever `node` the test runner found first. */
 export const NODE = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
 /** A child that has not finished by then is stuck: kill it so the test fails instead of hanging. */
-const STUCK_AFTER_MS = 15_000;
+const STUCK_AFTER_MS = 45_000;
 
 export interface CliRun {
   code: number | null;
