@@ -13,7 +13,7 @@ import type { SendResult } from '../shared/contract/requests.ts';
 import { handleRequestSchema } from '../shared/mpsd/requests.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 import { HandleStudioError } from '../shared/errors.ts';
-import { openKeychainVault } from './credentials/keychain-vault.ts';
+import { keychainOpener } from './credentials/keychain-vault.ts';
 import { CredentialsService } from './credentials/credentials-service.ts';
 import { parseXblAuthorization } from './credentials/xbl-authorization.ts';
 import { createVaultChoice } from './credentials/vault-choice.ts';
@@ -92,7 +92,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     directory: deps.dataDir,
     ...(deps.openProfilesBackingStore ? { openBackingStore: deps.openProfilesBackingStore } : {}),
   });
-  const vaults = createVaultChoice(deps.openKeychain ?? (() => openKeychainVault({ service: PRODUCT_NAME })));
+  const vaults = createVaultChoice(deps.openKeychain ?? keychainOpener({ service: PRODUCT_NAME }));
   const credentials = new CredentialsService({
     vaults,
     profiles,

@@ -7,7 +7,7 @@ import { app, BrowserWindow, net } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { systemClock } from '../core/clock.ts';
-import { openKeychainVault } from '../core/credentials/keychain-vault.ts';
+import { keychainOpener } from '../core/credentials/keychain-vault.ts';
 import { PRODUCT_NAME } from '../core/data-dir.ts';
 import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
 import { hardenWebContents, openSignInPage } from './hardening.ts';
@@ -57,7 +57,7 @@ async function start(): Promise<void> {
     fetch: (input, init) => net.fetch(input.toString(), init),
     clock: systemClock,
     openBrowser: openSignInPage,
-    openKeychain: () => openKeychainVault({ service: PRODUCT_NAME, startHelper: startKeychainUtilityProcess }),
+    openKeychain: keychainOpener({ service: PRODUCT_NAME, startHelper: startKeychainUtilityProcess }),
     // electron-store is Conf with Electron's defaults; it names the file with `name`, not `configName`.
     openProfilesBackingStore: (options) => new Store({ cwd: options.cwd, name: options.configName, clearInvalidConfig: options.clearInvalidConfig }),
     presetFileSource: { path: join(dataDir, 'presets.json'), open: () => new Store({ cwd: dataDir, name: 'presets' }) },

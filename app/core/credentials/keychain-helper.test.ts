@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { forkKeychainWorker, KeychainHelperError, keytarInHelper, type KeychainHelperProcess } from './keychain-helper.ts';
-import { openKeychainVault } from './keychain-vault.ts';
+import { keychainOpener, openKeychainVault } from './keychain-vault.ts';
 import { secretKey } from './secret-keys.ts';
 import { inSecretService, ROOT, secretServiceMissing, steps } from './secret-service.fixture.ts';
 
@@ -79,6 +79,16 @@ describe('keychain helper process', () => {
     // A per-call deadline of 50 ms is far less than a Node start: it only runs once the helper is ready.
     const healthy = keytarInHelper({ start: helpers('memory').start, timeoutMs: 50, startTimeoutMs: 60_000 });
     expect(await healthy.findCredentials('Handle Studio')).toEqual([]);
+  });
+
+  it('retrying a keychain that says no goes through the same helper, not a new process per attempt', async () => {
+    const faults = helpers('refuse');
+    const open = keychainOpener({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const error = await failure(open());
+      expect(error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', details: { reason: expect.stringMatching(/org\.freedesktop\.secrets was not provided/) } });
+    }
+    expect(faults.started).toEqual(['refuse']);
   });
 
   it('a helper whose keytar cannot be loaded says so', async () => {

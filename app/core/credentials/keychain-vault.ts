@@ -32,7 +32,7 @@ export interface KeychainVaultOptions {
    * one started with `utilityProcess.fork`.
    */
   startHelper?: StartKeychainHelper;
-  /** Tests only: a keytar stand-in used in this process instead of the helper. */
+  /** keytar to use instead of a fresh helper: tests pass stand-ins, keychainOpener its shared helper. */
   loadKeytar?: () => Promise<KeytarModule>;
   /** How long one keychain call may take before the keychain counts as unavailable (default 4 s). */
   timeoutMs?: number;
@@ -61,6 +61,17 @@ export async function openKeychainVault(options: KeychainVaultOptions): Promise<
   const vault = new KeychainVault(keytar, options.service, platform);
   await vault.keys('');
   return vault;
+}
+
+/**
+ * Opens the vault on each call (the user may unlock the keychain and try again), every
+ * attempt through one helper process, which is restarted only after it crashed or hung:
+ * a keychain that merely says no does not cost a process start per attempt.
+ */
+export function keychainOpener(options: KeychainVaultOptions): () => Promise<SecretVault> {
+  if (options.loadKeytar) return () => openKeychainVault(options);
+  const keytar = keytarInHelper({ timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.startHelper ? { start: options.startHelper } : {}) });
+  return () => openKeychainVault({ ...options, loadKeytar: async () => keytar });
 }
 
 /**
@@ -115,20 +126,24 @@ class KeychainVault implements SecretVault {
   get(key: string): Promise<string | null> {
     assertVaultKey(key);
     return this.#queue.run(key, async () => {
-      let stored = await this.#read(key);
-      if (stored === null) {
-        await this.#confirmAbsent(key);
-        return null;
-      }
+      let problem: 'withheld' | 'incomplete' = 'incomplete';
       for (let attempt = 1; attempt <= TORN_READ_ATTEMPTS; attempt += 1) {
+        const stored = await this.#read(key);
+        if (stored === null) {
+          if (!(await this.#listedButWithheld(key))) return null;
+          // Listed yet not handed over: replaced under us by another process, or locked. Look again.
+          problem = 'withheld';
+          continue;
+        }
         const pieces = pieceKeys(key, stored);
         if (pieces.length === 0) return stored;
         const parts = await Promise.all(pieces.map((piece) => this.#read(piece)));
         if (parts.every((part) => part !== null)) return parts.join('');
-        // Pieces gone: another process replaced the secret meanwhile (read again), or they are really missing.
-        const again = await this.#read(key);
-        if (again === stored) break;
-        stored = again;
+        // Pieces gone: another process replaced the secret meanwhile (look again), or they are really missing.
+        problem = 'incomplete';
+      }
+      if (problem === 'withheld') {
+        throw keychainUnavailable(this.#platform, 'the keychain holds this secret but would not hand it over; the login keyring is probably locked', new Error('lookup answered nothing for an entry the listing shows'));
       }
       // Neither "no secret" (that would read as signed out) nor half a secret: say so, and keep the entry.
       throw new HandleStudioError(
@@ -186,10 +201,9 @@ class KeychainVault implements SecretVault {
    * service's entries (the helper crashes), and names the entry when it exists but was not
    * handed over.
    */
-  async #confirmAbsent(key: string): Promise<void> {
-    if (this.#platform !== 'linux') return;
-    if (!(await this.keys(key)).includes(key)) return;
-    throw keychainUnavailable(this.#platform, 'the keychain holds this secret but would not hand it over; the login keyring is probably locked', new Error('lookup answered nothing for an entry the listing shows'));
+  async #listedButWithheld(key: string): Promise<boolean> {
+    if (this.#platform !== 'linux') return false;
+    return (await this.keys(key)).includes(key);
   }
 
   /**

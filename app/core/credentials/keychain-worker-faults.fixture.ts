@@ -4,7 +4,8 @@
  * - `segfault`: dies from SIGSEGV on its first request, as keytar does on a locked gnome-keyring;
  * - `hang`: never answers, as a D-Bus call waiting for an unlock prompt nobody sees;
  * - `memory`: a healthy keychain kept in this process's memory;
- * - `unready`: never says it has started.
+ * - `unready`: never says it has started;
+ * - `refuse`: answers every call with libsecret's "no Secret Service" error.
  * Test-only.
  */
 import type { KeychainHelperAnswer, KeychainHelperRequest } from './keychain-helper-protocol.ts';
@@ -36,5 +37,9 @@ if (mode !== 'unready') process.send?.({ ready: true });
 process.on('message', (message) => {
   if (mode === 'segfault') process.kill(process.pid, 'SIGSEGV');
   if (mode === 'memory') process.send?.(answer(message as KeychainHelperRequest));
+  if (mode === 'refuse') {
+    const { id } = message as KeychainHelperRequest;
+    process.send?.({ id, ok: false, error: 'The name org.freedesktop.secrets was not provided by any .service files', unloadable: false });
+  }
 });
 process.on('disconnect', () => process.exit(0));
