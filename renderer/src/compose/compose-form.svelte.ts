@@ -37,6 +37,8 @@ export class ComposeForm {
   senderXuid = $state<string | undefined>(undefined);
 
   readonly #touches = new TouchedFields<ComposeField>();
+  /** The form as last loaded, sent or saved as a draft (undefined: as it started, blank). */
+  #settled = $state<string | undefined>(undefined);
 
   readonly fields = $derived(describeKind(this.kind).fields);
   /**
@@ -93,6 +95,7 @@ export class ComposeForm {
     }
     if (request.kind === 'session.join') this.memberXuid = request.xuid;
     this.#touches.reset();
+    this.settle();
   }
 
   /** The form as typed, for a draft: only the current kind's fields, invitees one line each. */
@@ -109,6 +112,20 @@ export class ComposeForm {
       fields.moniker = this.moniker;
     }
     return fields;
+  }
+
+  /**
+   * True when the form holds typing that was not loaded, sent or saved since: filling it from
+   * elsewhere (Resend, a history entry, a draft) would lose that work, so the user is asked first.
+   */
+  get holdsUnsavedWork(): boolean {
+    if (this.draftSnapshot() === this.#settled) return false;
+    return Object.values(this.toDraftFields()).some((value) => (Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== ''));
+  }
+
+  /** What the form holds now is kept elsewhere (sent, saved as a draft) or was filled for the user. */
+  settle(): void {
+    this.#settled = this.draftSnapshot();
   }
 
   /** The draft-relevant state as one string, to tell whether the form changed since it was saved. */
@@ -136,6 +153,7 @@ export class ComposeForm {
     const moniker = text('moniker');
     this.moniker = (monikers as readonly string[]).includes(moniker) ? (moniker as Moniker) : 'people';
     this.#touches.reset();
+    this.settle();
   }
 
   /** What the form knows beyond a draft's fields. */

@@ -6,6 +6,7 @@ import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileVi
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, standInsUrlBeside } from '../../../app/shared/local-sign-in.ts';
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
+import { LOCAL_MPSD_URL } from './local-mpsd.ts';
 
 export type ProfileField =
   | 'name'
@@ -28,7 +29,7 @@ const blankToUndefined = (text: string): string | undefined => (text.trim() === 
 export class ProfileForm {
   id = $state<string | undefined>(undefined);
   name = $state('');
-  environment = $state<Environment>('production');
+  #environment = $state<Environment>('production');
   endpoint = $state('');
   sandboxId = $state('');
   defaultTitleId = $state('');
@@ -42,6 +43,16 @@ export class ProfileForm {
   /** What the user typed as the stand-ins' URL; until then, the guess beside the MPSD endpoint. */
   #standInsUrl = $state<string | undefined>(undefined);
   readonly #touches = new TouchedFields<ProfileField>();
+
+  get environment(): Environment {
+    return this.#environment;
+  }
+
+  /** Choosing "local" fills the local MPSD's usual URL, so the choice alone is enough to save. */
+  set environment(value: Environment) {
+    this.#environment = value;
+    if (value === 'local' && this.endpoint.trim() === '') this.endpoint = LOCAL_MPSD_URL;
+  }
 
   get standInsUrl(): string {
     return this.#standInsUrl ?? standInsUrlBeside(this.endpoint) ?? '';
@@ -92,7 +103,7 @@ export class ProfileForm {
     if (profile === undefined) return;
     this.id = profile.id;
     this.name = profile.name;
-    this.environment = profile.environment;
+    this.#environment = profile.environment;
     this.endpoint = profile.environment === 'production' ? '' : profile.endpoint;
     this.sandboxId = profile.sandboxId;
     this.defaultTitleId = profile.defaultTitleId ?? '';

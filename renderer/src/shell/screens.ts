@@ -1,11 +1,16 @@
-/** The app's screens in sidebar order; the digit is the Ctrl/Cmd+digit and g-then-letter shortcut. */
+/**
+ * The app's screens in sidebar order, each with the letter of its "g then letter" shortcut.
+ * Screens have no Ctrl/Cmd+digit shortcut: in browser mode Chrome keeps Ctrl+1..8 (and Alt+1..8
+ * on Linux) for switching tabs, so the page never sees them. A two-key sequence of plain
+ * letters reaches the page in the browser and in the app alike.
+ */
 export const screens = [
-  { id: 'compose', label: 'Compose', digit: '1', letter: 'c' },
-  { id: 'presets', label: 'Presets', digit: '2', letter: 'p' },
-  { id: 'history', label: 'History', digit: '3', letter: 'h' },
-  { id: 'drafts', label: 'Drafts', digit: '4', letter: 'd' },
-  { id: 'outbox', label: 'Outbox', digit: '5', letter: 'o' },
-  { id: 'profiles', label: 'Profiles', digit: '6', letter: 'u' },
+  { id: 'compose', label: 'Compose', letter: 'c' },
+  { id: 'presets', label: 'Presets', letter: 'p' },
+  { id: 'history', label: 'History', letter: 'h' },
+  { id: 'drafts', label: 'Drafts', letter: 'd' },
+  { id: 'outbox', label: 'Outbox', letter: 'o' },
+  { id: 'profiles', label: 'Profiles', letter: 'u' },
 ] as const;
 
 export type ScreenId = (typeof screens)[number]['id'];

@@ -1,6 +1,6 @@
 /**
  * Global keyboard shortcuts. Plain letters (g-then-letter, ?) only act when the user is not
- * typing in a field; Ctrl/Cmd combinations act everywhere.
+ * typing in a field; Ctrl/Cmd+K (search) acts everywhere: pages may take it from the browser.
  */
 import type { Navigation } from './navigation.svelte.ts';
 import { screens } from './screens.ts';
@@ -24,11 +24,7 @@ export function installShortcuts(navigation: Navigation): () => void {
     if (event.defaultPrevented) return;
     const modified = event.ctrlKey || event.metaKey;
     if (modified && !event.altKey && !event.shiftKey) {
-      const byDigit = screens.find((screen) => screen.digit === event.key);
-      if (byDigit) {
-        event.preventDefault();
-        navigation.go(byDigit.id);
-      } else if (event.key.toLowerCase() === 'k') {
+      if (event.key.toLowerCase() === 'k') {
         event.preventDefault();
         navigation.focusSearch();
       }
