@@ -24,9 +24,9 @@ test('at 900 px the sidebar collapses into a top row and history ids stay whole'
   expect(screen!.x).toBe(0);
   expect(screen!.width).toBe(900);
 
-  // Correlation ids, targets and invitees: every cell shows all of its text.
-  const cut = await page.getByTestId('history-row').locator('.ellipsis').evaluateAll((spans) =>
-    spans.filter((span) => span.checkVisibility() && span.scrollWidth > span.clientWidth).map((span) => span.textContent),
+  // Times, correlation ids, targets and invitees: every cell shows all of its text, within its column.
+  const cut = await page.getByTestId('history-row').locator('td, td .ellipsis').evaluateAll((cells) =>
+    cells.filter((cell) => cell.checkVisibility() && cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent),
   );
   expect(cut).toEqual([]);
   for (const correlationId of await page.getByTestId('history-row').locator('td.extra.mono').allTextContents()) {
