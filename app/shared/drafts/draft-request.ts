@@ -2,7 +2,8 @@
  * A draft (the Compose form's fields as typed) read as a request. Compose builds its live
  * request here from what is in the form, and the CLI sends a saved draft through the same
  * function, so a draft means the same request wherever it is sent. Nothing is checked here:
- * the request schema judges the result, as the drafts contract promises.
+ * the request schema judges the result, as the drafts contract promises. The one exception
+ * is text whose shape cannot be read at all (an attribute line without `=`): see `unreadable`.
  */
 import type { Draft } from '../contract/drafts.ts';
 import type { HandleRequestInput } from '../mpsd/requests.ts';
@@ -28,10 +29,17 @@ export type DraftTextField =
   | 'ownerXuid'
   | 'queryXuids'
   | 'monikerXuid'
-  | 'memberXuid';
+  | 'memberXuid'
+  | 'originTemplateName'
+  | 'originSessionName'
+  | 'searchTags'
+  | 'searchStrings'
+  | 'searchNumbers'
+  | 'searchFilter'
+  | 'searchOrderBy';
 
 /** The form's switches and choices stored beside the text fields. */
-export type DraftChoice = 'letServiceNameSession' | 'useMoniker' | 'moniker';
+export type DraftChoice = 'letServiceNameSession' | 'useMoniker' | 'moniker' | 'joinActive';
 
 export interface DraftRequest {
   request: HandleRequestInput;
@@ -39,6 +47,13 @@ export interface DraftRequest {
   invitees: InviteeLine[];
   /** Labels typed beside invitees, keyed by XUID; undefined when there are none. */
   recipientLabels: Record<string, string> | undefined;
+  /**
+   * Boxes holding a line that cannot be read at all (an attribute line without `=`, a number
+   * attribute that is not a number), each with a message naming the line. The request then
+   * carries the box's raw text where the schema wants a map, so a caller that ignores this
+   * (the CLI sending a draft) is still refused rather than sending the box without that line.
+   */
+  unreadable: Partial<Record<DraftTextField, string>>;
 }
 
 const SEPARATORS = /[\s,;]+/;
@@ -56,6 +71,16 @@ export function requestFromDraft(draft: Pick<Draft, 'kind' | 'fields'>): DraftRe
     return typeof value === 'string' && value.trim() !== '' ? value : undefined;
   };
   const sessionRef = { scid: given('scid'), templateName: given('templateName'), name: given('sessionName') };
+  const people = () => ({ moniker: given('moniker') ?? 'people', monikerXuid: given('monikerXuid') });
+  const unreadable: DraftRequest['unreadable'] = {};
+  /** A `NAME=VALUE` box as a map, or (with a line that cannot be read) its raw text. */
+  const attributes = <V>(field: 'searchStrings' | 'searchNumbers', read: (text: string) => Record<string, V> | string) => {
+    const text = given(field);
+    if (text === undefined) return undefined;
+    const map = read(text);
+    if (typeof map === 'string') unreadable[field] = map;
+    return typeof map === 'string' ? text : map;
+  };
   const kind = draft.kind;
   let request: Record<string, unknown>;
   let invitees: InviteeLine[] = [];
@@ -84,13 +109,40 @@ export function requestFromDraft(draft: Pick<Draft, 'kind' | 'fields'>): DraftRe
     case 'activity.query':
       request =
         fields.useMoniker === true
-          ? { kind, scid: given('scid'), people: { moniker: given('moniker') ?? 'people', monikerXuid: given('monikerXuid') } }
+          ? { kind, scid: given('scid'), people: people() }
           : { kind, scid: given('scid'), xuids: (given('queryXuids') ?? '').split(SEPARATORS).filter((xuid) => xuid !== '') };
       break;
     case 'handle.get':
     case 'handle.delete':
     case 'handle.session':
       request = { kind, handleId: given('handleId') };
+      break;
+    case 'handle.join':
+      request = { kind, handleId: given('handleId'), xuid: given('memberXuid'), ...(fields.joinActive === true ? { active: true } : {}) };
+      break;
+    case 'transfer.create':
+      // The origin is a session of the same title, so it shares the target's SCID.
+      request = { kind, sessionRef, originSessionRef: { scid: sessionRef.scid, templateName: given('originTemplateName'), name: given('originSessionName') } };
+      break;
+    case 'search.create': {
+      const tags = (given('searchTags') ?? '').split(SEPARATORS).filter((tag) => tag !== '');
+      const searchAttributes = {
+        ...(tags.length > 0 ? { tags } : {}),
+        strings: attributes('searchStrings', readStringAttributes),
+        numbers: attributes('searchNumbers', readNumberAttributes),
+      };
+      request = { kind, sessionRef, searchAttributes };
+      break;
+    }
+    case 'search.query':
+      request = {
+        kind,
+        scid: given('scid'),
+        templateName: given('templateName'),
+        filter: given('searchFilter'),
+        orderBy: given('searchOrderBy'),
+        ...(fields.useMoniker === true ? { people: people() } : {}),
+      };
       break;
     case 'session.join':
       request = { kind, sessionRef, xuid: given('memberXuid') };
@@ -99,9 +151,6 @@ export function requestFromDraft(draft: Pick<Draft, 'kind' | 'fields'>): DraftRe
     case 'session.leave':
       request = { kind, sessionRef };
       break;
-    default:
-      // Kinds Compose has no form for yet (handle join, transfer and search handles): the schema says what is missing.
-      request = { kind };
   }
   const labels = recipientLabels(invitees);
   return {
@@ -110,5 +159,57 @@ export function requestFromDraft(draft: Pick<Draft, 'kind' | 'fields'>): DraftRe
     request: JSON.parse(JSON.stringify(request)) as HandleRequestInput,
     invitees,
     recipientLabels: Object.keys(labels).length > 0 ? labels : undefined,
+    unreadable,
   };
+}
+
+interface AttributeLine {
+  name: string;
+  value: string;
+  /** `Line 2 (“MinLevel=x”)`, to start a message with. */
+  where: string;
+}
+
+/**
+ * One attribute per line, `NAME=VALUE`, split at the first `=`; blank lines are skipped.
+ * Names are judged by the request schema; only the line's shape is read here. Returns the
+ * lines, or a message naming the first line that cannot be read.
+ */
+function attributeLines(text: string, example: string): AttributeLine[] | string {
+  const lines: AttributeLine[] = [];
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const where = `Line ${index + 1} (“${line.length > 40 ? `${line.slice(0, 40)}…` : line}”)`;
+    const split = line.indexOf('=');
+    if (split <= 0) return `${where}: write NAME=VALUE, one attribute per line, e.g. ${example}.`;
+    const name = line.slice(0, split).trim();
+    if (lines.some((earlier) => earlier.name === name)) return `${where}: ${name} is given twice; give each attribute once.`;
+    lines.push({ name, value: line.slice(split + 1).trim(), where });
+  }
+  return lines;
+}
+
+function readStringAttributes(text: string): Record<string, string> | string {
+  const lines = attributeLines(text, 'MapName=UrbanCityAssault');
+  return typeof lines === 'string' ? lines : Object.fromEntries(lines.map((line) => [line.name, line.value]));
+}
+
+/** Numbers as MPSD keeps them (JSON numbers): decimal, with an optional fraction or exponent. */
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+function readNumberAttributes(text: string): Record<string, number> | string {
+  const lines = attributeLines(text, 'MinLevel=25');
+  if (typeof lines === 'string') return lines;
+  const notANumber = lines.find((line) => !NUMBER.test(line.value) || !Number.isFinite(Number(line.value)));
+  if (notANumber !== undefined) return `${notANumber.where}: the value must be a number, e.g. ${notANumber.name}=25 or ${notANumber.name}=1.5.`;
+  // fromEntries, not assignment: a name such as __proto__ stays a plain key.
+  return Object.fromEntries(lines.map((line) => [line.name, Number(line.value)]));
+}
+
+/** Back to the attribute boxes' text, for opening a request in Compose. */
+export function formatAttributeLines(attributes: Readonly<Record<string, string | number>> | undefined): string {
+  return Object.entries(attributes ?? {})
+    .map(([name, value]) => `${name}=${value}`)
+    .join('\n');
 }

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { handleRequestSchema, type HandleRequest, type HandleRequestInput } from '../../../app/shared/mpsd/requests.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
-import { requestFromDraft, type DraftFields, type DraftRequest } from '../../../app/shared/drafts/draft-request.ts';
+import { formatAttributeLines, requestFromDraft, type DraftFields, type DraftRequest } from '../../../app/shared/drafts/draft-request.ts';
 import { formatInvitees, type InviteeLine } from '../../../app/shared/drafts/invitee-lines.ts';
 import { describeKind, type ComposeField } from './request-kinds.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
@@ -33,6 +33,16 @@ export class ComposeForm {
   moniker = $state<Moniker>('people');
   monikerXuid = $state('');
   memberXuid = $state('');
+  /** Join through a handle as an active (playing) member rather than inactive. */
+  joinActive = $state(false);
+  originTemplateName = $state('');
+  originSessionName = $state('');
+  /** Search attributes: tags separated by spaces or commas; strings and numbers one NAME=VALUE a line. */
+  searchTags = $state('');
+  searchStrings = $state('');
+  searchNumbers = $state('');
+  searchFilter = $state('');
+  searchOrderBy = $state('');
   /** The signed-in user's XUID, from the active profile: lets the schema refuse self-invites. */
   senderXuid = $state<string | undefined>(undefined);
 
@@ -51,9 +61,11 @@ export class ComposeForm {
   readonly input: HandleRequestInput = $derived(this.#withFormRules(this.#draft.request));
   readonly #parsed = $derived(handleRequestSchema.safeParse(this.input));
   readonly request: HandleRequest | undefined = $derived(this.#parsed.success ? this.#parsed.data : undefined);
-  readonly problems: Partial<Record<ComposeField, string>> = $derived(
-    this.#parsed.success ? {} : this.#placeIssues(this.#parsed.error),
-  );
+  /** A box with a line that cannot be read says so by line; the schema speaks for the rest. */
+  readonly problems: Partial<Record<ComposeField, string>> = $derived({
+    ...(this.#parsed.success ? {} : this.#placeIssues(this.#parsed.error)),
+    ...this.#draft.unreadable,
+  });
   readonly labels: Record<string, string> = $derived(this.#draft.recipientLabels ?? {});
 
   /** The message to show under `field`: only once the user has been there (or tried to send). */
@@ -87,13 +99,28 @@ export class ComposeForm {
     }
     if ('handleId' in request) this.handleId = request.handleId;
     if (request.kind === 'activity.clear') this.ownerXuid = request.ownerXuid;
-    if (request.kind === 'activity.query') {
+    if (request.kind === 'activity.query') this.queryXuids = (request.xuids ?? []).join('\n');
+    if (request.kind === 'activity.query' || request.kind === 'search.query') {
       this.useMoniker = request.people !== undefined;
-      this.queryXuids = (request.xuids ?? []).join('\n');
       this.moniker = request.people?.moniker ?? 'people';
       this.monikerXuid = request.people?.monikerXuid ?? '';
     }
-    if (request.kind === 'session.join') this.memberXuid = request.xuid;
+    if (request.kind === 'search.query') {
+      this.templateName = request.templateName;
+      this.searchFilter = request.filter ?? '';
+      this.searchOrderBy = request.orderBy ?? '';
+    }
+    if (request.kind === 'session.join' || request.kind === 'handle.join') this.memberXuid = request.xuid;
+    if (request.kind === 'handle.join') this.joinActive = request.active === true;
+    if (request.kind === 'transfer.create') {
+      this.originTemplateName = request.originSessionRef.templateName;
+      this.originSessionName = request.originSessionRef.name;
+    }
+    if (request.kind === 'search.create') {
+      this.searchTags = (request.searchAttributes?.tags ?? []).join(' ');
+      this.searchStrings = formatAttributeLines(request.searchAttributes?.strings);
+      this.searchNumbers = formatAttributeLines(request.searchAttributes?.numbers);
+    }
     this.#touches.reset();
     this.settle();
   }
@@ -107,10 +134,11 @@ export class ComposeForm {
       else if (this[field] !== '') fields[field] = this[field];
     }
     if (this.kind === 'activity.set') fields.letServiceNameSession = this.letServiceNameSession;
-    if (this.kind === 'activity.query') {
+    if (this.kind === 'activity.query' || this.kind === 'search.query') {
       fields.useMoniker = this.useMoniker;
       fields.moniker = this.moniker;
     }
+    if (this.kind === 'handle.join') fields.joinActive = this.joinActive;
     return fields;
   }
 
@@ -150,6 +178,7 @@ export class ComposeForm {
     }
     this.letServiceNameSession = fields.letServiceNameSession === true;
     this.useMoniker = fields.useMoniker === true;
+    this.joinActive = fields.joinActive === true;
     const moniker = text('moniker');
     this.moniker = (monikers as readonly string[]).includes(moniker) ? (moniker as Moniker) : 'people';
     this.#touches.reset();
@@ -193,9 +222,25 @@ function fieldOf(path: readonly PropertyKey[]): ComposeField | undefined {
     if (second === 'templateName') return 'templateName';
     return 'sessionName';
   }
+  // The origin's SCID is the target's (one SCID field), so its problems show there.
+  if (first === 'originSessionRef') {
+    if (second === 'scid') return 'scid';
+    if (second === 'templateName') return 'originTemplateName';
+    return 'originSessionName';
+  }
+  if (first === 'searchAttributes') {
+    if (second === 'strings') return 'searchStrings';
+    if (second === 'numbers') return 'searchNumbers';
+    return 'searchTags';
+  }
   switch (first) {
     case 'scid':
-      return 'scid';
+    case 'templateName':
+      return first;
+    case 'filter':
+      return 'searchFilter';
+    case 'orderBy':
+      return 'searchOrderBy';
     case 'invitedXuids':
       return 'invitees';
     case 'titleId':

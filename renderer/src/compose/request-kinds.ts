@@ -14,60 +14,83 @@ export interface KindDescription {
 
 const sessionFields = ['scid', 'templateName', 'sessionName'] as const;
 
-/** Picker order: the two calls the tool exists for first, then reads and session plumbing. */
-export const kindDescriptions: readonly KindDescription[] = [
-  {
-    kind: 'activity.set',
+/**
+ * Every request kind, in picker order: the two calls the tool exists for first, then reads,
+ * joins and session plumbing. `satisfies Record<RequestKind, …>` makes a kind added to the
+ * model without a row here a type error, instead of a kind History and Outbox mislabel.
+ */
+const kindTable = {
+  'activity.set': {
     label: 'Set activity',
     summary: 'POST /handles type activity: shows what you play in friends lists. You must be an active member of the session.',
     fields: sessionFields,
   },
-  {
-    kind: 'invite.send',
+  'invite.send': {
     label: 'Send invites',
     summary: 'POST /handles type invite, one request per invitee, in order. Invites are never retried automatically.',
     fields: [...sessionFields, 'invitees', 'titleId', 'contextString', 'context', 'senderString'],
   },
-  {
-    kind: 'activity.clear',
+  'activity.clear': {
     label: 'Clear activity',
     summary: 'Finds the owner\u2019s activity handle for this SCID, then DELETE /handles/{id}.',
     fields: ['scid', 'ownerXuid'],
   },
-  {
-    kind: 'activity.query',
+  'activity.query': {
     label: 'Query activities',
-    summary: 'POST /handles/query?include=relatedInfo: activities of listed users or of someone\u2019s people list (at most 100).',
+    summary: 'POST /handles/query type activity: activities of listed users or of someone\u2019s people list (at most 100), each with whether it can be joined.',
     fields: ['scid', 'queryXuids', 'monikerXuid'],
   },
-  { kind: 'handle.get', label: 'Get handle', summary: 'GET /handles/{id}: the handle document.', fields: ['handleId'] },
-  { kind: 'handle.delete', label: 'Delete handle', summary: 'DELETE /handles/{id}: removes an activity or invite handle.', fields: ['handleId'] },
-  {
-    kind: 'handle.session',
+  'handle.join': {
+    label: 'Join through handle',
+    summary: 'PUT /handles/{id}/session: join the session an invite, activity, transfer or search handle points at, as an invitee accepting does.',
+    fields: ['handleId', 'memberXuid'],
+  },
+  'handle.get': { label: 'Get handle', summary: 'GET /handles/{id}: the handle document.', fields: ['handleId'] },
+  'handle.delete': {
+    label: 'Delete handle',
+    summary: 'DELETE /handles/{id}: removes an activity, invite, transfer or search handle.',
+    fields: ['handleId'],
+  },
+  'handle.session': {
     label: 'Handle\u2019s session',
     summary: 'GET /handles/{id}/session: the session the handle points at (204 when it does not exist).',
     fields: ['handleId'],
   },
-  {
-    kind: 'session.join',
+  'transfer.create': {
+    label: 'Create transfer handle',
+    summary: 'POST /handles type transfer: members of the origin session (e.g. a lobby) may join the target session through it. You must be a member of the origin.',
+    fields: [...sessionFields, 'originTemplateName', 'originSessionName'],
+  },
+  'search.create': {
+    label: 'Create search handle',
+    summary: 'POST /handles type search: makes the session findable by its tags and attributes (one per session; the template must be searchable).',
+    fields: [...sessionFields, 'searchTags', 'searchStrings', 'searchNumbers'],
+  },
+  'search.query': {
+    label: 'Search sessions',
+    summary: 'POST /handles/query type search: sessions of one template found by their search attributes (at most 100), each with whether it can be joined.',
+    fields: ['scid', 'templateName', 'searchFilter', 'searchOrderBy', 'monikerXuid'],
+  },
+  'session.join': {
     label: 'Join session',
     summary: 'PUT the session with you as an active member (creates it when missing). Do this before Set activity.',
     fields: [...sessionFields, 'memberXuid'],
   },
-  { kind: 'session.get', label: 'Get session', summary: 'GET the session document (204 when there is no such session).', fields: sessionFields },
-  {
-    kind: 'session.leave',
+  'session.get': { label: 'Get session', summary: 'GET the session document (204 when there is no such session).', fields: sessionFields },
+  'session.leave': {
     label: 'Leave session',
     summary: 'DELETE \u2026/members/me: leave the session; MPSD then removes your activity too.',
     fields: sessionFields,
   },
-];
+} as const satisfies Record<RequestKind, Omit<KindDescription, 'kind'>>;
+
+export const kindDescriptions: readonly KindDescription[] = (Object.keys(kindTable) as RequestKind[]).map((kind) => ({ kind, ...kindTable[kind] }));
 
 export function describeKind(kind: RequestKind): KindDescription {
-  return kindDescriptions.find((description) => description.kind === kind) ?? kindDescriptions[0]!;
+  return { kind, ...kindTable[kind] };
 }
 
 /** Short label for tables and lists (history, drafts, outbox). */
 export function kindLabel(kind: RequestKind): string {
-  return describeKind(kind).label;
+  return kindTable[kind].label;
 }
