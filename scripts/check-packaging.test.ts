@@ -45,6 +45,7 @@ async function packedApp(files: Record<string, string>, unpack?: string): Promis
 const GOOD_APP = {
   'package.json': JSON.stringify({ name: 'handle-studio', main: 'out/main/index.js' }),
   'out/main/index.js': 'export {};',
+  'out/main/keychain-worker.js': 'export {};',
   'out/preload/index.cjs': '"use strict";',
   'out/renderer/index.html': '<!doctype html>',
   'node_modules/zod/package.json': '{}',
