@@ -45,6 +45,8 @@ export class ComposeForm {
   searchOrderBy = $state('');
   /** The signed-in user's XUID, from the active profile: lets the schema refuse self-invites. */
   senderXuid = $state<string | undefined>(undefined);
+  /** The user the active profile last filled in: "your XUID" fields still holding it follow a profile switch. */
+  #profileXuid: string | undefined;
 
   readonly #touches = new TouchedFields<ComposeField>();
   /** The form as last loaded, sent or saved as a draft (undefined: as it started, blank). */
@@ -69,6 +71,19 @@ export class ComposeForm {
   readonly labels: Record<string, string> = $derived(this.#draft.recipientLabels ?? {});
 
   /** The message to show under `field`: only once the user has been there (or tried to send). */
+  /**
+   * The active profile's signed-in user (undefined while it has no token): lets the schema refuse
+   * self-invites, and fills the "your XUID" fields that are blank or still hold the user an
+   * earlier profile put there, so switching to another player's profile does not send as the first.
+   */
+  useProfileUser(xuid: string | undefined): void {
+    this.senderXuid = xuid;
+    if (xuid === undefined) return;
+    if (this.ownerXuid === '' || this.ownerXuid === this.#profileXuid) this.ownerXuid = xuid;
+    if (this.memberXuid === '' || this.memberXuid === this.#profileXuid) this.memberXuid = xuid;
+    this.#profileXuid = xuid;
+  }
+
   messageFor(field: ComposeField): string | undefined {
     return this.#touches.shows(field) ? this.problems[field] : undefined;
   }

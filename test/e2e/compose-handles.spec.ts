@@ -1,0 +1,105 @@
+/**
+ * The handle calls from Compose against the local MPSD (issue 9, items 7 and 8): a player is
+ * invited, switches to their own profile and joins through the invite handle, and the answer
+ * names the session joined; a session is made findable with a search handle, found by a
+ * search, and an activity query says whether each session can be joined and why not.
+ */
+import type { Page } from '@playwright/test';
+import { addLocalProfile, expect, openScreen, saveScreenshot, test } from './fixtures.ts';
+import { fillInvite, joinAndSetActivity, SCID } from './flows.ts';
+
+async function chooseKind(page: Page, label: string): Promise<void> {
+  await openScreen(page, 'Compose');
+  await page.getByRole('radio', { name: label, exact: true }).click();
+}
+
+async function sendAndExpectStatus(page: Page, status: RegExp): Promise<void> {
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(status);
+}
+
+test('B joins through the invite handle A sent; a search handle is found with its joinable verdict', async ({ app: page, mpsd }) => {
+  const [a, b] = [mpsd.users[0]!, mpsd.users[1]!];
+  await addLocalProfile(page, mpsd, a, 'Player A');
+  await joinAndSetActivity(page, a, 'GameSession', 'lobby-7');
+  await fillInvite(page, [`${b.xuid} ${b.gamertag}`]);
+  await sendAndExpectStatus(page, /^201$/);
+  const inviteHandle = (await page.getByTestId('send-outcome').getByTestId('handle-id').textContent())!.trim();
+  expect(inviteHandle).toMatch(/^[0-9a-f-]{36}$/i);
+
+  // B's own profile becomes the active one (a pasted token does not say whose it is: B types it).
+  await addLocalProfile(page, mpsd, b, 'Player B');
+  await chooseKind(page, 'Join through handle');
+  await page.getByLabel('Your XUID').fill(b.xuid);
+  const handleId = page.getByLabel('Handle id');
+  await handleId.fill('not-a-handle');
+  await handleId.blur();
+  await expect(page.getByTestId('field-handle-id-message')).not.toHaveText('');
+  await expect(page.getByTestId('request-preview')).toContainText('once they are valid');
+  await handleId.fill(inviteHandle);
+  await expect(page.getByTestId('field-handle-id-message')).toHaveText('');
+  const preview = page.getByTestId('request-preview').getByTestId('sent-request');
+  await expect(preview).toContainText(`PUT ${mpsd.url}/handles/${inviteHandle}/session`);
+  await expect(preview).toContainText(`"xuid": "${b.xuid}"`);
+  await sendAndExpectStatus(page, /^20[01]$/);
+  await expect(page.getByTestId('session-reached')).toContainText('Joined GameSession/lobby-7');
+  await expect(page.getByTestId('session-reached')).toContainText(SCID);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'compose-join-through-handle', scheme);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // A's activity, read by B: joinable, and B now counts among its members.
+  await chooseKind(page, 'Query activities');
+  await page.getByLabel('XUIDs').fill(a.xuid);
+  await sendAndExpectStatus(page, /^200$/);
+  const activity = page.getByTestId('handle-found');
+  await expect(activity).toHaveCount(1);
+  await expect(activity).toContainText(a.xuid);
+  await expect(activity).toContainText('GameSession/lobby-7');
+  await expect(activity.getByTestId('joinable')).toHaveText('joinable');
+  await expect(activity.getByTestId('members')).toHaveText(/^2\/\d+$/);
+
+  // B hosts a lobby and makes it findable; a line the form cannot read is named, not dropped.
+  await chooseKind(page, 'Join session');
+  await page.getByLabel('Session template').fill('LobbySession');
+  await page.getByLabel('Session name').fill('lobby-9');
+  await sendAndExpectStatus(page, /^20[01]$/);
+  await chooseKind(page, 'Create search handle');
+  await expect(page.getByLabel('Session name')).toHaveValue('lobby-9');
+  await page.getByLabel(/^Tags/).fill('ProRankOnly Casual');
+  await page.getByLabel(/^String attributes/).fill('MapName=UrbanCityAssault');
+  const numbers = page.getByLabel(/^Number attributes/);
+  await numbers.fill('MinLevel=25\nMaxLevel');
+  await numbers.blur();
+  await expect(page.getByTestId('field-search-numbers-message')).toContainText('Line 2 (“MaxLevel”): write NAME=VALUE');
+  await numbers.fill('MinLevel=25\nMaxLevel=40');
+  await expect(page.getByTestId('field-search-numbers-message')).toHaveText('');
+  await expect(preview).toContainText(/"numbers": \{\s*"MinLevel": 25,\s*"MaxLevel": 40\s*\}/);
+  await sendAndExpectStatus(page, /^201$/);
+
+  await chooseKind(page, 'Search sessions');
+  await expect(page.getByLabel('Session name')).toHaveCount(0);
+  // Tags are left out of the filter: the local MPSD's spelling of a tag test is its own guess (app/emulator/search-filter.ts).
+  await page.getByLabel(/^Filter/).fill("numbers/minlevel le 30 and strings/mapname eq 'urbancityassault'");
+  await sendAndExpectStatus(page, /^200$/);
+  const found = page.getByTestId('handle-found');
+  await expect(found).toHaveCount(1);
+  await expect(found).toContainText('LobbySession/lobby-9');
+  // MPSD keeps tags lower-cased.
+  await expect(found).toContainText('prorankonly, casual');
+  await expect(found.getByTestId('joinable')).toHaveText('joinable');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'compose-search', scheme);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // History names the new kinds as what they are.
+  await openScreen(page, 'History');
+  const rows = page.getByTestId('history-row');
+  await expect(rows.first()).toContainText('Search sessions');
+  await expect(rows.filter({ hasText: 'Create search handle' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Join through handle' })).toHaveCount(1);
+});
