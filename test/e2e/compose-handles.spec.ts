@@ -77,6 +77,10 @@ test('B joins through the invite handle A sent; a search handle is found with it
   await numbers.fill('MinLevel=25\nMaxLevel=40');
   await expect(page.getByTestId('field-search-numbers-message')).toHaveText('');
   await expect(preview).toContainText(/"numbers": \{\s*"MinLevel": 25,\s*"MaxLevel": 40\s*\}/);
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await page.getByLabel('Draft name').fill('Lobby search handle');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved as draft “Lobby search handle”')).toBeVisible();
   await sendAndExpectStatus(page, /^201$/);
 
   await chooseKind(page, 'Search sessions');
@@ -102,4 +106,16 @@ test('B joins through the invite handle A sent; a search handle is found with it
   await expect(rows.first()).toContainText('Search sessions');
   await expect(rows.filter({ hasText: 'Create search handle' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Join through handle' })).toHaveCount(1);
+
+  // The draft keeps the search handle's form, under its own kind.
+  await chooseKind(page, 'Set activity');
+  await openScreen(page, 'Drafts');
+  const draftRow = page.getByTestId('draft-row').filter({ hasText: 'Lobby search handle' });
+  await expect(draftRow).toContainText('Create search handle');
+  await draftRow.getByRole('button', { name: 'Open in Compose' }).click();
+  await expect(page.getByRole('radio', { name: 'Create search handle' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel('Session name')).toHaveValue('lobby-9');
+  await expect(page.getByLabel(/^Tags/)).toHaveValue('ProRankOnly Casual');
+  await expect(page.getByLabel(/^String attributes/)).toHaveValue('MapName=UrbanCityAssault');
+  await expect(page.getByLabel(/^Number attributes/)).toHaveValue('MinLevel=25\nMaxLevel=40');
 });
