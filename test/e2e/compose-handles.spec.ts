@@ -18,7 +18,7 @@ async function sendAndExpectStatus(page: Page, status: RegExp): Promise<void> {
   await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(status);
 }
 
-test('B joins through the invite handle A sent; a search handle is found with its joinable verdict', async ({ app: page, mpsd }) => {
+test('B joins through the invite handle A sent; a search handle is found with its joinable verdict', async ({ app: page, mpsd, request }) => {
   const [a, b] = [mpsd.users[0]!, mpsd.users[1]!];
   await addLocalProfile(page, mpsd, a, 'Player A');
   await joinAndSetActivity(page, a, 'GameSession', 'lobby-7');
@@ -60,6 +60,20 @@ test('B joins through the invite handle A sent; a search handle is found with it
   await expect(activity).toContainText('GameSession/lobby-7');
   await expect(activity.getByTestId('joinable')).toHaveText('joinable');
   await expect(activity.getByTestId('members')).toHaveText(/^2\/\d+$/);
+
+  // A closes the session (as a game would, straight to MPSD): the same query now says why it cannot be joined.
+  const closing = await request.put(`${mpsd.url}/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/lobby-7`, {
+    headers: { Authorization: a.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json' },
+    data: { properties: { system: { closed: true } } },
+  });
+  expect(closing.status()).toBe(200);
+  await sendAndExpectStatus(page, /^200$/);
+  await expect(activity.getByTestId('joinable')).toHaveText('not joinable: closed');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'compose-activity-verdict', scheme);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // B hosts a lobby and makes it findable; a line the form cannot read is named, not dropped.
   await chooseKind(page, 'Join session');
