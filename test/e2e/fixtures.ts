@@ -40,6 +40,8 @@ export interface BrowserMode {
 }
 
 interface Fixtures {
+  /** A session templates file for the local MPSD (`emulator start --templates`); its default set when unset. */
+  mpsdTemplates: string | undefined;
   dataDir: string;
   mpsd: LocalMpsdInfo;
   studio: BrowserMode;
@@ -55,8 +57,11 @@ export const test = base.extend<Fixtures>({
     await rm(dir, { recursive: true, force: true });
   },
 
-  mpsd: async ({}, use) => {
-    const started = await startNode(['bin/handle-studio.js', 'emulator', 'start', '--port', '0', '--json'], {}, /^\{/);
+  mpsdTemplates: [undefined, { option: true }],
+
+  mpsd: async ({ mpsdTemplates }, use) => {
+    const templates = mpsdTemplates === undefined ? [] : ['--templates', mpsdTemplates];
+    const started = await startNode(['bin/handle-studio.js', 'emulator', 'start', '--port', '0', '--json', ...templates], {}, /^\{/);
     try {
       await use(JSON.parse(started.readyLine) as LocalMpsdInfo);
     } finally {

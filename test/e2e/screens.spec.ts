@@ -7,8 +7,12 @@
 import type { Page } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { addLocalProfile, expect, openScreen, saveScreenshot, startBrowserMode, test, type LocalMpsdInfo } from './fixtures.ts';
 import { fillInvite, inviteeLines, joinAndSetActivity, SCID } from './flows.ts';
+
+const LONG_TEMPLATE = `Template_${'t'.repeat(90)}`;
+const LONG_TEMPLATE_FILE = fileURLToPath(new URL('./long-names-templates.json', import.meta.url));
 
 const schemes = ['light', 'dark'] as const;
 
@@ -148,9 +152,14 @@ test('every screen with real sends, queued work and an error, light and dark', a
   }
 });
 
+test.describe(() => {
+  // The local MPSD knows only configured templates (404 otherwise, as MPSD does), so this
+  // test's one template with a name at MPSD's longest comes from a templates file.
+  test.use({ mpsdTemplates: LONG_TEMPLATE_FILE });
+
 test('names and ids at their longest neither overflow nor hide what matters', async ({ app: page, mpsd }) => {
   const longProfile = 'QA sandbox profile with a very long descriptive name ABCD.3';
-  const longTemplate = `Template_${'t'.repeat(90)}`;
+  const longTemplate = LONG_TEMPLATE;
   const longSession = `session-${'s'.repeat(91)}`;
   await addLocalProfile(page, mpsd, mpsd.users[0]!, longProfile);
   await sendRealRequests(page, mpsd, longTemplate, longSession, (gamertag) => `${gamertag} ${'with a label long enough to wrap twice '.repeat(2)}`.trim());
@@ -182,6 +191,7 @@ test('names and ids at their longest neither overflow nor hide what matters', as
   }
   await openScreen(page, 'Compose');
   await saveScreenshot(page, 'narrow-compose', 'dark');
+});
 });
 
 test('a damaged profiles file is kept aside and the banner says so', async ({ page, dataDir }) => {
