@@ -97,7 +97,22 @@ test('B joins through the invite handle A sent; a search handle is found with it
   await expect(page.getByText('Saved as draft “Lobby search handle”')).toBeVisible();
   await sendAndExpectStatus(page, /^201$/);
 
+  // The lobby's members may move to GameSession/lobby-7 through a transfer handle; the origin must be another session.
+  await chooseKind(page, 'Create transfer handle');
+  await page.getByLabel('Origin template').fill('LobbySession');
+  const origin = page.getByLabel('Origin session');
+  await origin.fill('lobby-9');
+  await origin.blur();
+  await expect(page.getByTestId('field-origin-session-message')).toContainText('give a different origin session');
+  await page.getByLabel('Session template').fill('GameSession');
+  await page.getByLabel('Session name').fill('lobby-7');
+  await expect(page.getByTestId('field-origin-session-message')).toHaveText('');
+  await expect(preview).toContainText(/"originSessionRef": \{[^}]*"templateName": "LobbySession",\s*"name": "lobby-9"/);
+  await sendAndExpectStatus(page, /^201$/);
+  await expect(page.getByTestId('send-outcome').getByLabel('Response body')).toContainText('"type": "transfer"');
+
   await chooseKind(page, 'Search sessions');
+  await page.getByLabel('Session template').fill('LobbySession');
   await expect(page.getByLabel('Session name')).toHaveCount(0);
   // Tags are left out of the filter: the local MPSD's spelling of a tag test is its own guess (app/emulator/search-filter.ts).
   await page.getByLabel(/^Filter/).fill("numbers/minlevel le 30 and strings/mapname eq 'urbancityassault'");
