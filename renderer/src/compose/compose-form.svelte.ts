@@ -70,7 +70,6 @@ export class ComposeForm {
   });
   readonly labels: Record<string, string> = $derived(this.#draft.recipientLabels ?? {});
 
-  /** The message to show under `field`: only once the user has been there (or tried to send). */
   /**
    * The active profile's signed-in user (undefined while it has no token): lets the schema refuse
    * self-invites, and fills the "your XUID" fields that are blank or still hold the user an
@@ -84,6 +83,7 @@ export class ComposeForm {
     this.#profileXuid = xuid;
   }
 
+  /** The message to show under `field`: only once the user has been there (or tried to send). */
   messageFor(field: ComposeField): string | undefined {
     return this.#touches.shows(field) ? this.problems[field] : undefined;
   }
