@@ -1,8 +1,9 @@
 /**
  * The handle calls from Compose against the local MPSD (issue 9, items 7 and 8): a player is
  * invited, switches to their own profile and joins through the invite handle, and the answer
- * names the session joined; a session is made findable with a search handle, found by a
- * search, and an activity query says whether each session can be joined and why not.
+ * names the session joined; an activity query says whether the session can be joined and,
+ * once it is closed, why not; a transfer handle is created; a session is made findable with a
+ * search handle and found by a search; the search handle form survives as a draft.
  */
 import type { Page } from '@playwright/test';
 import { addLocalProfile, expect, openScreen, saveScreenshot, test } from './fixtures.ts';
@@ -18,7 +19,7 @@ async function sendAndExpectStatus(page: Page, status: RegExp): Promise<void> {
   await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(status);
 }
 
-test('B joins through the invite handle A sent; a search handle is found with its joinable verdict', async ({ app: page, mpsd, request }) => {
+test('B joins through the invite handle A sent; activity and search results say whether each session can be joined; transfer and search handles from Compose', async ({ app: page, mpsd, request }) => {
   const [a, b] = [mpsd.users[0]!, mpsd.users[1]!];
   await addLocalProfile(page, mpsd, a, 'Player A');
   await joinAndSetActivity(page, a, 'GameSession', 'lobby-7');
@@ -34,7 +35,7 @@ test('B joins through the invite handle A sent; a search handle is found with it
   const handleId = page.getByLabel('Handle id');
   await handleId.fill('not-a-handle');
   await handleId.blur();
-  await expect(page.getByTestId('field-handle-id-message')).not.toHaveText('');
+  await expect(page.getByTestId('field-handle-id-message')).toHaveText('Handle id must be a GUID, as MPSD returned it.');
   await expect(page.getByTestId('request-preview')).toContainText('once they are valid');
   await handleId.fill(inviteHandle);
   await expect(page.getByTestId('field-handle-id-message')).toHaveText('');
