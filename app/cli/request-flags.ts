@@ -5,7 +5,7 @@
  * request schema, exactly as the app checks what the Compose form sends.
  */
 import { HandleStudioError } from '../shared/errors.ts';
-import { fieldProblems } from '../shared/validation.ts';
+import { fieldProblems, problemsInWords } from '../shared/validation.ts';
 import { handleRequestSchema, type HandleRequest, type HandleRequestInput } from '../shared/mpsd/requests.ts';
 import type { FlagSpec, FlagValues } from './command.ts';
 
@@ -80,13 +80,8 @@ export function parseRequestFromFlags(input: HandleRequestInput): HandleRequest 
   const parsed = handleRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = fieldProblems(parsed.error).map((problem) => ({ ...problem, flag: flagForField(problem.field) }));
-  const [first] = problems;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  throw new HandleStudioError(
-    'VALIDATION',
-    first === undefined ? 'The request is not valid.' : `${first.flag ? `${first.flag}: ` : ''}${first.message}${more}`,
-    { fields: problems },
-  );
+  const message = problemsInWords(problems.map(({ flag, message }) => ({ where: flag, message })), 'The request is not valid.');
+  throw new HandleStudioError('VALIDATION', message, { fields: problems });
 }
 
 /** A single-valued string flag (parseArgs already refused a repeated single flag's type). */

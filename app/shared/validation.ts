@@ -31,13 +31,25 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/**
+ * Every problem in one message, each led by where it is (`where`, e.g. the field or the flag
+ * that sets it) and ending in one full stop. All of them, because a person fixing one problem
+ * at a time and re-running to find the next is what "(and 2 more problems)" made them do.
+ */
+export function problemsInWords(problems: readonly { where: string; message: string }[], whole = 'The input is not valid.'): string {
+  if (problems.length === 0) return whole;
+  const sentences = problems.map(({ where, message }) => {
+    const sentence = `${where ? `${where}: ` : ''}${message.trim()}`;
+    return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  });
+  return sentences.length === 1 ? (sentences[0] ?? whole) : `${sentences.length} problems: ${sentences.join(' ')}`;
+}
+
 /** The VALIDATION error for a failed parse, with every problem listed in `details.fields`. */
 export function validationError(error: z.ZodError, what = 'Input'): HandleStudioError {
   const problems = fieldProblems(error);
-  const first = problems[0];
-  const summary = first === undefined ? `${what} is not valid.` : `${first.field ? `${first.field}: ` : ''}${first.message}`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return new HandleStudioError('VALIDATION', `${summary}${more}`, { fields: problems });
+  const message = problemsInWords(problems.map(({ field, message }) => ({ where: field, message })), `${what} is not valid.`);
+  return new HandleStudioError('VALIDATION', message, { fields: problems });
 }
 
 /** Parses or throws a VALIDATION HandleStudioError. */

@@ -65,10 +65,11 @@ export const sessionNameSchema = mpsdName('Session name', 'lobby-7');
 export const xuidSchema = z
   .string({ error: 'XUID is required: the decimal Xbox user id, e.g. 2814679796296491.' })
   .trim()
-  .refine((value) => /^[0-9]{1,20}$/.test(value), {
+  .refine((value) => /^[0-9]+$/.test(value), {
     error: 'XUID must be decimal digits only, e.g. 2814679796296491.',
   })
-  .refine((value) => /^[0-9]{1,20}$/.test(value) && BigInt(value) > 0n && BigInt(value) <= UINT64_MAX, {
+  // Any run of digits reaches the range check, so 23 digits reads "out of range", not "digits only".
+  .refine((value) => !/^[0-9]+$/.test(value) || (BigInt(value) > 0n && BigInt(value) <= UINT64_MAX), {
     error: 'XUID must be a number between 1 and 18446744073709551615.',
   })
   .transform((value) => BigInt(value).toString());

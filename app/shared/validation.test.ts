@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { xuidSchema } from './mpsd/ids.ts';
+import { problemsInWords, validationError } from './validation.ts';
+
+describe('validation errors list every problem', () => {
+  it('names each field with its own message, not "(and 2 more problems)"', () => {
+    const schema = z.object({ scid: z.string().uuid({ error: 'SCID must be a GUID.' }), name: z.string({ error: 'Name is required.' }), size: z.number({ error: 'Size must be a number' }) });
+    const parsed = schema.safeParse({ scid: 'x', size: 'big' });
+    if (parsed.success) throw new Error('expected a failed parse');
+    const error = validationError(parsed.error);
+    expect(error.message).toBe('3 problems: scid: SCID must be a GUID. name: Name is required. size: Size must be a number.');
+    expect(error.details).toEqual({ fields: [expect.objectContaining({ field: 'scid' }), expect.objectContaining({ field: 'name' }), expect.objectContaining({ field: 'size' })] });
+  });
+
+  it('ends each problem with one full stop, never two, and says the whole input when nothing is named', () => {
+    expect(problemsInWords([{ where: '--to', message: 'XUID is required.' }])).toBe('--to: XUID is required.');
+    expect(problemsInWords([{ where: '', message: 'Too long' }])).toBe('Too long.');
+    expect(problemsInWords([], 'The request is not valid.')).toBe('The request is not valid.');
+  });
+});
+
+describe('XUID range', () => {
+  const messages = (value: string) => xuidSchema.safeParse(value).error?.issues.map((issue) => issue.message);
+
+  it('a 23-digit XUID says out of range, and only that', () => {
+    expect(messages('12345678901234567890123')).toEqual(['XUID must be a number between 1 and 18446744073709551615.']);
+    expect(messages('18446744073709551616')).toEqual(['XUID must be a number between 1 and 18446744073709551615.']);
+  });
+
+  it('letters say digits only, and the largest uint64 is accepted', () => {
+    expect(messages('alice')).toEqual(['XUID must be decimal digits only, e.g. 2814679796296491.']);
+    expect(xuidSchema.parse('18446744073709551615')).toBe('18446744073709551615');
+  });
+});
