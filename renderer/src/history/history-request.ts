@@ -44,6 +44,36 @@ function sessionRefOf(entry: HistoryEntry, body: Json | undefined): { scid: stri
   return scid && templateName && name ? { scid, templateName, name } : undefined;
 }
 
+type Moniker = 'people' | 'favorites' | 'friends';
+
+function isMoniker(value: string | undefined): value is Moniker {
+  return value === 'people' || value === 'favorites' || value === 'friends';
+}
+
+/** `members.me` of a join body (session join or join through a handle). */
+function memberOf(body: Json | undefined): Json | undefined {
+  return objectOf(objectOf(body?.['members'])?.['me']);
+}
+
+function memberXuidOf(body: Json | undefined): string | undefined {
+  return textOf(objectOf(objectOf(memberOf(body)?.['constants'])?.['system'])?.['xuid']);
+}
+
+/** Calls whose resend repeats what they did: a second invite, a second join, another handle. */
+const kindsThatRepeatAnEffect: ReadonlySet<HistoryEntry['kind']> = new Set([
+  'invite.send',
+  'activity.set',
+  'session.join',
+  'handle.join',
+  'transfer.create',
+  'search.create',
+]);
+
+/** True when resending an entry of this kind does its effect again, so History asks first. */
+export function resendRepeatsEffect(kind: HistoryEntry['kind']): boolean {
+  return kindsThatRepeatAnEffect.has(kind);
+}
+
 export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): RebuiltRequest | undefined {
   const body = bodyOf(entry);
   const labels: Record<string, string> = {};
@@ -85,7 +115,7 @@ export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): Rebui
       if (people) {
         const moniker = textOf(people['moniker']);
         const monikerXuid = textOf(people['monikerXuid']);
-        if (moniker !== 'people' && moniker !== 'favorites' && moniker !== 'friends') return undefined;
+        if (!isMoniker(moniker)) return undefined;
         return monikerXuid ? { request: { kind: 'activity.query', scid, people: { moniker, monikerXuid } }, labels } : undefined;
       }
       return xuids && xuids.length > 0 ? { request: { kind: 'activity.query', scid, xuids }, labels } : undefined;
@@ -103,12 +133,62 @@ export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): Rebui
       const handleId = handleIdFromUrl(entry.request.url) ?? entry.handleId;
       return handleId ? { request: { kind: entry.kind, handleId }, labels } : undefined;
     }
+    case 'handle.join': {
+      const handleId = handleIdFromUrl(entry.request.url) ?? entry.handleId;
+      const xuid = memberXuidOf(body) ?? ownXuid;
+      const active = objectOf(objectOf(memberOf(body)?.['properties'])?.['system'])?.['active'] === true;
+      return handleId && xuid ? { request: { kind: 'handle.join', handleId, xuid, ...(active ? { active } : {}) }, labels } : undefined;
+    }
+    case 'transfer.create': {
+      const sessionRef = sessionRefOf(entry, body);
+      // The origin is only in the body: no summary field holds it, so without the body there is nothing to rebuild.
+      const origin = objectOf(body?.['originSessionRef']);
+      const originSessionRef = { scid: textOf(origin?.['scid']), templateName: textOf(origin?.['templateName']), name: textOf(origin?.['name']) };
+      const { scid, templateName, name } = originSessionRef;
+      return sessionRef && scid && templateName && name
+        ? { request: { kind: 'transfer.create', sessionRef, originSessionRef: { scid, templateName, name } }, labels }
+        : undefined;
+    }
+    case 'search.create': {
+      const sessionRef = sessionRefOf(entry, body);
+      const attributes = objectOf(body?.['searchAttributes']);
+      if (!sessionRef || !attributes) return undefined;
+      // Sent as XSAPI sends them (all three groups, empty or not); the request keeps only the groups that hold something.
+      const tags = Array.isArray(attributes['tags']) ? (attributes['tags'] as unknown[]).filter((tag): tag is string => typeof tag === 'string') : [];
+      const strings = objectOf(attributes['strings']);
+      const numbers = objectOf(attributes['numbers']);
+      const searchAttributes = {
+        ...(tags.length > 0 ? { tags } : {}),
+        ...(strings && Object.keys(strings).length > 0 ? { strings: strings as Record<string, string> } : {}),
+        ...(numbers && Object.keys(numbers).length > 0 ? { numbers: numbers as Record<string, number> } : {}),
+      };
+      return { request: { kind: 'search.create', sessionRef, ...(Object.keys(searchAttributes).length > 0 ? { searchAttributes } : {}) }, labels };
+    }
+    case 'search.query': {
+      const scid = textOf(body?.['scid']);
+      const templateName = textOf(body?.['templateName']);
+      if (!scid || !templateName) return undefined;
+      const filter = textOf(body?.['filter']);
+      const orderBy = textOf(body?.['orderBy']);
+      const people = objectOf(objectOf(body?.['sessionMembers'])?.['people']);
+      const moniker = textOf(people?.['moniker']);
+      const monikerXuid = textOf(people?.['monikerXuid']);
+      if (people && !(isMoniker(moniker) && monikerXuid)) return undefined;
+      return {
+        request: {
+          kind: 'search.query',
+          scid,
+          templateName,
+          ...(filter === undefined ? {} : { filter }),
+          ...(orderBy === undefined ? {} : { orderBy }),
+          ...(isMoniker(moniker) && monikerXuid ? { people: { moniker, monikerXuid } } : {}),
+        },
+        labels,
+      };
+    }
     case 'session.join': {
       const sessionRef = sessionRefOf(entry, body);
-      const members = objectOf(body?.['members']);
-      const me = objectOf(members?.['me']);
-      const system = objectOf(objectOf(me?.['constants'])?.['system']);
-      const xuid = textOf(system?.['xuid']) ?? ownXuid;
+      const xuid = memberXuidOf(body) ?? ownXuid;
       return sessionRef && xuid ? { request: { kind: 'session.join', sessionRef, xuid }, labels } : undefined;
     }
     case 'session.get':
