@@ -117,8 +117,7 @@ describe('search handles', () => {
     expect(await names(search(mpsd, 1, { orderBy: 'numbers/skill desc' }))).toEqual(['forest-pro', 'desert', 'forest-new']);
     expect(await names(search(mpsd, 1, { filter: "strings/map eq 'FOREST' and numbers/skill gt 10" }))).toEqual(['forest-pro']);
     expect(await names(search(mpsd, 1, { filter: "numbers/skill le 5 or strings/map eq 'o''hare'", orderBy: 'numbers/skill' }))).toEqual(['forest-new', 'desert']);
-    expect(await names(search(mpsd, 1, { filter: 'tags/ranked eq true' }))).toEqual(['forest-pro']);
-    expect(await names(search(mpsd, 1, { filter: 'tags/ranked ne true', orderBy: 'strings/map asc' }))).toEqual(['forest-new', 'desert']);
+    expect(await names(search(mpsd, 1, { filter: "tolower(strings/map) eq 'forest' and numbers/skill ge 5", orderBy: 'numbers/skill' }))).toEqual(['forest-new', 'forest-pro']);
     const related = await search(mpsd, 1, { filter: "strings/map eq 'o''hare'" }, '?include=relatedInfo');
     expect((related.json as { results: Array<{ relatedInfo: unknown }> }).results[0]?.relatedInfo).toEqual({
       visibility: 'open',
@@ -129,12 +128,40 @@ describe('search handles', () => {
     });
   });
 
+  it("find tags in Microsoft's documented form, tags/any(d:tolower(d) eq '<tag>'), with or without eq true", async () => {
+    const mpsd = await start();
+    await browseSession(mpsd, 'elite-forest', { tags: ['Elite', 'ranked'], strings: { clan: 'Purple' }, numbers: { guns: 3 } });
+    await browseSession(mpsd, 'casual', { tags: ['casual'], strings: { clan: 'purple' }, numbers: { guns: 20 } });
+    await browseSession(mpsd, 'untagged', { strings: { clan: 'green' }, numbers: { guns: 1 } });
+    expect(await names(search(mpsd, 1, { filter: "tags/any(d:tolower(d) eq 'elite')" }))).toEqual(['elite-forest']);
+    expect(await names(search(mpsd, 1, { filter: "tags/any(d:tolower(d) eq 'coolpeopleonly') eq true and numbers/guns eq 3" }))).toEqual([]);
+    expect(await names(search(mpsd, 1, { filter: "tags/any(t:tolower(t) eq 'ranked') eq true and numbers/guns eq 3" }))).toEqual(['elite-forest']);
+    expect(
+      await names(search(mpsd, 1, { filter: "tags/any(a:tolower(a) eq 'elite') or numbers/guns gt 15 and tolower(strings/clan) eq 'purple'", orderBy: 'numbers/guns' })),
+    ).toEqual(['elite-forest', 'casual']);
+    expect(await names(search(mpsd, 1, { filter: "tolower(strings/clan) ne 'purple'" }))).toEqual(['untagged']);
+  });
+
   it.each([
     ['two ors', { filter: 'numbers/a eq 1 or numbers/b eq 2 or numbers/c eq 3' }, 'at most one or, at the root'],
-    ['parentheses', { filter: '(numbers/a eq 1)' }, 'no parentheses'],
+    ['grouping parentheses', { filter: '(numbers/a eq 1)' }, 'no grouping parentheses'],
+    ['an or inside parentheses', { filter: 'numbers/a eq 1 and (numbers/b eq 2 or numbers/c eq 3)' }, 'no grouping parentheses'],
+    ['an or inside any()', { filter: "tags/any(d:tolower(d) eq 'a' or tolower(d) eq 'b')" }, 'no and/or inside'],
+    ['a tag tested as a flag', { filter: 'tags/ranked eq true' }, "a tag is tested as tags/any(d:tolower(d) eq 'elite')"],
+    ['a tag test without tolower', { filter: "tags/any(d:d eq 'elite')" }, 'tags are stored in lower case'],
+    ['another range variable inside tolower()', { filter: "tags/any(d:tolower(x) eq 'elite')" }, 'tolower() takes the range variable d'],
+    ['a tag test followed by ne', { filter: "tags/any(d:tolower(d) eq 'elite') ne true" }, 'may be followed by eq true, nothing else'],
+    ['a tag test followed by eq false', { filter: "tags/any(d:tolower(d) eq 'elite') eq false" }, 'may be followed by eq true'],
+    ['tolower() of a number', { filter: 'tolower(numbers/a) eq 1' }, 'tolower() takes strings/<name>'],
+    ['an unclosed tolower()', { filter: "tolower(strings/map eq 'x'" }, 'where ")" was expected'],
+    ['another function', { filter: "contains(strings/map, 'x')" }, 'must be strings/<name> or numbers/<name>'],
+    ['not', { filter: 'not numbers/a eq 1' }, 'must be strings/<name> or numbers/<name>'],
+    ['a hex number', { filter: 'numbers/a eq 0x10' }, 'compares with a number'],
+    ['two comparisons without a joiner', { filter: 'numbers/a eq 1 numbers/b eq 2' }, 'where and or or was expected'],
+    ['a dangling and', { filter: 'numbers/a eq 1 and' }, 'filter ends where a comparison was expected'],
     ['an unknown operator', { filter: 'numbers/a like 1' }, 'is not one of eq, ne, gt, ge, lt, le'],
     ['an unquoted string', { filter: 'strings/map eq forest' }, 'compares with a quoted value'],
-    ['an unknown path', { filter: "players/map eq 'x'" }, 'must be strings/<name>, numbers/<name> or tags/<name>'],
+    ['an unknown path', { filter: "players/map eq 'x'" }, "must be strings/<name> or numbers/<name>, or a tag test such as tags/any(d:tolower(d) eq 'elite')"],
     ['an unterminated quote', { filter: "strings/map eq 'x" }, 'unterminated quoted string'],
     ['a bad orderBy', { orderBy: 'numbers/skill sideways' }, 'orderBy must be'],
     ['neither global nor people', { global: false }, 'needs "global": true, or sessionMembers.people'],
