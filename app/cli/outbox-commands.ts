@@ -5,7 +5,7 @@
  */
 import { draftChannels, type Draft } from '../shared/contract/drafts.ts';
 import { outboxChannels, outboxStates, type OutboxCounts, type OutboxItem } from '../shared/contract/outbox.ts';
-import { requestFromDraft } from '../shared/drafts/draft-request.ts';
+import { requestFromDraft, type DraftTextField } from '../shared/drafts/draft-request.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { parseHandleRequest } from '../shared/mpsd/requests.ts';
 import type { CommandSpec } from './command.ts';
@@ -110,6 +110,13 @@ async function findDraft(context: CliContext, nameOrId: string): Promise<Draft> 
   return found;
 }
 
+/** Compose's labels for the boxes whose lines are read one by one, so the message points at what the user sees. */
+const BOX_LABELS: Partial<Record<DraftTextField, string>> = { searchStrings: 'String attributes', searchNumbers: 'Number attributes' };
+
+function boxLabel(field: DraftTextField): string {
+  return BOX_LABELS[field] ?? field;
+}
+
 const draftList: CommandSpec = {
   path: ['draft', 'list'],
   summary: 'List drafts saved in the app, most recently changed first.',
@@ -139,7 +146,13 @@ const draftSend: CommandSpec = {
   examples: ['handle-studio draft send "lobby invites" --profile dev --json'],
   run: async (context, flags, [name]) => {
     const draft = await findDraft(context, name!);
-    const { request, recipientLabels } = requestFromDraft(draft);
+    const { request, recipientLabels, unreadable } = requestFromDraft(draft);
+    // A box with a line that cannot be read at all: the schema would only say the box is not a map,
+    // so name the box and the line (requestFromDraft's message says how to write it).
+    const lines = (Object.keys(unreadable) as DraftTextField[]).map((box) => `${boxLabel(box)}: ${unreadable[box]}`);
+    if (lines.length > 0) {
+      throw new HandleStudioError('VALIDATION', `Draft "${draft.name}" cannot be sent yet: ${lines.join(' ')} Fix it in the app's Compose screen.`);
+    }
     try {
       parseHandleRequest(request);
     } catch (thrown) {
