@@ -337,7 +337,8 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
       case 403:
         return answer('FORBIDDEN', `MPSD refused access (403)${quoted}. Check the sandbox, the SCID's access and the account's multiplayer privilege.`);
       case 404:
-        return answer('NOT_FOUND', `MPSD found nothing there (404)${quoted}. Check the SCID, template, session name or handle id.`);
+        // An activity needs a session its user is in: MPSD's 404 then means "not joined", not a wrong id.
+        return answer('NOT_FOUND', `MPSD found nothing there (404)${quoted}. ${wire.kind === 'activity.set' ? 'Join the session first, then set the activity.' : 'Check the SCID, template, session name or handle id.'}`);
       case 409:
         return answer('CONFLICT', `The request conflicts with the session (409)${quoted}.`);
       case 412:

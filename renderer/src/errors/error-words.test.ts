@@ -22,6 +22,26 @@ describe('errorInWords', () => {
     expect(errorInWords({ code: 'OUTCOME_UNKNOWN', message: 'm' }).advice).toContain('may invite twice');
   });
 
+  it('an activity refused because the user has not joined says to join first, not to check ids', () => {
+    for (const [code, status] of [['NOT_FOUND', 404], ['CONFLICT', 409]] as const) {
+      const words = errorInWords({ code, message: 'm', details: { status } }, 'activity.set');
+      expect(words.title, code).toBe('Activity not set: you are not in this session');
+      expect(words.advice, code).toContain('Join the session first');
+      expect(words.advice, code).not.toContain('Partner Center');
+    }
+    // The same 404 for another request is about ids.
+    expect(errorInWords({ code: 'NOT_FOUND', message: 'm', details: { status: 404 } }, 'invite.send').advice).toContain('Partner Center');
+  });
+
+  it('sends only MPSD\'s own 404 to Partner Center; a local record that is gone is not about ids', () => {
+    expect(errorInWords({ code: 'NOT_FOUND', message: 'No draft with id 7: it may have been deleted or sent.' }).advice).not.toContain('Partner Center');
+  });
+
+  it('a refused input does not claim it was a send or that fields are marked', () => {
+    const words = errorInWords({ code: 'VALIDATION', message: 'token: Paste the Authorization value.' });
+    expect(`${words.title} ${words.advice}`).not.toMatch(/sent|marked/i);
+  });
+
   it('sends token problems to Profiles and nothing else', () => {
     expect(errorCodes.filter((code) => isTokenProblem({ code, message: '' }))).toEqual(['UNAUTHORIZED', 'NO_CREDENTIALS', 'TOKEN_EXPIRED']);
   });

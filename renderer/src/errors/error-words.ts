@@ -11,13 +11,15 @@ interface ErrorWords {
 }
 
 const words: Record<ErrorCode, ErrorWords> = {
-  VALIDATION: { title: 'Not sent: the request is not valid', advice: 'Fix the fields marked below and send again.' },
+  // Not "Not sent": saving a profile or importing presets is refused with the same code. The
+  // message under the advice names each field, so the advice need not claim they are marked.
+  VALIDATION: { title: 'Not valid', advice: 'Change what the message below names, then try again.' },
   OFFLINE: { title: 'No connection', advice: 'MPSD could not be reached. Queue it to the outbox, or check your network and send again.' },
   TIMEOUT: { title: 'MPSD did not answer in time', advice: 'Reads are safe to repeat; for an invite, check History before resending.' },
   CANCELLED: { title: 'Cancelled', advice: 'You stopped this send; invitees not yet attempted were not invited.' },
   UNAUTHORIZED: { title: 'MPSD refused the token (401)', advice: 'The token is missing, expired or for another sandbox: paste a fresh one or sign in again in Profiles.' },
   FORBIDDEN: { title: 'Not allowed (403)', advice: 'Wrong sandbox, no access to this service config, or no multiplayer privilege. Check the profile\u2019s sandbox.' },
-  NOT_FOUND: { title: 'Not found (404)', advice: 'Unknown SCID, template, session or handle: check the ids against Partner Center.' },
+  NOT_FOUND: { title: 'Not found', advice: 'It may have been removed meanwhile: refresh the list and pick it again.' },
   CONFLICT: { title: 'Conflict (409)', advice: 'The request conflicts with the session, e.g. you are not an active member: join the session first.' },
   PRECONDITION_FAILED: { title: 'Precondition failed (412)', advice: 'The session changed or already exists. Read it again and retry.' },
   THROTTLED: { title: 'Rate-limited', advice: 'MPSD is rate-limiting this user (30 requests per 15 s, 300 per 5 min). Wait and send again.' },
@@ -35,9 +37,29 @@ const words: Record<ErrorCode, ErrorWords> = {
   INTERNAL: { title: 'Something went wrong inside Handle Studio', advice: 'This is a bug: note the steps and the message below.' },
 };
 
-/** Title and advice for an error, with the wait time when MPSD said how long to back off. */
-export function errorInWords(error: AppError): ErrorWords {
+/** What MPSD's own 404 means: an id it does not know (Handle Studio's own "not found" is about local data). */
+const mpsdNotFound: ErrorWords = { title: 'Not found (404)', advice: 'Unknown SCID, template, session or handle: check the ids against Partner Center.' };
+
+/**
+ * An activity points at a session its user is an active member of: MPSD answers 404 (no such
+ * session yet) or 409 (not a member) when the user has not joined, and the fix is to join, not
+ * to re-check ids.
+ */
+const activityWithoutJoining: ErrorWords = {
+  title: 'Activity not set: you are not in this session',
+  advice: 'Join the session first (Join session in Compose, or a preset that joins first), then set the activity.',
+};
+
+/**
+ * Title and advice for an error, with the wait time when MPSD said how long to back off.
+ * `kind` is the request that failed, where the screen knows it: some answers mean different
+ * things for different requests.
+ */
+export function errorInWords(error: AppError, kind?: string): ErrorWords {
   const base = words[error.code];
+  const fromMpsd = typeof error.details?.['status'] === 'number';
+  if (kind === 'activity.set' && fromMpsd && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return activityWithoutJoining;
+  if (error.code === 'NOT_FOUND' && fromMpsd) return mpsdNotFound;
   if (error.code === 'THROTTLED') {
     const seconds = retryAfterSeconds(error);
     if (seconds !== undefined) {
