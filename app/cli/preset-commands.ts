@@ -5,12 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { presetChannels } from '../shared/contract/presets.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
 import type { Preset, PresetInput } from '../shared/presets/preset.ts';
 import type { CommandSpec } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
+import { EXIT_USAGE } from './exit-codes.ts';
 import { inviteFlags, list, recipientsFromFlags, text, withoutUndefined, type Recipients } from './request-flags.ts';
 
 /** Finds a preset by name (exact, then ignoring case). */
@@ -203,42 +205,71 @@ const presetDelete: CommandSpec = {
   },
 };
 
+/** The import preview, one line per kind of change, for people (stdout) or beside an error (stderr). */
+function previewLines(preview: { added: string[]; replaced: string[]; unchanged: string[] }): string[] {
+  const names = (list: string[]) => list.map((name) => `"${name}"`).join(', ');
+  return [
+    `  new (${preview.added.length})${preview.added.length > 0 ? `: ${names(preview.added)}` : ''}`,
+    `  replaced (${preview.replaced.length})${preview.replaced.length > 0 ? `: ${names(preview.replaced)}` : ''}`,
+    `  unchanged (${preview.unchanged.length})${preview.unchanged.length > 0 ? `: ${names(preview.unchanged)}` : ''}`,
+  ];
+}
+
 const presetImport: CommandSpec = {
   path: ['preset', 'import'],
-  summary: 'Import a team presets file (all presets or none; same-named presets are replaced). FILE "-" reads standard input.',
+  summary:
+    'Import a team presets file (all presets or none). Prints what is new, replaced and unchanged; replacing saved presets needs --yes. FILE "-" reads standard input.',
   positionals: ['FILE'],
-  flags: {},
-  examples: ['handle-studio preset import presets/team.json'],
+  flags: { yes: { type: 'boolean', help: 'Replace saved presets that have the same name as one in the file.' } },
+  examples: ['handle-studio preset import presets/team.json', 'handle-studio preset import presets/team.json --yes'],
   run: async (context, flags, [file]) => {
     const content = await readInput(context, file!);
-    const imported = await callChannel(context, presetChannels, 'importPresets', { content });
-    if (flags['json'] === true) context.printJson({ ok: true, added: imported.added, updated: imported.updated, presets: imported.presets.map((preset) => preset.name) });
-    else context.say(`Imported ${imported.added} new and ${imported.updated} replaced preset${imported.added + imported.updated === 1 ? '' : 's'}.`);
+    const preview = await callChannel(context, presetChannels, 'previewPresetImport', { content });
+    const json = flags['json'] === true;
+    if (preview.replaced.length > 0 && flags['yes'] !== true) {
+      // Nothing is written: the caller sees exactly what --yes would replace.
+      if (json) context.printJson({ ok: false, exitCode: EXIT_USAGE, error: { code: 'USAGE', message: 'Importing would replace saved presets: run again with --yes.' }, preview });
+      else {
+        context.warn(`Importing ${file} would replace ${preview.replaced.length} saved preset${preview.replaced.length === 1 ? '' : 's'}:`);
+        for (const line of previewLines(preview)) context.warn(line);
+        context.warn('Nothing was imported. Run again with --yes to replace them.');
+      }
+      return EXIT_USAGE;
+    }
+    const imported = await callChannel(context, presetChannels, 'importPresets', { content, replaceExisting: flags['yes'] === true });
+    if (json) {
+      context.printJson({ ok: true, added: imported.added, updated: imported.updated, unchanged: imported.unchanged, preview, presets: imported.presets.map((preset) => preset.name) });
+    } else {
+      context.say(`Imported ${file}: ${imported.added} new, ${imported.updated} replaced, ${imported.unchanged} unchanged.`);
+      for (const line of previewLines(preview)) context.say(line);
+    }
     return 0;
   },
 };
 
 const presetExport: CommandSpec = {
   path: ['preset', 'export'],
-  summary: 'Write the team presets file (no ids, no profiles, never a token) to FILE, or to standard output.',
+  summary: 'Write the team presets file (no ids, no profiles, never a token) to FILE, or to standard output when FILE is "-" or left out.',
   positionals: ['FILE?'],
   flags: { name: { type: 'string', multiple: true, value: 'NAME', help: 'Export only this preset (default: all).' } },
-  examples: ['handle-studio preset export presets/team.json', 'handle-studio preset export --name friday-night > friday.json'],
+  examples: ['handle-studio preset export presets/team.json', 'handle-studio preset export - --name friday-night > friday.json'],
   run: async (context, flags, [file]) => {
     const names = list(flags, 'name');
     const ids = names.length === 0 ? undefined : await Promise.all(names.map(async (name) => (await presetByName(context, name)).id));
     const exported = await callChannel(context, presetChannels, 'exportPresets', ids === undefined ? {} : { ids });
-    if (file === undefined) {
+    if (file === undefined || file === '-') {
       context.io.stdout.write(exported.content);
       return 0;
     }
+    const path = resolve(file);
     try {
-      await writeFile(file, exported.content, 'utf8');
+      await writeFile(path, exported.content, 'utf8');
     } catch (thrown) {
-      throw new HandleStudioError('STORAGE', `Could not write ${file}: ${(thrown as NodeJS.ErrnoException).code ?? 'write failed'}. Check the folder exists and is writable.`);
+      throw new HandleStudioError('STORAGE', `Could not write ${path}: ${(thrown as NodeJS.ErrnoException).code ?? 'write failed'}. Check the folder exists and is writable.`);
     }
-    if (flags['json'] === true) context.printJson({ ok: true, file });
-    else context.say(`Wrote ${file}.`);
+    const count = (JSON.parse(exported.content) as { presets: unknown[] }).presets.length;
+    if (flags['json'] === true) context.printJson({ ok: true, file: path, presets: count });
+    else context.say(`Wrote ${count} preset${count === 1 ? '' : 's'} to ${path}.`);
     return 0;
   },
 };

@@ -320,7 +320,7 @@ test('presets: favourite, send to chosen recipients, and the team file round-tri
   await card.getByRole('button', { name: 'Delete it' }).click();
   await expect(page.getByTestId('preset-card')).toHaveCount(0);
   await page.getByLabel('Import presets file').setInputFiles(file!);
-  await expect(page.getByText(/Imported .*: 1 added, 0 replaced\./)).toBeVisible();
+  await expect(page.getByText(/Imported .*: 1 new, 0 replaced, 0 unchanged\./)).toBeVisible();
   await expect(page.getByTestId('preset-card')).toContainText('Squad');
 });
 

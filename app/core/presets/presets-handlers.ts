@@ -17,7 +17,8 @@ export function createPresetHandlers(deps: { presets: PresetsStore }): HandlersF
     },
     setPresetFavourite: async ({ id, favourite }) => presets.setFavourite(id, favourite),
     exportPresets: async ({ ids }) => ({ fileName: 'handle-studio-presets.json', content: presets.exportFile(ids) }),
-    importPresets: async ({ content }) => presets.importFile(content),
+    previewPresetImport: async ({ content }) => presets.previewImport(content),
+    importPresets: async ({ content, replaceExisting }) => presets.importFile(content, { replaceExisting }),
     retrySavePresets: async () => {
       presets.retrySave();
       return presets.status();

@@ -238,17 +238,38 @@ describe('team presets file', () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'hs-presets-other-'));
     try {
       const other = open(otherDir);
-      expect(other.importFile(text)).toMatchObject({ added: 1, updated: 0 });
+      expect(other.importFile(text, { replaceExisting: false })).toMatchObject({ added: 1, updated: 0, unchanged: 0 });
       const imported = other.list()[0]!;
       expect(imported).toMatchObject({ name: 'Lobby invite', recipients: preset.recipients, favourite: false });
       expect(imported.profileId).toBeUndefined();
-      // Importing again replaces the same-named preset instead of doubling it.
-      expect(other.importFile(text)).toMatchObject({ added: 0, updated: 1 });
+      // Importing the same file again finds it unchanged instead of doubling it.
+      expect(other.importFile(text, { replaceExisting: false })).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
       expect(other.list()).toHaveLength(1);
       expect(other.list()[0]!.id).toBe(imported.id);
     } finally {
       rmSync(otherDir, { recursive: true, force: true });
     }
+  });
+
+  it('imports a hand-written preset without notes; previews new / replaced / unchanged and replaces only when allowed', () => {
+    const store = open();
+    const kept = store.create(lobbyInvite({ name: 'Kept', favourite: true }));
+    const changing = store.create(lobbyInvite({ name: 'Changing' }));
+    const shared = (name: string, session: string) => {
+      const { notes: _notes, ...withoutNotes } = JSON.parse(store.exportFile([kept.id])).presets[0] as Record<string, unknown>;
+      return { ...withoutNotes, name, sessionRef: { scid: SCID, templateName: 'GameSession', name: session } };
+    };
+    const keptAsSaved = JSON.parse(store.exportFile([kept.id])).presets[0] as Record<string, unknown>;
+    const text = JSON.stringify({ format: 'handle-studio-presets', version: 1, presets: [keptAsSaved, shared('changing', 'lobby-9'), shared('New one', 'lobby-3')] });
+
+    expect(store.previewImport(text)).toEqual({ added: ['New one'], replaced: ['changing'], unchanged: ['Kept'] });
+    expect(() => store.importFile(text, { replaceExisting: false })).toThrow(/Importing would replace 1 saved preset \("changing"\)\. Nothing was imported/);
+    expect(store.list().map((p) => p.name)).toEqual(['Kept', 'Changing']);
+
+    expect(store.importFile(text, { replaceExisting: true })).toMatchObject({ added: 1, updated: 1, unchanged: 1 });
+    expect(store.get(kept.id)).toEqual(kept);
+    expect(store.get(changing.id)).toMatchObject({ name: 'changing', notes: '', sessionRef: { name: 'lobby-9' } });
+    expect(store.list().find((p) => p.name === 'New one')).toMatchObject({ notes: '', favourite: false });
   });
 
   it('names every bad preset and field, and imports nothing when any is wrong', () => {
@@ -272,7 +293,7 @@ describe('team presets file', () => {
     };
     let thrown: { code?: string; message?: string; details?: { problems: { presetNumber?: number; field: string }[] } } = {};
     try {
-      store.importFile(JSON.stringify(file));
+      store.importFile(JSON.stringify(file), { replaceExisting: true });
     } catch (error) {
       thrown = error as typeof thrown;
     }
@@ -286,13 +307,13 @@ describe('team presets file', () => {
 
   it('refuses files that are not presets files, with a reason', () => {
     const store = open();
-    expect(() => store.importFile('{not json')).toThrow(/not valid JSON/);
-    expect(() => store.importFile(JSON.stringify({ format: 'something-else', version: 1, presets: [] }))).toThrow(/not a Handle Studio presets file/);
-    expect(() => store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 2, presets: [] }))).toThrow(/version must be 1/);
+    expect(() => store.importFile('{not json', { replaceExisting: true })).toThrow(/not valid JSON/);
+    expect(() => store.importFile(JSON.stringify({ format: 'something-else', version: 1, presets: [] }), { replaceExisting: true })).toThrow(/not a Handle Studio presets file/);
+    expect(() => store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 2, presets: [] }), { replaceExisting: true })).toThrow(/version must be 1/);
     const twice = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite(), lobbyInvite({ name: 'LOBBY INVITE' })] };
-    expect(() => store.importFile(JSON.stringify(twice))).toThrow(/Preset 2 \("LOBBY INVITE"\), name: the same name as preset 1/);
+    expect(() => store.importFile(JSON.stringify(twice), { replaceExisting: true })).toThrow(/Preset 2 \("LOBBY INVITE"\), name: the same name as preset 1/);
     const leaky = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite({ notes: 'Authorization: XBL3.0 x=99;eyJ.sig' })] };
-    expect(() => store.importFile(JSON.stringify(leaky))).toThrow(/must not carry credentials/);
+    expect(() => store.importFile(JSON.stringify(leaky), { replaceExisting: true })).toThrow(/must not carry credentials/);
     expect(store.list()).toEqual([]);
   });
 
@@ -306,7 +327,12 @@ describe('team presets file', () => {
     expect(listed.presets.map((p) => p.id)).toEqual([created.id]);
     expect(listed.status.unsavedChanges).toBe(false);
     const exported = await handlers.exportPresets({});
-    expect(await handlers.importPresets({ content: exported.content })).toMatchObject({ updated: 1 });
+    expect(presetChannels.previewPresetImport.output.parse(await handlers.previewPresetImport({ content: exported.content }))).toEqual({
+      added: [],
+      replaced: [],
+      unchanged: ['Lobby invite'],
+    });
+    expect(await handlers.importPresets({ content: exported.content, replaceExisting: false })).toMatchObject({ updated: 0, unchanged: 1 });
     expect(presetChannels.createPreset.input.safeParse({ ...lobbyInvite(), secret: 'x' }).success).toBe(false);
     expect(existsSync(join(dir, 'presets.json'))).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('damaged'))).toEqual([]);

@@ -16,7 +16,7 @@ import Conf from 'conf';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { Preset, PresetInput } from '../../shared/presets/preset.ts';
 import { presetInputSchema } from '../../shared/presets/preset.ts';
-import { formatPresetFile, parsePresetFile } from '../../shared/presets/preset-file.ts';
+import { formatPresetFile, parsePresetFile, sharedFieldsOf, type SharedPreset } from '../../shared/presets/preset-file.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
@@ -66,7 +66,21 @@ export interface PresetListOptions {
 export interface PresetImportResult {
   added: number;
   updated: number;
+  /** Same-named presets already saved exactly as the file has them: left as they are. */
+  unchanged: number;
   presets: Preset[];
+}
+
+/** What importing a file would do, by preset name, before anything changes. */
+export interface PresetImportPreview {
+  added: string[];
+  replaced: string[];
+  unchanged: string[];
+}
+
+export interface PresetImportOptions {
+  /** False: refuse the whole import (nothing changes) when it would replace a saved preset. */
+  replaceExisting: boolean;
 }
 
 export interface PresetsStore {
@@ -83,11 +97,14 @@ export interface PresetsStore {
   setFavourite(id: string, favourite: boolean): Preset;
   /** The team file for the given presets (all when none given). */
   exportFile(ids?: readonly string[]): string;
+  /** Reads a team file (refusing it as importFile would) and says which presets are new, replaced or unchanged. */
+  previewImport(text: string): PresetImportPreview;
   /**
-   * Adds the file's presets, replacing same-named ones (names compare case-insensitively).
-   * All or nothing: one bad preset and nothing changes.
+   * Adds the file's presets, replacing same-named ones (names compare case-insensitively)
+   * when `replaceExisting` allows it. All or nothing: one bad preset, or one replacement
+   * not allowed, and nothing changes.
    */
-  importFile(text: string): PresetImportResult;
+  importFile(text: string, options: PresetImportOptions): PresetImportResult;
   /** Writes what is in memory after a failed save. */
   retrySave(): void;
 }
@@ -114,6 +131,11 @@ function storageError(error: unknown, path: string): HandleStudioError {
 function byFavouriteThenName(a: Preset, b: Preset): number {
   if (a.favourite !== b.favourite) return a.favourite ? -1 : 1;
   return a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+}
+
+/** True when a saved preset already holds exactly what the file has for it (name, session, attributes, recipients, notes). */
+function sameShared(saved: Preset, shared: SharedPreset): boolean {
+  return JSON.stringify(sharedFieldsOf(saved)) === JSON.stringify(sharedFieldsOf(shared));
 }
 
 function searchableText(preset: Preset): string {
@@ -224,6 +246,22 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     };
   }
 
+  /** The file's presets, each with the saved preset of the same name (if any); refuses a bad or credential-carrying file. */
+  function planImport(text: string): { shared: SharedPreset; existing: Preset | undefined }[] {
+    const incoming = parsePresetFile(text);
+    incoming.forEach((shared, index) => {
+      try {
+        assertNoCredentials({ notes: shared.notes, name: shared.name }, 'presets');
+      } catch {
+        throw new HandleStudioError(
+          'VALIDATION',
+          `Preset ${index + 1} ("${shared.name}"), notes: holds something shaped like an Xbox Live token; presets files must not carry credentials. Nothing was imported.`,
+        );
+      }
+    });
+    return incoming.map((shared) => ({ shared, existing: presets.find((p) => p.name.toLowerCase() === shared.name.toLowerCase()) }));
+  }
+
   function replace(updated: Preset): Preset {
     commit(presets.map((p) => (p.id === updated.id ? updated : p)));
     return updated;
@@ -289,26 +327,38 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
       return formatPresetFile(chosen);
     },
 
-    importFile(text) {
-      const incoming = parsePresetFile(text);
-      incoming.forEach((shared, index) => {
-        try {
-          assertNoCredentials({ notes: shared.notes, name: shared.name }, 'presets');
-        } catch {
-          throw new HandleStudioError(
-            'VALIDATION',
-            `Preset ${index + 1} ("${shared.name}"), notes: holds something shaped like an Xbox Live token; presets files must not carry credentials. Nothing was imported.`,
-          );
-        }
-      });
+    previewImport(text) {
+      const preview: PresetImportPreview = { added: [], replaced: [], unchanged: [] };
+      for (const { shared, existing } of planImport(text)) {
+        const list = existing === undefined ? preview.added : sameShared(existing, shared) ? preview.unchanged : preview.replaced;
+        list.push(shared.name);
+      }
+      return preview;
+    },
+
+    importFile(text, importOptions) {
+      const plan = planImport(text);
+      const replacing = plan.filter(({ shared, existing }) => existing !== undefined && !sameShared(existing, shared));
+      if (!importOptions.replaceExisting && replacing.length > 0) {
+        const names = replacing.map(({ shared }) => `"${shared.name}"`).join(', ');
+        throw new HandleStudioError(
+          'VALIDATION',
+          `Importing would replace ${replacing.length} saved preset${replacing.length === 1 ? '' : 's'} (${names}). Nothing was imported: confirm replacing them to import the file.`,
+          { replaced: replacing.map(({ shared }) => shared.name) },
+        );
+      }
       const at = new Date(now()).toISOString();
       const next = [...presets];
       const touched: Preset[] = [];
       let added = 0;
       let updated = 0;
-      for (const shared of incoming) {
-        const index = next.findIndex((p) => p.name.toLowerCase() === shared.name.toLowerCase());
-        const existing = index >= 0 ? next[index] : undefined;
+      let unchanged = 0;
+      for (const { shared, existing } of plan) {
+        if (existing !== undefined && sameShared(existing, shared)) {
+          unchanged++;
+          touched.push(existing);
+          continue;
+        }
         const preset: Preset = {
           ...shared,
           id: existing?.id ?? randomUUID(),
@@ -317,7 +367,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
           updatedAt: at,
         };
         if (existing) {
-          next[index] = preset;
+          next[next.indexOf(existing)] = preset;
           updated++;
         } else {
           next.push(preset);
@@ -325,8 +375,8 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
         }
         touched.push(preset);
       }
-      commit(next);
-      return { added, updated, presets: touched };
+      if (added + updated > 0) commit(next);
+      return { added, updated, unchanged, presets: touched };
     },
 
     retrySave() {

@@ -18,6 +18,8 @@ export const presetsStatusSchema = z.object({
   readOnlyReason: z.string().optional(),
 });
 
+const presetFileContent = z.string().max(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' });
+
 const presetIdInput = z.strictObject({ id: recordIdSchema });
 
 export const presetChannels = {
@@ -40,12 +42,18 @@ export const presetChannels = {
     z.object({ fileName: z.string(), content: z.string() }),
     'The team presets file (no ids, no profiles, no credentials).',
   ),
+  previewPresetImport: channel(
+    z.strictObject({ content: presetFileContent }),
+    z.object({ added: z.array(z.string()), replaced: z.array(z.string()), unchanged: z.array(z.string()) }),
+    'What importing a team presets file would do, by preset name (new, replaced, unchanged); changes nothing.',
+  ),
   importPresets: channel(
     z.strictObject({
-      content: z.string().max(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' }),
+      content: presetFileContent,
+      replaceExisting: z.boolean({ error: 'replaceExisting must be true or false: say whether saved presets of the same name may be replaced.' }),
     }),
-    z.object({ added: z.number().int(), updated: z.number().int(), presets: z.array(presetSchema) }),
-    'Import a team presets file: all presets or none, replacing same-named ones.',
+    z.object({ added: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), presets: z.array(presetSchema) }),
+    'Import a team presets file: all presets or none; same-named presets are replaced only with replaceExisting.',
   ),
   retrySavePresets: channel(z.strictObject({}), presetsStatusSchema, 'Write presets held in memory after a failed save.'),
 } as const;

@@ -16,7 +16,8 @@ export const PRESET_FILE_VERSION = 1;
 export const PRESET_FILE_MAX_CHARS = 5 * 1024 * 1024;
 export const PRESET_FILE_MAX_PRESETS = 1000;
 
-export const sharedPresetSchema = z.strictObject(presetFieldsShape);
+/** Notes are optional in a team file: a hand-written preset often has none. */
+export const sharedPresetSchema = z.strictObject({ ...presetFieldsShape, notes: presetFieldsShape.notes.default('') });
 export type SharedPreset = z.output<typeof sharedPresetSchema>;
 
 /** One thing wrong in an imported file, as the import dialog lists it. */
@@ -96,15 +97,20 @@ export function parsePresetFile(text: string): SharedPreset[] {
   return presets;
 }
 
-/** The team file for these presets (ids, profile ids and favourites left out), as pretty JSON. */
-export function formatPresetFile(presets: readonly Preset[]): string {
-  const shared = presets.map((preset) => ({
+/** What a teammate can reuse of a preset: its ids, profile and favourite left out. */
+export function sharedFieldsOf(preset: Preset | SharedPreset): SharedPreset {
+  return {
     name: preset.name,
     sessionRef: preset.sessionRef,
     inviteAttributes: preset.inviteAttributes,
     recipients: preset.recipients,
     joinAndSetActivityFirst: preset.joinAndSetActivityFirst,
     notes: preset.notes,
-  }));
+  };
+}
+
+/** The team file for these presets (ids, profile ids and favourites left out), as pretty JSON. */
+export function formatPresetFile(presets: readonly Preset[]): string {
+  const shared = presets.map(sharedFieldsOf);
   return `${JSON.stringify({ format: PRESET_FILE_FORMAT, version: PRESET_FILE_VERSION, presets: shared }, null, 2)}\n`;
 }
