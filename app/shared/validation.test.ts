@@ -20,6 +20,17 @@ describe('validation errors list every problem', () => {
   });
 });
 
+describe('a value of the wrong type', () => {
+  it('says what is missing or what was found, never zod\'s bare "Expected string"', () => {
+    const schema = z.object({ notes: z.string(), count: z.number(), tags: z.array(z.string()), on: z.boolean() });
+    const parsed = schema.safeParse({ count: '3', tags: 'a', on: null });
+    if (parsed.success) throw new Error('expected a failed parse');
+    expect(validationError(parsed.error).message).toBe(
+      '4 problems: notes: Missing: give text in quotes. count: Must be a number, not text in quotes. tags: Must be a list [ ... ], not text in quotes. on: Must be true or false, not null.',
+    );
+  });
+});
+
 describe('XUID range', () => {
   const messages = (value: string) => xuidSchema.safeParse(value).error?.issues.map((issue) => issue.message);
 

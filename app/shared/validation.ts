@@ -25,10 +25,27 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return issue.message.startsWith('Too big') ? `Too long: at most ${String(issue.maximum)}.` : issue.message;
     case 'invalid_type':
-      return issue.message.startsWith('Invalid input') ? `Expected ${issue.expected}.` : issue.message;
+      return issue.message.startsWith('Invalid input') ? wrongType(issue.expected, /received (\w+)/.exec(issue.message)?.[1]) : issue.message;
     default:
       return issue.message;
   }
+}
+
+/** zod's type names in a file author's words: "Expected string" means nothing to most people. */
+const typeWords: Record<string, string> = {
+  string: 'text in quotes',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list [ ... ]',
+  object: 'an object { ... }',
+};
+
+/** What a field of the wrong type needs: a missing one is asked for, a mistyped one says what it found. */
+function wrongType(expected: string, received: string | undefined): string {
+  const wanted = typeWords[expected] ?? expected;
+  if (received === undefined || received === 'undefined') return `Missing: give ${wanted}.`;
+  const found = received === 'null' ? 'null' : (typeWords[received] ?? received);
+  return `Must be ${wanted}, not ${found}.`;
 }
 
 /**
