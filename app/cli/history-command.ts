@@ -4,6 +4,7 @@
  */
 import { historyChannels, type HistorySummary } from '../shared/contract/history.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { outcomeLabels, requestKindLabel } from '../shared/history/request-words.ts';
 import { requestKinds } from '../shared/mpsd/wire.ts';
 import type { CommandSpec } from './command.ts';
 import { callChannel } from './context.ts';
@@ -25,7 +26,8 @@ function historyLine(entry: HistorySummary): string {
   const session = entry.sessionName === undefined ? '' : ` ${entry.templateName ?? ''}/${entry.sessionName}`;
   const ids = [entry.handleId && `handle ${entry.handleId}`, entry.correlationId && `correlation ${entry.correlationId}`].filter(Boolean).join('  ');
   const error = entry.errorCode === undefined ? '' : `  ${entry.errorCode}: ${entry.errorMessage ?? ''}`;
-  return `${entry.at}  ${entry.kind.padEnd(14)} ${status.padEnd(9)} ${entry.outcome.padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;
+  // The app's words for the kind and outcome (History says the same); --json keeps the raw values.
+  return `${entry.at}  ${requestKindLabel(entry.kind).padEnd(22)} ${status.padEnd(9)} ${outcomeLabels[entry.outcome].padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;
 }
 
 export const historyCommand: CommandSpec = {

@@ -7,6 +7,7 @@ import { draftChannels, type Draft } from '../shared/contract/drafts.ts';
 import { outboxChannels, outboxStates, type OutboxCounts, type OutboxItem } from '../shared/contract/outbox.ts';
 import { requestFromDraft, type DraftTextField } from '../shared/drafts/draft-request.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { requestKindLabel } from '../shared/history/request-words.ts';
 import { parseHandleRequest } from '../shared/mpsd/requests.ts';
 import type { CommandSpec } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
@@ -25,7 +26,7 @@ function outboxLine(item: OutboxItem): string {
   const error = item.lastError === undefined ? '' : `  ${item.lastError.code}: ${item.lastError.message}`;
   const handle = item.handleId === undefined ? '' : `  handle ${item.handleId}`;
   const next = item.nextAttemptAt === undefined ? '' : `  next attempt ${item.nextAttemptAt}`;
-  return `${item.id}  ${item.state.padEnd(15)} ${item.kind}${who}  attempts ${item.attempts}  since ${item.createdAt}${next}${handle}${error}`;
+  return `${item.id}  ${item.state.padEnd(15)} ${requestKindLabel(item.kind)}${who}  attempts ${item.attempts}  since ${item.createdAt}${next}${handle}${error}`;
 }
 
 /** Problems around the outbox (a damaged row, a result another process took over) go to stderr, never dropped. */
@@ -129,7 +130,7 @@ const draftList: CommandSpec = {
       return 0;
     }
     if (drafts.length === 0) context.say('No drafts.');
-    for (const draft of drafts) context.say(`${draft.id}  ${draft.kind.padEnd(14)} ${draft.name}  (changed ${draft.updatedAt})`);
+    for (const draft of drafts) context.say(`${draft.id}  ${requestKindLabel(draft.kind).padEnd(22)} ${draft.name}  (changed ${draft.updatedAt})`);
     return 0;
   },
 };

@@ -21,7 +21,7 @@ import { parseRequestFromFlags, text } from './request-flags.ts';
 
 /** Where the token and the endpoint come from; every request command takes these. */
 export const senderFlags = {
-  profile: { type: 'string', value: 'NAME', help: 'Send as this profile (its stored token, endpoint and contract version).' },
+  profile: { type: 'string', value: 'NAME', help: 'Send as this profile (its stored token, endpoint and contract version); default: the active profile when XBL_AUTHORIZATION is not set.' },
   endpoint: {
     type: 'string',
     value: 'URL',
@@ -33,7 +33,8 @@ export const senderFlags = {
 export const AUTHORIZATION_NOTE =
   'Authorization: --profile NAME uses the token stored with `profile set-token` or `profile login`; ' +
   'without it the whole header value is read from the environment variable XBL_AUTHORIZATION ' +
-  '("XBL3.0 x=<uhs>;<token>"). Tokens are never accepted as flags.';
+  '("XBL3.0 x=<uhs>;<token>"); with neither (and no --endpoint or --contract), the active profile (`profile use NAME`) is used. ' +
+  'Tokens are never accepted as flags.';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -113,6 +114,24 @@ export async function profileIdByName(context: CliContext, name: string): Promis
   return match.id;
 }
 
+/**
+ * The profile a request command sends as: `--profile NAME`; else, when neither
+ * XBL_AUTHORIZATION nor the flags that go with it (--endpoint, --contract) are given, the
+ * active profile, as the app would. Which one is said on stderr, so `--json` stays one
+ * document. Undefined: send with XBL_AUTHORIZATION (which says what is missing).
+ */
+export async function senderProfileId(context: CliContext, flags: FlagValues): Promise<string | undefined> {
+  const profileName = text(flags, 'profile');
+  if (profileName !== undefined) return profileIdByName(context, profileName);
+  const fromEnvironment = (context.io.env['XBL_AUTHORIZATION'] ?? '').trim() !== '';
+  if (fromEnvironment || flags['endpoint'] !== undefined || flags['contract'] !== undefined) return undefined;
+  const { profiles, activeProfileId } = await callChannel(context, profileChannels, 'listProfiles', {});
+  const active = profiles.find((profile) => profile.id === activeProfileId);
+  if (active === undefined) return undefined;
+  context.warn(`handle-studio: using the active profile "${active.name}" (no --profile or XBL_AUTHORIZATION given; change it with \`profile use NAME\`).`);
+  return active.id;
+}
+
 export interface SendOptions {
   request: HandleRequestInput;
   recipientLabels?: Record<string, string> | undefined;
@@ -126,11 +145,10 @@ export interface SendOptions {
  */
 export async function sendWithFlags(context: CliContext, command: CommandSpec, flags: FlagValues, options: SendOptions): Promise<SendResult> {
   const request = parseRequestFromFlags(options.request);
-  const profileName = text(flags, 'profile');
   const runId = `cli-${randomUUID()}`;
   const labels = options.recipientLabels === undefined ? {} : { recipientLabels: options.recipientLabels };
 
-  if (profileName !== undefined) {
+  if (text(flags, 'profile') !== undefined) {
     for (const flag of ['endpoint', 'contract'] as const) {
       if (flags[flag] !== undefined) {
         throw new UsageError(
@@ -139,7 +157,9 @@ export async function sendWithFlags(context: CliContext, command: CommandSpec, f
         );
       }
     }
-    const profileId = await profileIdByName(context, profileName);
+  }
+  const profileId = await senderProfileId(context, flags);
+  if (profileId !== undefined) {
     return withCancellation(context, runId, () =>
       callChannel(context, requestChannels, 'sendRequest', {
         runId,
@@ -154,7 +174,7 @@ export async function sendWithFlags(context: CliContext, command: CommandSpec, f
   }
 
   if (options.queue === true) {
-    throw new UsageError('--queue needs --profile NAME: the outbox sends later with a profile\'s stored token, and XBL_AUTHORIZATION is not stored.', command);
+    throw new UsageError('--queue needs --profile NAME (or an active profile: `profile use NAME`): the outbox sends later with a profile\'s stored token, and XBL_AUTHORIZATION is not stored.', command);
   }
   const endpoint = endpointFromFlag(text(flags, 'endpoint'));
   const contractVersion = contractFromFlag(text(flags, 'contract'));

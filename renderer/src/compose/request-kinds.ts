@@ -1,4 +1,5 @@
 import type { DraftTextField } from '../../../app/shared/drafts/draft-request.ts';
+import { requestKindLabel } from '../../../app/shared/history/request-words.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 
 /** The Compose form's fields, named as drafts store them; each request kind shows a subset. */
@@ -92,5 +93,5 @@ export function describeKind(kind: RequestKind): KindDescription {
 
 /** Short label for tables and lists (history, drafts, outbox). */
 export function kindLabel(kind: RequestKind): string {
-  return kindTable[kind].label;
+  return requestKindLabel(kind);
 }

@@ -1,0 +1,36 @@
+/**
+ * The words people see for request kinds and outcomes, shared by the app (History, Drafts,
+ * Outbox, Compose's picker) and the CLI (`history`), so the two never call the same
+ * request by different names. `satisfies Record<…>` makes a new kind or outcome without
+ * words here a type error.
+ */
+import type { HistoryOutcome } from '../contract/history.ts';
+import type { RequestKind } from '../mpsd/wire.ts';
+
+export const requestKindLabels = {
+  'activity.set': 'Set activity',
+  'invite.send': 'Send invites',
+  'activity.clear': 'Clear activity',
+  'activity.query': 'Query activities',
+  'handle.join': 'Join through handle',
+  'handle.get': 'Get handle',
+  'handle.delete': 'Delete handle',
+  'handle.session': 'Handle\u2019s session',
+  'transfer.create': 'Create transfer handle',
+  'search.create': 'Create search handle',
+  'search.query': 'Search sessions',
+  'session.join': 'Join session',
+  'session.get': 'Get session',
+  'session.leave': 'Leave session',
+} as const satisfies Record<RequestKind, string>;
+
+export const outcomeLabels = {
+  ok: 'Succeeded',
+  error: 'Failed',
+  'outcome-unknown': 'Outcome unknown',
+} as const satisfies Record<HistoryOutcome, string>;
+
+/** Short label for tables and lists. */
+export function requestKindLabel(kind: RequestKind): string {
+  return requestKindLabels[kind];
+}
