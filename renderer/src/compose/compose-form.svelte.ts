@@ -212,17 +212,22 @@ export class ComposeForm {
     return request;
   }
 
-  /** The first message per field; XUID list messages say which line of the box is wrong. */
+  /**
+   * The first message per field, except the invitee box, which names every bad line: a pasted
+   * list fixed one line at a time, re-checking to learn of the next, wastes the user's time.
+   */
   #placeIssues(error: z.ZodError): Partial<Record<ComposeField, string>> {
     const placed: Partial<Record<ComposeField, string>> = {};
     for (const issue of error.issues) {
       const field = fieldOf(issue.path);
-      if (field === undefined || placed[field] !== undefined) continue;
+      if (field === undefined) continue;
       const index = issue.path[1];
+      const already = placed[field];
       if (field === 'invitees' && typeof index === 'number') {
         const invitee = this.inviteeLines[index];
-        placed[field] = invitee ? `Line ${invitee.line} (“${invitee.xuid}”): ${issue.message}` : issue.message;
-      } else {
+        const line = invitee ? `Line ${invitee.line} (“${invitee.xuid}”): ${issue.message}` : issue.message;
+        placed[field] = already === undefined ? line : `${already} ${line}`;
+      } else if (already === undefined) {
         placed[field] = issue.message;
       }
     }
