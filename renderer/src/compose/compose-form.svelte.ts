@@ -60,6 +60,10 @@ export class ComposeForm {
    */
   readonly #draft: DraftRequest = $derived(requestFromDraft({ kind: this.kind, fields: { ...this.toDraftFields(), invitees: this.invitees } }));
   readonly inviteeLines: InviteeLine[] = $derived(this.#draft.invitees);
+  /** Lines naming an XUID an earlier line named (0042 and 42 too): shown to the user, invited once. */
+  readonly repeatedInvitees: { line: InviteeLine; firstLine: number }[] = $derived(repeatedInvitees(this.inviteeLines));
+  /** How many invites a send makes: the schema drops repeats, so the count must too. */
+  readonly inviteeCount: number = $derived(this.inviteeLines.length - this.repeatedInvitees.length);
   readonly input: HandleRequestInput = $derived(this.#withFormRules(this.#draft.request));
   readonly #parsed = $derived(handleRequestSchema.safeParse(this.input));
   readonly request: HandleRequest | undefined = $derived(this.#parsed.success ? this.#parsed.data : undefined);
@@ -233,6 +237,19 @@ export class ComposeForm {
     }
     return placed;
   }
+}
+
+/** Each line whose XUID (compared as the number it is) an earlier line already gave. */
+function repeatedInvitees(lines: readonly InviteeLine[]): { line: InviteeLine; firstLine: number }[] {
+  const firstSeen = new Map<string, number>();
+  const repeated: { line: InviteeLine; firstLine: number }[] = [];
+  for (const line of lines) {
+    const key = /^[0-9]{1,30}$/.test(line.xuid) ? BigInt(line.xuid).toString() : line.xuid;
+    const first = firstSeen.get(key);
+    if (first === undefined) firstSeen.set(key, line.line);
+    else repeated.push({ line, firstLine: first });
+  }
+  return repeated;
 }
 
 function fieldOf(path: readonly PropertyKey[]): ComposeField | undefined {
