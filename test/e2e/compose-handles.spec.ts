@@ -115,7 +115,7 @@ test('B joins through the invite handle A sent; activity and search results say 
   await chooseKind(page, 'Search sessions');
   await page.getByLabel('Session template').fill('LobbySession');
   await expect(page.getByLabel('Session name')).toHaveCount(0);
-  // Tags are left out of the filter: the local MPSD's spelling of a tag test is its own guess (app/emulator/search-filter.ts).
+  // Numbers and strings here; Microsoft's tag form (tags/any(d:tolower(d) eq '…')) is sent from Compose in history-new-kinds.spec.ts.
   await page.getByLabel(/^Filter/).fill("numbers/minlevel le 30 and strings/mapname eq 'urbancityassault'");
   await sendAndExpectStatus(page, /^200$/);
   const found = page.getByTestId('handle-found');
