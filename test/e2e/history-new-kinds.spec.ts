@@ -22,6 +22,8 @@ async function sendAndExpectStatus(page: Page, status: RegExp): Promise<void> {
 }
 
 test('History opens and resends joins through a handle, transfer and search handles and search queries; it asks before repeating the three that write', async ({ app: page, mpsd }) => {
+  // A long flow, and one of its sends is paced by the search handles' 15-second limit.
+  test.setTimeout(120_000);
   const a = mpsd.users[0]!;
   await addLocalProfile(page, mpsd, a);
   await joinAndSetActivity(page, a, 'GameSession', 'lobby-7');
@@ -118,7 +120,9 @@ test('History opens and resends joins through a handle, transfer and search hand
 
   await openEntry('Search sessions');
   await drawer.getByRole('button', { name: 'Resend' }).click();
-  await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(/^200$/);
+  // Search handles allow one read per 15 s (MPSD's limit, paced by the client), so the resend
+  // may wait up to that long for its turn after the first search.
+  await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(/^200$/, { timeout: 30_000 });
   await expect(page.getByTestId('handle-found')).toContainText('LobbySession/lobby-9');
   await openScreen(page, 'History');
   await expect(rows.filter({ hasText: 'Search sessions' })).toHaveCount(2);

@@ -22,73 +22,62 @@ const sessionFields = ['scid', 'templateName', 'sessionName'] as const;
  */
 const kindTable = {
   'activity.set': {
-    label: 'Set activity',
     summary: 'POST /handles type activity: shows what you play in friends lists. You must be an active member of the session.',
     fields: sessionFields,
   },
   'invite.send': {
-    label: 'Send invites',
     summary: 'POST /handles type invite, one request per invitee, in order. Invites are never retried automatically.',
     fields: [...sessionFields, 'invitees', 'titleId', 'contextString', 'context', 'senderString'],
   },
   'activity.clear': {
-    label: 'Clear activity',
     summary: 'Finds the owner\u2019s activity handle for this SCID, then DELETE /handles/{id}.',
     fields: ['scid', 'ownerXuid'],
   },
   'activity.query': {
-    label: 'Query activities',
     summary: 'POST /handles/query type activity: activities of listed users or of someone\u2019s people list (at most 100), each with whether it can be joined.',
     fields: ['scid', 'queryXuids', 'monikerXuid'],
   },
   'handle.join': {
-    label: 'Join through handle',
     summary: 'PUT /handles/{id}/session: join the session an invite, activity, transfer or search handle points at, as an invitee accepting does.',
     fields: ['handleId', 'memberXuid'],
   },
-  'handle.get': { label: 'Get handle', summary: 'GET /handles/{id}: the handle document.', fields: ['handleId'] },
+  'handle.get': { summary: 'GET /handles/{id}: the handle document.', fields: ['handleId'] },
   'handle.delete': {
-    label: 'Delete handle',
     summary: 'DELETE /handles/{id}: removes an activity, invite, transfer or search handle.',
     fields: ['handleId'],
   },
   'handle.session': {
-    label: 'Handle\u2019s session',
     summary: 'GET /handles/{id}/session: the session the handle points at (204 when it does not exist).',
     fields: ['handleId'],
   },
   'transfer.create': {
-    label: 'Create transfer handle',
     summary: 'POST /handles type transfer: members of the origin session (e.g. a lobby) may join the target session through it. You must be a member of the origin.',
     fields: [...sessionFields, 'originTemplateName', 'originSessionName'],
   },
   'search.create': {
-    label: 'Create search handle',
     summary: 'POST /handles type search: makes the session findable by its tags and attributes (one per session; the template must be searchable).',
     fields: [...sessionFields, 'searchTags', 'searchStrings', 'searchNumbers'],
   },
   'search.query': {
-    label: 'Search sessions',
     summary: 'POST /handles/query type search: sessions of one template found by their search attributes (at most 100), each with whether it can be joined.',
     fields: ['scid', 'templateName', 'searchFilter', 'searchOrderBy', 'monikerXuid'],
   },
   'session.join': {
-    label: 'Join session',
     summary: 'PUT the session with you as an active member (creates it when missing). Do this before Set activity.',
     fields: [...sessionFields, 'memberXuid'],
   },
-  'session.get': { label: 'Get session', summary: 'GET the session document (204 when there is no such session).', fields: sessionFields },
+  'session.get': { summary: 'GET the session document (204 when there is no such session).', fields: sessionFields },
   'session.leave': {
-    label: 'Leave session',
     summary: 'DELETE \u2026/members/me: leave the session; MPSD then removes your activity too.',
     fields: sessionFields,
   },
-} as const satisfies Record<RequestKind, Omit<KindDescription, 'kind'>>;
+} as const satisfies Record<RequestKind, Omit<KindDescription, 'kind' | 'label'>>;
 
-export const kindDescriptions: readonly KindDescription[] = (Object.keys(kindTable) as RequestKind[]).map((kind) => ({ kind, ...kindTable[kind] }));
+export const kindDescriptions: readonly KindDescription[] = (Object.keys(kindTable) as RequestKind[]).map(describeKind);
 
+/** A kind's row, labelled with the words the CLI and History use too (app/shared/history/request-words.ts). */
 export function describeKind(kind: RequestKind): KindDescription {
-  return { kind, ...kindTable[kind] };
+  return { kind, label: requestKindLabel(kind), ...kindTable[kind] };
 }
 
 /** Short label for tables and lists (history, drafts, outbox). */
