@@ -42,8 +42,8 @@ function helpers(...modes: string[]): { start: () => KeychainHelperProcess; star
 
 describe('keychain helper process', () => {
   it('a helper that dies from SIGSEGV is KEYCHAIN_UNAVAILABLE with the fix; the next call starts a new helper', async () => {
-    // A listing that crashes is tried once more (another process deleting an entry mid-listing crashes it too).
-    const faults = helpers('segfault', 'segfault', 'memory');
+    // A listing that crashes is tried five times (another process deleting an entry mid-listing crashes it too).
+    const faults = helpers('segfault', 'segfault', 'segfault', 'segfault', 'segfault', 'memory');
     const error = await failure(openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start }));
     expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
     expect(error.message).toMatch(/crashed while listing secrets/);
@@ -55,7 +55,7 @@ describe('keychain helper process', () => {
     const key = secretKey(randomUUID(), 'xsts');
     await vault.set(key, 'kept');
     expect(await vault.get(key)).toBe('kept');
-    expect(faults.started).toEqual(['segfault', 'segfault', 'memory']);
+    expect(faults.started).toEqual(['segfault', 'segfault', 'segfault', 'segfault', 'segfault', 'memory']);
   });
 
   it('a helper that never answers is killed at the deadline and reported, instead of hanging', async () => {
@@ -149,7 +149,7 @@ describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? 
         `${cli} profile add race --endpoint http://127.0.0.1:9 --sandbox XDKS.1 >/dev/null || exit 9
         echo '${short}' | ${cli} profile set-token race >/dev/null || exit 10
         ( for n in 1 2 3; do echo '${long}' | ${cli} profile set-token race >/dev/null; echo '${short}' | ${cli} profile set-token race >/dev/null; done; echo SETTER-DONE ) &
-        for n in 1 2 3 4 5 6; do ${cli} profile show race --json | tr -d '\n'; echo " exit=$?"; done
+        for n in 1 2 3 4 5 6; do out=$(${cli} profile show race --json 2>&1); code=$?; printf '%s' "$out" | tr -d '\n'; echo " exit=$code"; done
         wait`,
         580_000,
       );

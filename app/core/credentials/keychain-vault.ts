@@ -10,6 +10,7 @@
  * the UI then offers "keep secrets in memory".
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { SecretVault } from '../ports.ts';
 import { KeychainHelperError, keytarInHelper, type StartKeychainHelper } from './keychain-helper.ts';
@@ -90,6 +91,13 @@ const CHUNKED_V1 = 'handle-studio-chunked:v1:';
 const CHUNKED_V2 = 'handle-studio-chunked:v2:';
 /** How often a read starts over when a writer in another process replaced the pieces under it. */
 const TORN_READ_ATTEMPTS = 5;
+/**
+ * Before each new look, a little longer each time: a writer in another process replaces an
+ * entry in several keychain calls, and looking again at once can land in the same write.
+ */
+const lookAgainSoon = (attempt: number) => pause(25 * 2 ** (attempt - 1));
+/** Listings that crash are tried this often before the keychain is called locked (each try restarts the helper). */
+const CRASHED_LIST_ATTEMPTS = 5;
 
 /** The piece keys an entry points at; empty for a secret stored whole. */
 function pieceKeys(key: string, stored: string | null): string[] {
@@ -128,6 +136,7 @@ class KeychainVault implements SecretVault {
     return this.#queue.run(key, async () => {
       let problem: 'withheld' | 'incomplete' = 'incomplete';
       for (let attempt = 1; attempt <= TORN_READ_ATTEMPTS; attempt += 1) {
+        if (attempt > 1) await lookAgainSoon(attempt - 1);
         const stored = await this.#read(key);
         if (stored === null) {
           if (!(await this.#listedButWithheld(key))) return null;
@@ -210,7 +219,8 @@ class KeychainVault implements SecretVault {
    * keytar's listing reads every entry's secret too, so an entry another process deletes
    * between the two steps fails the whole listing: libsecret answers "No such secret item",
    * or crashes on the missing value exactly as on a locked keyring. List again; a locked
-   * keyring crashes every time, so crashes get one more try only.
+   * keyring crashes every time, so crashes get CRASHED_LIST_ATTEMPTS tries only (a writer in
+   * another process can crash two listings in a row: seen in the two-process race test).
    */
   async #list(): Promise<Array<{ account: string }>> {
     for (let attempt = 1; ; attempt += 1) {
@@ -219,8 +229,9 @@ class KeychainVault implements SecretVault {
       } catch (error) {
         if (!(error instanceof KeychainHelperError)) throw error;
         const vanished = error.failure === 'refused' && /no such secret item/i.test(error.message);
-        const crashed = error.failure === 'crashed' && attempt < 2;
+        const crashed = error.failure === 'crashed' && attempt < CRASHED_LIST_ATTEMPTS;
         if ((!vanished && !crashed) || attempt === TORN_READ_ATTEMPTS) throw error;
+        await lookAgainSoon(attempt);
       }
     }
   }
