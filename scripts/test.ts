@@ -41,6 +41,8 @@ interface Tally {
   passed: number;
   failed: number;
   skipped: number;
+  /** Names of the failed tests, where the runner reports them, so the summary says what broke. */
+  failures?: string[];
 }
 
 async function runAll(): Promise<number> {
@@ -60,6 +62,7 @@ async function runAll(): Promise<number> {
   console.log('\n== Summary');
   for (const tally of results) {
     console.log(`${tally.failed > 0 ? 'FAIL' : 'ok  '} ${tally.name}: ${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ''}`);
+    for (const failure of tally.failures ?? []) console.log(`       failed: ${failure}`);
   }
   const passed = results.reduce((sum, tally) => sum + tally.passed, 0);
   const failed = results.reduce((sum, tally) => sum + tally.failed, 0);
@@ -104,14 +107,43 @@ function run(name: string, command: string, args: string[]): Promise<{ code: num
 
 function vitestTally(file: string): Omit<Tally, 'name'> | null {
   if (!existsSync(file)) return null;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
+  };
+  const failures = report.testResults.flatMap((file) => {
+    const tests = file.assertionResults.filter((test) => test.status === 'failed').map((test) => `${relativeToRoot(file.name)} > ${test.fullName}`);
+    // A file that fails before its tests run (an import that throws) has no failed test to name.
+    if (tests.length === 0 && file.status === 'failed') return [`${relativeToRoot(file.name)} (the file itself: ${(file.message ?? '').split('\n')[0]})`];
+    return tests;
+  });
+  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, failures };
 }
 
 function playwrightTally(file: string): Omit<Tally, 'name'> | null {
   if (!existsSync(file)) return null;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites: PlaywrightSuite[] };
+  const failures = report.suites.flatMap((suite) => unexpectedSpecs(suite));
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped, failures };
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  specs?: { title: string; tests: { status: string }[] }[];
+  suites?: PlaywrightSuite[];
+}
+
+function unexpectedSpecs(suite: PlaywrightSuite): string[] {
+  const own = (suite.specs ?? []).filter((spec) => spec.tests.some((test) => test.status === 'unexpected')).map((spec) => `${suite.file ?? suite.title} > ${spec.title}`);
+  return [...own, ...(suite.suites ?? []).flatMap(unexpectedSpecs)];
+}
+
+function relativeToRoot(path: string): string {
+  return path.startsWith(root) ? path.slice(root.length) : path;
 }
 
 /** Our own check scripts end with the plain line `N passed, N failed`. */
