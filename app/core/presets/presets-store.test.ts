@@ -298,8 +298,14 @@ describe('team presets file', () => {
       thrown = error as typeof thrown;
     }
     expect(thrown.code).toBe('VALIDATION');
-    expect(thrown.message).toMatch(/^Preset 2 \("Bad title"\), inviteAttributes\.titleId: Title id "0xZZ"/);
-    expect(thrown.message).toMatch(/Nothing was imported/);
+    // Every problem in the message itself (the CLI prints only the message), each sentence ended once.
+    expect(thrown.message).toMatch(/^\d+ problems: Preset 2 \("Bad title"\), inviteAttributes\.titleId: Title id "0xZZ"/);
+    expect(thrown.message).toContain('Preset 3 ("Missing parts"), sessionRef.scid: ');
+    expect(thrown.message).toContain('Preset 3 ("Missing parts"), recipients: Missing: give a list [ ... ].');
+    expect(thrown.message).not.toContain('more problem');
+    // Two full stops in a row (an ellipsis, as in "{ ... }", is three).
+    expect(thrown.message).not.toMatch(/(?<!\.)\.\.(?!\.)/);
+    expect(thrown.message).toMatch(/ Nothing was imported\.$/);
     const problems = thrown.details!.problems.map((p) => `${p.presetNumber}:${p.field}`);
     expect(problems).toEqual(expect.arrayContaining(['2:inviteAttributes.titleId', '3:sessionRef.scid', '3:inviteAttributes', '3:recipients']));
     expect(store.list().map((p) => p.name)).toEqual(['Existing']);

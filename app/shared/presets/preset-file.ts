@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { HandleStudioError } from '../errors.ts';
-import { fieldProblems } from '../validation.ts';
+import { fieldProblems, problemsInWords } from '../validation.ts';
 import type { Preset } from './preset.ts';
 import { presetFieldsShape } from './preset.ts';
 
@@ -37,10 +37,10 @@ function describe(problem: PresetFileProblem): string {
   return `${which}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`;
 }
 
+/** Every problem in the message (the CLI prints only the message), each sentence ended once, then what happened. */
 function refuse(problems: PresetFileProblem[]): never {
-  const first = problems[0] as PresetFileProblem;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  throw new HandleStudioError('VALIDATION', `${describe(first)}${more}. Nothing was imported.`, {
+  const listed = problemsInWords(problems.map((problem) => ({ where: '', message: describe(problem) })));
+  throw new HandleStudioError('VALIDATION', `${listed} Nothing was imported.`, {
     problems: problems.map((problem) => ({ ...problem, text: describe(problem) })),
   });
 }
