@@ -315,6 +315,8 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   function statusError(wire: WireRequest, response: ReceivedResponse, retries: number, asked?: { retryAt: number; tooLong: boolean }): AppError {
     const said = serviceText(response);
     const quoted = said === undefined ? '' : `: "${said}"`;
+    // The service's own sentence usually ends in a full stop already: end ours once, not twice.
+    const quotedEnd = `${quoted}${said !== undefined && /[.!?]$/.test(said) ? '' : '.'}`;
     const details: Record<string, unknown> = { status: response.status };
     if (said !== undefined) details.serviceText = said;
     const status = response.status;
@@ -328,21 +330,21 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         : `${what} after ${retries} ${retries === 1 ? 'retry' : 'retries'}. Nothing was created: send again ${asked === undefined ? 'later' : `after ${describeRetryAt(asked.retryAt, now)}`}.`;
     switch (status) {
       case 400:
-        return answer('MPSD_REJECTED', `MPSD refused the request as malformed (400)${quoted}.`);
+        return answer('MPSD_REJECTED', `MPSD refused the request as malformed (400)${quotedEnd}`);
       case 401: {
         const reason = response.headers['www-authenticate'];
         if (reason !== undefined) details.wwwAuthenticate = reason;
-        return answer('UNAUTHORIZED', `MPSD did not accept the token (401) even after renewing it${quoted}. Sign in again or paste a fresh token for this sandbox.`);
+        return answer('UNAUTHORIZED', `MPSD did not accept the token (401) even after renewing it${quotedEnd} Sign in again or paste a fresh token for this sandbox.`);
       }
       case 403:
-        return answer('FORBIDDEN', `MPSD refused access (403)${quoted}. Check the sandbox, the SCID's access and the account's multiplayer privilege.`);
+        return answer('FORBIDDEN', `MPSD refused access (403)${quotedEnd} Check the sandbox, the SCID's access and the account's multiplayer privilege.`);
       case 404:
         // An activity needs a session its user is in: MPSD's 404 then means "not joined", not a wrong id.
-        return answer('NOT_FOUND', `MPSD found nothing there (404)${quoted}. ${wire.kind === 'activity.set' ? 'Join the session first, then set the activity.' : 'Check the SCID, template, session name or handle id.'}`);
+        return answer('NOT_FOUND', `MPSD found nothing there (404)${quotedEnd} ${wire.kind === 'activity.set' ? 'Join the session first, then set the activity.' : 'Check the SCID, template, session name or handle id.'}`);
       case 409:
-        return answer('CONFLICT', `The request conflicts with the session (409)${quoted}.`);
+        return answer('CONFLICT', `The request conflicts with the session (409)${quotedEnd}`);
       case 412:
-        return answer('PRECONDITION_FAILED', `The session is not in the state the request expected (412)${quoted}.`);
+        return answer('PRECONDITION_FAILED', `The session is not in the state the request expected (412)${quotedEnd}`);
       case 429: {
         const limits = typeof response.json === 'object' && response.json !== null ? (response.json as Record<string, unknown>) : {};
         for (const key of ['currentRequests', 'maxRequests', 'periodInSeconds', 'limitType']) {
@@ -360,7 +362,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         if (status >= 300 && status < 400) {
           return answer('MPSD_REJECTED', `MPSD answered with a redirect (${status}) that Handle Studio does not follow, so the token is not sent elsewhere. Check the base URL.`);
         }
-        return answer('MPSD_REJECTED', `MPSD answered ${status} for this ${wire.kind}${quoted}.`);
+        return answer('MPSD_REJECTED', `MPSD answered ${status} for this ${wire.kind}${quotedEnd}`);
     }
   }
 
