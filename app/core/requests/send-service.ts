@@ -9,9 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SendResult, InviteeResult, requestChannels } from '../../shared/contract/requests.ts';
 import type { Profile } from '../../shared/contract/profiles.ts';
-import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
+import { HandleStudioError, toAppError, type AppError } from '../../shared/errors.ts';
 import { buildWireRequests } from '../../shared/mpsd/builders.ts';
-import { previewRequest } from '../../shared/mpsd/http-export.ts';
 import type { HandleRequest } from '../../shared/mpsd/requests.ts';
 import type { MpsdExchange, RequestKind, WireRequest } from '../../shared/mpsd/wire.ts';
 import { historyEntryFromExchange, type HistorySender } from '../history/history-entry.ts';
@@ -20,9 +19,13 @@ import { createMpsdClient, type MpsdClient } from '../mpsd/client.ts';
 import { performRequest } from '../mpsd/operations.ts';
 import { createRateBudget, type RateBudget } from '../mpsd/rate-budget.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
-import type { Deliver, DeliveryOutcome, OutboxStore } from '../outbox/outbox-store.ts';
+import type { Deliver, OutboxStore } from '../outbox/outbox-store.ts';
 import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
+import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
+import { openInviteJournal, outboxItemsFor } from './invite-journal.ts';
+
+export { deliveryOutcomeOf } from './delivery-outcome.ts';
 
 export type SendInput = z.output<(typeof requestChannels)['sendRequest']['input']>;
 
@@ -56,16 +59,6 @@ export interface SendServiceDeps {
 
 /** Reads are pointless to replay later; these kinds are queued when they cannot go out now. */
 const QUEUEABLE_KINDS: ReadonlySet<RequestKind> = new Set(['activity.set', 'invite.send', 'handle.delete', 'session.join', 'session.leave']);
-/** Nothing went out and it will work later: no network, or no usable token yet. */
-const NOT_SENT_NOW: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED', 'KEYCHAIN_UNAVAILABLE']);
-/**
- * For a queued item: the user must act first (a token, a renewed or accepted token, the
- * keychain), so waiting costs nothing and backing off would only delay the send once they have.
- * UNAUTHORIZED is a token MPSD refused (401: it did not process the call, so resending is safe).
- */
-const WAITS_FOR_USER: ReadonlySet<ErrorCode> = new Set(['NO_CREDENTIALS', 'TOKEN_EXPIRED', 'KEYCHAIN_UNAVAILABLE', 'UNAUTHORIZED', 'CANCELLED']);
-/** MPSD did not do it and a later attempt may work: the item backs off and tries again. */
-const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'THROTTLED', 'SERVICE_UNAVAILABLE', 'TIMEOUT']);
 
 export interface SendService {
   send(input: SendInput): Promise<SendResult>;
@@ -110,17 +103,8 @@ export function createSendService(deps: SendServiceDeps): SendService {
     }
   };
 
-  const queue = (profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined, origin: 'queued' | 'live' = 'queued') =>
-    deps.outbox.enqueue(
-      wires.map((wire) => ({
-        profileId,
-        kind: wire.kind,
-        request: wire,
-        ...(wire.invitedXuid === undefined ? {} : { invitedXuid: wire.invitedXuid }),
-        ...(wire.invitedXuid !== undefined && labels?.[wire.invitedXuid] !== undefined ? { label: labels[wire.invitedXuid] } : {}),
-      })),
-      { origin },
-    );
+  const queue = (profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined) =>
+    deps.outbox.enqueue(outboxItemsFor(profileId, wires, labels), { origin: 'queued' });
 
   async function run(runId: string, target: SendTarget & { profileId?: string }, request: HandleRequest, labels: Record<string, string> | undefined, queueIfUnavailable: boolean): Promise<SendResult> {
     const profileId = target.canQueue ? target.profileId : undefined;
@@ -162,10 +146,13 @@ export function createSendService(deps: SendServiceDeps): SendService {
       },
     });
     try {
-      const journal = request.kind === 'invite.send' && profileId !== undefined ? openInviteJournal(profileId, request, labels, target, keep) : null;
+      const journal =
+        request.kind === 'invite.send' && profileId !== undefined
+          ? openInviteJournal({ outbox: deps.outbox, profileId, wires: buildWireRequests(request), labels, target, keep })
+          : null;
       const client = recording(clientFor(target));
       const outcome = await performRequest(request, {
-        client: journal ? journal.wrap(client) : client,
+        client: journal ? journal.guard(client) : client,
         budget: budgetFor(target.budgetKey ?? target.sender.profileId),
         // One after another in input order, as Microsoft's client sends invites: MPSD's budget
         // (2 a second sustained) is the limit anyway, and each invitee's result arrives in order.
@@ -198,83 +185,6 @@ export function createSendService(deps: SendServiceDeps): SendService {
     } finally {
       running.delete(runId);
     }
-  }
-
-  /**
-   * Invites are journaled in the outbox before they go out, one 'live' item per invitee owned
-   * by this process: each is durably marked 'sending' right before its POST and settled right
-   * after. If Handle Studio is killed mid fan-out, the next process to open the outbox finds
-   * the owner gone: the invite in flight becomes "outcome unknown" and those never attempted
-   * are dropped (a live item is never sent by a flush), so each invite is sent at most once
-   * and nothing goes out later that the user did not queue. Afterwards the journal is tidied:
-   * what was answered and is in history leaves the outbox, unknown outcomes stay for the user
-   * to decide, and what could not go out now becomes an ordinary queued item only when the
-   * user asked for that.
-   */
-  function openInviteJournal(
-    profileId: string,
-    request: HandleRequest,
-    labels: Record<string, string> | undefined,
-    target: SendTarget,
-    keep: (what: string, work: () => void) => boolean,
-  ) {
-    let items;
-    try {
-      items = queue(profileId, buildWireRequests(request), labels, 'live');
-    } catch (thrown) {
-      const error = toAppError(thrown);
-      if (error.code === 'VALIDATION') throw thrown;
-      throw new HandleStudioError(
-        'STORAGE',
-        `Nothing was sent: the outbox journal that keeps a crash from sending an invite twice could not be written (${error.message}). Free some disk space or check the data folder, then send again.`,
-      );
-    }
-    const itemFor = new Map(items.map((item) => [item.invitedXuid!, item.id]));
-    return {
-      wrap(inner: MpsdClient): MpsdClient {
-        return {
-          async send(wire, options) {
-            const id = itemFor.get(wire.invitedXuid!)!;
-            let claimed;
-            try {
-              claimed = deps.outbox.claim(id);
-            } catch (thrown) {
-              // Without the durable mark a crash could send it twice, so it does not go out.
-              return notSent(wire, target, {
-                code: 'STORAGE',
-                message: `The outbox journal could not be written, so this invite was not sent (without the journal a crash could send it twice): ${toAppError(thrown).message}`,
-              });
-            }
-            if (claimed === null) {
-              return notSent(wire, target, { code: 'CANCELLED', message: 'Not sent here: this invite\'s journal entry was changed by another Handle Studio process. See the Outbox for its state.' });
-            }
-            const exchange = await inner.send(wire, options);
-            keep('The outbox journal', () => deps.outbox.settle(id, deliveryOutcomeOf(exchange)));
-            return exchange;
-          },
-        };
-      },
-      /** `unrecorded`: delivered invites history could not keep; their journal item stays as the record. */
-      close(invitees: InviteeResult[], keepUnsent: boolean, unrecorded: ReadonlySet<string | undefined>): number {
-        let kept = 0;
-        for (const invitee of invitees) {
-          const id = itemFor.get(invitee.invitedXuid)!;
-          keep('The outbox journal', () => {
-            const { state } = deps.outbox.get(id);
-            if (state === 'outcome-unknown' || state === 'sending' || unrecorded.has(invitee.invitedXuid)) return;
-            const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
-            if (notSentYet && keepUnsent) {
-              deps.outbox.keepQueued(id);
-              invitee.state = 'queued';
-              kept += 1;
-            } else {
-              deps.outbox.dismiss(id);
-            }
-          });
-        }
-        return kept;
-      },
-    };
   }
 
   function queued(runId: string, profileId: string | undefined, request: HandleRequest, labels: Record<string, string> | undefined, why: AppError): SendResult {
@@ -340,22 +250,6 @@ export function createSendService(deps: SendServiceDeps): SendService {
   };
 }
 
-/** What one exchange means for an outbox item: delivered, refused, not done yet (safe to send again), or unknown. */
-export function deliveryOutcomeOf(exchange: MpsdExchange): DeliveryOutcome {
-  const correlation = exchange.correlationId === undefined ? {} : { correlationId: exchange.correlationId };
-  if (exchange.error === undefined) return { result: 'sent', ...(exchange.handleId ? { handleId: exchange.handleId } : {}), ...correlation };
-  const error = { code: exchange.error.code, message: exchange.error.message };
-  const status = exchange.response === undefined ? {} : { status: exchange.response.status };
-  if (error.code === 'OUTCOME_UNKNOWN') return { result: 'outcome-unknown', error, ...correlation };
-  if (WAITS_FOR_USER.has(error.code)) return { result: 'retry-later', paused: true, error, ...status };
-  if (RETRY_WITH_BACKOFF.has(error.code)) {
-    // A long Retry-After is not waited out (the client says when MPSD asked to be called again): the item waits in the queue until then.
-    const retryAt = exchange.error.details?.['retryAt'];
-    return { result: 'retry-later', error, ...status, ...(typeof retryAt === 'string' && !Number.isNaN(Date.parse(retryAt)) ? { retryAt: new Date(retryAt).toISOString() } : {}) };
-  }
-  return { result: 'failed', error, ...correlation };
-}
-
 function inviteeResult(result: { invitedXuid: string; state: InviteeResult['state']; handleId?: string; exchange?: MpsdExchange; error?: AppError }, labels: Record<string, string> | undefined): InviteeResult {
   const label = labels?.[result.invitedXuid];
   return {
@@ -370,17 +264,4 @@ function inviteeResult(result: { invitedXuid: string; state: InviteeResult['stat
 
 function queuedBecause(error: AppError): AppError {
   return { code: error.code, message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.` };
-}
-
-/** The exchange for an invite that was not handed to the network, saying why. */
-function notSent(wire: WireRequest, target: SendTarget, error: AppError): MpsdExchange {
-  return {
-    kind: wire.kind,
-    request: previewRequest(wire, target.endpoint, target.contractVersion, target.locale),
-    ...(wire.sessionRef ? { sessionRef: wire.sessionRef } : {}),
-    ...(wire.invitedXuid ? { invitedXuid: wire.invitedXuid } : {}),
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    error,
-  };
 }

@@ -1,0 +1,130 @@
+/**
+ * The invite journal: how a live fan-out of invites keeps "each invite is sent at most once"
+ * across a crash. Before the first POST every invite is written to the outbox as a 'live' item
+ * owned by this process; each is durably marked 'sending' right before its POST and settled
+ * right after. If Handle Studio is killed mid fan-out, the next process to open the outbox finds
+ * the owner gone: the invite in flight becomes "outcome unknown" and those never attempted are
+ * dropped (a live item is never sent by a flush), so nothing goes out later that the user did
+ * not queue. Closing the journal tidies it: what was answered and is in history leaves the
+ * outbox, unknown outcomes stay for the user to decide, and what could not go out now becomes
+ * an ordinary queued item only when the user asked for that.
+ */
+import type { InviteeResult } from '../../shared/contract/requests.ts';
+import { HandleStudioError, toAppError, type AppError } from '../../shared/errors.ts';
+import type { ContractVersion } from '../../shared/mpsd/ids.ts';
+import { previewRequest } from '../../shared/mpsd/http-export.ts';
+import type { MpsdExchange, WireRequest } from '../../shared/mpsd/wire.ts';
+import type { MpsdClient } from '../mpsd/client.ts';
+import type { NewOutboxItem, OutboxStore } from '../outbox/outbox-store.ts';
+import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
+
+/** Runs one write; false (and a warning kept by the caller) when the disk refused it. */
+export type KeepWriting = (what: string, work: () => void) => boolean;
+
+export interface InviteJournal {
+  /** The client that journals each invite: 'sending' on disk before it leaves, its result after. */
+  guard(inner: MpsdClient): MpsdClient;
+  /**
+   * Tidies the journal once the fan-out is over; answers how many invites stay queued.
+   * `unrecorded`: delivered invites history could not keep; their journal item stays as the record.
+   */
+  close(invitees: InviteeResult[], keepUnsent: boolean, unrecorded: ReadonlySet<string | undefined>): number;
+}
+
+export interface InviteJournalOptions {
+  outbox: OutboxStore;
+  profileId: string;
+  /** The invite wires of the send, in the order they go out. */
+  wires: readonly WireRequest[];
+  labels: Record<string, string> | undefined;
+  /** Where the invites go, for the exchange of one that was not handed to the network. */
+  target: { endpoint: string; contractVersion: ContractVersion; locale: string };
+  keep: KeepWriting;
+}
+
+/** The outbox items for a send's wire requests, each with its invitee's label. */
+export function outboxItemsFor(profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined): NewOutboxItem[] {
+  return wires.map((wire) => ({
+    profileId,
+    kind: wire.kind,
+    request: wire,
+    ...(wire.invitedXuid === undefined ? {} : { invitedXuid: wire.invitedXuid }),
+    ...(wire.invitedXuid !== undefined && labels?.[wire.invitedXuid] !== undefined ? { label: labels[wire.invitedXuid] } : {}),
+  }));
+}
+
+/**
+ * Writes the journal of a send's invites. Throws STORAGE (nothing was sent) when it cannot be
+ * written: without it a crash could send an invite twice.
+ */
+export function openInviteJournal({ outbox, profileId, wires, labels, target, keep }: InviteJournalOptions): InviteJournal {
+  let items;
+  try {
+    items = outbox.enqueue(outboxItemsFor(profileId, wires, labels), { origin: 'live' });
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    if (error.code === 'VALIDATION') throw thrown;
+    throw new HandleStudioError(
+      'STORAGE',
+      `Nothing was sent: the outbox journal that keeps a crash from sending an invite twice could not be written (${error.message}). Free some disk space or check the data folder, then send again.`,
+    );
+  }
+  const itemFor = new Map(items.map((item) => [item.invitedXuid!, item.id]));
+
+  /** The exchange for an invite that was not handed to the network, saying why. */
+  const notSent = (wire: WireRequest, error: AppError): MpsdExchange => ({
+    kind: wire.kind,
+    request: previewRequest(wire, target.endpoint, target.contractVersion, target.locale),
+    ...(wire.sessionRef ? { sessionRef: wire.sessionRef } : {}),
+    ...(wire.invitedXuid ? { invitedXuid: wire.invitedXuid } : {}),
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    error,
+  });
+
+  return {
+    guard(inner) {
+      return {
+        async send(wire, options) {
+          const id = itemFor.get(wire.invitedXuid!)!;
+          let claimed;
+          try {
+            claimed = outbox.claim(id);
+          } catch (thrown) {
+            // Without the durable mark a crash could send it twice, so it does not go out.
+            return notSent(wire, {
+              code: 'STORAGE',
+              message: `The outbox journal could not be written, so this invite was not sent (without the journal a crash could send it twice): ${toAppError(thrown).message}`,
+            });
+          }
+          if (claimed === null) {
+            return notSent(wire, { code: 'CANCELLED', message: 'Not sent here: this invite\'s journal entry was changed by another Handle Studio process. See the Outbox for its state.' });
+          }
+          const exchange = await inner.send(wire, options);
+          keep('The outbox journal', () => outbox.settle(id, deliveryOutcomeOf(exchange)));
+          return exchange;
+        },
+      };
+    },
+
+    close(invitees, keepUnsent, unrecorded) {
+      let kept = 0;
+      for (const invitee of invitees) {
+        const id = itemFor.get(invitee.invitedXuid)!;
+        keep('The outbox journal', () => {
+          const { state } = outbox.get(id);
+          if (state === 'outcome-unknown' || state === 'sending' || unrecorded.has(invitee.invitedXuid)) return;
+          const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
+          if (notSentYet && keepUnsent) {
+            outbox.keepQueued(id);
+            invitee.state = 'queued';
+            kept += 1;
+          } else {
+            outbox.dismiss(id);
+          }
+        });
+      }
+      return kept;
+    },
+  };
+}
