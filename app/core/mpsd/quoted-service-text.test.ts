@@ -22,7 +22,7 @@ async function errorFor(status: number, body: string): Promise<string | undefine
     baseUrl: mpsd.url,
     contractVersion: 107,
     locale: 'en-US',
-    authorization: { current: async () => 'XBL3.0 x=1;eyJ.token', renew: async () => 'XBL3.0 x=1;eyJ.token', refused: () => undefined },
+    authorization: { current: () => Promise.resolve('XBL3.0 x=1;eyJ.token'), renew: () => Promise.resolve('XBL3.0 x=1;eyJ.token'), refused: () => undefined },
     clock: createVirtualClock(),
     random: () => 0.5,
   });
