@@ -1,9 +1,14 @@
 /**
- * End-to-end tests: the built renderer in /usr/bin/chromium against the real core (browser
- * mode) and the local MPSD, one test at a time (the machine has two cores and each test
- * starts two Node processes).
+ * End-to-end tests: the built renderer in Chromium against the real core (browser mode) and
+ * the local MPSD, one test at a time (the machine has two cores and each test starts two Node
+ * processes). The system's /usr/bin/chromium where there is one (Debian, where Playwright's
+ * own download cannot be had); elsewhere (Windows, macOS, Ubuntu CI) Playwright's Chromium,
+ * from `npm run test:browsers`.
  */
 import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -23,7 +28,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
       args: [
         '--no-sandbox',
         '--disable-gpu',

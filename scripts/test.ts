@@ -45,19 +45,29 @@ interface Tally {
   failures?: string[];
 }
 
+/**
+ * Every step is an npm script (package.json's `scripts`), so a developer runs any one of them
+ * alone the same way (`npm run test:unit`, `npm run typecheck:node`, ...) and CI's workflow
+ * names the same scripts: a step is defined once, there.
+ */
 async function runAll(): Promise<number> {
   const results: Tally[] = [];
   const resultsDir = join(root, 'test-results');
   rmSync(resultsDir, { recursive: true, force: true });
+  const unitReport = join(resultsDir, 'unit.json');
 
-  results.push(await single('typecheck (node)', 'tsc', ['-p', 'tsconfig.node.json']));
-  results.push(await single('typecheck (renderer)', 'svelte-check', ['--tsconfig', './tsconfig.web.json', '--fail-on-warnings', '--output', 'human']));
-  results.push(await single('import boundaries', 'node', ['scripts/check-boundaries.ts']));
-  results.push(await single('build', 'electron-vite', ['build']));
-  results.push(await counted('unit tests (vitest)', 'vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(resultsDir, 'unit.json')}`], () => vitestTally(join(resultsDir, 'unit.json'))));
-  results.push(await counted('end-to-end (playwright, chromium)', 'playwright', ['test'], () => playwrightTally(join(resultsDir, 'e2e.json'))));
-  results.push(await counted('packaging', 'node', ['scripts/check-packaging.ts'], closingLineTally));
-  results.push(await counted('security lint (electronegativity)', 'node', ['scripts/check-electronegativity.ts'], closingLineTally));
+  results.push(await single('lint', 'lint'));
+  results.push(await single('format', 'format:check'));
+  results.push(await single('typecheck (node)', 'typecheck:node'));
+  results.push(await single('typecheck (renderer)', 'typecheck:renderer'));
+  results.push(await single('import boundaries', 'check:boundaries'));
+  results.push(await counted('CI workflows', 'check:workflows', [], closingLineTally));
+  results.push(await single('build', 'build'));
+  results.push(await counted('unit tests (vitest)', 'test:unit', ['--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`], () => vitestTally(unitReport)));
+  // The build step above has just built the renderer the e2e tests load.
+  results.push(await counted('end-to-end (playwright, chromium)', 'test:e2e', [], () => playwrightTally(join(resultsDir, 'e2e.json')), { E2E_SKIP_BUILD: '1' }));
+  results.push(await counted('packaging', 'check:packaging', [], closingLineTally));
+  results.push(await counted('security lint (electronegativity)', 'check:security', [], closingLineTally));
 
   console.log('\n== Summary');
   for (const tally of results) {
@@ -72,8 +82,8 @@ async function runAll(): Promise<number> {
 }
 
 /** A check that is one pass or one fail. */
-async function single(name: string, command: string, args: string[]): Promise<Tally> {
-  const { code } = await run(name, command, args);
+async function single(name: string, script: string): Promise<Tally> {
+  const { code } = await run(name, script, []);
   return { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
 }
 
@@ -81,18 +91,30 @@ async function single(name: string, command: string, args: string[]): Promise<Ta
  * A runner with its own counts. A non-zero exit with no failure counted (it crashed, or ran
  * nothing) still counts as one failure, so a broken runner can never look green.
  */
-async function counted(name: string, command: string, args: string[], tally: (output: string) => Omit<Tally, 'name'> | null): Promise<Tally> {
-  const { code, output } = await run(name, command, args);
+async function counted(
+  name: string,
+  script: string,
+  args: string[],
+  tally: (output: string) => Omit<Tally, 'name'> | null,
+  extraEnv: Record<string, string> = {},
+): Promise<Tally> {
+  const { code, output } = await run(name, script, args, extraEnv);
   const counts = tally(output) ?? { passed: 0, failed: 0, skipped: 0 };
   const failed = code !== 0 && counts.failed === 0 ? 1 : counts.failed;
   const ranNothing = counts.passed + counts.failed === 0;
   return { name, ...counts, failed: ranNothing && failed === 0 ? 1 : failed };
 }
 
-function run(name: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
-  console.log(`\n== ${name}: ${command} ${args.join(' ')}`);
+/** `npm run <script> [-- args]`, its output shown and kept. */
+function run(name: string, script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; output: string }> {
+  const npmArgs = ['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])];
+  console.log(`\n== ${name}: npm ${npmArgs.join(' ')}`);
+  // Under `npm test`, npm says where its own CLI is: run that with this Node (no shell needed,
+  // also on Windows, where `npm` is a .cmd file that spawn cannot start without one).
+  const npmCli = process.env['npm_execpath'];
+  const [command, commandArgs, shell] = npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, ...npmArgs], false] : ['npm', npmArgs, process.platform === 'win32'];
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { cwd: root, env: { ...env, ...extraEnv }, shell, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const tee = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       output += chunk.toString();
