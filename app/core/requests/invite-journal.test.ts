@@ -16,7 +16,7 @@ import { openOutboxStore, type OutboxStore } from '../outbox/outbox-store.ts';
 import { openInviteJournal, type KeepWriting } from './invite-journal.ts';
 import { storedWireRequestSchema } from './wire-request-schema.ts';
 
-const XUIDS = ['2814660000000002', '2814660000000003', '2814660000000004'];
+const XUIDS = ['2814660000000002', '2814660000000003', '2814660000000004'] as const;
 const TARGET = { endpoint: 'https://sessiondirectory.xboxlive.com', contractVersion: 107 as const, locale: 'en-US' };
 
 let dir: string;
@@ -76,12 +76,12 @@ afterEach(() => {
 });
 
 it('marks each invite sending on disk before it goes out and settles it after', async () => {
-  const journal = openInviteJournal({ outbox, profileId: 'p1', wires: wires(), labels: { [XUIDS[0]!]: 'Alice' }, target: TARGET, keep });
+  const journal = openInviteJournal({ outbox, profileId: 'p1', wires: wires(), labels: { [XUIDS[0]]: 'Alice' }, target: TARGET, keep });
   const seenWhileOut: (string | undefined)[] = [];
   const network: MpsdClient = {
-    async send(wire) {
-      seenWhileOut.push(stateOnDisk(wire.invitedXuid!));
-      return exchangeFor(wire);
+    send(wire) {
+      seenWhileOut.push(stateOnDisk(wire.invitedXuid ?? ''));
+      return Promise.resolve(exchangeFor(wire));
     },
   };
   const client = journal.guard(network);
@@ -100,13 +100,13 @@ it('marks each invite sending on disk before it goes out and settles it after', 
 it('does not send an invite whose journal entry another process claimed first', async () => {
   const journal = openInviteJournal({ outbox, profileId: 'p1', wires: wires(), labels: undefined, target: TARGET, keep });
   const other = new DatabaseSync(join(dir, 'outbox.sqlite'));
-  other.prepare("UPDATE outbox SET state = 'outcome-unknown' WHERE invited_xuid = ?").run(XUIDS[1]!);
+  other.prepare("UPDATE outbox SET state = 'outcome-unknown' WHERE invited_xuid = ?").run(XUIDS[1]);
   other.close();
   const sent: string[] = [];
   const client = journal.guard({
-    async send(wire) {
-      sent.push(wire.invitedXuid!);
-      return exchangeFor(wire);
+    send(wire) {
+      sent.push(wire.invitedXuid ?? '');
+      return Promise.resolve(exchangeFor(wire));
     },
   });
   const exchanges = [];
@@ -121,18 +121,18 @@ it('closing leaves unknown outcomes and unrecorded deliveries, queues what could
   const all = wires();
   const journal = openInviteJournal({ outbox, profileId: 'p1', wires: all, labels: undefined, target: TARGET, keep });
   const client = journal.guard({
-    async send(wire) {
-      if (wire.invitedXuid === XUIDS[1]) return exchangeFor(wire, { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped.' });
-      return exchangeFor(wire);
+    send(wire) {
+      if (wire.invitedXuid === XUIDS[1]) return Promise.resolve(exchangeFor(wire, { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped.' }));
+      return Promise.resolve(exchangeFor(wire));
     },
   });
   // The third invite never goes out (the send was cancelled before it).
   await client.send(all[0]!);
   await client.send(all[1]!);
   const invitees: InviteeResult[] = [
-    { invitedXuid: XUIDS[0]!, state: 'sent' },
-    { invitedXuid: XUIDS[1]!, state: 'outcome-unknown', error: { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped.' } },
-    { invitedXuid: XUIDS[2]!, state: 'failed', error: { code: 'OFFLINE', message: 'No network.' } },
+    { invitedXuid: XUIDS[0], state: 'sent' },
+    { invitedXuid: XUIDS[1], state: 'outcome-unknown', error: { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped.' } },
+    { invitedXuid: XUIDS[2], state: 'failed', error: { code: 'OFFLINE', message: 'No network.' } },
   ];
 
   expect(journal.close(invitees, true, new Set([XUIDS[0]]))).toBe(1);
@@ -147,7 +147,7 @@ it('closing leaves unknown outcomes and unrecorded deliveries, queues what could
 it('closing without asking to queue drops what did not go out, and what history has', async () => {
   const all = wires();
   const journal = openInviteJournal({ outbox, profileId: 'p1', wires: all, labels: undefined, target: TARGET, keep });
-  await journal.guard({ send: async (wire) => exchangeFor(wire) }).send(all[0]!);
+  await journal.guard({ send: (wire) => Promise.resolve(exchangeFor(wire)) }).send(all[0]!);
   const invitees: InviteeResult[] = XUIDS.map((xuid, index) => (index === 0 ? { invitedXuid: xuid, state: 'sent' } : { invitedXuid: xuid, state: 'failed', error: { code: 'OFFLINE', message: 'No network.' } }));
 
   expect(journal.close(invitees, false, new Set())).toBe(0);
@@ -157,7 +157,12 @@ it('closing without asking to queue drops what did not go out, and what history 
 
 it('sends nothing when the journal cannot be written, and says so', () => {
   outbox.close();
-  expect(() => openInviteJournal({ outbox, profileId: 'p1', wires: wires(), labels: undefined, target: TARGET, keep })).toThrow(
-    expect.objectContaining({ code: 'STORAGE', message: expect.stringMatching(/^Nothing was sent: the outbox journal/) }),
-  );
+  let refused: unknown;
+  try {
+    openInviteJournal({ outbox, profileId: 'p1', wires: wires(), labels: undefined, target: TARGET, keep });
+  } catch (thrown) {
+    refused = thrown;
+  }
+  expect(refused).toMatchObject({ code: 'STORAGE' });
+  expect((refused as Error).message).toMatch(/^Nothing was sent: the outbox journal/);
 });

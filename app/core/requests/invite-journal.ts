@@ -69,7 +69,13 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
       `Nothing was sent: the outbox journal that keeps a crash from sending an invite twice could not be written (${error.message}). Free some disk space or check the data folder, then send again.`,
     );
   }
-  const itemFor = new Map(items.map((item) => [item.invitedXuid!, item.id]));
+  const itemFor = new Map(items.map((item) => [item.invitedXuid, item.id]));
+  /** Every invite wire names its invitee, and the journal holds one item per invitee. */
+  const idFor = (xuid: string | undefined): string => {
+    const id = itemFor.get(xuid);
+    if (id === undefined) throw new HandleStudioError('INTERNAL', `The invite journal has no entry for invitee ${xuid ?? '(none)'}.`);
+    return id;
+  };
 
   /** The exchange for an invite that was not handed to the network, saying why. */
   const notSent = (wire: WireRequest, error: AppError): MpsdExchange => ({
@@ -86,7 +92,7 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
     guard(inner) {
       return {
         async send(wire, options) {
-          const id = itemFor.get(wire.invitedXuid!)!;
+          const id = idFor(wire.invitedXuid);
           let claimed;
           try {
             claimed = outbox.claim(id);
@@ -110,7 +116,7 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
     close(invitees, keepUnsent, unrecorded) {
       let kept = 0;
       for (const invitee of invitees) {
-        const id = itemFor.get(invitee.invitedXuid)!;
+        const id = idFor(invitee.invitedXuid);
         keep('The outbox journal', () => {
           const { state } = outbox.get(id);
           if (state === 'outcome-unknown' || state === 'sending' || unrecorded.has(invitee.invitedXuid)) return;

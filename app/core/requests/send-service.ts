@@ -169,7 +169,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
       } else if (canQueue && outcome.exchanges.length > 0 && outcome.exchanges.every((exchange) => exchange.error?.code === 'OFFLINE')) {
         // A single call that never left this machine waits in the outbox instead.
         keep('The outbox', () => {
-          queuedCount = queue(profileId!, buildWireRequests(request), labels).length;
+          queuedCount = queue(profileId, buildWireRequests(request), labels).length;
         });
       }
       const allQueued = queuedCount > 0 && queuedCount === (invitees?.length ?? 1);
