@@ -3,34 +3,87 @@
  * command named by the first words, reads its flags strictly, runs it, and turns every
  * failure into words on standard error and an exit code (see exit-codes.ts); never a stack
  * trace, never a secret.
+ *
+ * Start-up cost is a feature here: a CLI is run many times from scripts. So this module
+ * imports only what every invocation needs; a command's module (and through it zod, the
+ * contract's schemas, core, the stores, msal) is imported when that command runs.
  */
 import { readFileSync } from 'node:fs';
-import { systemClock } from '../core/clock.ts';
-import { resolveDataDir } from '../core/data-dir.ts';
-import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import type { HandleStudio } from '../core/handle-studio.ts';
 import { HandleStudioError, toAppError } from '../shared/errors.ts';
 import { commandLine, helpText, looksLikeToken, parseCommandArgs, refuseSecretsInArguments, UsageError, type CommandSpec } from './command.ts';
 import { createCliContext, type CliIo } from './context.ts';
-import { emulatorStart } from './emulator-command.ts';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
-import { handleCommands } from './handle-commands.ts';
-import { historyCommand } from './history-command.ts';
-import { historyRetentionCommand } from './history-retention-command.ts';
-import { outboxCommands, draftCommands } from './outbox-commands.ts';
-import { presetCommands } from './preset-commands.ts';
-import { profileCommands } from './profile-commands.ts';
-import { requestCommands } from './request-commands.ts';
 
-export const commands: readonly CommandSpec[] = [
-  ...requestCommands,
-  ...handleCommands,
-  ...profileCommands,
-  ...presetCommands,
-  historyCommand,
-  historyRetentionCommand,
-  ...outboxCommands,
-  ...draftCommands,
-  emulatorStart,
+/** One row of the command table: enough to list and find a command without importing it. */
+export interface CommandEntry {
+  /** The words that select the command, as in its CommandSpec. */
+  path: readonly string[];
+  /** The overview's line: the first sentence of the spec's summary (cli-commands.test.ts keeps them equal). */
+  line: string;
+  /** Imports the module that declares the command; called only when the command is run or its help asked for. */
+  module: () => Promise<readonly CommandSpec[]>;
+}
+
+const requestModule = async () => (await import('./request-commands.ts')).requestCommands;
+const handleModule = async () => (await import('./handle-commands.ts')).handleCommands;
+const profileModule = async () => (await import('./profile-commands.ts')).profileCommands;
+const presetModule = async () => (await import('./preset-commands.ts')).presetCommands;
+const historyModule = async () => {
+  const [list, retention] = await Promise.all([import('./history-command.ts'), import('./history-retention-command.ts')]);
+  return [list.historyCommand, retention.historyRetentionCommand];
+};
+const outboxModule = async () => {
+  const { outboxCommands, draftCommands } = await import('./outbox-commands.ts');
+  return [...outboxCommands, ...draftCommands];
+};
+const emulatorModule = async () => [(await import('./emulator-command.ts')).emulatorStart];
+
+/**
+ * Every command, in the order `handle-studio --help` lists them.
+ *
+ * To add a command: declare its CommandSpec in a module under app/cli (export it, alone or in
+ * a list), add a loader above if the module is new (a dynamic `import()`, never a static one:
+ * a static import here is paid by every run, `--help` included), then add a row here with
+ * its words and the first sentence of its summary. `npx vitest run app/cli/cli-commands.test.ts`
+ * checks that every row finds its spec and that the lines match the summaries.
+ */
+export const commandTable: readonly CommandEntry[] = [
+  { path: ['activity', 'set'], line: 'Set your activity (POST /handles, type activity).', module: requestModule },
+  { path: ['activity', 'get'], line: "Show one user's activity in a service config (POST /handles/query for that XUID), and whether its session can be joined.", module: requestModule },
+  { path: ['activity', 'clear'], line: 'Clear your activity in a service config.', module: requestModule },
+  { path: ['activity', 'query'], line: 'Find activities in a service config.', module: requestModule },
+  { path: ['invite', 'send'], line: 'Invite people to a session.', module: requestModule },
+  { path: ['session', 'join'], line: 'Create or join a session as an active member (PUT .../sessions/{name}); needed before activity set.', module: requestModule },
+  { path: ['session', 'get'], line: 'Read a session document (GET .../sessions/{name}).', module: requestModule },
+  { path: ['session', 'leave'], line: 'Leave a session (DELETE .../members/me); MPSD then drops your activity in it.', module: requestModule },
+  { path: ['handle', 'get'], line: 'Read a handle document (GET /handles/{id}).', module: handleModule },
+  { path: ['handle', 'delete'], line: 'Delete a handle (DELETE /handles/{id}).', module: handleModule },
+  { path: ['handle', 'session'], line: 'Read the session a handle points at (GET /handles/{id}/session).', module: handleModule },
+  { path: ['handle', 'join'], line: 'Join the session a handle points at (PUT /handles/{id}/session).', module: handleModule },
+  { path: ['handle', 'transfer'], line: 'Create a transfer handle (POST /handles, type transfer).', module: handleModule },
+  { path: ['handle', 'search-create'], line: 'Make a session findable (POST /handles, type search).', module: handleModule },
+  { path: ['handle', 'search'], line: 'Find sessions of one template by their search handles (POST /handles/query, type search).', module: handleModule },
+  { path: ['profile', 'list'], line: 'List profiles with their endpoint, sandbox and token state (* marks the active one).', module: profileModule },
+  { path: ['profile', 'show'], line: "Show one profile's settings and token state (never the token).", module: profileModule },
+  { path: ['profile', 'add'], line: 'Add a profile.', module: profileModule },
+  { path: ['profile', 'remove'], line: 'Remove a profile and its keychain entries (needs --yes).', module: profileModule },
+  { path: ['profile', 'set-token'], line: "Store a profile's token.", module: profileModule },
+  { path: ['profile', 'login'], line: "Sign in with a Microsoft test account (device code) and get an XSTS token for the profile's sandbox.", module: profileModule },
+  { path: ['profile', 'use'], line: 'Make a profile the active one (what the app sends with by default).', module: profileModule },
+  { path: ['preset', 'list'], line: 'List saved presets (favourites first).', module: presetModule },
+  { path: ['preset', 'show'], line: 'Show one preset.', module: presetModule },
+  { path: ['preset', 'save'], line: 'Save a preset (a new one, or replace the one with this name).', module: presetModule },
+  { path: ['preset', 'delete'], line: 'Delete a preset.', module: presetModule },
+  { path: ['preset', 'import'], line: 'Import a team presets file (all presets or none).', module: presetModule },
+  { path: ['preset', 'export'], line: 'Write the team presets file (no ids, no profiles, never a token) to FILE, or to standard output when FILE is "-" or left out.', module: presetModule },
+  { path: ['history'], line: 'List sent requests, newest first, with status, handle id and correlation id.', module: historyModule },
+  { path: ['history', 'retention'], line: 'Show or set which history entries are kept; setting a rule removes the others now.', module: historyModule },
+  { path: ['outbox', 'list'], line: 'List requests waiting in the outbox (oldest first) and how many are in each state.', module: outboxModule },
+  { path: ['outbox', 'flush'], line: "Try to send every queued item now, one at a time, each with its own profile's token.", module: outboxModule },
+  { path: ['draft', 'list'], line: 'List drafts saved in the app, most recently changed first.', module: outboxModule },
+  { path: ['draft', 'send'], line: 'Send a draft saved in the app (by name or id).', module: outboxModule },
+  { path: ['emulator', 'start'], line: "Run the local MPSD (a strict stand-in for Xbox Live's session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.", module: emulatorModule },
 ];
 
 function version(): string {
@@ -40,14 +93,14 @@ function version(): string {
 
 /** The overview `handle-studio --help` prints: every command with its one-line summary. */
 export function overviewText(): string {
-  const width = Math.max(...commands.map((command) => command.path.join(' ').length)) + 4;
+  const width = Math.max(...commandTable.map((entry) => entry.path.join(' ').length)) + 4;
   return [
     'Usage: handle-studio <command> [flags]   (every command takes --help and --json)',
     '',
     'Set Xbox Live activities and send game invites through MPSD POST /handles.',
     '',
     'Commands:',
-    ...commands.map((command) => `  ${command.path.join(' ').padEnd(width)}${firstSentence(command.summary)}`),
+    ...commandTable.map((entry) => `  ${entry.path.join(' ').padEnd(width)}${entry.line}`),
     '',
     'Authorization comes from --profile NAME or the XBL_AUTHORIZATION environment variable, never from a flag.',
     'Data (profiles, presets, history, outbox) lives in HANDLE_STUDIO_DATA_DIR, or the app\'s own data folder.',
@@ -56,32 +109,43 @@ export function overviewText(): string {
   ].join('\n');
 }
 
-function firstSentence(text: string): string {
+export function firstSentence(text: string): string {
   // The first ". " or ": " ends it, but not the dot of "e.g." inside a sentence.
   const end = text.search(/(?<!\be\.g)[.:](\s|$)/);
   return end === -1 ? text : `${text.slice(0, end)}.`;
+}
+
+/** Imports the module that declares `entry` and returns its spec. */
+export async function loadCommand(entry: CommandEntry): Promise<CommandSpec> {
+  const spec = (await entry.module()).find((candidate) => sameWords(candidate.path, entry.path));
+  if (spec === undefined) throw new HandleStudioError('INTERNAL', `The command "${entry.path.join(' ')}" is listed but its module does not declare it.`);
+  return spec;
+}
+
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((word, index) => b[index] === word);
 }
 
 /**
  * The command whose words start the arguments; the longest match wins, so `history retention`
  * is not read as `history` with an extra argument.
  */
-function findCommand(args: readonly string[]): { command: CommandSpec; rest: string[] } | undefined {
-  let found: CommandSpec | undefined;
-  for (const command of commands) {
-    if (command.path.every((word, index) => args[index] === word) && command.path.length > (found?.path.length ?? 0)) found = command;
+function findCommand(args: readonly string[]): { entry: CommandEntry; rest: string[] } | undefined {
+  let found: CommandEntry | undefined;
+  for (const entry of commandTable) {
+    if (entry.path.every((word, index) => args[index] === word) && entry.path.length > (found?.path.length ?? 0)) found = entry;
   }
-  return found === undefined ? undefined : { command: found, rest: args.slice(found.path.length) };
+  return found === undefined ? undefined : { entry: found, rest: args.slice(found.path.length) };
 }
 
 /** What to say when the words name no command: the group's subcommands, or the overview. */
 function unknownCommand(args: readonly string[]): UsageError {
   const [group, verb] = args;
-  const inGroup = commands.filter((command) => command.path[0] === group);
+  const inGroup = commandTable.filter((entry) => entry.path[0] === group);
   if (inGroup.length === 0) {
     return new UsageError(`Unknown command${looksLikeToken(String(group)) ? '' : ` "${String(group).slice(0, 40)}"`}. Run \`handle-studio --help\` for the list.`);
   }
-  const verbs = inGroup.map((command) => command.path.slice(1).join(' ') || '(no subcommand)').join(', ');
+  const verbs = inGroup.map((entry) => entry.path.slice(1).join(' ') || '(no subcommand)').join(', ');
   return new UsageError(
     verb === undefined || verb.startsWith('-')
       ? `\`handle-studio ${group}\` needs a subcommand: ${verbs}.`
@@ -98,6 +162,12 @@ export interface RunOptions {
 
 /** The real app core for this process: the same data folder, keychain and services as the app. */
 async function openDefaultStudio(io: CliIo): Promise<HandleStudio> {
+  // Imported here, not at the top: core and its stores are what only data commands pay for.
+  const [{ createHandleStudio }, { resolveDataDir }, { systemClock }] = await Promise.all([
+    import('../core/handle-studio.ts'),
+    import('../core/data-dir.ts'),
+    import('../core/clock.ts'),
+  ]);
   return createHandleStudio({
     dataDir: resolveDataDir(io.env),
     shell: 'cli',
@@ -127,13 +197,14 @@ export async function runCli(args: readonly string[], io: CliIo, options: RunOpt
     refuseSecretsInArguments(args);
     const found = findCommand(args);
     if (found === undefined) {
-      if (args.includes('--help') && commands.some((candidate) => candidate.path[0] === args[0])) {
-        io.stdout.write(groupHelp(args[0]!));
+      const group = args[0];
+      if (args.includes('--help') && group !== undefined && commandTable.some((entry) => entry.path[0] === group)) {
+        io.stdout.write(await groupHelp(group));
         return 0;
       }
       throw unknownCommand(args);
     }
-    command = found.command;
+    command = await loadCommand(found.entry);
     const { flags, positionals } = parseCommandArgs(command, found.rest);
     if (flags['help'] === true) {
       io.stdout.write(helpText(command));
@@ -147,8 +218,8 @@ export async function runCli(args: readonly string[], io: CliIo, options: RunOpt
   }
 }
 
-function groupHelp(group: string): string {
-  const inGroup = commands.filter((command) => command.path[0] === group);
+async function groupHelp(group: string): Promise<string> {
+  const inGroup = await Promise.all(commandTable.filter((entry) => entry.path[0] === group).map(loadCommand));
   return `${['Usage:', ...inGroup.map((command) => `  ${commandLine(command)} [flags]    ${firstSentence(command.summary)}`)].join('\n')}\n\nRun \`handle-studio ${group} <subcommand> --help\` for its flags.\n`;
 }
 
