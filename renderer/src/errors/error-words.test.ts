@@ -42,6 +42,16 @@ describe('errorInWords', () => {
     expect(`${words.title} ${words.advice}`).not.toMatch(/sent|marked/i);
   });
 
+  it('leads with what did not happen when the screen says so, and keeps a cause that has its own name', () => {
+    const refused = { code: 'VALIDATION', message: 'The token must be between 16 and 16384 characters.' } as const;
+    expect(errorInWords(refused, undefined, 'Token not saved').title).toBe('Token not saved');
+    expect(errorInWords(refused, undefined, 'Presets file not imported').title).toBe('Presets file not imported');
+    expect(errorInWords({ code: 'KEYCHAIN_UNAVAILABLE', message: 'm' }, undefined, 'Token not saved').title).toBe('Token not saved: keychain unavailable');
+    expect(errorInWords({ code: 'TIMEOUT', message: 'm' }, undefined, 'Preset not sent').title).toBe('Preset not sent: MPSD did not answer in time');
+    // The advice is still the code's: what to do does not change with the action.
+    expect(errorInWords(refused, undefined, 'Token not saved').advice).toBe(errorInWords(refused).advice);
+  });
+
   it('sends token problems to Profiles and nothing else', () => {
     expect(errorCodes.filter((code) => isTokenProblem({ code, message: '' }))).toEqual(['UNAUTHORIZED', 'NO_CREDENTIALS', 'TOKEN_EXPIRED']);
   });

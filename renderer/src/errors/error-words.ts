@@ -53,9 +53,23 @@ const activityWithoutJoining: ErrorWords = {
 /**
  * Title and advice for an error, with the wait time when MPSD said how long to back off.
  * `kind` is the request that failed, where the screen knows it: some answers mean different
- * things for different requests.
+ * things for different requests. `failed` names what the user was doing ("Token not saved"):
+ * it leads the title, because one code (VALIDATION, STORAGE) is shared by saving a token,
+ * importing a file and sending a preset, and the user must see which of them did not happen.
  */
-export function errorInWords(error: AppError, kind?: string): ErrorWords {
+export function errorInWords(error: AppError, kind?: string, failed?: string): ErrorWords {
+  const words = wordsFor(error, kind);
+  if (failed === undefined) return words;
+  // "Not valid" adds nothing to "Token not saved"; a cause with its own name ("Keychain unavailable") does.
+  return { ...words, title: error.code === 'VALIDATION' ? failed : `${failed}: ${lowerFirst(words.title)}` };
+}
+
+/** "Keychain unavailable" reads as "keychain unavailable" after a colon; "MPSD ..." keeps its capitals. */
+function lowerFirst(title: string): string {
+  return /^[A-Z][a-z]/.test(title) ? `${title.charAt(0).toLowerCase()}${title.slice(1)}` : title;
+}
+
+function wordsFor(error: AppError, kind: string | undefined): ErrorWords {
   const base = words[error.code];
   const fromMpsd = typeof error.details?.['status'] === 'number';
   if (kind === 'activity.set' && fromMpsd && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return activityWithoutJoining;
