@@ -8,7 +8,7 @@ import { systemClock } from '../core/clock.ts';
 import { createHandleStudio } from '../core/handle-studio.ts';
 import type { DraftFields } from '../shared/drafts/draft-request.ts';
 import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
-import { SCID, callAs, hostSession } from '../emulator/test-calls.ts';
+import { SCID, callAs, hostSession } from '../emulator/test-calls.fixture.ts';
 import { runCli, tempDataDir } from './cli-process.fixture.ts';
 
 const TEMPLATE = 'LobbySession';

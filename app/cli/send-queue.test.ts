@@ -6,7 +6,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it, type TestContext } from 'vitest';
-import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.ts';
+import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
 import { exited, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
 
 const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';

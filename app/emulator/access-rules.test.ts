@@ -7,7 +7,7 @@ import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { CLOSED_SESSION, LOCKED_SESSION, PRIVATE_SESSION, RESERVATION_NEEDED, VISIBLE_SESSION } from './session-access.ts';
 import { MEMBER_REFERENCE_REFUSAL } from './session-bodies.ts';
-import { SCID, TEMPLATE, callAs, follow, hostSession, inviteBody, joinBody, joinSession, sessionPath, userAt, withToken } from './test-calls.ts';
+import { SCID, TEMPLATE, callAs, follow, hostSession, inviteBody, joinBody, joinSession, sessionPath, userAt, withToken } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 

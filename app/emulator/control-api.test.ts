@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { callAs, inviteBody, manualClock, sessionPath, userAt } from './test-calls.ts';
+import { callAs, inviteBody, manualClock, sessionPath, userAt } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 let clock: ReturnType<typeof manualClock>;

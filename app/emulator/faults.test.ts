@@ -3,7 +3,7 @@ import { HandleStudioError } from '../shared/errors.ts';
 import { readFaultRule } from './faults.ts';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { callAs, inviteBody, sessionPath, userAt } from './test-calls.ts';
+import { callAs, inviteBody, sessionPath, userAt } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 

@@ -13,7 +13,7 @@ import {
   manualClock,
   sessionPath,
   userAt,
-} from './test-calls.ts';
+} from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 let clock: ReturnType<typeof manualClock>;

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd, LocalMpsdOptions } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { SCID, TEMPLATE, activityBody, callAs, control, hostSession, joinBody, manualClock, sessionPath, userAt, withToken } from './test-calls.ts';
+import { SCID, TEMPLATE, activityBody, callAs, control, hostSession, joinBody, manualClock, sessionPath, userAt, withToken } from './test-calls.fixture.ts';
 
 const running: LocalMpsd[] = [];
 

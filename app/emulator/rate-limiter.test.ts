@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { callAs, manualClock, sessionPath, userAt } from './test-calls.ts';
-import type { CallResult } from './test-calls.ts';
+import { callAs, manualClock, sessionPath, userAt } from './test-calls.fixture.ts';
+import type { CallResult } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd | undefined;
 const clock = manualClock();

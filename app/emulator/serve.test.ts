@@ -7,7 +7,7 @@ import type { LocalMpsdUser } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints } from '../shared/local-sign-in.ts';
 import { runEmulatorCommand } from './serve.ts';
-import { SCID, callAs, hostSession, joinBody, sessionPath } from './test-calls.ts';
+import { SCID, callAs, hostSession, joinBody, sessionPath } from './test-calls.fixture.ts';
 
 const running: { stop(): Promise<void> }[] = [];
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { OTHER_SCID, SCID, callAs, inviteBody, joinBody, joinSession, sessionPath, userAt } from './test-calls.ts';
+import { OTHER_SCID, SCID, callAs, inviteBody, joinBody, joinSession, sessionPath, userAt } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { OTHER_SCID, SCID, callAs, hostSession, inviteBody, joinBody, joinSession, sessionPath, userAt } from './test-calls.ts';
+import { OTHER_SCID, SCID, callAs, hostSession, inviteBody, joinBody, joinSession, sessionPath, userAt } from './test-calls.fixture.ts';
 import { SERVICE_CONFIG_NOT_CONFIGURED } from './templates.ts';
 
 const running: LocalMpsd[] = [];

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd, LocalMpsdOptions } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { SCID, callAs, hostSession, joinBody, manualClock, sessionPath, userAt } from './test-calls.ts';
+import { SCID, callAs, hostSession, joinBody, manualClock, sessionPath, userAt } from './test-calls.fixture.ts';
 
 const running: LocalMpsd[] = [];
 

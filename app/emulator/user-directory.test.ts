@@ -3,7 +3,7 @@ import { HandleStudioError } from '../shared/errors.ts';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { createUserDirectory } from './user-directory.ts';
-import { callAs, inviteBody, manualClock, userAt } from './test-calls.ts';
+import { callAs, inviteBody, manualClock, userAt } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 let clock: ReturnType<typeof manualClock>;

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.ts';
 import { MemoryVault } from '../core/credentials/memory-vault.ts';
 import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
-import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.ts';
+import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
 import { startHost, type Host } from './server.ts';
 
 const TOKEN = 'browser-mode-test-token-0123456789abcdef';

@@ -6,8 +6,8 @@ import { afterEach, expect, it } from 'vitest';
 import { activitySet, getHandle } from '../../shared/mpsd/builders.ts';
 import { parseHandleRequest, type ActivitySetRequest } from '../../shared/mpsd/requests.ts';
 import { createMpsdClient } from './client.ts';
-import { startScriptedMpsd, type ScriptedMpsd } from './scripted-mpsd.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { startScriptedMpsd, type ScriptedMpsd } from './scripted-mpsd.fixture.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 let mpsd: ScriptedMpsd | undefined;
 afterEach(async () => {

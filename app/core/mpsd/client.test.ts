@@ -10,8 +10,8 @@ import type { AuthorizationSource } from '../ports.ts';
 import { createMpsdClient, type MpsdClientOptions } from './client.ts';
 import { createRateBudget } from './rate-budget.ts';
 import { openSharedRateBudgets } from './shared-rate-budget.ts';
-import { echoAuthorization, startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { echoAuthorization, startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.fixture.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 const TOKEN = 'eyJhbGciOiJSU0EtT0FFUCJ9.secret-token-value';
 const AUTH = `XBL3.0 x=1234567890;${TOKEN}`;

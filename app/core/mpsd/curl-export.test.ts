@@ -9,7 +9,7 @@ import { buildWireRequests } from '../../shared/mpsd/builders.ts';
 import { toCurl } from '../../shared/mpsd/http-export.ts';
 import { parseHandleRequest } from '../../shared/mpsd/requests.ts';
 import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
-import { startScriptedMpsd, type ScriptedMpsd } from './scripted-mpsd.ts';
+import { startScriptedMpsd, type ScriptedMpsd } from './scripted-mpsd.fixture.ts';
 
 const run = promisify(execFile);
 

@@ -7,8 +7,8 @@ import type { WireRequest } from '../../shared/mpsd/wire.ts';
 import { createMpsdClient, type MpsdClientOptions } from './client.ts';
 import { runFanOut, type FanOutProgress } from './fan-out.ts';
 import { createRateBudget, type RateBudgetOptions } from './rate-budget.ts';
-import { startScriptedMpsd, type ArrivedCall, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { startScriptedMpsd, type ArrivedCall, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.fixture.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 const AUTH = 'XBL3.0 x=998877;eyJ.fan-out-secret-token';
 const SESSION_REF = { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'lobby-7' };

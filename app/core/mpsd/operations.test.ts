@@ -4,8 +4,8 @@ import { createMpsdClient } from './client.ts';
 import type { FanOutProgress } from './fan-out.ts';
 import { ownedActivityHandleIds, performRequest } from './operations.ts';
 import { createRateBudget } from './rate-budget.ts';
-import { startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from './scripted-mpsd.fixture.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const SESSION_REF = { scid: SCID, templateName: 'GameSession', name: 'lobby-7' };

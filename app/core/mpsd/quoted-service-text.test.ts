@@ -5,8 +5,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { getHandle } from '../../shared/mpsd/builders.ts';
 import { createMpsdClient } from './client.ts';
-import { startScriptedMpsd, type ScriptedMpsd } from './scripted-mpsd.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { startScriptedMpsd, type ScriptedMpsd } from './scripted-mpsd.fixture.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 const HANDLE_ID = '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13';
 let mpsd: ScriptedMpsd | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRateBudget, describeDuration, MPSD_RATE_WINDOWS } from './rate-budget.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 /** Takes `count` slots one after another and returns when each was granted, relative to the start. */
 async function grantTimes(count: number, budget: ReturnType<typeof createRateBudget>, clock: ReturnType<typeof createVirtualClock>) {

@@ -8,7 +8,7 @@ import { systemClock } from '../clock.ts';
 import { MemoryVault } from '../credentials/memory-vault.ts';
 import { createHandleStudio } from '../handle-studio.ts';
 import { RATE_BUDGET_FILE, openSharedRateBudgets } from './shared-rate-budget.ts';
-import { createVirtualClock } from './virtual-clock.ts';
+import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
 const CHILD = join(import.meta.dirname, 'budget-child.fixture.ts');

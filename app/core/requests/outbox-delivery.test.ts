@@ -14,7 +14,7 @@ import { parseHandleRequest } from '../../shared/mpsd/requests.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import { systemClock } from '../clock.ts';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.ts';
-import { startScriptedMpsd, type ArrivedCall, type ScriptedMpsd } from '../mpsd/scripted-mpsd.ts';
+import { startScriptedMpsd, type ArrivedCall, type ScriptedMpsd } from '../mpsd/scripted-mpsd.fixture.ts';
 import { createOutboxHandlers } from '../outbox/outbox-handlers.ts';
 import { openOutboxStore, type OutboxStore } from '../outbox/outbox-store.ts';
 import type { AuthorizationSource } from '../ports.ts';
