@@ -29,6 +29,11 @@ export default defineConfig({
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves the renderer unminified; neither app:// nor browser mode
+      // compresses, so every byte is read and parsed at each start (issue 12's budget,
+      // scripts/check-bundle-budget.ts). No source maps: they would only be left out of the package.
+      minify: true,
+      sourcemap: false,
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

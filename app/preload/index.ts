@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildApi } from '../shared/contract/bridge.ts';
-import { ipcChannel, ipcEvent } from '../shared/contract/index.ts';
+import { ipcChannel, ipcEvent } from '../shared/contract/names.ts';
 
 const api = buildApi(
   (name, input) => ipcRenderer.invoke(ipcChannel(name), input),

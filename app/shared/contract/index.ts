@@ -4,6 +4,7 @@
  * derived from these two objects.
  */
 import type { ApiEvents, ApiMethods } from './define.ts';
+import type { ChannelName, EventName } from './names.ts';
 import { appChannels } from './app.ts';
 import { draftChannels } from './drafts.ts';
 import { historyChannels, historyEvents } from './history.ts';
@@ -32,15 +33,15 @@ export const events = {
 
 export type Channels = typeof channels;
 export type Events = typeof events;
-export type ChannelName = keyof Channels & string;
-export type EventName = keyof Events & string;
 
 /** What the renderer sees as `window.api`, in Electron and in browser mode alike. */
 export type HandleStudioApi = ApiMethods<Channels> & { on: ApiEvents<Events> };
 
-export const channelNames = Object.keys(channels) as ChannelName[];
-export const eventNames = Object.keys(events) as EventName[];
+// The names live in names.ts (schema-free, for the bridge); these fail to typecheck when a
+// channel or event is declared above and missing there, or listed there and not declared.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ChannelNamesMatch = Holds<Same<ChannelName, keyof Channels>>;
+export type EventNamesMatch = Holds<Same<EventName, keyof Events>>;
 
-/** IPC channel strings carry the app's prefix so the preload never forwards anything else. */
-export const ipcChannel = (name: ChannelName): string => `handle-studio:${name}`;
-export const ipcEvent = (name: EventName): string => `handle-studio-event:${name}`;
+export { channelNames, eventNames, ipcChannel, ipcEvent, type ChannelName, type EventName } from './names.ts';
