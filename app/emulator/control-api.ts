@@ -9,6 +9,7 @@ import type { FaultSwitch } from './faults.ts';
 import type { FollowGraph } from './follow-graph.ts';
 import { followsSchema } from './follow-graph.ts';
 import type { InviteRecord } from './handles.ts';
+import type { MpaBook } from './mpa/mpa-book.ts';
 import type { PresenceBook } from './presence.ts';
 import type { UserDirectory } from './user-directory.ts';
 import { MpsdRefusal, badRequest, checkJsonContentType, checkKeys, checkObject, isTitleId, parseJsonBody } from './wire-checks.ts';
@@ -26,6 +27,8 @@ export interface ControlTarget {
   invites(): InviteRecord[];
   follows: FollowGraph;
   presence: PresenceBook;
+  /** The local MPA: `GET mpa` shows it, `POST mpa/presence-lost` clears an activity as MPA does when presence ends. */
+  mpa: Pick<MpaBook, 'snapshot' | 'presenceLost'>;
   /** Moves the emulator's clock forward (timers, token expiry, rate windows, invite expiry). */
   advanceClock(ms: number): void;
 }
@@ -94,6 +97,17 @@ function setPresence(request: ControlRequest, target: ControlTarget): MpsdAnswer
   return { status: 200, json: { presence: target.presence.snapshot() } };
 }
 
+/** `POST mpa/presence-lost` `{ "xuid", "titleId" }`: the user stopped playing, so MPA clears their activity. */
+function mpaPresenceLost(request: ControlRequest, target: ControlTarget): MpsdAnswer {
+  const body = checkObject(jsonOf(request), 'The request body');
+  checkKeys(body, ['xuid', 'titleId'], '');
+  if (typeof body.xuid !== 'string' || target.directory.find(body.xuid) === undefined) {
+    badRequest('xuid is required: the decimal XUID of a user of this emulator (GET /_emulator/users lists them).');
+  }
+  if (!isTitleId(body.titleId)) badRequest('titleId is required: the decimal title id, e.g. "1234".');
+  return { status: 200, json: { cleared: target.mpa.presenceLost(body.xuid, body.titleId) } };
+}
+
 /** A day at a time is plenty to run any timer out. */
 const CLOCK_STEP_LIMIT_MS = 24 * 60 * 60 * 1000;
 
@@ -155,8 +169,12 @@ export function controlAnswer(request: ControlRequest, target: ControlTarget): M
         });
       case 'clock':
         return only(request.method, 'POST', () => advanceClock(request, target));
+      case 'mpa':
+        return only(request.method, 'GET', () => ({ status: 200, json: target.mpa.snapshot() }));
+      case 'mpa/presence-lost':
+        return only(request.method, 'POST', () => mpaPresenceLost(request, target));
       default:
-        throw new MpsdRefusal(404, 'Unknown control path; use users, invites, stats, faults, tokens, follows, presence or clock under /_emulator/.');
+        throw new MpsdRefusal(404, 'Unknown control path; use users, invites, stats, faults, tokens, follows, presence, clock, mpa or mpa/presence-lost under /_emulator/.');
     }
   } catch (error) {
     if (error instanceof HandleStudioError) throw new MpsdRefusal(400, error.message);

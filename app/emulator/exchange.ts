@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FollowGraph } from './follow-graph.ts';
 import type { HandleBook } from './handles.ts';
+import type { MpaState } from './mpa/mpa-state.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { ServiceConfigAccess } from './service-configs.ts';
 import type { SessionDirectory } from './sessions.ts';
@@ -48,6 +49,8 @@ export interface EmulatorState {
   follows: FollowGraph;
   /** Search handles' own budgets (reads and writes apart); null when rate limits are off. */
   searchLimits: { read: RateLimiter; write: RateLimiter } | null;
+  /** The local MPA (Multiplayer Activity), served beside MPSD under `/titles/`. */
+  mpa: MpaState;
   counters: EmulatorCounters;
 }
 

@@ -13,6 +13,8 @@ import type { FollowLists } from './follow-graph.ts';
 import { createFollowGraph, followsSchema } from './follow-graph.ts';
 import type { InviteRecord } from './handles.ts';
 import { createHandleBook } from './handles.ts';
+import type { MpaSnapshot } from './mpa/mpa-book.ts';
+import { createMpaState } from './mpa/mpa-state.ts';
 import { createPresenceBook } from './presence.ts';
 import { SEARCH_HANDLE_BUDGET, createRateLimiter } from './rate-limiter.ts';
 import { createMpsdServer } from './server.ts';
@@ -26,6 +28,7 @@ import { isGuid, isMpsdName } from './wire-checks.ts';
 export type { FaultRule, FaultSwitch } from './faults.ts';
 export type { FollowLists } from './follow-graph.ts';
 export type { InviteRecord } from './handles.ts';
+export type { MpaActivityRecord, MpaInviteRecord, MpaSnapshot } from './mpa/mpa-book.ts';
 export type { Caller, IssuedToken, TestUser, TokenRequest, UserDirectory } from './user-directory.ts';
 
 export interface LocalMpsdOptions {
@@ -72,6 +75,8 @@ export interface LocalMpsd {
   stats(): LocalMpsdStats;
   /** Every invite handle ever created, oldest first, deleted ones included. */
   invites(): InviteRecord[];
+  /** The local MPA's activities, invites, recent players and refused stale writes. */
+  mpa(): MpaSnapshot;
   stop(): Promise<void>;
 }
 
@@ -141,6 +146,7 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
     access: createServiceConfigAccess(templates, options.allowedScids, options.allowedTemplates),
     follows,
     searchLimits: limited ? { read: createRateLimiter(now, SEARCH_HANDLE_BUDGET), write: createRateLimiter(now, SEARCH_HANDLE_BUDGET) } : null,
+    mpa: createMpaState(now, follows, limited),
     counters,
   };
   const faults = createFaultSwitch();
@@ -163,6 +169,7 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
       invites,
       follows,
       presence,
+      mpa: state.mpa.book,
       advanceClock(ms) {
         advancedMs += ms;
       },
@@ -191,6 +198,7 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
     faults,
     stats,
     invites,
+    mpa: () => state.mpa.book.snapshot(),
     stop: () => running.stop(),
   };
 }

@@ -5,6 +5,7 @@
 import type { EmulatorState, MpsdAnswer, MpsdCall } from './exchange.ts';
 import type { SessionRefValue } from './handle-bodies.ts';
 import { createHandle, deleteHandle, getHandle, getHandleSession, putHandleSession, queryHandles } from './handle-routes.ts';
+import { matchMpaRoute } from './mpa/mpa-routes.ts';
 import { getSession, leaveSession, putSession } from './session-routes.ts';
 import { MpsdRefusal, isGuid, isMpsdName } from './wire-checks.ts';
 
@@ -37,6 +38,8 @@ function sessionRefOf(scid: string, templateName: string, name: string): Session
 /** The action for `method` on `segments`, or throws MpsdRefusal 404/405. */
 export function matchRoute(method: string, segments: readonly string[]): RouteAction {
   const [first, second, third, fourth, fifth, sixth, seventh, eighth] = segments;
+  // MPA's paths (mpa.md §2) never collide with MPSD's: one port serves both.
+  if (first === 'titles') return matchMpaRoute(method, segments);
   if (first === 'handles') {
     if (segments.length === 1) return byMethod(method, { POST: createHandle });
     if (segments.length === 2 && second === 'query') return byMethod(method, { POST: queryHandles });

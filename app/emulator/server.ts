@@ -101,7 +101,8 @@ export function createMpsdServer(parts: ServerParts): RunningServer {
       };
     }
     const caller = authentication.caller;
-    const throttle = limiter?.admit(`${caller.xuid}/${caller.titleId ?? ''}`) ?? null;
+    // MPA calls spend MPA's own buckets (mpa/mpa-routes.ts), not MPSD's.
+    const throttle = segments[0] === 'titles' ? null : (limiter?.admit(`${caller.xuid}/${caller.titleId ?? ''}`) ?? null);
     if (throttle !== null) {
       state.counters.throttled += 1;
       return { status: 429, json: throttle.body, headers: { 'Retry-After': String(throttle.retryAfterSeconds) } };
