@@ -14,6 +14,7 @@ import type { CommandSpec } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 import { inviteFlags, list, recipientsFromFlags, text, withoutUndefined, type Recipients } from './request-flags.ts';
+import { titleIdWithDecimal } from '../shared/mpsd/title-id-as-typed.ts';
 
 /** Finds a preset by name (exact, then ignoring case). */
 export async function presetByName(context: CliContext, name: string): Promise<Preset> {
@@ -102,7 +103,7 @@ function describePreset(context: CliContext, preset: Preset): void {
   const ref = preset.sessionRef;
   const session = 'name' in ref ? ref.name : '(a new session each send)';
   context.say(`${preset.favourite ? '* ' : '  '}${preset.name}`);
-  context.say(`    session ${ref.scid} / ${ref.templateName} / ${session}, title ${preset.inviteAttributes.titleId}`);
+  context.say(`    session ${ref.scid} / ${ref.templateName} / ${session}, title ${titleIdWithDecimal(preset.inviteAttributes.titleId)}`);
   if (preset.recipients.length > 0) {
     context.say(`    invites ${preset.recipients.map((recipient) => (recipient.label ? `${recipient.xuid} (${recipient.label})` : recipient.xuid)).join(', ')}`);
   }

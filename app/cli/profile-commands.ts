@@ -9,6 +9,7 @@ import { UsageError, type CommandSpec } from './command.ts';
 import { callChannel, secretFormsOf, type CliContext } from './context.ts';
 import { text, withoutUndefined } from './request-flags.ts';
 import { profileIdByName } from './send.ts';
+import { titleIdWithDecimal } from '../shared/mpsd/title-id-as-typed.ts';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** An Authorization header value is a few kilobytes; anything far bigger is not one. */
@@ -58,7 +59,7 @@ function printProfile(context: CliContext, profile: ProfileView): void {
   context.say(`${profile.active ? '* ' : '  '}${profile.name}`);
   context.say(`    environment ${profile.environment}, endpoint ${profile.endpoint}, sandbox ${profile.sandboxId}, contract ${profile.contractVersion}, locale ${profile.locale}`);
   if (profile.defaultScid !== undefined || profile.defaultTitleId !== undefined) {
-    context.say(`    defaults: ${[profile.defaultScid && `scid ${profile.defaultScid}`, profile.defaultTitleId && `title ${profile.defaultTitleId}`].filter(Boolean).join(', ')}`);
+    context.say(`    defaults: ${[profile.defaultScid && `scid ${profile.defaultScid}`, profile.defaultTitleId && `title ${titleIdWithDecimal(profile.defaultTitleId)}`].filter(Boolean).join(', ')}`);
   }
   context.say(`    token: ${describeToken(profile.token, profile.name)}`);
 }

@@ -163,7 +163,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     }),
     sendRequest: (input) => sender.send(input),
     cancelRequest: async ({ runId }) => ({ cancelled: sender.cancel(runId) }),
-    ...createProfileHandlers({ profiles, credentials, publish: hub.publish }),
+    ...createProfileHandlers({ profiles, credentials, publish: hub.publish, fetch: deps.fetch }),
     ...createHistoryHandlers({ history }),
     ...createPresetHandlers({ presets }),
     ...createDraftHandlers({ drafts }),

@@ -45,7 +45,8 @@ describe('presets', () => {
     const created = open().create(lobbyInvite());
     expect(created).toMatchObject({
       sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' },
-      inviteAttributes: { titleId: '1234', context: 'map=dust' },
+      // The title id stays as typed (Partner Center's hex); the invite built from it carries the decimal.
+      inviteAttributes: { titleId: '0x4D2', context: 'map=dust' },
       favourite: false,
       updatedAt: '2026-03-01T09:00:00.000Z',
     });

@@ -89,6 +89,7 @@ beforeEach(async () => {
   handlers = createProfileHandlers({
     profiles,
     credentials,
+    fetch: (input, init) => fetch(input, init),
     publish: (name, payload) => {
       // Events are parsed like channel outputs before they leave main.
       published.push({ name, payload: profileEvents[name].payload.parse(payload) });
@@ -166,7 +167,7 @@ describe('profile handlers', () => {
     const broken = mkdtempSync(join(tmpdir(), 'handle-studio-profile-handlers-broken-'));
     try {
       writeFileSync(join(broken, 'profiles.json'), '{"schemaVersion":1,"profi');
-      handlers = createProfileHandlers({ profiles: ProfileStore.open({ directory: broken }), credentials, publish: () => undefined });
+      handlers = createProfileHandlers({ profiles: ProfileStore.open({ directory: broken }), credentials, publish: () => undefined, fetch });
       const listed = await call('listProfiles', {});
       expect(listed.profiles).toEqual([]);
       expect(listed.notice?.keptAside).toMatch(/profiles\.json\.damaged-/);
@@ -203,6 +204,45 @@ describe('profile handlers', () => {
     await call('removeProfile', { profileId: first.id });
     await call('removeProfile', { profileId: second.id });
     await expect(source.current()).rejects.toMatchObject({ code: 'NO_CREDENTIALS' });
+  });
+
+  it('fill the profile\'s XUID from the local MPSD\'s user list when a token of one of its users is pasted', async () => {
+    const profile = await call('saveProfile', world.draft({ name: 'Pasted' }));
+    const user = world.mpsd.users[2]!;
+    const state = await call('pasteToken', { profileId: profile.id, authorization: user.authorization });
+    // The token itself does not say who it is (opaque), the local MPSD's list does.
+    expect(state.xuid).toBeUndefined();
+    const [listed] = (await call('listProfiles', {})).profiles;
+    expect(listed?.xuid).toBe(user.xuid);
+    // A token issued later for another user names that user (the user hash is per user).
+    const other = world.mpsd.users[0]!;
+    const [uhs, token] = other.authorization.slice('XBL3.0 x='.length).split(';');
+    await call('pasteToken', { profileId: profile.id, userHash: uhs!, token: token! });
+    expect((await call('listProfiles', {})).profiles[0]?.xuid).toBe(other.xuid);
+    // Kept in the profiles file, so the CLI and the next run know it too.
+    expect(ProfileStore.open({ directory: dataDir }).get(profile.id)?.xuid).toBe(other.xuid);
+  });
+
+  it('leave a typed XUID alone when the token names nobody the endpoint knows, and ask only loopback endpoints', async () => {
+    const asked: string[] = [];
+    handlers = createProfileHandlers({ profiles, credentials, publish: () => undefined, fetch: (input, init) => (asked.push(String(input)), fetch(input, init)) });
+    const typed = '2814660000000099';
+    const custom = await call('saveProfile', world.draft({ name: 'Elsewhere', environment: 'custom', endpoint: 'https://mpsd.example.invalid', xuid: typed }));
+    await call('pasteToken', { profileId: custom.id, authorization: world.mpsd.users[1]!.authorization });
+    expect(profiles.get(custom.id)?.xuid).toBe(typed);
+    expect(asked).toEqual([]);
+    // A loopback endpoint that is not a local MPSD: asked, nothing learnt, the typed XUID kept.
+    const notMpsd = await call('saveProfile', world.draft({ name: 'Stand-ins', endpoint: world.tokens.url, xuid: typed }));
+    await call('pasteToken', { profileId: notMpsd.id, authorization: world.mpsd.users[1]!.authorization });
+    expect(asked).toEqual([`${world.tokens.url}/_emulator/users`]);
+    expect(profiles.get(notMpsd.id)?.xuid).toBe(typed);
+  });
+
+  it('fill the profile\'s XUID from a sign-in', async () => {
+    const profile = await call('saveProfile', world.draft({ name: 'Signed in' }));
+    const state = await call('signIn', { profileId: profile.id, method: 'device-code' });
+    expect(state.xuid).toMatch(/^[0-9]+$/);
+    expect(profiles.get(profile.id)?.xuid).toBe(state.xuid);
   });
 
   it('switch to memory when the user asks', async () => {

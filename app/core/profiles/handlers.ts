@@ -7,23 +7,40 @@ import type { EventPublisher, HandlersFor } from '../../shared/contract/define.t
 import type { Profile, ProfileView, profileChannels, profileEvents, TokenState } from '../../shared/contract/profiles.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { CredentialsService } from '../credentials/credentials-service.ts';
-import type { AuthorizationSource } from '../ports.ts';
+import { parseXblAuthorization } from '../credentials/xbl-authorization.ts';
+import type { AuthorizationSource, FetchLike } from '../ports.ts';
+import { emulatorUserXuid } from './emulator-user.ts';
 import type { ProfileStore } from './profile-store.ts';
 
 export interface ProfileHandlerDeps {
   profiles: ProfileStore;
   credentials: CredentialsService;
   publish: EventPublisher<typeof profileEvents>;
+  /** For asking a local MPSD which of its users a pasted token names. */
+  fetch: FetchLike;
 }
 
 /** One handler per profile channel. */
 export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typeof profileChannels> {
-  const { profiles, credentials, publish } = deps;
+  const { profiles, credentials, publish, fetch } = deps;
 
   const announce = () => publish('profilesChanged', profilesChanged(profiles));
 
   const view = async (profile: Profile, token?: TokenState): Promise<ProfileView> =>
     toProfileView(profile, profile.id === profiles.activeProfileId(), token ?? (await credentials.tokenState(profile.id)));
+
+  /**
+   * The user a token names becomes the profile's XUID (what presets that join first need).
+   * A profiles file this build may not rewrite keeps the XUID unset: the token is still saved.
+   */
+  const fillUser = (profile: Profile, xuid: string | undefined): void => {
+    if (xuid === undefined || profile.xuid === xuid) return;
+    try {
+      profiles.save({ ...profile, xuid });
+    } catch (error) {
+      if (!(error instanceof HandleStudioError && error.code === 'STORAGE')) throw error;
+    }
+  };
 
   const existing = (profileId: string): Profile => {
     const profile = profiles.get(profileId);
@@ -61,12 +78,17 @@ export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typ
     },
     async pasteToken(input) {
       const state = await credentials.pasteToken(input);
+      // The token is stored; a local MPSD's user list names its user (a real XSTS token cannot be read).
+      const profile = existing(input.profileId);
+      const uhs = input.authorization?.trim() ? parseXblAuthorization(input.authorization).uhs : (input.userHash ?? '').trim();
+      fillUser(profile, state.xuid ?? (profile.environment === 'production' ? undefined : await emulatorUserXuid(profile.endpoint, uhs, fetch)));
       announce();
       return state;
     },
     async signIn({ profileId, method }) {
       existing(profileId);
       const state = await credentials.signIn(profileId, method, (progress) => publish('signInProgress', progress));
+      fillUser(existing(profileId), state.xuid);
       announce();
       return state;
     },

@@ -37,7 +37,7 @@ describe('profile store', () => {
     const second = store.save({ ...local, defaultTitleId: '0x4D2', defaultScid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' });
 
     expect(first).toMatchObject({ endpoint: PRODUCTION_ENDPOINT, contractVersion: 107, locale: 'en-US', auth: {} });
-    expect(second).toMatchObject({ endpoint: 'http://127.0.0.1:7777', defaultTitleId: '1234', defaultScid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' });
+    expect(second).toMatchObject({ endpoint: 'http://127.0.0.1:7777', defaultTitleId: '0x4D2', defaultScid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' });
     expect(store.activeProfileId()).toBe(first.id);
 
     const reopened = ProfileStore.open({ directory });

@@ -7,7 +7,8 @@
  * (`pasteToken`) are parsed in main and the value goes straight to the vault.
  */
 import { z } from 'zod';
-import { contractVersionSchema, sandboxIdSchema, scidSchema, titleIdSchema } from '../mpsd/ids.ts';
+import { contractVersionSchema, sandboxIdSchema, scidSchema, xuidSchema } from '../mpsd/ids.ts';
+import { titleIdAsTypedSchema } from '../mpsd/title-id-as-typed.ts';
 import { channel, event } from './define.ts';
 
 /** The one MPSD host of the real service. */
@@ -88,8 +89,14 @@ const profileFields = {
   /** MPSD base URL. Production always uses PRODUCTION_ENDPOINT; local and custom need one. */
   endpoint: serviceUrl('Endpoint', 'http://127.0.0.1:7777').optional(),
   sandboxId: sandboxIdSchema,
-  defaultTitleId: titleIdSchema.optional(),
+  /** As typed (Partner Center's hex stays hex); Compose and new presets start from it. */
+  defaultTitleId: z.optional(titleIdAsTypedSchema),
   defaultScid: scidSchema.optional(),
+  /**
+   * The profile's own user, for requests that name it (joining a session first). Filled in
+   * when a token or sign-in names the user; typed by the user when the token does not.
+   */
+  xuid: xuidSchema.optional(),
   contractVersion: contractVersionSchema.default(107),
   locale: localeSchema.default('en-US'),
   auth: profileAuthSchema.default({}),
@@ -163,6 +170,7 @@ export const profileViewSchema = z.object({
   sandboxId: z.string(),
   defaultTitleId: z.string().optional(),
   defaultScid: z.string().optional(),
+  xuid: z.string().optional(),
   contractVersion: z.number(),
   locale: z.string(),
   auth: z.object({

@@ -4,7 +4,8 @@
  * the store upgrades older files to it.
  */
 import { z } from 'zod';
-import { scidSchema, sessionNameSchema, templateNameSchema, titleIdSchema, xuidSchema } from '../mpsd/ids.ts';
+import { scidSchema, sessionNameSchema, templateNameSchema, xuidSchema } from '../mpsd/ids.ts';
+import { titleIdAsTypedSchema } from '../mpsd/title-id-as-typed.ts';
 
 export const PRESET_NAME_MAX = 100;
 export const PRESET_NOTES_MAX = 2000;
@@ -48,7 +49,8 @@ const optionalAttribute = (what: string) =>
     .optional();
 
 export const presetInviteAttributesSchema = z.strictObject({
-  titleId: titleIdSchema,
+  /** As typed (Partner Center's hex stays hex); made decimal when the invite is built. */
+  titleId: titleIdAsTypedSchema,
   context: optionalAttribute('Context').refine((value) => value === undefined || encodeURIComponent(value).length <= 256, {
     error: 'Context must be at most 256 characters once URI-encoded: shorten it.',
   }),
