@@ -142,7 +142,9 @@ describe('npm start --browser, as a process', () => {
     child = null;
   });
 
-  it('serves browser mode, and stops cleanly when sent SIGTERM', async () => {
+  // --no-build serves the existing out/: the unit tests' global setup builds it; without it the test says so.
+  const builtRenderer = fileURLToPath(new URL('../out/renderer/index.html', import.meta.url));
+  it.skipIf(!existsSync(builtRenderer))(`serves browser mode, and stops cleanly when sent SIGTERM${existsSync(builtRenderer) ? '' : ' (skipped: out/renderer is not built; run npm run build)'}`, async () => {
     const dataDir = join(project, 'data');
     const script = join(import.meta.dirname, 'start.ts');
     const started = spawn(process.execPath, [script, '--browser', '--no-build'], {

@@ -1,12 +1,22 @@
 /**
- * Runs the real `bin/handle-studio.js` as a child process with the project's Node, a fresh
- * data folder and piped standard input, the way a script or CI job would run it.
+ * Runs the CLI the way a script or CI job would, with a fresh data folder and piped standard
+ * input.
+ *
+ * `startCli` always starts the real `bin/handle-studio.js` as a child process: the tests that
+ * use it are about what only a process has (signals, a long-running server, two processes at
+ * once). `runCli`, for a command run to its end, calls the same `runCli` of main.ts that the
+ * bin calls, in this process, with the child's environment and streams that collect the
+ * output: a Node start per command (half a second of CPU, ten on 2 busy cores) is what made
+ * these files time out in full runs, and the words and exit codes are the same. Set
+ * HANDLE_STUDIO_CLI_TESTS=process (or pass `process: true`) to run those as child processes too.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runCli as runCliInProcess } from './main.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(root, 'bin', 'handle-studio.js');
@@ -24,6 +34,8 @@ export interface CliRun {
 export interface CliOptions {
   env?: Record<string, string>;
   stdin?: string;
+  /** Run `bin/handle-studio.js` as a child process even where in-process would do. */
+  process?: boolean;
 }
 
 /** A data folder of its own for one test; `remove()` in afterEach. */
@@ -44,8 +56,26 @@ export function startCli(dataDir: string, args: string[], options: CliOptions = 
   return spawn(NODE, [BIN, ...args], { cwd: root, env: childEnv(dataDir, options.env), stdio: 'pipe' });
 }
 
-/** Runs the CLI to the end and returns its exit code and output. */
+/** Runs the CLI to the end and returns its exit code and output (see the top of this file for where). */
 export function runCli(dataDir: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
+  if (options.process === true || process.env['HANDLE_STUDIO_CLI_TESTS'] === 'process') return runCliProcess(dataDir, args, options);
+  return runCliHere(dataDir, args, options);
+}
+
+async function runCliHere(dataDir: string, args: string[], options: CliOptions): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCliInProcess(args, {
+    // Bytes, as a piped stdin gives them, and ended, as an empty pipe is.
+    stdin: Readable.from(options.stdin ? [Buffer.from(options.stdin)] : [], { objectMode: false }),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: childEnv(dataDir, options.env),
+  });
+  return { code, stdout, stderr };
+}
+
+function runCliProcess(dataDir: string, args: string[], options: CliOptions): Promise<CliRun> {
   const child = startCli(dataDir, args, options);
   let stdout = '';
   let stderr = '';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, eventNames, ipcChannel, ipcEvent, type HandleStudioApi } from '../shared/contract/index.ts';
 
 const built = join(fileURLToPath(new URL('../../', import.meta.url)), 'out', 'preload', 'index.cjs');
@@ -39,8 +39,16 @@ function loadPreload() {
 }
 
 describe.skipIf(!existsSync(built))('built preload (out/preload/index.cjs; skipped until `npm run build` has made it)', () => {
-  const { exposed, invoked, listeners } = loadPreload();
-  const api = exposed.get('api') as HandleStudioApi;
+  // Loaded when the tests run, not while Vitest collects them: a skipped block's body still runs,
+  // and a missing file must skip it, not fail the whole file.
+  let exposed: Map<string, unknown>;
+  let invoked: Array<[string, unknown]>;
+  let listeners: Map<string, Set<Listener>>;
+  let api: HandleStudioApi;
+  beforeAll(() => {
+    ({ exposed, invoked, listeners } = loadPreload());
+    api = exposed.get('api') as HandleStudioApi;
+  });
 
   it('exposes only window.api, with one method per channel and one subscription per event', () => {
     expect([...exposed.keys()]).toEqual(['api']);
