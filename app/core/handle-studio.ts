@@ -25,6 +25,9 @@ import { createEventHub, type EventHub } from './event-hub.ts';
 import { createHistoryHandlers } from './history/history-handlers.ts';
 import { openHistoryStore } from './history/history-store.ts';
 import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
+import { openMpaBudgets } from './mpa/mpa-budgets.ts';
+import { createMpaSender, type MpaSend } from './mpa/mpa-sender.ts';
+import type { MpaResult } from './mpa/mpa-service.ts';
 import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
 import { OUTBOX_FILE_NAME, outboxFileMigrations } from './outbox/outbox-file.ts';
 import { openOutboxStore } from './outbox/outbox-store.ts';
@@ -79,6 +82,8 @@ export interface HandleStudio {
   dispatch: Dispatch;
   events: EventHub<typeof events>;
   sendAdHoc(send: AdHocSend): Promise<SendResult>;
+  /** A Multiplayer Activity call, as a profile or with XBL_AUTHORIZATION (see mpa/mpa-sender.ts). */
+  sendMpa(send: MpaSend): Promise<MpaResult>;
   notices: StorageNotice[];
   close(): Promise<void>;
 }
@@ -146,6 +151,17 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       };
     },
     onProgress: (progress) => hub.publish('requestProgress', progress),
+  });
+  const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: (message) => notices.push({ message }) });
+  const sendMpa = createMpaSender({
+    fetch: deps.fetch,
+    clock: deps.clock,
+    budgets: mpaBudgets,
+    profile: (profileId) => {
+      const profile = profileId === undefined ? profiles.active() : profiles.get(profileId);
+      return profile && { id: profile.id, endpoint: profile.endpoint, authorization: credentials.authorizationFor(profile.id) };
+    },
+    adHocSender: adHocBudgetKey,
   });
   const flusher = startOutboxFlusher(outbox, sender.deliver, deps.outboxRetryIntervalMs);
   // A pasted token or a sign-in may be what queued items were waiting for.
@@ -232,6 +248,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
         },
         { runId: send.runId ?? crypto.randomUUID(), request: parseOrThrow(handleRequestSchema, send.request, 'Request'), ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}) },
       ),
+    sendMpa,
     close: async () => {
       stopPoking();
       await flusher.stop();
@@ -241,6 +258,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       outbox.close();
       drafts.close();
       rateBudgets.close();
+      mpaBudgets.close();
     },
   };
 }

@@ -79,7 +79,7 @@ const FIRST_BACKOFF_MS = 2000;
 const SERVICE_TEXT_MAX = 500;
 
 /** Network error codes that mean the request never left this machine (or never reached a server). */
-const NOT_SENT_CODES = new Set([
+export const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -96,13 +96,13 @@ const NOT_SENT_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 /** Electron's net.fetch reports Chromium errors by message instead of code. */
-const NOT_SENT_CHROMIUM =
+export const NOT_SENT_CHROMIUM =
   /net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK_UNREACHABLE|PROXY_CONNECTION_FAILED|CERT_[A-Z_]+)/;
 /**
  * Ports fetch refuses before connecting (the Fetch standard's "bad ports": 9, 25, 6000...):
  * Node says "bad port", Chromium net::ERR_UNSAFE_PORT. Nothing left the machine.
  */
-const BLOCKED_PORT = /\bbad port\b|net::ERR_UNSAFE_PORT/;
+export const BLOCKED_PORT = /\bbad port\b|net::ERR_UNSAFE_PORT/;
 
 function checkPositive(name: string, value: number | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -113,7 +113,7 @@ function checkPositive(name: string, value: number | undefined, fallback: number
 }
 
 /** Every `code` and message along an error's cause chain (fetch wraps the socket error). */
-function failureClues(thrown: unknown): { codes: string[]; text: string } {
+export function failureClues(thrown: unknown): { codes: string[]; text: string } {
   const codes: string[] = [];
   const texts: string[] = [];
   const pending: unknown[] = [thrown];
@@ -130,7 +130,7 @@ function failureClues(thrown: unknown): { codes: string[]; text: string } {
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-function retryAfterMs(headers: Record<string, string>, now: number): number | undefined {
+export function retryAfterMs(headers: Record<string, string>, now: number): number | undefined {
   const value = headers['retry-after']?.trim();
   if (value === undefined || value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
