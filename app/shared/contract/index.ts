@@ -8,6 +8,7 @@ import type { ChannelName, EventName } from './names.ts';
 import { appChannels } from './app.ts';
 import { draftChannels } from './drafts.ts';
 import { historyChannels, historyEvents } from './history.ts';
+import { inviteeChannels } from './invitee.ts';
 import { outboxChannels, outboxEvents } from './outbox.ts';
 import { presetChannels, presetEvents } from './presets.ts';
 import { profileChannels, profileEvents } from './profiles.ts';
@@ -21,6 +22,7 @@ export const channels = {
   ...historyChannels,
   ...draftChannels,
   ...outboxChannels,
+  ...inviteeChannels,
 };
 
 export const events = {

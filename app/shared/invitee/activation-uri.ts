@@ -14,16 +14,17 @@ export type ActivationPlatform = 'pc' | 'console';
 
 export const PC_SCHEME = 'ms-xbl-multiplayer';
 
-/** `ms-xbl-multiplayer` on PC, `ms-xbl-<hex title id>` on a console. */
-export function activationScheme(platform: ActivationPlatform, titleId: string): string {
+/** `ms-xbl-multiplayer` on PC, `ms-xbl-<hex title id>` on a console (which needs the title id). */
+export function activationScheme(platform: ActivationPlatform, titleId: string | undefined): string {
   if (platform === 'pc') return PC_SCHEME;
+  if (titleId === undefined) throw new Error('A console activation URI names the title: give its title id.');
   return `ms-xbl-${BigInt(titleId).toString(16)}`;
 }
 
 export interface InviteAcceptActivation {
   platform: ActivationPlatform;
-  /** Decimal, as the request model keeps it. */
-  titleId: string;
+  /** Decimal, as the request model keeps it; only a console URI needs it. */
+  titleId?: string;
   handleId: string;
   invitedXuid: string;
   senderXuid: string;
@@ -44,7 +45,7 @@ export function inviteHandleAcceptUri(activation: InviteAcceptActivation): strin
 
 export interface ActivityJoinActivation {
   platform: ActivationPlatform;
-  titleId: string;
+  titleId?: string;
   /** The activity handle of the user being joined. */
   handleId: string;
   /** Who joins (the user pressing "Join game"). */
