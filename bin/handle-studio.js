@@ -1,22 +1,27 @@
 #!/usr/bin/env node
-// handle-studio: the CLI. The code is TypeScript run by Node's type stripping, which needs
-// Node 22.18 or later (24 is what the project ships with), so check before importing it.
+import nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { upToDateBundle } from './cli-bundle.js';
+
+// handle-studio: the CLI. It runs the prebuilt bundle in out/cli (scripts/build-cli.ts, made by
+// `npm run build` and `npm install`) while that is up to date, else the TypeScript sources
+// through Node's type stripping, which needs Node 22.18 or later (24 is what the project
+// ships with), so check before importing either.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `handle-studio needs Node.js 22.18 or later (this is ${process.versions.node}). ` +
-      'Run it with the project\'s Node: `npx handle-studio ...` from the repository, or put node_modules/.bin first on PATH.\n',
+      "Run it with the project's Node: `node_modules/.bin/node bin/handle-studio.js ...` from the repository, or put node_modules/.bin first on PATH.\n",
   );
   process.exit(1);
 }
 
-// Node keeps the stripped and compiled modules in its compile cache (in the system's temp
-// folder), so every run after the first skips most of the start-up work: about half the CPU
-// of `--help` on this project's 2-core machines.
-const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
+// Node keeps compiled modules in its compile cache, so every run after the first skips most of
+// the start-up work. Here rather than in the system's temp folder, which is emptied on reboot.
+// (A default import: older Nodes, which get the message above, have no such export.)
+nodeModule.enableCompileCache?.(fileURLToPath(new URL('../node_modules/.cache/handle-studio/compile-cache', import.meta.url)));
 
-const { runCli } = await import('../app/cli/main.ts');
+const { runCli } = await import(upToDateBundle(new URL('../out/cli/', import.meta.url)) ?? '../app/cli/main.ts');
 
 const stop = new AbortController();
 // The first Ctrl+C stops gracefully (a send is cancelled, the emulator shuts down);

@@ -11,7 +11,7 @@ import type { PasteTokenInput, Profile, TokenState } from '../../shared/contract
 import { HandleStudioError } from '../../shared/errors.ts';
 import { systemClock } from '../clock.ts';
 import type { AuthorizationSource, Clock, FetchLike, SecretVault } from '../ports.ts';
-import { MicrosoftAccount, type DeviceCodePrompt } from './microsoft-account.ts';
+import type { DeviceCodePrompt, MicrosoftAccount } from './microsoft-account.ts';
 import { profileSecretPrefix } from './secret-keys.ts';
 import { readStoredToken, writeStoredToken, type StoredToken } from './stored-token.ts';
 import type { VaultChoice } from './vault-choice.ts';
@@ -357,6 +357,8 @@ export class CredentialsService {
     }
     const options = { profileId: profile.id, clientId, vault: await this.#vaults.vault(), fetch: this.#fetch };
     const authority = profile.auth.tokenEndpoints?.authority;
+    // msal-node is a third of core's start-up; only a sign-in or a refresh needs it.
+    const { MicrosoftAccount } = await import('./microsoft-account.ts');
     return new MicrosoftAccount(authority === undefined ? options : { ...options, authority });
   }
 

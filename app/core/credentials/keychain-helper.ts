@@ -5,7 +5,7 @@
  * the next call starts a fresh helper (the user may have unlocked the keyring meanwhile).
  */
 import { fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keychainHelperAnswerSchema, keychainHelperReadySchema, type KeychainHelperRequest } from './keychain-helper-protocol.ts';
 import type { KeytarModule } from './keychain-vault.ts';
@@ -39,10 +39,11 @@ export class KeychainHelperError extends Error {
 /**
  * The helper as a Node child process running keychain-worker.ts (type-stripped, like the
  * rest of core). Its output is dropped: libsecret and GTK print warnings nobody can act on.
- * The path is built from this file's, never `new URL(...)`, which a bundler would rewrite.
+ * The path is built from this file's, never `new URL(...)`, which a bundler would rewrite;
+ * the extension is this file's too, so the CLI's bundle forks the keychain-worker.js beside it.
  */
 export function forkKeychainWorker(
-  modulePath = join(dirname(fileURLToPath(import.meta.url)), 'keychain-worker.ts'),
+  modulePath = join(dirname(fileURLToPath(import.meta.url)), `keychain-worker${extname(fileURLToPath(import.meta.url))}`),
   args: readonly string[] = [],
 ): KeychainHelperProcess {
   const child = fork(modulePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [], serialization: 'json' });
