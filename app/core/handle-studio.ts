@@ -23,6 +23,7 @@ import { createDraftHandlers } from './drafts/drafts-handlers.ts';
 import { openDraftsStore } from './drafts/drafts-store.ts';
 import { createEventHub, type EventHub } from './event-hub.ts';
 import { createHistoryHandlers } from './history/history-handlers.ts';
+import { createInviteeHandlers } from './invitee/invitee-handlers.ts';
 import { openHistoryStore } from './history/history-store.ts';
 import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
 import { openMpaBudgets } from './mpa/mpa-budgets.ts';
@@ -184,6 +185,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     ...createPresetHandlers({ presets }),
     ...createDraftHandlers({ drafts }),
     ...createOutboxHandlers({ outbox, deliver: sender.deliver }),
+    ...createInviteeHandlers({ send: (input) => sender.send(input), profiles, credentials, history, presets }),
   };
 
   function collectNotices(): void {
