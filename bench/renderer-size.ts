@@ -22,6 +22,8 @@ import { parseArgs } from 'node:util';
 import { kb, measureRenderer, type RendererSize } from '../scripts/renderer-size.ts';
 
 const BASELINE = 'c8d27d6';
+/** Bytes no source names: mostly the template code Svelte compiles components into, which it maps only in part. */
+const UNMAPPED = '(unmapped: mostly compiled Svelte templates)';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({ options: { baseline: { type: 'string', default: BASELINE }, 'build-into': { type: 'string' } } });
 
@@ -107,9 +109,6 @@ function grouped(modules: Map<string, number>): Map<string, number> {
   }
   return groups;
 }
-
-/** Bytes no source names: mostly the template code Svelte compiles components into, which it maps only in part. */
-const UNMAPPED = '(unmapped: mostly compiled Svelte templates)';
 
 /**
  * Each shipped JS file's bytes, attributed to the source module its source map names for

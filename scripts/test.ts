@@ -63,6 +63,7 @@ async function runAll(): Promise<number> {
   results.push(await single('import boundaries', 'check:boundaries'));
   results.push(await counted('CI workflows', 'check:workflows', [], closingLineTally));
   results.push(await single('build', 'build'));
+  results.push(await counted('bundle budget', 'check:bundle', [], closingLineTally));
   results.push(await counted('unit tests (vitest)', 'test:unit', ['--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`], () => vitestTally(unitReport)));
   // The build step above has just built the renderer the e2e tests load.
   results.push(await counted('end-to-end (playwright, chromium)', 'test:e2e', [], () => playwrightTally(join(resultsDir, 'e2e.json')), { E2E_SKIP_BUILD: '1' }));
