@@ -132,6 +132,15 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
     }
   }
 
+  /** The token was refused for good: the source marks it so every screen shows it; a fault there must not change this answer. */
+  function tellRefused(): void {
+    try {
+      source.refused?.();
+    } catch {
+      // Only what screens show depends on it.
+    }
+  }
+
   async function attempt(wire: MpaWire, sent: SentRequest, authorization: string): Promise<{ response: ReceivedResponse } | { error: AppError }> {
     const controller = new AbortController();
     let timedOut = false;
@@ -214,12 +223,12 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
           try {
             authorization = await source.renew();
           } catch (thrown) {
-            source.refused?.();
+            tellRefused();
             return finish({ response, error: toAppError(thrown) });
           }
           continue;
         }
-        if (status === 401) source.refused?.();
+        if (status === 401) tellRefused();
         const now = clock.now();
         const after = retryAfterMs(response.headers, now);
         const notProcessed = status === 429 || (status === 503 && after !== undefined);

@@ -116,6 +116,27 @@ describe('MPA through core against the local MPA', () => {
     mpsd = await startLocalMpsd();
   });
 
+  it('a 401 renews the token once and the call goes through; a second 401 marks the token refused', async () => {
+    const [a, b] = [user(0), user(1)];
+    const stale = mpsd.directory.issueToken({ xuid: a.xuid });
+    mpsd.directory.revoke(stale.token);
+    let refused = 0;
+    const renewing = {
+      sender: a.xuid,
+      baseUrl: mpsd.url,
+      authorization: { current: async () => stale.authorization, renew: async () => mpsd.directory.issueToken({ xuid: a.xuid }).authorization, refused: () => (refused += 1) },
+    };
+    const result = await service.send(renewing, { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] });
+    expect(result.error).toBeUndefined();
+    expect(result.exchange.attempts).toBe(2);
+    expect(refused).toBe(0);
+    const never = { ...renewing, authorization: { ...renewing.authorization, renew: async () => stale.authorization } };
+    const denied = await service.send(never, { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] });
+    expect(denied.error?.code).toBe('UNAUTHORIZED');
+    expect(refused).toBe(1);
+    expect(mpsd.mpa().invites).toHaveLength(1);
+  });
+
   it('a bad request is refused before any call, naming every problem', async () => {
     const a = user(0);
     await expect(service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [], connectionString: 'x'.repeat(300) })).rejects.toThrow(/2 problems/);
