@@ -85,7 +85,8 @@ export async function runEmulatorCommand(
   for (const user of users) out(`  ${user.gamertag}  xuid ${user.xuid}  device ${user.deviceId}  Authorization: ${user.authorization}`);
   out(`Session templates: ${args.templatesFile ?? 'the shipped defaults (GameSession, PcGameSession, LobbySession, OwnedSession, LegacySession for any SCID)'}.`);
   out(`Follow graph: ${args.followsFile ?? 'empty (nobody follows anybody)'}; presence check ${args.presenceCheck === true ? 'on' : 'off'}.`);
-  out(`Control API: ${mpsd.url}/_emulator/ (users, invites, stats, faults, tokens, follows, presence, clock).`);
+  out(`Local MPA (Multiplayer Activity) on the same origin: ${mpsd.url}/titles/{titleId}/... (same users and tokens).`);
+  out(`Control API: ${mpsd.url}/_emulator/ (users, invites, stats, faults, tokens, follows, presence, clock, mpa).`);
   out(`Sign-in stand-ins at ${signIn.url} (Microsoft account, user.auth, xsts.auth; their tokens work only against this emulator).`);
   out(`  In a local profile's "Advanced: sign-in", paste ${signIn.url} and choose "Use the local sign-in stand-ins", or set:`);
   out(`    application (client) id ${LOCAL_SIGN_IN_CLIENT_ID}`);
