@@ -5,7 +5,7 @@
  * scrub any secret the CLI has seen in this run before it reaches a terminal or a log.
  */
 import { formatXblAuthorization, parseXblAuthorization } from '../core/credentials/xbl-authorization.ts';
-import type { z } from 'zod';
+import type * as z from '../shared/zod.ts';
 import type { ChannelMap } from '../shared/contract/define.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { HandleStudio } from '../core/handle-studio.ts';

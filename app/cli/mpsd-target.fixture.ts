@@ -4,7 +4,7 @@
  * variables. Either way a flow gets two users A and B, a SCID, a template and a title, so each
  * flow is written once and asserts the same things against both.
  */
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 import { exited, firstLine, runCli, startCli, type CliRun } from './cli-process.fixture.ts';
 
 export interface FlowUser {
@@ -49,28 +49,33 @@ export const SANDBOX_VARIABLES = {
 } as const;
 
 const xuid = (variable: string) =>
-  z.string().trim().regex(/^[1-9][0-9]{0,19}$/, { error: `${variable} must be a decimal XUID such as 2814679796296491.` });
+  z.string().check(z.trim(), z.regex(/^[1-9][0-9]{0,19}$/, { error: `${variable} must be a decimal XUID such as 2814679796296491.` }));
 const authorization = (variable: string) =>
   // The message never repeats the value: it is a token.
-  z.string().trim().regex(/^XBL3\.0 x=[^;\s]+;\S+$/, { error: `${variable} must be the whole Authorization value, XBL3.0 x=<userhash>;<token> (the value given is not shown).` });
+  z.string().check(z.trim(), z.regex(/^XBL3\.0 x=[^;\s]+;\S+$/, { error: `${variable} must be the whole Authorization value, XBL3.0 x=<userhash>;<token> (the value given is not shown).` }));
 
 const sandboxSchema = z.object({
-  HANDLE_STUDIO_SANDBOX_ENDPOINT: z
-    .url({ error: `HANDLE_STUDIO_SANDBOX_ENDPOINT must be the MPSD address, e.g. ${PRODUCTION} (the default when it is not set).` })
-    .default(PRODUCTION)
-    .transform((url) => url.replace(/\/+$/, '')),
-  HANDLE_STUDIO_SANDBOX_SCID: z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  HANDLE_STUDIO_SANDBOX_ENDPOINT: z.pipe(
+    z._default(z.url({ error: `HANDLE_STUDIO_SANDBOX_ENDPOINT must be the MPSD address, e.g. ${PRODUCTION} (the default when it is not set).` }), PRODUCTION),
+    z.transform((url) => url.replace(/\/+$/, '')),
+  ),
+  HANDLE_STUDIO_SANDBOX_SCID: z.string().check(
+    z.trim(),
+    z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
     error: 'HANDLE_STUDIO_SANDBOX_SCID must be a GUID such as bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (Partner Center > Xbox services).',
   }),
-  HANDLE_STUDIO_SANDBOX_TEMPLATE: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,99}$/, { error: 'HANDLE_STUDIO_SANDBOX_TEMPLATE must be a session template name: letters, digits, - _ . (at most 99).' }),
-  HANDLE_STUDIO_SANDBOX_TITLE_ID: z
-    .string()
-    .trim()
-    .regex(/^(0x[0-9a-f]{1,8}|[0-9]{1,10})$/i, { error: 'HANDLE_STUDIO_SANDBOX_TITLE_ID must be the title id in decimal (1234) or hex (0x4D2).' })
-    .transform((id) => String(Number(id))),
+  ),
+  HANDLE_STUDIO_SANDBOX_TEMPLATE: z.string().check(
+    z.trim(),
+    z.regex(/^[A-Za-z0-9_.-]{1,99}$/, { error: 'HANDLE_STUDIO_SANDBOX_TEMPLATE must be a session template name: letters, digits, - _ . (at most 99).' }),
+  ),
+  HANDLE_STUDIO_SANDBOX_TITLE_ID: z.pipe(
+    z.string().check(
+    z.trim(),
+    z.regex(/^(0x[0-9a-f]{1,8}|[0-9]{1,10})$/i, { error: 'HANDLE_STUDIO_SANDBOX_TITLE_ID must be the title id in decimal (1234) or hex (0x4D2).' }),
+  ),
+    z.transform((id) => String(Number(id))),
+  ),
   HANDLE_STUDIO_SANDBOX_XUID_A: xuid('HANDLE_STUDIO_SANDBOX_XUID_A'),
   HANDLE_STUDIO_SANDBOX_XUID_B: xuid('HANDLE_STUDIO_SANDBOX_XUID_B'),
   HANDLE_STUDIO_SANDBOX_AUTH_A: authorization('HANDLE_STUDIO_SANDBOX_AUTH_A'),
@@ -113,7 +118,7 @@ export function sandboxFromEnvironment(environment: Record<string, string | unde
 
 const emulatorLineSchema = z.object({
   url: z.string(),
-  users: z.array(z.object({ xuid: z.string(), authorization: z.string() })).min(2),
+  users: z.array(z.object({ xuid: z.string(), authorization: z.string() })).check(z.minLength(2)),
 });
 
 /**

@@ -4,7 +4,7 @@
  * the field, before any service runs. Walks every channel, so a new channel is covered the
  * moment it is declared.
  */
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from './dispatch.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
@@ -24,23 +24,23 @@ const handlers = Object.fromEntries(
 const dispatch = createDispatcher(channels, handlers);
 
 /** The object shape behind a channel's input, looking through transforms and optional wrappers. */
-function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | null {
-  const def = (schema as unknown as { _zod: { def: { type: string; in?: z.ZodType; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } } })._zod.def;
+function shapeOf(schema: z.ZodMiniType): Record<string, z.ZodMiniType> | null {
+  const def = (schema as unknown as { _zod: { def: { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType; shape?: Record<string, z.ZodMiniType> } } })._zod.def;
   if (def.type === 'object') return def.shape ?? null;
   if (def.type === 'pipe' && def.in) return shapeOf(def.in);
   if ((def.type === 'optional' || def.type === 'default') && def.innerType) return shapeOf(def.innerType);
   return null;
 }
 
-function isString(schema: z.ZodType): boolean {
-  const def = (schema as unknown as { _zod: { def: { type: string; in?: z.ZodType; innerType?: z.ZodType } } })._zod.def;
+function isString(schema: z.ZodMiniType): boolean {
+  const def = (schema as unknown as { _zod: { def: { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType } } })._zod.def;
   if (def.type === 'string') return true;
   if (def.type === 'pipe' && def.in) return isString(def.in);
   if ((def.type === 'optional' || def.type === 'default') && def.innerType) return isString(def.innerType);
   return false;
 }
 
-function isOptional(schema: z.ZodType): boolean {
+function isOptional(schema: z.ZodMiniType): boolean {
   return schema.safeParse(undefined).success;
 }
 

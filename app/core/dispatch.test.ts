@@ -3,7 +3,7 @@
  * what goes in is parsed, and so is what comes out, so a handler that returns more than its
  * contract names (a token it happened to hold) cannot hand it to the caller.
  */
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 import { describe, expect, it } from 'vitest';
 import { channel } from '../shared/contract/define.ts';
 import { HandleStudioError } from '../shared/errors.ts';

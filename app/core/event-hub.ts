@@ -3,7 +3,7 @@
  * Events stream, the CLI). Payloads are parsed by their contract schema on the way out, so a
  * listener only ever sees what the contract allows.
  */
-import type { z } from 'zod';
+import type * as z from '../shared/zod.ts';
 import type { EventMap, EventPublisher } from '../shared/contract/define.ts';
 
 export type EventListener = (name: string, payload: unknown) => void;
@@ -18,7 +18,7 @@ export function createEventHub<E extends EventMap>(events: E): EventHub<E> {
   const listeners = new Set<EventListener>();
   return {
     publish(name, payload) {
-      const parsed = (events[name]!.payload as z.ZodType).safeParse(payload);
+      const parsed = (events[name]!.payload as z.ZodMiniType).safeParse(payload);
       if (!parsed.success) throw new Error(`Event "${name}" does not match its contract.`);
       for (const listener of listeners) listener(name, parsed.data);
     },

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
-import type { z } from 'zod';
+import type * as z from '../shared/zod.ts';
 import type { SendResult } from '../shared/contract/requests.ts';
 import { handleRequestSchema } from '../shared/mpsd/requests.ts';
 import { parseOrThrow } from '../shared/validation.ts';

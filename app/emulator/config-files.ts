@@ -4,12 +4,12 @@
  * the field and what to change.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 import { fieldProblems } from '../shared/validation.ts';
 import { invalidSetup } from './setup-errors.ts';
 
 /** Checks `value` against `schema`; a problem becomes `<where>: <field>: <message>`. */
-export function parseSetup<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function parseSetup<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = fieldProblems(parsed.error);
@@ -19,7 +19,7 @@ export function parseSetup<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 /** Reads and checks a JSON setup file. */
-export function readSetupFile<S extends z.ZodType>(path: string, schema: S, what: string): z.output<S> {
+export function readSetupFile<S extends z.ZodMiniType>(path: string, schema: S, what: string): z.output<S> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -37,8 +37,10 @@ export function readSetupFile<S extends z.ZodType>(path: string, schema: S, what
 }
 
 /** A record whose keys must pass `keyOk`; a bad key is reported at its own path with `message` (zod alone says only "Invalid key"). */
-export function keyedBy<V extends z.ZodType>(keyOk: (key: string) => boolean, message: string, value: V) {
-  return z.record(z.string(), value).superRefine((record, context) => {
+export function keyedBy<V extends z.ZodMiniType>(keyOk: (key: string) => boolean, message: string, value: V) {
+  return z.record(z.string(), value).check(
+    z.superRefine((record, context) => {
     for (const key of Object.keys(record)) if (!keyOk(key)) context.addIssue({ code: 'custom', path: [key], message });
-  });
+  }),
+  );
 }

@@ -8,7 +8,7 @@
  * `{ "<xuid>": { "follows": ["<xuid>", ...], "favorites"?: ["<xuid>", ...] } }`.
  * Favorites are people the user follows and starred, so each must also be in `follows`.
  */
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 import { keyedBy } from './config-files.ts';
 import { isXuid } from './wire-checks.ts';
 
@@ -29,20 +29,21 @@ export interface FollowGraph {
   snapshot(): Record<string, FollowLists>;
 }
 
-const xuidText = z.string().refine(isXuid, { message: 'must be a decimal XUID string such as "2814660000000001"' });
+const xuidText = z.string().check(z.refine(isXuid, { message: 'must be a decimal XUID string such as "2814660000000001"' }));
 
 /** The follows document, checked; `knownXuid` rejects XUIDs that are not test users. */
 export function followsSchema(knownXuid: (xuid: string) => boolean) {
-  const user = xuidText.refine(knownXuid, { message: 'is not a test user of this emulator (GET /_emulator/users lists them)' });
-  return keyedBy(
+  const user = xuidText.check(z.refine(knownXuid, { message: 'is not a test user of this emulator (GET /_emulator/users lists them)' }));
+  return z.pipe(
+    keyedBy(
     (xuid) => isXuid(xuid) && knownXuid(xuid),
     'each key must be the decimal XUID of a test user of this emulator (GET /_emulator/users lists them)',
     z.strictObject({
       follows: z.array(user, { message: 'follows must be an array of XUID strings' }),
-      favorites: z.array(user, { message: 'favorites must be an array of XUID strings' }).optional(),
+      favorites: z.optional(z.array(user, { message: 'favorites must be an array of XUID strings' })),
     }),
-  )
-    .superRefine((graph, context) => {
+  ).check(
+    z.superRefine((graph, context) => {
       for (const [xuid, lists] of Object.entries(graph)) {
         for (const favorite of lists.favorites ?? []) {
           if (!lists.follows.includes(favorite)) {
@@ -54,12 +55,13 @@ export function followsSchema(knownXuid: (xuid: string) => boolean) {
           }
         }
       }
-    })
-    .transform((graph) =>
+    }),
+  ),
+    z.transform((graph) =>
       Object.fromEntries(
         Object.entries(graph).map(([xuid, lists]): [string, FollowLists] => [xuid, { follows: lists.follows, favorites: lists.favorites ?? [] }]),
-      ),
-    );
+      )),
+  );
 }
 
 /** An empty graph: nobody follows anybody. */

@@ -4,7 +4,7 @@
  * request bodies, so a template can hold exactly what a session can. Stored in contract 107's
  * shape; `timeouts` / `managedInitialization` (104/105) are converted on the way in and out.
  */
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 
 export const visibilities = ['private', 'visible', 'open'] as const;
 export type Visibility = (typeof visibilities)[number];
@@ -26,42 +26,45 @@ export const MAX_MEMBERS_LIMIT = 100;
 export const LARGE_MEMBERS_LIMIT = 1000;
 
 /** Milliseconds; `null` means "never" (a template writes null to beat a default, DET:443-447). */
-const timeout = z.number().int().min(0, 'a timeout is 0 or more milliseconds').max(2 ** 31, 'a timeout is at most 2147483648 ms').nullable();
+const timeout = z.nullable(z.number().check(z.int(), z.gte(0, 'a timeout is 0 or more milliseconds'), z.lte(2 ** 31, 'a timeout is at most 2147483648 ms')));
 
 const memberInitialization = z.strictObject({
-  joinTimeout: timeout.optional(),
-  measurementTimeout: timeout.optional(),
-  evaluationTimeout: timeout.optional(),
-  externalEvaluation: z.boolean().optional(),
-  membersNeededToStart: z.number().int().min(1).max(LARGE_MEMBERS_LIMIT).optional(),
+  joinTimeout: z.optional(timeout),
+  measurementTimeout: z.optional(timeout),
+  evaluationTimeout: z.optional(timeout),
+  externalEvaluation: z.optional(z.boolean()),
+  membersNeededToStart: z.optional(z.number().check(z.int(), z.gte(1), z.lte(LARGE_MEMBERS_LIMIT))),
 });
 
 /** Values compare case-insensitively (XSAPI fixtures write `Open`); stored lower-case. */
 function lowerChoice<T extends string>(choices: readonly T[]) {
-  return z
-    .string({ message: `must be one of ${choices.join(', ')}` })
-    .transform((value) => value.toLowerCase())
-    .refine((value): value is T => (choices as readonly string[]).includes(value), { message: `must be one of ${choices.join(', ')}` })
-    .transform((value) => value as T);
+  return z.pipe(
+    z.pipe(
+      z.string({ message: `must be one of ${choices.join(', ')}` }),
+      z.transform((value) => value.toLowerCase()),
+    ).check(
+      z.refine((value): value is T => (choices as readonly string[]).includes(value), { message: `must be one of ${choices.join(', ')}` }),
+    ),
+    z.transform((value) => value as T),
+  );
 }
 
 export const systemConstantsSchema = z.strictObject({
-  visibility: lowerChoice(visibilities).optional(),
-  maxMembersCount: z
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(LARGE_MEMBERS_LIMIT, `must be at most ${LARGE_MEMBERS_LIMIT} (more than ${MAX_MEMBERS_LIMIT} needs capabilities.large)`)
-    .optional(),
-  inviteProtocol: z.enum(inviteProtocols, { message: `must be one of ${inviteProtocols.join(', ')}` }).optional(),
-  reservedRemovalTimeout: timeout.optional(),
-  inactiveRemovalTimeout: timeout.optional(),
-  readyRemovalTimeout: timeout.optional(),
-  sessionEmptyTimeout: timeout.optional(),
-  capabilities: z.partialRecord(z.enum(capabilityNames, { message: `is not a capability; use ${capabilityNames.join(', ')}` }), z.boolean()).optional(),
-  memberInitialization: memberInitialization.optional(),
-  ownershipPolicies: z.strictObject({ migration: z.enum(['endsession', 'oldest']) }).optional(),
-  allowNonOwnerInviteHandles: z.boolean().optional(),
+  visibility: z.optional(lowerChoice(visibilities)),
+  maxMembersCount: z.optional(z.number().check(
+    z.int('must be a whole number'),
+    z.gte(1, 'must be at least 1'),
+    z.lte(LARGE_MEMBERS_LIMIT, `must be at most ${LARGE_MEMBERS_LIMIT} (more than ${MAX_MEMBERS_LIMIT} needs capabilities.large)`),
+  )),
+  inviteProtocol: z.optional(z.enum(inviteProtocols, { message: `must be one of ${inviteProtocols.join(', ')}` })),
+  reservedRemovalTimeout: z.optional(timeout),
+  inactiveRemovalTimeout: z.optional(timeout),
+  readyRemovalTimeout: z.optional(timeout),
+  sessionEmptyTimeout: z.optional(timeout),
+  capabilities: z.optional(z.partialRecord(z.enum(capabilityNames, { message: `is not a capability; use ${capabilityNames.join(', ')}` }), z.boolean())),
+  memberInitialization: z.optional(memberInitialization),
+  ownershipPolicies: z.optional(z.strictObject({ migration: z.enum(['endsession', 'oldest']) })),
+  allowNonOwnerInviteHandles: z.optional(z.boolean()),
 });
 
 export type SystemConstants = z.output<typeof systemConstantsSchema>;

@@ -9,7 +9,7 @@
  * not listed by itself; template names compare case-insensitively.
  */
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 import { keyedBy, parseSetup, readSetupFile } from './config-files.ts';
 import type { SystemConstants } from './session-constants.ts';
 import { constantRuleProblem, systemConstantsSchema } from './session-constants.ts';
@@ -35,13 +35,11 @@ export const DEFAULT_TEMPLATES_FILE = fileURLToPath(new URL('./default-templates
 export const SERVICE_CONFIG_NOT_CONFIGURED = 'The requested service config is either invalid or not configured for sessions.';
 
 const templateSchema = z.strictObject({
-  contractVersion: z.union([z.literal(104), z.literal(105), z.literal(107)], { message: 'contractVersion must be 104, 105 or 107' }).default(107),
-  constants: z
-    .strictObject({
-      system: systemConstantsSchema.default({}),
-      custom: z.record(z.string(), z.unknown()).default({}),
-    })
-    .default({ system: {}, custom: {} }),
+  contractVersion: z._default(z.union([z.literal(104), z.literal(105), z.literal(107)], { message: 'contractVersion must be 104, 105 or 107' }), 107),
+  constants: z._default(z.strictObject({
+      system: z._default(systemConstantsSchema, {}),
+      custom: z._default(z.record(z.string(), z.unknown()), {}),
+    }), { system: {}, custom: {} }),
 });
 
 const templatesFileSchema = z.strictObject({
@@ -51,10 +49,12 @@ const templatesFileSchema = z.strictObject({
     keyedBy(
       isMpsdName,
       "template names are 1 to 99 letters, digits, '.', '-' or '_'",
-      templateSchema.superRefine((template, context) => {
+      templateSchema.check(
+        z.superRefine((template, context) => {
         const problem = constantRuleProblem(template.constants.system);
         if (problem !== null) context.addIssue({ code: 'custom', path: ['constants', 'system'], message: problem });
       }),
+      ),
     ),
   ),
 });

@@ -4,13 +4,13 @@
  */
 import { screen, type BrowserWindow, type Rectangle } from 'electron';
 import type Store from 'electron-store';
-import { z } from 'zod';
+import * as z from '../shared/zod.ts';
 
 const windowStateSchema = z.object({
-  x: z.number().int(),
-  y: z.number().int(),
-  width: z.number().int().min(640),
-  height: z.number().int().min(480),
+  x: z.number().check(z.int()),
+  y: z.number().check(z.int()),
+  width: z.number().check(z.int(), z.gte(640)),
+  height: z.number().check(z.int(), z.gte(480)),
   maximized: z.boolean(),
 });
 type WindowState = z.output<typeof windowStateSchema>;

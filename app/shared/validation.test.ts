@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from './zod.ts';
 import { xuidSchema } from './mpsd/ids.ts';
 import { problemsInWords, validationError } from './validation.ts';
 
 describe('validation errors list every problem', () => {
   it('names each field with its own message, not "(and 2 more problems)"', () => {
-    const schema = z.object({ scid: z.string().uuid({ error: 'SCID must be a GUID.' }), name: z.string({ error: 'Name is required.' }), size: z.number({ error: 'Size must be a number' }) });
+    const schema = z.object({ scid: z.string().check(z.uuid({ error: 'SCID must be a GUID.' })), name: z.string({ error: 'Name is required.' }), size: z.number({ error: 'Size must be a number' }) });
     const parsed = schema.safeParse({ scid: 'x', size: 'big' });
     if (parsed.success) throw new Error('expected a failed parse');
     const error = validationError(parsed.error);

@@ -2,7 +2,7 @@
  * Turns zod's issues into one sentence a person can act on: where the problem is
  * (the field path) and what the schema's own message says to do about it.
  */
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { HandleStudioError } from './errors.ts';
 
 export interface FieldProblem {
@@ -11,7 +11,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export function fieldProblems(error: z.ZodError): FieldProblem[] {
+export function fieldProblems(error: z.core.$ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
     message: describeIssue(issue),
@@ -63,14 +63,14 @@ export function problemsInWords(problems: readonly { where: string; message: str
 }
 
 /** The VALIDATION error for a failed parse, with every problem listed in `details.fields`. */
-export function validationError(error: z.ZodError, what = 'Input'): HandleStudioError {
+export function validationError(error: z.core.$ZodError, what = 'Input'): HandleStudioError {
   const problems = fieldProblems(error);
   const message = problemsInWords(problems.map(({ field, message }) => ({ where: field, message })), `${what} is not valid.`);
   return new HandleStudioError('VALIDATION', message, { fields: problems });
 }
 
 /** Parses or throws a VALIDATION HandleStudioError. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, value: unknown, what?: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(parsed.error, what);
   return parsed.data;

@@ -5,7 +5,7 @@
  * crosses. Secrets do cross (they are what is being stored), but only over the private IPC
  * channel between the two processes, never into a log or an error.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 
 /** One keytar call, under the keychain service name entries are filed under. */
 export type KeychainHelperRequest = { id: number; service: string } & (
@@ -20,8 +20,8 @@ export type KeychainHelperRequest = { id: number; service: string } & (
  * a native module built for another runtime): every call will fail the same way.
  */
 export const keychainHelperAnswerSchema = z.discriminatedUnion('ok', [
-  z.strictObject({ id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
-  z.strictObject({ id: z.number().int(), ok: z.literal(false), error: z.string(), unloadable: z.boolean() }),
+  z.strictObject({ id: z.number().check(z.int()), ok: z.literal(true), value: z.unknown() }),
+  z.strictObject({ id: z.number().check(z.int()), ok: z.literal(false), error: z.string(), unloadable: z.boolean() }),
 ]);
 export type KeychainHelperAnswer = z.output<typeof keychainHelperAnswerSchema>;
 

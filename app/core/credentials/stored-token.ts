@@ -6,7 +6,7 @@
  * until a new token replaces it (deleting what one process cannot read loses what another
  * wrote).
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { SecretVault } from '../ports.ts';
 import { secretKey } from './secret-keys.ts';
@@ -15,20 +15,20 @@ const storedTokenSchema = z.strictObject({
   v: z.literal(1),
   /** How the token got here: pasted by the user, or from the sign-in chain (refreshable). */
   source: z.enum(['pasted', 'signed-in']),
-  uhs: z.string().min(1),
-  token: z.string().min(1),
+  uhs: z.string().check(z.minLength(1)),
+  token: z.string().check(z.minLength(1)),
   /** Epoch milliseconds; absent when a pasted token's expiry is unknown. */
-  expiresAt: z.number().int().positive().optional(),
-  xuid: z.string().optional(),
-  gamertag: z.string().optional(),
-  privileges: z.array(z.number().int().nonnegative()).optional(),
+  expiresAt: z.optional(z.number().check(z.int(), z.positive())),
+  xuid: z.optional(z.string()),
+  gamertag: z.optional(z.string()),
+  privileges: z.optional(z.array(z.number().check(z.int(), z.nonnegative()))),
   /** The sandbox the token was issued for; a sign-in for another sandbox must not reuse it. */
-  sandboxId: z.string().optional(),
+  sandboxId: z.optional(z.string()),
   /**
    * Epoch milliseconds when MPSD refused this token (401 after the one renewal). Kept with the
    * token so every process (app, CLI) stops using it; storing a new token drops it.
    */
-  refusedAt: z.number().int().positive().optional(),
+  refusedAt: z.optional(z.number().check(z.int(), z.positive())),
 });
 
 export type StoredToken = z.output<typeof storedTokenSchema>;

@@ -6,7 +6,7 @@
  * XSTS refusals come back as 401 with an XErr number; they are turned into sentences a
  * developer can act on. No token ever goes into a message.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { FetchLike } from '../ports.ts';
 
@@ -31,32 +31,32 @@ export interface XstsGrant {
   privileges: number[];
 }
 
-const isoInstant = z.string().refine((value) => Number.isFinite(Date.parse(value)), { error: 'NotAfter is not a date.' });
+const isoInstant = z.string().check(z.refine((value) => Number.isFinite(Date.parse(value)), { error: 'NotAfter is not a date.' }));
 
 const userTokenResponseSchema = z.object({
   NotAfter: isoInstant,
-  Token: z.string().min(1),
-  DisplayClaims: z.object({ xui: z.array(z.object({ uhs: z.string().min(1) })).min(1) }),
+  Token: z.string().check(z.minLength(1)),
+  DisplayClaims: z.object({ xui: z.array(z.object({ uhs: z.string().check(z.minLength(1)) })).check(z.minLength(1)) }),
 });
 
 const xstsResponseSchema = z.object({
   NotAfter: isoInstant,
-  Token: z.string().min(1),
+  Token: z.string().check(z.minLength(1)),
   DisplayClaims: z.object({
-    xui: z
-      .array(
+    xui: z.array(
         z.object({
-          uhs: z.string().min(1),
-          xid: z.string().regex(/^[0-9]+$/),
-          gtg: z.string().optional(),
-          prv: z.string().optional(),
+          uhs: z.string().check(z.minLength(1)),
+          xid: z.string().check(z.regex(/^[0-9]+$/)),
+          gtg: z.optional(z.string()),
+          prv: z.optional(z.string()),
         }),
-      )
-      .min(1),
+      ).check(
+      z.minLength(1),
+    ),
   }),
 });
 
-const xstsRefusalSchema = z.object({ XErr: z.union([z.number(), z.string()]), Message: z.string().optional() });
+const xstsRefusalSchema = z.object({ XErr: z.union([z.number(), z.string()]), Message: z.optional(z.string()) });
 
 /** Exchanges a Microsoft account access token for an Xbox user token. */
 export async function authenticateXboxUser(

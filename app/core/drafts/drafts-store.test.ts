@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import { draftChannels } from '../../shared/contract/drafts.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
 import { openOutboxStore } from '../outbox/outbox-store.ts';

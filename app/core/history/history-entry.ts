@@ -2,7 +2,7 @@
  * What `HistoryStore.append` accepts, and how to make it from an `MpsdExchange`: the
  * exchange says what went out and what came back; the caller adds who sent it.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import { errorCodes } from '../../shared/errors.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import { requestKinds } from '../../shared/mpsd/wire.ts';
@@ -11,41 +11,36 @@ import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 /** Response bodies longer than this (in characters) are cut, so one huge answer cannot bloat the file. */
 export const RESPONSE_BODY_CAP = 64 * 1024;
 
-const headers = z.record(z.string().max(200), z.string().max(8192));
+const headers = z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(8192)));
 
 export const historyEntryInputSchema = z.strictObject({
   at: z.iso.datetime({ offset: true, error: 'History entry time must be an ISO-8601 date and time.' }),
-  profileId: z.string().min(1, { error: 'History entry needs the profile id that sent the request.' }).max(64),
-  profileName: z.string().max(200),
-  sandbox: z.string().max(64),
+  profileId: z.string().check(z.minLength(1, { error: 'History entry needs the profile id that sent the request.' }), z.maxLength(64)),
+  profileName: z.string().check(z.maxLength(200)),
+  sandbox: z.string().check(z.maxLength(64)),
   kind: z.enum(requestKinds, { error: `History entry kind must be one of: ${requestKinds.join(', ')}.` }),
-  sessionRef: z
-    .object({ scid: z.string().max(64), templateName: z.string().max(100), name: z.string().max(100) })
-    .optional(),
-  invitedXuid: z.string().max(20).optional(),
-  recipientLabel: z.string().max(200).optional(),
+  sessionRef: z.optional(z.object({ scid: z.string().check(z.maxLength(64)), templateName: z.string().check(z.maxLength(100)), name: z.string().check(z.maxLength(100)) })),
+  invitedXuid: z.optional(z.string().check(z.maxLength(20))),
+  recipientLabel: z.optional(z.string().check(z.maxLength(200))),
   request: z.object({
-    method: z.string().max(10),
-    url: z.string().max(4096),
+    method: z.string().check(z.maxLength(10)),
+    url: z.string().check(z.maxLength(4096)),
     headers,
-    body: z.string().max(1024 * 1024).optional(),
+    body: z.optional(z.string().check(z.maxLength(1024 * 1024))),
   }),
-  response: z
-    .object({
-      status: z.number().int(),
+  response: z.optional(z.object({
+      status: z.number().check(z.int()),
       headers,
       body: z.string(),
-    })
-    .optional(),
-  correlationId: z.string().max(200).optional(),
-  handleId: z.string().max(64).optional(),
-  durationMs: z.number().min(0, { error: 'Duration cannot be negative.' }),
-  error: z.object({ code: z.enum(errorCodes), message: z.string() }).optional(),
+    })),
+  correlationId: z.optional(z.string().check(z.maxLength(200))),
+  handleId: z.optional(z.string().check(z.maxLength(64))),
+  durationMs: z.number().check(z.gte(0, { error: 'Duration cannot be negative.' })),
+  error: z.optional(z.object({ code: z.enum(errorCodes), message: z.string() })),
   /** An outbox item's earlier attempts that sent it back to the queue: one row per outcome, its attempts listed here. */
-  attempts: z
-    .array(z.strictObject({ at: z.string().max(40), code: z.enum(errorCodes), message: z.string().max(2000), status: z.number().int().optional() }))
-    .max(50, { error: 'At most 50 earlier attempts per history entry.' })
-    .optional(),
+  attempts: z.optional(z.array(z.strictObject({ at: z.string().check(z.maxLength(40)), code: z.enum(errorCodes), message: z.string().check(z.maxLength(2000)), status: z.optional(z.number().check(z.int())) })).check(
+    z.maxLength(50, { error: 'At most 50 earlier attempts per history entry.' }),
+  )),
 });
 export type HistoryEntryInput = z.input<typeof historyEntryInputSchema>;
 

@@ -3,7 +3,7 @@
  * in the middle of a flush: `node flush-child.fixture.ts <dataDir> <serverUrl>`.
  * Each item is delivered as a POST of its id to the loopback server, which counts them.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import { openOutboxStore } from './outbox-store.ts';
 
 const [dataDir, serverUrl] = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { CountingServer } from './counting-server.fixture.ts';
 import { startCountingServer } from './counting-server.fixture.ts';
 import type { OutboxStore } from './outbox-store.ts';

@@ -3,7 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { OutboxCounts, OutboxItem } from '../../shared/contract/outbox.ts';
 import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
 import type { Deliver, NewOutboxItem, OutboxStore } from './outbox-store.ts';
@@ -11,9 +11,9 @@ import { openOutboxStore } from './outbox-store.ts';
 
 const wireRequestSchema = z.strictObject({
   method: z.enum(['POST', 'GET', 'PUT', 'DELETE']),
-  path: z.string().startsWith('/', { error: 'Path must start with /.' }),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.unknown().optional(),
+  path: z.string().check(z.startsWith('/', { error: 'Path must start with /.' })),
+  headers: z.optional(z.record(z.string(), z.string())),
+  body: z.optional(z.unknown()),
 });
 
 let dir: string;

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { OutboxAttempt, OutboxCounts, OutboxFlushSummary, OutboxItem, OutboxState } from '../../shared/contract/outbox.ts';
 import { outboxAttemptSchema, outboxOrigins, outboxStates } from '../../shared/contract/outbox.ts';
 import type { AppError } from '../../shared/errors.ts';
@@ -43,13 +43,13 @@ const ATTEMPT_LOG_MAX = 20;
 
 const appErrorInputSchema = z.object({
   code: z.enum(errorCodes),
-  message: z.string().max(2000),
+  message: z.string().check(z.maxLength(2000)),
 });
 
 /** What `deliver` answers for one item. */
 export const deliveryOutcomeSchema = z.discriminatedUnion('result', [
-  z.object({ result: z.literal('sent'), handleId: z.string().max(64).optional(), correlationId: z.string().max(200).optional() }),
-  z.object({ result: z.literal('failed'), error: appErrorInputSchema, correlationId: z.string().max(200).optional() }),
+  z.object({ result: z.literal('sent'), handleId: z.optional(z.string().check(z.maxLength(64))), correlationId: z.optional(z.string().check(z.maxLength(200))) }),
+  z.object({ result: z.literal('failed'), error: appErrorInputSchema, correlationId: z.optional(z.string().check(z.maxLength(200))) }),
   /**
    * It did not go through and is safe to send again: back to the queue. `retryAt`: MPSD asked
    * not to be called before then (a long Retry-After). `paused`: the user must act first (no
@@ -60,12 +60,12 @@ export const deliveryOutcomeSchema = z.discriminatedUnion('result', [
   z.object({
     result: z.literal('retry-later'),
     error: appErrorInputSchema,
-    retryAt: z.iso.datetime({ offset: true }).optional(),
-    paused: z.boolean().optional(),
-    status: z.number().int().optional(),
+    retryAt: z.optional(z.iso.datetime({ offset: true })),
+    paused: z.optional(z.boolean()),
+    status: z.optional(z.number().check(z.int())),
   }),
   /** It may have reached MPSD (timeout after sending, connection dropped): never resent automatically. */
-  z.object({ result: z.literal('outcome-unknown'), error: appErrorInputSchema, correlationId: z.string().max(200).optional() }),
+  z.object({ result: z.literal('outcome-unknown'), error: appErrorInputSchema, correlationId: z.optional(z.string().check(z.maxLength(200))) }),
 ]);
 export type DeliveryOutcome = z.input<typeof deliveryOutcomeSchema>;
 
@@ -144,7 +144,7 @@ export interface OutboxStore {
 export interface OpenOutboxOptions {
   dataDir: string;
   /** Validates each item's request JSON (the app passes its wire-request schema). */
-  requestSchema: z.ZodType;
+  requestSchema: z.ZodMiniType;
   /** Told the counts after every change (main forwards it as the outboxChanged event). */
   onChange?: (counts: OutboxCounts) => void;
   now?: () => number;
@@ -153,11 +153,11 @@ export interface OpenOutboxOptions {
 }
 
 export const newOutboxItemSchema = z.strictObject({
-  profileId: z.string().min(1, { error: 'An outbox item needs the profile that will send it.' }).max(64),
+  profileId: z.string().check(z.minLength(1, { error: 'An outbox item needs the profile that will send it.' }), z.maxLength(64)),
   kind: z.enum(requestKinds, { error: `Outbox item kind must be one of: ${requestKinds.join(', ')}.` }),
   request: z.unknown(),
-  invitedXuid: xuidSchema.optional(),
-  label: z.string().max(100, { error: 'A recipient label is at most 100 characters.' }).optional(),
+  invitedXuid: z.optional(xuidSchema),
+  label: z.optional(z.string().check(z.maxLength(100, { error: 'A recipient label is at most 100 characters.' }))),
 });
 export type NewOutboxItem = z.input<typeof newOutboxItemSchema>;
 
@@ -188,8 +188,8 @@ const storedRowSchema = z.object({
   kind: z.enum(requestKinds, { error: 'its kind is not one this version knows' }),
   state: z.enum(outboxStates, { error: 'its state is not one this version knows' }),
   origin: z.enum(outboxOrigins, { error: 'its origin is not one this version knows' }),
-  lastError: appErrorInputSchema.optional(),
-  attemptLog: z.array(outboxAttemptSchema).optional(),
+  lastError: z.optional(appErrorInputSchema),
+  attemptLog: z.optional(z.array(outboxAttemptSchema)),
 });
 
 function parseJsonColumn(text: string | null, column: string): unknown {
@@ -202,7 +202,7 @@ function parseJsonColumn(text: string | null, column: string): unknown {
 }
 
 /** Parses one part of a batch item, naming the item in the message so the caller knows which one to fix. */
-function parseItemPart<S extends z.ZodType>(schema: S, value: unknown, which: string): z.output<S> {
+function parseItemPart<S extends z.ZodMiniType>(schema: S, value: unknown, which: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const error = validationError(parsed.error);

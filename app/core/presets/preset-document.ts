@@ -3,7 +3,7 @@
  * explicit upgrade per older version. An upgrade only ever adds or reshapes; nothing the
  * user saved is dropped.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import type { Preset } from '../../shared/presets/preset.ts';
 import { presetSchema } from '../../shared/presets/preset.ts';
 

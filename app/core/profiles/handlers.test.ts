@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.ts';
 import { profileChannels, profileEvents } from '../../shared/contract/profiles.ts';
 import { toAppError, type AppError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';

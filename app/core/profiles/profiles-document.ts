@@ -6,7 +6,7 @@
  * turns it into the next, and a version newer than this build knows is refused rather
  * than rewritten (an older build must not drop fields a newer one added).
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.ts';
 import { profileSchema } from '../../shared/contract/profiles.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 
@@ -14,7 +14,7 @@ export const PROFILES_SCHEMA_VERSION = 1;
 
 export const profilesDocumentSchema = z.strictObject({
   schemaVersion: z.literal(PROFILES_SCHEMA_VERSION),
-  activeProfileId: z.string().nullable(),
+  activeProfileId: z.nullable(z.string()),
   profiles: z.array(profileSchema),
 });
 export type ProfilesDocument = z.output<typeof profilesDocumentSchema>;
@@ -49,7 +49,7 @@ export class NewerProfilesFileError extends HandleStudioError {
 }
 
 /** The profile fields this build knows; a newer file's other fields are left alone. */
-const knownProfileFields = Object.keys(profileSchema.in.shape);
+const knownProfileFields = Object.keys(profileSchema.def.in.shape);
 
 /**
  * What this build can read of a newer file, to show it read-only: each profile with the

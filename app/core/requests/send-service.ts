@@ -6,7 +6,7 @@
  * the outbox instead of failing.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.ts';
 import type { SendResult, InviteeResult, requestChannels } from '../../shared/contract/requests.ts';
 import type { Profile } from '../../shared/contract/profiles.ts';
 import { HandleStudioError, toAppError, type AppError } from '../../shared/errors.ts';

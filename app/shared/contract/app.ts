@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { channel } from './define.ts';
 
 /** Facts about the running app that every screen may show. */
@@ -9,7 +9,7 @@ export const appInfoSchema = z.object({
   platform: z.string(),
   dataDir: z.string(),
   /** Storage problems found at start-up (a damaged file kept aside, interrupted sends), for a banner. */
-  notices: z.array(z.object({ message: z.string(), keptAside: z.string().optional() })),
+  notices: z.array(z.object({ message: z.string(), keptAside: z.optional(z.string()) })),
 });
 export type AppInfo = z.output<typeof appInfoSchema>;
 

@@ -1,12 +1,12 @@
 /** Schemas that several contract modules share. */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 
 export const appErrorSchema = z.object({
   code: z.enum(errorCodes),
   message: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const sessionRefViewSchema = z.object({ scid: z.string(), templateName: z.string(), name: z.string() });
@@ -18,29 +18,27 @@ export const exchangeSchema = z.object({
     method: z.enum(['GET', 'POST', 'PUT', 'DELETE']),
     url: z.string(),
     headers: z.record(z.string(), z.string()),
-    body: z.string().optional(),
+    body: z.optional(z.string()),
   }),
-  response: z
-    .object({
-      status: z.number().int(),
+  response: z.optional(z.object({
+      status: z.number().check(z.int()),
       headers: z.record(z.string(), z.string()),
       body: z.string(),
-      json: z.unknown().optional(),
-    })
-    .optional(),
-  correlationId: z.string().optional(),
-  handleId: z.string().optional(),
-  sessionRef: sessionRefViewSchema.optional(),
-  invitedXuid: z.string().optional(),
+      json: z.optional(z.unknown()),
+    })),
+  correlationId: z.optional(z.string()),
+  handleId: z.optional(z.string()),
+  sessionRef: z.optional(sessionRefViewSchema),
+  invitedXuid: z.optional(z.string()),
   startedAt: z.string(),
   durationMs: z.number(),
-  error: appErrorSchema.optional(),
+  error: z.optional(appErrorSchema),
 });
 export type ExchangeView = z.output<typeof exchangeSchema>;
 
 /** Ids that name stored things (profiles, presets, drafts, outbox items, runs). */
-export const recordIdSchema = z
-  .string({ error: 'An id is required.' })
-  .min(1, { error: 'An id is required.' })
-  .max(64, { error: 'Ids are at most 64 characters.' })
-  .regex(/^[A-Za-z0-9_-]+$/, { error: 'Ids hold only letters, digits, - and _.' });
+export const recordIdSchema = z.string({ error: 'An id is required.' }).check(
+  z.minLength(1, { error: 'An id is required.' }),
+  z.maxLength(64, { error: 'Ids are at most 64 characters.' }),
+  z.regex(/^[A-Za-z0-9_-]+$/, { error: 'Ids hold only letters, digits, - and _.' }),
+);

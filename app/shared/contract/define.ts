@@ -5,10 +5,10 @@
  * registration) is derived from these declarations, so renaming a channel breaks
  * typecheck at every use.
  */
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import type { Result } from '../errors.ts';
 
-export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface ChannelSpec<I extends z.ZodMiniType = z.ZodMiniType, O extends z.ZodMiniType = z.ZodMiniType> {
   /** Parsed in main before any service runs; unknown fields are refused (strict objects). */
   readonly input: I;
   /** Parsed before the answer leaves main: unknown keys are stripped, so nothing extra leaks. */
@@ -17,12 +17,12 @@ export interface ChannelSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   readonly doc: string;
 }
 
-export interface EventSpec<P extends z.ZodType = z.ZodType> {
+export interface EventSpec<P extends z.ZodMiniType = z.ZodMiniType> {
   readonly payload: P;
   readonly doc: string;
 }
 
-export function channel<I extends z.ZodType, O extends z.ZodType>(
+export function channel<I extends z.ZodMiniType, O extends z.ZodMiniType>(
   input: I,
   output: O,
   doc: string,
@@ -30,7 +30,7 @@ export function channel<I extends z.ZodType, O extends z.ZodType>(
   return { input, output, doc };
 }
 
-export function event<P extends z.ZodType>(payload: P, doc: string): EventSpec<P> {
+export function event<P extends z.ZodMiniType>(payload: P, doc: string): EventSpec<P> {
   return { payload, doc };
 }
 

@@ -2,7 +2,7 @@
  * The drafts channels: a named, possibly incomplete form, saved as the user types and sent
  * later (the form's fields are validated into a request only at send time).
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 import { recordIdSchema } from './common.ts';
 import { channel } from './define.ts';
@@ -11,38 +11,38 @@ export const DRAFT_FIELD_MAX = 50;
 const FIELD_TEXT_MAX = 4000;
 const FIELD_LIST_MAX = 100;
 
-const draftNameSchema = z
-  .string({ error: 'Draft name is required.' })
-  .trim()
-  .min(1, { error: 'Draft name is required: give the draft a name you will recognise.' })
-  .max(100, { error: 'Draft name is at most 100 characters.' });
+const draftNameSchema = z.string({ error: 'Draft name is required.' }).check(
+  z.trim(),
+  z.minLength(1, { error: 'Draft name is required: give the draft a name you will recognise.' }),
+  z.maxLength(100, { error: 'Draft name is at most 100 characters.' }),
+);
 
 /** Form fields as typed: text, a list of texts (e.g. invitee XUIDs), or a switch. */
-export const draftFieldsSchema = z
-  .record(
-    z.string().min(1).max(64, { error: 'Field names are at most 64 characters.' }),
+export const draftFieldsSchema = z.record(
+    z.string().check(z.minLength(1), z.maxLength(64, { error: 'Field names are at most 64 characters.' })),
     z.union(
       [
-        z.string().max(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` }),
-        z
-          .array(z.string().max(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` }))
-          .max(FIELD_LIST_MAX, { error: `A list field holds at most ${FIELD_LIST_MAX} entries.` }),
+        z.string().check(z.maxLength(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` })),
+        z.array(z.string().check(z.maxLength(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` }))).check(
+          z.maxLength(FIELD_LIST_MAX, { error: `A list field holds at most ${FIELD_LIST_MAX} entries.` }),
+        ),
         z.boolean(),
       ],
       { error: 'A draft field must be text, a list of texts, or true/false.' },
     ),
-  )
-  .refine((fields) => Object.keys(fields).length <= DRAFT_FIELD_MAX, {
+  ).check(
+  z.refine((fields) => Object.keys(fields).length <= DRAFT_FIELD_MAX, {
     error: `A draft has at most ${DRAFT_FIELD_MAX} fields.`,
-  });
+  }),
+);
 
 export const draftSaveInputSchema = z.strictObject({
   /** Absent for a new draft; the answer carries the id to use from then on. */
-  id: recordIdSchema.optional(),
+  id: z.optional(recordIdSchema),
   name: draftNameSchema,
   kind: z.enum(requestKinds, { error: `Draft kind must be one of: ${requestKinds.join(', ')}.` }),
   fields: draftFieldsSchema,
-  profileId: recordIdSchema.optional(),
+  profileId: z.optional(recordIdSchema),
 });
 export type DraftSaveInput = z.input<typeof draftSaveInputSchema>;
 
@@ -51,7 +51,7 @@ export const draftSchema = z.object({
   name: z.string(),
   kind: z.enum(requestKinds),
   fields: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean()])),
-  profileId: z.string().optional(),
+  profileId: z.optional(z.string()),
   updatedAt: z.string(),
 });
 export type Draft = z.output<typeof draftSchema>;

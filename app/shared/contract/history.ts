@@ -3,7 +3,7 @@
  * pagination, searched, exported, and pruned by a retention rule. Entries never hold a
  * token: the request is stored with its Authorization value masked.
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 import { channel, event } from './define.ts';
@@ -22,32 +22,29 @@ const isoTime = z.iso.datetime({
 
 /** Which entries to list or export. All parts are optional and combine with AND. */
 export const historyFilterSchema = z.strictObject({
-  kinds: z
-    .array(z.enum(requestKinds, { error: `Kind must be one of: ${requestKinds.join(', ')}.` }))
-    .max(requestKinds.length, { error: 'Give each kind at most once.' })
-    .optional(),
-  status: z.enum(historyOutcomes, { error: 'Status must be ok, error or outcome-unknown.' }).optional(),
-  profileId: z.string().max(ID_MAX, { error: `Profile id is at most ${ID_MAX} characters.` }).optional(),
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  search: z
-    .string()
-    .trim()
-    .max(TEXT_MAX, { error: `Search text is at most ${TEXT_MAX} characters.` })
-    .optional(),
+  kinds: z.optional(z.array(z.enum(requestKinds, { error: `Kind must be one of: ${requestKinds.join(', ')}.` })).check(
+    z.maxLength(requestKinds.length, { error: 'Give each kind at most once.' }),
+  )),
+  status: z.optional(z.enum(historyOutcomes, { error: 'Status must be ok, error or outcome-unknown.' })),
+  profileId: z.optional(z.string().check(z.maxLength(ID_MAX, { error: `Profile id is at most ${ID_MAX} characters.` }))),
+  from: z.optional(isoTime),
+  to: z.optional(isoTime),
+  search: z.optional(z.string().check(
+    z.trim(),
+    z.maxLength(TEXT_MAX, { error: `Search text is at most ${TEXT_MAX} characters.` }),
+  )),
 });
 export type HistoryFilter = z.output<typeof historyFilterSchema>;
 
-export const historyListInputSchema = historyFilterSchema.extend({
-  cursor: z
-    .string()
-    .regex(/^[0-9]{1,16}:[0-9]{1,16}$/, { error: 'Cursor must be the nextCursor value a previous page returned.' })
-    .optional(),
-  limit: z
-    .number()
-    .int({ error: 'Limit must be a whole number.' })
-    .min(1, { error: 'Limit must be at least 1.' })
-    .max(500, { error: 'Limit is at most 500 entries a page.' }),
+export const historyListInputSchema = z.extend(historyFilterSchema, {
+  cursor: z.optional(z.string().check(
+    z.regex(/^[0-9]{1,16}:[0-9]{1,16}$/, { error: 'Cursor must be the nextCursor value a previous page returned.' }),
+  )),
+  limit: z.number().check(
+    z.int({ error: 'Limit must be a whole number.' }),
+    z.gte(1, { error: 'Limit must be at least 1.' }),
+    z.lte(500, { error: 'Limit is at most 500 entries a page.' }),
+  ),
 });
 export type HistoryListInput = z.output<typeof historyListInputSchema>;
 
@@ -56,7 +53,7 @@ export const historyAttemptSchema = z.object({
   at: z.string(),
   code: z.enum(errorCodes),
   message: z.string(),
-  status: z.number().int().optional(),
+  status: z.optional(z.number().check(z.int())),
 });
 
 /** One row of the history list: what the table shows, without request and response bodies. */
@@ -67,44 +64,44 @@ export const historySummarySchema = z.object({
   profileName: z.string(),
   sandbox: z.string(),
   kind: z.enum(requestKinds),
-  scid: z.string().optional(),
-  templateName: z.string().optional(),
-  sessionName: z.string().optional(),
-  invitedXuid: z.string().optional(),
-  recipientLabel: z.string().optional(),
+  scid: z.optional(z.string()),
+  templateName: z.optional(z.string()),
+  sessionName: z.optional(z.string()),
+  invitedXuid: z.optional(z.string()),
+  recipientLabel: z.optional(z.string()),
   method: z.string(),
   url: z.string(),
-  status: z.number().optional(),
+  status: z.optional(z.number()),
   outcome: z.enum(historyOutcomes),
-  correlationId: z.string().optional(),
-  handleId: z.string().optional(),
+  correlationId: z.optional(z.string()),
+  handleId: z.optional(z.string()),
   durationMs: z.number(),
-  errorCode: z.enum(errorCodes).optional(),
-  errorMessage: z.string().optional(),
+  errorCode: z.optional(z.enum(errorCodes)),
+  errorMessage: z.optional(z.string()),
 });
 export type HistorySummary = z.output<typeof historySummarySchema>;
 
 /** The whole entry: the masked request as sent and the (capped) response. */
-export const historyEntrySchema = historySummarySchema.extend({
+export const historyEntrySchema = z.extend(historySummarySchema, {
   request: z.object({
     method: z.string(),
     url: z.string(),
     headers: z.record(z.string(), z.string()),
-    body: z.string().optional(),
+    body: z.optional(z.string()),
   }),
-  responseHeaders: z.record(z.string(), z.string()).optional(),
-  responseBody: z.string().optional(),
+  responseHeaders: z.optional(z.record(z.string(), z.string())),
+  responseBody: z.optional(z.string()),
   /** True when the response body was longer than the cap and was cut. */
   responseTruncated: z.boolean(),
   /** Earlier attempts of an outbox item that went back to the queue before this outcome, oldest first. */
-  attempts: z.array(historyAttemptSchema).optional(),
+  attempts: z.optional(z.array(historyAttemptSchema)),
 });
 export type HistoryEntry = z.output<typeof historyEntrySchema>;
 
 export const historyPageSchema = z.object({
   entries: z.array(historySummarySchema),
   /** Pass back as `cursor` for the next (older) page; absent on the last page. */
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 export type HistoryPage = z.output<typeof historyPageSchema>;
 
@@ -114,18 +111,16 @@ export type HistoryPage = z.output<typeof historyPageSchema>;
  * says how many it removed.
  */
 export const retentionSchema = z.strictObject({
-  maxEntries: z
-    .number({ error: 'Keep-at-most must be a whole number of entries.' })
-    .int({ error: 'Keep-at-most must be a whole number of entries.' })
-    .min(1, { error: 'Keep at least 1 entry (or leave the limit empty for no limit).' })
-    .max(10_000_000, { error: 'Keep-at-most is at most 10,000,000 entries.' })
-    .optional(),
-  maxAgeDays: z
-    .number({ error: 'Keep-for must be a whole number of days.' })
-    .int({ error: 'Keep-for must be a whole number of days.' })
-    .min(1, { error: 'Keep entries for at least 1 day (or leave it empty for no limit).' })
-    .max(3650, { error: 'Keep-for is at most 3650 days.' })
-    .optional(),
+  maxEntries: z.optional(z.number({ error: 'Keep-at-most must be a whole number of entries.' }).check(
+    z.int({ error: 'Keep-at-most must be a whole number of entries.' }),
+    z.gte(1, { error: 'Keep at least 1 entry (or leave the limit empty for no limit).' }),
+    z.lte(10_000_000, { error: 'Keep-at-most is at most 10,000,000 entries.' }),
+  )),
+  maxAgeDays: z.optional(z.number({ error: 'Keep-for must be a whole number of days.' }).check(
+    z.int({ error: 'Keep-for must be a whole number of days.' }),
+    z.gte(1, { error: 'Keep entries for at least 1 day (or leave it empty for no limit).' }),
+    z.lte(3650, { error: 'Keep-for is at most 3650 days.' }),
+  )),
 });
 export type Retention = z.output<typeof retentionSchema>;
 
@@ -139,7 +134,7 @@ export const historyExportSchema = z.object({
 export const historyChannels = {
   listHistory: channel(historyListInputSchema, historyPageSchema, 'One page of history, newest first, filtered and searched.'),
   getHistoryEntry: channel(
-    z.strictObject({ id: z.string().min(1, { error: 'History entry id is required.' }).max(ID_MAX) }),
+    z.strictObject({ id: z.string().check(z.minLength(1, { error: 'History entry id is required.' }), z.maxLength(ID_MAX)) }),
     historyEntrySchema,
     'One history entry with its masked request and capped response.',
   ),

@@ -3,7 +3,7 @@
  * per wire request, each with a truthful state. An item whose send may or may not have
  * reached MPSD is 'outcome-unknown' and is never resent without the user asking.
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 import { appErrorSchema, recordIdSchema } from './common.ts';
@@ -24,7 +24,7 @@ export const outboxAttemptSchema = z.object({
   code: z.enum(errorCodes),
   message: z.string(),
   /** MPSD's HTTP status when it answered; absent when nothing left this machine. */
-  status: z.number().int().optional(),
+  status: z.optional(z.number().check(z.int())),
 });
 export type OutboxAttempt = z.output<typeof outboxAttemptSchema>;
 
@@ -35,65 +35,63 @@ export const outboxItemSchema = z.object({
   kind: z.enum(requestKinds),
   /** The request as it will be sent (validated JSON, no credentials). */
   request: z.unknown(),
-  invitedXuid: z.string().optional(),
-  label: z.string().optional(),
+  invitedXuid: z.optional(z.string()),
+  label: z.optional(z.string()),
   state: z.enum(outboxStates),
-  attempts: z.number().int(),
-  lastError: appErrorSchema.optional(),
-  handleId: z.string().optional(),
-  correlationId: z.string().optional(),
+  attempts: z.number().check(z.int()),
+  lastError: z.optional(appErrorSchema),
+  handleId: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
   updatedAt: z.string(),
-  origin: z.enum(outboxOrigins).optional(),
+  origin: z.optional(z.enum(outboxOrigins)),
   /**
    * A queued item is not tried before this time (ISO): backoff with jitter after an attempt that
    * could not go out, or the time MPSD asked for in a long Retry-After (then lastError is THROTTLED).
    */
-  nextAttemptAt: z.string().optional(),
+  nextAttemptAt: z.optional(z.string()),
   /** Earlier attempts that sent it back to the queue, oldest first. */
-  attemptLog: z.array(outboxAttemptSchema).optional(),
+  attemptLog: z.optional(z.array(outboxAttemptSchema)),
 });
 export type OutboxItem = z.output<typeof outboxItemSchema>;
 
 /** How many items are in each state; the UI always shows these. */
 export const outboxCountsSchema = z.object(
-  Object.fromEntries(outboxStates.map((state) => [state, z.number().int()])) as Record<OutboxState, z.ZodNumber>,
+  Object.fromEntries(outboxStates.map((state) => [state, z.number().check(z.int())])) as Record<OutboxState, z.ZodMiniNumber>,
 );
 export type OutboxCounts = z.output<typeof outboxCountsSchema>;
 
 export const outboxFlushSummarySchema = z.object({
-  attempted: z.number().int(),
-  sent: z.number().int(),
-  failed: z.number().int(),
+  attempted: z.number().check(z.int()),
+  sent: z.number().check(z.int()),
+  failed: z.number().check(z.int()),
   /** Went back to the queue (still offline, no token): try again later. */
-  retryLater: z.number().int(),
-  outcomeUnknown: z.number().int(),
+  retryLater: z.number().check(z.int()),
+  outcomeUnknown: z.number().check(z.int()),
   /** True when the flush stopped early because it was cancelled. */
   cancelled: z.boolean(),
   counts: outboxCountsSchema,
   /** What went wrong around the flush without changing what MPSD did: damaged rows skipped, results that could not be recorded. */
-  warnings: z.array(appErrorSchema).optional(),
+  warnings: z.optional(z.array(appErrorSchema)),
 });
 export type OutboxFlushSummary = z.output<typeof outboxFlushSummarySchema>;
 
 export const outboxChannels = {
   listOutbox: channel(
     z.strictObject({
-      states: z
-        .array(z.enum(outboxStates, { error: `State must be one of: ${outboxStates.join(', ')}.` }))
-        .max(outboxStates.length, { error: 'Give each state at most once.' })
-        .optional(),
-      limit: z
-        .number()
-        .int({ error: 'Limit must be a whole number.' })
-        .min(1, { error: 'Limit must be at least 1.' })
-        .max(1000, { error: 'Limit is at most 1000 items.' })
-        .optional(),
+      states: z.optional(z.array(z.enum(outboxStates, { error: `State must be one of: ${outboxStates.join(', ')}.` })).check(
+        z.maxLength(outboxStates.length, { error: 'Give each state at most once.' }),
+      )),
+      limit: z.optional(z.number().check(
+        z.int({ error: 'Limit must be a whole number.' }),
+        z.gte(1, { error: 'Limit must be at least 1.' }),
+        z.lte(1000, { error: 'Limit is at most 1000 items.' }),
+      )),
     }),
     z.object({
       items: z.array(outboxItemSchema),
       counts: outboxCountsSchema,
       /** Rows that could not be read (damaged): left in place, listed here so they can be dismissed. */
-      damaged: z.array(z.object({ id: z.string(), problem: z.string() })).optional(),
+      damaged: z.optional(z.array(z.object({ id: z.string(), problem: z.string() }))),
     }),
     'Outbox items, oldest first, with the count in each state.',
   ),

@@ -2,7 +2,7 @@
  * The presets channels: saved activity/invite setups, edited, favourited, searched, and
  * shared with the team as a JSON file kept in the game's repository.
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { presetInputSchema, presetSchema } from '../presets/preset.ts';
 import { PRESET_FILE_MAX_CHARS } from '../presets/preset-file.ts';
 import { recordIdSchema } from './common.ts';
@@ -10,23 +10,23 @@ import { channel, event } from './define.ts';
 
 export const presetsStatusSchema = z.object({
   path: z.string(),
-  damagedFileMovedTo: z.string().optional(),
-  unreadablePresets: z.number().int(),
-  upgradedFrom: z.object({ version: z.number().int(), backupPath: z.string() }).optional(),
+  damagedFileMovedTo: z.optional(z.string()),
+  unreadablePresets: z.number().check(z.int()),
+  upgradedFrom: z.optional(z.object({ version: z.number().check(z.int()), backupPath: z.string() })),
   unsavedChanges: z.boolean(),
-  lastSaveError: z.string().optional(),
-  readOnlyReason: z.string().optional(),
+  lastSaveError: z.optional(z.string()),
+  readOnlyReason: z.optional(z.string()),
 });
 
-const presetFileContent = z.string().max(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' });
+const presetFileContent = z.string().check(z.maxLength(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' }));
 
 const presetIdInput = z.strictObject({ id: recordIdSchema });
 
 export const presetChannels = {
   listPresets: channel(
     z.strictObject({
-      search: z.string().trim().max(200, { error: 'Search text is at most 200 characters.' }).optional(),
-      favouritesOnly: z.boolean().optional(),
+      search: z.optional(z.string().check(z.trim(), z.maxLength(200, { error: 'Search text is at most 200 characters.' }))),
+      favouritesOnly: z.optional(z.boolean()),
     }),
     z.object({ presets: z.array(presetSchema), status: presetsStatusSchema }),
     'Presets (favourites first, then by name) and the store status the UI warns about.',
@@ -38,7 +38,7 @@ export const presetChannels = {
   deletePreset: channel(presetIdInput, z.object({ deleted: z.literal(true) }), 'Delete a preset.'),
   setPresetFavourite: channel(z.strictObject({ id: recordIdSchema, favourite: z.boolean() }), presetSchema, 'Mark or unmark a favourite.'),
   exportPresets: channel(
-    z.strictObject({ ids: z.array(recordIdSchema).max(1000, { error: 'Export at most 1000 presets at once.' }).optional() }),
+    z.strictObject({ ids: z.optional(z.array(recordIdSchema).check(z.maxLength(1000, { error: 'Export at most 1000 presets at once.' }))) }),
     z.object({ fileName: z.string(), content: z.string() }),
     'The team presets file (no ids, no profiles, no credentials).',
   ),
@@ -52,12 +52,12 @@ export const presetChannels = {
       content: presetFileContent,
       replaceExisting: z.boolean({ error: 'replaceExisting must be true or false: say whether saved presets of the same name may be replaced.' }),
     }),
-    z.object({ added: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), presets: z.array(presetSchema) }),
+    z.object({ added: z.number().check(z.int()), updated: z.number().check(z.int()), unchanged: z.number().check(z.int()), presets: z.array(presetSchema) }),
     'Import a team presets file: all presets or none; same-named presets are replaced only with replaceExisting.',
   ),
   retrySavePresets: channel(z.strictObject({}), presetsStatusSchema, 'Write presets held in memory after a failed save.'),
 } as const;
 
 export const presetEvents = {
-  presetsChanged: event(z.object({ count: z.number().int() }), 'Presets were added, changed or removed; list them again.'),
+  presetsChanged: event(z.object({ count: z.number().check(z.int()) }), 'Presets were added, changed or removed; list them again.'),
 } as const;

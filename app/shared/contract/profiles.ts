@@ -6,7 +6,7 @@
  * never the token, the user hash or the Authorization value. Inputs that do carry one
  * (`pasteToken`) are parsed in main and the value goes straight to the vault.
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { contractVersionSchema, sandboxIdSchema, scidSchema, xuidSchema } from '../mpsd/ids.ts';
 import { titleIdAsTypedSchema } from '../mpsd/title-id-as-typed.ts';
 import { channel, event } from './define.ts';
@@ -25,10 +25,10 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
  * this machine (the local emulator), so a token never crosses a network unencrypted.
  */
 function serviceUrl(what: string, example: string) {
-  return z
-    .string({ error: `${what} is required, e.g. ${example}.` })
-    .trim()
-    .superRefine((value, ctx) => {
+  return z.pipe(
+    z.string({ error: `${what} is required, e.g. ${example}.` }).check(
+    z.trim(),
+    z.superRefine((value, ctx) => {
       let url: URL;
       try {
         url = new URL(value);
@@ -42,43 +42,46 @@ function serviceUrl(what: string, example: string) {
         code: 'custom',
         message: `${what} must use https (plain http is allowed only for 127.0.0.1 or localhost, where tokens never leave this computer).`,
       });
-    })
-    .transform((value) => value.replace(/\/+$/, ''));
+    }),
+  ),
+    z.transform((value) => value.replace(/\/+$/, '')),
+  );
 }
 
 /** Where the sign-in chain goes; every part defaults to Microsoft's real host. Overridden for the local stand-ins and tests. */
 export const tokenEndpointsSchema = z.strictObject({
   /** Microsoft account authority, default https://login.microsoftonline.com/consumers. */
-  authority: serviceUrl('Authority URL', 'https://login.microsoftonline.com/consumers').optional(),
+  authority: z.optional(serviceUrl('Authority URL', 'https://login.microsoftonline.com/consumers')),
   /** Default https://user.auth.xboxlive.com/user/authenticate. */
-  userAuthenticate: serviceUrl('User token URL', 'https://user.auth.xboxlive.com/user/authenticate').optional(),
+  userAuthenticate: z.optional(serviceUrl('User token URL', 'https://user.auth.xboxlive.com/user/authenticate')),
   /** Default https://xsts.auth.xboxlive.com/xsts/authorize. */
-  xstsAuthorize: serviceUrl('XSTS URL', 'https://xsts.auth.xboxlive.com/xsts/authorize').optional(),
+  xstsAuthorize: z.optional(serviceUrl('XSTS URL', 'https://xsts.auth.xboxlive.com/xsts/authorize')),
 });
 
 export const profileAuthSchema = z.strictObject({
   /** The application (client) id your organisation registered in Azure for Xbox Live sign-in. */
-  msaClientId: z
-    .string()
-    .trim()
-    .refine((value) => GUID.test(value), {
+  msaClientId: z.optional(z.pipe(
+    z.string().check(
+    z.trim(),
+    z.refine((value) => GUID.test(value), {
       error: 'Application (client) id must be a GUID from your organisation\'s Azure app registration, e.g. 1f907974-e22b-4810-a9de-d9647380c97e.',
-    })
-    .transform((value) => value.toLowerCase())
-    .optional(),
-  tokenEndpoints: tokenEndpointsSchema.optional(),
+    }),
+  ),
+    z.transform((value) => value.toLowerCase()),
+  )),
+  tokenEndpoints: z.optional(tokenEndpointsSchema),
 });
 
-const profileNameSchema = z
-  .string({ error: 'Profile name is required.' })
-  .trim()
-  .min(1, { error: 'Profile name is required, e.g. "ABCD.3 dev".' })
-  .max(60, { error: 'Profile name is at most 60 characters.' });
+const profileNameSchema = z.string({ error: 'Profile name is required.' }).check(
+  z.trim(),
+  z.minLength(1, { error: 'Profile name is required, e.g. "ABCD.3 dev".' }),
+  z.maxLength(60, { error: 'Profile name is at most 60 characters.' }),
+);
 
-export const localeSchema = z
-  .string()
-  .trim()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'Locale must be a language tag such as en-US or fr-FR.' });
+export const localeSchema = z.string().check(
+  z.trim(),
+  z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'Locale must be a language tag such as en-US or fr-FR.' }),
+);
 
 const profileIdSchema = z.uuid({ error: 'Profile id must be a UUID, as listProfiles returned it.' });
 
@@ -87,30 +90,31 @@ const profileFields = {
   name: profileNameSchema,
   environment: z.enum(environments, { error: 'Environment must be production, local or custom.' }),
   /** MPSD base URL. Production always uses PRODUCTION_ENDPOINT; local and custom need one. */
-  endpoint: serviceUrl('Endpoint', 'http://127.0.0.1:7777').optional(),
+  endpoint: z.optional(serviceUrl('Endpoint', 'http://127.0.0.1:7777')),
   sandboxId: sandboxIdSchema,
   /** As typed (Partner Center's hex stays hex); Compose and new presets start from it. */
   defaultTitleId: z.optional(titleIdAsTypedSchema),
-  defaultScid: scidSchema.optional(),
+  defaultScid: z.optional(scidSchema),
   /**
    * The profile's own user, for requests that name it (joining a session first). Filled in
    * when a token or sign-in names the user; typed by the user when the token does not.
    */
-  xuid: xuidSchema.optional(),
-  contractVersion: contractVersionSchema.default(107),
-  locale: localeSchema.default('en-US'),
-  auth: profileAuthSchema.default({}),
+  xuid: z.optional(xuidSchema),
+  contractVersion: z._default(contractVersionSchema, 107),
+  locale: z._default(localeSchema, 'en-US'),
+  auth: z._default(profileAuthSchema, {}),
 };
 
 /** Fills the production endpoint and insists on one for local/custom. */
 function withEndpointRule<T extends { environment: Environment; endpoint?: string | undefined }>(
   profile: T,
-  ctx: z.RefinementCtx,
+  ctx: z.core.ParsePayload,
 ): T & { endpoint: string } {
   if (profile.environment === 'production') {
     if (profile.endpoint !== undefined && profile.endpoint !== PRODUCTION_ENDPOINT) {
-      ctx.addIssue({
+      ctx.issues.push({
         code: 'custom',
+        input: profile,
         path: ['endpoint'],
         message: `Production profiles always use ${PRODUCTION_ENDPOINT}: choose "custom" to use another URL.`,
       });
@@ -118,8 +122,9 @@ function withEndpointRule<T extends { environment: Environment; endpoint?: strin
     return { ...profile, endpoint: PRODUCTION_ENDPOINT };
   }
   if (profile.endpoint === undefined) {
-    ctx.addIssue({
+    ctx.issues.push({
       code: 'custom',
+      input: profile,
       path: ['endpoint'],
       message:
         profile.environment === 'local'
@@ -132,15 +137,17 @@ function withEndpointRule<T extends { environment: Environment; endpoint?: strin
 }
 
 /** A stored profile. */
-export const profileSchema = z
-  .strictObject({ id: profileIdSchema, ...profileFields })
-  .transform((profile, ctx) => withEndpointRule(profile, ctx));
+export const profileSchema = z.pipe(
+  z.strictObject({ id: profileIdSchema, ...profileFields }),
+  z.transform((profile, ctx) => withEndpointRule(profile, ctx)),
+);
 export type Profile = z.output<typeof profileSchema>;
 
 /** What the profile form sends: a new profile (no id) or changes to an existing one (with its id). */
-export const profileDraftSchema = z
-  .strictObject({ id: profileIdSchema.optional(), ...profileFields })
-  .transform((profile, ctx) => withEndpointRule(profile, ctx));
+export const profileDraftSchema = z.pipe(
+  z.strictObject({ id: z.optional(profileIdSchema), ...profileFields }),
+  z.transform((profile, ctx) => withEndpointRule(profile, ctx)),
+);
 export type ProfileDraft = z.input<typeof profileDraftSchema>;
 
 /** What the UI may know about a profile's token, and nothing more. */
@@ -148,14 +155,14 @@ export const tokenStateSchema = z.object({
   /** 'refused': MPSD answered 401 to this token even after the one renewal; it is not used again until a new one is stored. */
   state: z.enum(['none', 'pasted', 'signed-in', 'expiring', 'expired', 'refused', 'keychain-unavailable']),
   /** Where the token came from, so "expiring"/"expired" can offer the right fix (paste again or sign in again). */
-  source: z.enum(['pasted', 'signed-in']).optional(),
-  gamertag: z.string().optional(),
-  xuid: z.string().optional(),
+  source: z.optional(z.enum(['pasted', 'signed-in'])),
+  gamertag: z.optional(z.string()),
+  xuid: z.optional(z.string()),
   /** ISO-8601; absent when a pasted token's expiry is unknown. */
-  expiresAt: z.string().optional(),
-  privileges: z.array(z.number()).optional(),
+  expiresAt: z.optional(z.string()),
+  privileges: z.optional(z.array(z.number())),
   /** ISO-8601: when MPSD refused the token (state 'refused'). */
-  refusedAt: z.string().optional(),
+  refusedAt: z.optional(z.string()),
   /** Where this profile's secrets are kept: the OS keychain, or memory for this run only. */
   vault: z.enum(['keychain', 'memory']),
 });
@@ -168,16 +175,14 @@ export const profileViewSchema = z.object({
   environment: z.enum(environments),
   endpoint: z.string(),
   sandboxId: z.string(),
-  defaultTitleId: z.string().optional(),
-  defaultScid: z.string().optional(),
-  xuid: z.string().optional(),
+  defaultTitleId: z.optional(z.string()),
+  defaultScid: z.optional(z.string()),
+  xuid: z.optional(z.string()),
   contractVersion: z.number(),
   locale: z.string(),
   auth: z.object({
-    msaClientId: z.string().optional(),
-    tokenEndpoints: z
-      .object({ authority: z.string().optional(), userAuthenticate: z.string().optional(), xstsAuthorize: z.string().optional() })
-      .optional(),
+    msaClientId: z.optional(z.string()),
+    tokenEndpoints: z.optional(z.object({ authority: z.optional(z.string()), userAuthenticate: z.optional(z.string()), xstsAuthorize: z.optional(z.string()) })),
   }),
   active: z.boolean(),
   token: tokenStateSchema,
@@ -190,15 +195,14 @@ const profileRefSchema = z.strictObject({ profileId: profileIdSchema });
  * A pasted token: the whole header value, or the user hash and token separately; with an
  * optional expiry (ISO-8601) when the token's own expiry cannot be read.
  */
-export const pasteTokenInputSchema = z
-  .strictObject({
+export const pasteTokenInputSchema = z.strictObject({
     profileId: profileIdSchema,
-    authorization: z.string().max(20_000, { error: 'The pasted header is too long: paste only the Authorization value.' }).optional(),
-    userHash: z.string().max(100, { error: 'The user hash is too long: it is the short part between "x=" and ";".' }).optional(),
-    token: z.string().max(20_000, { error: 'The token is too long: paste only the XSTS token.' }).optional(),
-    expiresAt: z.iso.datetime({ offset: true, error: 'Expiry must be a date and time, e.g. 2026-05-01T18:00:00Z.' }).optional(),
-  })
-  .superRefine((input, ctx) => {
+    authorization: z.optional(z.string().check(z.maxLength(20_000, { error: 'The pasted header is too long: paste only the Authorization value.' }))),
+    userHash: z.optional(z.string().check(z.maxLength(100, { error: 'The user hash is too long: it is the short part between "x=" and ";".' }))),
+    token: z.optional(z.string().check(z.maxLength(20_000, { error: 'The token is too long: paste only the XSTS token.' }))),
+    expiresAt: z.optional(z.iso.datetime({ offset: true, error: 'Expiry must be a date and time, e.g. 2026-05-01T18:00:00Z.' })),
+  }).check(
+  z.superRefine((input, ctx) => {
     const whole = input.authorization !== undefined && input.authorization.trim() !== '';
     const parts = input.userHash !== undefined || input.token !== undefined;
     if (whole && parts) {
@@ -209,7 +213,8 @@ export const pasteTokenInputSchema = z
         message: 'Paste the whole Authorization value (XBL3.0 x=<uhs>;<token>), or both the user hash and the token.',
       });
     }
-  });
+  }),
+);
 export type PasteTokenInput = z.output<typeof pasteTokenInputSchema>;
 
 export const signInMethods = ['browser', 'device-code'] as const;
@@ -220,9 +225,9 @@ export const profileChannels = {
     z.strictObject({}),
     z.object({
       profiles: z.array(profileViewSchema),
-      activeProfileId: z.string().nullable(),
+      activeProfileId: z.nullable(z.string()),
       /** Set when the profiles file was damaged at start-up and kept aside. */
-      notice: z.object({ message: z.string(), keptAside: z.string() }).optional(),
+      notice: z.optional(z.object({ message: z.string(), keptAside: z.string() })),
     }),
     'Every profile with its token state, and which one is active.',
   ),
@@ -250,7 +255,7 @@ export const profileChannels = {
 
 export const profileEvents = {
   profilesChanged: event(
-    z.object({ activeProfileId: z.string().nullable(), profileIds: z.array(z.string()) }),
+    z.object({ activeProfileId: z.nullable(z.string()), profileIds: z.array(z.string()) }),
     'A profile was added, changed, removed or activated, or its token changed.',
   ),
   signInProgress: event(
@@ -258,10 +263,10 @@ export const profileEvents = {
       profileId: z.string(),
       stage: z.enum(['browser-opened', 'device-code', 'getting-xbox-token', 'signed-in', 'failed', 'cancelled']),
       /** Device-code flow: the code to type and where. */
-      userCode: z.string().optional(),
-      verificationUri: z.string().optional(),
+      userCode: z.optional(z.string()),
+      verificationUri: z.optional(z.string()),
       /** ISO-8601: when the device code stops working. */
-      expiresAt: z.string().optional(),
+      expiresAt: z.optional(z.string()),
       message: z.string(),
     }),
     'Where a sign-in is, with the device code to show.',

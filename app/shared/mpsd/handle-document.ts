@@ -6,13 +6,13 @@
  * handle can be joined, and if not, why, from the `relatedInfo` MPSD adds to query results.
  * Pure, so the CLI and the renderer read answers the same way.
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 /** A field that must not sink the document when MPSD sends it in another shape. */
-const lenient = <S extends z.ZodType>(schema: S) => schema.optional().catch(undefined);
+const lenient = <S extends z.ZodMiniType>(schema: S) => z.catch(z.optional(schema), undefined);
 /** XUIDs and title ids are decimal strings on the wire; some answers carry them as numbers. */
-const decimal = z.union([z.string(), z.number().int().nonnegative()]).transform(String);
-const count = z.number().int().nonnegative();
+const decimal = z.pipe(z.union([z.string(), z.number().check(z.int(), z.nonnegative())]), z.transform(String));
+const count = z.number().check(z.int(), z.nonnegative());
 
 const sessionRefSchema = z.looseObject({
   scid: lenient(z.string()),
@@ -21,9 +21,9 @@ const sessionRefSchema = z.looseObject({
 });
 
 const relatedInfoSchema = z.looseObject({
-  visibility: lenient(z.string().transform((value) => value.toLowerCase())),
+  visibility: lenient(z.pipe(z.string(), z.transform((value) => value.toLowerCase()))),
   // XSAPI's fixtures show "None" where the docs write "none": compared without case.
-  joinRestriction: lenient(z.string().transform((value) => value.toLowerCase())),
+  joinRestriction: lenient(z.pipe(z.string(), z.transform((value) => value.toLowerCase()))),
   closed: lenient(z.boolean()),
   membersCount: lenient(count),
   maxMembersCount: lenient(count),

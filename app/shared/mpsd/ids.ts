@@ -4,7 +4,7 @@
  * become the decimal string the wire wants, XUIDs lose leading zeros. SCIDs and names are
  * sent exactly as typed (see each schema for why).
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UINT64_MAX = 18446744073709551615n;
@@ -15,19 +15,21 @@ const UINT32_MAX = 4294967295;
  * SCID as case-sensitive ("paste it directly from Partner Center", XSAPI multiplayer_c.h),
  * so changing its case could address a different service config.
  */
-export const scidSchema = z
-  .string({ error: 'SCID is required: the service configuration id from Partner Center, a GUID.' })
-  .trim()
-  .refine((value) => GUID.test(value), {
+export const scidSchema = z.string({ error: 'SCID is required: the service configuration id from Partner Center, a GUID.' }).check(
+  z.trim(),
+  z.refine((value) => GUID.test(value), {
     error: 'SCID must be a GUID like bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (copy it from Partner Center > Xbox services; its case is kept).',
-  });
+  }),
+);
 
 /** A GUID handle id (handles are immutable pointers named by GUID). */
-export const handleIdSchema = z
-  .string({ error: 'Handle id is required.' })
-  .trim()
-  .refine((value) => GUID.test(value), { error: 'Handle id must be a GUID, as MPSD returned it.' })
-  .transform((value) => value.toLowerCase());
+export const handleIdSchema = z.pipe(
+  z.string({ error: 'Handle id is required.' }).check(
+  z.trim(),
+  z.refine((value) => GUID.test(value), { error: 'Handle id must be a GUID, as MPSD returned it.' }),
+),
+  z.transform((value) => value.toLowerCase()),
+);
 
 /**
  * MPSD names (templates, sessions) are URL path segments that Microsoft's client inserts
@@ -45,39 +47,41 @@ const NAME = /^[A-Za-z0-9._-]+$/;
 const MPSD_NAME_MAX = 99;
 
 function mpsdName(what: string, example: string) {
-  return z
-    .string({ error: `${what} is required.` })
-    .trim()
-    .min(1, { error: `${what} is required, e.g. ${example}.` })
-    .max(MPSD_NAME_MAX, { error: `${what} is at most ${MPSD_NAME_MAX} characters (Microsoft's client cannot address longer names).` })
-    .refine((value) => NAME.test(value), {
+  return z.string({ error: `${what} is required.` }).check(
+    z.trim(),
+    z.minLength(1, { error: `${what} is required, e.g. ${example}.` }),
+    z.maxLength(MPSD_NAME_MAX, { error: `${what} is at most ${MPSD_NAME_MAX} characters (Microsoft's client cannot address longer names).` }),
+    z.refine((value) => NAME.test(value), {
       error: `${what} may only hold letters, digits, '-', '_' and '.' (e.g. ${example}): it is part of the URL path.`,
-    })
-    .refine((value) => value !== '.' && value !== '..', {
+    }),
+    z.refine((value) => value !== '.' && value !== '..', {
       error: `${what} cannot be "." or "..": URLs read those as "this folder" and "the folder above".`,
-    });
+    }),
+  );
 }
 
 export const templateNameSchema = mpsdName('Template name', 'GameSession');
 export const sessionNameSchema = mpsdName('Session name', 'lobby-7');
 
 /** Xbox user id: an unsigned 64-bit integer above 0, always sent as a decimal string. */
-export const xuidSchema = z
-  .string({ error: 'XUID is required: the decimal Xbox user id, e.g. 2814679796296491.' })
-  .trim()
-  .refine((value) => /^[0-9]+$/.test(value), {
+export const xuidSchema = z.pipe(
+  z.string({ error: 'XUID is required: the decimal Xbox user id, e.g. 2814679796296491.' }).check(
+  z.trim(),
+  z.refine((value) => /^[0-9]+$/.test(value), {
     error: 'XUID must be decimal digits only, e.g. 2814679796296491.',
-  })
+  }),
   // Any run of digits reaches the range check, so 23 digits reads "out of range", not "digits only".
-  .refine((value) => !/^[0-9]+$/.test(value) || (BigInt(value) > 0n && BigInt(value) <= UINT64_MAX), {
+  z.refine((value) => !/^[0-9]+$/.test(value) || (BigInt(value) > 0n && BigInt(value) <= UINT64_MAX), {
     error: 'XUID must be a number between 1 and 18446744073709551615.',
-  })
-  .transform((value) => BigInt(value).toString());
+  }),
+),
+  z.transform((value) => BigInt(value).toString()),
+);
 
 /** Title id: uint32, typed as decimal or Partner Center's 0x hex; sent as a decimal string. */
-export const titleIdSchema = z
-  .union([z.string(), z.number()], { error: 'Title id is required, in decimal (1234) or hex (0x4D2).' })
-  .transform((raw, ctx) => {
+export const titleIdSchema = z.pipe(
+  z.union([z.string(), z.number()], { error: 'Title id is required, in decimal (1234) or hex (0x4D2).' }),
+  z.transform((raw, ctx) => {
     const text = String(raw).trim();
     const parsed = /^0x[0-9a-f]{1,8}$/i.test(text)
       ? Number.parseInt(text.slice(2), 16)
@@ -85,14 +89,16 @@ export const titleIdSchema = z
         ? Number(text)
         : Number.NaN;
     if (!Number.isInteger(parsed) || parsed < 0 || parsed > UINT32_MAX) {
-      ctx.addIssue({
+      ctx.issues.push({
         code: 'custom',
+        input: raw,
         message: `Title id "${text}" is not a 32-bit number: give it in decimal (1234) or hex (0x4D2).`,
       });
       return z.NEVER;
     }
     return String(parsed);
-  });
+  }),
+);
 
 /** `x-xbl-contract-version`: Microsoft's client sends 107; 104 and 105 are accepted for handles. */
 export const contractVersions = [104, 105, 107] as const;
@@ -102,9 +108,9 @@ export const contractVersionSchema = z.union([z.literal(104), z.literal(105), z.
 });
 
 /** Sandbox id: `<PUBLISHER>.<n>` (case-sensitive) or the built-in RETAIL and CERT. */
-export const sandboxIdSchema = z
-  .string({ error: 'Sandbox id is required, e.g. XDKS.1.' })
-  .trim()
-  .refine((value) => /^[A-Z0-9]{2,16}\.[0-9]{1,6}$/.test(value) || value === 'RETAIL' || value === 'CERT', {
+export const sandboxIdSchema = z.string({ error: 'Sandbox id is required, e.g. XDKS.1.' }).check(
+  z.trim(),
+  z.refine((value) => /^[A-Z0-9]{2,16}\.[0-9]{1,6}$/.test(value) || value === 'RETAIL' || value === 'CERT', {
     error: 'Sandbox id must look like ABCD.3 (publisher, a dot, a number; upper-case), or be RETAIL or CERT.',
-  });
+  }),
+);

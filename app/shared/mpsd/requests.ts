@@ -5,7 +5,7 @@
  * builders can turn a parsed request into wire requests without checking anything again.
  * Parsing a parsed request again gives the same request (core re-checks what the CLI sends).
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { parseOrThrow } from '../validation.ts';
 import { handleIdSchema, scidSchema, sessionNameSchema, templateNameSchema, titleIdSchema, xuidSchema } from './ids.ts';
 import { searchAttributesSchema, searchFilterSchema, searchOrderBySchema } from './search-attributes.ts';
@@ -20,7 +20,7 @@ export const MAX_INVITE_CONTEXT_ENCODED = 256;
 export const MAX_QUERY_XUIDS = 100;
 
 /** A strict object for one request kind: `kind` plus the given fields, nothing else. */
-function requestObject<K extends RequestKind, S extends z.ZodRawShape>(kind: K, shape: S) {
+function requestObject<K extends RequestKind, S extends z.core.$ZodShape>(kind: K, shape: S) {
   return z.strictObject({ kind: z.literal(kind), ...shape });
 }
 
@@ -33,11 +33,12 @@ const activitySetSchema = requestObject('activity.set', {
   sessionRef: z.strictObject({
     scid: scidSchema,
     templateName: templateNameSchema,
-    name: sessionNameSchema.optional(),
+    name: z.optional(sessionNameSchema),
   }),
   /** MPSD may name the session itself (a GUID); Microsoft's client always names it, so this is opt-in. */
-  letServiceNameSession: z.boolean({ error: 'letServiceNameSession must be true or false.' }).optional(),
-}).superRefine((request, ctx) => {
+  letServiceNameSession: z.optional(z.boolean({ error: 'letServiceNameSession must be true or false.' })),
+}).check(
+  z.superRefine((request, ctx) => {
   const named = request.sessionRef.name !== undefined;
   if (request.letServiceNameSession === true && named) {
     ctx.addIssue({
@@ -53,7 +54,8 @@ const activitySetSchema = requestObject('activity.set', {
       message: 'Session name is required (e.g. lobby-7), or set letServiceNameSession: true to let MPSD name it.',
     });
   }
-});
+}),
+);
 
 const activityClearSchema = requestObject('activity.clear', {
   scid: scidSchema,
@@ -71,14 +73,16 @@ const peopleSchema = z.strictObject({
 
 const activityQuerySchema = requestObject('activity.query', {
   scid: scidSchema,
-  xuids: z
-    .array(xuidSchema, { error: 'xuids must be a list of XUIDs.' })
-    .min(1, { error: 'xuids needs at least one XUID (or use people instead).' })
-    .max(MAX_QUERY_XUIDS, { error: `MPSD answers at most ${MAX_QUERY_XUIDS} handles per query: give at most ${MAX_QUERY_XUIDS} XUIDs.` })
-    .transform(withoutDuplicates)
-    .optional(),
-  people: peopleSchema.optional(),
-}).superRefine((request, ctx) => {
+  xuids: z.optional(z.pipe(
+    z.array(xuidSchema, { error: 'xuids must be a list of XUIDs.' }).check(
+    z.minLength(1, { error: 'xuids needs at least one XUID (or use people instead).' }),
+    z.maxLength(MAX_QUERY_XUIDS, { error: `MPSD answers at most ${MAX_QUERY_XUIDS} handles per query: give at most ${MAX_QUERY_XUIDS} XUIDs.` }),
+  ),
+    z.transform(withoutDuplicates),
+  )),
+  people: z.optional(peopleSchema),
+}).check(
+  z.superRefine((request, ctx) => {
   if (request.xuids !== undefined && request.people !== undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -93,17 +97,18 @@ const activityQuerySchema = requestObject('activity.query', {
       message: 'Say whose activities to find: a list of xuids, or people { moniker, monikerXuid }.',
     });
   }
-});
+}),
+);
 
 /**
  * An optional invite attribute. A blank form field means "not set": MPSD gets the attribute
  * omitted, never an empty string.
  */
 function optionalAttribute(what: string) {
-  return z
-    .string({ error: `${what} must be text.` })
-    .transform((value) => (value === '' ? undefined : value))
-    .optional();
+  return z.optional(z.pipe(
+    z.string({ error: `${what} must be text.` }),
+    z.transform((value) => (value === '' ? undefined : value)),
+  ));
 }
 
 /** `encodeURIComponent` throws on lone surrogates; those count as "cannot be encoded". */
@@ -117,18 +122,22 @@ function encodedLength(text: string): number | undefined {
 
 const inviteSendSchema = requestObject('invite.send', {
   sessionRef: sessionRefSchema,
-  invitedXuids: z
-    .array(xuidSchema, { error: 'invitedXuids must be a list of XUIDs.' })
-    .min(1, { error: 'Add at least one person to invite (invitedXuids is empty).' })
-    .transform(withoutDuplicates)
-    .refine((xuids) => xuids.length <= MAX_INVITEES, {
+  invitedXuids: z.pipe(
+    z.array(xuidSchema, { error: 'invitedXuids must be a list of XUIDs.' }).check(
+    z.minLength(1, { error: 'Add at least one person to invite (invitedXuids is empty).' }),
+  ),
+    z.transform(withoutDuplicates),
+  ).check(
+    z.refine((xuids) => xuids.length <= MAX_INVITEES, {
       error: (issue) =>
         `At most ${MAX_INVITEES} invitees per send; this list has ${(issue.input as string[]).length} different XUIDs: split it into several sends.`,
     }),
+  ),
   /** The signed-in user; when given, the list is checked so nobody invites themselves. */
-  senderXuid: xuidSchema.optional(),
+  senderXuid: z.optional(xuidSchema),
   titleId: titleIdSchema,
-  context: optionalAttribute('Invite context').superRefine((value, ctx) => {
+  context: optionalAttribute('Invite context').check(
+    z.superRefine((value, ctx) => {
     if (value === undefined) return;
     const length = encodedLength(value);
     if (length === undefined) {
@@ -143,12 +152,14 @@ const inviteSendSchema = requestObject('invite.send', {
       });
     }
   }),
+  ),
   /**
    * The id of a custom invite string ingested for the title (Partner Center), shown in the
    * toast next to the standard text. Microsoft's client documents the id as prefixed with
    * "///"; free text is refused here because MPSD cannot show it.
    */
-  contextString: optionalAttribute('Invite context string').superRefine((value, ctx) => {
+  contextString: optionalAttribute('Invite context string').check(
+    z.superRefine((value, ctx) => {
     if (value === undefined) return;
     if (!/^\/\/\/\S+$/.test(value) || value.length > CONTEXT_STRING_MAX) {
       ctx.addIssue({
@@ -157,9 +168,11 @@ const inviteSendSchema = requestObject('invite.send', {
       });
     }
   }),
+  ),
   /** Shown as the sender when a service sends the invite; a user's invites show their gamertag. */
   senderString: optionalAttribute('Sender string (the sender name shown when a service, not a user, sends the invite)'),
-}).superRefine((request, ctx) => {
+}).check(
+  z.superRefine((request, ctx) => {
   if (request.senderXuid !== undefined && request.invitedXuids.includes(request.senderXuid)) {
     ctx.addIssue({
       code: 'custom',
@@ -167,7 +180,8 @@ const inviteSendSchema = requestObject('invite.send', {
       message: `You cannot invite yourself: remove the sender's XUID ${request.senderXuid} from the invitees.`,
     });
   }
-});
+}),
+);
 
 /** XSAPI keeps custom invite string ids with other MPSD names in 100-byte buffers. */
 const CONTEXT_STRING_MAX = 99;
@@ -183,7 +197,7 @@ const handleJoinSchema = requestObject('handle.join', {
   /** The joining user: the signed-in one (MPSD refuses adding anybody else). */
   xuid: xuidSchema,
   /** Join as an active (playing) member; left out, the member joins inactive. */
-  active: z.boolean({ error: 'active must be true or false.' }).optional(),
+  active: z.optional(z.boolean({ error: 'active must be true or false.' })),
 });
 
 const transferCreateSchema = requestObject('transfer.create', {
@@ -191,7 +205,8 @@ const transferCreateSchema = requestObject('transfer.create', {
   sessionRef: sessionRefSchema,
   /** The session whose members may join through the handle (e.g. the lobby). */
   originSessionRef: sessionRefSchema,
-}).superRefine((request, ctx) => {
+}).check(
+  z.superRefine((request, ctx) => {
   if (sameSession(request.sessionRef, request.originSessionRef)) {
     ctx.addIssue({
       code: 'custom',
@@ -199,20 +214,21 @@ const transferCreateSchema = requestObject('transfer.create', {
       message: 'A transfer handle lets the members of one session join another: give a different origin session.',
     });
   }
-});
+}),
+);
 
 const searchCreateSchema = requestObject('search.create', {
   sessionRef: sessionRefSchema,
-  searchAttributes: searchAttributesSchema.optional(),
+  searchAttributes: z.optional(searchAttributesSchema),
 });
 
 const searchQuerySchema = requestObject('search.query', {
   scid: scidSchema,
   templateName: templateNameSchema,
-  filter: searchFilterSchema.optional(),
-  orderBy: searchOrderBySchema.optional(),
+  filter: z.optional(searchFilterSchema),
+  orderBy: z.optional(searchOrderBySchema),
   /** Only sessions with members from this user's people, favorites or friends. */
-  people: peopleSchema.optional(),
+  people: z.optional(peopleSchema),
 });
 
 const sessionJoinSchema = requestObject('session.join', { sessionRef: sessionRefSchema, xuid: xuidSchema });

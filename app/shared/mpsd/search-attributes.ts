@@ -7,7 +7,7 @@
  * `<attribute> asc|desc`. Values are bounded like XSAPI's 100-byte buffers
  * (XBL_MULTIPLAYER_SEARCH_HANDLE_MAX_FIELD_LENGTH).
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 const FIELD_MAX = 99;
 /** MPSD answers at most 100 search handles; a title can send any number of attributes, we keep it sane. */
@@ -15,14 +15,14 @@ const ATTRIBUTES_MAX = 100;
 const FILTER_MAX = 2048;
 
 function searchName(what: string) {
-  return z
-    .string({ error: `${what} must be text.` })
-    .trim()
-    .min(1, { error: `${what} is empty: give a name that starts with a letter, e.g. ProRankOnly.` })
-    .max(FIELD_MAX, { error: `${what} is too long: MPSD wants fewer than 100 characters.` })
-    .refine((value) => /^[A-Za-z]\S*$/.test(value), {
+  return z.string({ error: `${what} must be text.` }).check(
+    z.trim(),
+    z.minLength(1, { error: `${what} is empty: give a name that starts with a letter, e.g. ProRankOnly.` }),
+    z.maxLength(FIELD_MAX, { error: `${what} is too long: MPSD wants fewer than 100 characters.` }),
+    z.refine((value) => /^[A-Za-z]\S*$/.test(value), {
       error: (issue) => `${what} "${String(issue.input)}" must start with a letter and hold no spaces (MPSD's rule for search attributes), e.g. ProRankOnly.`,
-    });
+    }),
+  );
 }
 
 /**
@@ -40,25 +40,24 @@ const tagSchema = searchName('Tag');
 const attributeNameSchema = searchName('Attribute name');
 
 export const searchAttributesSchema = z.strictObject({
-  tags: z
-    .array(tagSchema, { error: 'tags must be a list of words.' })
-    .max(ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} tags.` })
-    .transform((tags) => [...new Set(tags)])
-    .optional(),
-  strings: z
-    .record(
+  tags: z.optional(z.pipe(
+    z.array(tagSchema, { error: 'tags must be a list of words.' }).check(
+    z.maxLength(ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} tags.` }),
+  ),
+    z.transform((tags) => [...new Set(tags)]),
+  )),
+  strings: z.optional(z.record(
       attributeNameSchema,
-      z.string({ error: 'A string attribute\'s value must be text.' }).max(FIELD_MAX, { error: `A string attribute's value is at most ${FIELD_MAX} characters.` }),
+      z.string({ error: 'A string attribute\'s value must be text.' }).check(z.maxLength(FIELD_MAX, { error: `A string attribute's value is at most ${FIELD_MAX} characters.` })),
       { error: recordError('strings must map names to text, e.g. { "MapName": "UrbanCityAssault" }.') },
-    )
-    .refine((strings) => Object.keys(strings).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} string attributes.` })
-    .optional(),
-  numbers: z
-    .record(attributeNameSchema, z.number({ error: 'A number attribute\'s value must be a number, e.g. 25 or 1.5.' }).finite(), {
+    ).check(
+    z.refine((strings) => Object.keys(strings).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} string attributes.` }),
+  )),
+  numbers: z.optional(z.record(attributeNameSchema, z.number({ error: 'A number attribute\'s value must be a number, e.g. 25 or 1.5.' }), {
       error: recordError('numbers must map names to numbers, e.g. { "MinLevel": 25 }.'),
-    })
-    .refine((numbers) => Object.keys(numbers).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} number attributes.` })
-    .optional(),
+    }).check(
+    z.refine((numbers) => Object.keys(numbers).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} number attributes.` }),
+  )),
 });
 
 /**
@@ -88,12 +87,11 @@ function orPlacement(filter: string): { count: number; nested: boolean } {
 }
 
 /** An OData filter over search handles, e.g. `numbers/rank lt 60 and tags/any(d:tolower(d) eq 'elite')`. */
-export const searchFilterSchema = z
-  .string({ error: 'The filter must be text.' })
-  .trim()
-  .min(1, { error: 'The filter is empty: leave it out to list every search handle, or write e.g. numbers/rank lt 60.' })
-  .max(FILTER_MAX, { error: `The filter is at most ${FILTER_MAX} characters.` })
-  .superRefine((filter, ctx) => {
+export const searchFilterSchema = z.string({ error: 'The filter must be text.' }).check(
+  z.trim(),
+  z.minLength(1, { error: 'The filter is empty: leave it out to list every search handle, or write e.g. numbers/rank lt 60.' }),
+  z.maxLength(FILTER_MAX, { error: `The filter is at most ${FILTER_MAX} characters.` }),
+  z.superRefine((filter, ctx) => {
     if ((filter.match(/'/g) ?? []).length % 2 === 1) {
       ctx.addIssue({ code: 'custom', message: "The filter has an unclosed quote: quote text values like 'classb' (write '' for a quote inside)." });
       return;
@@ -105,12 +103,13 @@ export const searchFilterSchema = z
         message: 'MPSD allows at most one "or" in a search filter, at the top level (not inside parentheses): split the search in two.',
       });
     }
-  });
+  }),
+);
 
 /** `<attribute> asc|desc`, e.g. `numbers/rank desc`. */
-export const searchOrderBySchema = z
-  .string({ error: 'The order must be text.' })
-  .trim()
-  .refine((value) => /^\S+ (asc|desc)$/i.test(value), {
+export const searchOrderBySchema = z.string({ error: 'The order must be text.' }).check(
+  z.trim(),
+  z.refine((value) => /^\S+ (asc|desc)$/i.test(value), {
     error: 'Order by one attribute, then asc or desc, e.g. "numbers/rank desc".',
-  });
+  }),
+);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { scidSchema, sessionNameSchema, templateNameSchema } from './ids.ts';
 
 /** `{ scid, templateName, name }`: exactly the three keys MPSD expects. */

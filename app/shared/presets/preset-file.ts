@@ -4,7 +4,7 @@
  * It holds only what a teammate can reuse: no ids, no profile ids, no favourites and never
  * a credential. Import validates the whole file first and names every bad preset and field.
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { HandleStudioError } from '../errors.ts';
 import { fieldProblems, problemsInWords } from '../validation.ts';
 import type { Preset } from './preset.ts';
@@ -17,7 +17,7 @@ export const PRESET_FILE_MAX_CHARS = 5 * 1024 * 1024;
 export const PRESET_FILE_MAX_PRESETS = 1000;
 
 /** Notes are optional in a team file: a hand-written preset often has none. */
-export const sharedPresetSchema = z.strictObject({ ...presetFieldsShape, notes: presetFieldsShape.notes.default('') });
+export const sharedPresetSchema = z.strictObject({ ...presetFieldsShape, notes: z._default(presetFieldsShape.notes, '') });
 export type SharedPreset = z.output<typeof sharedPresetSchema>;
 
 /** One thing wrong in an imported file, as the import dialog lists it. */
@@ -65,9 +65,9 @@ export function parsePresetFile(text: string): SharedPreset[] {
       version: z.literal(PRESET_FILE_VERSION, {
         error: `version must be ${PRESET_FILE_VERSION}; a file from a newer Handle Studio needs that version to import.`,
       }),
-      presets: z
-        .array(z.unknown(), { error: 'presets must be a list.' })
-        .max(PRESET_FILE_MAX_PRESETS, { error: `A presets file holds at most ${PRESET_FILE_MAX_PRESETS} presets.` }),
+      presets: z.array(z.unknown(), { error: 'presets must be a list.' }).check(
+        z.maxLength(PRESET_FILE_MAX_PRESETS, { error: `A presets file holds at most ${PRESET_FILE_MAX_PRESETS} presets.` }),
+      ),
     })
     .safeParse(json);
   if (!envelope.success) refuse(fieldProblems(envelope.error));

@@ -4,7 +4,7 @@
  * never re-implements a rule: it builds the same input object core receives and maps the
  * schema's issues back onto its own fields.
  */
-import type { z } from 'zod';
+import type * as z from '../../../app/shared/zod.ts';
 import { handleRequestSchema, type HandleRequest, type HandleRequestInput } from '../../../app/shared/mpsd/requests.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 import { formatAttributeLines, requestFromDraft, type DraftFields, type DraftRequest } from '../../../app/shared/drafts/draft-request.ts';
@@ -220,7 +220,7 @@ export class ComposeForm {
    * The first message per field, except the invitee box, which names every bad line: a pasted
    * list fixed one line at a time, re-checking to learn of the next, wastes the user's time.
    */
-  #placeIssues(error: z.ZodError): Partial<Record<ComposeField, string>> {
+  #placeIssues(error: z.core.$ZodError): Partial<Record<ComposeField, string>> {
     const placed: Partial<Record<ComposeField, string>> = {};
     for (const issue of error.issues) {
       const field = fieldOf(issue.path);
