@@ -30,7 +30,7 @@ export function presetSteps(preset: Preset, recipientXuids: readonly string[], o
   const steps: PresetStep[] = [];
   if (preset.joinAndSetActivityFirst) {
     if (ownXuid === undefined) {
-      return { problem: 'This preset joins the session first, which needs your XUID: use a profile whose token names its user (sign in, or paste a token from the emulator).' };
+      return { problem: 'This preset joins the session first, which needs your XUID: set “Your XUID” in the profile (Profiles, Edit), or sign in so the token names you.' };
     }
     steps.push({ label: `Join ${sessionRef.templateName}/${name}`, request: { kind: 'session.join', sessionRef, xuid: ownXuid } });
     steps.push({ label: 'Set activity', request: { kind: 'activity.set', sessionRef } });

@@ -7,6 +7,7 @@ import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, standInsUrlBeside } from
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
 import { LOCAL_MPSD_URL } from './local-mpsd.ts';
+import { profileUserXuid } from './profile-user.ts';
 
 export type ProfileField =
   | 'name'
@@ -15,6 +16,7 @@ export type ProfileField =
   | 'sandboxId'
   | 'defaultTitleId'
   | 'defaultScid'
+  | 'xuid'
   | 'contractVersion'
   | 'locale'
   | 'msaClientId'
@@ -34,6 +36,7 @@ export class ProfileForm {
   sandboxId = $state('');
   defaultTitleId = $state('');
   defaultScid = $state('');
+  xuid = $state('');
   contractVersion = $state<ContractVersion>(107);
   locale = $state('en-US');
   msaClientId = $state('');
@@ -79,6 +82,7 @@ export class ProfileForm {
     sandboxId: this.sandboxId,
     ...(blankToUndefined(this.defaultTitleId) === undefined ? {} : { defaultTitleId: this.defaultTitleId }),
     ...(blankToUndefined(this.defaultScid) === undefined ? {} : { defaultScid: this.defaultScid }),
+    ...(blankToUndefined(this.xuid) === undefined ? {} : { xuid: this.xuid }),
     contractVersion: this.contractVersion,
     locale: this.locale,
     auth: {
@@ -108,6 +112,7 @@ export class ProfileForm {
     this.sandboxId = profile.sandboxId;
     this.defaultTitleId = profile.defaultTitleId ?? '';
     this.defaultScid = profile.defaultScid ?? '';
+    this.xuid = profileUserXuid(profile) ?? '';
     this.contractVersion = ([104, 105, 107] as const).find((version) => version === profile.contractVersion) ?? 107;
     this.locale = profile.locale;
     this.msaClientId = profile.auth.msaClientId ?? '';
