@@ -11,8 +11,8 @@
  * and modification time. The bin compares them before each run and falls back to the sources
  * when any differs, so an edited source is never shadowed by an old bundle.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 import { INPUTS_FILE, type CliBundleInputs } from '../bin/cli-bundle.js';
@@ -25,48 +25,72 @@ const ROOT = resolve(import.meta.dirname, '..');
  */
 const FILES_BESIDE_MODULES = [join(ROOT, 'app/emulator/default-templates.json')];
 
-export async function buildCli(outDir = join(ROOT, 'out', 'cli')): Promise<CliBundleInputs> {
+/** Size in bytes and modification time in ms of a source file, taken before it was read. */
+type Stamp = [size: number, mtimeMs: number];
+
+function stamp(path: string): Stamp {
+  const stats = statSync(path);
+  return [stats.size, stats.mtimeMs];
+}
+
+/**
+ * Bundles `input` (name to source path) into `outDir` the way the CLI is bundled: ESM for Node,
+ * packages left in node_modules (keytar is native; the others load only when a command needs
+ * them), every file in one folder. Returns the stamp of every source that went in, taken just
+ * before the bundler read it: a file saved while the build runs then differs from its stamp,
+ * and the bin does not trust the bundle.
+ */
+export async function bundleForNode(input: Record<string, string>, outDir: string): Promise<Map<string, Stamp>> {
   rmSync(outDir, { recursive: true, force: true });
-  const output = await build({
+  const sources = new Map<string, Stamp>();
+  await build({
     cwd: ROOT,
-    input: {
-      main: join(ROOT, 'app/cli/main.ts'),
-      // Forked by the keychain helper from the folder its own code is in (keychain-helper.ts).
-      'keychain-worker': join(ROOT, 'app/core/credentials/keychain-worker.ts'),
-    },
+    input,
     platform: 'node',
-    // Packages stay in node_modules (keytar is native; the others load only when a command needs them).
     external: (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0'),
     logLevel: 'warn',
+    plugins: [
+      {
+        name: 'stamp-sources',
+        load(id) {
+          if (!isAbsolute(id)) return null;
+          sources.set(id, stamp(id));
+          return readFileSync(id, 'utf8');
+        },
+      },
+    ],
     output: {
       dir: outDir,
       format: 'esm',
-      // Every file in one folder: code that finds a file beside itself finds it in the bundle too.
+      // Code that finds a file beside its own module (keychain-worker, default-templates.json) finds it here too.
       entryFileNames: '[name].js',
       chunkFileNames: '[name]-[hash].js',
     },
   });
+  return sources;
+}
 
-  const sources = new Set<string>();
-  for (const item of output.output) {
-    if (item.type !== 'chunk') continue;
-    for (const id of item.moduleIds) if (isAbsolute(id)) sources.add(id);
-  }
-  for (const file of FILES_BESIDE_MODULES) {
-    copyFileSync(file, join(outDir, file.slice(file.lastIndexOf('/') + 1)));
-    sources.add(file);
-  }
+export async function buildCli(outDir = join(ROOT, 'out', 'cli')): Promise<CliBundleInputs> {
   // A change to how the bundle is made makes it stale too.
-  sources.add(fileURLToPath(import.meta.url));
-
+  const thisScript = fileURLToPath(import.meta.url);
+  const buildStamp = stamp(thisScript);
+  const sources = await bundleForNode(
+    {
+      main: join(ROOT, 'app/cli/main.ts'),
+      // Forked by the keychain helper from the folder its own code is in (keychain-helper.ts).
+      'keychain-worker': join(ROOT, 'app/core/credentials/keychain-worker.ts'),
+    },
+    outDir,
+  );
+  sources.set(thisScript, buildStamp);
+  for (const file of FILES_BESIDE_MODULES) {
+    sources.set(file, stamp(file));
+    copyFileSync(file, join(outDir, basename(file)));
+  }
   const manifest: CliBundleInputs = {
     entry: 'main.js',
-    inputs: [...sources].sort().map((path) => {
-      const stats = statSync(path);
-      return [path, stats.size, stats.mtimeMs];
-    }),
+    inputs: [...sources].sort(([a], [b]) => a.localeCompare(b)).map(([path, [size, mtimeMs]]) => [path, size, mtimeMs]),
   };
-  mkdirSync(dirname(join(outDir, INPUTS_FILE)), { recursive: true });
   writeFileSync(join(outDir, INPUTS_FILE), `${JSON.stringify(manifest)}\n`);
   return manifest;
 }

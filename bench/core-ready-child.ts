@@ -1,0 +1,16 @@
+/**
+ * Run by bench/core-start.ts in a child process (from this source, or bundled): opens the app
+ * core over the data folder named in argv[2] and writes on stdout how long after this process
+ * started core was ready, and the CPU it had used by then.
+ */
+import { systemClock } from '../app/core/clock.ts';
+import { createHandleStudio } from '../app/core/handle-studio.ts';
+
+const dataDir = process.argv[2];
+if (dataDir === undefined) throw new Error('Give the data folder as the first argument.');
+const studio = await createHandleStudio({ dataDir, shell: 'cli', version: 'bench', fetch: globalThis.fetch, clock: systemClock });
+// performance.now() counts from this process's start.
+const readyMs = performance.now();
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ readyMs, cpuMs: (cpu.user + cpu.system) / 1000 }));
+await studio.close();
