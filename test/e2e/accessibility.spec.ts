@@ -140,3 +140,44 @@ test('with real sends, a draft, a preset, a queued invite and a failed send: eve
 
   expect(findings.lines).toEqual([]);
 });
+
+test('the states issue 13 added: saved token mask, XUID and hex hints, folded preset results, errors titled by their action', async ({ app: page, mpsd }) => {
+  const findings = new Findings();
+  const [me, ...others] = mpsd.users;
+  await addLocalProfile(page, mpsd, me!);
+  await expect(page.getByTestId('saved-token')).toBeVisible();
+  await page.getByTestId('profile-card').getByRole('button', { name: 'Edit' }).click();
+  const profileEditor = page.getByTestId('profile-editor');
+  await profileEditor.getByLabel('Default title id').fill('0x4D2');
+  await expect(profileEditor.getByLabel('Your XUID')).toHaveValue(me!.xuid);
+  await findings.check(page, 'Profiles, editing with XUID and a hex title id');
+  await profileEditor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(profileEditor).toHaveCount(0);
+  await findings.check(page, 'Profiles, saved token masked');
+
+  await openScreen(page, 'Presets');
+  await page.getByRole('main').getByRole('button', { name: 'New preset' }).first().click();
+  const editor = page.getByTestId('preset-editor');
+  await editor.getByLabel('Name', { exact: true }).fill('Joins first');
+  await editor.getByLabel('SCID').fill(SCID);
+  await editor.getByLabel('Session template').fill('GameSession');
+  await editor.getByLabel('Session name').fill('lobby-7');
+  await editor.getByLabel(/Join the session and set it as my activity/).check();
+  await editor.getByLabel('Recipients').fill(inviteeLines(others.slice(0, 2)).join('\n'));
+  await editor.getByRole('button', { name: 'Save preset' }).click();
+  await page.getByRole('button', { name: 'Send invites (2)' }).click();
+  await expect(page.getByTestId('preset-run-summary')).toHaveText('2 of 2 invited');
+  await findings.check(page, 'Presets, results folded');
+  await page.getByTestId('preset-step').nth(2).locator(':scope > summary').click();
+  await findings.check(page, 'Presets, a result step open');
+
+  await page.getByLabel('Import presets file').setInputFiles({
+    name: 'broken-team.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'handle-studio-presets', version: 1, presets: [{ name: 'No parts' }] })),
+  });
+  await expect(page.getByRole('main').getByTestId('error-note')).toContainText('broken-team.json not imported');
+  await findings.check(page, 'Presets, import refused');
+
+  expect(findings.lines).toEqual([]);
+});
