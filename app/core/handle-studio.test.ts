@@ -30,6 +30,7 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks from the answer
 async function call<T = any>(channel: string, input: unknown): Promise<T> {
   const result = await studio!.dispatch(channel, input);
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);

@@ -96,6 +96,7 @@ describe('runEmulatorCommand', () => {
 async function signInWithDeviceCode(endpoints: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string }, xuid: string): Promise<string> {
   const post = async (url: string, body: string, contentType: string, headers: Record<string, string> = {}) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks from the answer
     return { status: response.status, json: (await response.json()) as Record<string, any> };
   };
   const scope = 'XboxLive.signin XboxLive.offline_access';

@@ -25,6 +25,7 @@ describe.skipIf(!existsSync(built))('built main process (out/main/index.js; skip
     timeout: 30_000,
   });
   const line = run.stdout.split('\n').find((candidate) => candidate.startsWith('ELECTRON_STUB_REPORT '));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stub's report: each test reads the fields it checks
   const report = line === undefined ? undefined : (JSON.parse(line.slice('ELECTRON_STUB_REPORT '.length)) as Record<string, any>);
 
   it('starts and loads our page from the app:// scheme', () => {

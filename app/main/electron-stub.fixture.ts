@@ -69,8 +69,8 @@ export const session = {
  */
 export const utilityProcess = {
   fork: (modulePath: string, args: string[] = []) => {
-    (report['utilityProcessForks'] as string[] | undefined) ?? (report['utilityProcessForks'] = []);
-    (report['utilityProcessForks'] as string[]).push(modulePath);
+    const forks = (report['utilityProcessForks'] ??= []) as string[];
+    forks.push(modulePath);
     const child = fork(modulePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
     return {
       postMessage: (message: unknown) => void child.send(message as object),

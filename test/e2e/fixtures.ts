@@ -51,6 +51,7 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   // Playwright reads a fixture's dependencies from this destructuring; these two have none.
+  // eslint-disable-next-line no-empty-pattern -- see above: the empty pattern is Playwright's way to say so
   dataDir: async ({}, use) => {
     const dir = await mkdtemp(join(tmpdir(), 'handle-studio-e2e-'));
     await use(dir);

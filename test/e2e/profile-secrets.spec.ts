@@ -29,7 +29,7 @@ async function keychain(): Promise<{ keytar?: Keychain; why?: string }> {
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])));
+  const nested = await Promise.all(entries.map(async (entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])));
   return nested.flat();
 }
 

@@ -134,6 +134,8 @@ describe('truthful results', () => {
 
   it('reports every invitee truthfully when the server dies mid-send', async () => {
     const answered = new Map<ArrivedCall, number>();
+    // Not const: the script below may read it (still undefined) before setup returns the server.
+    // eslint-disable-next-line prefer-const -- see above
     let server: ScriptedMpsd | undefined;
     const setupResult = await setup(async (call, index) => {
       if (index === 4) {

@@ -241,6 +241,7 @@ export class ComposeForm {
 
 /** Each line whose XUID (compared as the number it is) an earlier line already gave. */
 function repeatedInvitees(lines: readonly InviteeLine[]): { line: InviteeLine; firstLine: number }[] {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup inside this function, never state
   const firstSeen = new Map<string, number>();
   const repeated: { line: InviteeLine; firstLine: number }[] = [];
   for (const line of lines) {

@@ -56,7 +56,9 @@ export class HistoryFeed {
       ...(this.kind ? { kinds: [this.kind] } : {}),
       ...(this.status ? { status: this.status } : {}),
       ...(this.profileId ? { profileId: this.profileId } : {}),
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Date for its ISO text, never state
       ...(this.fromDay ? { from: new Date(`${this.fromDay}T00:00:00`).toISOString() } : {}),
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway Date for its ISO text, never state
       ...(this.toDay ? { to: new Date(`${this.toDay}T23:59:59.999`).toISOString() } : {}),
       ...(search ? { search } : {}),
     };
@@ -93,6 +95,7 @@ export class HistoryFeed {
       this.failure = answer.error;
       return;
     }
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup for this one merge, never state
     const known = new Set(this.#entries.map((entry) => entry.id));
     this.#entries = [...this.#entries, ...answer.value.entries.filter((entry) => !known.has(entry.id))];
     this.#nextCursor = answer.value.nextCursor;
