@@ -38,6 +38,7 @@ const outboxModule = async () => {
   return [...outboxCommands, ...draftCommands];
 };
 const emulatorModule = async () => [(await import('./emulator-command.ts')).emulatorStart];
+const mpaModule = async () => (await import('./mpa-commands.ts')).mpaCommands;
 
 /**
  * Every command, in the order `handle-studio --help` lists them.
@@ -83,6 +84,12 @@ export const commandTable: readonly CommandEntry[] = [
   { path: ['outbox', 'flush'], line: "Try to send every queued item now, one at a time, each with its own profile's token.", module: outboxModule },
   { path: ['draft', 'list'], line: 'List drafts saved in the app, most recently changed first.', module: outboxModule },
   { path: ['draft', 'send'], line: 'Send a draft saved in the app (by name or id).', module: outboxModule },
+  { path: ['mpa', 'activity', 'set'], line: 'Set or update your MPA activity (PUT /titles/{title}/users/{xuid}/activities).', module: mpaModule },
+  { path: ['mpa', 'activity', 'get'], line: "Show one user's MPA activity in a title (GET .../users/{xuid}/activities); the connection string only when you may join.", module: mpaModule },
+  { path: ['mpa', 'activity', 'delete'], line: 'Delete your MPA activity (DELETE .../users/{xuid}/activities), as a title must when the player leaves.', module: mpaModule },
+  { path: ['mpa', 'activity', 'query'], line: 'Read the MPA activities of up to 30 users in one call (POST /titles/{title}/activities/query).', module: mpaModule },
+  { path: ['mpa', 'invite', 'send'], line: 'Invite 1 to 16 users in ONE MPA call (POST /titles/{title}/invites).', module: mpaModule },
+  { path: ['mpa', 'recent-players'], line: 'Add players to your recent-players list (POST /titles/{title}/recentplayers).', module: mpaModule },
   { path: ['emulator', 'start'], line: "Run the local MPSD (a strict stand-in for Xbox Live's session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.", module: emulatorModule },
 ];
 

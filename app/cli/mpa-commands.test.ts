@@ -1,0 +1,102 @@
+/**
+ * The `mpa ...` commands against the local MPA, offline: the round trip the issue asks for
+ * (A sets an activity and invites B, B queries A and sees the connection string), the exit
+ * codes, and a profile sending through the OS keychain (skipped, saying why, without one).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startLocalMpsd, type LocalMpsd, type LocalMpsdUser } from '../emulator/index.ts';
+import { runCli, tempDataDir } from './cli-process.fixture.ts';
+
+let data: ReturnType<typeof tempDataDir>;
+let mpsd: LocalMpsd;
+
+beforeEach(async () => {
+  data = tempDataDir();
+  mpsd = await startLocalMpsd({ rateLimits: true });
+});
+afterEach(async () => {
+  await mpsd.stop();
+  data.remove();
+});
+
+const user = (index: number) => mpsd.users[index] as LocalMpsdUser;
+/** The CLI as `who`, with XBL_AUTHORIZATION against the local MPSD's origin (which serves MPA). */
+const as = (who: LocalMpsdUser, args: string[]) => runCli(data.path, [...args, '--endpoint', mpsd.url, '--title', '1234'], { env: { XBL_AUTHORIZATION: who.authorization } });
+
+describe('mpa commands against the local MPA', () => {
+  it('round trip: A sets an activity and invites B; B queries A and sees the connection string; A deletes it', async () => {
+    const [a, b] = [user(0), user(1)];
+    const set = await as(a, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'lobby:9f2c', '--join-restriction', 'Public', '--max-players', '8', '--current-players', '1']);
+    expect(set.code, set.stderr).toBe(0);
+
+    const invite = await as(a, ['mpa', 'invite', 'send', '--xuid', a.xuid, '--to', b.xuid, '--connection', 'lobby:9f2c', '--json']);
+    expect(invite.code, invite.stderr).toBe(0);
+    const sent = JSON.parse(invite.stdout) as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      kind: 'mpa.invite.send',
+      outcome: 'sent',
+      status: 204,
+      invitees: [{ xuid: b.xuid, outcome: 'invited' }],
+      acceptUris: { [b.xuid]: `ms-xbl-multiplayer://inviteAccept?invitedUser=${b.xuid}&sender=${a.xuid}&connectionString=lobby%3A9f2c` },
+    });
+    // The token never reaches the output; the placeholder stands in for it.
+    expect(invite.stdout).not.toContain(a.authorization.split(';')[1]);
+    expect(JSON.stringify(sent.request)).toContain('XBL3.0 x=<uhs>;<token>');
+
+    const query = await as(b, ['mpa', 'activity', 'query', '--user', a.xuid]);
+    expect(query.code, query.stderr).toBe(0);
+    expect(query.stdout).toContain(`${a.xuid}: Public, 1/8 players, platform Unknown; connection string "lobby:9f2c"`);
+
+    expect((await as(a, ['mpa', 'activity', 'delete', '--xuid', a.xuid])).code).toBe(0);
+    const gone = await as(b, ['mpa', 'activity', 'get', '--xuid', a.xuid]);
+    expect(gone.stdout).toContain(`${a.xuid}: no activity in title 1234`);
+    expect(mpsd.mpa().invites).toEqual([expect.objectContaining({ sender: a.xuid, invitedUser: b.xuid, connectionString: 'lobby:9f2c' })]);
+  });
+
+  it('an InviteOnly activity is listed without its connection string, saying why', async () => {
+    const [a, b] = [user(0), user(1)];
+    expect((await as(a, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'secret-lobby', '--join-restriction', 'InviteOnly'])).code).toBe(0);
+    const seen = await as(b, ['mpa', 'activity', 'get', '--xuid', a.xuid]);
+    expect(seen.stdout).toContain('connection string hidden');
+    expect(seen.stdout).not.toContain('secret-lobby');
+  });
+
+  it('exit codes: 3 for a bad request (nothing sent), 7 when the invite may or may not have landed, 5 when MPA refuses', async () => {
+    const [a, b] = [user(0), user(1)];
+    const seventeen = Array.from({ length: 17 }, (_, index) => ['--to', String(2814660000001000 + index)]).flat();
+    const tooMany = await as(a, ['mpa', 'invite', 'send', ...seventeen]);
+    expect(tooMany.code).toBe(3);
+    expect(tooMany.stderr).toContain('at most 16');
+    const badSet = await as(a, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'x', '--join-restriction', 'Friends']);
+    expect(badSet.code).toBe(3);
+    expect(badSet.stderr).toContain('joinRestriction must be one of Public, InviteOnly, Followed');
+
+    mpsd.faults.set({ kind: 'status', status: 503, count: 1, pathPattern: '/invites$' });
+    const unclear = await as(a, ['mpa', 'invite', 'send', '--to', b.xuid]);
+    expect(unclear.code).toBe(7);
+    expect(unclear.stderr).toContain(`${b.xuid}: unknown`);
+
+    const notMine = await as(b, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'x', '--join-restriction', 'Public']);
+    expect(notMine.code).toBe(5);
+    expect(notMine.stderr).toContain('Players set only their own activity');
+    expect(mpsd.mpa().invites).toEqual([]);
+  });
+
+  it('as a profile: its stored token, its endpoint naming the local MPA', async (context) => {
+    const [a, b] = [user(0), user(1)];
+    const cli = (args: string[], stdin?: string) => runCli(data.path, args, stdin === undefined ? {} : { stdin });
+    try {
+      expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
+      const stored = await cli(['profile', 'set-token', 'mpa-box'], `${a.authorization}\n`);
+      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
+      expect(stored.code, stored.stderr).toBe(0);
+      const set = await cli(['mpa', 'activity', 'set', '--profile', 'mpa-box', '--title', '1234', '--xuid', a.xuid, '--connection', 'lobby:p', '--join-restriction', 'Public']);
+      expect(set.code, set.stderr).toBe(0);
+      const invited = await cli(['mpa', 'invite', 'send', '--profile', 'mpa-box', '--title', '1234', '--to', b.xuid]);
+      expect(invited.code, invited.stderr).toBe(0);
+      expect(mpsd.mpa().activities).toEqual([expect.objectContaining({ xuid: a.xuid, connectionString: 'lobby:p' })]);
+    } finally {
+      await cli(['profile', 'remove', 'mpa-box', '--yes']);
+    }
+  });
+});
