@@ -6,8 +6,9 @@ export default defineConfig({
     environment: 'node',
     // A fresh clone has no out/: build it once before the tests that load the built app.
     globalSetup: ['./test/build-if-stale.ts'],
-    // A limit for hangs, not a speed check (speed lives in bench/). Tests that run the CLI as
-    // child processes start Node several times each; on 2 busy cores one start can take 3 s.
+    // A limit for hangs, not a speed check (speed lives in bench/). CLI commands run in the test's
+    // process (app/cli/cli-process.fixture.ts); the tests that still start processes (signals,
+    // servers, kill -9) set their own, longer limits.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: keep files in separate forks but not more of them than the machine has.

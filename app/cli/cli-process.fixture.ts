@@ -20,8 +20,12 @@ import { runCli as runCliInProcess } from './main.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(root, 'bin', 'handle-studio.js');
-/** Node 24 from the project, whatever `node` the test runner found first. */
-export const NODE = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
+/**
+ * Node 24 from the project, whatever `node` the test runner found first. On Windows the .bin
+ * entry is a .cmd file, which spawn cannot start without a shell; there the runner's own Node
+ * is the project's (npm puts node_modules/.bin first on PATH for `npm test`).
+ */
+export const NODE = process.platform === 'win32' ? process.execPath : join(root, 'node_modules', '.bin', 'node');
 /** A child that has not finished by then is stuck: kill it so the test fails instead of hanging. */
 const STUCK_AFTER_MS = 45_000;
 
