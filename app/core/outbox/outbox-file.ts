@@ -63,12 +63,20 @@ export const outboxFileMigrations: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN attempt_log_json TEXT;
     `,
   },
+  {
+    // owner_boot: the boot of the machine a live send journaled its rows in. Its last commits
+    // are not all fsynced (see outbox-store.ts), so after a restart of the machine its rows are
+    // read cautiously. NULL (rows written before this step) were fsynced one by one.
+    version: 4,
+    sql: `ALTER TABLE outbox ADD COLUMN owner_boot TEXT;`,
+  },
 ];
 
 /**
- * Opens `outbox.sqlite` in the data folder. The outbox asks for synchronous=FULL (a
- * 'sending' mark must be on disk before the request leaves); drafts, rewritten on every
- * keystroke, take NORMAL, which survives an app crash and costs no fsync per save.
+ * Opens `outbox.sqlite` in the data folder with the given default synchronous level. The
+ * outbox opens NORMAL and asks for FULL on each commit that must survive a power loss (see
+ * outbox-store.ts); drafts, rewritten on every keystroke, take NORMAL, which survives an app
+ * crash and costs no fsync per save.
  */
 export function openOutboxFile(dataDir: string, synchronous: 'FULL' | 'NORMAL'): OpenedSqliteFile {
   return openSqliteFile(join(dataDir, OUTBOX_FILE_NAME), outboxFileMigrations, { synchronous, label: 'outbox' });

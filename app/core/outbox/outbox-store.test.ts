@@ -224,15 +224,17 @@ describe('outbox claims (a live send journaling its invites)', () => {
   it('lets exactly one sender claim an item, and a flush skips what is claimed', async () => {
     const store = open();
     const [first, second] = store.enqueue(invites(['1001', '1002']));
-    expect(store.claim(first!.id)?.state).toBe('sending');
-    expect(store.claim(first!.id)).toBeNull();
+    expect(store.claim(first!.id)).toBe(true);
+    expect(store.get(first!.id).state).toBe('sending');
+    expect(store.claim(first!.id)).toBe(false);
 
     const delivered: string[] = [];
     await store.flush({ deliver: async (item) => (delivered.push(item.invitedXuid!), { result: 'sent' }) });
     expect(delivered).toEqual(['1002']);
     expect(store.get(second!.id).state).toBe('sent');
 
-    expect(store.settle(first!.id, { result: 'sent', handleId: 'h-1001' })).toMatchObject({ state: 'sent', handleId: 'h-1001' });
+    store.settle(first!.id, { result: 'sent', handleId: 'h-1001' });
+    expect(store.get(first!.id)).toMatchObject({ state: 'sent', handleId: 'h-1001' });
     expect(() => store.settle(first!.id, { result: 'sent' })).toThrow(/MPSD accepted it, but the item is sent now .* could not be recorded/);
   });
 
@@ -288,7 +290,7 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
   it('a live send\'s journal is never flushed; once its store is gone, what it never attempted is dropped and the one in flight is unknown', async () => {
     const live = open();
     const [inFlight, sent, notAttempted] = live.enqueue(invites(['1001', '1002', '1003']), { origin: 'live' });
-    expect(live.claim(sent!.id)).not.toBeNull();
+    expect(live.claim(sent!.id)).toBe(true);
     live.settle(sent!.id, { result: 'sent', handleId: 'h-1002' });
     live.claim(inFlight!.id);
 
@@ -311,6 +313,63 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
     expect(next.get(sent!.id)).toMatchObject({ state: 'sent', handleId: 'h-1002' });
     await next.flush({ deliver: async (item) => (delivered.push(item.id), { result: 'sent' }) });
     expect(delivered).toEqual([]);
+  });
+
+  it('after the machine restarted, a live send\'s unattempted invites are unknown, not dropped (a power cut may have lost their claim)', () => {
+    const live = open();
+    const [claimed, unclaimed] = live.enqueue(invites(['1001', '1002']), { origin: 'live' });
+    live.claim(claimed!.id);
+    live.close();
+    const raw = new DatabaseSync(join(dir, 'outbox.sqlite'));
+    raw.prepare(`UPDATE outbox SET owner_boot = 'an-earlier-boot'`).run();
+    raw.close();
+
+    const next = open();
+    expect(next.status).toMatchObject({ interruptedAtOpen: 2, droppedAtOpen: 0 });
+    expect(next.list().map((item) => [item.invitedXuid, item.state])).toEqual([['1001', 'outcome-unknown'], ['1002', 'outcome-unknown']]);
+    expect(next.get(unclaimed!.id).lastError?.message).toMatch(/the computer restarted since/);
+  });
+
+  it('the counts it tells stay those on disk through every change, and another process\'s writes', async () => {
+    const told: OutboxCounts[] = [];
+    const store = open((counts) => told.push(counts));
+    const onDisk = (): OutboxCounts => {
+      const raw = new DatabaseSync(join(dir, 'outbox.sqlite'), { readOnly: true });
+      const rows = raw.prepare(`SELECT state, COUNT(*) AS n FROM outbox WHERE NOT (origin = 'live' AND state = 'queued') GROUP BY state`).all() as { state: keyof OutboxCounts; n: number }[];
+      raw.close();
+      const counts: OutboxCounts = { queued: 0, sending: 0, sent: 0, failed: 0, 'outcome-unknown': 0 };
+      for (const row of rows) counts[row.state] = row.n;
+      return counts;
+    };
+    const check = () => {
+      expect(store.counts()).toEqual(onDisk());
+      expect(told.at(-1)).toEqual(onDisk());
+    };
+    const queued = store.enqueue(invites(['1001', '1002', '1003', '1004']));
+    check();
+    const [a, b, c] = store.enqueue(invites(['2001', '2002', '2003']), { origin: 'live' });
+    store.claim(a!.id);
+    check();
+    store.settle(a!.id, { result: 'sent' });
+    check();
+    store.claim(b!.id);
+    store.settle(b!.id, { result: 'retry-later', error: { code: 'OFFLINE', message: 'No network.' } });
+    check();
+    store.keepQueued(c!.id);
+    check();
+    const outcomes = [{ result: 'failed' as const, error: { code: 'FORBIDDEN' as const, message: 'No.' } }, { result: 'sent' as const }, { result: 'outcome-unknown' as const, error: { code: 'OUTCOME_UNKNOWN' as const, message: '?' } }];
+    await store.flush({ deliver: () => Promise.resolve(outcomes.shift() ?? { result: 'retry-later', error: { code: 'THROTTLED', message: 'Later.' } }) });
+    check();
+    store.requeue(queued[0]!.id);
+    check();
+    store.dismiss(queued[1]!.id);
+    check();
+    expect(store.dismissAll([a!.id, b!.id, queued[2]!.id])).toBe(3);
+    check();
+    // Another process queues one: this store's next change tells the counts with it.
+    open().enqueue(invites(['3001']));
+    store.dismiss(queued[3]!.id);
+    check();
   });
 
   it('a live invite the user asked to queue becomes an ordinary queued item that a flush sends', async () => {

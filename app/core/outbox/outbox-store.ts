@@ -15,6 +15,24 @@
  * Items have an origin: 'queued' (the user asked to send later: flushes send it) or 'live'
  * (a send running now journals its invites: no flush ever sends them, and those its owner
  * never attempted are dropped once the owner is gone, since nobody asked to queue them).
+ *
+ * What reaches the disk when (outbox.sqlite is WAL; a commit at synchronous=NORMAL survives
+ * the app being killed, since it is in the OS's hands when COMMIT returns, but the last ones
+ * may be lost to a power cut or an OS crash; a FULL commit is fsynced, and with it every
+ * commit before it):
+ * - FULL, so a power cut can never make the outbox send something twice or drop what the
+ *   user asked for: every enqueue (a queued item, and a live send's journal before its first
+ *   request leaves), a flush's claim of a queued item (lost, the item would be 'queued' again
+ *   and sent again), keepQueued, requeue, and dismissing a queued item (lost, it would be sent).
+ * - NORMAL, one fsync less per invite where losing the commit is safe: a live invite's claim
+ *   and every settle (lost, the row is back to 'queued' or 'sending'), the journal's tidying
+ *   and the relabelling of abandoned rows (done again at the next open). A live row's claim
+ *   lost to a power cut would make an invite that went out look never attempted, and "never
+ *   attempted" rows are dropped; so live rows carry the boot of the machine they were written
+ *   in, and those of an earlier boot are not dropped but marked outcome-unknown: after a power
+ *   cut every invite of the interrupted send whose answer is not on disk is unknown, and none
+ *   is sent again without the user deciding. A kill without a power cut loses nothing, so it
+ *   keeps the exact answer: the one invite in flight unknown, the rest dropped.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -123,15 +141,19 @@ export interface OutboxStore {
   flush(options: FlushOptions): Promise<OutboxFlushSummary>;
   /**
    * Durably marks one queued item 'sending' before its attempt, for a sender other than
-   * flush (a live fan-out journals its invites here). Answers null when the item is no longer
+   * flush (a live fan-out journals its invites here). Answers false when the item is no longer
    * queued (another sender claimed it first), so two senders can never both send it.
    */
-  claim(id: string): OutboxItem | null;
+  claim(id: string): boolean;
   /**
    * Records the result of an item this store claimed. Throws CONFLICT, naming the result that
    * could not be kept, when the row is no longer this store's to settle.
    */
-  settle(id: string, outcome: DeliveryOutcome): OutboxItem;
+  settle(id: string, outcome: DeliveryOutcome): void;
+  /** The state of each of these items that still exists (one read for a whole send's journal). */
+  statesOf(ids: readonly string[]): Map<string, string>;
+  /** Removes these items (all in one commit), except any being sent right now; answers how many went. */
+  dismissAll(ids: readonly string[]): number;
   /** A live send's invite that could not go out now becomes an ordinary queued item: the user asked for that. */
   keepQueued(id: string): void;
   /** Puts a failed or outcome-unknown item back in the queue: the user chose to send it again. */
@@ -179,6 +201,7 @@ interface OutboxRow {
   owner_pid: number | null;
   owner_start: string | null;
   owner_instance: string | null;
+  owner_boot: string | null;
   next_attempt_at: number | null;
   attempt_log_json: string | null;
 }
@@ -209,12 +232,15 @@ function parseItemPart<S extends z.ZodMiniType>(schema: S, value: unknown, which
   throw new HandleStudioError('VALIDATION', `${which}: ${error.message}`, error.details);
 }
 
+const UNCONFIRMED_MESSAGE =
+  'Handle Studio stopped during this send and the computer restarted since, so whether this invite went out cannot be known (the last moments before a power cut may not have reached the disk). Check history (or the recipient) before sending it again.';
+
 const ABANDONED_MESSAGE =
   'The Handle Studio process sending this stopped before MPSD\'s answer was recorded, so it may or may not have reached Xbox Live. Check history (or the recipient) before sending it again.';
 
 /** Opens the outbox; rows left 'sending' by a process that is gone are marked outcome-unknown here. */
 export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
-  const opened = openOutboxFile(options.dataDir, 'FULL');
+  const opened = openOutboxFile(options.dataDir, 'NORMAL');
   const db: DatabaseSync = opened.db;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -230,54 +256,91 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     }
   };
 
+  /** Runs one write whose commit must be fsynced (see the top of this file); the connection is NORMAL otherwise. */
+  const durably = <T>(work: () => T): T => {
+    db.exec('PRAGMA synchronous = FULL');
+    try {
+      return work();
+    } finally {
+      db.exec('PRAGMA synchronous = NORMAL');
+    }
+  };
+
   const insert = db.prepare(
     `INSERT INTO outbox (id, created_at, profile_id, kind, request_json, invited_xuid, label, state, attempts, updated_at,
-       origin, owner_pid, owner_start, owner_instance)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`,
+       origin, owner_pid, owner_start, owner_instance, owner_boot)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
-  const stateOf = db.prepare('SELECT state FROM outbox WHERE id = ?');
+  const stateOf = db.prepare('SELECT state, origin FROM outbox WHERE id = ?');
+  // Changes when another connection (another process, the drafts store) commits to the file.
+  const dataVersion = db.prepare('PRAGMA data_version');
   // A running live send's invites not yet attempted are its private journal, not waiting work:
   // they are neither counted nor listed (the send reports them itself).
   const VISIBLE = `NOT (origin = 'live' AND state = 'queued')`;
   const countRows = db.prepare(`SELECT state, COUNT(*) AS n FROM outbox WHERE ${VISIBLE} GROUP BY state`);
   const queuedRows = db.prepare(`SELECT id FROM outbox WHERE state = 'queued' AND origin = 'queued' ORDER BY seq`);
   const ownedRows = db.prepare(
-    `SELECT id, state, owner_pid, owner_start, owner_instance FROM outbox WHERE state = 'sending' OR (origin = 'live' AND state = 'queued')`,
+    `SELECT id, state, owner_pid, owner_start, owner_instance, owner_boot FROM outbox WHERE state = 'sending' OR (origin = 'live' AND state = 'queued')`,
   );
   const markAbandoned = db.prepare(
     `UPDATE outbox SET state = 'outcome-unknown', updated_at = ?, last_error_json = ?, owner_pid = NULL, owner_start = NULL, owner_instance = NULL
      WHERE id = ? AND state = 'sending' AND owner_instance IS ?`,
   );
   const dropAbandoned = db.prepare(`DELETE FROM outbox WHERE id = ? AND state = 'queued' AND origin = 'live' AND owner_instance IS ?`);
+  const markUnconfirmed = db.prepare(
+    `UPDATE outbox SET state = 'outcome-unknown', updated_at = ?, last_error_json = ?, owner_pid = NULL, owner_start = NULL, owner_instance = NULL
+     WHERE id = ? AND state = 'queued' AND origin = 'live' AND owner_instance IS ?`,
+  );
   const markSending = db.prepare(
-    `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?, owner_pid = ?, owner_start = ?, owner_instance = ?
+    `UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?, owner_pid = ?, owner_start = ?, owner_instance = ?, owner_boot = ?
      WHERE id = ? AND state = 'queued'`,
   );
   const recordResult = db.prepare(
     `UPDATE outbox SET state = ?, last_error_json = ?, handle_id = COALESCE(?, handle_id), correlation_id = COALESCE(?, correlation_id),
        updated_at = ?, next_attempt_at = ?, attempt_log_json = COALESCE(?, attempt_log_json), attempts = attempts - ?,
        owner_pid = CASE WHEN origin = 'live' THEN owner_pid END, owner_start = CASE WHEN origin = 'live' THEN owner_start END,
-       owner_instance = CASE WHEN origin = 'live' THEN owner_instance END
+       owner_instance = CASE WHEN origin = 'live' THEN owner_instance END, owner_boot = CASE WHEN origin = 'live' THEN owner_boot END
      WHERE id = ? AND state = 'sending' AND owner_instance = ?`,
   );
   const adoptRow = db.prepare(
-    `UPDATE outbox SET origin = 'queued', owner_pid = NULL, owner_start = NULL, owner_instance = NULL, updated_at = ?
+    `UPDATE outbox SET origin = 'queued', owner_pid = NULL, owner_start = NULL, owner_instance = NULL, owner_boot = NULL, updated_at = ?
      WHERE id = ? AND origin = 'live' AND state = 'queued' AND owner_instance = ?`,
   );
   const requeueRow = db.prepare(
     `UPDATE outbox SET state = 'queued', origin = 'queued', next_attempt_at = NULL, owner_pid = NULL, owner_start = NULL, owner_instance = NULL,
-       updated_at = ? WHERE id = ? AND state IN ('failed', 'outcome-unknown')`,
+       owner_boot = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', 'outcome-unknown')`,
   );
   const deleteRow = db.prepare(`DELETE FROM outbox WHERE id = ? AND state <> 'sending'`);
 
   let flushing = false;
 
+  /**
+   * The counts are told after every change, several times per invite of a send: they are
+   * counted once, then moved along by this store's own changes (`shift`), and counted again
+   * when another connection changed the file or a change was not one `shift` follows.
+   */
+  let known: { counts: OutboxCounts; version: number } | null = null;
+
   function counts(): OutboxCounts {
-    const result = Object.fromEntries(outboxStates.map((state) => [state, 0])) as OutboxCounts;
-    for (const row of countRows.all() as { state: OutboxState; n: number }[]) result[row.state] = row.n;
-    return result;
+    const version = (dataVersion.get() as { data_version: number }).data_version;
+    if (known === null || known.version !== version) {
+      const result = Object.fromEntries(outboxStates.map((state) => [state, 0])) as OutboxCounts;
+      for (const row of countRows.all() as { state: OutboxState; n: number }[]) result[row.state] = row.n;
+      known = { counts: result, version };
+    }
+    return { ...known.counts };
   }
+
+  /** A row of this store went from one counted state to another; null is "not counted" (absent, or a live send's unattempted invite). */
+  function shift(from: OutboxState | null, to: OutboxState | null, rows = 1): void {
+    if (known === null) return;
+    if (from !== null) known.counts[from] -= rows;
+    if (to !== null) known.counts[to] += rows;
+  }
+
+  /** How a row in this state and origin is counted. */
+  const counted = (state: OutboxState, origin: string): OutboxState | null => (origin === 'live' && state === 'queued' ? null : state);
 
   function changed(): void {
     options.onChange?.(counts());
@@ -333,12 +396,18 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   function reclaimAbandoned(): { interrupted: number; dropped: number } {
     const found = { interrupted: 0, dropped: 0 };
     const abandonedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: ABANDONED_MESSAGE } satisfies AppError);
-    for (const row of ownedRows.all() as unknown as Pick<OutboxRow, 'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance'>[]) {
+    const unconfirmedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: UNCONFIRMED_MESSAGE } satisfies AppError);
+    for (const row of ownedRows.all() as unknown as Pick<OutboxRow, 'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance' | 'owner_boot'>[]) {
       if (ownerIsAlive({ pid: row.owner_pid, start: row.owner_start, instance: row.owner_instance })) continue;
       if (row.state === 'sending') found.interrupted += Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
+      // An earlier boot: its claim may be what a power cut lost (see the top of this file).
+      else if (row.owner_boot !== null && row.owner_boot !== owner.boot) found.interrupted += Number(markUnconfirmed.run(now(), unconfirmedError, row.id, row.owner_instance).changes);
       else found.dropped += Number(dropAbandoned.run(row.id, row.owner_instance).changes);
     }
-    if (found.interrupted + found.dropped > 0) changed();
+    if (found.interrupted + found.dropped > 0) {
+      known = null;
+      changed();
+    }
     return found;
   }
 
@@ -389,7 +458,9 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       row.id,
       instance,
     )).changes;
-    return Number(changes) === 1;
+    if (Number(changes) !== 1) return false;
+    shift('sending', counted(state, row.origin));
+    return true;
   }
 
   /** Says which result could not be kept, so it is shown instead of lost. */
@@ -422,10 +493,15 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     }
   }
 
-  function claim(id: string): OutboxItem | null {
-    if (Number(written(() => markSending.run(now(), owner.pid, owner.start, owner.instance, id)).changes) !== 1) return null;
+  function claim(id: string): boolean {
+    const found = stateOf.get(id) as { state: OutboxState; origin: string } | undefined;
+    if (found?.state !== 'queued') return false;
+    // A queued item's claim must survive a power cut (or it would be sent again); a live invite's need not (see the top of this file).
+    const mark = () => markSending.run(now(), owner.pid, owner.start, owner.instance, owner.boot, id);
+    if (Number(written(() => (found.origin === 'live' ? mark() : durably(mark))).changes) !== 1) return false;
+    shift(counted('queued', found.origin), 'sending');
     changed();
-    return get(id);
+    return true;
   }
 
   /** Whether a queued item may be tried now: the background flusher waits out backoff; nobody calls MPSD before the time it asked for. */
@@ -447,21 +523,29 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         if (json.length > REQUEST_JSON_MAX) {
           throw new HandleStudioError('VALIDATION', `Outbox item ${index + 1}: the request is larger than ${REQUEST_JSON_MAX / 1024} KiB.`);
         }
-        return { ...item, json };
+        return { ...item, request, json };
       });
-      const ids = written(() => inTransaction(db, () =>
+      const writtenAt: number[] = [];
+      const ids = written(() => durably(() => inTransaction(db, () =>
         items.map((item) => {
           const id = randomUUID();
           const at = now();
+          writtenAt.push(at);
           insert.run(
             id, at, item.profileId, item.kind, item.json, item.invitedXuid ?? null, item.label ?? null, at,
-            live ? 'live' : 'queued', live ? owner.pid : null, live ? owner.start : null, live ? owner.instance : null,
+            live ? 'live' : 'queued', live ? owner.pid : null, live ? owner.start : null, live ? owner.instance : null, live ? owner.boot : null,
           );
           return id;
         }),
-      ));
+      )));
+      if (!live) shift(null, 'queued', ids.length);
       changed();
-      return ids.map(get);
+      // The rows as written, without reading each back.
+      return items.map(({ json: _json, ...item }, index): OutboxItem => {
+        const id = ids[index]!;
+        const at = new Date(writtenAt[index]!).toISOString();
+        return { ...item, id, createdAt: at, updatedAt: at, state: 'queued', attempts: 0, origin: live ? 'live' : 'queued' };
+      });
     },
 
     list(listOptions = {}) {
@@ -527,10 +611,9 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
           if (!isDue(row, item, dueOnly)) continue;
           // The durable mark comes first: if the process dies during deliver, the next open
           // finds 'sending' with a dead owner and reports outcome-unknown instead of sending it again.
-          const claimed = claim(id);
-          if (claimed === null) continue;
+          if (!claim(id)) continue;
           summary.attempted++;
-          const outcome = await attempt(claimed, deliver, signal);
+          const outcome = await attempt({ ...item, state: 'sending', attempts: item.attempts + 1 }, deliver, signal);
           if (!record({ ...row, state: 'sending' }, outcome)) warnings.push(unsettledWarning(id, outcome));
           if (outcome.result === 'sent') summary.sent++;
           else if (outcome.result === 'failed') summary.failed++;
@@ -559,35 +642,61 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         throw new HandleStudioError('CONFLICT', warning.message, warning.details);
       }
       changed();
-      return get(id);
+    },
+
+    statesOf(ids) {
+      const found = new Map<string, string>();
+      // In slices: SQLite caps the parameters of one statement.
+      for (let first = 0; first < ids.length; first += 500) {
+        const slice = ids.slice(first, first + 500);
+        const rows = db.prepare(`SELECT id, state FROM outbox WHERE id IN (${slice.map(() => '?').join(', ')})`).all(...slice) as { id: string; state: string }[];
+        for (const row of rows) found.set(row.id, row.state);
+      }
+      return found;
+    },
+
+    dismissAll(ids) {
+      if (ids.length === 0) return 0;
+      // Fsynced: one of them may be a queued item (see the top of this file); it is one commit for them all.
+      const removed = written(() => durably(() => inTransaction(db, () => ids.reduce((sum, id) => sum + Number(deleteRow.run(id).changes), 0))));
+      known = null;
+      changed();
+      return removed;
     },
 
     keepQueued(id) {
-      if (Number(written(() => adoptRow.run(now(), id, instance)).changes) !== 1) {
+      if (Number(written(() => durably(() => adoptRow.run(now(), id, instance))).changes) !== 1) {
         throw new HandleStudioError('CONFLICT', `Outbox item ${id} is no longer a waiting invite of this send, so it was not queued.`);
       }
+      shift(null, 'queued');
       changed();
     },
 
     requeue(id) {
       const item = get(id);
-      if (Number(written(() => requeueRow.run(now(), id)).changes) !== 1) {
+      if (Number(written(() => durably(() => requeueRow.run(now(), id))).changes) !== 1) {
         throw new HandleStudioError(
           'CONFLICT',
           `Only a failed or outcome-unknown item can be queued again; this one is ${item.state}.`,
         );
       }
+      shift(counted(item.state, item.origin ?? 'queued'), 'queued');
       changed();
       return get(id);
     },
 
     dismiss(id) {
       // Read the state alone: a damaged row must still be removable.
-      const found = stateOf.get(id) as { state: string } | undefined;
+      const found = stateOf.get(id) as { state: string; origin: string } | undefined;
       if (!found) throw new HandleStudioError('NOT_FOUND', `No outbox item with id ${id}: it may have been dismissed.`);
-      if (Number(written(() => deleteRow.run(id)).changes) !== 1) {
+      // A queued item whose dismissal a power cut lost would be sent: fsynced. Other rows come back at worst as they were.
+      const remove = () => deleteRow.run(id);
+      if (Number(written(() => (found.state === 'queued' && found.origin === 'queued' ? durably(remove) : remove())).changes) !== 1) {
         throw new HandleStudioError('CONFLICT', `This item is ${found.state} right now; wait for the attempt to finish, then dismiss it.`);
       }
+      // A damaged row's state may be one the counts do not know: count again.
+      if ((outboxStates as readonly string[]).includes(found.state)) shift(counted(found.state as OutboxState, found.origin), null);
+      else known = null;
       changed();
     },
 

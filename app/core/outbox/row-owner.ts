@@ -5,6 +5,7 @@
  * dropped; a row another running process is sending is left alone, whatever its age.
  */
 import { readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 
 export interface RowOwner {
   pid: number;
@@ -12,6 +13,23 @@ export interface RowOwner {
   start: string | null;
   /** One per open outbox store, so a store closed in a still-running process counts as gone. */
   instance: string;
+  /** Which boot of the machine the owner ran in (see `bootMark`). */
+  boot: string;
+}
+
+/**
+ * This boot of the machine: Linux's boot id; elsewhere the boot time to the minute, from the
+ * uptime. Rows a live send wrote in an earlier boot may have lost their last commits to a power
+ * loss (they are not all fsynced), so the outbox reads them more cautiously. A mark that differs
+ * within one boot (the clock was changed, a boot time on a minute's edge) only makes it cautious
+ * where it did not need to be.
+ */
+export function bootMark(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return `booted-${Math.round((Date.now() - uptime() * 1000) / 60_000)}`;
+  }
 }
 
 /**
@@ -40,12 +58,13 @@ function processIsRunning(pid: number): boolean {
 }
 
 const OWN_START = processStartMark(process.pid);
+const OWN_BOOT = bootMark();
 /** Store instances open in this process right now. */
 const openInstances = new Set<string>();
 
 export function registerOwner(instance: string): RowOwner {
   openInstances.add(instance);
-  return { pid: process.pid, start: OWN_START, instance };
+  return { pid: process.pid, start: OWN_START, instance, boot: OWN_BOOT };
 }
 
 export function releaseOwner(instance: string): void {

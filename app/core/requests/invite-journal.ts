@@ -93,7 +93,7 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
       return {
         async send(wire, options) {
           const id = idFor(wire.invitedXuid);
-          let claimed;
+          let claimed: boolean;
           try {
             claimed = outbox.claim(id);
           } catch (thrown) {
@@ -103,7 +103,7 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
               message: `The outbox journal could not be written, so this invite was not sent (without the journal a crash could send it twice): ${toAppError(thrown).message}`,
             });
           }
-          if (claimed === null) {
+          if (!claimed) {
             return notSent(wire, { code: 'CANCELLED', message: 'Not sent here: this invite\'s journal entry was changed by another Handle Studio process. See the Outbox for its state.' });
           }
           const exchange = await inner.send(wire, options);
@@ -115,21 +115,25 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
 
     close(invitees, keepUnsent, unrecorded) {
       let kept = 0;
-      for (const invitee of invitees) {
-        const id = idFor(invitee.invitedXuid);
-        keep('The outbox journal', () => {
-          const { state } = outbox.get(id);
-          if (state === 'outcome-unknown' || state === 'sending' || unrecorded.has(invitee.invitedXuid)) return;
+      keep('The outbox journal', () => {
+        // One read and one commit for the whole send, not one per invite.
+        const states = outbox.statesOf(invitees.map((invitee) => idFor(invitee.invitedXuid)));
+        const leaving: string[] = [];
+        for (const invitee of invitees) {
+          const id = idFor(invitee.invitedXuid);
+          const state = states.get(id);
+          if (state === undefined || state === 'outcome-unknown' || state === 'sending' || unrecorded.has(invitee.invitedXuid)) continue;
           const notSentYet = state === 'queued' && (invitee.error === undefined || NOT_SENT_NOW.has(invitee.error.code));
           if (notSentYet && keepUnsent) {
             outbox.keepQueued(id);
             invitee.state = 'queued';
             kept += 1;
           } else {
-            outbox.dismiss(id);
+            leaving.push(id);
           }
-        });
-      }
+        }
+        outbox.dismissAll(leaving);
+      });
       return kept;
     },
   };
