@@ -20,6 +20,8 @@ export const EXIT_REJECTED = 5;
 export const EXIT_NETWORK = 6;
 /** Some invitees got their invite and some did not, or a write may or may not have landed. */
 export const EXIT_PARTIAL = 7;
+/** Pre-flight (`session check`, `invite send --check`) found something that blocks the invite or may hide it; nothing was sent. */
+export const EXIT_FINDINGS = 8;
 /** A fault of Handle Studio itself (storage, a bug): not something the caller's input caused. */
 export const EXIT_INTERNAL = 1;
 

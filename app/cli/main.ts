@@ -39,6 +39,7 @@ const outboxModule = async () => {
 };
 const emulatorModule = async () => [(await import('./emulator-command.ts')).emulatorStart];
 const mpaModule = async () => (await import('./mpa-commands.ts')).mpaCommands;
+const inviteeModule = async () => [(await import('./roundtrip-command.ts')).roundtripCommand, (await import('./session-check-command.ts')).sessionCheckCommand];
 
 /**
  * Every command, in the order `handle-studio --help` lists them.
@@ -58,6 +59,7 @@ export const commandTable: readonly CommandEntry[] = [
   { path: ['session', 'join'], line: 'Create or join a session as an active member (PUT .../sessions/{name}); needed before activity set.', module: requestModule },
   { path: ['session', 'get'], line: 'Read a session document (GET .../sessions/{name}).', module: requestModule },
   { path: ['session', 'leave'], line: 'Leave a session (DELETE .../members/me); MPSD then drops your activity in it.', module: requestModule },
+  { path: ['session', 'check'], line: 'Pre-flight a session before inviting or setting an activity.', module: inviteeModule },
   { path: ['handle', 'get'], line: 'Read a handle document (GET /handles/{id}).', module: handleModule },
   { path: ['handle', 'delete'], line: 'Delete a handle (DELETE /handles/{id}).', module: handleModule },
   { path: ['handle', 'session'], line: 'Read the session a handle points at (GET /handles/{id}/session).', module: handleModule },
@@ -84,6 +86,7 @@ export const commandTable: readonly CommandEntry[] = [
   { path: ['outbox', 'flush'], line: "Try to send every queued item now, one at a time, each with its own profile's token.", module: outboxModule },
   { path: ['draft', 'list'], line: 'List drafts saved in the app, most recently changed first.', module: outboxModule },
   { path: ['draft', 'send'], line: 'Send a draft saved in the app (by name or id).', module: outboxModule },
+  { path: ['roundtrip'], line: 'Run the invite round trip between two profiles.', module: inviteeModule },
   { path: ['mpa', 'activity', 'set'], line: 'Set or update your MPA activity (PUT /titles/{title}/users/{xuid}/activities).', module: mpaModule },
   { path: ['mpa', 'activity', 'get'], line: "Show one user's MPA activity in a title (GET .../users/{xuid}/activities); the connection string only when you may join.", module: mpaModule },
   { path: ['mpa', 'activity', 'delete'], line: 'Delete your MPA activity (DELETE .../users/{xuid}/activities), as a title must when the player leaves.', module: mpaModule },
@@ -111,7 +114,7 @@ export function overviewText(): string {
     '',
     'Authorization comes from --profile NAME or the XBL_AUTHORIZATION environment variable, never from a flag.',
     'Data (profiles, presets, history, outbox) lives in HANDLE_STUDIO_DATA_DIR, or the app\'s own data folder.',
-    'Exit codes: 0 ok, 2 usage, 3 validation, 4 authorization, 5 refused by MPSD, 6 network or offline, 7 partly done or outcome unknown.',
+    'Exit codes: 0 ok, 2 usage, 3 validation, 4 authorization, 5 refused by MPSD, 6 network or offline, 7 partly done or outcome unknown, 8 pre-flight findings (nothing sent).',
     '',
   ].join('\n');
 }

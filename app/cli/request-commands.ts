@@ -27,6 +27,7 @@ import {
 } from './request-flags.ts';
 import { reportSend, sendJson } from './send-report.ts';
 import { AUTHORIZATION_NOTE, senderFlags, sendWithFlags } from './send.ts';
+import { checkBeforeInvite, checkFlags } from './session-check-command.ts';
 
 const xuidFlag = { xuid: { type: 'string', value: 'XUID', help: 'Your own XUID (the signed-in user).' } } as const satisfies Record<string, FlagSpec>;
 
@@ -64,16 +65,19 @@ function checkContractFlag(kind: RequestKind, flags: FlagValues): void {
   );
 }
 
+/** Runs right before the request goes out (after any steps before it); an exit code stops the command there. */
+type SendCheck = (context: CliContext, flags: FlagValues, request: HandleRequestInput, command: CommandSpec) => Promise<number | undefined>;
+
 /**
  * A command that builds its request from its flags and sends it. `kind` is the call it makes
  * (for the --contract choices); `report` replaces the usual report for commands whose answer
  * needs reading (queries, joins through a handle).
  */
 export function requestCommand(
-  spec: Omit<CommandSpec, 'run' | 'notes' | 'flags'> & { flags: Record<string, FlagSpec>; kind: RequestKind; report?: SendReporter },
+  spec: Omit<CommandSpec, 'run' | 'notes' | 'flags'> & { flags: Record<string, FlagSpec>; kind: RequestKind; report?: SendReporter; check?: SendCheck },
   build: (flags: FlagValues, context: CliContext) => Promise<PlannedSend>,
 ): CommandSpec {
-  const { kind, report = reportSend, ...shown } = spec;
+  const { kind, report = reportSend, check, ...shown } = spec;
   const command: CommandSpec = {
     ...shown,
     flags: { ...spec.flags, ...senderFlags, contract: contractFlag(kind) },
@@ -96,6 +100,8 @@ export function requestCommand(
           return exitCodeForSend(result);
         }
       }
+      const stop = await check?.(context, flags, plan.request, command);
+      if (stop !== undefined) return stop;
       const result = await sendWithFlags(context, command, flags, plan);
       if (!json || done.length === 0) return report(context, result, json);
       const exitCode = exitCodeForSend(result);
@@ -206,7 +212,11 @@ const inviteSend = requestCommand(
       preset: { type: 'string', value: 'NAME', help: 'Start from a saved preset; flags given here override it, --to adds invitees.' },
       xuid: { type: 'string', value: 'XUID', help: 'Your own XUID: refuses inviting yourself; needed by presets that join first.' },
       queue: { type: 'boolean', help: 'With --profile: put what cannot be sent now (offline, no valid token) in the outbox and exit 0.' },
+      check: { type: 'boolean', help: 'Pre-flight first (as `session check` does, per invitee): stop with exit 8 and send nothing when a finding blocks or warns.' },
+      'send-anyway': { type: 'boolean', help: 'With --check: print the findings and send regardless.' },
+      ...checkFlags,
     },
+    check: checkBeforeInvite,
     examples: [
       `XBL_AUTHORIZATION="$AUTH" handle-studio invite send --scid ${SCID} --template GameSession --session lobby-7 --title-id 0x4D2 --to 2814679796296492=Alice --to 2814679796296493 --endpoint ${LOCAL} --json`,
       'handle-studio invite send --preset friday-night --to 2814679796296494 --profile dev --queue',

@@ -41,7 +41,8 @@ export async function sendStep(send: Send, actor: Actor, name: string, request: 
   try {
     result = await send({ runId: randomUUID(), profileId: actor.profileId, request: parseHandleRequest(request), queueIfUnavailable: false });
   } catch (thrown) {
-    return { step: { name, as: actor.name, status: 'failed', startedAt, durationMs: 0, message: toAppError(thrown).message } };
+    const error = toAppError(thrown);
+    return { step: { name, as: actor.name, status: 'failed', startedAt, durationMs: 0, code: error.code, message: error.message } };
   }
   const exchanges = result.exchanges;
   const last = exchanges.at(-1);
@@ -57,6 +58,7 @@ export async function sendStep(send: Send, actor: Actor, name: string, request: 
   if (last?.correlationId !== undefined) step.correlationId = last.correlationId;
   if (step.status === 'failed') {
     step.message = failure?.message ?? `The send ended ${result.outcome}.`;
+    if (failure !== undefined) step.code = failure.code;
     const said = last?.response?.body.trim();
     if (said) step.mpsdSaid = said.slice(0, MPSD_SAID_MAX);
   }

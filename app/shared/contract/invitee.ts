@@ -7,6 +7,7 @@
 import * as z from '../zod.ts';
 import { handleIdSchema, scidSchema, xuidSchema } from '../mpsd/ids.ts';
 import { sessionRefSchema } from '../mpsd/session-ref.ts';
+import { errorCodes } from '../errors.ts';
 import { findingIds } from '../invitee/preflight.ts';
 import { recordIdSchema } from './common.ts';
 import { channel } from './define.ts';
@@ -28,6 +29,8 @@ export const inviteeStepSchema = z.object({
   correlationId: z.optional(z.string()),
   startedAt: z.optional(z.string()),
   durationMs: z.optional(z.number()),
+  /** The error's code when a call failed (absent when the answer came but did not hold what was expected). */
+  code: z.optional(z.enum(errorCodes)),
   /** Why it failed (or a warning when it passed), in words. */
   message: z.optional(z.string()),
   /** MPSD's own answer body when it refused (capped). */
