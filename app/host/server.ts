@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Dispatch } from '../core/dispatch.ts';
 import type { EventListener } from '../core/event-hub.ts';
+import { API_PATH_PREFIX, CALL_PATH_PREFIX, EVENTS_PATH, pageUrl, TOKEN_HEADER, TOKEN_PARAM } from '../shared/contract/browser-transport.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/security.ts';
 
 export interface HostOptions {
@@ -34,7 +35,6 @@ export interface Host {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const TOKEN_HEADER = 'x-handle-studio-token';
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -68,14 +68,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
 
-    if (url.pathname.startsWith('/api/')) {
-      const presented = url.pathname === '/api/events' ? url.searchParams.get('token') : request.headers[TOKEN_HEADER];
+    if (url.pathname.startsWith(API_PATH_PREFIX)) {
+      const presented = url.pathname === EVENTS_PATH ? url.searchParams.get(TOKEN_PARAM) : request.headers[TOKEN_HEADER];
       if (typeof presented !== 'string' || !sameToken(presented, token)) {
         return send(response, 401, 'text/plain; charset=utf-8', 'Missing or wrong token: open the URL Handle Studio printed.');
       }
-      if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(response);
-      const call = /^\/api\/call\/([A-Za-z][A-Za-z0-9]{0,63})$/.exec(url.pathname);
-      if (call && request.method === 'POST') return answerCall(call[1]!, request, response);
+      if (url.pathname === EVENTS_PATH && request.method === 'GET') return openEventStream(response);
+      const channelName = url.pathname.startsWith(CALL_PATH_PREFIX) ? url.pathname.slice(CALL_PATH_PREFIX.length) : '';
+      if (/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(channelName) && request.method === 'POST') return answerCall(channelName, request, response);
       return send(response, 404, 'text/plain; charset=utf-8', 'No such API.');
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -155,7 +155,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const origin = `http://127.0.0.1:${port}`;
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: pageUrl(origin, token),
     origin,
     token,
     close: async () => {
