@@ -205,6 +205,38 @@ describe('history store', () => {
     expect(rest.entries).toHaveLength(4);
   });
 
+  it('a one or two character search finds what a LIKE over every row finds, newest first, page by page', () => {
+    const store = open();
+    for (let n = 0; n < 60; n++) {
+      const failed = n % 7 === 0;
+      store.append(
+        invite(n, {
+          recipientLabel: n % 5 === 0 ? 'Al' : `Tester ${n}`,
+          ...(failed ? { error: { code: 'FORBIDDEN', message: `Denied qz${n}` }, response: { status: 403, headers: {}, body: '' } } : {}),
+        }),
+      );
+    }
+    const raw = new DatabaseSync(join(dir, HISTORY_FILE_NAME), { readOnly: true });
+    const columns = ['invited_xuid', 'recipient_label', 'session_name', 'handle_id', 'correlation_id', 'error_code', 'error_message'];
+    const expected = (text: string) =>
+      (raw.prepare(`SELECT id FROM history WHERE ${columns.map((c) => `${c} LIKE ?`).join(' OR ')} ORDER BY at DESC, seq DESC`).all(...columns.map(() => `%${text}%`)) as { id: string }[]).map((row) => row.id);
+    const paged = (search: string) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = store.list({ limit: 7, search, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.entries.map((entry) => entry.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    for (const text of ['al', 'AL', '1', '42', 'qz', 'Z', 'zq', '-4']) expect(paged(text), `search "${text}"`).toEqual(expected(text));
+    expect(expected('al').length).toBeGreaterThan(10);
+    expect(expected('qz').length).toBe(9);
+    expect(store.list({ limit: 50, search: 'al', kinds: ['activity.set'] }).entries).toEqual([]);
+    raw.close();
+  });
+
   it('searches the error code and the error text of failed requests, as the search box says', () => {
     const store = open();
     store.append(invite(1));

@@ -4,7 +4,8 @@
  * Listing is newest first with keyset pagination on (at, seq), so page 500 costs the same
  * as page 1. Search is substring search over the invited XUID, recipient label, session
  * name, handle id and correlation id through an FTS5 trigram index (three characters or
- * more; shorter text falls back to LIKE). Rows join the index in batches, every 500
+ * more; shorter text is scanned for through a narrow index, see shortSearchClause), and over
+ * the error code and text of failed rows through a partial index. Rows join the index in batches, every 500
  * appends and before any search, so an append stays a plain row insert. History lives in its own file, apart from the
  * outbox and drafts, so that clearing or losing history never touches unsent work.
  */
@@ -24,6 +25,9 @@ import type { Migration } from '../storage/sqlite-file.ts';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
 
 export const HISTORY_FILE_NAME = 'history.sqlite';
+
+/** The searched columns, in the trigram index's order. */
+const SEARCHED_COLUMNS = ['invited_xuid', 'recipient_label', 'session_name', 'handle_id', 'correlation_id'] as const;
 
 /**
  * The schema, one step per release that changed it. Never edit a step that has shipped:
@@ -96,6 +100,16 @@ export const historyMigrations: readonly Migration[] = [
     // An outbox item's earlier attempts (offline, throttled, token refused), listed in the one row its outcome gets.
     version: 4,
     sql: `ALTER TABLE history ADD COLUMN attempts_json TEXT;`,
+  },
+  {
+    // Search without reading every row (see shortSearchClause and filterClause): the failed
+    // rows, whose error text is searched beside the trigram index; and the narrow scan for one
+    // or two characters, newest first, with the columns the filters test.
+    version: 5,
+    sql: `
+      CREATE INDEX history_failed ON history (error_code, error_message) WHERE error_code IS NOT NULL;
+      CREATE INDEX history_scan ON history (at, profile_id, kind, outcome, ${SEARCHED_COLUMNS.join(', ')});
+    `,
   },
 ];
 
@@ -212,8 +226,23 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * Search for one or two characters, which the trigram index cannot look up. The rows are
+ * scanned newest first through history_scan, an index holding just the searched and filtered
+ * columns (a tenth of a row's size, so a scan of every row reads a tenth of the pages), and
+ * stop at a page of matches; the failed rows, whose error text is searched too, come through
+ * their own small partial index.
+ */
+function shortSearchClause(search: string): { clause: string; params: (string | number)[] } {
+  const pattern = likePattern(search);
+  const inColumns = SEARCHED_COLUMNS.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ');
+  const inError = "SELECT seq FROM history INDEXED BY history_failed WHERE error_code IS NOT NULL AND (error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')";
+  return { clause: `(${inColumns} OR seq IN (${inError}))`, params: [...SEARCHED_COLUMNS.map(() => pattern), pattern, pattern] };
+}
+
 /** Builds the WHERE clause shared by list and export. */
-function filterClause(filter: HistoryFilter): { where: string; params: (string | number)[] } {
+function filterClause(filter: HistoryFilter): { from: string; where: string; params: (string | number)[] } {
+  let from = 'history';
   const parts: string[] = [];
   const params: (string | number)[] = [];
   if (filter.kinds && filter.kinds.length > 0) {
@@ -241,17 +270,20 @@ function filterClause(filter: HistoryFilter): { where: string; params: (string |
     // The error code and text are not in the trigram index (it predates searching them):
     // they are matched with LIKE, on failed rows only, beside the index or the fallback.
     const inError = "(error_code IS NOT NULL AND (error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\'))";
-    // The trigram index needs three characters; below that a scan with LIKE gives the same answer.
+    // The trigram index needs three characters; below that, see shortSearchClause.
     if ([...search].length >= 3) {
-      parts.push(`(seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ?) OR ${inError})`);
+      // One IN over both sources: the rows come from the index and the failed rows' partial
+      // index; an OR of the two beside the other filters would read every row instead.
+      parts.push(`seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ? UNION SELECT seq FROM history INDEXED BY history_failed WHERE ${inError})`);
       params.push(ftsPhrase(search), likePattern(search), likePattern(search));
     } else {
-      const columns = ['invited_xuid', 'recipient_label', 'session_name', 'handle_id', 'correlation_id'];
-      parts.push(`(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')} OR ${inError})`);
-      params.push(...columns.map(() => likePattern(search)), likePattern(search), likePattern(search));
+      const short = shortSearchClause(search);
+      parts.push(short.clause);
+      params.push(...short.params);
+      from = 'history INDEXED BY history_scan';
     }
   }
-  return { where: parts.length > 0 ? parts.join(' AND ') : '1', params };
+  return { from, where: parts.length > 0 ? parts.join(' AND ') : '1', params };
 }
 
 export interface HistoryStoreStatus {
@@ -368,8 +400,8 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
 
   function* rows(filter: HistoryFilter): Generator<HistoryRow> {
     if (filter.search) indexPendingRows();
-    const { where, params } = filterClause(filter);
-    yield* db.prepare(`SELECT * FROM history WHERE ${where} ORDER BY at DESC, seq DESC`).iterate(...params) as Iterable<HistoryRow>;
+    const { from, where, params } = filterClause(filter);
+    yield* db.prepare(`SELECT * FROM ${from} WHERE ${where} ORDER BY at DESC, seq DESC`).iterate(...params) as Iterable<HistoryRow>;
   }
 
   indexPendingRows();
@@ -445,7 +477,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     list(raw) {
       const input = parseOrThrow(historyListInputSchema, raw, 'History list request is not valid');
       if (input.search) indexPendingRows();
-      const { where, params } = filterClause(input);
+      const { from, where, params } = filterClause(input);
       let keyset = '';
       if (input.cursor) {
         const [at, seq] = input.cursor.split(':').map(Number) as [number, number];
@@ -454,7 +486,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
       }
       // One more row than asked tells whether there is a next page without a COUNT.
       const found = statementFor(
-        `SELECT ${SUMMARY_COLUMNS} FROM history WHERE ${where}${keyset} ORDER BY at DESC, seq DESC LIMIT ?`,
+        `SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where}${keyset} ORDER BY at DESC, seq DESC LIMIT ?`,
       ).all(...params, input.limit + 1) as unknown as HistoryRow[];
       const page = found.slice(0, input.limit);
       const last = page.at(-1);
