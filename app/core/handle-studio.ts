@@ -153,6 +153,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     },
     onProgress: (progress) => hub.publish('requestProgress', progress),
   });
+  let outboxNotice: StorageNotice | null = null;
   const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: (message) => notices.push({ message }) });
   const sendMpa = createMpaSender({
     fetch: deps.fetch,
@@ -164,7 +165,18 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     },
     adHocSender: adHocBudgetKey,
   });
-  const flusher = startOutboxFlusher(outbox, sender.deliver, deps.outboxRetryIntervalMs);
+  const flusher = startOutboxFlusher(outbox, sender.deliver, {
+    intervalMs: deps.outboxRetryIntervalMs,
+    // Queued invites that cannot go out must not wait in silence: a banner now, the notice for
+    // the next window, and a line in the log (stderr) for whoever reads it later.
+    onTrouble: (problem) => {
+      if (outboxNotice) notices.splice(notices.indexOf(outboxNotice), 1);
+      outboxNotice = problem && { message: `Queued invites are not being sent: ${problem.message}` };
+      if (outboxNotice) notices.push(outboxNotice);
+      console.warn(`Handle Studio: ${outboxNotice?.message ?? 'queued invites are being sent again.'}`);
+      hub.publish('outboxTrouble', { problem });
+    },
+  });
   // A pasted token or a sign-in may be what queued items were waiting for.
   const stopPoking = hub.subscribe((name) => {
     if (name === 'profilesChanged') flusher.poke();

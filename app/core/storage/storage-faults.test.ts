@@ -5,7 +5,6 @@
  * read-only). Each must end as words a person can act on (STORAGE, or a start-up notice),
  * with every file kept, never as INTERNAL or a silent fresh start.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { openDraftsStore } from '../drafts/drafts-store.ts';
 import { createHandleStudio, type HandleStudio } from '../handle-studio.ts';
 import { HISTORY_FILE_NAME, openHistoryStore } from '../history/history-store.ts';
 import { OUTBOX_FILE_NAME } from '../outbox/outbox-file.ts';
+import { mountTmpfs, type Tmpfs } from './tmpfs.fixture.ts';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -198,17 +198,11 @@ describe('a data folder that is a file', () => {
   });
 });
 
-/** A tmpfs of `size` mounted for this test, or why it cannot be (not root, no mount permission). */
-function tmpfs(size: string): { path: string } | { missing: string } {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return { missing: 'mounting a tmpfs needs root on Linux' };
-  const path = tempDir();
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', path], { stdio: 'pipe' });
-  } catch (error) {
-    return { missing: `mount -t tmpfs is not permitted here (${String(error).slice(0, 120)})` };
-  }
-  cleanups.push(() => execFileSync('umount', ['-l', path]));
-  return { path };
+/** A tmpfs of `size` mounted for this test (unmounted after it), or why it cannot be. */
+function tmpfs(size: string): Tmpfs | { missing: string } {
+  const mount = mountTmpfs(size);
+  if ('path' in mount) cleanups.push(() => mount.remove());
+  return mount;
 }
 
 describe('a disk that fills up', () => {
@@ -271,8 +265,8 @@ describe('a data folder on a disk that turns read-only', () => {
     const first = await studioOn(dataDir);
     expect(await first.dispatch('saveDraft', draft('Kept'))).toMatchObject({ ok: true });
     await first.close();
-    execFileSync('mount', ['-o', 'remount,ro', mount.path]);
-    cleanups.push(() => execFileSync('mount', ['-o', 'remount,rw', mount.path]));
+    mount.readOnly(true);
+    cleanups.push(() => mount.readOnly(false));
     const outbox = sha(join(dataDir, OUTBOX_FILE_NAME));
 
     const error = await failure(studioOn(dataDir));

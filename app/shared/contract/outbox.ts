@@ -115,4 +115,8 @@ export const outboxChannels = {
 
 export const outboxEvents = {
   outboxChanged: event(z.object({ counts: outboxCountsSchema }), 'An outbox item was added, changed state or was removed.'),
+  outboxTrouble: event(
+    z.object({ problem: z.nullable(appErrorSchema) }),
+    'Background flushes keep failing (the problem), or work again after they did (null).',
+  ),
 } as const;

@@ -36,6 +36,16 @@ export class Notices {
     this.push('warning', keptAside === undefined || message.includes(keptAside) ? message : `${message} (kept aside as ${keptAside})`);
   }
 
+  /** Queued invites that keep failing to go out, as one banner while it lasts; returns the unsubscribe. */
+  followOutboxTrouble(): () => void {
+    let shown: string | null = null;
+    return api.on.outboxTrouble(({ problem }) => {
+      this.list = this.list.filter((notice) => notice.message !== shown);
+      shown = problem && `Queued invites are not being sent: ${problem.message}`;
+      if (shown && problem) this.push('error', shown, problem.code);
+    });
+  }
+
   /** What core found wrong with stored files when it started (a damaged file kept aside, interrupted sends), as banners. */
   async showStartupNotices(): Promise<void> {
     const info = await api.getAppInfo({});
