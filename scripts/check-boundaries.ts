@@ -69,8 +69,8 @@ export const BOUNDARY_RULES: Readonly<Record<BoundaryFolder, FolderRule>> = {
     allowed: 'app/main may import app/core, app/shared, electron, Node built-ins and npm packages',
   },
   'app/preload': {
-    // Not app/core, although the table lists it for main and preload: the preload runs
-    // sandboxed, where core's Node built-ins (fs, sqlite, http) do not exist.
+    // Not app/core: the preload runs sandboxed, where core's Node built-ins (fs, sqlite,
+    // http) do not exist.
     folders: ['app/shared'],
     builtins: SANDBOXED_PRELOAD_BUILTINS,
     electron: true,
