@@ -7,13 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { presetChannels } from '../shared/contract/presets.ts';
+import { profileChannels } from '../shared/contract/profiles.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
 import type { Preset, PresetInput } from '../shared/presets/preset.ts';
-import type { CommandSpec } from './command.ts';
+import type { CommandSpec, FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 import { inviteFlags, list, recipientsFromFlags, text, withoutUndefined, type Recipients } from './request-flags.ts';
+import { senderProfileId } from './send.ts';
 import { titleIdWithDecimal } from '../shared/mpsd/title-id-as-typed.ts';
 
 /** Finds a preset by name (exact, then ignoring case). */
@@ -59,6 +61,8 @@ export async function presetInviteRequest(
   overrides: PresetOverrides,
   added: Recipients,
   senderXuid: string | undefined,
+  /** The user of the profile the send goes as, asked only when the preset joins first and --xuid is not given. */
+  profileUser: () => Promise<string | undefined> = () => Promise.resolve(undefined),
 ): Promise<PresetSend> {
   const preset = await presetByName(context, name);
   const fromPreset = preset.sessionRef;
@@ -87,16 +91,26 @@ export async function presetInviteRequest(
 
   const before: HandleRequestInput[] = [];
   if (preset.joinAndSetActivityFirst) {
-    if (senderXuid === undefined) {
+    const joiner = senderXuid ?? (await profileUser());
+    if (joiner === undefined) {
       throw new HandleStudioError(
         'VALIDATION',
-        `--xuid: preset "${preset.name}" joins the session and sets your activity before inviting, which needs your own XUID: add --xuid YOUR_XUID.`,
+        `--xuid: preset "${preset.name}" joins the session and sets your activity before inviting, which needs your own XUID: add --xuid YOUR_XUID (a profile whose token names its user, or whose XUID is set in the app, gives it without the flag).`,
         { field: 'xuid' },
       );
     }
-    before.push({ kind: 'session.join', sessionRef, xuid: senderXuid }, { kind: 'activity.set', sessionRef } as HandleRequestInput);
+    before.push({ kind: 'session.join', sessionRef, xuid: joiner }, { kind: 'activity.set', sessionRef } as HandleRequestInput);
   }
   return { before, request, recipientLabels: Object.keys(labels).length > 0 ? labels : undefined };
+}
+
+/** The user of the profile a send goes as (its token's, else the one kept in the profile); undefined with XBL_AUTHORIZATION. */
+export async function senderProfileUser(context: CliContext, flags: FlagValues): Promise<string | undefined> {
+  const profileId = await senderProfileId(context, flags, false);
+  if (profileId === undefined) return undefined;
+  const { profiles } = await callChannel(context, profileChannels, 'listProfiles', {});
+  const profile = profiles.find((candidate) => candidate.id === profileId);
+  return profile?.token.xuid ?? profile?.xuid;
 }
 
 function describePreset(context: CliContext, preset: Preset): void {

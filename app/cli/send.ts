@@ -120,7 +120,7 @@ export async function profileIdByName(context: CliContext, name: string): Promis
  * active profile, as the app would. Which one is said on stderr, so `--json` stays one
  * document. Undefined: send with XBL_AUTHORIZATION (which says what is missing).
  */
-export async function senderProfileId(context: CliContext, flags: FlagValues): Promise<string | undefined> {
+export async function senderProfileId(context: CliContext, flags: FlagValues, say = true): Promise<string | undefined> {
   const profileName = text(flags, 'profile');
   if (profileName !== undefined) return profileIdByName(context, profileName);
   const fromEnvironment = (context.io.env['XBL_AUTHORIZATION'] ?? '').trim() !== '';
@@ -128,7 +128,8 @@ export async function senderProfileId(context: CliContext, flags: FlagValues): P
   const { profiles, activeProfileId } = await callChannel(context, profileChannels, 'listProfiles', {});
   const active = profiles.find((profile) => profile.id === activeProfileId);
   if (active === undefined) return undefined;
-  context.warn(`handle-studio: using the active profile "${active.name}" (no --profile or XBL_AUTHORIZATION given; change it with \`profile use NAME\`).`);
+  // `say` is false for a look-up ahead of the send, which says it once itself.
+  if (say) context.warn(`handle-studio: using the active profile "${active.name}" (no --profile or XBL_AUTHORIZATION given; change it with \`profile use NAME\`).`);
   return active.id;
 }
 
