@@ -86,17 +86,26 @@ describe('mpa commands against the local MPA', () => {
     const [a, b] = [user(0), user(1)];
     const cli = (args: string[], stdin?: string) => runCli(data.path, args, stdin === undefined ? {} : { stdin });
     try {
-      expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
+      expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
+      expect((await cli(['profile', 'show', 'mpa-box'])).stdout).toContain('service Multiplayer Activity (mpa)');
       const stored = await cli(['profile', 'set-token', 'mpa-box'], `${a.authorization}\n`);
       if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
       expect(stored.code, stored.stderr).toBe(0);
       const set = await cli(['mpa', 'activity', 'set', '--profile', 'mpa-box', '--title', '1234', '--xuid', a.xuid, '--connection', 'lobby:p', '--join-restriction', 'Public']);
       expect(set.code, set.stderr).toBe(0);
+      expect(set.stderr).not.toContain('set to MPSD handles');
       const invited = await cli(['mpa', 'invite', 'send', '--profile', 'mpa-box', '--title', '1234', '--to', b.xuid]);
       expect(invited.code, invited.stderr).toBe(0);
       expect(mpsd.mpa().activities).toEqual([expect.objectContaining({ xuid: a.xuid, connectionString: 'lobby:p' })]);
+      // A profile set to MPSD handles still sends when asked, with a warning: one service per title.
+      expect((await cli(['profile', 'add', 'mpsd-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
+      await cli(['profile', 'set-token', 'mpsd-box'], `${b.authorization}\n`);
+      const mixed = await cli(['mpa', 'activity', 'get', '--profile', 'mpsd-box', '--title', '1234', '--xuid', a.xuid]);
+      expect(mixed.code, mixed.stderr).toBe(0);
+      expect(mixed.stderr).toContain('profile "mpsd-box" is set to MPSD handles');
     } finally {
       await cli(['profile', 'remove', 'mpa-box', '--yes']);
+      await cli(['profile', 'remove', 'mpsd-box', '--yes']);
     }
   });
 });

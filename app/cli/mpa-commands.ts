@@ -39,11 +39,18 @@ const platformFlag = {
   platform: { type: 'string', value: mpaPlatforms.join('|'), help: 'Only this platform (sets allowCrossPlatformJoin false); left out, the call is cross-platform.' },
 } as const satisfies Record<string, FlagSpec>;
 
-/** The profile's signed-in XUID, for `--xuid` left out (known after `profile login`). */
+/**
+ * The profile's own XUID, for `--xuid` left out (known after `profile login`, or typed in the
+ * profile). A profile set to MPSD handles is used as asked, with a warning: one service per title.
+ */
 async function profileXuid(context: CliContext, profileId: string | undefined): Promise<string | undefined> {
   if (profileId === undefined) return undefined;
   const { profiles } = await callChannel(context, profileChannels, 'listProfiles', {});
-  return profiles.find((profile) => profile.id === profileId)?.token.xuid;
+  const profile = profiles.find((candidate) => candidate.id === profileId);
+  if (profile?.service === 'mpsd') {
+    context.warn(`handle-studio: profile "${profile.name}" is set to MPSD handles; Microsoft advises one service per title (an MPA title's profile: \`profile add NAME --service mpa\`).`);
+  }
+  return profile?.token.xuid ?? profile?.xuid;
 }
 
 function count(flags: FlagValues, name: string): number | undefined {
@@ -149,7 +156,8 @@ function mpaCommand(
         throw new UsageError('--endpoint applies only with XBL_AUTHORIZATION; a profile keeps its own endpoint.', command);
       }
       const profileId = await senderProfileId(context, flags);
-      const xuid = text(flags, 'xuid') ?? (await profileXuid(context, profileId));
+      const ownXuid = await profileXuid(context, profileId);
+      const xuid = text(flags, 'xuid') ?? ownXuid;
       if (needsOwnXuid && xuid === undefined) {
         throw new HandleStudioError('VALIDATION', `--xuid: give your own XUID (MPA's ${kind} names it in the path); with --profile it is the signed-in user's after \`profile login\`.`, {
           field: 'xuid',

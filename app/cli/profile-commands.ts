@@ -57,7 +57,7 @@ export function signedInLine(profileName: string, token: TokenState): string {
 
 function printProfile(context: CliContext, profile: ProfileView): void {
   context.say(`${profile.active ? '* ' : '  '}${profile.name}`);
-  context.say(`    environment ${profile.environment}, endpoint ${profile.endpoint}, sandbox ${profile.sandboxId}, contract ${profile.contractVersion}, locale ${profile.locale}`);
+  context.say(`    environment ${profile.environment}, endpoint ${profile.endpoint}, sandbox ${profile.sandboxId}, contract ${profile.contractVersion}, locale ${profile.locale}, service ${profile.service === 'mpa' ? 'Multiplayer Activity (mpa)' : 'MPSD handles'}`);
   if (profile.defaultScid !== undefined || profile.defaultTitleId !== undefined) {
     context.say(`    defaults: ${[profile.defaultScid && `scid ${profile.defaultScid}`, profile.defaultTitleId && `title ${titleIdWithDecimal(profile.defaultTitleId)}`].filter(Boolean).join(', ')}`);
   }
@@ -171,6 +171,7 @@ const profileAdd: CommandSpec = {
     scid: { type: 'string', value: 'GUID', help: 'Default service configuration id.' },
     contract: { type: 'string', value: '104|105|107', help: 'x-xbl-contract-version to send (default 107).' },
     locale: { type: 'string', value: 'TAG', help: 'Accept-Language, e.g. en-US (the default).' },
+    service: { type: 'string', value: 'mpsd|mpa', help: 'How the title sets activities and sends invites: MPSD handles (the default) or Multiplayer Activity (`mpa ...` commands).' },
     'client-id': { type: 'string', value: 'GUID', help: 'Azure application (client) id for `profile login`.' },
     authority: { type: 'string', value: 'URL', help: 'Microsoft account authority for sign-in (default https://login.microsoftonline.com/consumers).' },
     'user-auth-url': { type: 'string', value: 'URL', help: 'Xbox user token endpoint (default https://user.auth.xboxlive.com/user/authenticate).' },
@@ -211,6 +212,7 @@ const profileAdd: CommandSpec = {
         // The schema names the allowed versions; a non-number reaches it as NaN and is refused there.
         contractVersion: contract === undefined ? undefined : Number(contract),
         locale: text(flags, 'locale'),
+        service: text(flags, 'service'),
         auth,
       }) as ProfileDraft,
     );

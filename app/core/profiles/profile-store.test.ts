@@ -169,7 +169,7 @@ describe('profiles file upgrades', () => {
     ).toEqual({
       schemaVersion: 1,
       activeProfileId: id,
-      profiles: [{ id, name: 'Old', environment: 'production', endpoint: PRODUCTION_ENDPOINT, sandboxId: 'XDKS.1', contractVersion: 107, locale: 'en-US', auth: {} }],
+      profiles: [{ id, name: 'Old', environment: 'production', endpoint: PRODUCTION_ENDPOINT, sandboxId: 'XDKS.1', contractVersion: 107, locale: 'en-US', auth: {}, service: 'mpsd' }],
     });
     expect(migrateProfilesDocument({})).toEqual({ schemaVersion: 1, activeProfileId: null, profiles: [] });
   });

@@ -15,6 +15,14 @@ import { channel, event } from './define.ts';
 export const PRODUCTION_ENDPOINT = 'https://sessiondirectory.xboxlive.com';
 
 export const environments = ['production', 'local', 'custom'] as const;
+
+/**
+ * How the profile's title sets activities and sends invites: MPSD handles, or Multiplayer
+ * Activity (MPA) for titles on PlayFab Lobby/Party or their own servers. One per title:
+ * Microsoft advises not to mix them (mpa.md §6).
+ */
+export const profileServices = ['mpsd', 'mpa'] as const;
+export type ProfileService = (typeof profileServices)[number];
 export type Environment = (typeof environments)[number];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -103,6 +111,8 @@ const profileFields = {
   contractVersion: z._default(contractVersionSchema, 107),
   locale: z._default(localeSchema, 'en-US'),
   auth: z._default(profileAuthSchema, {}),
+  /** Profiles saved before the choice existed are MPSD profiles. */
+  service: z._default(z.enum(profileServices, { error: 'Service must be mpsd (MPSD handles) or mpa (Multiplayer Activity).' }), 'mpsd'),
 };
 
 /** Fills the production endpoint and insists on one for local/custom. */
@@ -180,6 +190,7 @@ export const profileViewSchema = z.object({
   xuid: z.optional(z.string()),
   contractVersion: z.number(),
   locale: z.string(),
+  service: z.enum(profileServices),
   auth: z.object({
     msaClientId: z.optional(z.string()),
     tokenEndpoints: z.optional(z.object({ authority: z.optional(z.string()), userAuthenticate: z.optional(z.string()), xstsAuthorize: z.optional(z.string()) })),

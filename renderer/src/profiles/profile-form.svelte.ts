@@ -2,7 +2,7 @@
  * The profile editor's state, validated as the user types by the shared profile schema.
  * Blank optional fields are left out, so "not set" never reaches main as an empty string.
  */
-import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileView } from '../../../app/shared/contract/profiles.ts';
+import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileService, type ProfileView } from '../../../app/shared/contract/profiles.ts';
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, standInsUrlBeside } from '../../../app/shared/local-sign-in.ts';
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
 import { TouchedFields } from '../ui/touched-fields.svelte.ts';
@@ -19,6 +19,7 @@ export type ProfileField =
   | 'xuid'
   | 'contractVersion'
   | 'locale'
+  | 'service'
   | 'msaClientId'
   | SignInEndpoint;
 
@@ -39,6 +40,7 @@ export class ProfileForm {
   xuid = $state('');
   contractVersion = $state<ContractVersion>(107);
   locale = $state('en-US');
+  service = $state<ProfileService>('mpsd');
   msaClientId = $state('');
   authority = $state('');
   userAuthenticate = $state('');
@@ -85,6 +87,7 @@ export class ProfileForm {
     ...(blankToUndefined(this.xuid) === undefined ? {} : { xuid: this.xuid }),
     contractVersion: this.contractVersion,
     locale: this.locale,
+    service: this.service,
     auth: {
       ...(blankToUndefined(this.msaClientId) === undefined ? {} : { msaClientId: this.msaClientId }),
       ...(Object.keys(this.#tokenEndpoints).length === 0 ? {} : { tokenEndpoints: this.#tokenEndpoints }),
@@ -115,6 +118,7 @@ export class ProfileForm {
     this.xuid = profileUserXuid(profile) ?? '';
     this.contractVersion = ([104, 105, 107] as const).find((version) => version === profile.contractVersion) ?? 107;
     this.locale = profile.locale;
+    this.service = profile.service;
     this.msaClientId = profile.auth.msaClientId ?? '';
     for (const endpoint of signInEndpoints) this[endpoint] = profile.auth.tokenEndpoints?.[endpoint] ?? '';
   }
