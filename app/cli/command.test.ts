@@ -98,9 +98,13 @@ describe('drafts to requests', () => {
 });
 
 describe('secrets in output', () => {
-  it('redacts the XBL_AUTHORIZATION value and its token part', () => {
-    const secrets = new Set(secretsFromEnvironment({ XBL_AUTHORIZATION: 'XBL3.0 x=123;tokentokentoken' }));
-    expect(redactSecrets('sent with tokentokentoken', secrets)).toBe('sent with <redacted>');
+  it('masks the XBL_AUTHORIZATION value, its token part and any 16 characters of it, but not shorter runs', () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXBheWxvYWQtMDEyMzQ1Njc4OQ.sig';
+    const secrets = new Set(secretsFromEnvironment({ XBL_AUTHORIZATION: `XBL3.0 x=123;${token}` }));
+    expect(redactSecrets(`sent with XBL3.0 x=123;${token}`, secrets)).toBe('sent with XBL3.0 x=<uhs>;<token>');
+    expect(redactSecrets(`sent with ${token}`, secrets)).toBe('sent with <token>');
+    expect(redactSecrets(`a quote of "${token.slice(10, 26)}"`, secrets)).toBe('a quote of "<token>"');
+    expect(redactSecrets(`too short to mean anything: ${token.slice(10, 25)}`, secrets)).toBe(`too short to mean anything: ${token.slice(10, 25)}`);
   });
 
   it('also redacts what core really sends when the value was typed with quotes or a header name', () => {

@@ -5,6 +5,7 @@
  * scrub any secret the CLI has seen in this run before it reaches a terminal or a log.
  */
 import { formatXblAuthorization, parseXblAuthorization } from '../core/credentials/xbl-authorization.ts';
+import { createSecretScrubber } from '../core/mpsd/secret-scrubber.ts';
 import type * as z from '../shared/zod.ts';
 import type { ChannelMap } from '../shared/contract/define.ts';
 import { HandleStudioError } from '../shared/errors.ts';
@@ -33,23 +34,23 @@ export interface CliContext {
   addSecret(secret: string): void;
 }
 
-const REDACTED = '<redacted>';
-
 /**
- * Replaces every known secret in `text`. Core never puts a secret in a message; this is the
- * last line of defence for values that came from the environment or standard input.
+ * Masks every known secret in `text` by the project's one rule for secrets we hold (see
+ * docs/engineering.md, Secrets): each exact or encoded form, and each run of 16 or more
+ * characters shared with it. Core never puts a secret in a message; this is the last line of
+ * defence for values that came from the environment or standard input.
  */
 export function redactSecrets(text: string, secrets: ReadonlySet<string>): string {
   let clean = text;
-  for (const secret of secrets) clean = clean.split(secret).join(REDACTED);
+  for (const secret of secrets) clean = createSecretScrubber(secret).text(clean);
   return clean;
 }
 
 /**
  * Every form of an Authorization value worth hiding: as typed (quotes, an `Authorization:`
  * prefix and all), its token part, and the canonical header and token that core will
- * actually send once it has parsed the value. Short fragments are skipped so that redaction
- * never mangles ordinary words.
+ * actually send once it has parsed the value. Ordinary words are safe: only runs of 16 or
+ * more characters shared with a secret are masked.
  */
 export function secretFormsOf(value: string): string[] {
   const typed = value.trim();
@@ -60,7 +61,7 @@ export function secretFormsOf(value: string): string[] {
   } catch {
     // Not a well-formed value: core will refuse it, and only the typed forms can show up.
   }
-  return [...new Set(forms)].filter((part) => part.length >= 8);
+  return [...new Set(forms)];
 }
 
 /** The forms of XBL_AUTHORIZATION worth hiding. */
@@ -87,9 +88,7 @@ export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStud
     say: (text) => void io.stdout.write(`${clean(text)}\n`),
     warn: (text) => void io.stderr.write(`${clean(text)}\n`),
     printJson: (value) => void io.stdout.write(`${clean(JSON.stringify(value, null, 2))}\n`),
-    addSecret: (secret) => {
-      if (secret.length >= 8) secrets.add(secret);
-    },
+    addSecret: (secret) => void secrets.add(secret),
   };
 }
 
