@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import nodeModule from 'node:module';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { upToDateBundle } from './cli-bundle.js';
 
@@ -24,10 +25,25 @@ nodeModule.enableCompileCache?.(fileURLToPath(new URL('../node_modules/.cache/ha
 const { runCli } = await import(upToDateBundle(new URL('../out/cli/', import.meta.url)) ?? '../app/cli/main.ts');
 
 const stop = new AbortController();
-// The first Ctrl+C stops gracefully (a send is cancelled, the emulator shuts down);
-// a second one gets Node's default behaviour and ends the process at once.
-process.once('SIGINT', () => stop.abort());
-process.once('SIGTERM', () => stop.abort());
+// The first Ctrl+C stops gracefully (a send is cancelled, the emulator shuts down); a second
+// one ends the process at once. Our listener stays on: conf's atomic writes load `when-exit`,
+// whose own once-listener runs after ours and sends the same signal to this process again
+// (after its clean-up), and with no listener left Node would take that echo as the second
+// signal and kill the process mid-cancel. Each listener added after ours is one such echo.
+const signalNumbers = constants.signals;
+let echoes = 0;
+const onSignal = (signal) => {
+  if (!stop.signal.aborted) {
+    echoes = process.listeners(signal).filter((listener) => listener !== onSignal).length;
+    stop.abort();
+  } else if (echoes > 0) {
+    echoes -= 1;
+  } else {
+    process.exit(128 + signalNumbers[signal]);
+  }
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
 const exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
