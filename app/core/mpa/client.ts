@@ -16,7 +16,7 @@ import type { AppError, ErrorCode } from '../../shared/errors.ts';
 import { HandleStudioError, toAppError } from '../../shared/errors.ts';
 import { AUTHORIZATION_PLACEHOLDER, type ReceivedResponse, type SentRequest } from '../../shared/mpsd/wire.ts';
 import { MPA_CONTENT_TYPE, MPA_CONTRACT_VERSION, type MpaWire } from '../../shared/mpa/wire.ts';
-import { BLOCKED_PORT, failureClues, NOT_SENT_CHROMIUM, NOT_SENT_CODES, retryAfterMs } from '../mpsd/client.ts';
+import { BLOCKED_PORT, failureClues, NOT_SENT_CHROMIUM, NOT_SENT_CODES, retryAfterMs, usableAuthorization } from '../mpsd/client.ts';
 import { describeRetryAt, MAX_WAITED_PAUSE_MS, retryDetails, type RateBudget } from '../mpsd/rate-budget.ts';
 import { createSecretScrubber } from '../mpsd/secret-scrubber.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
@@ -194,7 +194,7 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
 
       let authorization: string;
       try {
-        authorization = await source.current();
+        authorization = usableAuthorization(await source.current());
       } catch (thrown) {
         return finish({ error: thrown instanceof HandleStudioError ? thrown.toAppError() : { code: 'NO_CREDENTIALS', message: 'No usable credentials: sign in or paste a token.' } });
       }
@@ -221,10 +221,11 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
         if (status === 401 && !renewed) {
           renewed = true;
           try {
-            authorization = await source.renew();
+            authorization = usableAuthorization(await source.renew());
           } catch (thrown) {
-            tellRefused();
-            return finish({ response, error: toAppError(thrown) });
+            const error = toAppError(thrown);
+            if (error.code === 'UNAUTHORIZED') tellRefused();
+            return finish({ response, error });
           }
           continue;
         }

@@ -137,6 +137,15 @@ describe('MPA through core against the local MPA', () => {
     expect(mpsd.mpa().invites).toHaveLength(1);
   });
 
+  it('a stored Authorization value that cannot be a header is NO_CREDENTIALS and nothing is sent (never an unknown outcome)', async () => {
+    const [a, b] = [user(0), user(1)];
+    const broken = { ...as(a), authorization: { current: async () => `${a.authorization}\n`, renew: async () => a.authorization } };
+    const result = await service.send(broken, { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] });
+    expect(result.error?.code).toBe('NO_CREDENTIALS');
+    expect(result.invitees?.[0]?.outcome).toBe('not-invited');
+    expect(mpsd.mpa().invites).toEqual([]);
+  });
+
   it('a bad request is refused before any call, naming every problem', async () => {
     const a = user(0);
     await expect(service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [], connectionString: 'x'.repeat(300) })).rejects.toThrow(/2 problems/);

@@ -514,7 +514,7 @@ function retryRule(wire: WireRequest, status: number, hasRetryAfter: boolean): '
 }
 
 /** Header values cannot hold line breaks or non-ASCII; such a stored value would make fetch throw. */
-function usableAuthorization(value: string): string {
+export function usableAuthorization(value: string): string {
   if (typeof value !== 'string' || !/^[\x20-\x7e]+$/.test(value)) {
     throw new HandleStudioError(
       'NO_CREDENTIALS',
