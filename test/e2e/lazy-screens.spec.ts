@@ -1,0 +1,59 @@
+/**
+ * Screens other than Compose load when first opened (renderer/src/shell/screen-modules.ts).
+ * What a user sees when that load is slow (a note, only after a moment) and when it fails (the
+ * screen named, a reload offered), in light and dark, with axe on the failure. The chunk's
+ * request is held or refused through Playwright's routing, so nothing depends on timing.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, openScreen, saveScreenshot, test } from './fixtures.ts';
+
+const PRESETS_CHUNK = /\/assets\/PresetsScreen-[^/]+\.js$/;
+
+test('a screen whose chunk cannot be fetched says which screen, and a reload brings it', async ({ app: page }) => {
+  await page.route(PRESETS_CHUNK, (route) => route.abort('connectionrefused'));
+  await openScreen(page, 'Presets');
+  const failed = page.getByTestId('screen-load-failed');
+  await expect(failed).toContainText('The Presets screen could not be loaded.');
+  await expect(failed).toContainText('Reload the window to try again');
+  await expect(failed.getByRole('heading', { level: 1, name: 'Presets' })).toBeVisible();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'screen-load-failed', scheme);
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+  // Other screens are unaffected by one chunk failing.
+  await openScreen(page, 'History');
+  await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible();
+
+  await openScreen(page, 'Presets');
+  await expect(failed).toBeVisible();
+  await page.unroute(PRESETS_CHUNK);
+  await failed.getByRole('button', { name: 'Reload' }).click();
+  await openScreen(page, 'Presets');
+  await expect(page.getByTestId('empty-state')).toContainText('Save the invite you send most as a preset');
+  await expect(failed).toHaveCount(0);
+});
+
+test('a slow screen says it is loading, then shows itself and takes focus to its heading', async ({ app: page }) => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(PRESETS_CHUNK, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await openScreen(page, 'Presets');
+  const loading = page.getByTestId('screen-loading');
+  await expect(loading).toHaveText('Loading Presets…');
+  await expect(loading).toHaveAttribute('role', 'status');
+  release();
+  await expect(page.getByTestId('empty-state')).toContainText('Save the invite you send most as a preset');
+  await expect(loading).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1, name: 'Presets' })).toBeFocused();
+
+  // Opened again, it comes from the module already loaded.
+  await openScreen(page, 'Compose');
+  await openScreen(page, 'Presets');
+  await expect(page.getByRole('heading', { level: 1, name: 'Presets' })).toBeVisible();
+  await expect(loading).toHaveCount(0);
+});
