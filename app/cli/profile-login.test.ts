@@ -27,7 +27,7 @@ beforeEach(async () => {
   emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits']);
   running.push(emulator);
   printed = JSON.parse(await firstLine(emulator)) as EmulatorLine;
-});
+}, 240_000);
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -36,7 +36,7 @@ afterEach(async () => {
     await exited(child);
   }
   dataDir.remove();
-});
+}, 240_000);
 
 function signInFlags(): string[] {
   const { clientId, authority, userAuthenticate, xstsAuthorize } = printed.tokenServices;
@@ -76,7 +76,8 @@ function skipWithoutKeychain(run: CliRun, context: TestContext): void {
   }
 }
 
-describe('profile login against emulator start\'s sign-in stand-ins', () => {
+// Each test starts the emulator and a login as processes: room for a loaded 2-core machine.
+describe('profile login against emulator start\'s sign-in stand-ins', { timeout: 240_000 }, () => {
   it('shows the URL and code, waits for the approval, ends with gamertag, XUID and expiry, and the token works (never printed)', async (context) => {
     await addSignInProfile('local sign-in');
     const shown = await cli(['profile', 'show', 'local sign-in', '--json']);
