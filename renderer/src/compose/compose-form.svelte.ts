@@ -10,12 +10,12 @@ import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 import { formatAttributeLines, requestFromDraft, type DraftFields, type DraftRequest } from '../../../app/shared/drafts/draft-request.ts';
 import { formatInvitees, type InviteeLine } from '../../../app/shared/drafts/invitee-lines.ts';
 import { describeKind, type ComposeField } from './request-kinds.ts';
-import { TouchedFields } from '../ui/touched-fields.svelte.ts';
+import { ValidatedForm } from '../ui/validated-form.svelte.ts';
 
 export const monikers = ['people', 'favorites', 'friends'] as const;
 export type Moniker = (typeof monikers)[number];
 
-export class ComposeForm {
+export class ComposeForm extends ValidatedForm<ComposeField> {
   kind = $state<RequestKind>('activity.set');
   scid = $state('');
   templateName = $state('');
@@ -48,7 +48,6 @@ export class ComposeForm {
   /** The user the active profile last filled in: "your XUID" fields still holding it follow a profile switch. */
   #profileXuid: string | undefined;
 
-  readonly #touches = new TouchedFields<ComposeField>();
   /** The form as last loaded, sent or saved as a draft (undefined: as it started, blank). */
   #settled = $state<string | undefined>(undefined);
 
@@ -68,7 +67,7 @@ export class ComposeForm {
   readonly #parsed = $derived(handleRequestSchema.safeParse(this.input));
   readonly request: HandleRequest | undefined = $derived(this.#parsed.success ? this.#parsed.data : undefined);
   /** A box with a line that cannot be read says so by line; the schema speaks for the rest. */
-  readonly problems: Partial<Record<ComposeField, string>> = $derived({
+  override readonly problems: Partial<Record<ComposeField, string>> = $derived({
     ...(this.#parsed.success ? {} : this.#placeIssues(this.#parsed.error)),
     ...this.#draft.unreadable,
   });
@@ -85,20 +84,6 @@ export class ComposeForm {
     if (this.ownerXuid === '' || this.ownerXuid === this.#profileXuid) this.ownerXuid = xuid;
     if (this.memberXuid === '' || this.memberXuid === this.#profileXuid) this.memberXuid = xuid;
     this.#profileXuid = xuid;
-  }
-
-  /** The message to show under `field`: only once the user has been there (or tried to send). */
-  messageFor(field: ComposeField): string | undefined {
-    return this.#touches.shows(field) ? this.problems[field] : undefined;
-  }
-
-  touch(field: ComposeField): void {
-    this.#touches.touch(field);
-  }
-
-  /** After a send attempt every message shows, touched or not. */
-  attempt(): void {
-    this.#touches.attempt();
   }
 
   /** Fills the form from a stored request (draft, preset, history entry) and clears touched marks. */
@@ -140,7 +125,7 @@ export class ComposeForm {
       this.searchStrings = formatAttributeLines(request.searchAttributes?.strings);
       this.searchNumbers = formatAttributeLines(request.searchAttributes?.numbers);
     }
-    this.#touches.reset();
+    this.forgetTouches();
     this.settle();
   }
 
@@ -200,7 +185,7 @@ export class ComposeForm {
     this.joinActive = fields.joinActive === true;
     const moniker = text('moniker');
     this.moniker = (monikers as readonly string[]).includes(moniker) ? (moniker as Moniker) : 'people';
-    this.#touches.reset();
+    this.forgetTouches();
     this.settle();
   }
 

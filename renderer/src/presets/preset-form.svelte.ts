@@ -4,11 +4,11 @@
  */
 import { presetInputSchema, type Preset, type PresetInput } from '../../../app/shared/presets/preset.ts';
 import { formatInvitees, parseInvitees } from '../../../app/shared/drafts/invitee-lines.ts';
-import { TouchedFields } from '../ui/touched-fields.svelte.ts';
+import { ValidatedForm } from '../ui/validated-form.svelte.ts';
 
 export type PresetField = 'name' | 'scid' | 'templateName' | 'sessionName' | 'titleId' | 'context' | 'contextString' | 'senderString' | 'recipients' | 'notes';
 
-export class PresetForm {
+export class PresetForm extends ValidatedForm<PresetField> {
   id = $state<string | undefined>(undefined);
   name = $state('');
   scid = $state('');
@@ -24,7 +24,6 @@ export class PresetForm {
   notes = $state('');
   favourite = $state(false);
   profileId = $state<string | undefined>(undefined);
-  readonly #touches = new TouchedFields<PresetField>();
 
   readonly #recipientLines = $derived(parseInvitees(this.recipients));
   readonly input: PresetInput = $derived({
@@ -46,7 +45,7 @@ export class PresetForm {
   });
   readonly #parsed = $derived(presetInputSchema.safeParse(this.input));
   readonly valid = $derived(this.#parsed.success);
-  readonly problems: Partial<Record<PresetField, string>> = $derived.by(() => {
+  override readonly problems: Partial<Record<PresetField, string>> = $derived.by(() => {
     const placed: Partial<Record<PresetField, string>> = {};
     if (this.#parsed.success) return placed;
     for (const issue of this.#parsed.error.issues) {
@@ -60,6 +59,7 @@ export class PresetForm {
   });
 
   constructor(preset?: Preset) {
+    super();
     if (preset === undefined) return;
     this.id = preset.id;
     this.name = preset.name;
@@ -79,18 +79,6 @@ export class PresetForm {
     this.notes = preset.notes;
     this.favourite = preset.favourite;
     this.profileId = preset.profileId;
-  }
-
-  messageFor(field: PresetField): string | undefined {
-    return this.#touches.shows(field) ? this.problems[field] : undefined;
-  }
-
-  touch(field: PresetField): void {
-    this.#touches.touch(field);
-  }
-
-  attempt(): void {
-    this.#touches.attempt();
   }
 
   #fieldOf(path: readonly PropertyKey[]): PresetField | undefined {

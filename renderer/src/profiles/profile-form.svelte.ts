@@ -5,7 +5,7 @@
 import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileService, type ProfileView } from '../../../app/shared/contract/profiles.ts';
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, standInsUrlBeside } from '../../../app/shared/local-sign-in.ts';
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
-import { TouchedFields } from '../ui/touched-fields.svelte.ts';
+import { ValidatedForm } from '../ui/validated-form.svelte.ts';
 import { LOCAL_MPSD_URL } from './local-mpsd.ts';
 import { profileUserXuid } from './profile-user.ts';
 
@@ -29,7 +29,7 @@ const signInEndpoints: readonly SignInEndpoint[] = ['authority', 'userAuthentica
 
 const blankToUndefined = (text: string): string | undefined => (text.trim() === '' ? undefined : text);
 
-export class ProfileForm {
+export class ProfileForm extends ValidatedForm<ProfileField> {
   id = $state<string | undefined>(undefined);
   name = $state('');
   #environment = $state<Environment>('production');
@@ -47,7 +47,6 @@ export class ProfileForm {
   xstsAuthorize = $state('');
   /** What the user typed as the stand-ins' URL; until then, the guess beside the MPSD endpoint. */
   #standInsUrl = $state<string | undefined>(undefined);
-  readonly #touches = new TouchedFields<ProfileField>();
 
   get environment(): Environment {
     return this.#environment;
@@ -95,7 +94,7 @@ export class ProfileForm {
   });
   readonly #parsed = $derived(profileDraftSchema.safeParse(this.draft));
   readonly valid = $derived(this.#parsed.success);
-  readonly problems: Partial<Record<ProfileField, string>> = $derived.by(() => {
+  override readonly problems: Partial<Record<ProfileField, string>> = $derived.by(() => {
     const placed: Partial<Record<ProfileField, string>> = {};
     if (this.#parsed.success) return placed;
     for (const issue of this.#parsed.error.issues) {
@@ -107,6 +106,7 @@ export class ProfileForm {
   });
 
   constructor(profile?: ProfileView) {
+    super();
     if (profile === undefined) return;
     this.id = profile.id;
     this.name = profile.name;
@@ -135,17 +135,5 @@ export class ProfileForm {
     }
     if (this.msaClientId.trim() === '') this.msaClientId = LOCAL_SIGN_IN_CLIENT_ID;
     this.touch('msaClientId');
-  }
-
-  messageFor(field: ProfileField): string | undefined {
-    return this.#touches.shows(field) ? this.problems[field] : undefined;
-  }
-
-  touch(field: ProfileField): void {
-    this.#touches.touch(field);
-  }
-
-  attempt(): void {
-    this.#touches.attempt();
   }
 }
