@@ -9,6 +9,7 @@ import type { HistoryFilter, HistoryOutcome, HistorySummary } from '../../../app
 import type { AppError } from '../../../app/shared/errors.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
 import { api } from '../api.ts';
+import { HistoryPages } from './history-pages.ts';
 
 const PAGE_SIZE = 50;
 
@@ -21,7 +22,9 @@ export class HistoryFeed {
   toDay = $state('');
   search = $state('');
 
-  #entries = $state<HistorySummary[]>([]);
+  /** Changed in place (see history-pages.ts); `#version` tells Svelte it changed. */
+  readonly #pages = new HistoryPages();
+  #version = $state(0);
   #nextCursor: string | undefined = undefined;
   hasMore = $state(false);
   loading = $state(false);
@@ -35,14 +38,16 @@ export class HistoryFeed {
   #subscribe = createSubscriber((update) =>
     api.on.historyAppended((summary) => {
       if (this.filtered) this.unseen += 1;
-      else if (!this.#entries.some((entry) => entry.id === summary.id)) this.#entries = [summary, ...this.#entries];
+      else if (this.#pages.prepend(summary)) this.#version += 1;
       update();
     }),
   );
 
-  get entries(): HistorySummary[] {
+  get entries(): readonly HistorySummary[] {
     this.#subscribe();
-    return this.#entries;
+    // Read so a change of the pages (same array) re-renders the list.
+    void this.#version;
+    return this.#pages.entries;
   }
 
   get filtered(): boolean {
@@ -78,7 +83,8 @@ export class HistoryFeed {
       return;
     }
     this.failure = undefined;
-    this.#entries = answer.value.entries;
+    this.#pages.replace(answer.value.entries);
+    this.#version += 1;
     this.#nextCursor = answer.value.nextCursor;
     this.hasMore = answer.value.nextCursor !== undefined;
   }
@@ -95,9 +101,8 @@ export class HistoryFeed {
       this.failure = answer.error;
       return;
     }
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup for this one merge, never state
-    const known = new Set(this.#entries.map((entry) => entry.id));
-    this.#entries = [...this.#entries, ...answer.value.entries.filter((entry) => !known.has(entry.id))];
+    this.#pages.appendPage(answer.value.entries);
+    this.#version += 1;
     this.#nextCursor = answer.value.nextCursor;
     this.hasMore = answer.value.nextCursor !== undefined;
   }
