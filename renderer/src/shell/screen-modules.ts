@@ -12,6 +12,7 @@ const modules = {
   history: () => import('../history/HistoryScreen.svelte'),
   drafts: () => import('../drafts/DraftsScreen.svelte'),
   outbox: () => import('../outbox/OutboxScreen.svelte'),
+  inspector: () => import('../inspector/InspectorScreen.svelte'),
   profiles: () => import('../profiles/ProfilesScreen.svelte'),
 } satisfies Record<Exclude<ScreenId, 'compose'>, () => Promise<{ default: Component }>>;
 

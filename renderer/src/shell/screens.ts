@@ -10,6 +10,7 @@ export const screens = [
   { id: 'history', label: 'History', letter: 'h' },
   { id: 'drafts', label: 'Drafts', letter: 'd' },
   { id: 'outbox', label: 'Outbox', letter: 'o' },
+  { id: 'inspector', label: 'Inspector', letter: 'i' },
   { id: 'profiles', label: 'Profiles', letter: 'u' },
 ] as const;
 
