@@ -1,8 +1,10 @@
 /**
- * How much the page weighs, before and after: `node bench/renderer-size.ts [--baseline <git rev>]`
- * (about half a minute). Builds the baseline commit (in a git worktree under the temp folder,
- * sharing this tree's node_modules) and the working tree as it is, each into a temp folder
- * with the project's own electron-vite config, and prints side by side:
+ * How much the page weighs, before and after:
+ * `node bench/renderer-size.ts [--baseline <git rev>] [--after <git rev>]` (about a minute).
+ * Builds the baseline commit (in a git worktree under the temp folder, sharing this tree's
+ * node_modules) and the working tree as it is (or the `--after` commit, to leave out work in
+ * progress), each into a temp folder with the project's own electron-vite config, and prints
+ * side by side:
  *
  *  - the whole renderer and its first load (index.html, what it names and what that imports
  *    statically), raw and gzipped, measured exactly as `scripts/check-bundle-budget.ts` does;
@@ -25,7 +27,7 @@ const BASELINE = 'c8d27d6';
 /** Bytes no source names: mostly the template code Svelte compiles components into, which it maps only in part. */
 const UNMAPPED = '(unmapped: mostly compiled Svelte templates)';
 const root = fileURLToPath(new URL('../', import.meta.url));
-const { values } = parseArgs({ options: { baseline: { type: 'string', default: BASELINE }, 'build-into': { type: 'string' } } });
+const { values } = parseArgs({ options: { baseline: { type: 'string', default: BASELINE }, after: { type: 'string' }, 'build-into': { type: 'string' } } });
 
 if (values['build-into'] !== undefined) {
   // Child mode: build the tree in the current directory (the config resolves paths from it).
@@ -44,15 +46,23 @@ interface Measured {
 
 const work = mkdtempSync(join(tmpdir(), 'renderer-size-'));
 try {
-  const baselineTree = join(work, 'baseline');
-  git(['worktree', 'add', '--detach', baselineTree, values.baseline]);
+  const trees: string[] = [];
+  const checkout = (rev: string, name: string): string => {
+    const tree = join(work, name);
+    git(['worktree', 'add', '--detach', tree, rev]);
+    trees.push(tree);
+    symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
+    return tree;
+  };
   try {
-    symlinkSync(join(root, 'node_modules'), join(baselineTree, 'node_modules'));
-    const before = await measureTree(`before (${values.baseline})`, baselineTree, join(work, 'out-baseline'));
-    const after = await measureTree('after (working tree)', root, join(work, 'out-working'));
+    const before = await measureTree(`before (${values.baseline})`, checkout(values.baseline, 'baseline'), join(work, 'out-baseline'));
+    const after =
+      values.after === undefined
+        ? await measureTree('after (working tree)', root, join(work, 'out-working'))
+        : await measureTree(`after (${values.after})`, checkout(values.after, 'after'), join(work, 'out-after'));
     report(before, after);
   } finally {
-    git(['worktree', 'remove', '--force', baselineTree]);
+    for (const tree of trees) git(['worktree', 'remove', '--force', tree]);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
