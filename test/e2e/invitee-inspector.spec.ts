@@ -58,8 +58,12 @@ test('the round trip from a preset passes, step by step', async ({ app: page, mp
     joinAndSetActivityFirst: true,
     notes: '',
   });
-  await openScreen(page, 'Inspector');
+  // From the preset's card, as a tester starts it.
+  await openScreen(page, 'Presets');
+  await page.getByTestId('preset-card').filter({ hasText: 'Friday round trip' }).getByRole('button', { name: 'Round trip…' }).click();
   const panel = page.getByRole('region', { name: 'Round trip' });
+  await expect(panel.getByLabel('Preset')).toHaveValue(/.+/);
+  await expect(panel.getByLabel('Preset').locator('option:checked')).toHaveText('Friday round trip');
   await panel.getByLabel('A (invites)').selectOption({ label: 'Alpha' });
   await panel.getByLabel('B (accepts)').selectOption({ label: 'Bravo' });
   await panel.getByLabel("Alpha's XUID").fill(mpsd.users[0]!.xuid);

@@ -1,6 +1,7 @@
 /**
  * What the Inspector should open with when another screen sends the user there (History's
- * "Inspect session" and "Accept as…" on an invite). Taken once by the Inspector.
+ * "Inspect session" and "Accept as…" on an invite, a preset card's "Round trip…"). Taken once
+ * by the Inspector.
  */
 import type { SessionRef } from '../../../app/shared/mpsd/session-ref.ts';
 
@@ -9,6 +10,8 @@ export interface InspectorTarget {
   sessionRef?: SessionRef;
   /** Open the accept panel with this invite handle filled in. */
   accept?: boolean;
+  /** Open with the round trip panel first, this preset chosen. */
+  presetId?: string;
 }
 
 let pending = $state<InspectorTarget | undefined>(undefined);
