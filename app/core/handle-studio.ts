@@ -125,7 +125,11 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
 
   collectNotices();
   // Said once, when it happens: the app shows notices, and the send goes on paced by this process alone.
-  const rateBudgets = openSharedRateBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: (message) => notices.push({ message }) });
+  // MPSD's and MPA's budgets share one file, so its failure reaches this from both: one notice.
+  const onRateBudgetFallback = (message: string) => {
+    if (!notices.some((notice) => notice.message === message)) notices.push({ message });
+  };
+  const rateBudgets = openSharedRateBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: onRateBudgetFallback });
 
   const sender = createSendService({
     fetch: deps.fetch,
@@ -154,7 +158,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     onProgress: (progress) => hub.publish('requestProgress', progress),
   });
   let outboxNotice: StorageNotice | null = null;
-  const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: (message) => notices.push({ message }) });
+  const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: onRateBudgetFallback });
   const sendMpa = createMpaSender({
     fetch: deps.fetch,
     clock: deps.clock,
