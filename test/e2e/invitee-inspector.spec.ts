@@ -8,6 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { addLocalProfile, expect, openScreen, saveScreenshot, test, type BrowserMode, type LocalMpsdInfo } from './fixtures.ts';
+import { fillInvite } from './flows.ts';
 
 const TEMPLATES = fileURLToPath(new URL('./invitee-templates.json', import.meta.url));
 const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
@@ -164,4 +165,25 @@ test('an invite in History is accepted as the other profile from its detail pane
   await accept.getByLabel("Bravo's XUID").fill(bravo.xuid);
   await accept.getByRole('button', { name: 'Accept invite' }).click();
   await expect(accept.getByTestId('accept-outcome').getByRole('status')).toHaveText('Joined GameSession/history-1 as member 1, inactive.');
+});
+
+test('Compose shows the pre-flight findings before a send, and the invite can still be sent', async ({ app: page, mpsd }) => {
+  const [alpha, bravo] = [mpsd.users[0]!, mpsd.users[1]!];
+  await addLocalProfile(page, mpsd, alpha, 'Alpha');
+  const created = await fetch(`${mpsd.url}/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/closed-1`, {
+    method: 'PUT',
+    headers: { Authorization: alpha.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ properties: { system: { closed: true } }, members: { me: { constants: { system: { xuid: alpha.xuid, initialize: true } }, properties: { system: { active: true } } } } }),
+  });
+  expect(created.status).toBe(201);
+  await fillInvite(page, [bravo.xuid], { session: 'closed-1' });
+  const preflight = page.getByTestId('compose-preflight');
+  await preflight.getByRole('button', { name: 'Pre-flight check' }).click();
+  await expect(preflight.getByTestId('finding')).toHaveCount(1);
+  await expect(preflight.getByTestId('finding')).toContainText('The session is closed');
+  await expect(preflight.getByText('You can still send')).toBeVisible();
+  await shotAndAxe(page, 'invitee-compose-preflight');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('send').click();
+  await expect.poll(async () => (await (await fetch(`${mpsd.url}/_emulator/invites`)).json() as { invites: unknown[] }).invites.length).toBe(1);
 });
