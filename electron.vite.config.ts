@@ -10,7 +10,9 @@ export default defineConfig({
       // node_modules (keytar unpacked from the asar); core's own code is bundled.
       externalizeDeps: true,
       // The keychain helper runs in a utility process of its own (app/main/keychain-helper.ts).
-      rollupOptions: { input: { index: resolve('app/main/index.ts'), 'keychain-worker': resolve('app/core/credentials/keychain-worker.ts') } },
+      rollupOptions: {
+        input: { index: resolve('app/main/index.ts'), 'keychain-worker': resolve('app/core/credentials/keychain-worker.ts') },
+      },
     },
   },
   preload: {

@@ -43,7 +43,10 @@ interface Run {
 const work = mkdtempSync(join(tmpdir(), 'handle-studio-cli-start-'));
 const reporter = join(work, 'cpu-at-exit.cjs');
 // Written on fd 3 at exit: user+sys in microseconds. fs is already loaded inside every Node process.
-writeFileSync(reporter, "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(3, String(u.userCPUTime + u.systemCPUTime)); });\n");
+writeFileSync(
+  reporter,
+  "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(3, String(u.userCPUTime + u.systemCPUTime)); });\n",
+);
 const dataDir = join(work, 'data');
 
 /** The stand-in MPSD: notes when each request arrives and refuses it, as MPSD refuses a bad request. */
@@ -76,7 +79,8 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}, waitsForRequest = fals
     child.once('close', (code) => {
       const wallMs = performance.now() - started;
       if (cpu === '') return reject(new Error(`${args.join(' ')} exited with ${code} without reporting its CPU time: ${stderr}`));
-      if (waitsForRequest && startMs === undefined) return reject(new Error(`the send never reached the stand-in MPSD (exit ${code}): ${stderr}`));
+      if (waitsForRequest && startMs === undefined)
+        return reject(new Error(`the send never reached the stand-in MPSD (exit ${code}): ${stderr}`));
       resolve({ cpuMs: Number(cpu) / 1000, wallMs, ...(startMs === undefined ? {} : { startMs }) });
     });
   });
@@ -91,7 +95,24 @@ const commands = {
     // A new user hash each time: the client paces each user to MPSD's 30 calls per 15 s, and this is not about pacing.
     const authorization = `XBL3.0 x=${1_000_000 + sendCount};eyJhbGciOiJub25lIn0.eyJiZW5jaCI6MX0.c2lnbmF0dXJl`;
     return run(
-      [BIN, 'invite', 'send', '--scid', 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', '--template', 'GameSession', '--session', 'bench', '--title-id', '1234', '--to', '2814679796296492', '--endpoint', endpoint, '--json'],
+      [
+        BIN,
+        'invite',
+        'send',
+        '--scid',
+        'bd6c41c3-01c3-468a-a3b5-3e0fe8133862',
+        '--template',
+        'GameSession',
+        '--session',
+        'bench',
+        '--title-id',
+        '1234',
+        '--to',
+        '2814679796296492',
+        '--endpoint',
+        endpoint,
+        '--json',
+      ],
       { XBL_AUTHORIZATION: authorization },
       true,
     );
@@ -107,7 +128,9 @@ const median = (values: number[]) => {
 };
 
 const built = await buildCli();
-console.log(`Built out/cli from ${built.inputs.length} source files. ${ROUNDS} rounds (+${WARM_UP_ROUNDS} warm-up), Node ${process.versions.node}.`);
+console.log(
+  `Built out/cli from ${built.inputs.length} source files. ${ROUNDS} rounds (+${WARM_UP_ROUNDS} warm-up), Node ${process.versions.node}.`,
+);
 
 const runs: Record<Name, Run[]> = { node: [], help: [], send: [] };
 for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round += 1) {
@@ -141,11 +164,22 @@ const rows = [
     ] as const;
   }),
 ] as const;
-console.log(`\n${'command'.padEnd(28)}${'CPU ms'.padStart(9)}${'wall ms'.padStart(10)}${'CPU x'.padStart(8)}${'wall x'.padStart(8)}   goal`);
+console.log(
+  `\n${'command'.padEnd(28)}${'CPU ms'.padStart(9)}${'wall ms'.padStart(10)}${'CPU x'.padStart(8)}${'wall x'.padStart(8)}   goal`,
+);
 for (const [label, cpu, wall, cpuRatio, wallRatio, goal] of rows) {
-  console.log(`${label.padEnd(28)}${cpu.toFixed(1).padStart(9)}${wall.toFixed(1).padStart(10)}${cpuRatio.padStart(8)}${wallRatio.padStart(8)}   ${goal}`);
+  console.log(
+    `${label.padEnd(28)}${cpu.toFixed(1).padStart(9)}${wall.toFixed(1).padStart(10)}${cpuRatio.padStart(8)}${wallRatio.padStart(8)}   ${goal}`,
+  );
 }
 const sendStart = median(runs.send.map((r) => r.startMs ?? Number.NaN));
-console.log(`\ninvite send: its request reached the stand-in MPSD ${sendStart.toFixed(1)} ms after spawn (median), ${(sendStart / floor.wall).toFixed(1)}x the wall of node -e 0.`);
-console.log('CPU x and wall x are medians of per-round ratios (each run against the node -e 0 of its round); CPU ms and wall ms are medians.');
-if (stale) console.log('\nWARNING: a source file changed during the run, so the bundle went stale and later runs used the TypeScript sources. Run again.');
+console.log(
+  `\ninvite send: its request reached the stand-in MPSD ${sendStart.toFixed(1)} ms after spawn (median), ${(sendStart / floor.wall).toFixed(1)}x the wall of node -e 0.`,
+);
+console.log(
+  'CPU x and wall x are medians of per-round ratios (each run against the node -e 0 of its round); CPU ms and wall ms are medians.',
+);
+if (stale)
+  console.log(
+    '\nWARNING: a source file changed during the run, so the bundle went stale and later runs used the TypeScript sources. Run again.',
+  );

@@ -49,12 +49,20 @@ function entry(n: number): HistoryEntryInput {
     request: {
       method: 'POST',
       url: 'https://sessiondirectory.xboxlive.com/handles',
-      headers: { Authorization: AUTHORIZATION_PLACEHOLDER, 'x-xbl-contract-version': '107', 'content-type': 'application/json; charset=utf-8' },
+      headers: {
+        Authorization: AUTHORIZATION_PLACEHOLDER,
+        'x-xbl-contract-version': '107',
+        'content-type': 'application/json; charset=utf-8',
+      },
       body: JSON.stringify({ version: 1, type: 'invite', sessionRef, invitedXuid: xuid }),
     },
     response: failed
       ? { status: 403, headers: { 'x-xblcorrelationid': `cv-${n}` }, body: 'The requested service config cannot be accessed.' }
-      : { status: 201, headers: { 'x-xblcorrelationid': `cv-${n}` }, body: JSON.stringify({ id: `handle-${n}`, type: 'invite', version: 1, sessionRef, invitedXuid: xuid }) },
+      : {
+          status: 201,
+          headers: { 'x-xblcorrelationid': `cv-${n}` },
+          body: JSON.stringify({ id: `handle-${n}`, type: 'invite', version: 1, sessionRef, invitedXuid: xuid }),
+        },
     correlationId: `cv-${n}`,
     handleId: failed ? undefined : `handle-${n}`,
     durationMs: 80 + (n % 40),
@@ -66,7 +74,9 @@ const filling = performance.now();
 const history = openHistoryStore({ dataDir });
 for (let n = 0; n < HISTORY_ENTRIES; n += 1) history.append(entry(n));
 history.close();
-console.log(`History of ${HISTORY_ENTRIES.toLocaleString('en')} entries written in ${((performance.now() - filling) / 1000).toFixed(1)} s.`);
+console.log(
+  `History of ${HISTORY_ENTRIES.toLocaleString('en')} entries written in ${((performance.now() - filling) / 1000).toFixed(1)} s.`,
+);
 
 await bundleForNode({ 'core-ready-child': join(ROOT, 'bench', 'core-ready-child.ts') }, bundleDir);
 
@@ -76,18 +86,27 @@ interface Ready {
 }
 
 function run(args: string[]): Promise<Ready> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, NODE_COMPILE_CACHE: compileCache }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_COMPILE_CACHE: compileCache },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) =>
-    child.once('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as Ready) : reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))),
+    child.once('close', (code) =>
+      code === 0 ? resolve(JSON.parse(stdout) as Ready) : reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)),
+    ),
   );
 }
 
 const variants = {
-  'node -e (first line runs)': ['-e', 'const c = process.cpuUsage(); process.stdout.write(JSON.stringify({ readyMs: performance.now(), cpuMs: (c.user + c.system) / 1000 }))'],
+  'node -e (first line runs)': [
+    '-e',
+    'const c = process.cpuUsage(); process.stdout.write(JSON.stringify({ readyMs: performance.now(), cpuMs: (c.user + c.system) / 1000 }))',
+  ],
   'core ready, bundled': [join(bundleDir, 'core-ready-child.js'), dataDir],
   'core ready, TS sources': [join(ROOT, 'bench', 'core-ready-child.ts'), dataDir],
 } as const;
@@ -118,6 +137,10 @@ for (const name of names) {
   // Each run against the floor of its own round, then the median.
   const ratio = median(results[name].map((r, index) => r.readyMs / (floor[index] ?? r).readyMs));
   const goal = name.startsWith('core') ? `<= ${GOAL_MS} ms: ${ready <= GOAL_MS ? 'met' : 'NOT met'}` : '';
-  console.log(`${name.padEnd(28)}${ready.toFixed(1).padStart(10)}${median(results[name].map((r) => r.cpuMs)).toFixed(1).padStart(9)}${ratio.toFixed(1).padStart(9)}   ${goal}`);
+  console.log(
+    `${name.padEnd(28)}${ready.toFixed(1).padStart(10)}${median(results[name].map((r) => r.cpuMs))
+      .toFixed(1)
+      .padStart(9)}${ratio.toFixed(1).padStart(9)}   ${goal}`,
+  );
 }
 console.log('\nready ms and CPU ms are medians; ready x is the median of each run over the node -e of its round.');

@@ -77,4 +77,6 @@ for (const index of [0, 9, 19, 29, 39]) {
   console.log(`  ${String(index + 1).padStart(4)}   ${before[index]!.toFixed(1).padStart(27)}   ${after[index]!.toFixed(1).padStart(23)}`);
 }
 const ratio = after[PAGES - 1]! / after[0]!;
-console.log(`  page ${PAGES} / page 1: before ${(before[PAGES - 1]! / before[0]!).toFixed(1)}x, now ${ratio.toFixed(1)}x (goal: the same cost, ~1x)`);
+console.log(
+  `  page ${PAGES} / page 1: before ${(before[PAGES - 1]! / before[0]!).toFixed(1)}x, now ${ratio.toFixed(1)}x (goal: the same cost, ~1x)`,
+);

@@ -37,7 +37,7 @@ function entry(n: number): HistoryEntryInput {
   const recipient = n % 5000;
   const xuid = String(2814679796296491n + BigInt(recipient * 7919));
   const invite = n % 4 !== 0;
-  const handleId = `${(n * 2654435761 % 0xffffffff).toString(16).padStart(8, '0')}-1c3a-4b2e-9f00-${String(n).padStart(12, '0')}`;
+  const handleId = `${((n * 2654435761) % 0xffffffff).toString(16).padStart(8, '0')}-1c3a-4b2e-9f00-${String(n).padStart(12, '0')}`;
   const failed = n % 50 === 0;
   return {
     at: new Date(T0 + n * 1500).toISOString(),
@@ -51,15 +51,32 @@ function entry(n: number): HistoryEntryInput {
     request: {
       method: 'POST',
       url: 'https://sessiondirectory.xboxlive.com/handles',
-      headers: { Authorization: AUTHORIZATION_PLACEHOLDER, 'x-xbl-contract-version': '107', 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ version: 1, type: invite ? 'invite' : 'activity', sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` }, invitedXuid: invite ? xuid : undefined }),
+      headers: {
+        Authorization: AUTHORIZATION_PLACEHOLDER,
+        'x-xbl-contract-version': '107',
+        'content-type': 'application/json; charset=utf-8',
+      },
+      body: JSON.stringify({
+        version: 1,
+        type: invite ? 'invite' : 'activity',
+        sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` },
+        invitedXuid: invite ? xuid : undefined,
+      }),
     },
     response: failed
       ? { status: 403, headers: { 'x-xblcorrelationid': `cv-${n}` }, body: 'The requested service config cannot be accessed.' }
       : {
           status: 201,
           headers: { 'x-xblcorrelationid': `cv-${n}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ id: handleId, type: invite ? 'invite' : 'activity', version: 1, sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` }, invitedXuid: xuid, senderXuid: '2533274790395904', expiration: '2026-01-02T00:00:00Z' }),
+          body: JSON.stringify({
+            id: handleId,
+            type: invite ? 'invite' : 'activity',
+            version: 1,
+            sessionRef: { scid: SCID, templateName: 'GameSession', name: `playtest-${n % 200}` },
+            invitedXuid: xuid,
+            senderXuid: '2533274790395904',
+            expiration: '2026-01-02T00:00:00Z',
+          }),
         },
     correlationId: `cv-${n}`,
     handleId,
@@ -110,14 +127,16 @@ try {
   }
   appendTimes.sort((a, b) => a - b);
   console.log('\nSQLite history (WAL, synchronous=NORMAL, trigram search index)');
-  console.log(`  append     median ${ms(percentile(appendTimes, 0.5))}   p99 ${ms(percentile(appendTimes, 0.99))}   max ${ms(appendTimes.at(-1)!)}`);
+  console.log(
+    `  append     median ${ms(percentile(appendTimes, 0.5))}   p99 ${ms(percentile(appendTimes, 0.99))}   max ${ms(appendTimes.at(-1)!)}`,
+  );
   const size =
     statSync(join(dir, 'history.sqlite')).size + (statSync(join(dir, 'history.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0);
   console.log(`  file size  ${(size / 1024 / 1024).toFixed(1)} MiB (db + wal)`);
   const stats = new DatabaseSync(join(dir, 'history.sqlite'), { readOnly: true });
-  const searchBytes = stats
-    .prepare(`SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'history_search%'`)
-    .get() as { bytes: number };
+  const searchBytes = stats.prepare(`SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE name LIKE 'history_search%'`).get() as {
+    bytes: number;
+  };
   stats.close();
   console.log(`  of which the trigram search index ${(searchBytes.bytes / 1024 / 1024).toFixed(1)} MiB (checkpointed pages only)`);
 
@@ -141,21 +160,30 @@ try {
     if (input.search) slowest = Math.max(slowest, took.cpu);
     console.log(`  ${label.padEnd(42)} ${both(took)}  (${found} rows)`);
   }
-  console.log(`  slowest search ${ms(slowest)} CPU; goal <= 50 ms: ${slowest <= 50 ? 'met' : 'NOT met'} (baseline: 2 characters, no match, ${BASELINE_SHORT_NO_MATCH})`);
+  console.log(
+    `  slowest search ${ms(slowest)} CPU; goal <= 50 ms: ${slowest <= 50 ? 'met' : 'NOT met'} (baseline: 2 characters, no match, ${BASELINE_SHORT_NO_MATCH})`,
+  );
   let cursor: string | undefined;
   for (let page = 0; page < 1000 && (page === 0 || cursor); page++) cursor = store.list({ limit: 50, cursor }).nextCursor;
   const deep = cursor;
   console.log(`  ${'page 1001 by cursor'.padEnd(42)} ${both(timed(() => store.list({ limit: 50, cursor: deep })))}`);
   // The worst search: right after 499 appends the index has not taken in yet.
   for (let n = ENTRIES; n < ENTRIES + 499; n++) store.append(entry(n));
-  console.log(`  ${'search after 499 unindexed appends'.padEnd(42)} ${both(timed(() => store.list({ limit: 50, search: 'Tester 4242' }), 1))}  (once)`);
+  console.log(
+    `  ${'search after 499 unindexed appends'.padEnd(42)} ${both(timed(() => store.list({ limit: 50, search: 'Tester 4242' }), 1))}  (once)`,
+  );
   console.log(`  ${'export CSV, errors only'.padEnd(42)} ${both(timed(() => store.exportCsv({ status: 'error' }), 3))}`);
 
   // Appends while a send journals: each after an outbox claim and settle, as the send path does.
   const outbox = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
   const JOURNALED = 5000;
   const journal = outbox.enqueue(
-    Array.from({ length: JOURNALED }, (_, n) => ({ profileId: 'p1', kind: 'invite.send' as const, request: { n }, invitedXuid: String(2814679790000000 + n) })),
+    Array.from({ length: JOURNALED }, (_, n) => ({
+      profileId: 'p1',
+      kind: 'invite.send' as const,
+      request: { n },
+      invitedXuid: String(2814679790000000 + n),
+    })),
     { origin: 'live' },
   );
   const journaledWall: number[] = [];
@@ -215,7 +243,9 @@ try {
     `  extrapolated (linear in file size, from ${lastSize} entries): one append at ${ENTRIES.toLocaleString('en')} entries ≈ ${(perEntry * ENTRIES).toFixed(0)} ms;` +
       ` filling to ${ENTRIES.toLocaleString('en')} ≈ ${((perEntry * ENTRIES * ENTRIES) / 2 / 1000 / 60).toFixed(0)} minutes.`,
   );
-  console.log('  (capped: the baseline stops at 2,000 entries because each append rewrites the whole file; the figures above are measured, the 100k ones extrapolated.)');
+  console.log(
+    '  (capped: the baseline stops at 2,000 entries because each append rewrites the whole file; the figures above are measured, the 100k ones extrapolated.)',
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

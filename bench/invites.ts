@@ -31,7 +31,9 @@ const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 function inviteWires(count: number, round: number): WireRequest[] {
   const wires: WireRequest[] = [];
   for (let first = 0; first < count; first += MAX_INVITEES) {
-    const invitedXuids = Array.from({ length: Math.min(MAX_INVITEES, count - first) }, (_, index) => String(2814679790000000 + first + index));
+    const invitedXuids = Array.from({ length: Math.min(MAX_INVITEES, count - first) }, (_, index) =>
+      String(2814679790000000 + first + index),
+    );
     const request = parseHandleRequest({
       kind: 'invite.send',
       sessionRef: { scid: SCID, templateName: 'GameSession', name: `bench-${round}` },
@@ -101,10 +103,15 @@ async function partA(): Promise<void> {
       // Each round runs both back to back, alternating which goes first, and is compared on
       // its own: on a shared machine the load drifts between rounds far more than within one.
       const oursFirst = round % 2 === 0;
-      const early = oursFirst ? await sendOurs(mpsd, inviteWires(count, round * 2), unlimited) : await sendBare(mpsd, inviteWires(count, round * 2));
-      const late = oursFirst ? await sendBare(mpsd, inviteWires(count, round * 2 + 1)) : await sendOurs(mpsd, inviteWires(count, round * 2 + 1), unlimited);
+      const early = oursFirst
+        ? await sendOurs(mpsd, inviteWires(count, round * 2), unlimited)
+        : await sendBare(mpsd, inviteWires(count, round * 2));
+      const late = oursFirst
+        ? await sendBare(mpsd, inviteWires(count, round * 2 + 1))
+        : await sendOurs(mpsd, inviteWires(count, round * 2 + 1), unlimited);
       const [mine, theirs] = oursFirst ? [early, late] : [late, early];
-      if (mine.sent !== count || theirs.sent !== count) throw new Error(`expected ${count} invites each, got ours ${mine.sent}, bare ${theirs.sent}`);
+      if (mine.sent !== count || theirs.sent !== count)
+        throw new Error(`expected ${count} invites each, got ours ${mine.sent}, bare ${theirs.sent}`);
       ours.push(mine.elapsed);
       bare.push(theirs.elapsed);
       ratios.push(mine.elapsed / theirs.elapsed);
@@ -112,7 +119,9 @@ async function partA(): Promise<void> {
     // Geometric mean: a round where going first cost 30 % and its mirror round cancel out exactly.
     const ratio = Math.exp(ratios.reduce((sum, value) => sum + Math.log(value), 0) / ratios.length);
     console.log(`(a) ${count} invites, rate limits off, concurrency ${CONCURRENCY}, ${ROUNDS} paired rounds:`);
-    console.log(`    Handle Studio median ${median(ours).toFixed(0)} ms (${((count / median(ours)) * 1000).toFixed(0)}/s), bare fetch median ${median(bare).toFixed(0)} ms`);
+    console.log(
+      `    Handle Studio median ${median(ours).toFixed(0)} ms (${((count / median(ours)) * 1000).toFixed(0)}/s), bare fetch median ${median(bare).toFixed(0)} ms`,
+    );
     console.log(`    per-round ratios ${ratios.map((value) => value.toFixed(2)).join(' ')}`);
     console.log(`    ratio (geometric mean) ${ratio.toFixed(3)} (goal <= 1.10) ${ratio <= 1.1 ? 'met' : 'NOT met'}`);
   } finally {
@@ -138,7 +147,9 @@ async function partB(): Promise<void> {
     const ratio = elapsed / least;
     console.log(`(b) ${count} invites, MPSD limits on (30/15 s, 300/300 s), concurrency ${CONCURRENCY}:`);
     console.log(`    sent ${sent}/${count}, invites created ${mpsd.invites().length}, 429s received ${throttled} (goal 0)`);
-    console.log(`    took ${(elapsed / 1000).toFixed(2)} s, least possible ${(least / 1000).toFixed(2)} s, ratio ${ratio.toFixed(3)} (goal <= 1.05) ${ratio <= 1.05 ? 'met' : 'NOT met'}`);
+    console.log(
+      `    took ${(elapsed / 1000).toFixed(2)} s, least possible ${(least / 1000).toFixed(2)} s, ratio ${ratio.toFixed(3)} (goal <= 1.05) ${ratio <= 1.05 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await mpsd.stop();
   }
@@ -146,8 +157,18 @@ async function partB(): Promise<void> {
 
 async function partC(): Promise<void> {
   const count = 10_000;
-  const answer = JSON.stringify({ id: 'e6198d57-cace-473a-bc1e-c6e77530491b', type: 'invite', version: 1, invitedXuid: '2814679790000001', inviteAttributes: { titleId: '1234' } });
-  const instant = async () => new Response(answer, { status: 201, headers: { 'content-type': 'application/json', 'content-length': String(answer.length), 'x-xblcorrelationid': 'bench' } });
+  const answer = JSON.stringify({
+    id: 'e6198d57-cace-473a-bc1e-c6e77530491b',
+    type: 'invite',
+    version: 1,
+    invitedXuid: '2814679790000001',
+    inviteAttributes: { titleId: '1234' },
+  });
+  const instant = async () =>
+    new Response(answer, {
+      status: 201,
+      headers: { 'content-type': 'application/json', 'content-length': String(answer.length), 'x-xblcorrelationid': 'bench' },
+    });
   // A realistic XSTS token is about 1,500 characters; the scrubber indexes it once per client.
   const authorization = `XBL3.0 x=1234567890;${'k'.repeat(1500)}`;
   const client = createMpsdClient({
@@ -171,7 +192,9 @@ async function partC(): Promise<void> {
     bare.push(((performance.now() - started) / count) * 1000);
   }
   console.log(`(c) client cost per request, in-memory fetch, ${count} invites x 5 rounds:`);
-  console.log(`    Handle Studio median ${median(ours).toFixed(1)} µs, the fetch itself median ${median(bare).toFixed(1)} µs: ${(median(ours) - median(bare)).toFixed(1)} µs of our own per request`);
+  console.log(
+    `    Handle Studio median ${median(ours).toFixed(1)} µs, the fetch itself median ${median(bare).toFixed(1)} µs: ${(median(ours) - median(bare)).toFixed(1)} µs of our own per request`,
+  );
 }
 
 const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice('--only='.length);

@@ -44,20 +44,33 @@ try {
   const [sender, invitee] = mpsd.users;
   if (sender === undefined || invitee === undefined) throw new Error('the local MPSD has no users');
   const service = createMpaService({ fetch: globalThis.fetch, clock, budgets });
-  const target = { sender: 'bench', baseUrl: mpsd.url, authorization: { current: async () => sender.authorization, renew: async () => sender.authorization } };
+  const target = {
+    sender: 'bench',
+    baseUrl: mpsd.url,
+    authorization: { current: async () => sender.authorization, renew: async () => sender.authorization },
+  };
   const wallStarted = performance.now();
   const started = clock.now();
   let invited = 0;
   for (let call = 0; call < CALLS; call++) {
-    const result = await service.send(target, { kind: 'mpa.invite.send', titleId: '1234', invitedUsers: [invitee.xuid], connectionString: `lobby:${call}` });
+    const result = await service.send(target, {
+      kind: 'mpa.invite.send',
+      titleId: '1234',
+      invitedUsers: [invitee.xuid],
+      connectionString: `lobby:${call}`,
+    });
     if (result.error === undefined) invited += 1;
     else console.error(`call ${call + 1}: ${result.error.message}`);
   }
   const elapsed = clock.now() - started;
   const least = leastMs(CALLS);
   const ratio = elapsed / least;
-  console.log(`${CALLS} MPA invite calls, MPA's invite bucket on (7/15 s, 50/300 s), one sender, ${real ? 'real clock' : 'virtual clock shared with the local MPA'}:`);
-  console.log(`  invited ${invited}/${CALLS}, recorded by the local MPA ${mpsd.mpa().invites.length}, 429s received ${mpsd.stats().throttled} (goal 0)`);
+  console.log(
+    `${CALLS} MPA invite calls, MPA's invite bucket on (7/15 s, 50/300 s), one sender, ${real ? 'real clock' : 'virtual clock shared with the local MPA'}:`,
+  );
+  console.log(
+    `  invited ${invited}/${CALLS}, recorded by the local MPA ${mpsd.mpa().invites.length}, 429s received ${mpsd.stats().throttled} (goal 0)`,
+  );
   console.log(
     `  took ${(elapsed / 1000).toFixed(2)} s of MPA time, least possible ${(least / 1000).toFixed(2)} s, ratio ${ratio.toFixed(3)} (goal <= 1.05) ${ratio <= 1.05 ? 'met' : 'NOT met'}; wall ${((performance.now() - wallStarted) / 1000).toFixed(1)} s`,
   );

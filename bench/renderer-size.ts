@@ -27,7 +27,9 @@ const BASELINE = 'c8d27d6';
 /** Bytes no source names: mostly the template code Svelte compiles components into, which it maps only in part. */
 const UNMAPPED = '(unmapped: mostly compiled Svelte templates)';
 const root = fileURLToPath(new URL('../', import.meta.url));
-const { values } = parseArgs({ options: { baseline: { type: 'string', default: BASELINE }, after: { type: 'string' }, 'build-into': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { baseline: { type: 'string', default: BASELINE }, after: { type: 'string' }, 'build-into': { type: 'string' } },
+});
 
 if (values['build-into'] !== undefined) {
   // Child mode: build the tree in the current directory (the config resolves paths from it).
@@ -74,10 +76,19 @@ function git(args: string[]): void {
 }
 
 async function measureTree(label: string, tree: string, outDir: string): Promise<Measured> {
-  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build-into', outDir], { cwd: tree, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build-into', outDir], {
+    cwd: tree,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (run.status !== 0) throw new Error(`building ${label} failed:\n${run.stdout}\n${run.stderr}`);
   const rendererDir = join(outDir, 'renderer');
-  return { label, size: await measureRenderer(rendererDir), preloadRaw: statSync(join(outDir, 'preload', 'index.cjs')).size, modules: moduleBytes(rendererDir, tree) };
+  return {
+    label,
+    size: await measureRenderer(rendererDir),
+    preloadRaw: statSync(join(outDir, 'preload', 'index.cjs')).size,
+    modules: moduleBytes(rendererDir, tree),
+  };
 }
 
 function report(before: Measured, after: Measured): void {
@@ -86,7 +97,11 @@ function report(before: Measured, after: Measured): void {
     ['whole UI, gzipped (budget 60 KB)', kb(before.size.whole.gzip), kb(after.size.whole.gzip)],
     ['first load, raw', kb(before.size.firstLoad.raw), kb(after.size.firstLoad.raw)],
     ['first load, gzipped (budget 45 KB)', kb(before.size.firstLoad.gzip), kb(after.size.firstLoad.gzip)],
-    ['files: whole / first load', `${before.size.files.length} / ${before.size.firstLoad.files.length}`, `${after.size.files.length} / ${after.size.firstLoad.files.length}`],
+    [
+      'files: whole / first load',
+      `${before.size.files.length} / ${before.size.firstLoad.files.length}`,
+      `${after.size.files.length} / ${after.size.firstLoad.files.length}`,
+    ],
     ['preload bundle, raw (not in the budget)', kb(before.preloadRaw), kb(after.preloadRaw)],
   ];
   console.log('Renderer size (gzip level 9, 1 KB = 1,000 bytes; source maps excluded)\n');
@@ -95,18 +110,29 @@ function report(before: Measured, after: Measured): void {
   console.log('\nShipped JS by package or app folder (bytes as shipped, attributed through source maps)\n');
   const groupsBefore = grouped(before.modules);
   const groupsAfter = grouped(after.modules);
-  const names = [...new Set([...groupsBefore.keys(), ...groupsAfter.keys()])].sort((a, b) => (groupsAfter.get(b) ?? 0) - (groupsAfter.get(a) ?? 0) || (groupsBefore.get(b) ?? 0) - (groupsBefore.get(a) ?? 0));
-  table(['', before.label, after.label], names.map((name) => [name, kb(groupsBefore.get(name) ?? 0), kb(groupsAfter.get(name) ?? 0)]));
+  const names = [...new Set([...groupsBefore.keys(), ...groupsAfter.keys()])].sort(
+    (a, b) => (groupsAfter.get(b) ?? 0) - (groupsAfter.get(a) ?? 0) || (groupsBefore.get(b) ?? 0) - (groupsBefore.get(a) ?? 0),
+  );
+  table(
+    ['', before.label, after.label],
+    names.map((name) => [name, kb(groupsBefore.get(name) ?? 0), kb(groupsAfter.get(name) ?? 0)]),
+  );
 
   console.log('\nLargest modules after (bytes as shipped)\n');
   const largest = [...after.modules].sort((a, b) => b[1] - a[1]).slice(0, 15);
-  table(['module', 'size'], largest.map(([name, bytes]) => [name, kb(bytes)]));
+  table(
+    ['module', 'size'],
+    largest.map(([name, bytes]) => [name, kb(bytes)]),
+  );
 }
 
 function table(header: string[], rows: string[][]): void {
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
-  for (const row of all) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('   '));
+  for (const row of all)
+    console.log(
+      row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('   '),
+    );
 }
 
 /** `node_modules/zod/...` counts as `zod`; the app's own files count by their first two folders. */
@@ -114,7 +140,12 @@ function grouped(modules: Map<string, number>): Map<string, number> {
   const groups = new Map<string, number>();
   for (const [name, bytes] of modules) {
     const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(name);
-    const group = inPackage ? `${inPackage[1]} (package)` : name.split('/').slice(0, name.startsWith('renderer/') ? 3 : 2).join('/');
+    const group = inPackage
+      ? `${inPackage[1]} (package)`
+      : name
+          .split('/')
+          .slice(0, name.startsWith('renderer/') ? 3 : 2)
+          .join('/');
     groups.set(group, (groups.get(group) ?? 0) + bytes);
   }
   return groups;

@@ -35,13 +35,29 @@ const ENDPOINT = 'https://sessiondirectory.xboxlive.com';
 // A realistic XSTS token is about 1,500 characters.
 const AUTHORIZATION = `XBL3.0 x=1234567890;${'k'.repeat(1500)}`;
 
-const answer = JSON.stringify({ id: 'e6198d57-cace-473a-bc1e-c6e77530491b', type: 'invite', version: 1, invitedXuid: '2814679790000001', inviteAttributes: { titleId: '1234' } });
+const answer = JSON.stringify({
+  id: 'e6198d57-cace-473a-bc1e-c6e77530491b',
+  type: 'invite',
+  version: 1,
+  invitedXuid: '2814679790000001',
+  inviteAttributes: { titleId: '1234' },
+});
 const instant = () =>
-  Promise.resolve(new Response(answer, { status: 201, headers: { 'content-type': 'application/json', 'content-length': String(answer.length), 'x-xblcorrelationid': 'bench' } }));
+  Promise.resolve(
+    new Response(answer, {
+      status: 201,
+      headers: { 'content-type': 'application/json', 'content-length': String(answer.length), 'x-xblcorrelationid': 'bench' },
+    }),
+  );
 
 function inviteRequest(round: number, send: number): HandleRequest {
   const invitedXuids = Array.from({ length: MAX_INVITEES }, (_, index) => String(2814679790000000 + send * MAX_INVITEES + index));
-  return parseHandleRequest({ kind: 'invite.send', sessionRef: { scid: SCID, templateName: 'GameSession', name: `bench-${round}-${send}` }, invitedXuids, titleId: '0x4D2' });
+  return parseHandleRequest({
+    kind: 'invite.send',
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: `bench-${round}-${send}` },
+    invitedXuids,
+    titleId: '0x4D2',
+  });
 }
 
 const cpuUs = () => {
@@ -55,7 +71,11 @@ async function fullPath(dataDir: string, round: number): Promise<number> {
   let heard = 0;
   hub.subscribe(() => (heard += 1));
   const history = openHistoryStore({ dataDir, onAppended: (summary) => hub.publish('historyAppended', summary) });
-  const outbox = openOutboxStore({ dataDir, requestSchema: storedWireRequestSchema, onChange: (counts) => hub.publish('outboxChanged', { counts }) });
+  const outbox = openOutboxStore({
+    dataDir,
+    requestSchema: storedWireRequestSchema,
+    onChange: (counts) => hub.publish('outboxChanged', { counts }),
+  });
   const budget = createRateBudget({ clock: systemClock, windows: [] });
   const service = createSendService({
     fetch: instant,
@@ -120,8 +140,12 @@ try {
     full.push(await fullPath(join(dir, `round-${round}`), round));
     alone.push(await clientAlone(round));
   }
-  console.log(`(d) full send path, no network: ${SENDS} sends of ${MAX_INVITEES} invites x ${ROUNDS} rounds, CPU (user + system) per invite`);
-  console.log(`    journal + history + events: median ${median(full).toFixed(0)} µs (rounds ${full.map((value) => value.toFixed(0)).join(' ')})`);
+  console.log(
+    `(d) full send path, no network: ${SENDS} sends of ${MAX_INVITEES} invites x ${ROUNDS} rounds, CPU (user + system) per invite`,
+  );
+  console.log(
+    `    journal + history + events: median ${median(full).toFixed(0)} µs (rounds ${full.map((value) => value.toFixed(0)).join(' ')})`,
+  );
   console.log(`    client + fan-out alone:     median ${median(alone).toFixed(0)} µs`);
   console.log(`    baseline (issue 12) ${BASELINE_US} µs, goal <= ${GOAL_US} µs: ${median(full) <= GOAL_US ? 'met' : 'NOT met'}`);
 } finally {

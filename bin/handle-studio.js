@@ -45,12 +45,16 @@ const onSignal = (signal) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const exitCode = await runCli(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-}, { signal: stop.signal });
+const exitCode = await runCli(
+  process.argv.slice(2),
+  {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  },
+  { signal: stop.signal },
+);
 
 // Let piped output drain before leaving; then exit even if a library left a handle open.
 process.stdout.write('', () => process.stderr.write('', () => process.exit(exitCode)));

@@ -99,5 +99,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const outDir = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
   const manifest = await buildCli(outDir);
   const size = readFileSync(join(outDir ?? join(ROOT, 'out', 'cli'), manifest.entry)).length;
-  process.stdout.write(`CLI bundle: ${manifest.inputs.length} source files into ${outDir ?? 'out/cli'} (entry ${Math.round(size / 1024)} KB)\n`);
+  process.stdout.write(
+    `CLI bundle: ${manifest.inputs.length} source files into ${outDir ?? 'out/cli'} (entry ${Math.round(size / 1024)} KB)\n`,
+  );
 }

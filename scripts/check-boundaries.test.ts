@@ -44,7 +44,8 @@ describe('checkTree', () => {
 
   it('catches app/shared importing node:fs or a bare built-in, but not zod or its own files', () => {
     write({
-      'app/shared/mpsd/ids.ts': "import { z } from 'zod';\nimport { errors } from '../errors.ts';\nimport { readFileSync } from 'node:fs';\nimport { join } from 'path';\n",
+      'app/shared/mpsd/ids.ts':
+        "import { z } from 'zod';\nimport { errors } from '../errors.ts';\nimport { readFileSync } from 'node:fs';\nimport { join } from 'path';\n",
       'app/shared/errors.ts': 'export const errors = 1;\n',
     });
     const violations = checkTree(project).violations;
@@ -65,7 +66,11 @@ describe('checkTree', () => {
         '}',
       ].join('\n'),
     });
-    expect(checkTree(project).violations.map(({ line, specifier }) => `${line} ${specifier}`)).toEqual(['1 electron', '2 electron', '4 electron']);
+    expect(checkTree(project).violations.map(({ line, specifier }) => `${line} ${specifier}`)).toEqual([
+      '1 electron',
+      '2 electron',
+      '4 electron',
+    ]);
   });
 
   it('ignores specifiers inside comments and strings', () => {
@@ -73,7 +78,7 @@ describe('checkTree', () => {
       'app/shared/security.ts': [
         "// import { readFileSync } from 'node:fs';",
         "/* import { app } from 'electron'; */",
-        "export const hint = \"import('node:fs')\";",
+        'export const hint = "import(\'node:fs\')";',
       ].join('\n'),
     });
     expect(messages()).toEqual([]);
@@ -85,11 +90,14 @@ describe('checkTree', () => {
   });
 
   it('keeps the emulator off the client code it tests', () => {
-    write({ 'app/emulator/handle-bodies.ts': "import { parseDraft } from '../core/drafts/parse.ts';\nimport { z } from 'zod';\nimport http from 'node:http';\n" });
+    write({
+      'app/emulator/handle-bodies.ts':
+        "import { parseDraft } from '../core/drafts/parse.ts';\nimport { z } from 'zod';\nimport http from 'node:http';\n",
+    });
     expect(checkTree(project).violations.map(({ specifier }) => specifier)).toEqual(['../core/drafts/parse.ts']);
   });
 
-  it('allows only the sandbox\'s Node modules in the preload, and not app/core', () => {
+  it("allows only the sandbox's Node modules in the preload, and not app/core", () => {
     write({
       'app/preload/index.ts': [
         "import { contextBridge } from 'electron';",
@@ -122,14 +130,18 @@ describe('checkTree', () => {
       'app/core/credentials/credentials-service.ts': "import { startLocalMpsd } from './stand-ins.fixture.ts';\n",
     });
     expect(messages()).toEqual([
-      expect.stringContaining('app/core/credentials/credentials-service.ts:1 imports ./stand-ins.fixture.ts (test code), which app/core may not import'),
+      expect.stringContaining(
+        'app/core/credentials/credentials-service.ts:1 imports ./stand-ins.fixture.ts (test code), which app/core may not import',
+      ),
     ]);
   });
 
   it('refuses imports that leave the app folders', () => {
     write({ 'app/core/version.ts': "import manifest from '../../scripts/start.ts';\n" });
     expect(messages()).toEqual([
-      expect.stringContaining('app/core/version.ts:1 imports ../../scripts/start.ts (scripts/start.ts, outside the app folders), which app/core may not import'),
+      expect.stringContaining(
+        'app/core/version.ts:1 imports ../../scripts/start.ts (scripts/start.ts, outside the app folders), which app/core may not import',
+      ),
     ]);
   });
 
@@ -142,15 +154,16 @@ describe('checkTree', () => {
 });
 
 describe('helpers', () => {
-  it('maps paths to the table\'s folders', () => {
+  it("maps paths to the table's folders", () => {
     expect(folderOf('app/core/ports.ts')).toBe('app/core');
     expect(folderOf('renderer/src/App.svelte')).toBe('renderer');
     expect(folderOf('app/coreutils/x.ts')).toBeNull();
     expect(folderOf('scripts/start.ts')).toBeNull();
   });
 
-  it('reports a .svelte import on the file\'s own line, past the markup before the script', () => {
-    const source = '<svelte:options runes />\n\n<script module>\n  export const a = 1;\n</script>\n<script lang="ts">\n\n  import x from \'node:fs\';\n</script>\n';
+  it("reports a .svelte import on the file's own line, past the markup before the script", () => {
+    const source =
+      '<svelte:options runes />\n\n<script module>\n  export const a = 1;\n</script>\n<script lang="ts">\n\n  import x from \'node:fs\';\n</script>\n';
     expect(findImports(source, 'renderer/src/X.svelte')).toEqual([{ specifier: 'node:fs', line: 8 }]);
   });
 
@@ -174,7 +187,9 @@ describe('command line', () => {
 
   it('exits 0 on a clean tree', () => {
     write({ 'app/shared/ok.ts': "import { z } from 'zod';\n" });
-    expect(execFileSync(process.execPath, [SCRIPT, '--root', project], { encoding: 'utf8' }).trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
+    expect(execFileSync(process.execPath, [SCRIPT, '--root', project], { encoding: 'utf8' }).trim().split('\n').at(-1)).toBe(
+      '1 passed, 0 failed',
+    );
   });
 
   it('refuses a --root that is not a folder', () => {

@@ -16,8 +16,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 /** The folders of the table in docs/engineering.md. */
-export type BoundaryFolder =
-  | 'app/shared' | 'app/core' | 'app/emulator' | 'app/main' | 'app/preload' | 'app/host' | 'app/cli' | 'renderer';
+export type BoundaryFolder = 'app/shared' | 'app/core' | 'app/emulator' | 'app/main' | 'app/preload' | 'app/host' | 'app/cli' | 'renderer';
 
 interface FolderRule {
   /** Project folders this one may import, besides itself. */
@@ -44,14 +43,16 @@ export const BOUNDARY_RULES: Readonly<Record<BoundaryFolder, FolderRule>> = {
     builtins: [],
     electron: false,
     packages: ['zod'],
-    allowed: 'app/shared runs anywhere, the page included: it may import only zod and other app/shared files (no Node built-ins, no electron)',
+    allowed:
+      'app/shared runs anywhere, the page included: it may import only zod and other app/shared files (no Node built-ins, no electron)',
   },
   'app/core': {
     folders: ['app/shared'],
     builtins: 'all',
     electron: false,
     packages: 'all',
-    allowed: 'app/core runs in plain Node (browser mode, CLI): it may import app/shared, Node built-ins and npm packages except electron; Electron\'s parts reach core through app/core/ports.ts from app/main',
+    allowed:
+      "app/core runs in plain Node (browser mode, CLI): it may import app/shared, Node built-ins and npm packages except electron; Electron's parts reach core through app/core/ports.ts from app/main",
   },
   'app/emulator': {
     folders: ['app/shared'],
@@ -59,7 +60,8 @@ export const BOUNDARY_RULES: Readonly<Record<BoundaryFolder, FolderRule>> = {
     electron: false,
     // zod because app/shared's schemas are zod values the emulator parses bodies with.
     packages: ['zod'],
-    allowed: 'app/emulator is a stand-alone server that must not lean on the client code it tests: it may import app/shared, Node built-ins and zod',
+    allowed:
+      'app/emulator is a stand-alone server that must not lean on the client code it tests: it may import app/shared, Node built-ins and zod',
   },
   'app/main': {
     folders: ['app/core', 'app/shared'],
@@ -89,7 +91,8 @@ export const BOUNDARY_RULES: Readonly<Record<BoundaryFolder, FolderRule>> = {
     builtins: 'all',
     electron: false,
     packages: 'all',
-    allowed: 'app/cli runs in plain Node: it may import app/core, app/shared, app/emulator, Node built-ins and npm packages except electron',
+    allowed:
+      'app/cli runs in plain Node: it may import app/core, app/shared, app/emulator, Node built-ins and npm packages except electron',
   },
   renderer: {
     folders: ['app/shared'],
@@ -169,7 +172,9 @@ function packageName(specifier: string): string {
 
 /** Where a relative specifier in `file` lands: its table folder, or its project path if outside the table. */
 function relativeTarget(projectRoot: string, file: string, specifier: string): { folder: BoundaryFolder | null; path: string } {
-  const path = relative(projectRoot, resolve(projectRoot, dirname(file), specifier)).split(sep).join('/');
+  const path = relative(projectRoot, resolve(projectRoot, dirname(file), specifier))
+    .split(sep)
+    .join('/');
   return { folder: folderOf(path), path };
 }
 
@@ -180,7 +185,10 @@ function isAllowed(projectRoot: string, file: string, folder: BoundaryFolder, sp
   if (specifier.startsWith('.') || specifier.startsWith('/')) {
     const target = relativeTarget(projectRoot, file, specifier);
     if (TEST_CODE.test(target.path) && !isTest) return false;
-    return target.folder !== null && (target.folder === folder || rule.folders.includes(target.folder) || (isTest && TEST_EXTRAS.folders.includes(target.folder)));
+    return (
+      target.folder !== null &&
+      (target.folder === folder || rule.folders.includes(target.folder) || (isTest && TEST_EXTRAS.folders.includes(target.folder)))
+    );
   }
   if (isBuiltin(specifier)) return rule.builtins === 'all' || isTest || rule.builtins.includes(specifier.replace(/^node:/, ''));
   const name = packageName(specifier);
@@ -198,7 +206,13 @@ export function checkFile(projectRoot: string, file: string, source: string): Bo
       const target = specifier.startsWith('.') || specifier.startsWith('/') ? relativeTarget(projectRoot, file, specifier) : null;
       const where = !target ? '' : TEST_CODE.test(target.path) ? 'test code' : (target.folder ?? `${target.path}, outside the app folders`);
       const shown = target ? `${specifier} (${where})` : specifier;
-      return { file, line, specifier, folder, message: `${file}:${line} imports ${shown}, which ${folder} may not import; ${BOUNDARY_RULES[folder].allowed}.` };
+      return {
+        file,
+        line,
+        specifier,
+        folder,
+        message: `${file}:${line} imports ${shown}, which ${folder} may not import; ${BOUNDARY_RULES[folder].allowed}.`,
+      };
     });
 }
 

@@ -68,9 +68,15 @@ describe('measureRenderer', () => {
       'assets/shared.js',
       'index.html',
     ]);
-    const sum = (files: string[], key: 'raw' | 'gzip') => size.files.filter(({ file }) => files.includes(file)).reduce((total, file) => total + file[key], 0);
+    const sum = (files: string[], key: 'raw' | 'gzip') =>
+      size.files.filter(({ file }) => files.includes(file)).reduce((total, file) => total + file[key], 0);
     expect(size.firstLoad.gzip).toBe(sum(size.firstLoad.files, 'gzip'));
-    expect(size.whole.raw).toBe(sum(size.files.map(({ file }) => file), 'raw'));
+    expect(size.whole.raw).toBe(
+      sum(
+        size.files.map(({ file }) => file),
+        'raw',
+      ),
+    );
     expect(size.whole.gzip).toBeGreaterThan(size.firstLoad.gzip);
   });
 });
@@ -88,7 +94,9 @@ describe('check-bundle-budget', () => {
   it('fails when a screen loaded on demand takes the whole UI over its ceiling, while the first load still passes', () => {
     writeBuild({ screen: 132_000 });
     const { code, out } = check();
-    expect(out).toMatch(/^FAIL whole UI: \d+\.\d KB gzipped .* KB over; `node bench\/renderer-size.ts` lists the largest modules \(goal 60\.0 KB: not met, \d+\.\d KB to go\)$/m);
+    expect(out).toMatch(
+      /^FAIL whole UI: \d+\.\d KB gzipped .* KB over; `node bench\/renderer-size.ts` lists the largest modules \(goal 60\.0 KB: not met, \d+\.\d KB to go\)$/m,
+    );
     expect(out).toMatch(/^PASS first load/m);
     expect(out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
     expect(code).toBe(1);
@@ -97,7 +105,9 @@ describe('check-bundle-budget', () => {
   it('passes between the goal and the ceiling, saying the goal is not met', () => {
     writeBuild({ shared: 50_000 });
     const { code, out } = check();
-    expect(out).toMatch(/^PASS first load \(4 files\): \d+\.\d KB gzipped \(\d+\.\d KB raw\), ceiling 74\.0 KB \(goal 45\.0 KB: not met, \d+\.\d KB to go\)$/m);
+    expect(out).toMatch(
+      /^PASS first load \(4 files\): \d+\.\d KB gzipped \(\d+\.\d KB raw\), ceiling 74\.0 KB \(goal 45\.0 KB: not met, \d+\.\d KB to go\)$/m,
+    );
     expect(code).toBe(0);
   });
 

@@ -46,6 +46,8 @@ function verdict(what: string, measured: Size, ceiling: number, goal: number): b
   const ok = measured.gzip <= ceiling;
   const over = ok ? '' : `: ${kb(measured.gzip - ceiling)} over; \`node bench/renderer-size.ts\` lists the largest modules`;
   const toGoal = measured.gzip <= goal ? 'met' : `not met, ${kb(measured.gzip - goal)} to go`;
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${what}: ${kb(measured.gzip)} gzipped (${kb(measured.raw)} raw), ceiling ${kb(ceiling)}${over} (goal ${kb(goal)}: ${toGoal})`);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'} ${what}: ${kb(measured.gzip)} gzipped (${kb(measured.raw)} raw), ceiling ${kb(ceiling)}${over} (goal ${kb(goal)}: ${toGoal})`,
+  );
   return ok;
 }

@@ -19,7 +19,8 @@ function write(files: Record<string, string>): void {
   }
 }
 
-const PAGE = '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'self\'"></head><body></body></html>\n';
+const PAGE =
+  '<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'self\'"></head><body></body></html>\n';
 
 /** An Electron side in the shape of ours, with `webPreferences` and the preload chosen by the test. */
 function electronSide(webPreferences: string, preloadSource = "contextBridge.exposeInMainWorld('api', api);\n"): void {
@@ -58,7 +59,8 @@ function electronSide(webPreferences: string, preloadSource = "contextBridge.exp
   });
 }
 
-const HARDENED = "      contextIsolation: true,\n      sandbox: true,\n      nodeIntegration: false,\n      disableBlinkFeatures: 'Auxclick',";
+const HARDENED =
+  "      contextIsolation: true,\n      sandbox: true,\n      nodeIntegration: false,\n      disableBlinkFeatures: 'Auxclick',";
 
 async function verdictFor() {
   const result = await scan(project, '45.5.0');
@@ -68,7 +70,12 @@ async function verdictFor() {
 describe('electronSideFiles', () => {
   it('takes the main and preload sources without tests, and the built page, but no bundles', () => {
     electronSide(HARDENED);
-    expect(electronSideFiles(project)).toEqual(['app/main/hardening.ts', 'app/main/index.ts', 'app/preload/index.ts', 'out/renderer/index.html']);
+    expect(electronSideFiles(project)).toEqual([
+      'app/main/hardening.ts',
+      'app/main/index.ts',
+      'app/preload/index.ts',
+      'out/renderer/index.html',
+    ]);
   });
 });
 
@@ -84,7 +91,9 @@ describe('scan and judge on a real Electronegativity run', () => {
   });
 
   it('fails a window without context isolation or sandbox, naming rule, file and line', async () => {
-    electronSide("      contextIsolation: false,\n      sandbox: false,\n      nodeIntegration: true,\n      disableBlinkFeatures: 'Auxclick',");
+    electronSide(
+      "      contextIsolation: false,\n      sandbox: false,\n      nodeIntegration: true,\n      disableBlinkFeatures: 'Auxclick',",
+    );
     const verdict = await verdictFor();
     const rules = verdict.failures.map((line) => line.split(' ')[0]);
     // The preload is no longer accepted either: its justification needs isolation and the sandbox.
@@ -113,7 +122,9 @@ describe('scan and judge on a real Electronegativity run', () => {
     electronSide(HARDENED);
     write({ 'app/main/sign-in.ts': "import { shell } from 'electron';\nexport const openBrowser = (url) => shell.openExternal(url);\n" });
     const verdict = await verdictFor();
-    expect(verdict.failures).toEqual([expect.stringMatching(/^OPEN_EXTERNAL_JS_CHECK \(MEDIUM, TENTATIVE\) at app\/main\/sign-in\.ts:2: /)]);
+    expect(verdict.failures).toEqual([
+      expect.stringMatching(/^OPEN_EXTERNAL_JS_CHECK \(MEDIUM, TENTATIVE\) at app\/main\/sign-in\.ts:2: /),
+    ]);
   });
 
   it('fails when the whole app has no navigation guard or permission handler', async () => {
@@ -125,25 +136,54 @@ describe('scan and judge on a real Electronegativity run', () => {
 });
 
 describe('judge', () => {
-  const location = (uri: string, line: number) => [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: line, startColumn: 1 } } }];
+  const location = (uri: string, line: number) => [
+    { physicalLocation: { artifactLocation: { uri }, region: { startLine: line, startColumn: 1 } } },
+  ];
   const log: SarifLog = {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: { driver: { name: 'Electronegativity', version: 'test', informationUri: 'https://example.invalid', rules: [] } },
-      properties: {
-        electronVersion: '45.5.0',
-        checksRun: 10,
-        scannedFiles: ['app/main/index.ts'],
-        unscannedFiles: [{ file: 'app/main/index.ts', message: 'Unexpected token' }],
+    runs: [
+      {
+        tool: { driver: { name: 'Electronegativity', version: 'test', informationUri: 'https://example.invalid', rules: [] } },
+        properties: {
+          electronVersion: '45.5.0',
+          checksRun: 10,
+          scannedFiles: ['app/main/index.ts'],
+          unscannedFiles: [{ file: 'app/main/index.ts', message: 'Unexpected token' }],
+        },
+        results: [
+          {
+            ruleId: 'A',
+            level: 'error',
+            message: { text: 'bad' },
+            locations: location('out/main/index.js', 3),
+            properties: { severity: 'HIGH', confidence: 'CERTAIN' },
+          },
+          {
+            ruleId: 'A',
+            level: 'error',
+            message: { text: 'bad' },
+            locations: location('out/main/index.js', 9),
+            properties: { severity: 'HIGH', confidence: 'CERTAIN' },
+          },
+          {
+            ruleId: 'B',
+            level: 'error',
+            message: { text: 'ok' },
+            locations: location('out/main/index.js', 4),
+            suppressions: [{ kind: 'external', justification: 'because' }],
+            properties: { severity: 'MEDIUM', confidence: 'FIRM' },
+          },
+          {
+            ruleId: 'C',
+            level: 'warning',
+            message: { text: 'low' },
+            locations: location('out/renderer/index.html', 6),
+            properties: { severity: 'LOW', confidence: 'FIRM' },
+          },
+        ],
       },
-      results: [
-        { ruleId: 'A', level: 'error', message: { text: 'bad' }, locations: location('out/main/index.js', 3), properties: { severity: 'HIGH', confidence: 'CERTAIN'} },
-        { ruleId: 'A', level: 'error', message: { text: 'bad' }, locations: location('out/main/index.js', 9), properties: { severity: 'HIGH', confidence: 'CERTAIN'} },
-        { ruleId: 'B', level: 'error', message: { text: 'ok' }, locations: location('out/main/index.js', 4), suppressions: [{ kind: 'external', justification: 'because' }], properties: { severity: 'MEDIUM', confidence: 'FIRM'} },
-        { ruleId: 'C', level: 'warning', message: { text: 'low' }, locations: location('out/renderer/index.html', 6), properties: { severity: 'LOW', confidence: 'FIRM'} },
-      ],
-    }],
+    ],
   };
 
   it('fails unsuppressed errors and unscannable files, accepts suppressed ones, and notes the rest', () => {

@@ -89,7 +89,7 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
     rule: 'OPEN_EXTERNAL_JS_CHECK',
     file: /^app\/main\/hardening\.ts$/,
     sample: /^if \(isSignInPageUrl\(url\)\) return shell\.openExternal\(url\);$/,
-    why: 'MSAL\'s sign-in page is opened only when isSignInPageUrl (app/shared/security.ts) accepts it: https, or http on loopback for the local token stand-ins; never file:, smb: or a custom scheme.',
+    why: "MSAL's sign-in page is opened only when isSignInPageUrl (app/shared/security.ts) accepts it: https, or http on loopback for the local token stand-ins; never file:, smb: or a custom scheme.",
     stillHolds: (projectDir) =>
       /if \(parsed\.protocol === 'https:'\) return true;/.test(readSource(projectDir, 'app/shared/security.ts'))
         ? null
@@ -104,8 +104,11 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
       const main = readSource(projectDir, 'app/main/index.ts');
       const missing = ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false'].filter((setting) => !main.includes(setting));
       if (missing.length > 0) return `app/main/index.ts no longer sets ${missing.join(', ')}`;
-      const exposures = [...readSource(projectDir, 'app/preload/index.ts').matchAll(/exposeInMainWorld\(([^)]*)\)/g)].map((match) => match[1]);
-      if (exposures.length !== 1 || exposures[0] !== "'api', api") return `app/preload/index.ts exposes ${exposures.length === 0 ? 'nothing recognisable' : exposures.join('; ')} instead of exactly ('api', api)`;
+      const exposures = [...readSource(projectDir, 'app/preload/index.ts').matchAll(/exposeInMainWorld\(([^)]*)\)/g)].map(
+        (match) => match[1],
+      );
+      if (exposures.length !== 1 || exposures[0] !== "'api', api")
+        return `app/preload/index.ts exposes ${exposures.length === 0 ? 'nothing recognisable' : exposures.join('; ')} instead of exactly ('api', api)`;
       return null;
     },
   },
@@ -123,7 +126,10 @@ interface RunOptions {
   excludeFromScan: string[];
   parserPlugins: string[];
 }
-type Runner = (options: RunOptions, forCli: boolean) => Promise<{ globalChecks: number; atomicChecks: number; errors: ScanError[]; issues: Finding[] }>;
+type Runner = (
+  options: RunOptions,
+  forCli: boolean,
+) => Promise<{ globalChecks: number; atomicChecks: number; errors: ScanError[]; issues: Finding[] }>;
 
 let runner: Runner | null = null;
 
@@ -170,8 +176,15 @@ export async function scan(projectDir: string, electronVersion: string): Promise
       mkdirSync(dirname(join(tree, file)), { recursive: true });
       cpSync(join(projectDir, file), join(tree, file));
     }
-    const result = await run({ input: tree, isRelative: true, electronVersionOverride: electronVersion, excludeFromScan: NETWORK_ONLY_CHECKS, parserPlugins: [] }, false);
-    const inProject = (file: string) => file.split('\\').join('/').replace(`${tree.split('\\').join('/')}/`, '');
+    const result = await run(
+      { input: tree, isRelative: true, electronVersionOverride: electronVersion, excludeFromScan: NETWORK_ONLY_CHECKS, parserPlugins: [] },
+      false,
+    );
+    const inProject = (file: string) =>
+      file
+        .split('\\')
+        .join('/')
+        .replace(`${tree.split('\\').join('/')}/`, '');
     return {
       electronVersion,
       files,
@@ -186,7 +199,9 @@ export async function scan(projectDir: string, electronVersion: string): Promise
 
 /** The accepted-finding entry that covers `finding`, if any. */
 export function exceptionFor(finding: Finding, accepted: readonly AcceptedFinding[]): AcceptedFinding | undefined {
-  return accepted.find((entry) => entry.rule === finding.id && entry.file.test(finding.file) && entry.sample.test((finding.sample ?? '').trim()));
+  return accepted.find(
+    (entry) => entry.rule === finding.id && entry.file.test(finding.file) && entry.sample.test((finding.sample ?? '').trim()),
+  );
 }
 
 interface SarifResult {
@@ -207,7 +222,11 @@ interface RunProperties {
 export interface SarifLog {
   version: '2.1.0';
   $schema: string;
-  runs: { tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string }[] } }; properties: RunProperties; results: SarifResult[] }[];
+  runs: {
+    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string }[] } };
+    properties: RunProperties;
+    results: SarifResult[];
+  }[];
 }
 
 /**
@@ -219,36 +238,47 @@ export function toSarif(result: ScanResult, accepted: readonly AcceptedFinding[]
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'Electronegativity',
-          version: toolVersion,
-          informationUri: 'https://github.com/doyensec/electronegativity',
-          rules: [...new Set(result.findings.map((finding) => finding.id))].map((id) => ({ id })),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Electronegativity',
+            version: toolVersion,
+            informationUri: 'https://github.com/doyensec/electronegativity',
+            rules: [...new Set(result.findings.map((finding) => finding.id))].map((id) => ({ id })),
+          },
         },
+        properties: {
+          electronVersion: result.electronVersion,
+          scannedFiles: result.files,
+          checksRun: result.checksRun,
+          unscannedFiles: result.errors.filter((error) => !error.tolerable).map(({ file, message }) => ({ file, message })),
+        },
+        results: result.findings.map((finding): SarifResult => {
+          const severity = finding.severity.name;
+          const exception = exceptionFor(finding, accepted);
+          const broken = exception?.stillHolds(projectDir) ?? null;
+          const sarif: SarifResult = {
+            ruleId: finding.id,
+            level: severity === 'HIGH' || severity === 'MEDIUM' ? 'error' : severity === 'LOW' ? 'warning' : 'note',
+            message: {
+              text: broken ? `${finding.description} (The exception for this finding no longer holds: ${broken}.)` : finding.description,
+            },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: finding.file },
+                  region: { startLine: Math.max(1, finding.location?.line ?? 1), startColumn: (finding.location?.column ?? 0) + 1 },
+                },
+              },
+            ],
+            properties: { severity, confidence: finding.confidence.name, ...(finding.sample ? { sample: finding.sample.trim() } : {}) },
+          };
+          if (exception && !broken) sarif.suppressions = [{ kind: 'external', justification: exception.why }];
+          return sarif;
+        }),
       },
-      properties: {
-        electronVersion: result.electronVersion,
-        scannedFiles: result.files,
-        checksRun: result.checksRun,
-        unscannedFiles: result.errors.filter((error) => !error.tolerable).map(({ file, message }) => ({ file, message })),
-      },
-      results: result.findings.map((finding): SarifResult => {
-        const severity = finding.severity.name;
-        const exception = exceptionFor(finding, accepted);
-        const broken = exception?.stillHolds(projectDir) ?? null;
-        const sarif: SarifResult = {
-          ruleId: finding.id,
-          level: severity === 'HIGH' || severity === 'MEDIUM' ? 'error' : severity === 'LOW' ? 'warning' : 'note',
-          message: { text: broken ? `${finding.description} (The exception for this finding no longer holds: ${broken}.)` : finding.description },
-          locations: [{ physicalLocation: { artifactLocation: { uri: finding.file }, region: { startLine: Math.max(1, finding.location?.line ?? 1), startColumn: (finding.location?.column ?? 0) + 1 } } }],
-          properties: { severity, confidence: finding.confidence.name, ...(finding.sample ? { sample: finding.sample.trim() } : {}) },
-        };
-        if (exception && !broken) sarif.suppressions = [{ kind: 'external', justification: exception.why }];
-        return sarif;
-      }),
-    }],
+    ],
   };
 }
 
@@ -278,7 +308,9 @@ export function judge(log: SarifLog): Verdict {
       }
     }
     for (const file of run.properties.unscannedFiles) {
-      verdict.failures.push(`${file.file} could not be scanned: ${file.message}\n     why: its checks did not run; a finding there would go unseen.`);
+      verdict.failures.push(
+        `${file.file} could not be scanned: ${file.message}\n     why: its checks did not run; a finding there would go unseen.`,
+      );
     }
     verdict.failed += failingRules.size + run.properties.unscannedFiles.length;
     verdict.passed += Math.max(0, run.properties.checksRun - failingRules.size);
@@ -298,16 +330,21 @@ async function main(): Promise<number> {
     console.log('0 passed, 1 failed');
     return 1;
   }
-  const versionOf = (pkg: string) => (JSON.parse(readSource(PROJECT_DIR, `node_modules/${pkg}/package.json`)) as { version: string }).version;
+  const versionOf = (pkg: string) =>
+    (JSON.parse(readSource(PROJECT_DIR, `node_modules/${pkg}/package.json`)) as { version: string }).version;
   const electronVersion = versionOf('electron');
   const toolVersion = versionOf('@doyensec/electronegativity');
 
   const result = await scan(PROJECT_DIR, electronVersion);
-  const sarifPath = sarifArgument ? resolve(sarifArgument) : join(mkdtempSync(join(tmpdir(), 'electronegativity-')), 'electronegativity.sarif');
+  const sarifPath = sarifArgument
+    ? resolve(sarifArgument)
+    : join(mkdtempSync(join(tmpdir(), 'electronegativity-')), 'electronegativity.sarif');
   writeFileSync(sarifPath, `${JSON.stringify(toSarif(result, ACCEPTED_FINDINGS, PROJECT_DIR, toolVersion), null, 2)}\n`);
   const verdict = judge(JSON.parse(readFileSync(sarifPath, 'utf8')) as SarifLog);
 
-  console.log(`Electronegativity ${toolVersion}, ${result.checksRun} checks for Electron ${electronVersion}, over ${result.files.length} files (${ELECTRON_SOURCE_FOLDERS.join(', ')}, ${BUILT_PAGE}); SARIF: ${sarifPath}`);
+  console.log(
+    `Electronegativity ${toolVersion}, ${result.checksRun} checks for Electron ${electronVersion}, over ${result.files.length} files (${ELECTRON_SOURCE_FOLDERS.join(', ')}, ${BUILT_PAGE}); SARIF: ${sarifPath}`,
+  );
   for (const line of verdict.failures) console.log(`FAIL ${line}`);
   for (const line of verdict.accepted) console.log(`ACCEPTED ${line}`);
   for (const line of verdict.notes) console.log(`NOTE ${line}`);

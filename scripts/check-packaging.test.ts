@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkReferencedResources, createStubElectron, inspectPackage, validateBuilderConfig, type PackagingAssertion } from './check-packaging.ts';
+import {
+  checkReferencedResources,
+  createStubElectron,
+  inspectPackage,
+  validateBuilderConfig,
+  type PackagingAssertion,
+} from './check-packaging.ts';
 
 interface AsarCreate {
   createPackageWithOptions(src: string, dest: string, options: { unpack?: string }): Promise<unknown>;
@@ -59,7 +65,7 @@ const GOOD_APP = {
 const failures = (results: PackagingAssertion[]) => results.filter((result) => !result.ok).map((result) => result.name);
 
 describe('validateBuilderConfig', () => {
-  it('accepts the project\'s electron-builder.yml', async () => {
+  it("accepts the project's electron-builder.yml", async () => {
     const result = await validateBuilderConfig(resolve(import.meta.dirname, '..'));
     expect(result).toEqual({ name: expect.any(String), ok: true });
   });
@@ -99,7 +105,9 @@ describe('checkReferencedResources', () => {
     });
     const results = checkReferencedResources(workDir);
     expect(failures(results)).toEqual(results.map((result) => result.name));
-    expect(results.find((result) => result.name.startsWith('build/icons/'))?.detail).toBe('build/icons/512x512.png is missing; electron-builder.yml refers to it');
+    expect(results.find((result) => result.name.startsWith('build/icons/'))?.detail).toBe(
+      'build/icons/512x512.png is missing; electron-builder.yml refers to it',
+    );
     expect(results.find((result) => result.name.startsWith('build/icon.icns'))?.detail).toContain('lacks ic09 and ic10 (512 and 1024 px)');
   });
 });
@@ -169,7 +177,11 @@ describe('inspectPackage', () => {
   it('fails the fuse check when the executable carries no fuse wire', async () => {
     const appOutDir = await packedApp(GOOD_APP, '*.node');
     writeFileSync(join(appOutDir, 'handle-studio'), '#!/bin/sh\nexit 0\n');
-    const results = await inspectPackage(appOutDir, { executableName: 'handle-studio', devDependencies: [], expectedFuses: { runAsNode: false } });
+    const results = await inspectPackage(appOutDir, {
+      executableName: 'handle-studio',
+      devDependencies: [],
+      expectedFuses: { runAsNode: false },
+    });
     expect(results.at(-1)).toMatchObject({ ok: false, name: 'fuse wire readable in the packed executable' });
   });
 });

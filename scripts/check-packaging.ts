@@ -57,19 +57,28 @@ const builderAjv = requireFromBuilder('ajv') as {
 };
 
 /** The built files `npm run build` must have produced before packing makes sense. */
-export const BUILT_ENTRY_POINTS = ['out/main/index.js', 'out/main/keychain-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'] as const;
+export const BUILT_ENTRY_POINTS = [
+  'out/main/index.js',
+  'out/main/keychain-worker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+] as const;
 
 /**
  * Loads the project's electron-builder configuration the way electron-builder does
  * (electron-builder.yml, or package.json "build", plus `extends`) and runs its schema check.
  */
 export async function validateBuilderConfig(projectDir: string): Promise<PackagingAssertion> {
-  const name = 'electron-builder.yml matches electron-builder\'s configuration schema';
+  const name = "electron-builder.yml matches electron-builder's configuration schema";
   let config: Configuration;
   try {
     config = await builderConfig.getConfig(projectDir, null, null);
   } catch (error) {
-    return { name, ok: false, detail: `electron-builder could not load its configuration: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      name,
+      ok: false,
+      detail: `electron-builder could not load its configuration: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   try {
     // electron-builder's own verdict, so we accept exactly what it accepts...
@@ -80,7 +89,11 @@ export async function validateBuilderConfig(projectDir: string): Promise<Packagi
     // the schema's own errors name the option.
     const precise = describeSchemaErrors(config);
     const summary = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { name, ok: false, detail: precise.length > 0 ? `${summary}\n${precise.join('\n')}` : String(error instanceof Error ? error.message : error) };
+    return {
+      name,
+      ok: false,
+      detail: precise.length > 0 ? `${summary}\n${precise.join('\n')}` : String(error instanceof Error ? error.message : error),
+    };
   }
 }
 
@@ -101,10 +114,13 @@ export function describeSchemaErrors(config: Configuration): string[] {
   const validate = ajv.compile(builderSchema);
   if (validate(structuredClone(config))) return [];
   const lines = (validate.errors ?? [])
-    .filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf' && !(error.keyword === 'type' && error.params.type === 'null'))
+    .filter(
+      (error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf' && !(error.keyword === 'type' && error.params.type === 'null'),
+    )
     .map((error) => {
       const at = `configuration${error.instancePath.replaceAll('/', '.')}`;
-      if (error.keyword === 'additionalProperties') return `${at}: unknown option "${error.params.additionalProperty}" (check its spelling and whether it belongs at this level).`;
+      if (error.keyword === 'additionalProperties')
+        return `${at}: unknown option "${error.params.additionalProperty}" (check its spelling and whether it belongs at this level).`;
       if (error.keyword === 'enum') return `${at}: ${error.message ?? 'invalid value'}: ${JSON.stringify(error.params.allowedValues)}.`;
       return `${at}: ${error.message ?? error.keyword}.`;
     });
@@ -135,7 +151,8 @@ export function checkReferencedResources(projectDir: string): PackagingAssertion
       return size && size.width >= 512 && size.height >= 512 ? null : `build/icon.png is not a PNG of 512x512 or more; ${regenerate}.`;
     }),
     check('build/icons/ holds the Linux sizes up to 512x512', 'build/icons/512x512.png', (bytes) =>
-      pngSize(bytes)?.width === 512 ? null : `build/icons/512x512.png is not a 512 px PNG; ${regenerate}.`),
+      pngSize(bytes)?.width === 512 ? null : `build/icons/512x512.png is not a 512 px PNG; ${regenerate}.`,
+    ),
     check('build/icon.ico is a Windows icon with a 256 px image', 'build/icon.ico', (bytes) => {
       const count = bytes.length >= 6 && bytes.readUInt16LE(0) === 0 && bytes.readUInt16LE(2) === 1 ? bytes.readUInt16LE(4) : 0;
       // In an ICO directory entry a width byte of 0 means 256 px.
@@ -147,14 +164,16 @@ export function checkReferencedResources(projectDir: string): PackagingAssertion
         return `build/icon.icns does not start with a valid icns header; ${regenerate}.`;
       }
       const types = new Set<string>();
-      for (let offset = 8; offset + 8 <= bytes.length; offset += Math.max(8, bytes.readUInt32BE(offset + 4))) types.add(bytes.toString('ascii', offset, offset + 4));
+      for (let offset = 8; offset + 8 <= bytes.length; offset += Math.max(8, bytes.readUInt32BE(offset + 4)))
+        types.add(bytes.toString('ascii', offset, offset + 4));
       const missing = ['ic09', 'ic10'].filter((type) => !types.has(type));
       return missing.length === 0 ? null : `build/icon.icns lacks ${missing.join(' and ')} (512 and 1024 px); ${regenerate}.`;
     }),
     check('build/entitlements.mac.plist grants the JIT entitlement Electron needs', 'build/entitlements.mac.plist', (bytes) =>
       /<key>com\.apple\.security\.cs\.allow-jit<\/key>\s*<true\/>/.test(bytes.toString('utf8'))
         ? null
-        : 'build/entitlements.mac.plist must set com.apple.security.cs.allow-jit to true, or V8 cannot run under the hardened runtime.'),
+        : 'build/entitlements.mac.plist must set com.apple.security.cs.allow-jit to true, or V8 cannot run under the hardened runtime.',
+    ),
   ];
 }
 
@@ -185,7 +204,11 @@ const FUSE_OFF = '0'.charCodeAt(0);
 export function createStubElectron(dir: string, electronVersion: string): string {
   mkdirSync(join(dir, 'resources'), { recursive: true });
   mkdirSync(join(dir, 'locales'), { recursive: true });
-  const wire = Buffer.concat([Buffer.from(FUSE_SENTINEL, 'ascii'), Buffer.from([1, ELECTRON_DEFAULT_FUSES.length]), Buffer.from(ELECTRON_DEFAULT_FUSES, 'ascii')]);
+  const wire = Buffer.concat([
+    Buffer.from(FUSE_SENTINEL, 'ascii'),
+    Buffer.from([1, ELECTRON_DEFAULT_FUSES.length]),
+    Buffer.from(ELECTRON_DEFAULT_FUSES, 'ascii'),
+  ]);
   const script = Buffer.from('#!/bin/sh\necho "This is a stub Electron used only to check packaging." >&2\nexit 1\n# ', 'utf8');
   writeFileSync(join(dir, 'electron'), Buffer.concat([script, wire, Buffer.from('\n')]), { mode: 0o755 });
   writeFileSync(join(dir, 'version'), `${electronVersion}\n`);
@@ -236,7 +259,9 @@ export async function inspectPackage(
 ): Promise<PackagingAssertion[]> {
   const archive = join(appOutDir, 'resources', 'app.asar');
   if (!existsSync(archive)) {
-    return [{ name: 'resources/app.asar exists', ok: false, detail: `No archive at ${archive}; check "asar: true" in electron-builder.yml.` }];
+    return [
+      { name: 'resources/app.asar exists', ok: false, detail: `No archive at ${archive}; check "asar: true" in electron-builder.yml.` },
+    ];
   }
   asar.uncacheAll(); // the same archive path may have been read before it was rewritten
   const files = archiveFiles(archive);
@@ -245,17 +270,31 @@ export async function inspectPackage(
   const expect = (name: string, ok: boolean, detail: string) => results.push(ok ? { name, ok } : { name, ok, detail });
 
   for (const entry of [...BUILT_ENTRY_POINTS, 'package.json']) {
-    expect(`app.asar holds ${entry}`, files.has(`/${entry}`), `/${entry} is missing from app.asar; run "npm run build" and check "files" in electron-builder.yml.`);
+    expect(
+      `app.asar holds ${entry}`,
+      files.has(`/${entry}`),
+      `/${entry} is missing from app.asar; run "npm run build" and check "files" in electron-builder.yml.`,
+    );
   }
   if (files.has('/package.json')) {
     const manifest = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main?: string };
     const main = (manifest.main ?? 'index.js').replace(/^\.\//, '');
-    expect(`package.json "main" (${main}) is inside app.asar`, files.has(`/${main}`), `Electron starts from "main"; ${main} is not in the archive.`);
+    expect(
+      `package.json "main" (${main}) is inside app.asar`,
+      files.has(`/${main}`),
+      `Electron starts from "main"; ${main} is not in the archive.`,
+    );
   }
 
   const ours = paths.filter((path) => !path.startsWith('/node_modules/'));
-  const sources = ours.filter((path) => /^\/(app|renderer|scripts|test|bench|bin|build|docs)\//.test(path) || /\.(ts|mts|cts|svelte)$/.test(path));
-  expect('app.asar holds no source folders or TypeScript/Svelte sources', sources.length === 0, `Found ${listOrNone(sources)}; exclude them in "files".`);
+  const sources = ours.filter(
+    (path) => /^\/(app|renderer|scripts|test|bench|bin|build|docs)\//.test(path) || /\.(ts|mts|cts|svelte)$/.test(path),
+  );
+  expect(
+    'app.asar holds no source folders or TypeScript/Svelte sources',
+    sources.length === 0,
+    `Found ${listOrNone(sources)}; exclude them in "files".`,
+  );
   const tests = paths.filter((path) => /\.(test|spec)\.[cm]?[jt]s$/.test(path) || /\/(__tests__|tests?)\//.test(path));
   expect('app.asar holds no test files', tests.length === 0, `Found ${listOrNone(tests)}; exclude them in "files".`);
   const maps = paths.filter((path) => path.endsWith('.map'));
@@ -264,15 +303,31 @@ export async function inspectPackage(
   expect('outside node_modules, app.asar holds only package.json and out/', unexpected.length === 0, `Found ${listOrNone(unexpected)}.`);
 
   for (const dependency of ['zod', 'conf', 'electron-store', '@azure/msal-node']) {
-    expect(`runtime dependency ${dependency} is packaged`, files.has(`/node_modules/${dependency}/package.json`), `node_modules/${dependency} is missing; is it in package.json "dependencies"?`);
+    expect(
+      `runtime dependency ${dependency} is packaged`,
+      files.has(`/node_modules/${dependency}/package.json`),
+      `node_modules/${dependency} is missing; is it in package.json "dependencies"?`,
+    );
   }
   const devOnly = options.devDependencies.filter((name) => files.has(`/node_modules/${name}/package.json`));
-  expect('no devDependencies are packaged', devOnly.length === 0, `Found ${devOnly.join(', ')}; something in "dependencies" pulls them in, or "files" includes them.`);
+  expect(
+    'no devDependencies are packaged',
+    devOnly.length === 0,
+    `Found ${devOnly.join(', ')}; something in "dependencies" pulls them in, or "files" includes them.`,
+  );
 
   const keytarBinary = join(appOutDir, 'resources', 'app.asar.unpacked', 'node_modules', 'keytar', 'build', 'Release', 'keytar.node');
-  expect('keytar.node sits in app.asar.unpacked', existsSync(keytarBinary), `${keytarBinary} is missing; add it to "asarUnpack" (native modules cannot load from inside an asar).`);
+  expect(
+    'keytar.node sits in app.asar.unpacked',
+    existsSync(keytarBinary),
+    `${keytarBinary} is missing; add it to "asarUnpack" (native modules cannot load from inside an asar).`,
+  );
   const packedNative = [...files].filter(([path, unpacked]) => path.endsWith('.node') && !unpacked).map(([path]) => path);
-  expect('no native .node module is left inside app.asar', packedNative.length === 0, `Found ${listOrNone(packedNative)} packed; add them to "asarUnpack".`);
+  expect(
+    'no native .node module is left inside app.asar',
+    packedNative.length === 0,
+    `Found ${listOrNone(packedNative)} packed; add them to "asarUnpack".`,
+  );
 
   if (options.expectedFuses) results.push(...(await checkFuses(join(appOutDir, options.executableName), options.expectedFuses)));
   return results;
@@ -284,7 +339,9 @@ async function checkFuses(executable: string, expected: NonNullable<Configuratio
   try {
     wire = await fuses.getCurrentFuseWire(executable);
   } catch (error) {
-    return [{ name: 'fuse wire readable in the packed executable', ok: false, detail: error instanceof Error ? error.message : String(error) }];
+    return [
+      { name: 'fuse wire readable in the packed executable', ok: false, detail: error instanceof Error ? error.message : String(error) },
+    ];
   }
   return Object.entries(expected)
     .filter((entry): entry is [string, boolean] => typeof entry[1] === 'boolean' && entry[0] !== 'resetAdHocDarwinSignature')
@@ -293,7 +350,13 @@ async function checkFuses(executable: string, expected: NonNullable<Configuratio
       const actual = index === undefined ? undefined : wire[String(index)];
       const want = wanted ? FUSE_ON : FUSE_OFF;
       const name = `fuse ${option} is ${wanted ? 'enabled' : 'disabled'} in the packed executable`;
-      return actual === want ? { name, ok: true } : { name, ok: false, detail: `The wire holds ${String(actual)} (${FUSE_OFF} = off, ${FUSE_ON} = on); electron-builder did not flip it.` };
+      return actual === want
+        ? { name, ok: true }
+        : {
+            name,
+            ok: false,
+            detail: `The wire holds ${String(actual)} (${FUSE_OFF} = off, ${FUSE_ON} = on); electron-builder did not flip it.`,
+          };
     });
 }
 
@@ -304,7 +367,10 @@ const PACK_TIMEOUT_MS = 5 * 60_000;
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`${what} did not finish within ${ms / 60_000} minutes; run with DEBUG=electron-builder to see where it stops.`)), ms);
+    timer = setTimeout(
+      () => fail(new Error(`${what} did not finish within ${ms / 60_000} minutes; run with DEBUG=electron-builder to see where it stops.`)),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -330,25 +396,39 @@ async function main(): Promise<number> {
   record(await validateBuilderConfig(PROJECT_DIR));
   checkReferencedResources(PROJECT_DIR).forEach(record);
   const missing = BUILT_ENTRY_POINTS.filter((file) => !existsSync(join(PROJECT_DIR, file)));
-  record(missing.length === 0
-    ? { name: 'npm run build output is present', ok: true }
-    : { name: 'npm run build output is present', ok: false, detail: `Missing ${missing.join(', ')}: run "npm run build" first.` });
+  record(
+    missing.length === 0
+      ? { name: 'npm run build output is present', ok: true }
+      : { name: 'npm run build output is present', ok: false, detail: `Missing ${missing.join(', ')}: run "npm run build" first.` },
+  );
 
   if (results.every((result) => result.ok)) {
     const workDir = mkdtempSync(join(tmpdir(), 'handle-studio-pack-'));
     try {
-      const electronVersion = (JSON.parse(readFileSync(join(PROJECT_DIR, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+      const electronVersion = (
+        JSON.parse(readFileSync(join(PROJECT_DIR, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+      ).version;
       const manifest = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
       const devDependencies = Object.keys(manifest.devDependencies ?? {});
       const electronDist = createStubElectron(join(workDir, 'electron-stub'), electronVersion);
-      say(`Packing linux-unpacked against a stub Electron ${electronVersion} (no download; the stub carries Electron's fuse wire so fuses are flipped for real).`);
+      say(
+        `Packing linux-unpacked against a stub Electron ${electronVersion} (no download; the stub carries Electron's fuse wire so fuses are flipped for real).`,
+      );
       const config = await builderConfig.getConfig(PROJECT_DIR, null, null);
       let appOutDir: string | null = null;
       try {
-        appOutDir = await withTimeout(packLinuxDir({ projectDir: PROJECT_DIR, electronDist, outputDir: join(workDir, 'dist') }), PACK_TIMEOUT_MS, 'electron-builder');
+        appOutDir = await withTimeout(
+          packLinuxDir({ projectDir: PROJECT_DIR, electronDist, outputDir: join(workDir, 'dist') }),
+          PACK_TIMEOUT_MS,
+          'electron-builder',
+        );
         record({ name: 'electron-builder packed linux-unpacked with the stub Electron', ok: true });
       } catch (error) {
-        record({ name: 'electron-builder packed linux-unpacked with the stub Electron', ok: false, detail: error instanceof Error ? error.message : String(error) });
+        record({
+          name: 'electron-builder packed linux-unpacked with the stub Electron',
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+        });
       }
       if (appOutDir) {
         const executableName = config.linux?.executableName ?? 'handle-studio';

@@ -13,7 +13,7 @@ const SCRIPTS = { test: 'node scripts/test.ts', dist: 'node scripts/dist.ts' };
 const workflow = (steps: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
 
 describe('checkWorkflow', () => {
-  it('passes this repository\'s workflows', () => {
+  it("passes this repository's workflows", () => {
     const results = checkWorkflows(ROOT);
     expect(results.map((result) => result.file)).toContain('.github/workflows/ci.yml');
     expect(results.filter((result) => result.problems.length > 0)).toEqual([]);
@@ -22,7 +22,9 @@ describe('checkWorkflow', () => {
   it('goes red on ci.yml with a misspelt key, naming the key and where', () => {
     const broken = CI.replace('    runs-on: ${{ matrix.os }}', '    run-on: ${{ matrix.os }}');
     expect(broken).not.toBe(CI);
-    expect(checkWorkflow(broken, SCRIPTS)).toEqual(expect.arrayContaining([expect.stringMatching(/\/jobs\/test-and-package: Additional property 'run-on' is not allowed/)]));
+    expect(checkWorkflow(broken, SCRIPTS)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/jobs\/test-and-package: Additional property 'run-on' is not allowed/)]),
+    );
   });
 
   it('goes red on a value of the wrong type and on an event GitHub does not have', () => {
@@ -31,11 +33,16 @@ describe('checkWorkflow', () => {
   });
 
   it('names the line of YAML that does not parse', () => {
-    expect(checkWorkflow('on: push\njobs:\n  a: [\n', SCRIPTS)).toEqual([expect.stringMatching(/^line 4: did not find expected node content/)]);
+    expect(checkWorkflow('on: push\njobs:\n  a: [\n', SCRIPTS)).toEqual([
+      expect.stringMatching(/^line 4: did not find expected node content/),
+    ]);
   });
 
   it('refuses a run step that is not an npm command, and an npm script package.json lacks', () => {
-    const problems = checkWorkflow(workflow('      - run: npm ci && npx vitest run\n      - name: Ship\n        run: npm run ship\n'), SCRIPTS);
+    const problems = checkWorkflow(
+      workflow('      - run: npm ci && npx vitest run\n      - name: Ship\n        run: npm run ship\n'),
+      SCRIPTS,
+    );
     expect(problems).toEqual([
       'jobs.build.steps[0]: "npx vitest run" is not npm ci, npm test or npm run <script>; put it in an npm script so it runs the same way locally',
       'jobs.build.steps[1] (Ship): npm run ship: package.json has no such script',
@@ -43,7 +50,8 @@ describe('checkWorkflow', () => {
   });
 
   it('accepts npm commands, under xvfb-run too, and apt-get of system packages', () => {
-    const steps = '      - run: sudo apt-get update && sudo apt-get install -y xvfb\n      - run: |\n          npm ci\n          xvfb-run -a npm test\n      - run: npm run dist -- --x64\n      - uses: actions/checkout@v4\n';
+    const steps =
+      '      - run: sudo apt-get update && sudo apt-get install -y xvfb\n      - run: |\n          npm ci\n          xvfb-run -a npm test\n      - run: npm run dist -- --x64\n      - uses: actions/checkout@v4\n';
     expect(checkWorkflow(workflow(steps), SCRIPTS)).toEqual([]);
   });
 });

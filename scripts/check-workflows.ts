@@ -26,11 +26,14 @@ function schemaProblems(errors: readonly ValidationError[]): string[] {
     if ('states' in error && error.states?.length) {
       // A oneOf (a job with steps or a reusable workflow; `on` as a word, a list or a map): a branch
       // whose type the value does not even have is not the one meant; of the rest, the closest is.
-      const ofTheRightType = error.states.filter((state) => !state.errors.some((inner) => inner.code === 'wrong_type' && 'path' in inner && inner.path === error.path));
+      const ofTheRightType = error.states.filter(
+        (state) => !state.errors.some((inner) => inner.code === 'wrong_type' && 'path' in inner && inner.path === error.path),
+      );
       const [closest] = [...(ofTheRightType.length > 0 ? ofTheRightType : error.states)].sort((a, b) => a.errors.length - b.errors.length);
       return schemaProblems(closest?.errors ?? []);
     }
-    const where = 'location' in error && error.location ? `line ${error.location.line}` : 'path' in error && error.path ? error.path : 'the file';
+    const where =
+      'location' in error && error.location ? `line ${error.location.line}` : 'path' in error && error.path ? error.path : 'the file';
     return [`${where}: ${error.detail ?? error.title}`];
   });
 }
@@ -53,7 +56,10 @@ function stepProblems(text: string, scripts: Record<string, string>): string[] {
           for (const command of line.split(/\s*&&\s*/)) {
             if (SYSTEM_PACKAGES.test(command)) continue;
             const match = LOCAL_COMMAND.exec(command);
-            if (!match) return [`${label}: "${command}" is not npm ci, npm test or npm run <script>; put it in an npm script so it runs the same way locally`];
+            if (!match)
+              return [
+                `${label}: "${command}" is not npm ci, npm test or npm run <script>; put it in an npm script so it runs the same way locally`,
+              ];
             if (match[1] !== undefined && !(match[1] in scripts)) return [`${label}: npm run ${match[1]}: package.json has no such script`];
           }
           return [];
@@ -72,9 +78,16 @@ export function checkWorkflow(text: string, scripts: Record<string, string>): st
 /** Every workflow of `projectRoot` with its problems. */
 export function checkWorkflows(projectRoot: string): { file: string; problems: string[] }[] {
   const folder = join(projectRoot, WORKFLOWS);
-  const files = existsSync(folder) ? readdirSync(folder).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
+  const files = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .sort()
+    : [];
   const { scripts = {} } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  return files.map((name) => ({ file: `${WORKFLOWS}/${name}`, problems: checkWorkflow(readFileSync(join(folder, name), 'utf8'), scripts) }));
+  return files.map((name) => ({
+    file: `${WORKFLOWS}/${name}`,
+    problems: checkWorkflow(readFileSync(join(folder, name), 'utf8'), scripts),
+  }));
 }
 
 if (import.meta.main) {

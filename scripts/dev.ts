@@ -83,6 +83,7 @@ if (args.some((arg) => arg !== '--browser')) {
   process.exitCode = 2;
 } else {
   const runtime = locateElectron(PROJECT_DIR);
-  if (!args.includes('--browser') && !runtime.found) console.log(`No Electron runtime here (${runtime.reason}); live reload in browser mode instead.`);
+  if (!args.includes('--browser') && !runtime.found)
+    console.log(`No Electron runtime here (${runtime.reason}); live reload in browser mode instead.`);
   process.exitCode = !args.includes('--browser') && runtime.found ? await electronMode() : await browserMode();
 }

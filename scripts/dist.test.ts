@@ -7,16 +7,23 @@ describe('signingPlan', () => {
       env: { CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
       notices: ['Code signing skipped: no CSC_LINK certificate was given, so the installers are unsigned.'],
     });
-    expect(signingPlan('win32', { CSC_LINK: '' }).notices).toEqual(['Code signing skipped: no WIN_CSC_LINK or CSC_LINK certificate was given, so the installers are unsigned.']);
+    expect(signingPlan('win32', { CSC_LINK: '' }).notices).toEqual([
+      'Code signing skipped: no WIN_CSC_LINK or CSC_LINK certificate was given, so the installers are unsigned.',
+    ]);
   });
 
   it('signs with the certificate from the environment, saying only what is still missing', () => {
     expect(signingPlan('win32', { WIN_CSC_LINK: 'base64-pfx' })).toEqual({ env: {}, notices: [] });
     expect(signingPlan('darwin', { CSC_LINK: 'base64-p12' })).toEqual({
       env: {},
-      notices: ['Notarization skipped: APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD and APPLE_TEAM_ID are not all given; Gatekeeper will warn on first open.'],
+      notices: [
+        'Notarization skipped: APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD and APPLE_TEAM_ID are not all given; Gatekeeper will warn on first open.',
+      ],
     });
-    expect(signingPlan('darwin', { CSC_LINK: 'p12', APPLE_ID: 'a', APPLE_APP_SPECIFIC_PASSWORD: 'b', APPLE_TEAM_ID: 'c' })).toEqual({ env: {}, notices: [] });
+    expect(signingPlan('darwin', { CSC_LINK: 'p12', APPLE_ID: 'a', APPLE_APP_SPECIFIC_PASSWORD: 'b', APPLE_TEAM_ID: 'c' })).toEqual({
+      env: {},
+      notices: [],
+    });
   });
 
   it('has nothing to say on Linux, whose packages are not signed', () => {

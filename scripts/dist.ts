@@ -24,12 +24,20 @@ export function signingPlan(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): 
   if (platform === 'win32' || platform === 'darwin') {
     const certificate = platform === 'win32' ? has(env, 'WIN_CSC_LINK') || has(env, 'CSC_LINK') : has(env, 'CSC_LINK');
     if (!certificate) {
-      notices.push(`Code signing skipped: no ${platform === 'win32' ? 'WIN_CSC_LINK or CSC_LINK' : 'CSC_LINK'} certificate was given, so the installers are unsigned.`);
+      notices.push(
+        `Code signing skipped: no ${platform === 'win32' ? 'WIN_CSC_LINK or CSC_LINK' : 'CSC_LINK'} certificate was given, so the installers are unsigned.`,
+      );
       // Otherwise electron-builder on macOS signs with whatever identity the login keychain holds.
       plan['CSC_IDENTITY_AUTO_DISCOVERY'] = 'false';
     }
-    if (platform === 'darwin' && certificate && !['APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID'].every((name) => has(env, name))) {
-      notices.push('Notarization skipped: APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD and APPLE_TEAM_ID are not all given; Gatekeeper will warn on first open.');
+    if (
+      platform === 'darwin' &&
+      certificate &&
+      !['APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID'].every((name) => has(env, name))
+    ) {
+      notices.push(
+        'Notarization skipped: APPLE_ID, APPLE_APP_SPECIFIC_PASSWORD and APPLE_TEAM_ID are not all given; Gatekeeper will warn on first open.',
+      );
     }
   }
   // Linux packages (AppImage, deb) are not signed by electron-builder.

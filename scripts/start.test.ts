@@ -23,7 +23,10 @@ function write(files: Record<string, string>): void {
 }
 
 const ELECTRON_PACKAGE = { 'node_modules/electron/package.json': '{"name":"electron","version":"45.5.0"}' };
-const FAILING_INSTALLER = { 'node_modules/electron/install.js': "console.log('Downloading Electron...');\nconsole.error('TypeError: fetch failed');\nprocess.exit(1);\n" };
+const FAILING_INSTALLER = {
+  'node_modules/electron/install.js':
+    "console.log('Downloading Electron...');\nconsole.error('TypeError: fetch failed');\nprocess.exit(1);\n",
+};
 
 /** A stand-in Electron binary that records how it was started, then exits with `code`. */
 function fakeElectron(code: number): void {
@@ -50,7 +53,9 @@ describe('parseStartArguments', () => {
   });
 
   it('refuses an unknown option and shows the usage', () => {
-    expect(() => parseStartArguments(['--port', '8080'])).toThrow('Unknown option "--port". Usage: npm start [-- --browser] [-- --no-build]');
+    expect(() => parseStartArguments(['--port', '8080'])).toThrow(
+      'Unknown option "--port". Usage: npm start [-- --browser] [-- --no-build]',
+    );
   });
 });
 
@@ -73,12 +78,15 @@ describe('locateElectron', () => {
     fakeElectron(0);
     expect(locateElectron(project)).toEqual({ found: true, executable: join(project, 'node_modules/electron/dist/electron') });
     write({ 'custom/electron': '' });
-    expect(locateElectron(project, { ELECTRON_OVERRIDE_DIST_PATH: join(project, 'custom') })).toEqual({ found: true, executable: join(project, 'custom/electron') });
+    expect(locateElectron(project, { ELECTRON_OVERRIDE_DIST_PATH: join(project, 'custom') })).toEqual({
+      found: true,
+      executable: join(project, 'custom/electron'),
+    });
   });
 });
 
 describe('installElectron', () => {
-  it('reports the installer\'s last line when it fails', async () => {
+  it("reports the installer's last line when it fails", async () => {
     write({ ...ELECTRON_PACKAGE, ...FAILING_INSTALLER });
     expect(await installElectron(project)).toEqual({ ok: false, reason: 'its installer failed: TypeError: fetch failed' });
   });
@@ -91,7 +99,8 @@ describe('installElectron', () => {
   it('succeeds when the installer puts the binary in place', async () => {
     write({
       ...ELECTRON_PACKAGE,
-      'node_modules/electron/install.js': "const fs = require('fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync('dist/electron', '');\nfs.writeFileSync('path.txt', 'electron');\n",
+      'node_modules/electron/install.js':
+        "const fs = require('fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync('dist/electron', '');\nfs.writeFileSync('path.txt', 'electron');\n",
     });
     expect(await installElectron(project)).toEqual({ ok: true });
     expect(locateElectron(project)).toMatchObject({ found: true });
@@ -99,14 +108,16 @@ describe('installElectron', () => {
 });
 
 describe('start', () => {
-  it('falls back to browser mode with one line saying why, and passes on the host\'s exit code', async () => {
+  it("falls back to browser mode with one line saying why, and passes on the host's exit code", async () => {
     write({ ...ELECTRON_PACKAGE, ...FAILING_INSTALLER });
     fakeHost(7);
     const log = vi.spyOn(console, 'log');
     expect(await start(['--no-build'], project)).toBe(7);
-    expect(log.mock.calls).toEqual([[
-      'No Electron runtime here (node_modules/electron has no downloaded binary; its installer failed: TypeError: fetch failed); starting browser mode instead.',
-    ]]);
+    expect(log.mock.calls).toEqual([
+      [
+        'No Electron runtime here (node_modules/electron has no downloaded binary; its installer failed: TypeError: fetch failed); starting browser mode instead.',
+      ],
+    ]);
   });
 
   it('launches Electron on the project when it is installed, without ELECTRON_RUN_AS_NODE, and passes on its exit code', async () => {
@@ -144,39 +155,44 @@ describe('npm start --browser, as a process', () => {
 
   // --no-build serves the existing out/: the unit tests' global setup builds it; without it the test says so.
   const builtRenderer = fileURLToPath(new URL('../out/renderer/index.html', import.meta.url));
-  it.skipIf(!existsSync(builtRenderer))(`serves browser mode, and stops cleanly when sent SIGTERM${existsSync(builtRenderer) ? '' : ' (skipped: out/renderer is not built; run npm run build)'}`, async () => {
-    const dataDir = join(project, 'data');
-    const script = join(import.meta.dirname, 'start.ts');
-    const started = spawn(process.execPath, [script, '--browser', '--no-build'], {
-      env: { ...process.env, HANDLE_STUDIO_DATA_DIR: dataDir, HANDLE_STUDIO_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = started;
-    let output = '';
-    const url = await new Promise<string>((found, failed) => {
-      started.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString('utf8');
-        const match = /is at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
-        if (match?.[1]) found(match[1]);
+  it.skipIf(!existsSync(builtRenderer))(
+    `serves browser mode, and stops cleanly when sent SIGTERM${existsSync(builtRenderer) ? '' : ' (skipped: out/renderer is not built; run npm run build)'}`,
+    async () => {
+      const dataDir = join(project, 'data');
+      const script = join(import.meta.dirname, 'start.ts');
+      const started = spawn(process.execPath, [script, '--browser', '--no-build'], {
+        env: { ...process.env, HANDLE_STUDIO_DATA_DIR: dataDir, HANDLE_STUDIO_PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      started.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString('utf8');
+      child = started;
+      let output = '';
+      const url = await new Promise<string>((found, failed) => {
+        started.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+          const match = /is at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
+          if (match?.[1]) found(match[1]);
+        });
+        started.stderr.on('data', (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+        });
+        started.on('close', (code) =>
+          failed(new Error(`start.ts exited with ${code} before printing the URL (is out/ built?):\n${output}`)),
+        );
       });
-      started.on('close', (code) => failed(new Error(`start.ts exited with ${code} before printing the URL (is out/ built?):\n${output}`)));
-    });
-    const page = await fetch(url);
-    expect(page.status).toBe(200);
-    await page.arrayBuffer();
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      await page.arrayBuffer();
 
-    const exitCode = new Promise<number | null>((done) => started.on('close', (code) => done(code)));
-    started.kill('SIGTERM');
-    expect(await exitCode).toBe(0);
-    expect(output).not.toContain('No Electron runtime here');
-  });
+      const exitCode = new Promise<number | null>((done) => started.on('close', (code) => done(code)));
+      started.kill('SIGTERM');
+      expect(await exitCode).toBe(0);
+      expect(output).not.toContain('No Electron runtime here');
+    },
+  );
 });
 
 describe('the build step', () => {
-  it('finds electron-vite\'s command-line script in this project', () => {
+  it("finds electron-vite's command-line script in this project", () => {
     const cli = electronViteCli(fileURLToPath(new URL('../', import.meta.url)));
     expect(existsSync(cli)).toBe(true);
     expect(cli).toMatch(/electron-vite[\\/]bin[\\/]electron-vite\.js$/);

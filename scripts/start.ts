@@ -27,7 +27,8 @@ export type ElectronRuntime = { found: true; executable: string } | { found: fal
  */
 export function locateElectron(projectDir: string, env: NodeJS.ProcessEnv = process.env): ElectronRuntime {
   const packageDir = join(projectDir, 'node_modules', 'electron');
-  if (!existsSync(join(packageDir, 'package.json'))) return { found: false, reason: 'the electron package is not installed; run npm install' };
+  if (!existsSync(join(packageDir, 'package.json')))
+    return { found: false, reason: 'the electron package is not installed; run npm install' };
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) return { found: false, reason: 'node_modules/electron has no downloaded binary' };
   const executableInDist = readFileSync(pathFile, 'utf8').trim();
@@ -44,7 +45,10 @@ export function installElectron(projectDir: string, timeoutMs = INSTALL_TIMEOUT_
   const installer = join(projectDir, 'node_modules', 'electron', 'install.js');
   if (!existsSync(installer)) return Promise.resolve({ ok: false, reason: 'node_modules/electron/install.js is missing; run npm install' });
   return new Promise((done) => {
-    const child = spawn(process.execPath, [installer], { cwd: join(projectDir, 'node_modules', 'electron'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [installer], {
+      cwd: join(projectDir, 'node_modules', 'electron'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4_000); // the tail is where the error is
@@ -64,7 +68,12 @@ export function installElectron(projectDir: string, timeoutMs = INSTALL_TIMEOUT_
       clearTimeout(timer);
       if (timedOut) return done({ ok: false, reason: `its installer did not finish within ${timeoutMs / 1000} s` });
       if (code === 0) return done({ ok: true });
-      const lastLine = output.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? `exit code ${code}`;
+      const lastLine =
+        output
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+          .at(-1) ?? `exit code ${code}`;
       done({ ok: false, reason: `its installer failed: ${lastLine}` });
     });
   });
@@ -110,7 +119,10 @@ export function parseStartArguments(argv: string[]): StartOptions {
   for (const argument of argv) {
     if (argument === '--browser') options.browser = true;
     else if (argument === '--no-build') options.build = false;
-    else throw new Error(`Unknown option "${argument}". Usage: npm start [-- --browser] [-- --no-build]  (--browser skips Electron, --no-build runs the existing out/).`);
+    else
+      throw new Error(
+        `Unknown option "${argument}". Usage: npm start [-- --browser] [-- --no-build]  (--browser skips Electron, --no-build runs the existing out/).`,
+      );
   }
   return options;
 }
@@ -145,7 +157,9 @@ export async function start(argv: string[], projectDir: string = PROJECT_DIR): P
       return code;
     }
   } else if (!existsSync(join(projectDir, 'out', 'renderer', 'index.html'))) {
-    console.error('--no-build runs the existing build, but out/renderer/index.html is missing: run npm run build first, or drop --no-build.');
+    console.error(
+      '--no-build runs the existing build, but out/renderer/index.html is missing: run npm run build first, or drop --no-build.',
+    );
     return 2;
   }
 

@@ -18,7 +18,12 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = join(root, 'node_modules', '.bin');
 const env = { ...process.env, PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`, FORCE_COLOR: '0' };
 
-if (process.platform === 'linux' && process.env['HANDLE_STUDIO_KEYRING_SESSION'] !== '1' && hasCommand('dbus-run-session') && hasCommand('gnome-keyring-daemon')) {
+if (
+  process.platform === 'linux' &&
+  process.env['HANDLE_STUDIO_KEYRING_SESSION'] !== '1' &&
+  hasCommand('dbus-run-session') &&
+  hasCommand('gnome-keyring-daemon')
+) {
   const home = mkdtempSync(join(tmpdir(), 'handle-studio-test-home-'));
   const inner = 'echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"';
   const child = spawn('dbus-run-session', ['--', 'sh', '-c', inner, process.execPath, ...process.argv.slice(1)], {
@@ -64,15 +69,25 @@ async function runAll(): Promise<number> {
   results.push(await counted('CI workflows', 'check:workflows', [], closingLineTally));
   results.push(await single('build', 'build'));
   results.push(await counted('bundle budget', 'check:bundle', [], closingLineTally));
-  results.push(await counted('unit tests (vitest)', 'test:unit', ['--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`], () => vitestTally(unitReport)));
+  results.push(
+    await counted('unit tests (vitest)', 'test:unit', ['--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`], () =>
+      vitestTally(unitReport),
+    ),
+  );
   // The build step above has just built the renderer the e2e tests load.
-  results.push(await counted('end-to-end (playwright, chromium)', 'test:e2e', [], () => playwrightTally(join(resultsDir, 'e2e.json')), { E2E_SKIP_BUILD: '1' }));
+  results.push(
+    await counted('end-to-end (playwright, chromium)', 'test:e2e', [], () => playwrightTally(join(resultsDir, 'e2e.json')), {
+      E2E_SKIP_BUILD: '1',
+    }),
+  );
   results.push(await counted('packaging', 'check:packaging', [], closingLineTally));
   results.push(await counted('security lint (electronegativity)', 'check:security', [], closingLineTally));
 
   console.log('\n== Summary');
   for (const tally of results) {
-    console.log(`${tally.failed > 0 ? 'FAIL' : 'ok  '} ${tally.name}: ${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ''}`);
+    console.log(
+      `${tally.failed > 0 ? 'FAIL' : 'ok  '} ${tally.name}: ${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ''}`,
+    );
     for (const failure of tally.failures ?? []) console.log(`       failed: ${failure}`);
   }
   const passed = results.reduce((sum, tally) => sum + tally.passed, 0);
@@ -107,13 +122,19 @@ async function counted(
 }
 
 /** `npm run <script> [-- args]`, its output shown and kept. */
-function run(name: string, script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; output: string }> {
+function run(
+  name: string,
+  script: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
   const npmArgs = ['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])];
   console.log(`\n== ${name}: npm ${npmArgs.join(' ')}`);
   // Under `npm test`, npm says where its own CLI is: run that with this Node (no shell needed,
   // also on Windows, where `npm` is a .cmd file that spawn cannot start without one).
   const npmCli = process.env['npm_execpath'];
-  const [command, commandArgs, shell] = npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, ...npmArgs], false] : ['npm', npmArgs, process.platform === 'win32'];
+  const [command, commandArgs, shell] =
+    npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, ...npmArgs], false] : ['npm', npmArgs, process.platform === 'win32'];
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { cwd: root, env: { ...env, ...extraEnv }, shell, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -138,9 +159,12 @@ function vitestTally(file: string): Omit<Tally, 'name'> | null {
     testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
   };
   const failures = report.testResults.flatMap((file) => {
-    const tests = file.assertionResults.filter((test) => test.status === 'failed').map((test) => `${relativeToRoot(file.name)} > ${test.fullName}`);
+    const tests = file.assertionResults
+      .filter((test) => test.status === 'failed')
+      .map((test) => `${relativeToRoot(file.name)} > ${test.fullName}`);
     // A file that fails before its tests run (an import that throws) has no failed test to name.
-    if (tests.length === 0 && file.status === 'failed') return [`${relativeToRoot(file.name)} (the file itself: ${(file.message ?? '').split('\n')[0]})`];
+    if (tests.length === 0 && file.status === 'failed')
+      return [`${relativeToRoot(file.name)} (the file itself: ${(file.message ?? '').split('\n')[0]})`];
     return tests;
   });
   return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, failures };
@@ -148,7 +172,10 @@ function vitestTally(file: string): Omit<Tally, 'name'> | null {
 
 function playwrightTally(file: string): Omit<Tally, 'name'> | null {
   if (!existsSync(file)) return null;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites: PlaywrightSuite[] };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+    suites: PlaywrightSuite[];
+  };
   const failures = report.suites.flatMap((suite) => unexpectedSpecs(suite));
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped, failures };
 }
@@ -161,7 +188,9 @@ interface PlaywrightSuite {
 }
 
 function unexpectedSpecs(suite: PlaywrightSuite): string[] {
-  const own = (suite.specs ?? []).filter((spec) => spec.tests.some((test) => test.status === 'unexpected')).map((spec) => `${suite.file ?? suite.title} > ${spec.title}`);
+  const own = (suite.specs ?? [])
+    .filter((spec) => spec.tests.some((test) => test.status === 'unexpected'))
+    .map((spec) => `${suite.file ?? suite.title} > ${spec.title}`);
   return [...own, ...(suite.suites ?? []).flatMap(unexpectedSpecs)];
 }
 

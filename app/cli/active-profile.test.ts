@@ -36,7 +36,8 @@ describe('the active profile as the default sender', () => {
 
     expect((await cli(['profile', 'add', 'qa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
     const stored = await cli(['profile', 'set-token', 'qa-box'], { stdin: `${me!.authorization}\n` });
-    if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
+    if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
+      context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
     expect(stored.code, stored.stderr).toBe(0);
     expect((await cli(['profile', 'use', 'qa-box'])).code).toBe(0);
 
@@ -51,7 +52,9 @@ describe('the active profile as the default sender', () => {
     expect(mpsd.invites().map((invite) => invite.invitedXuid)).toEqual([alice!.xuid]);
 
     // XBL_AUTHORIZATION still wins over the active profile, and no profile is named.
-    const withEnvironment = await cli(['session', 'join', ...session('lobby-2'), '--xuid', me!.xuid, '--endpoint', mpsd.url], { env: { XBL_AUTHORIZATION: me!.authorization } });
+    const withEnvironment = await cli(['session', 'join', ...session('lobby-2'), '--xuid', me!.xuid, '--endpoint', mpsd.url], {
+      env: { XBL_AUTHORIZATION: me!.authorization },
+    });
     expect(withEnvironment.code, withEnvironment.stderr).toBe(0);
     expect(withEnvironment.stderr).not.toContain('active profile');
   });

@@ -91,7 +91,14 @@ describe('drafts to requests', () => {
   it('names a blank field of a saved draft by its flag', () => {
     const { request } = requestFromDraft({
       kind: 'invite.send',
-      fields: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', sessionName: 'lobby', invitees: ['2814679796296491 Alice'], titleId: '', context: '' },
+      fields: {
+        scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862',
+        templateName: 'GameSession',
+        sessionName: 'lobby',
+        invitees: ['2814679796296491 Alice'],
+        titleId: '',
+        context: '',
+      },
     });
     expect(() => parseRequestFromFlags(request)).toThrow('--title-id: Title id is required');
   });
@@ -104,7 +111,9 @@ describe('secrets in output', () => {
     expect(redactSecrets(`sent with XBL3.0 x=123;${token}`, secrets)).toBe('sent with XBL3.0 x=<uhs>;<token>');
     expect(redactSecrets(`sent with ${token}`, secrets)).toBe('sent with <token>');
     expect(redactSecrets(`a quote of "${token.slice(10, 26)}"`, secrets)).toBe('a quote of "<token>"');
-    expect(redactSecrets(`too short to mean anything: ${token.slice(10, 25)}`, secrets)).toBe(`too short to mean anything: ${token.slice(10, 25)}`);
+    expect(redactSecrets(`too short to mean anything: ${token.slice(10, 25)}`, secrets)).toBe(
+      `too short to mean anything: ${token.slice(10, 25)}`,
+    );
   });
 
   it('also redacts what core really sends when the value was typed with quotes or a header name', () => {

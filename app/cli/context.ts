@@ -77,14 +77,15 @@ export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStud
   return {
     io,
     signal,
-    studio: () => (studio ??= openStudio().then((opened) => {
-      // What was set aside or is read-only goes on stderr at the start of every command that opens the data folder.
-      for (const notice of opened.notices) {
-        const where = notice.keptAside === undefined || notice.message.includes(notice.keptAside) ? '' : ` (kept as ${notice.keptAside})`;
-        io.stderr.write(`${clean(`handle-studio: warning: ${notice.message}${where}`)}\n`);
-      }
-      return opened;
-    })),
+    studio: () =>
+      (studio ??= openStudio().then((opened) => {
+        // What was set aside or is read-only goes on stderr at the start of every command that opens the data folder.
+        for (const notice of opened.notices) {
+          const where = notice.keptAside === undefined || notice.message.includes(notice.keptAside) ? '' : ` (kept as ${notice.keptAside})`;
+          io.stderr.write(`${clean(`handle-studio: warning: ${notice.message}${where}`)}\n`);
+        }
+        return opened;
+      })),
     say: (text) => void io.stdout.write(`${clean(text)}\n`),
     warn: (text) => void io.stderr.write(`${clean(text)}\n`),
     printJson: (value) => void io.stdout.write(`${clean(JSON.stringify(value, null, 2))}\n`),

@@ -31,10 +31,20 @@ afterEach(async () => {
 
 /** Saves drafts the way the app does as the user types: through core, on this data folder. */
 async function saveSearchDrafts(drafts: Record<string, DraftFields>): Promise<void> {
-  const studio = await createHandleStudio({ dataDir: dataDir.path, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock });
+  const studio = await createHandleStudio({
+    dataDir: dataDir.path,
+    shell: 'cli',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+  });
   try {
     for (const [name, fields] of Object.entries(drafts)) {
-      const saved = await studio.dispatch('saveDraft', { name, kind: 'search.create', fields: { scid: SCID, templateName: TEMPLATE, sessionName: SESSION, ...fields } });
+      const saved = await studio.dispatch('saveDraft', {
+        name,
+        kind: 'search.create',
+        fields: { scid: SCID, templateName: TEMPLATE, sessionName: SESSION, ...fields },
+      });
       expect(saved.ok, JSON.stringify(saved)).toBe(true);
     }
   } finally {
@@ -68,22 +78,35 @@ describe('draft send with an attribute line that cannot be read', () => {
 
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toContain('String attributes: Line 2 (“MapName=b”): MapName is given twice; give each attribute once.');
-    expect(run.stderr).toContain('Number attributes: Line 2 (“MaxLevel=high”): the value must be a number, e.g. MaxLevel=25 or MaxLevel=1.5.');
+    expect(run.stderr).toContain(
+      'Number attributes: Line 2 (“MaxLevel=high”): the value must be a number, e.g. MaxLevel=25 or MaxLevel=1.5.',
+    );
     expect(mpsd.stats().handlesCreated).toBe(0);
   });
 
   it('sends the draft once the line is fixed: the search handle carries every attribute', async () => {
-    await saveSearchDrafts({ 'browse lobby': { searchTags: 'elite', searchStrings: 'MapName=Urban\nMode=Ranked', searchNumbers: 'MinLevel=25' } });
+    await saveSearchDrafts({
+      'browse lobby': { searchTags: 'elite', searchStrings: 'MapName=Urban\nMode=Ranked', searchNumbers: 'MinLevel=25' },
+    });
 
     const run = await draftSend('browse lobby');
 
     expect(run.code, run.stderr).toBe(0);
     const found = await callAs(mpsd, mpsd.users[1]!, 'POST', '/handles/query', {
-      body: { type: 'search', scid: SCID, templateName: TEMPLATE, global: true, filter: "tags/any(d:tolower(d) eq 'elite') and numbers/minlevel eq 25" },
+      body: {
+        type: 'search',
+        scid: SCID,
+        templateName: TEMPLATE,
+        global: true,
+        filter: "tags/any(d:tolower(d) eq 'elite') and numbers/minlevel eq 25",
+      },
     });
     expect(found.status, found.text).toBe(200);
     expect((found.json as { results: unknown[] }).results).toMatchObject([
-      { sessionRef: { name: SESSION }, searchAttributes: { tags: ['elite'], strings: { mapname: 'urban', mode: 'ranked' }, numbers: { minlevel: 25 } } },
+      {
+        sessionRef: { name: SESSION },
+        searchAttributes: { tags: ['elite'], strings: { mapname: 'urban', mode: 'ranked' }, numbers: { minlevel: 25 } },
+      },
     ]);
   });
 });

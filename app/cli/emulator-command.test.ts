@@ -36,15 +36,31 @@ it('refuses a templates file that breaks the rules with exit 3, naming the file 
   writeFileSync(templates, JSON.stringify({ serviceConfigs: { '*': { Arena: { constants: { system: { visibility: 'secret' } } } } } }));
   const run = await runCli(dataDir.path, ['emulator', 'start', '--port', '0', '--templates', templates]);
   expect(run.code).toBe(3);
-  expect(run.stderr).toContain(`The templates file ${templates}: serviceConfigs.*.Arena.constants.system.visibility: must be one of private, visible, open`);
+  expect(run.stderr).toContain(
+    `The templates file ${templates}: serviceConfigs.*.Arena.constants.system.visibility: must be one of private, visible, open`,
+  );
 });
 
 it('runs with the given templates, follow graph and presence check', async () => {
   const templates = join(folder, 'templates.json');
-  writeFileSync(templates, JSON.stringify({ serviceConfigs: { [SCID]: { Arena: { constants: { system: { inactiveRemovalTimeout: null } } } } } }));
+  writeFileSync(
+    templates,
+    JSON.stringify({ serviceConfigs: { [SCID]: { Arena: { constants: { system: { inactiveRemovalTimeout: null } } } } } }),
+  );
   const follows = join(folder, 'follows.json');
   writeFileSync(follows, JSON.stringify({ '2814660000000001': { follows: ['2814660000000002'] } }));
-  child = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--templates', templates, '--follows', follows, '--presence-check']);
+  child = startCli(dataDir.path, [
+    'emulator',
+    'start',
+    '--port',
+    '0',
+    '--json',
+    '--templates',
+    templates,
+    '--follows',
+    follows,
+    '--presence-check',
+  ]);
   const started = JSON.parse(await firstLine(child)) as { url: string; users: { xuid: string; authorization: string }[] };
   const graph = await (await fetch(`${started.url}/_emulator/follows`)).json();
   expect(graph).toEqual({ follows: { '2814660000000001': { follows: ['2814660000000002'], favorites: [] } } });

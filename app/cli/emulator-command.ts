@@ -19,19 +19,38 @@ export function portFromFlag(flag: string | undefined): number {
 
 export const emulatorStart: CommandSpec = {
   path: ['emulator', 'start'],
-  summary: 'Run the local MPSD (a strict stand-in for Xbox Live\'s session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.',
+  summary: "Run the local MPSD (a strict stand-in for Xbox Live's session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.",
   flags: {
-    port: { type: 'string', value: 'N', help: 'Port for the MPSD (default 7777; 0 picks free ones); the sign-in stand-ins take the next port.' },
-    'no-rate-limits': { type: 'boolean', help: 'Turn off MPSD\'s per-user rate limits (30 per 15 s, 300 per 300 s).' },
-    seed: { type: 'string', value: 'TEXT', help: 'Derive the test users\' tokens from TEXT, so they stay valid when the emulator is restarted with the same seed.' },
-    templates: { type: 'string', value: 'FILE', help: 'Session templates per SCID from a JSON file (default: the shipped GameSession, PcGameSession, LobbySession, OwnedSession and LegacySession for any SCID).' },
-    follows: { type: 'string', value: 'FILE', help: 'Who follows whom, from a JSON file { "<xuid>": { "follows": [...], "favorites": [...] } } (default: nobody follows anybody).' },
-    'presence-check': { type: 'boolean', help: 'Demote active members who are not playing the title (POST /_emulator/presence says who plays what), as MPSD does.' },
+    port: {
+      type: 'string',
+      value: 'N',
+      help: 'Port for the MPSD (default 7777; 0 picks free ones); the sign-in stand-ins take the next port.',
+    },
+    'no-rate-limits': { type: 'boolean', help: "Turn off MPSD's per-user rate limits (30 per 15 s, 300 per 300 s)." },
+    seed: {
+      type: 'string',
+      value: 'TEXT',
+      help: "Derive the test users' tokens from TEXT, so they stay valid when the emulator is restarted with the same seed.",
+    },
+    templates: {
+      type: 'string',
+      value: 'FILE',
+      help: 'Session templates per SCID from a JSON file (default: the shipped GameSession, PcGameSession, LobbySession, OwnedSession and LegacySession for any SCID).',
+    },
+    follows: {
+      type: 'string',
+      value: 'FILE',
+      help: 'Who follows whom, from a JSON file { "<xuid>": { "follows": [...], "favorites": [...] } } (default: nobody follows anybody).',
+    },
+    'presence-check': {
+      type: 'boolean',
+      help: 'Demote active members who are not playing the title (POST /_emulator/presence says who plays what), as MPSD does.',
+    },
   },
   notes: [
     'With --json the first line is one JSON object { "url", "users": [{ "xuid", "gamertag", "deviceId", "authorization" }], ' +
       '"tokenServices": { "authority", "userAuthenticate", "xstsAuthorize", "clientId" } }. ' +
-      'The test users\' Authorization values, and tokens from the sign-in stand-ins, work only against this emulator.',
+      "The test users' Authorization values, and tokens from the sign-in stand-ins, work only against this emulator.",
     'A device-code sign-in against the stand-ins is approved on their /link page, or by POSTing {"userCode","xuid"?} as JSON to /_emulator/device-codes/approve on them.',
   ],
   examples: [

@@ -10,7 +10,20 @@ it('invite send with a bad SCID, template and 23-digit XUID exits 3 listing all 
   const env = { XBL_AUTHORIZATION: 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' };
   const run = await runCli(
     dataDir.path,
-    ['invite', 'send', '--scid', 'not-a-guid', '--template', 'a b', '--session', 'lobby-7', '--title-id', '1234', '--to', '12345678901234567890123'],
+    [
+      'invite',
+      'send',
+      '--scid',
+      'not-a-guid',
+      '--template',
+      'a b',
+      '--session',
+      'lobby-7',
+      '--title-id',
+      '1234',
+      '--to',
+      '12345678901234567890123',
+    ],
     { env },
   );
   expect(run.code).toBe(3);

@@ -75,7 +75,14 @@ describe('exit codes', () => {
   it('an outbox flush exits 0 when all went, 6 when items wait for the network, 7 when some failed', () => {
     const counts = { queued: 0, sending: 0, sent: 0, failed: 0, 'outcome-unknown': 0 };
     const flush = (partial: Partial<OutboxFlushSummary>): OutboxFlushSummary => ({
-      attempted: 2, sent: 2, failed: 0, retryLater: 0, outcomeUnknown: 0, cancelled: false, counts, ...partial,
+      attempted: 2,
+      sent: 2,
+      failed: 0,
+      retryLater: 0,
+      outcomeUnknown: 0,
+      cancelled: false,
+      counts,
+      ...partial,
     });
     expect(exitCodeForFlush(flush({}))).toBe(0);
     expect(exitCodeForFlush(flush({ sent: 0, retryLater: 2 }))).toBe(6);

@@ -39,14 +39,27 @@ describe('handle commands without a server', RUNS, () => {
     expect(search.code).toBe(0);
     expect(search.stdout).toMatch(/--contract 107\s+x-xbl-contract-version with XBL_AUTHORIZATION: 107 only for this call/);
     const invite = await cli(['invite', 'send', '--help']);
-    expect(invite.stdout).toMatch(/--contract 104\|105\|107\s+x-xbl-contract-version with XBL_AUTHORIZATION: 104, 105 or 107 for this call/);
+    expect(invite.stdout).toMatch(
+      /--contract 104\|105\|107\s+x-xbl-contract-version with XBL_AUTHORIZATION: 104, 105 or 107 for this call/,
+    );
     const join = await cli(['handle', 'join', '--help']);
     expect(join.stdout).toContain('--contract 104|105|107');
     expect(join.stdout).toContain('--active');
   });
 
   it('refuses a contract version the call does not support before sending (exit 3)', async () => {
-    const run = await cli(['handle', 'search', '--scid', SCID, '--template', 'LobbySession', '--contract', '105', '--endpoint', 'http://127.0.0.1:9']);
+    const run = await cli([
+      'handle',
+      'search',
+      '--scid',
+      SCID,
+      '--template',
+      'LobbySession',
+      '--contract',
+      '105',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('--contract: search.query calls are sent with contract version 107 only, not "105".');
   });
@@ -55,9 +68,26 @@ describe('handle commands without a server', RUNS, () => {
     const help = await cli(['invite', 'send', '--help']);
     expect(help.stdout).toContain('--context-string ///ID');
     expect(help.stdout).toContain('For service senders only');
-    const run = await cli(['invite', 'send', '--scid', SCID, '--template', 'GameSession', '--session', 'lobby-7', '--title-id', '1234', '--to', '2814679796296491', '--context-string', 'Join my raid']);
+    const run = await cli([
+      'invite',
+      'send',
+      '--scid',
+      SCID,
+      '--template',
+      'GameSession',
+      '--session',
+      'lobby-7',
+      '--title-id',
+      '1234',
+      '--to',
+      '2814679796296491',
+      '--context-string',
+      'Join my raid',
+    ]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('--context-string: Invite context string is the id of a custom invite string defined at ingestion, written with its "///" prefix');
+    expect(run.stderr).toContain(
+      '--context-string: Invite context string is the id of a custom invite string defined at ingestion, written with its "///" prefix',
+    );
   });
 
   it('names the flag of a bad search attribute, filter or origin session', async () => {
@@ -68,7 +98,16 @@ describe('handle commands without a server', RUNS, () => {
     const notANumber = await cli(['handle', 'search-create', ...where, '--number', 'MinLevel=lots']);
     expect(notANumber.code).toBe(3);
     expect(notANumber.stderr).toContain('--number MinLevel=lots: the value must be a number');
-    const twoOrs = await cli(['handle', 'search', '--scid', SCID, '--template', 'LobbySession', '--filter', 'numbers/a eq 1 or numbers/b eq 2 or numbers/c eq 3']);
+    const twoOrs = await cli([
+      'handle',
+      'search',
+      '--scid',
+      SCID,
+      '--template',
+      'LobbySession',
+      '--filter',
+      'numbers/a eq 1 or numbers/b eq 2 or numbers/c eq 3',
+    ]);
     expect(twoOrs.code).toBe(3);
     expect(twoOrs.stderr).toContain('--filter: MPSD allows at most one "or"');
     const noOrigin = await cli(['handle', 'transfer', ...where]);
@@ -80,7 +119,8 @@ describe('handle commands without a server', RUNS, () => {
 describe('handle commands against a local MPSD', RUNS, () => {
   let me: { xuid: string; authorization: string };
   let alice: { xuid: string; authorization: string };
-  const as = (user: { authorization: string }, args: string[]) => cli([...args, '--endpoint', mpsd!.url], { XBL_AUTHORIZATION: user.authorization });
+  const as = (user: { authorization: string }, args: string[]) =>
+    cli([...args, '--endpoint', mpsd!.url], { XBL_AUTHORIZATION: user.authorization });
   const session = (template: string, name: string, scid = SCID) => ['--scid', scid, '--template', template, '--session', name];
   /** Setup steps go straight to MPSD: the CLI runs only for what a test is about (each run is a process start). */
   const mpsdCall = (user: { authorization: string }, method: string, path: string, body?: unknown) =>
@@ -100,9 +140,12 @@ describe('handle commands against a local MPSD', RUNS, () => {
   const sessionDocument = async (template: string, name: string, reader = me) => {
     const answer = await mpsdCall(reader, 'GET', sessionPath(template, name));
     expect(answer.status).toBe(200);
-    return (await answer.json()) as { members: Record<string, { constants: { system: { xuid: string } }; properties?: { system?: { active?: boolean } } }> };
+    return (await answer.json()) as {
+      members: Record<string, { constants: { system: { xuid: string } }; properties?: { system?: { active?: boolean } } }>;
+    };
   };
-  const memberXuids = async (template: string, name: string) => Object.values((await sessionDocument(template, name)).members).map((member) => member.constants.system.xuid);
+  const memberXuids = async (template: string, name: string) =>
+    Object.values((await sessionDocument(template, name)).members).map((member) => member.constants.system.xuid);
 
   beforeEach(async () => {
     mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [SCID] });
@@ -113,7 +156,18 @@ describe('handle commands against a local MPSD', RUNS, () => {
 
   it('handle join through an invite: the invitee becomes an active member, and the session is named from Content-Location', async () => {
     await join(me, 'GameSession', 'lobby-7');
-    const invite = await as(me, ['invite', 'send', ...session('GameSession', 'lobby-7'), '--title-id', '1234', '--to', alice.xuid, '--context-string', '///JoinMyRaid', '--json']);
+    const invite = await as(me, [
+      'invite',
+      'send',
+      ...session('GameSession', 'lobby-7'),
+      '--title-id',
+      '1234',
+      '--to',
+      alice.xuid,
+      '--context-string',
+      '///JoinMyRaid',
+      '--json',
+    ]);
     expect(invite.code, invite.stderr).toBe(0);
     const handleId = json<{ invitees: { handleId: string }[] }>(invite).invitees[0]!.handleId;
     expect(mpsd!.invites()[0]?.inviteAttributes).toMatchObject({ contextString: '///JoinMyRaid' });
@@ -127,15 +181,24 @@ describe('handle commands against a local MPSD', RUNS, () => {
 
     const handle = await as(alice, ['handle', 'get', '--handle', handleId]);
     expect(handle.code, handle.stderr).toBe(0);
-    expect(handle.stdout).toMatch(new RegExp(`invite handle for GameSession/lobby-7  invites ${alice.xuid} from ${me.xuid}  title 1234  expires \\d{4}-`));
+    expect(handle.stdout).toMatch(
+      new RegExp(`invite handle for GameSession/lobby-7  invites ${alice.xuid} from ${me.xuid}  title 1234  expires \\d{4}-`),
+    );
     const read = await as(alice, ['handle', 'session', '--handle', handleId, '--json']);
     expect(read.code, read.stderr).toBe(0);
-    expect(json<{ session: { templateName: string; name: string } }>(read).session).toMatchObject({ templateName: 'GameSession', name: 'lobby-7' });
+    expect(json<{ session: { templateName: string; name: string } }>(read).session).toMatchObject({
+      templateName: 'GameSession',
+      name: 'lobby-7',
+    });
   });
 
   it('activity get says whether the session can be joined, and why not once it is closed', async () => {
     await join(me, 'GameSession', 'lobby-8');
-    const activity = await mpsdCall(me, 'POST', '/handles', { version: 1, type: 'activity', sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-8' } });
+    const activity = await mpsdCall(me, 'POST', '/handles', {
+      version: 1,
+      type: 'activity',
+      sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-8' },
+    });
     expect([200, 201]).toContain(activity.status);
     const open = await as(alice, ['activity', 'get', '--scid', SCID, '--xuid', me.xuid]);
     expect(open.code, open.stderr).toBe(0);
@@ -145,41 +208,80 @@ describe('handle commands against a local MPSD', RUNS, () => {
     const close = await mpsdCall(me, 'PUT', sessionPath('GameSession', 'lobby-8'), { properties: { system: { closed: true } } });
     expect(close.status).toBe(200);
     const closed = await as(alice, ['activity', 'get', '--scid', SCID, '--xuid', me.xuid, '--json']);
-    const handles = json<{ handles: { relatedInfo: { closed: boolean }; joinability: { verdict: string; reasons: string[] } }[] }>(closed).handles;
+    const handles = json<{ handles: { relatedInfo: { closed: boolean }; joinability: { verdict: string; reasons: string[] } }[] }>(
+      closed,
+    ).handles;
     expect(handles[0]).toMatchObject({ relatedInfo: { closed: true }, joinability: { verdict: 'not-joinable', reasons: ['closed'] } });
     expect((await as(alice, ['activity', 'get', '--scid', SCID, '--xuid', me.xuid])).stdout).toContain('not joinable: closed');
   });
 
   it('search-create, then search finds the session by its attributes, and not when the filter excludes it', async () => {
     await join(me, 'LobbySession', 'lobby-1');
-    const created = await as(me, ['handle', 'search-create', ...session('LobbySession', 'lobby-1'), '--tag', 'ProRankOnly', '--string', 'mapname=Urban City', '--number', 'minlevel=25', '--json']);
+    const created = await as(me, [
+      'handle',
+      'search-create',
+      ...session('LobbySession', 'lobby-1'),
+      '--tag',
+      'ProRankOnly',
+      '--string',
+      'mapname=Urban City',
+      '--number',
+      'minlevel=25',
+      '--json',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const searchHandle = json<{ requests: { handleId: string; status: number }[] }>(created).requests[0]!;
     expect([200, 201]).toContain(searchHandle.status);
     expect(searchHandle.handleId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const found = await as(alice, ['handle', 'search', '--scid', SCID, '--template', 'LobbySession', '--filter', 'numbers/minlevel le 30', '--order-by', 'numbers/minlevel desc']);
+    const found = await as(alice, [
+      'handle',
+      'search',
+      '--scid',
+      SCID,
+      '--template',
+      'LobbySession',
+      '--filter',
+      'numbers/minlevel le 30',
+      '--order-by',
+      'numbers/minlevel desc',
+    ]);
     expect(found.code, found.stderr).toBe(0);
-    expect(found.stdout).toMatch(new RegExp(`LobbySession/lobby-1  handle ${searchHandle.handleId}  1/\\d+ members  joinable  tags prorankonly`, 'i'));
+    expect(found.stdout).toMatch(
+      new RegExp(`LobbySession/lobby-1  handle ${searchHandle.handleId}  1/\\d+ members  joinable  tags prorankonly`, 'i'),
+    );
     const none = await as(alice, ['handle', 'search', '--scid', SCID, '--template', 'LobbySession', '--filter', 'numbers/minlevel gt 30']);
     expect(none.code, none.stderr).toBe(0);
     expect(none.stdout).toContain('No search handle found.');
 
     const read = await as(me, ['handle', 'get', '--handle', searchHandle.handleId, '--json']);
-    expect(json<{ requests: { body: { type: string; searchAttributes: { numbers: Record<string, number> } } }[] }>(read).requests[0]!.body).toMatchObject({
+    expect(
+      json<{ requests: { body: { type: string; searchAttributes: { numbers: Record<string, number> } } }[] }>(read).requests[0]!.body,
+    ).toMatchObject({
       type: 'search',
       searchAttributes: { numbers: { minlevel: 25 } },
     });
     const deleted = await as(me, ['handle', 'delete', '--handle', searchHandle.handleId]);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect((await as(alice, ['handle', 'search', '--scid', SCID, '--template', 'LobbySession'])).stdout).toContain('No search handle found.');
+    expect((await as(alice, ['handle', 'search', '--scid', SCID, '--template', 'LobbySession'])).stdout).toContain(
+      'No search handle found.',
+    );
   });
 
   it('transfer: a member of the lobby creates it, another lobby member joins the game session through it', async () => {
     await join(me, 'LobbySession', 'lobby-2');
     await join(alice, 'LobbySession', 'lobby-2');
     await join(me, 'GameSession', 'match-2');
-    const created = await as(me, ['handle', 'transfer', ...session('GameSession', 'match-2'), '--origin-template', 'LobbySession', '--origin-session', 'lobby-2', '--json']);
+    const created = await as(me, [
+      'handle',
+      'transfer',
+      ...session('GameSession', 'match-2'),
+      '--origin-template',
+      'LobbySession',
+      '--origin-session',
+      'lobby-2',
+      '--json',
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const transferId = json<{ requests: { handleId: string }[] }>(created).requests[0]!.handleId;
     const read = await as(me, ['handle', 'get', '--handle', transferId, '--json']);
@@ -226,13 +328,29 @@ describe('handle join with a signed-in profile', RUNS, () => {
     if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${run.stderr.trim()}`);
   }
 
-  it('joins as the profile\'s signed-in user when --xuid is left out, through the app\'s send channel, and history keeps the call', async (context) => {
+  it("joins as the profile's signed-in user when --xuid is left out, through the app's send channel, and history keeps the call", async (context) => {
     const emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits']);
     running.push(emulator);
     const printed = JSON.parse(await firstLine(emulator)) as EmulatorLine;
     const [host, joiner] = printed.users as [EmulatorLine['users'][number], EmulatorLine['users'][number]];
     const { clientId, authority, userAuthenticate, xstsAuthorize } = printed.tokenServices;
-    const add = await cli(['profile', 'add', 'joiner', '--endpoint', printed.url, '--sandbox', 'XDKS.1', '--client-id', clientId, '--authority', authority, '--user-auth-url', userAuthenticate, '--xsts-url', xstsAuthorize]);
+    const add = await cli([
+      'profile',
+      'add',
+      'joiner',
+      '--endpoint',
+      printed.url,
+      '--sandbox',
+      'XDKS.1',
+      '--client-id',
+      clientId,
+      '--authority',
+      authority,
+      '--user-auth-url',
+      userAuthenticate,
+      '--xsts-url',
+      xstsAuthorize,
+    ]);
     skipWithoutKeychain(add, context);
     expect(add.code, add.stderr).toBe(0);
     cleanups.push(() => cli(['profile', 'remove', 'joiner', '--yes']));
@@ -289,7 +407,9 @@ describe('handle join with a signed-in profile', RUNS, () => {
     const sent = await fetch(`${printed.url}/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/party-1`, {
       headers: { Authorization: host.authorization, 'x-xbl-contract-version': '107' },
     });
-    const members = Object.values(((await sent.json()) as { members: Record<string, { constants: { system: { xuid: string } } }> }).members);
+    const members = Object.values(
+      ((await sent.json()) as { members: Record<string, { constants: { system: { xuid: string } } }> }).members,
+    );
     expect(members.map((member) => member.constants.system.xuid)).toContain(joiner.xuid);
 
     const history = await cli(['history', '--kind', 'handle.join', '--json']);

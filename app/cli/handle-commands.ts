@@ -14,7 +14,10 @@ import { list, sessionFlags, sessionRefFromFlags, text, withoutUndefined } from 
 import { profileIdByName } from './send.ts';
 
 const HANDLE = '6a3f0e1c-4b1e-4a57-9d8e-2f1c0b7a9e11';
-const handleFlag = { handle: { type: 'string', value: 'GUID', help: 'The handle id, as MPSD returned it.' } } as const satisfies Record<string, FlagSpec>;
+const handleFlag = { handle: { type: 'string', value: 'GUID', help: 'The handle id, as MPSD returned it.' } } as const satisfies Record<
+  string,
+  FlagSpec
+>;
 const monikers = ['people', 'favorites', 'friends'];
 
 function readCommand(verb: 'get' | 'delete', summary: string) {
@@ -27,7 +30,9 @@ function readCommand(verb: 'get' | 'delete', summary: string) {
       flags: handleFlag,
       examples: [`handle-studio handle ${verb} --handle ${HANDLE} --profile dev`],
     },
-    async (flags) => ({ request: { kind: `handle.${verb}`, ...withoutUndefined({ handleId: text(flags, 'handle') }) } as HandleRequestInput }),
+    async (flags) => ({
+      request: { kind: `handle.${verb}`, ...withoutUndefined({ handleId: text(flags, 'handle') }) } as HandleRequestInput,
+    }),
   );
 }
 
@@ -36,11 +41,14 @@ const handleSession = requestCommand(
     path: ['handle', 'session'],
     kind: 'handle.session',
     report: reportThroughHandle,
-    summary: 'Read the session a handle points at (GET /handles/{id}/session). Names it from Content-Location; 204 means there is no such session.',
+    summary:
+      'Read the session a handle points at (GET /handles/{id}/session). Names it from Content-Location; 204 means there is no such session.',
     flags: handleFlag,
     examples: [`handle-studio handle session --handle ${HANDLE} --profile dev`],
   },
-  async (flags) => ({ request: { kind: 'handle.session', ...withoutUndefined({ handleId: text(flags, 'handle') }) } as HandleRequestInput }),
+  async (flags) => ({
+    request: { kind: 'handle.session', ...withoutUndefined({ handleId: text(flags, 'handle') }) } as HandleRequestInput,
+  }),
 );
 
 /** `--xuid`, or the XUID of the profile's signed-in user (known after `profile login`). */
@@ -62,8 +70,11 @@ const handleJoin = requestCommand(
       'Join the session a handle points at (PUT /handles/{id}/session). Works as an invitee accepting an invite or a friend joining an activity does; prints the session joined.',
     flags: {
       ...handleFlag,
-      xuid: { type: 'string', value: 'XUID', help: 'Your own XUID; with --profile, the signed-in user\'s when left out.' },
-      active: { type: 'boolean', help: 'Join as an active (playing) member; without it you join inactive, as a tool not running the title should.' },
+      xuid: { type: 'string', value: 'XUID', help: "Your own XUID; with --profile, the signed-in user's when left out." },
+      active: {
+        type: 'boolean',
+        help: 'Join as an active (playing) member; without it you join inactive, as a tool not running the title should.',
+      },
     },
     examples: [
       `handle-studio handle join --handle ${HANDLE} --profile dev --active`,
@@ -90,10 +101,12 @@ const handleTransfer = requestCommand(
       template: { ...sessionFlags.template, help: 'Template of the target session, e.g. GameSession.' },
       session: { ...sessionFlags.session, help: 'Name of the target session (the one members move to).' },
       'origin-session': { type: 'string', value: 'NAME', help: 'Name of the origin session whose members may join, e.g. lobby-1.' },
-      'origin-template': { type: 'string', value: 'NAME', help: 'Template of the origin session (default: the target\'s --template).' },
+      'origin-template': { type: 'string', value: 'NAME', help: "Template of the origin session (default: the target's --template)." },
       'origin-scid': { type: 'string', value: 'GUID', help: 'SCID of the origin session (default: --scid).' },
     },
-    examples: [`handle-studio handle transfer --scid ${SCID} --template GameSession --session match-7 --origin-template LobbySession --origin-session lobby-1 --profile dev`],
+    examples: [
+      `handle-studio handle transfer --scid ${SCID} --template GameSession --session match-7 --origin-template LobbySession --origin-session lobby-1 --profile dev`,
+    ],
   },
   async (flags) => {
     const target = sessionRefFromFlags(flags);
@@ -111,9 +124,13 @@ function attributePairs(values: readonly string[], flag: string, example: string
   const seen = new Set<string>();
   return values.map((value) => {
     const split = value.indexOf('=');
-    if (split <= 0) throw new HandleStudioError('VALIDATION', `--${flag} ${value.slice(0, 40)}: write NAME=VALUE, e.g. --${flag} ${example}.`, { field: flag });
+    if (split <= 0)
+      throw new HandleStudioError('VALIDATION', `--${flag} ${value.slice(0, 40)}: write NAME=VALUE, e.g. --${flag} ${example}.`, {
+        field: flag,
+      });
     const name = value.slice(0, split).trim();
-    if (seen.has(name)) throw new HandleStudioError('VALIDATION', `--${flag} ${name}= is given twice: give each attribute once.`, { field: flag });
+    if (seen.has(name))
+      throw new HandleStudioError('VALIDATION', `--${flag} ${name}= is given twice: give each attribute once.`, { field: flag });
     seen.add(name);
     return [name, value.slice(split + 1)];
   });
@@ -123,9 +140,13 @@ function attributePairs(values: readonly string[], flag: string, example: string
 function numberValue(name: string, text: string): number {
   const trimmed = text.trim();
   if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(trimmed) || !Number.isFinite(Number(trimmed))) {
-    throw new HandleStudioError('VALIDATION', `--number ${name}=${trimmed.slice(0, 20)}: the value must be a number, e.g. --number ${name}=25 or ${name}=1.5.`, {
-      field: 'number',
-    });
+    throw new HandleStudioError(
+      'VALIDATION',
+      `--number ${name}=${trimmed.slice(0, 20)}: the value must be a number, e.g. --number ${name}=25 or ${name}=1.5.`,
+      {
+        field: 'number',
+      },
+    );
   }
   return Number(trimmed);
 }
@@ -138,8 +159,18 @@ const searchCreate = requestCommand(
       'Make a session findable (POST /handles, type search): tags, string and number attributes that `handle search` filters on. One search handle per session; the template must be searchable.',
     flags: {
       ...sessionFlags,
-      tag: { type: 'string', multiple: true, value: 'TAG', help: 'A tag, e.g. ProRankOnly (starts with a letter, no spaces; searches match it lower-cased).' },
-      string: { type: 'string', multiple: true, value: 'NAME=VALUE', help: 'A string attribute, e.g. MapName=UrbanCityAssault (searches match the value lower-cased).' },
+      tag: {
+        type: 'string',
+        multiple: true,
+        value: 'TAG',
+        help: 'A tag, e.g. ProRankOnly (starts with a letter, no spaces; searches match it lower-cased).',
+      },
+      string: {
+        type: 'string',
+        multiple: true,
+        value: 'NAME=VALUE',
+        help: 'A string attribute, e.g. MapName=UrbanCityAssault (searches match the value lower-cased).',
+      },
       number: { type: 'string', multiple: true, value: 'NAME=N', help: 'A number attribute, e.g. MinLevel=25.' },
     },
     examples: [
@@ -148,7 +179,9 @@ const searchCreate = requestCommand(
   },
   async (flags) => {
     const strings = Object.fromEntries(attributePairs(list(flags, 'string'), 'string', 'MapName=UrbanCityAssault'));
-    const numbers = Object.fromEntries(attributePairs(list(flags, 'number'), 'number', 'MinLevel=25').map(([name, value]) => [name, numberValue(name, value)]));
+    const numbers = Object.fromEntries(
+      attributePairs(list(flags, 'number'), 'number', 'MinLevel=25').map(([name, value]) => [name, numberValue(name, value)]),
+    );
     return {
       request: {
         kind: 'search.create',
@@ -172,10 +205,14 @@ const search = requestCommand(
       filter: {
         type: 'string',
         value: 'ODATA',
-        help: "OData filter: eq ne gt ge lt le and, one top-level or; e.g. \"numbers/minlevel le 30 and tags/any(d:tolower(d) eq 'prorankonly')\".",
+        help: 'OData filter: eq ne gt ge lt le and, one top-level or; e.g. "numbers/minlevel le 30 and tags/any(d:tolower(d) eq \'prorankonly\')".',
       },
       'order-by': { type: 'string', value: "'ATTR asc|desc'", help: 'Sort by one attribute, e.g. "numbers/minlevel desc".' },
-      moniker: { type: 'string', value: monikers.join('|'), help: 'Only sessions with members from this user\'s people, favorites or friends (with --xuid).' },
+      moniker: {
+        type: 'string',
+        value: monikers.join('|'),
+        help: "Only sessions with members from this user's people, favorites or friends (with --xuid).",
+      },
       xuid: { type: 'string', value: 'XUID', help: 'With --moniker: the user whose people, favorites or friends to look at.' },
     },
     examples: [
@@ -186,12 +223,19 @@ const search = requestCommand(
     const moniker = text(flags, 'moniker');
     const xuid = text(flags, 'xuid');
     if ((moniker === undefined) !== (xuid === undefined)) {
-      throw new HandleStudioError('VALIDATION', '--moniker and --xuid go together: whose people, favorites or friends to look at.', { field: moniker === undefined ? 'moniker' : 'xuid' });
+      throw new HandleStudioError('VALIDATION', '--moniker and --xuid go together: whose people, favorites or friends to look at.', {
+        field: moniker === undefined ? 'moniker' : 'xuid',
+      });
     }
     return {
       request: {
         kind: 'search.query',
-        ...withoutUndefined({ scid: text(flags, 'scid'), templateName: text(flags, 'template'), filter: text(flags, 'filter'), orderBy: text(flags, 'order-by') }),
+        ...withoutUndefined({
+          scid: text(flags, 'scid'),
+          templateName: text(flags, 'template'),
+          filter: text(flags, 'filter'),
+          orderBy: text(flags, 'order-by'),
+        }),
         ...(moniker === undefined ? {} : { people: { moniker, monikerXuid: xuid } }),
       } as HandleRequestInput,
     };
@@ -200,7 +244,10 @@ const search = requestCommand(
 
 export const handleCommands = [
   readCommand('get', 'Read a handle document (GET /handles/{id}): activity, invite, transfer or search.'),
-  readCommand('delete', 'Delete a handle (DELETE /handles/{id}): clears an activity, withdraws an invite, removes a transfer or search handle.'),
+  readCommand(
+    'delete',
+    'Delete a handle (DELETE /handles/{id}): clears an activity, withdraws an invite, removes a transfer or search handle.',
+  ),
   handleSession,
   handleJoin,
   handleTransfer,

@@ -22,7 +22,9 @@ const answered = (exchange: ExchangeView) => exchange.error === undefined && exc
 
 /** The query exchanges' handles, read in full, in MPSD's order. */
 function handlesOf(result: SendResult): HandleDocument[] {
-  return result.exchanges.filter((exchange) => QUERY_KINDS.has(exchange.kind) && answered(exchange)).flatMap((exchange) => readHandleQueryAnswer(exchange.response?.json));
+  return result.exchanges
+    .filter((exchange) => QUERY_KINDS.has(exchange.kind) && answered(exchange))
+    .flatMap((exchange) => readHandleQueryAnswer(exchange.response?.json));
 }
 
 function membersOf(handle: HandleDocument): string {
@@ -46,7 +48,9 @@ function withoutAnswerBodies(result: SendResult): SendResult {
   return {
     ...result,
     exchanges: result.exchanges.map((exchange) =>
-      exchange.response === undefined || !QUERY_KINDS.has(exchange.kind) ? exchange : { ...exchange, response: { ...exchange.response, json: undefined } },
+      exchange.response === undefined || !QUERY_KINDS.has(exchange.kind)
+        ? exchange
+        : { ...exchange, response: { ...exchange.response, json: undefined } },
     ),
   };
 }
@@ -85,7 +89,8 @@ export const reportThroughHandle: SendReporter = (context, result, json) => {
 
 /** Who a handle is about, in words: its owner, or for an invite who invited whom. */
 function whoOf(handle: HandleDocument): string {
-  if (handle.type === 'invite') return `invites ${handle.invitedXuid ?? '?'}${handle.senderXuid === undefined ? '' : ` from ${handle.senderXuid}`}`;
+  if (handle.type === 'invite')
+    return `invites ${handle.invitedXuid ?? '?'}${handle.senderXuid === undefined ? '' : ` from ${handle.senderXuid}`}`;
   return handle.ownerXuid === undefined ? '' : `owner ${handle.ownerXuid}`;
 }
 
@@ -100,7 +105,10 @@ export const reportHandleRead: SendReporter = (context, result, json) => {
   }
   const exitCode = reportSend(context, result, false);
   if (handle === undefined) return exitCode;
-  const origin = handle.originSessionRef === undefined ? '' : `from ${handle.originSessionRef.templateName ?? '?'}/${handle.originSessionRef.name ?? '?'}`;
+  const origin =
+    handle.originSessionRef === undefined
+      ? ''
+      : `from ${handle.originSessionRef.templateName ?? '?'}/${handle.originSessionRef.name ?? '?'}`;
   const parts = [
     `${handle.type ?? 'unknown'} handle for ${sessionOf(handle)}`,
     origin,

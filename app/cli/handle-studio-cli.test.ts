@@ -75,14 +75,23 @@ describe('handle-studio without a server', () => {
   it('--help lists the commands, the exit codes and where authorization comes from', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['activity set', 'invite send', 'session join', 'profile set-token', 'preset save', 'history', 'outbox flush', 'emulator start']) {
+    for (const command of [
+      'activity set',
+      'invite send',
+      'session join',
+      'profile set-token',
+      'preset save',
+      'history',
+      'outbox flush',
+      'emulator start',
+    ]) {
       expect(run.stdout).toContain(command);
     }
     expect(run.stdout).toContain('XBL_AUTHORIZATION');
     expect(run.stdout).toMatch(/7 partly done/);
   });
 
-  it('a command\'s --help shows its flags and examples', async () => {
+  it("a command's --help shows its flags and examples", async () => {
     const run = await cli(['invite', 'send', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: handle-studio invite send');
@@ -91,7 +100,7 @@ describe('handle-studio without a server', () => {
     expect(run.stdout).toContain('Examples:');
   });
 
-  it('an unknown flag is a usage error (exit 2) naming the flag, with the command\'s help', async () => {
+  it("an unknown flag is a usage error (exit 2) naming the flag, with the command's help", async () => {
     const run = await cli(['activity', 'set', '--sesion', 'lobby-7']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Unknown flag --sesion');
@@ -123,13 +132,32 @@ describe('handle-studio without a server', () => {
     }
   });
 
-  it('a value that breaks the request\'s rules exits 3 with the flag and the field\'s message', async () => {
+  it("a value that breaks the request's rules exits 3 with the flag and the field's message", async () => {
     const env = { XBL_AUTHORIZATION: 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' };
-    const badScid = await cli(['invite', 'send', '--scid', 'not-a-guid', '--template', 'GameSession', '--session', 'lobby-7', '--title-id', '1234', '--to', '2814679796296491'], { env });
+    const badScid = await cli(
+      [
+        'invite',
+        'send',
+        '--scid',
+        'not-a-guid',
+        '--template',
+        'GameSession',
+        '--session',
+        'lobby-7',
+        '--title-id',
+        '1234',
+        '--to',
+        '2814679796296491',
+      ],
+      { env },
+    );
     expect(badScid.code).toBe(3);
     expect(badScid.stderr).toContain('--scid: SCID must be a GUID');
 
-    const badXuid = await cli(['invite', 'send', ...session('lobby-7'), '--title-id', '0x4D2', '--to', '2814679796296491', '--to', 'alice', '--json'], { env });
+    const badXuid = await cli(
+      ['invite', 'send', ...session('lobby-7'), '--title-id', '0x4D2', '--to', '2814679796296491', '--to', 'alice', '--json'],
+      { env },
+    );
     expect(badXuid.code).toBe(3);
     expect(badXuid.stderr).toContain('--to: XUID must be decimal digits');
     const json = JSON.parse(badXuid.stdout) as { ok: boolean; error: { code: string; details: { fields: { flag: string }[] } } };
@@ -139,7 +167,9 @@ describe('handle-studio without a server', () => {
   });
 
   it('a missing required flag exits 3 saying what to give', async () => {
-    const run = await cli(['activity', 'set', '--scid', SCID, '--session', 'lobby-7'], { env: { XBL_AUTHORIZATION: 'XBL3.0 x=abc;eyJ0eXAiOiJKV1QifQ.e30.c2lnbmF0dXJl' } });
+    const run = await cli(['activity', 'set', '--scid', SCID, '--session', 'lobby-7'], {
+      env: { XBL_AUTHORIZATION: 'XBL3.0 x=abc;eyJ0eXAiOiJKV1QifQ.e30.c2lnbmF0dXJl' },
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('--template: Template name is required');
   });
@@ -167,7 +197,11 @@ describe('handle-studio without a server', () => {
     expect(first.users.length).toBeGreaterThan(0);
     const answer = await fetch(`${first.url}/handles/query?include=relatedInfo`, {
       method: 'POST',
-      headers: { Authorization: first.users[0]!.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
+      headers: {
+        Authorization: first.users[0]!.authorization,
+        'x-xbl-contract-version': '107',
+        'Content-Type': 'application/json; charset=utf-8',
+      },
       body: JSON.stringify({ type: 'activity', scid: SCID, owners: { xuids: [first.users[0]!.xuid] } }),
     });
     expect(answer.status).toBe(200);
@@ -187,7 +221,8 @@ describe('handle-studio against a local MPSD', () => {
   let me: string;
   let alice: string;
   let bob: string;
-  const send = (args: string[], extra: string[] = []) => cli([...args, '--endpoint', mpsd!.url, ...extra], { env: { XBL_AUTHORIZATION: auth } });
+  const send = (args: string[], extra: string[] = []) =>
+    cli([...args, '--endpoint', mpsd!.url, ...extra], { env: { XBL_AUTHORIZATION: auth } });
 
   beforeEach(async () => {
     mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [SCID] });
@@ -226,7 +261,18 @@ describe('handle-studio against a local MPSD', () => {
   it('invite send --to A --to B --json: two invites land, each with its handle id and correlation id', async () => {
     const join = await send(['session', 'join', ...session('lobby-8'), '--xuid', me]);
     expect(join.code, join.stderr).toBe(0);
-    const run = await send(['invite', 'send', ...session('lobby-8'), '--title-id', '0x4D2', '--to', `${alice}=Alice`, '--to', bob, '--json']);
+    const run = await send([
+      'invite',
+      'send',
+      ...session('lobby-8'),
+      '--title-id',
+      '0x4D2',
+      '--to',
+      `${alice}=Alice`,
+      '--to',
+      bob,
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout) as {
       ok: boolean;
@@ -234,7 +280,10 @@ describe('handle-studio against a local MPSD', () => {
       invitees: { invitedXuid: string; state: string; handleId: string; label?: string }[];
     };
     expect(json.ok).toBe(true);
-    expect(json.invitees.map((invitee) => [invitee.invitedXuid, invitee.state])).toEqual([[alice, 'sent'], [bob, 'sent']]);
+    expect(json.invitees.map((invitee) => [invitee.invitedXuid, invitee.state])).toEqual([
+      [alice, 'sent'],
+      [bob, 'sent'],
+    ]);
     expect(json.invitees[0]!.label).toBe('Alice');
     const handleIds = json.requests.map((request) => request.handleId);
     expect(new Set(handleIds).size).toBe(2);
@@ -246,8 +295,21 @@ describe('handle-studio against a local MPSD', () => {
     expectNoSecret(run, auth);
   });
 
-  it('a refused call exits 5 with MPSD\'s reason: a forbidden SCID (403) and an unknown handle (404)', async () => {
-    const forbidden = await send(['invite', 'send', '--scid', OTHER_SCID, '--template', 'GameSession', '--session', 'x', '--title-id', '1234', '--to', alice]);
+  it("a refused call exits 5 with MPSD's reason: a forbidden SCID (403) and an unknown handle (404)", async () => {
+    const forbidden = await send([
+      'invite',
+      'send',
+      '--scid',
+      OTHER_SCID,
+      '--template',
+      'GameSession',
+      '--session',
+      'x',
+      '--title-id',
+      '1234',
+      '--to',
+      alice,
+    ]);
     expect(forbidden.code).toBe(5);
     expect(forbidden.stdout + forbidden.stderr).toMatch(/FORBIDDEN/);
 
@@ -260,7 +322,9 @@ describe('handle-studio against a local MPSD', () => {
 
   it('an endpoint nobody answers on exits 6', async () => {
     const port = await closedPort();
-    const run = await cli(['session', 'get', ...session('lobby-7'), '--endpoint', `http://127.0.0.1:${port}`], { env: { XBL_AUTHORIZATION: auth } });
+    const run = await cli(['session', 'get', ...session('lobby-7'), '--endpoint', `http://127.0.0.1:${port}`], {
+      env: { XBL_AUTHORIZATION: auth },
+    });
     expect(run.code).toBe(6);
     expect(run.stderr).toMatch(/OFFLINE|could not be reached|connect/i);
     expectNoSecret(run, auth);
@@ -278,7 +342,7 @@ describe('handle-studio against a local MPSD', () => {
     expect(mpsd!.invites().map((invite) => invite.invitedXuid)).toEqual([bob]);
   });
 
-  it('human output names each invitee\'s state and the handle id', async () => {
+  it("human output names each invitee's state and the handle id", async () => {
     await send(['session', 'join', ...session('lobby-10'), '--xuid', me]);
     const run = await send(['invite', 'send', ...session('lobby-10'), '--title-id', '1234', '--to', `${alice}=Alice`]);
     expect(run.code, run.stderr).toBe(0);
@@ -332,13 +396,30 @@ describe('handle-studio against a local MPSD', () => {
     const stored = await cli(['profile', 'set-token', 'offline'], { stdin: auth });
     skipWithoutKeychain(stored, context);
 
-    const queued = await cli(['invite', 'send', ...session('lobby-12'), '--title-id', '1234', '--to', alice, '--to', bob, '--profile', 'offline', '--queue', '--json']);
+    const queued = await cli([
+      'invite',
+      'send',
+      ...session('lobby-12'),
+      '--title-id',
+      '1234',
+      '--to',
+      alice,
+      '--to',
+      bob,
+      '--profile',
+      'offline',
+      '--queue',
+      '--json',
+    ]);
     expect(queued.code, queued.stderr).toBe(0);
     expect(JSON.parse(queued.stdout)).toMatchObject({ ok: true, outcome: 'queued', queued: 2 });
 
     const listed = await cli(['outbox', 'list', '--json']);
     const outbox = JSON.parse(listed.stdout) as { items: { invitedXuid: string; state: string }[]; counts: { queued: number } };
-    expect(outbox.items.map((item) => [item.invitedXuid, item.state])).toEqual([[alice, 'queued'], [bob, 'queued']]);
+    expect(outbox.items.map((item) => [item.invitedXuid, item.state])).toEqual([
+      [alice, 'queued'],
+      [bob, 'queued'],
+    ]);
     expectNoSecret(listed, auth);
 
     const flush = await cli(['outbox', 'flush']);
@@ -346,7 +427,7 @@ describe('handle-studio against a local MPSD', () => {
     expect(flush.stdout).toMatch(/still waiting/);
   });
 
-  it('preset save, then invite send --preset adds --to invitees after the preset\'s and keeps its labels', async () => {
+  it("preset save, then invite send --preset adds --to invitees after the preset's and keeps its labels", async () => {
     const join = await send(['session', 'join', ...session('lobby-13'), '--xuid', me]);
     expect(join.code, join.stderr).toBe(0);
     const saved = await cli(['preset', 'save', 'Friday night', ...session('lobby-13'), '--title-id', '0x4D2', '--to', `${alice}=Alice`]);
@@ -359,7 +440,10 @@ describe('handle-studio against a local MPSD', () => {
       { invitedXuid: alice, label: 'Alice', state: 'sent' },
       { invitedXuid: bob, state: 'sent' },
     ]);
-    expect(mpsd!.invites().map((invite) => [invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([[alice, '1234'], [bob, '1234']]);
+    expect(mpsd!.invites().map((invite) => [invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([
+      [alice, '1234'],
+      [bob, '1234'],
+    ]);
 
     const unknown = await send(['invite', 'send', '--preset', 'Saturday']);
     expect(unknown.code).toBe(3);
@@ -367,7 +451,21 @@ describe('handle-studio against a local MPSD', () => {
   });
 
   it('a preset that joins first makes a fresh session, sets the activity, then invites', async () => {
-    const saved = await cli(['preset', 'save', 'playtest', '--scid', SCID, '--template', 'GameSession', '--new-session-each-time', '--join-first', '--title-id', '1234', '--to', alice]);
+    const saved = await cli([
+      'preset',
+      'save',
+      'playtest',
+      '--scid',
+      SCID,
+      '--template',
+      'GameSession',
+      '--new-session-each-time',
+      '--join-first',
+      '--title-id',
+      '1234',
+      '--to',
+      alice,
+    ]);
     expect(saved.code, saved.stderr).toBe(0);
     const withoutXuid = await send(['invite', 'send', '--preset', 'playtest']);
     expect(withoutXuid.code).toBe(3);
@@ -385,7 +483,13 @@ describe('handle-studio against a local MPSD', () => {
 
   it('draft send sends a draft saved by the app, and refuses one with a mistake before any call', async () => {
     // The app saves drafts as the user types; do the same through core on this data folder.
-    const studio = await createHandleStudio({ dataDir: dataDir.path, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock });
+    const studio = await createHandleStudio({
+      dataDir: dataDir.path,
+      shell: 'cli',
+      version: 'test',
+      fetch: globalThis.fetch,
+      clock: systemClock,
+    });
     const fields = { scid: SCID, templateName: 'GameSession', sessionName: 'lobby-14', titleId: '1234', invitees: [`${alice} Alice`] };
     const good = await studio.dispatch('saveDraft', { name: 'lobby invites', kind: 'invite.send', fields });
     const bad = await studio.dispatch('saveDraft', { name: 'half done', kind: 'invite.send', fields: { ...fields, titleId: '' } });
@@ -401,7 +505,9 @@ describe('handle-studio against a local MPSD', () => {
 
     const run = await send(['draft', 'send', 'lobby invites', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect((JSON.parse(run.stdout) as { invitees: unknown[] }).invitees).toMatchObject([{ invitedXuid: alice, label: 'Alice', state: 'sent' }]);
+    expect((JSON.parse(run.stdout) as { invitees: unknown[] }).invitees).toMatchObject([
+      { invitedXuid: alice, label: 'Alice', state: 'sent' },
+    ]);
     expect(mpsd!.invites().map((invite) => invite.invitedXuid)).toEqual([alice]);
   });
 

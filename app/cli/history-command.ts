@@ -24,7 +24,9 @@ function historyLine(entry: HistorySummary): string {
   const status = entry.status === undefined ? 'no answer' : String(entry.status);
   const who = entry.invitedXuid === undefined ? '' : ` to ${entry.invitedXuid}${entry.recipientLabel ? ` (${entry.recipientLabel})` : ''}`;
   const session = entry.sessionName === undefined ? '' : ` ${entry.templateName ?? ''}/${entry.sessionName}`;
-  const ids = [entry.handleId && `handle ${entry.handleId}`, entry.correlationId && `correlation ${entry.correlationId}`].filter(Boolean).join('  ');
+  const ids = [entry.handleId && `handle ${entry.handleId}`, entry.correlationId && `correlation ${entry.correlationId}`]
+    .filter(Boolean)
+    .join('  ');
   const error = entry.errorCode === undefined ? '' : `  ${entry.errorCode}: ${entry.errorMessage ?? ''}`;
   // The app's words for the kind and outcome (History says the same); --json keeps the raw values.
   return `${entry.at}  ${requestKindLabel(entry.kind).padEnd(22)} ${status.padEnd(9)} ${outcomeLabels[entry.outcome].padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;

@@ -34,7 +34,19 @@ it('keeps the newest N entries, says how many it removed, and the rule holds in 
   const [me, alice, bob] = mpsd.users;
   const join = await cli(['session', 'join', ...session, '--xuid', me!.xuid, '--endpoint', mpsd.url]);
   expect(join.code, join.stderr).toBe(0);
-  const invite = await cli(['invite', 'send', ...session, '--title-id', '1234', '--to', alice!.xuid, '--to', bob!.xuid, '--endpoint', mpsd.url]);
+  const invite = await cli([
+    'invite',
+    'send',
+    ...session,
+    '--title-id',
+    '1234',
+    '--to',
+    alice!.xuid,
+    '--to',
+    bob!.xuid,
+    '--endpoint',
+    mpsd.url,
+  ]);
   expect(invite.code, invite.stderr).toBe(0);
   const before = await historyIds();
   expect(before).toHaveLength(3);
@@ -63,7 +75,11 @@ it('refuses a limit it cannot keep with exit 3, naming the flag, and leaves the 
 
   const words = await cli(['history', 'retention', '--max-age-days', 'ninety', '--json']);
   expect(words.code).toBe(3);
-  expect(JSON.parse(words.stdout)).toMatchObject({ ok: false, exitCode: 3, error: { code: 'VALIDATION', message: '--max-age-days: Keep-for must be a whole number of days.' } });
+  expect(JSON.parse(words.stdout)).toMatchObject({
+    ok: false,
+    exitCode: 3,
+    error: { code: 'VALIDATION', message: '--max-age-days: Keep-for must be a whole number of days.' },
+  });
 
   const both = await cli(['history', 'retention', '--off', '--max-entries', '10']);
   expect(both.code).toBe(3);

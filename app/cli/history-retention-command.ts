@@ -18,9 +18,13 @@ function ruleFromFlags(flags: FlagValues): Retention | undefined {
   const limits = (Object.keys(typed) as RetentionField[]).filter((field) => typed[field] !== undefined);
   if (flags['off'] === true) {
     if (limits.length > 0) {
-      throw new HandleStudioError('VALIDATION', `--off keeps every entry: leave out ${limits.map((field) => flagFor[field]).join(' and ')}, or leave out --off.`, {
-        field: 'off',
-      });
+      throw new HandleStudioError(
+        'VALIDATION',
+        `--off keeps every entry: leave out ${limits.map((field) => flagFor[field]).join(' and ')}, or leave out --off.`,
+        {
+          field: 'off',
+        },
+      );
     }
     return {};
   }
@@ -28,8 +32,14 @@ function ruleFromFlags(flags: FlagValues): Retention | undefined {
   // An absent flag leaves that limit off, as an empty field does in the app.
   const reading = readRetention({ maxEntries: typed.maxEntries ?? '', maxAgeDays: typed.maxAgeDays ?? '' });
   if (reading.ok) return reading.rule;
-  const problems = (Object.entries(reading.problems) as [RetentionField, string][]).map(([field, message]) => ({ field, flag: flagFor[field], message }));
-  throw new HandleStudioError('VALIDATION', problems.map((problem) => `${problem.flag}: ${problem.message}`).join(' '), { fields: problems });
+  const problems = (Object.entries(reading.problems) as [RetentionField, string][]).map(([field, message]) => ({
+    field,
+    flag: flagFor[field],
+    message,
+  }));
+  throw new HandleStudioError('VALIDATION', problems.map((problem) => `${problem.flag}: ${problem.message}`).join(' '), {
+    fields: problems,
+  });
 }
 
 export const historyRetentionCommand: CommandSpec = {
@@ -40,8 +50,14 @@ export const historyRetentionCommand: CommandSpec = {
     'max-age-days': { type: 'string', value: 'N', help: 'Keep only entries younger than N days.' },
     off: { type: 'boolean', help: 'Keep every entry (no retention rule).' },
   },
-  notes: ['Without flags it prints the current rule. With both limits an entry must fit both to stay. The rule is stored with history and applied again as history grows.'],
-  examples: ['handle-studio history retention', 'handle-studio history retention --max-age-days 90', 'handle-studio history retention --off --json'],
+  notes: [
+    'Without flags it prints the current rule. With both limits an entry must fit both to stay. The rule is stored with history and applied again as history grows.',
+  ],
+  examples: [
+    'handle-studio history retention',
+    'handle-studio history retention --max-age-days 90',
+    'handle-studio history retention --off --json',
+  ],
   run: async (context, flags) => {
     const wanted = ruleFromFlags(flags);
     const json = flags['json'] === true;

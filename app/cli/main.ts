@@ -11,7 +11,15 @@
 import { readFileSync } from 'node:fs';
 import type { HandleStudio } from '../core/handle-studio.ts';
 import { HandleStudioError, toAppError } from '../shared/errors.ts';
-import { commandLine, helpText, looksLikeToken, parseCommandArgs, refuseSecretsInArguments, UsageError, type CommandSpec } from './command.ts';
+import {
+  commandLine,
+  helpText,
+  looksLikeToken,
+  parseCommandArgs,
+  refuseSecretsInArguments,
+  UsageError,
+  type CommandSpec,
+} from './command.ts';
 import { createCliContext, type CliIo } from './context.ts';
 import { EXIT_USAGE, exitCodeFor } from './exit-codes.ts';
 
@@ -39,7 +47,10 @@ const outboxModule = async () => {
 };
 const emulatorModule = async () => [(await import('./emulator-command.ts')).emulatorStart];
 const mpaModule = async () => (await import('./mpa-commands.ts')).mpaCommands;
-const inviteeModule = async () => [(await import('./roundtrip-command.ts')).roundtripCommand, (await import('./session-check-command.ts')).sessionCheckCommand];
+const inviteeModule = async () => [
+  (await import('./roundtrip-command.ts')).roundtripCommand,
+  (await import('./session-check-command.ts')).sessionCheckCommand,
+];
 
 /**
  * Every command, in the order `handle-studio --help` lists them.
@@ -52,13 +63,25 @@ const inviteeModule = async () => [(await import('./roundtrip-command.ts')).roun
  */
 export const commandTable: readonly CommandEntry[] = [
   { path: ['activity', 'set'], line: 'Set your activity (POST /handles, type activity).', module: requestModule },
-  { path: ['activity', 'get'], line: "Show one user's activity in a service config (POST /handles/query for that XUID), and whether its session can be joined.", module: requestModule },
+  {
+    path: ['activity', 'get'],
+    line: "Show one user's activity in a service config (POST /handles/query for that XUID), and whether its session can be joined.",
+    module: requestModule,
+  },
   { path: ['activity', 'clear'], line: 'Clear your activity in a service config.', module: requestModule },
   { path: ['activity', 'query'], line: 'Find activities in a service config.', module: requestModule },
   { path: ['invite', 'send'], line: 'Invite people to a session.', module: requestModule },
-  { path: ['session', 'join'], line: 'Create or join a session as an active member (PUT .../sessions/{name}); needed before activity set.', module: requestModule },
+  {
+    path: ['session', 'join'],
+    line: 'Create or join a session as an active member (PUT .../sessions/{name}); needed before activity set.',
+    module: requestModule,
+  },
   { path: ['session', 'get'], line: 'Read a session document (GET .../sessions/{name}).', module: requestModule },
-  { path: ['session', 'leave'], line: 'Leave a session (DELETE .../members/me); MPSD then drops your activity in it.', module: requestModule },
+  {
+    path: ['session', 'leave'],
+    line: 'Leave a session (DELETE .../members/me); MPSD then drops your activity in it.',
+    module: requestModule,
+  },
   { path: ['session', 'check'], line: 'Pre-flight a session before inviting or setting an activity.', module: inviteeModule },
   { path: ['handle', 'get'], line: 'Read a handle document (GET /handles/{id}).', module: handleModule },
   { path: ['handle', 'delete'], line: 'Delete a handle (DELETE /handles/{id}).', module: handleModule },
@@ -66,34 +89,86 @@ export const commandTable: readonly CommandEntry[] = [
   { path: ['handle', 'join'], line: 'Join the session a handle points at (PUT /handles/{id}/session).', module: handleModule },
   { path: ['handle', 'transfer'], line: 'Create a transfer handle (POST /handles, type transfer).', module: handleModule },
   { path: ['handle', 'search-create'], line: 'Make a session findable (POST /handles, type search).', module: handleModule },
-  { path: ['handle', 'search'], line: 'Find sessions of one template by their search handles (POST /handles/query, type search).', module: handleModule },
-  { path: ['profile', 'list'], line: 'List profiles with their endpoint, sandbox and token state (* marks the active one).', module: profileModule },
+  {
+    path: ['handle', 'search'],
+    line: 'Find sessions of one template by their search handles (POST /handles/query, type search).',
+    module: handleModule,
+  },
+  {
+    path: ['profile', 'list'],
+    line: 'List profiles with their endpoint, sandbox and token state (* marks the active one).',
+    module: profileModule,
+  },
   { path: ['profile', 'show'], line: "Show one profile's settings and token state (never the token).", module: profileModule },
   { path: ['profile', 'add'], line: 'Add a profile.', module: profileModule },
   { path: ['profile', 'remove'], line: 'Remove a profile and its keychain entries (needs --yes).', module: profileModule },
   { path: ['profile', 'set-token'], line: "Store a profile's token.", module: profileModule },
-  { path: ['profile', 'login'], line: "Sign in with a Microsoft test account (device code) and get an XSTS token for the profile's sandbox.", module: profileModule },
+  {
+    path: ['profile', 'login'],
+    line: "Sign in with a Microsoft test account (device code) and get an XSTS token for the profile's sandbox.",
+    module: profileModule,
+  },
   { path: ['profile', 'use'], line: 'Make a profile the active one (what the app sends with by default).', module: profileModule },
   { path: ['preset', 'list'], line: 'List saved presets (favourites first).', module: presetModule },
   { path: ['preset', 'show'], line: 'Show one preset.', module: presetModule },
   { path: ['preset', 'save'], line: 'Save a preset (a new one, or replace the one with this name).', module: presetModule },
   { path: ['preset', 'delete'], line: 'Delete a preset.', module: presetModule },
   { path: ['preset', 'import'], line: 'Import a team presets file (all presets or none).', module: presetModule },
-  { path: ['preset', 'export'], line: 'Write the team presets file (no ids, no profiles, never a token) to FILE, or to standard output when FILE is "-" or left out.', module: presetModule },
+  {
+    path: ['preset', 'export'],
+    line: 'Write the team presets file (no ids, no profiles, never a token) to FILE, or to standard output when FILE is "-" or left out.',
+    module: presetModule,
+  },
   { path: ['history'], line: 'List sent requests, newest first, with status, handle id and correlation id.', module: historyModule },
-  { path: ['history', 'retention'], line: 'Show or set which history entries are kept; setting a rule removes the others now.', module: historyModule },
-  { path: ['outbox', 'list'], line: 'List requests waiting in the outbox (oldest first) and how many are in each state.', module: outboxModule },
-  { path: ['outbox', 'flush'], line: "Try to send every queued item now, one at a time, each with its own profile's token.", module: outboxModule },
+  {
+    path: ['history', 'retention'],
+    line: 'Show or set which history entries are kept; setting a rule removes the others now.',
+    module: historyModule,
+  },
+  {
+    path: ['outbox', 'list'],
+    line: 'List requests waiting in the outbox (oldest first) and how many are in each state.',
+    module: outboxModule,
+  },
+  {
+    path: ['outbox', 'flush'],
+    line: "Try to send every queued item now, one at a time, each with its own profile's token.",
+    module: outboxModule,
+  },
   { path: ['draft', 'list'], line: 'List drafts saved in the app, most recently changed first.', module: outboxModule },
   { path: ['draft', 'send'], line: 'Send a draft saved in the app (by name or id).', module: outboxModule },
   { path: ['roundtrip'], line: 'Run the invite round trip between two profiles.', module: inviteeModule },
-  { path: ['mpa', 'activity', 'set'], line: 'Set or update your MPA activity (PUT /titles/{title}/users/{xuid}/activities).', module: mpaModule },
-  { path: ['mpa', 'activity', 'get'], line: "Show one user's MPA activity in a title (GET .../users/{xuid}/activities); the connection string only when you may join.", module: mpaModule },
-  { path: ['mpa', 'activity', 'delete'], line: 'Delete your MPA activity (DELETE .../users/{xuid}/activities), as a title must when the player leaves.', module: mpaModule },
-  { path: ['mpa', 'activity', 'query'], line: 'Read the MPA activities of up to 30 users in one call (POST /titles/{title}/activities/query).', module: mpaModule },
+  {
+    path: ['mpa', 'activity', 'set'],
+    line: 'Set or update your MPA activity (PUT /titles/{title}/users/{xuid}/activities).',
+    module: mpaModule,
+  },
+  {
+    path: ['mpa', 'activity', 'get'],
+    line: "Show one user's MPA activity in a title (GET .../users/{xuid}/activities); the connection string only when you may join.",
+    module: mpaModule,
+  },
+  {
+    path: ['mpa', 'activity', 'delete'],
+    line: 'Delete your MPA activity (DELETE .../users/{xuid}/activities), as a title must when the player leaves.',
+    module: mpaModule,
+  },
+  {
+    path: ['mpa', 'activity', 'query'],
+    line: 'Read the MPA activities of up to 30 users in one call (POST /titles/{title}/activities/query).',
+    module: mpaModule,
+  },
   { path: ['mpa', 'invite', 'send'], line: 'Invite 1 to 16 users in ONE MPA call (POST /titles/{title}/invites).', module: mpaModule },
-  { path: ['mpa', 'recent-players'], line: 'Add players to your recent-players list (POST /titles/{title}/recentplayers).', module: mpaModule },
-  { path: ['emulator', 'start'], line: "Run the local MPSD (a strict stand-in for Xbox Live's session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.", module: emulatorModule },
+  {
+    path: ['mpa', 'recent-players'],
+    line: 'Add players to your recent-players list (POST /titles/{title}/recentplayers).',
+    module: mpaModule,
+  },
+  {
+    path: ['emulator', 'start'],
+    line: "Run the local MPSD (a strict stand-in for Xbox Live's session directory) and the sign-in stand-ins on 127.0.0.1 until Ctrl+C.",
+    module: emulatorModule,
+  },
 ];
 
 function version(): string {
@@ -113,7 +188,7 @@ export function overviewText(): string {
     ...commandTable.map((entry) => `  ${entry.path.join(' ').padEnd(width)}${entry.line}`),
     '',
     'Authorization comes from --profile NAME or the XBL_AUTHORIZATION environment variable, never from a flag.',
-    'Data (profiles, presets, history, outbox) lives in HANDLE_STUDIO_DATA_DIR, or the app\'s own data folder.',
+    "Data (profiles, presets, history, outbox) lives in HANDLE_STUDIO_DATA_DIR, or the app's own data folder.",
     'Exit codes: 0 ok, 2 usage, 3 validation, 4 authorization, 5 refused by MPSD, 6 network or offline, 7 partly done or outcome unknown, 8 pre-flight findings (nothing sent).',
     '',
   ].join('\n');
@@ -128,7 +203,8 @@ export function firstSentence(text: string): string {
 /** Imports the module that declares `entry` and returns its spec. */
 export async function loadCommand(entry: CommandEntry): Promise<CommandSpec> {
   const spec = (await entry.module()).find((candidate) => sameWords(candidate.path, entry.path));
-  if (spec === undefined) throw new HandleStudioError('INTERNAL', `The command "${entry.path.join(' ')}" is listed but its module does not declare it.`);
+  if (spec === undefined)
+    throw new HandleStudioError('INTERNAL', `The command "${entry.path.join(' ')}" is listed but its module does not declare it.`);
   return spec;
 }
 
@@ -153,7 +229,9 @@ function unknownCommand(args: readonly string[]): UsageError {
   const [group, verb] = args;
   const inGroup = commandTable.filter((entry) => entry.path[0] === group);
   if (inGroup.length === 0) {
-    return new UsageError(`Unknown command${looksLikeToken(String(group)) ? '' : ` "${String(group).slice(0, 40)}"`}. Run \`handle-studio --help\` for the list.`);
+    return new UsageError(
+      `Unknown command${looksLikeToken(String(group)) ? '' : ` "${String(group).slice(0, 40)}"`}. Run \`handle-studio --help\` for the list.`,
+    );
   }
   const verbs = inGroup.map((entry) => entry.path.slice(1).join(' ') || '(no subcommand)').join(', ');
   return new UsageError(
@@ -234,7 +312,12 @@ async function groupHelp(group: string): Promise<string> {
 }
 
 /** Words on stderr (and the error as JSON on stdout with --json); the exit code for it. */
-function reportFailure(context: ReturnType<typeof createCliContext>, thrown: unknown, json: boolean, command: CommandSpec | undefined): number {
+function reportFailure(
+  context: ReturnType<typeof createCliContext>,
+  thrown: unknown,
+  json: boolean,
+  command: CommandSpec | undefined,
+): number {
   if (thrown instanceof UsageError) {
     context.warn(`handle-studio: ${thrown.message}`);
     const about = thrown.command ?? command;

@@ -21,12 +21,27 @@ afterEach(async () => {
 
 const user = (index: number) => mpsd.users[index] as LocalMpsdUser;
 /** The CLI as `who`, with XBL_AUTHORIZATION against the local MPSD's origin (which serves MPA). */
-const as = (who: LocalMpsdUser, args: string[]) => runCli(data.path, [...args, '--endpoint', mpsd.url, '--title', '1234'], { env: { XBL_AUTHORIZATION: who.authorization } });
+const as = (who: LocalMpsdUser, args: string[]) =>
+  runCli(data.path, [...args, '--endpoint', mpsd.url, '--title', '1234'], { env: { XBL_AUTHORIZATION: who.authorization } });
 
 describe('mpa commands against the local MPA', () => {
   it('round trip: A sets an activity and invites B; B queries A and sees the connection string; A deletes it', async () => {
     const [a, b] = [user(0), user(1)];
-    const set = await as(a, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'lobby:9f2c', '--join-restriction', 'Public', '--max-players', '8', '--current-players', '1']);
+    const set = await as(a, [
+      'mpa',
+      'activity',
+      'set',
+      '--xuid',
+      a.xuid,
+      '--connection',
+      'lobby:9f2c',
+      '--join-restriction',
+      'Public',
+      '--max-players',
+      '8',
+      '--current-players',
+      '1',
+    ]);
     expect(set.code, set.stderr).toBe(0);
 
     const invite = await as(a, ['mpa', 'invite', 'send', '--xuid', a.xuid, '--to', b.xuid, '--connection', 'lobby:9f2c', '--json']);
@@ -55,7 +70,9 @@ describe('mpa commands against the local MPA', () => {
 
   it('an InviteOnly activity is listed without its connection string, saying why', async () => {
     const [a, b] = [user(0), user(1)];
-    expect((await as(a, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'secret-lobby', '--join-restriction', 'InviteOnly'])).code).toBe(0);
+    expect(
+      (await as(a, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'secret-lobby', '--join-restriction', 'InviteOnly'])).code,
+    ).toBe(0);
     const seen = await as(b, ['mpa', 'activity', 'get', '--xuid', a.xuid]);
     expect(seen.stdout).toContain('connection string hidden');
     expect(seen.stdout).not.toContain('secret-lobby');
@@ -89,9 +106,24 @@ describe('mpa commands against the local MPA', () => {
       expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
       expect((await cli(['profile', 'show', 'mpa-box'])).stdout).toContain('service Multiplayer Activity (mpa)');
       const stored = await cli(['profile', 'set-token', 'mpa-box'], `${a.authorization}\n`);
-      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
+      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
+        context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
       expect(stored.code, stored.stderr).toBe(0);
-      const set = await cli(['mpa', 'activity', 'set', '--profile', 'mpa-box', '--title', '1234', '--xuid', a.xuid, '--connection', 'lobby:p', '--join-restriction', 'Public']);
+      const set = await cli([
+        'mpa',
+        'activity',
+        'set',
+        '--profile',
+        'mpa-box',
+        '--title',
+        '1234',
+        '--xuid',
+        a.xuid,
+        '--connection',
+        'lobby:p',
+        '--join-restriction',
+        'Public',
+      ]);
       expect(set.code, set.stderr).toBe(0);
       expect(set.stderr).not.toContain('set to MPSD handles');
       const invited = await cli(['mpa', 'invite', 'send', '--profile', 'mpa-box', '--title', '1234', '--to', b.xuid]);

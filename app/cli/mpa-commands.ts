@@ -22,7 +22,11 @@ const LOCAL = 'http://127.0.0.1:7777';
 const XUID = '2814679796296491';
 
 const senderFlags = {
-  profile: { type: 'string', value: 'NAME', help: 'Send as this profile (its token; its endpoint names the MPA); default: the active profile when XBL_AUTHORIZATION is not set.' },
+  profile: {
+    type: 'string',
+    value: 'NAME',
+    help: 'Send as this profile (its token; its endpoint names the MPA); default: the active profile when XBL_AUTHORIZATION is not set.',
+  },
   endpoint: {
     type: 'string',
     value: 'URL',
@@ -36,7 +40,11 @@ const AUTHORIZATION_NOTE =
   'with neither, the active profile. Tokens are never accepted as flags.';
 
 const platformFlag = {
-  platform: { type: 'string', value: mpaPlatforms.join('|'), help: 'Only this platform (sets allowCrossPlatformJoin false); left out, the call is cross-platform.' },
+  platform: {
+    type: 'string',
+    value: mpaPlatforms.join('|'),
+    help: 'Only this platform (sets allowCrossPlatformJoin false); left out, the call is cross-platform.',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /**
@@ -48,7 +56,9 @@ async function profileXuid(context: CliContext, profileId: string | undefined): 
   const { profiles } = await callChannel(context, profileChannels, 'listProfiles', {});
   const profile = profiles.find((candidate) => candidate.id === profileId);
   if (profile?.service === 'mpsd') {
-    context.warn(`handle-studio: profile "${profile.name}" is set to MPSD handles; Microsoft advises one service per title (an MPA title's profile: \`profile add NAME --service mpa\`).`);
+    context.warn(
+      `handle-studio: profile "${profile.name}" is set to MPSD handles; Microsoft advises one service per title (an MPA title's profile: \`profile add NAME --service mpa\`).`,
+    );
   }
   return profile?.token.xuid ?? profile?.xuid;
 }
@@ -56,7 +66,8 @@ async function profileXuid(context: CliContext, profileId: string | undefined): 
 function count(flags: FlagValues, name: string): number | undefined {
   const value = text(flags, name);
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new HandleStudioError('VALIDATION', `--${name}: give a whole number, e.g. --${name} 4.`, { field: name });
+  if (!/^\d+$/.test(value.trim()))
+    throw new HandleStudioError('VALIDATION', `--${name}: give a whole number, e.g. --${name} 4.`, { field: name });
   return Number(value);
 }
 
@@ -80,7 +91,10 @@ async function send(context: CliContext, flags: FlagValues, sender: Sender, requ
 
 function describeActivity(activity: MpaActivity): string {
   const seats = activity.maxPlayers === undefined ? '' : `, ${activity.currentPlayers ?? '?'}/${activity.maxPlayers} players`;
-  const join = activity.connectionString === undefined ? 'connection string hidden (you may not join: invite-only, followed-only or full)' : `connection string "${activity.connectionString}"`;
+  const join =
+    activity.connectionString === undefined
+      ? 'connection string hidden (you may not join: invite-only, followed-only or full)'
+      : `connection string "${activity.connectionString}"`;
   return `${activity.xuid}: ${activity.joinRestriction ?? '?'}${seats}, platform ${activity.platform}${activity.groupId === undefined ? '' : `, group ${activity.groupId}`}; ${join}`;
 }
 
@@ -95,7 +109,13 @@ function report(context: CliContext, flags: FlagValues, sender: Sender, result: 
       ? Object.fromEntries(
           request.invitedUsers.map((invited) => [
             invited,
-            mpaInviteAcceptUri({ platform: 'pc', titleId: request.titleId, invitedUser: invited, sender: sender.xuid as string, ...withoutUndefined({ connectionString: request.connectionString }) }),
+            mpaInviteAcceptUri({
+              platform: 'pc',
+              titleId: request.titleId,
+              invitedUser: invited,
+              sender: sender.xuid as string,
+              ...withoutUndefined({ connectionString: request.connectionString }),
+            }),
           ]),
         )
       : undefined;
@@ -105,7 +125,14 @@ function report(context: CliContext, flags: FlagValues, sender: Sender, result: 
       outcome: error === undefined ? 'sent' : unknownOutcome ? 'unknown' : 'failed',
       exitCode,
       request: exchange.request,
-      ...withoutUndefined({ status: exchange.response?.status, correlationId: exchange.correlationId, error, invitees: result.invitees, users: result.users, acceptUris }),
+      ...withoutUndefined({
+        status: exchange.response?.status,
+        correlationId: exchange.correlationId,
+        error,
+        invitees: result.invitees,
+        users: result.users,
+        acceptUris,
+      }),
       ...(result.activity === undefined ? {} : { activity: result.activity }),
       attempts: exchange.attempts,
       durationMs: exchange.durationMs,
@@ -159,36 +186,61 @@ function mpaCommand(
       const ownXuid = await profileXuid(context, profileId);
       const xuid = text(flags, 'xuid') ?? ownXuid;
       if (needsOwnXuid && xuid === undefined) {
-        throw new HandleStudioError('VALIDATION', `--xuid: give your own XUID (MPA's ${kind} names it in the path); with --profile it is the signed-in user's after \`profile login\`.`, {
-          field: 'xuid',
-        });
+        throw new HandleStudioError(
+          'VALIDATION',
+          `--xuid: give your own XUID (MPA's ${kind} names it in the path); with --profile it is the signed-in user's after \`profile login\`.`,
+          {
+            field: 'xuid',
+          },
+        );
       }
       const sender = withoutUndefined({ profileId, xuid });
-      const result = await send(context, flags, sender, { kind, ...withoutUndefined({ titleId: text(flags, 'title') }), ...build(flags, sender) });
+      const result = await send(context, flags, sender, {
+        kind,
+        ...withoutUndefined({ titleId: text(flags, 'title') }),
+        ...build(flags, sender),
+      });
       return report(context, flags, sender, result);
     },
   };
   return command;
 }
 
-const ownXuid = { xuid: { type: 'string', value: 'XUID', help: 'Your own XUID; with a profile, the signed-in user\'s when left out.' } } as const satisfies Record<string, FlagSpec>;
+const ownXuid = {
+  xuid: { type: 'string', value: 'XUID', help: "Your own XUID; with a profile, the signed-in user's when left out." },
+} as const satisfies Record<string, FlagSpec>;
 
 const activitySet = mpaCommand(
   {
     path: ['mpa', 'activity', 'set'],
     kind: 'mpa.activity.set',
     needsOwnXuid: true,
-    summary: 'Set or update your MPA activity (PUT /titles/{title}/users/{xuid}/activities). Update it rather than deleting and setting again.',
+    summary:
+      'Set or update your MPA activity (PUT /titles/{title}/users/{xuid}/activities). Update it rather than deleting and setting again.',
     flags: {
       ...ownXuid,
       connection: { type: 'string', value: 'TEXT', help: 'connectionString: how others join (opaque to MPA), at most 511 characters.' },
-      'join-restriction': { type: 'string', value: mpaJoinRestrictions.join('|'), help: 'Who may join: Public, InviteOnly or Followed (people you follow).' },
+      'join-restriction': {
+        type: 'string',
+        value: mpaJoinRestrictions.join('|'),
+        help: 'Who may join: Public, InviteOnly or Followed (people you follow).',
+      },
       'max-players': { type: 'string', value: 'N', help: 'maxPlayers, 2 to 100.' },
-      'current-players': { type: 'string', value: 'N', help: 'currentPlayers, 1 to 100; equal to maxPlayers makes the activity full (unjoinable).' },
-      'group-id': { type: 'string', value: 'ID', help: 'groupId: players with the same one count as playing together (at most 127 characters).' },
+      'current-players': {
+        type: 'string',
+        value: 'N',
+        help: 'currentPlayers, 1 to 100; equal to maxPlayers makes the activity full (unjoinable).',
+      },
+      'group-id': {
+        type: 'string',
+        value: 'ID',
+        help: 'groupId: players with the same one count as playing together (at most 127 characters).',
+      },
       ...platformFlag,
     },
-    examples: [`XBL_AUTHORIZATION="$AUTH" handle-studio mpa activity set --endpoint ${LOCAL} --title 1234 --xuid ${XUID} --connection lobby:9f2c --join-restriction Followed --max-players 8 --current-players 3`],
+    examples: [
+      `XBL_AUTHORIZATION="$AUTH" handle-studio mpa activity set --endpoint ${LOCAL} --title 1234 --xuid ${XUID} --connection lobby:9f2c --join-restriction Followed --max-players 8 --current-players 3`,
+    ],
   },
   (flags, sender) => ({
     ...withoutUndefined({
@@ -219,7 +271,7 @@ const activityGet = mpaCommand(
   {
     path: ['mpa', 'activity', 'get'],
     kind: 'mpa.activity.get',
-    summary: 'Show one user\'s MPA activity in a title (GET .../users/{xuid}/activities); the connection string only when you may join.',
+    summary: "Show one user's MPA activity in a title (GET .../users/{xuid}/activities); the connection string only when you may join.",
     flags: { xuid: { type: 'string', value: 'XUID', help: 'Whose activity to show (default: your own).' } },
     examples: [`handle-studio mpa activity get --title 1234 --xuid ${XUID} --profile dev`],
   },
@@ -241,16 +293,25 @@ const inviteSend = mpaCommand(
   {
     path: ['mpa', 'invite', 'send'],
     kind: 'mpa.invite.send',
-    summary: 'Invite 1 to 16 users in ONE MPA call (POST /titles/{title}/invites). MPA answers 204 for the call; each invitee is listed with that outcome.',
+    summary:
+      'Invite 1 to 16 users in ONE MPA call (POST /titles/{title}/invites). MPA answers 204 for the call; each invitee is listed with that outcome.',
     flags: {
       ...ownXuid,
       to: { type: 'string', multiple: true, value: 'XUID', help: 'An invitee; repeat for more (at most 16 per call).' },
-      connection: { type: 'string', value: 'TEXT', help: 'connectionString the invitee\'s title is launched with (at most 255); reuse your activity\'s.' },
+      connection: {
+        type: 'string',
+        value: 'TEXT',
+        help: "connectionString the invitee's title is launched with (at most 255); reuse your activity's.",
+      },
       ...platformFlag,
     },
     examples: [`handle-studio mpa invite send --title 1234 --to ${XUID} --to 2814679796296492 --connection lobby:9f2c --profile dev`],
   },
-  (flags) => ({ invitedUsers: list(flags, 'to'), ...withoutUndefined({ connectionString: text(flags, 'connection') }), ...platformChoice(flags) }),
+  (flags) => ({
+    invitedUsers: list(flags, 'to'),
+    ...withoutUndefined({ connectionString: text(flags, 'connection') }),
+    ...platformChoice(flags),
+  }),
 );
 
 const recentPlayers = mpaCommand(
@@ -259,7 +320,12 @@ const recentPlayers = mpaCommand(
     kind: 'mpa.recentPlayers.update',
     summary: 'Add players to your recent-players list (POST /titles/{title}/recentplayers). One-way, so only your own list changes.',
     flags: {
-      player: { type: 'string', multiple: true, value: `XUID[=${mpaEncounterTypes.join('|')}]`, help: 'A player met, with how (default Default); repeat for more (at most 100).' },
+      player: {
+        type: 'string',
+        multiple: true,
+        value: `XUID[=${mpaEncounterTypes.join('|')}]`,
+        help: 'A player met, with how (default Default); repeat for more (at most 100).',
+      },
     },
     examples: [`handle-studio mpa recent-players --title 1234 --player ${XUID}=Teammate --player 2814679796296492=Opponent --profile dev`],
   },

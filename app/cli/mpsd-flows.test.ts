@@ -111,7 +111,7 @@ function flowsAgainst(where: string, open: (dataDir: string) => Promise<OpenTarg
       expect(set.code, set.stderr).toBe(0);
 
       const lines = await activityOfA();
-      expect(lines, 'B sees exactly one activity of A (if none: can the two accounts see each other\'s activity?)').toHaveLength(1);
+      expect(lines, "B sees exactly one activity of A (if none: can the two accounts see each other's activity?)").toHaveLength(1);
       const [line] = lines;
       expect(line!.toLowerCase()).toContain(`is in ${template}/${name}`.toLowerCase());
       expect(line).toMatch(/ {2}handle [0-9a-f-]{36} {2}1\/\d+ members {2}joinable$/);
@@ -129,7 +129,9 @@ function flowsAgainst(where: string, open: (dataDir: string) => Promise<OpenTarg
 
       const read = await as(b, ['handle', 'get', '--handle', handleId!]);
       expect(read.code, read.stderr).toBe(0);
-      expect(read.stdout.toLowerCase()).toContain(`invite handle for ${template}/${name}  invites ${b.xuid} from ${a.xuid}  title ${titleId}`.toLowerCase());
+      expect(read.stdout.toLowerCase()).toContain(
+        `invite handle for ${template}/${name}  invites ${b.xuid} from ${a.xuid}  title ${titleId}`.toLowerCase(),
+      );
 
       const joined = await as(b, ['handle', 'join', '--handle', handleId!, '--xuid', b.xuid, '--active']);
       expect(joined.code, joined.stderr).toBe(0);
@@ -138,8 +140,14 @@ function flowsAgainst(where: string, open: (dataDir: string) => Promise<OpenTarg
 
       const read2 = await as(a, ['session', 'get', ...session(name), '--json']);
       expect(read2.code, read2.stderr).toBe(0);
-      const document = jsonOf<SendJson>(read2).requests[0]?.body as { members?: Record<string, { constants: { system: { xuid: string } } }> };
-      expect(Object.values(document.members ?? {}).map((member) => member.constants.system.xuid).sort()).toEqual([a.xuid, b.xuid].sort());
+      const document = jsonOf<SendJson>(read2).requests[0]?.body as {
+        members?: Record<string, { constants: { system: { xuid: string } } }>;
+      };
+      expect(
+        Object.values(document.members ?? {})
+          .map((member) => member.constants.system.xuid)
+          .sort(),
+      ).toEqual([a.xuid, b.xuid].sort());
     });
 
     it('3a. B joining a private session directly is refused: 403 (S:33)', async () => {
@@ -160,7 +168,8 @@ function flowsAgainst(where: string, open: (dataDir: string) => Promise<OpenTarg
       await join(b, name);
 
       const stray = await as(a, ['activity', 'set', ...session(name), '--json']);
-      if (stray.code === 0) leftovers.note('A clears the activity set by mistake', () => as(a, ['activity', 'clear', '--scid', scid, '--xuid', a.xuid]));
+      if (stray.code === 0)
+        leftovers.note('A clears the activity set by mistake', () => as(a, ['activity', 'clear', '--scid', scid, '--xuid', a.xuid]));
       expectRefused(stray, 409, false);
       expect((await activityOfA()).join('\n').toLowerCase(), 'A has no activity in that session').not.toContain(name.toLowerCase());
     });
@@ -173,7 +182,7 @@ function flowsAgainst(where: string, open: (dataDir: string) => Promise<OpenTarg
       expectRefused(await as(b, ['handle', 'get', '--handle', unknown, '--json']), 404, true);
     });
 
-    it('4. A leaves the session as its last member: A\'s activity is gone', async () => {
+    it("4. A leaves the session as its last member: A's activity is gone", async () => {
       const { a, template } = target();
       const name = sessionName('4');
       await join(a, name);
@@ -216,9 +225,16 @@ describe('the sandbox variables', () => {
   };
 
   it('skips naming every variable that is not set (blank counts as not set), and lists the same ones the README does', () => {
-    const partial = Object.fromEntries(Object.entries(complete).filter(([name]) => name !== 'HANDLE_STUDIO_SANDBOX_AUTH_B' && name !== 'HANDLE_STUDIO_SANDBOX_SCID'));
+    const partial = Object.fromEntries(
+      Object.entries(complete).filter(([name]) => name !== 'HANDLE_STUDIO_SANDBOX_AUTH_B' && name !== 'HANDLE_STUDIO_SANDBOX_SCID'),
+    );
     const setting = sandboxFromEnvironment({ ...partial, HANDLE_STUDIO_SANDBOX_TEMPLATE: '  ' });
-    expect(setting).toEqual({ kind: 'skip', reason: expect.stringContaining('set HANDLE_STUDIO_SANDBOX_SCID, HANDLE_STUDIO_SANDBOX_TEMPLATE, HANDLE_STUDIO_SANDBOX_AUTH_B to run') });
+    expect(setting).toEqual({
+      kind: 'skip',
+      reason: expect.stringContaining(
+        'set HANDLE_STUDIO_SANDBOX_SCID, HANDLE_STUDIO_SANDBOX_TEMPLATE, HANDLE_STUDIO_SANDBOX_AUTH_B to run',
+      ),
+    });
     expect(Object.keys(SANDBOX_VARIABLES)).toEqual(Object.keys(complete));
   });
 
@@ -226,12 +242,22 @@ describe('the sandbox variables', () => {
     const setting = sandboxFromEnvironment(complete);
     expect(setting).toMatchObject({
       kind: 'ready',
-      target: { endpoint: 'https://sessiondirectory.xboxlive.com', scid: complete.HANDLE_STUDIO_SANDBOX_SCID, template: 'Game.Session', titleId: '1234', checksUndocumentedStatuses: false },
+      target: {
+        endpoint: 'https://sessiondirectory.xboxlive.com',
+        scid: complete.HANDLE_STUDIO_SANDBOX_SCID,
+        template: 'Game.Session',
+        titleId: '1234',
+        checksUndocumentedStatuses: false,
+      },
     });
   });
 
   it('fails on a wrong value naming the variable and the fix, never repeating a token', () => {
-    const setting = sandboxFromEnvironment({ ...complete, HANDLE_STUDIO_SANDBOX_AUTH_A: 'secret-token-a', HANDLE_STUDIO_SANDBOX_XUID_B: 'alice' });
+    const setting = sandboxFromEnvironment({
+      ...complete,
+      HANDLE_STUDIO_SANDBOX_AUTH_A: 'secret-token-a',
+      HANDLE_STUDIO_SANDBOX_XUID_B: 'alice',
+    });
     expect(setting.kind).toBe('invalid');
     const message = setting.kind === 'invalid' ? setting.message : '';
     expect(message).toContain('HANDLE_STUDIO_SANDBOX_AUTH_A must be the whole Authorization value, XBL3.0 x=<userhash>;<token>');

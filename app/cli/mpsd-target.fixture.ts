@@ -39,41 +39,53 @@ const PRODUCTION = 'https://sessiondirectory.xboxlive.com';
 
 /** The variables a sandbox run needs, with what each one holds (the README lists the same). */
 export const SANDBOX_VARIABLES = {
-  HANDLE_STUDIO_SANDBOX_SCID: 'the title\'s SCID in that sandbox',
+  HANDLE_STUDIO_SANDBOX_SCID: "the title's SCID in that sandbox",
   HANDLE_STUDIO_SANDBOX_TEMPLATE: 'a session template of that SCID (open visibility, no join restriction)',
   HANDLE_STUDIO_SANDBOX_TITLE_ID: 'the title id, decimal or 0x hex',
-  HANDLE_STUDIO_SANDBOX_XUID_A: 'test account A\'s XUID',
-  HANDLE_STUDIO_SANDBOX_XUID_B: 'test account B\'s XUID',
-  HANDLE_STUDIO_SANDBOX_AUTH_A: 'A\'s whole Authorization value for the sandbox, XBL3.0 x=<uhs>;<token>',
-  HANDLE_STUDIO_SANDBOX_AUTH_B: 'B\'s whole Authorization value for the sandbox',
+  HANDLE_STUDIO_SANDBOX_XUID_A: "test account A's XUID",
+  HANDLE_STUDIO_SANDBOX_XUID_B: "test account B's XUID",
+  HANDLE_STUDIO_SANDBOX_AUTH_A: "A's whole Authorization value for the sandbox, XBL3.0 x=<uhs>;<token>",
+  HANDLE_STUDIO_SANDBOX_AUTH_B: "B's whole Authorization value for the sandbox",
 } as const;
 
 const xuid = (variable: string) =>
   z.string().check(z.trim(), z.regex(/^[1-9][0-9]{0,19}$/, { error: `${variable} must be a decimal XUID such as 2814679796296491.` }));
 const authorization = (variable: string) =>
   // The message never repeats the value: it is a token.
-  z.string().check(z.trim(), z.regex(/^XBL3\.0 x=[^;\s]+;\S+$/, { error: `${variable} must be the whole Authorization value, XBL3.0 x=<userhash>;<token> (the value given is not shown).` }));
+  z.string().check(
+    z.trim(),
+    z.regex(/^XBL3\.0 x=[^;\s]+;\S+$/, {
+      error: `${variable} must be the whole Authorization value, XBL3.0 x=<userhash>;<token> (the value given is not shown).`,
+    }),
+  );
 
 const sandboxSchema = z.object({
   HANDLE_STUDIO_SANDBOX_ENDPOINT: z.pipe(
-    z._default(z.url({ error: `HANDLE_STUDIO_SANDBOX_ENDPOINT must be the MPSD address, e.g. ${PRODUCTION} (the default when it is not set).` }), PRODUCTION),
+    z._default(
+      z.url({ error: `HANDLE_STUDIO_SANDBOX_ENDPOINT must be the MPSD address, e.g. ${PRODUCTION} (the default when it is not set).` }),
+      PRODUCTION,
+    ),
     z.transform((url) => url.replace(/\/+$/, '')),
   ),
   HANDLE_STUDIO_SANDBOX_SCID: z.string().check(
     z.trim(),
     z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
-    error: 'HANDLE_STUDIO_SANDBOX_SCID must be a GUID such as bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (Partner Center > Xbox services).',
-  }),
+      error: 'HANDLE_STUDIO_SANDBOX_SCID must be a GUID such as bd6c41c3-01c3-468a-a3b5-3e0fe8133862 (Partner Center > Xbox services).',
+    }),
   ),
   HANDLE_STUDIO_SANDBOX_TEMPLATE: z.string().check(
     z.trim(),
-    z.regex(/^[A-Za-z0-9_.-]{1,99}$/, { error: 'HANDLE_STUDIO_SANDBOX_TEMPLATE must be a session template name: letters, digits, - _ . (at most 99).' }),
+    z.regex(/^[A-Za-z0-9_.-]{1,99}$/, {
+      error: 'HANDLE_STUDIO_SANDBOX_TEMPLATE must be a session template name: letters, digits, - _ . (at most 99).',
+    }),
   ),
   HANDLE_STUDIO_SANDBOX_TITLE_ID: z.pipe(
     z.string().check(
-    z.trim(),
-    z.regex(/^(0x[0-9a-f]{1,8}|[0-9]{1,10})$/i, { error: 'HANDLE_STUDIO_SANDBOX_TITLE_ID must be the title id in decimal (1234) or hex (0x4D2).' }),
-  ),
+      z.trim(),
+      z.regex(/^(0x[0-9a-f]{1,8}|[0-9]{1,10})$/i, {
+        error: 'HANDLE_STUDIO_SANDBOX_TITLE_ID must be the title id in decimal (1234) or hex (0x4D2).',
+      }),
+    ),
     z.transform((id) => String(Number(id))),
   ),
   HANDLE_STUDIO_SANDBOX_XUID_A: xuid('HANDLE_STUDIO_SANDBOX_XUID_A'),
@@ -93,14 +105,21 @@ export type SandboxSetting =
 export function sandboxFromEnvironment(environment: Record<string, string | undefined>): SandboxSetting {
   const missing = Object.keys(SANDBOX_VARIABLES).filter((name) => (environment[name] ?? '').trim() === '');
   if (missing.length > 0) {
-    return { kind: 'skip', reason: `no sandbox: set ${missing.join(', ')} to run these flows against one (README: "The same flows against your sandbox").` };
+    return {
+      kind: 'skip',
+      reason: `no sandbox: set ${missing.join(', ')} to run these flows against one (README: "The same flows against your sandbox").`,
+    };
   }
   const endpoint = environment['HANDLE_STUDIO_SANDBOX_ENDPOINT']?.trim();
   const parsed = sandboxSchema.safeParse({ ...environment, HANDLE_STUDIO_SANDBOX_ENDPOINT: endpoint === '' ? undefined : endpoint });
   if (!parsed.success) return { kind: 'invalid', message: parsed.error.issues.map((issue) => issue.message).join(' ') };
   const sandbox = parsed.data;
   if (sandbox.HANDLE_STUDIO_SANDBOX_XUID_A === sandbox.HANDLE_STUDIO_SANDBOX_XUID_B) {
-    return { kind: 'invalid', message: 'HANDLE_STUDIO_SANDBOX_XUID_A and HANDLE_STUDIO_SANDBOX_XUID_B are the same XUID: the flows need two different test accounts.' };
+    return {
+      kind: 'invalid',
+      message:
+        'HANDLE_STUDIO_SANDBOX_XUID_A and HANDLE_STUDIO_SANDBOX_XUID_B are the same XUID: the flows need two different test accounts.',
+    };
   }
   return {
     kind: 'ready',

@@ -56,14 +56,17 @@ const outboxList: CommandSpec = {
     }
     for (const item of listed.items) context.say(outboxLine(item));
     context.say(`Outbox: ${countsLine(listed.counts)}.`);
-    warnAll(context, listed.damaged?.map((row) => ({ code: 'STORAGE', message: row.problem })));
+    warnAll(
+      context,
+      listed.damaged?.map((row) => ({ code: 'STORAGE', message: row.problem })),
+    );
     return 0;
   },
 };
 
 const outboxFlush: CommandSpec = {
   path: ['outbox', 'flush'],
-  summary: 'Try to send every queued item now, one at a time, each with its own profile\'s token.',
+  summary: "Try to send every queued item now, one at a time, each with its own profile's token.",
   flags: {},
   notes: [
     'Items whose outcome is unknown are never resent by a flush: check history, then requeue them in the app if they did not arrive.',
@@ -106,7 +109,9 @@ async function findDraft(context: CliContext, nameOrId: string): Promise<Draft> 
     drafts.find((draft) => draft.name === wanted) ??
     drafts.find((draft) => draft.name.toLowerCase() === wanted.toLowerCase());
   if (found === undefined) {
-    throw new HandleStudioError('VALIDATION', `There is no draft named "${wanted.slice(0, 100)}": see \`handle-studio draft list\`.`, { field: 'draft' });
+    throw new HandleStudioError('VALIDATION', `There is no draft named "${wanted.slice(0, 100)}": see \`handle-studio draft list\`.`, {
+      field: 'draft',
+    });
   }
   return found;
 }
@@ -130,7 +135,8 @@ const draftList: CommandSpec = {
       return 0;
     }
     if (drafts.length === 0) context.say('No drafts.');
-    for (const draft of drafts) context.say(`${draft.id}  ${requestKindLabel(draft.kind).padEnd(22)} ${draft.name}  (changed ${draft.updatedAt})`);
+    for (const draft of drafts)
+      context.say(`${draft.id}  ${requestKindLabel(draft.kind).padEnd(22)} ${draft.name}  (changed ${draft.updatedAt})`);
     return 0;
   },
 };
@@ -152,14 +158,20 @@ const draftSend: CommandSpec = {
     // so name the box and the line (requestFromDraft's message says how to write it).
     const lines = (Object.keys(unreadable) as DraftTextField[]).map((box) => `${boxLabel(box)}: ${unreadable[box]}`);
     if (lines.length > 0) {
-      throw new HandleStudioError('VALIDATION', `Draft "${draft.name}" cannot be sent yet: ${lines.join(' ')} Fix it in the app's Compose screen.`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `Draft "${draft.name}" cannot be sent yet: ${lines.join(' ')} Fix it in the app's Compose screen.`,
+      );
     }
     try {
       parseHandleRequest(request);
     } catch (thrown) {
       // Say it in the draft's terms: its fields were typed in the app, not given as flags.
       const reason = thrown instanceof HandleStudioError ? thrown.message : 'it is not a valid request.';
-      throw new HandleStudioError('VALIDATION', `Draft "${draft.name}" cannot be sent yet: ${reason} Finish it in the app's Compose screen.`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `Draft "${draft.name}" cannot be sent yet: ${reason} Finish it in the app's Compose screen.`,
+      );
     }
     const result = await sendWithFlags(context, draftSend, flags, { request, recipientLabels, queue: flags['queue'] === true });
     return reportSend(context, result, flags['json'] === true);

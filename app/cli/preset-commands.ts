@@ -22,7 +22,8 @@ import { titleIdWithDecimal } from '../shared/mpsd/title-id-as-typed.ts';
 export async function presetByName(context: CliContext, name: string): Promise<Preset> {
   const { presets } = await callChannel(context, presetChannels, 'listPresets', {});
   const wanted = name.trim();
-  const found = presets.find((preset) => preset.name === wanted) ?? presets.find((preset) => preset.name.toLowerCase() === wanted.toLowerCase());
+  const found =
+    presets.find((preset) => preset.name === wanted) ?? presets.find((preset) => preset.name.toLowerCase() === wanted.toLowerCase());
   if (found === undefined) {
     throw new HandleStudioError(
       'VALIDATION',
@@ -119,7 +120,9 @@ function describePreset(context: CliContext, preset: Preset): void {
   context.say(`${preset.favourite ? '* ' : '  '}${preset.name}`);
   context.say(`    session ${ref.scid} / ${ref.templateName} / ${session}, title ${titleIdWithDecimal(preset.inviteAttributes.titleId)}`);
   if (preset.recipients.length > 0) {
-    context.say(`    invites ${preset.recipients.map((recipient) => (recipient.label ? `${recipient.xuid} (${recipient.label})` : recipient.xuid)).join(', ')}`);
+    context.say(
+      `    invites ${preset.recipients.map((recipient) => (recipient.label ? `${recipient.xuid} (${recipient.label})` : recipient.xuid)).join(', ')}`,
+    );
   }
   if (preset.joinAndSetActivityFirst) context.say('    joins the session and sets the activity before inviting');
   if (preset.notes.trim() !== '') context.say(`    notes: ${preset.notes.trim().split('\n')[0]}`);
@@ -137,8 +140,10 @@ const presetList: CommandSpec = {
       context.printJson({ ok: true, presets });
       return 0;
     }
-    if (status.damagedFileMovedTo !== undefined) context.warn(`The presets file was damaged and kept aside as ${status.damagedFileMovedTo}.`);
-    if (presets.length === 0) context.say(search === undefined ? 'No presets yet. Save one with `handle-studio preset save NAME ...`.' : 'No preset matches.');
+    if (status.damagedFileMovedTo !== undefined)
+      context.warn(`The presets file was damaged and kept aside as ${status.damagedFileMovedTo}.`);
+    if (presets.length === 0)
+      context.say(search === undefined ? 'No presets yet. Save one with `handle-studio preset save NAME ...`.' : 'No preset matches.');
     for (const preset of presets) describePreset(context, preset);
     return 0;
   },
@@ -200,7 +205,10 @@ const presetSave: CommandSpec = {
         ? await callChannel(context, presetChannels, 'createPreset', input)
         : await callChannel(context, presetChannels, 'updatePreset', { id: existing.id, preset: input });
     if (flags['json'] === true) context.printJson({ ok: true, preset: saved, replaced: existing !== undefined });
-    else context.say(`${existing === undefined ? 'Saved' : 'Replaced'} preset "${saved.name}". Send it with \`handle-studio invite send --preset "${saved.name}" --profile NAME\`.`);
+    else
+      context.say(
+        `${existing === undefined ? 'Saved' : 'Replaced'} preset "${saved.name}". Send it with \`handle-studio invite send --preset "${saved.name}" --profile NAME\`.`,
+      );
     return 0;
   },
 };
@@ -243,7 +251,13 @@ const presetImport: CommandSpec = {
     const json = flags['json'] === true;
     if (preview.replaced.length > 0 && flags['yes'] !== true) {
       // Nothing is written: the caller sees exactly what --yes would replace.
-      if (json) context.printJson({ ok: false, exitCode: EXIT_USAGE, error: { code: 'USAGE', message: 'Importing would replace saved presets: run again with --yes.' }, preview });
+      if (json)
+        context.printJson({
+          ok: false,
+          exitCode: EXIT_USAGE,
+          error: { code: 'USAGE', message: 'Importing would replace saved presets: run again with --yes.' },
+          preview,
+        });
       else {
         context.warn(`Importing ${file} would replace ${preview.replaced.length} saved preset${preview.replaced.length === 1 ? '' : 's'}:`);
         for (const line of previewLines(preview)) context.warn(line);
@@ -253,7 +267,14 @@ const presetImport: CommandSpec = {
     }
     const imported = await callChannel(context, presetChannels, 'importPresets', { content, replaceExisting: flags['yes'] === true });
     if (json) {
-      context.printJson({ ok: true, added: imported.added, updated: imported.updated, unchanged: imported.unchanged, preview, presets: imported.presets.map((preset) => preset.name) });
+      context.printJson({
+        ok: true,
+        added: imported.added,
+        updated: imported.updated,
+        unchanged: imported.unchanged,
+        preview,
+        presets: imported.presets.map((preset) => preset.name),
+      });
     } else {
       context.say(`Imported ${file}: ${imported.added} new, ${imported.updated} replaced, ${imported.unchanged} unchanged.`);
       for (const line of previewLines(preview)) context.say(line);
@@ -280,7 +301,10 @@ const presetExport: CommandSpec = {
     try {
       await writeFile(path, exported.content, 'utf8');
     } catch (thrown) {
-      throw new HandleStudioError('STORAGE', `Could not write ${path}: ${(thrown as NodeJS.ErrnoException).code ?? 'write failed'}. Check the folder exists and is writable.`);
+      throw new HandleStudioError(
+        'STORAGE',
+        `Could not write ${path}: ${(thrown as NodeJS.ErrnoException).code ?? 'write failed'}. Check the folder exists and is writable.`,
+      );
     }
     const count = (JSON.parse(exported.content) as { presets: unknown[] }).presets.length;
     if (flags['json'] === true) context.printJson({ ok: true, file: path, presets: count });
@@ -301,7 +325,10 @@ async function readInput(context: CliContext, file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (thrown) {
     const code = (thrown as NodeJS.ErrnoException).code;
-    throw new HandleStudioError('VALIDATION', code === 'ENOENT' ? `There is no file ${file}: check the path.` : `Could not read ${file} (${code ?? 'read failed'}).`);
+    throw new HandleStudioError(
+      'VALIDATION',
+      code === 'ENOENT' ? `There is no file ${file}: check the path.` : `Could not read ${file} (${code ?? 'read failed'}).`,
+    );
   }
 }
 

@@ -25,7 +25,7 @@ afterEach(async () => {
   data.remove();
 });
 
-it('a preset that joins first sends as the profile\'s user without --xuid; with XBL_AUTHORIZATION it still asks for --xuid', async (context) => {
+it("a preset that joins first sends as the profile's user without --xuid; with XBL_AUTHORIZATION it still asks for --xuid", async (context) => {
   const [me, alice] = mpsd.users;
   const cli = (args: string[], options?: { stdin?: string; env?: Record<string, string> }) => runCli(data.path, args, options);
   const teamFile = join(data.path, 'team.json');
@@ -34,21 +34,34 @@ it('a preset that joins first sends as the profile\'s user without --xuid; with 
     JSON.stringify({
       format: 'handle-studio-presets',
       version: 1,
-      presets: [{ name: 'joins-first', sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-3' }, inviteAttributes: { titleId: '0x4D2' }, recipients: [{ label: 'Alice', xuid: alice!.xuid }], joinAndSetActivityFirst: true }],
+      presets: [
+        {
+          name: 'joins-first',
+          sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-3' },
+          inviteAttributes: { titleId: '0x4D2' },
+          recipients: [{ label: 'Alice', xuid: alice!.xuid }],
+          joinAndSetActivityFirst: true,
+        },
+      ],
     }),
   );
   expect((await cli(['preset', 'import', teamFile])).code).toBe(0);
 
-  const withEnvironment = await cli(['invite', 'send', '--preset', 'joins-first', '--endpoint', mpsd.url], { env: { XBL_AUTHORIZATION: me!.authorization } });
+  const withEnvironment = await cli(['invite', 'send', '--preset', 'joins-first', '--endpoint', mpsd.url], {
+    env: { XBL_AUTHORIZATION: me!.authorization },
+  });
   expect(withEnvironment.code).toBe(3);
   expect(withEnvironment.stderr).toContain('needs your own XUID: add --xuid YOUR_XUID');
 
   expect((await cli(['profile', 'add', 'qa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
   const stored = await cli(['profile', 'set-token', 'qa-box'], { stdin: `${me!.authorization}\n` });
-  if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
+  if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
+    context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
   expect(stored.code, stored.stderr).toBe(0);
 
   const sent = await cli(['invite', 'send', '--preset', 'joins-first', '--profile', 'qa-box', '--json']);
   expect(sent.code, sent.stderr).toBe(0);
-  expect(mpsd.invites().map((invite) => [invite.senderXuid, invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([[me!.xuid, alice!.xuid, '1234']]);
+  expect(mpsd.invites().map((invite) => [invite.senderXuid, invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([
+    [me!.xuid, alice!.xuid, '1234'],
+  ]);
 });

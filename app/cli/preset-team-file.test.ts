@@ -22,7 +22,13 @@ afterEach(() => data.remove());
 
 /** A team file entry as someone writes it by hand: no notes. */
 function handWritten(name: string, session: string, xuid = '2814679796296492') {
-  return { name, sessionRef: { scid: SCID, templateName: 'GameSession', name: session }, inviteAttributes: { titleId: '1234' }, recipients: [{ label: '', xuid }], joinAndSetActivityFirst: false };
+  return {
+    name,
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: session },
+    inviteAttributes: { titleId: '1234' },
+    recipients: [{ label: '', xuid }],
+    joinAndSetActivityFirst: false,
+  };
 }
 
 function teamFile(presets: unknown[]): string {
@@ -34,17 +40,25 @@ function teamFile(presets: unknown[]): string {
 async function savedPresets(): Promise<{ name: string; sessionRef: { name?: string }; notes: string; updatedAt: string }[]> {
   const run = await runCli(data.path, ['preset', 'list', '--json']);
   expect(run.code).toBe(0);
-  return (JSON.parse(run.stdout) as { presets: { name: string; sessionRef: { name?: string }; notes: string; updatedAt: string }[] }).presets;
+  return (JSON.parse(run.stdout) as { presets: { name: string; sessionRef: { name?: string }; notes: string; updatedAt: string }[] })
+    .presets;
 }
 
 describe('preset import and export, from the command line', () => {
   it('imports presets written without notes, then previews and refuses to replace without --yes (exit 2, nothing changed)', async () => {
-    const first = await runCli(data.path, ['preset', 'import', teamFile([handWritten('Friday', 'lobby-1'), handWritten('Saturday', 'lobby-2')])]);
+    const first = await runCli(data.path, [
+      'preset',
+      'import',
+      teamFile([handWritten('Friday', 'lobby-1'), handWritten('Saturday', 'lobby-2')]),
+    ]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('2 new, 0 replaced, 0 unchanged');
     const before = await savedPresets();
-    expect(before.map((preset) => [preset.name, preset.notes])).toEqual([['Friday', ''], ['Saturday', '']]);
+    expect(before.map((preset) => [preset.name, preset.notes])).toEqual([
+      ['Friday', ''],
+      ['Saturday', ''],
+    ]);
 
     // Friday changes session, Saturday stays as saved, Sunday is new.
     const changed = teamFile([handWritten('friday', 'lobby-9'), handWritten('Saturday', 'lobby-2'), handWritten('Sunday', 'lobby-3')]);
@@ -60,22 +74,37 @@ describe('preset import and export, from the command line', () => {
 
     const asJson = await runCli(data.path, ['preset', 'import', changed, '--json']);
     expect(asJson.code).toBe(2);
-    expect(JSON.parse(asJson.stdout)).toMatchObject({ ok: false, exitCode: 2, preview: { added: ['Sunday'], replaced: ['friday'], unchanged: ['Saturday'] } });
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      preview: { added: ['Sunday'], replaced: ['friday'], unchanged: ['Saturday'] },
+    });
     expect(await savedPresets()).toEqual(before);
 
     const confirmed = await runCli(data.path, ['preset', 'import', changed, '--yes']);
     expect(confirmed.code).toBe(0);
     expect(confirmed.stdout).toContain('1 new, 1 replaced, 1 unchanged');
     const after = await savedPresets();
-    expect(after.map((preset) => [preset.name, preset.sessionRef.name])).toEqual([['friday', 'lobby-9'], ['Saturday', 'lobby-2'], ['Sunday', 'lobby-3']]);
+    expect(after.map((preset) => [preset.name, preset.sessionRef.name])).toEqual([
+      ['friday', 'lobby-9'],
+      ['Saturday', 'lobby-2'],
+      ['Sunday', 'lobby-3'],
+    ]);
     // Unchanged means untouched: the saved preset keeps its time.
-    expect(after.find((preset) => preset.name === 'Saturday')?.updatedAt).toBe(before.find((preset) => preset.name === 'Saturday')?.updatedAt);
+    expect(after.find((preset) => preset.name === 'Saturday')?.updatedAt).toBe(
+      before.find((preset) => preset.name === 'Saturday')?.updatedAt,
+    );
   });
 
   it('a file with one bad preset imports nothing, even with --yes', async () => {
     await runCli(data.path, ['preset', 'import', teamFile([handWritten('Friday', 'lobby-1')])]);
     const before = await savedPresets();
-    const run = await runCli(data.path, ['preset', 'import', teamFile([handWritten('Friday', 'lobby-9'), handWritten('Broken', 'lobby-2', '12x')]), '--yes']);
+    const run = await runCli(data.path, [
+      'preset',
+      'import',
+      teamFile([handWritten('Friday', 'lobby-9'), handWritten('Broken', 'lobby-2', '12x')]),
+      '--yes',
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('Preset 2 ("Broken")');
     expect(run.stderr).toContain('Nothing was imported');

@@ -3,7 +3,14 @@
  * the app's profile channels. A token only ever comes in through standard input or the
  * device-code sign-in, and only its state (who, until when) is ever printed.
  */
-import { profileChannels, PRODUCTION_ENDPOINT, type Environment, type ProfileDraft, type ProfileView, type TokenState } from '../shared/contract/profiles.ts';
+import {
+  profileChannels,
+  PRODUCTION_ENDPOINT,
+  type Environment,
+  type ProfileDraft,
+  type ProfileView,
+  type TokenState,
+} from '../shared/contract/profiles.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { UsageError, type CommandSpec } from './command.ts';
 import { callChannel, secretFormsOf, type CliContext } from './context.ts';
@@ -39,7 +46,8 @@ export function describeToken(token: TokenState, profileName = 'NAME'): string {
     case 'keychain-unavailable':
       return 'the OS keychain is unavailable, so no token can be read';
     case 'refused': {
-      const fix = token.source === 'signed-in' ? `handle-studio profile login "${profileName}"` : `handle-studio profile set-token "${profileName}"`;
+      const fix =
+        token.source === 'signed-in' ? `handle-studio profile login "${profileName}"` : `handle-studio profile set-token "${profileName}"`;
       return `REFUSED by MPSD${token.refusedAt === undefined ? '' : ` at ${token.refusedAt}`}${who ? ` (token of ${who})` : ''}: it is not used again; run \`${fix}\`${where}`;
     }
     default:
@@ -57,9 +65,13 @@ export function signedInLine(profileName: string, token: TokenState): string {
 
 function printProfile(context: CliContext, profile: ProfileView): void {
   context.say(`${profile.active ? '* ' : '  '}${profile.name}`);
-  context.say(`    environment ${profile.environment}, endpoint ${profile.endpoint}, sandbox ${profile.sandboxId}, contract ${profile.contractVersion}, locale ${profile.locale}, service ${profile.service === 'mpa' ? 'Multiplayer Activity (mpa)' : 'MPSD handles'}`);
+  context.say(
+    `    environment ${profile.environment}, endpoint ${profile.endpoint}, sandbox ${profile.sandboxId}, contract ${profile.contractVersion}, locale ${profile.locale}, service ${profile.service === 'mpa' ? 'Multiplayer Activity (mpa)' : 'MPSD handles'}`,
+  );
   if (profile.defaultScid !== undefined || profile.defaultTitleId !== undefined) {
-    context.say(`    defaults: ${[profile.defaultScid && `scid ${profile.defaultScid}`, profile.defaultTitleId && `title ${titleIdWithDecimal(profile.defaultTitleId)}`].filter(Boolean).join(', ')}`);
+    context.say(
+      `    defaults: ${[profile.defaultScid && `scid ${profile.defaultScid}`, profile.defaultTitleId && `title ${titleIdWithDecimal(profile.defaultTitleId)}`].filter(Boolean).join(', ')}`,
+    );
   }
   context.say(`    token: ${describeToken(profile.token, profile.name)}`);
 }
@@ -68,7 +80,8 @@ async function findProfile(context: CliContext, name: string): Promise<ProfileVi
   const id = await profileIdByName(context, name);
   const { profiles } = await callChannel(context, profileChannels, 'listProfiles', {});
   const profile = profiles.find((candidate) => candidate.id === id);
-  if (profile === undefined) throw new HandleStudioError('VALIDATION', `Profile "${name}" was removed meanwhile: see \`handle-studio profile list\`.`);
+  if (profile === undefined)
+    throw new HandleStudioError('VALIDATION', `Profile "${name}" was removed meanwhile: see \`handle-studio profile list\`.`);
   return profile;
 }
 
@@ -77,7 +90,11 @@ async function findProfile(context: CliContext, name: string): Promise<ProfileVi
  * there would show it on screen and the CLI could not tell when it ends), and gives up
  * after a timeout so a forgotten pipe never hangs a script.
  */
-export async function readTokenFromStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }, command: CommandSpec, timeoutMs = STDIN_TIMEOUT_MS): Promise<string> {
+export async function readTokenFromStdin(
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean },
+  command: CommandSpec,
+  timeoutMs = STDIN_TIMEOUT_MS,
+): Promise<string> {
   if (stdin.isTTY === true) {
     throw new UsageError(
       'set-token reads the Authorization value from standard input, not from the keyboard: pipe it in, e.g. ' +
@@ -91,14 +108,24 @@ export async function readTokenFromStdin(stdin: NodeJS.ReadableStream & { isTTY?
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       finish();
-      reject(new HandleStudioError('VALIDATION', `Nothing ended on standard input within ${timeoutMs / 1000} s: pipe the Authorization value in and close the input.`));
+      reject(
+        new HandleStudioError(
+          'VALIDATION',
+          `Nothing ended on standard input within ${timeoutMs / 1000} s: pipe the Authorization value in and close the input.`,
+        ),
+      );
     }, timeoutMs);
     const onData = (chunk: string | Buffer) => {
       const part = String(chunk);
       size += part.length;
       if (size > TOKEN_INPUT_MAX) {
         finish();
-        reject(new HandleStudioError('VALIDATION', `Standard input holds more than ${TOKEN_INPUT_MAX} characters: pipe only the Authorization value.`));
+        reject(
+          new HandleStudioError(
+            'VALIDATION',
+            `Standard input holds more than ${TOKEN_INPUT_MAX} characters: pipe only the Authorization value.`,
+          ),
+        );
         return;
       }
       chunks.push(part);
@@ -147,7 +174,7 @@ const profileList: CommandSpec = {
 
 const profileShow: CommandSpec = {
   path: ['profile', 'show'],
-  summary: 'Show one profile\'s settings and token state (never the token).',
+  summary: "Show one profile's settings and token state (never the token).",
   positionals: ['NAME'],
   flags: {},
   examples: ['handle-studio profile show dev --json'],
@@ -166,19 +193,35 @@ const profileAdd: CommandSpec = {
   flags: {
     endpoint: { type: 'string', value: 'URL', help: `MPSD base URL (default ${PRODUCTION_ENDPOINT}; http only on 127.0.0.1/localhost).` },
     sandbox: { type: 'string', value: 'ID', help: 'Sandbox id, e.g. XDKS.1 or ABCD.3.' },
-    environment: { type: 'string', value: 'production|local|custom', help: 'What the endpoint is (guessed from --endpoint when left out).' },
+    environment: {
+      type: 'string',
+      value: 'production|local|custom',
+      help: 'What the endpoint is (guessed from --endpoint when left out).',
+    },
     'title-id': { type: 'string', value: 'ID', help: 'Default title id (decimal or 0x hex).' },
     scid: { type: 'string', value: 'GUID', help: 'Default service configuration id.' },
     contract: { type: 'string', value: '104|105|107', help: 'x-xbl-contract-version to send (default 107).' },
     locale: { type: 'string', value: 'TAG', help: 'Accept-Language, e.g. en-US (the default).' },
-    service: { type: 'string', value: 'mpsd|mpa', help: 'How the title sets activities and sends invites: MPSD handles (the default) or Multiplayer Activity (`mpa ...` commands).' },
+    service: {
+      type: 'string',
+      value: 'mpsd|mpa',
+      help: 'How the title sets activities and sends invites: MPSD handles (the default) or Multiplayer Activity (`mpa ...` commands).',
+    },
     'client-id': { type: 'string', value: 'GUID', help: 'Azure application (client) id for `profile login`.' },
-    authority: { type: 'string', value: 'URL', help: 'Microsoft account authority for sign-in (default https://login.microsoftonline.com/consumers).' },
-    'user-auth-url': { type: 'string', value: 'URL', help: 'Xbox user token endpoint (default https://user.auth.xboxlive.com/user/authenticate).' },
+    authority: {
+      type: 'string',
+      value: 'URL',
+      help: 'Microsoft account authority for sign-in (default https://login.microsoftonline.com/consumers).',
+    },
+    'user-auth-url': {
+      type: 'string',
+      value: 'URL',
+      help: 'Xbox user token endpoint (default https://user.auth.xboxlive.com/user/authenticate).',
+    },
     'xsts-url': { type: 'string', value: 'URL', help: 'XSTS endpoint (default https://xsts.auth.xboxlive.com/xsts/authorize).' },
   },
   notes: [
-    'Leave --authority, --user-auth-url and --xsts-url out for Microsoft\'s real services; `emulator start` prints the values for its local sign-in stand-ins.',
+    "Leave --authority, --user-auth-url and --xsts-url out for Microsoft's real services; `emulator start` prints the values for its local sign-in stand-ins.",
   ],
   examples: [
     'handle-studio profile add local --endpoint http://127.0.0.1:7777 --sandbox XDKS.1',
@@ -219,7 +262,9 @@ const profileAdd: CommandSpec = {
     if (flags['json'] === true) context.printJson({ ok: true, profile: saved });
     else {
       context.say(`Added profile "${saved.name}" (${saved.environment}, ${saved.endpoint}, sandbox ${saved.sandboxId}).`);
-      context.say(`Next: pipe its token in with \`handle-studio profile set-token "${saved.name}"\`${saved.auth.msaClientId ? ` or run \`handle-studio profile login "${saved.name}"\`` : ''}.`);
+      context.say(
+        `Next: pipe its token in with \`handle-studio profile set-token "${saved.name}"\`${saved.auth.msaClientId ? ` or run \`handle-studio profile login "${saved.name}"\`` : ''}.`,
+      );
     }
     return 0;
   },
@@ -251,12 +296,18 @@ const profileSetToken: CommandSpec = {
     expires: { type: 'string', value: 'TIME', help: 'When the token expires (ISO-8601), if its own expiry cannot be read.' },
   },
   notes: ['The value goes to the OS keychain; only who it is for and until when is printed.'],
-  examples: ['pbpaste | handle-studio profile set-token dev', 'handle-studio profile set-token local --expires 2026-05-01T18:00:00Z < auth.txt'],
+  examples: [
+    'pbpaste | handle-studio profile set-token dev',
+    'handle-studio profile set-token local --expires 2026-05-01T18:00:00Z < auth.txt',
+  ],
   run: async (context, flags, [name]) => {
     const profileId = await profileIdByName(context, name!);
     const authorization = (await readTokenFromStdin(context.io.stdin, profileSetToken)).trim();
     if (authorization === '') {
-      throw new HandleStudioError('VALIDATION', 'Standard input was empty: pipe in the whole Authorization value (XBL3.0 x=<uhs>;<token>).');
+      throw new HandleStudioError(
+        'VALIDATION',
+        'Standard input was empty: pipe in the whole Authorization value (XBL3.0 x=<uhs>;<token>).',
+      );
     }
     for (const form of secretFormsOf(authorization)) context.addSecret(form);
     const expires = text(flags, 'expires');
@@ -273,10 +324,12 @@ const profileSetToken: CommandSpec = {
 
 const profileLogin: CommandSpec = {
   path: ['profile', 'login'],
-  summary: 'Sign in with a Microsoft test account (device code) and get an XSTS token for the profile\'s sandbox.',
+  summary: "Sign in with a Microsoft test account (device code) and get an XSTS token for the profile's sandbox.",
   positionals: ['NAME'],
   flags: {},
-  notes: ['Prints a URL and a code; open the URL on any device, type the code, and the command finishes when the sign-in does. Ctrl+C cancels.'],
+  notes: [
+    'Prints a URL and a code; open the URL on any device, type the code, and the command finishes when the sign-in does. Ctrl+C cancels.',
+  ],
   examples: ['handle-studio profile login "ABCD.3 dev"'],
   run: async (context, flags, [name]) => {
     const profileId = await profileIdByName(context, name!);
@@ -284,11 +337,20 @@ const profileLogin: CommandSpec = {
     const json = flags['json'] === true;
     const unsubscribe = studio.events.subscribe((event, payload) => {
       if (event !== 'signInProgress') return;
-      const progress = payload as { profileId: string; stage: string; userCode?: string; verificationUri?: string; expiresAt?: string; message: string };
+      const progress = payload as {
+        profileId: string;
+        stage: string;
+        userCode?: string;
+        verificationUri?: string;
+        expiresAt?: string;
+        message: string;
+      };
       if (progress.profileId !== profileId) return;
       if (progress.stage === 'device-code' && progress.userCode !== undefined) {
         // Goes to stderr even with --json, so stdout stays one JSON document.
-        context.warn(`To sign in, open ${progress.verificationUri ?? 'https://microsoft.com/devicelogin'} and enter the code ${progress.userCode}${progress.expiresAt ? ` (before ${progress.expiresAt})` : ''}.`);
+        context.warn(
+          `To sign in, open ${progress.verificationUri ?? 'https://microsoft.com/devicelogin'} and enter the code ${progress.userCode}${progress.expiresAt ? ` (before ${progress.expiresAt})` : ''}.`,
+        );
         context.warn('Waiting for the sign-in to finish... (Ctrl+C cancels)');
       } else if (!json && progress.stage === 'getting-xbox-token') {
         context.warn(progress.message);
@@ -323,4 +385,12 @@ const profileUse: CommandSpec = {
   },
 };
 
-export const profileCommands: CommandSpec[] = [profileList, profileShow, profileAdd, profileRemove, profileSetToken, profileLogin, profileUse];
+export const profileCommands: CommandSpec[] = [
+  profileList,
+  profileShow,
+  profileAdd,
+  profileRemove,
+  profileSetToken,
+  profileLogin,
+  profileUse,
+];

@@ -77,7 +77,7 @@ function skipWithoutKeychain(run: CliRun, context: TestContext): void {
 }
 
 // Each test starts the emulator and a login as processes: room for a loaded 2-core machine.
-describe('profile login against emulator start\'s sign-in stand-ins', { timeout: 240_000 }, () => {
+describe("profile login against emulator start's sign-in stand-ins", { timeout: 240_000 }, () => {
   it('shows the URL and code, waits for the approval, ends with gamertag, XUID and expiry, and the token works (never printed)', async (context) => {
     await addSignInProfile('local sign-in');
     const shown = await cli(['profile', 'show', 'local sign-in', '--json']);
@@ -88,7 +88,10 @@ describe('profile login against emulator start\'s sign-in stand-ins', { timeout:
     const login = startCli(dataDir.path, ['profile', 'login', 'local sign-in']);
     running.push(login);
     const watched = watchLogin(login);
-    const userCode = await Promise.race([watched.code, watched.done.then((run) => skipWithoutKeychain(run, context)).then(() => watched.code)]);
+    const userCode = await Promise.race([
+      watched.code,
+      watched.done.then((run) => skipWithoutKeychain(run, context)).then(() => watched.code),
+    ]);
     const linkPage = `${new URL(printed.tokenServices.authority).origin}/link`;
     const tester = printed.users[1]!;
     const approved = await fetch(`${new URL(printed.tokenServices.authority).origin}/_emulator/device-codes/approve`, {
@@ -104,14 +107,41 @@ describe('profile login against emulator start\'s sign-in stand-ins', { timeout:
     expect(run.stderr).toContain(`To sign in, open ${linkPage} and enter the code ${userCode}`);
     expect(run.stderr).toContain('Waiting for the sign-in to finish');
     expect(run.stdout.trim()).toMatch(
-      new RegExp(`^Signed in "local sign-in" as ${tester.gamertag} \\(XUID ${tester.xuid}\\); the token is valid until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\.$`),
+      new RegExp(
+        `^Signed in "local sign-in" as ${tester.gamertag} \\(XUID ${tester.xuid}\\); the token is valid until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\.$`,
+      ),
     );
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/XBL3\.0|x=[0-9a-f]+;/);
 
     // The stored token is the tester's and the local MPSD accepts it.
-    const join = await cli(['session', 'join', '--scid', SCID, '--template', 'GameSession', '--session', 'cli-login', '--xuid', tester.xuid, '--profile', 'local sign-in']);
+    const join = await cli([
+      'session',
+      'join',
+      '--scid',
+      SCID,
+      '--template',
+      'GameSession',
+      '--session',
+      'cli-login',
+      '--xuid',
+      tester.xuid,
+      '--profile',
+      'local sign-in',
+    ]);
     expect(join.code, join.stderr).toBe(0);
-    const activity = await cli(['activity', 'set', '--scid', SCID, '--template', 'GameSession', '--session', 'cli-login', '--profile', 'local sign-in', '--json']);
+    const activity = await cli([
+      'activity',
+      'set',
+      '--scid',
+      SCID,
+      '--template',
+      'GameSession',
+      '--session',
+      'cli-login',
+      '--profile',
+      'local sign-in',
+      '--json',
+    ]);
     expect(activity.code, activity.stderr).toBe(0);
     expect(`${join.stdout}${activity.stdout}${activity.stderr}`).not.toMatch(/XBL3\.0 x=[0-9a-f]+;[^<]/);
   });

@@ -37,35 +37,41 @@ afterEach(async () => {
 });
 
 describe('a refused token in the CLI', () => {
-  it('is reported as refused by profile show/list in later processes, with the fix, and is not sent again', { timeout: 120_000 }, async (context) => {
-    const add = await cli(['profile', 'add', 'Refused dev', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1']);
-    expect(add.code, add.stderr).toBe(0);
-    const stored = await cli(['profile', 'set-token', 'Refused dev'], UNKNOWN_AUTHORIZATION);
-    if (stored.code !== 0 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
-      context.skip('No Secret Service here: run inside dbus-run-session with gnome-keyring (npm test does).');
-    }
-    expect(stored.code, stored.stderr).toBe(0);
-    const query = ['activity', 'get', '--scid', SCID, '--xuid', mpsd.users[0]!.xuid, '--profile', 'Refused dev'];
+  it(
+    'is reported as refused by profile show/list in later processes, with the fix, and is not sent again',
+    { timeout: 120_000 },
+    async (context) => {
+      const add = await cli(['profile', 'add', 'Refused dev', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1']);
+      expect(add.code, add.stderr).toBe(0);
+      const stored = await cli(['profile', 'set-token', 'Refused dev'], UNKNOWN_AUTHORIZATION);
+      if (stored.code !== 0 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
+        context.skip('No Secret Service here: run inside dbus-run-session with gnome-keyring (npm test does).');
+      }
+      expect(stored.code, stored.stderr).toBe(0);
+      const query = ['activity', 'get', '--scid', SCID, '--xuid', mpsd.users[0]!.xuid, '--profile', 'Refused dev'];
 
-    const refused = await cli(query);
-    expect(refused.code).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toContain('UNAUTHORIZED');
+      const refused = await cli(query);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain('UNAUTHORIZED');
 
-    const shown = await cli(['profile', 'show', 'Refused dev']);
-    expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout).toMatch(/token: REFUSED by MPSD at \d{4}-\d\d-\d\dT[\d:.]+Z: it is not used again; run `handle-studio profile set-token "Refused dev"`/);
-    const listed = await cli(['profile', 'list', '--json']);
-    expect(JSON.parse(listed.stdout).profiles[0].token).toMatchObject({ state: 'refused', source: 'pasted' });
+      const shown = await cli(['profile', 'show', 'Refused dev']);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(
+        /token: REFUSED by MPSD at \d{4}-\d\d-\d\dT[\d:.]+Z: it is not used again; run `handle-studio profile set-token "Refused dev"`/,
+      );
+      const listed = await cli(['profile', 'list', '--json']);
+      expect(JSON.parse(listed.stdout).profiles[0].token).toMatchObject({ state: 'refused', source: 'pasted' });
 
-    const reached = await requestsReceived();
-    const again = await cli(query);
-    expect(again.code).not.toBe(0);
-    expect(again.stdout + again.stderr).toContain('MPSD refused the token of profile "Refused dev"');
-    expect(await requestsReceived()).toBe(reached);
+      const reached = await requestsReceived();
+      const again = await cli(query);
+      expect(again.code).not.toBe(0);
+      expect(again.stdout + again.stderr).toContain('MPSD refused the token of profile "Refused dev"');
+      expect(await requestsReceived()).toBe(reached);
 
-    // A new token ends it.
-    expect((await cli(['profile', 'set-token', 'Refused dev'], mpsd.users[0]!.authorization)).code).toBe(0);
-    expect((await cli(['profile', 'show', 'Refused dev'])).stdout).not.toContain('REFUSED');
-    expect((await cli(query)).code).toBe(0);
-  });
+      // A new token ends it.
+      expect((await cli(['profile', 'set-token', 'Refused dev'], mpsd.users[0]!.authorization)).code).toBe(0);
+      expect((await cli(['profile', 'show', 'Refused dev'])).stdout).not.toContain('REFUSED');
+      expect((await cli(query)).code).toBe(0);
+    },
+  );
 });

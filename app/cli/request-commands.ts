@@ -29,7 +29,10 @@ import { reportSend, sendJson } from './send-report.ts';
 import { AUTHORIZATION_NOTE, senderFlags, sendWithFlags } from './send.ts';
 import { checkBeforeInvite, checkFlags } from './session-check-command.ts';
 
-const xuidFlag = { xuid: { type: 'string', value: 'XUID', help: 'Your own XUID (the signed-in user).' } } as const satisfies Record<string, FlagSpec>;
+const xuidFlag = { xuid: { type: 'string', value: 'XUID', help: 'Your own XUID (the signed-in user).' } } as const satisfies Record<
+  string,
+  FlagSpec
+>;
 
 export const LOCAL = 'http://127.0.0.1:7777';
 export const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
@@ -74,7 +77,12 @@ type SendCheck = (context: CliContext, flags: FlagValues, request: HandleRequest
  * needs reading (queries, joins through a handle).
  */
 export function requestCommand(
-  spec: Omit<CommandSpec, 'run' | 'notes' | 'flags'> & { flags: Record<string, FlagSpec>; kind: RequestKind; report?: SendReporter; check?: SendCheck },
+  spec: Omit<CommandSpec, 'run' | 'notes' | 'flags'> & {
+    flags: Record<string, FlagSpec>;
+    kind: RequestKind;
+    report?: SendReporter;
+    check?: SendCheck;
+  },
   build: (flags: FlagValues, context: CliContext) => Promise<PlannedSend>,
 ): CommandSpec {
   const { kind, report = reportSend, check, ...shown } = spec;
@@ -95,7 +103,11 @@ export function requestCommand(
         done.push(result);
         if (!json) reportSend(context, result, false);
         if (exitCodeForSend(result) !== 0) {
-          if (json) context.printJson({ ...sendJson(result, exitCodeForSend(result)), before: done.slice(0, -1).map((earlier) => sendJson(earlier, 0)) });
+          if (json)
+            context.printJson({
+              ...sendJson(result, exitCodeForSend(result)),
+              before: done.slice(0, -1).map((earlier) => sendJson(earlier, 0)),
+            });
           context.warn(`Stopped before ${plan.request.kind}: the ${step.kind} step did not succeed.`);
           return exitCodeForSend(result);
         }
@@ -140,7 +152,7 @@ const activityGet = requestCommand(
     path: ['activity', 'get'],
     kind: 'activity.query',
     report: reportHandleQuery,
-    summary: 'Show one user\'s activity in a service config (POST /handles/query for that XUID), and whether its session can be joined.',
+    summary: "Show one user's activity in a service config (POST /handles/query for that XUID), and whether its session can be joined.",
     flags: { scid: sessionFlags.scid, xuid: { type: 'string', value: 'XUID', help: 'Whose activity to show.' } },
     examples: [`handle-studio activity get --scid ${SCID} --xuid 2814679796296491 --profile dev`],
   },
@@ -163,7 +175,10 @@ const activityClear = requestCommand(
     examples: [`handle-studio activity clear --scid ${SCID} --xuid 2814679796296491 --profile dev`],
   },
   async (flags) => ({
-    request: { kind: 'activity.clear', ...withoutUndefined({ scid: text(flags, 'scid'), ownerXuid: text(flags, 'xuid') }) } as HandleRequestInput,
+    request: {
+      kind: 'activity.clear',
+      ...withoutUndefined({ scid: text(flags, 'scid'), ownerXuid: text(flags, 'xuid') }),
+    } as HandleRequestInput,
   }),
 );
 
@@ -174,11 +189,17 @@ const activityQuery = requestCommand(
     path: ['activity', 'query'],
     kind: 'activity.query',
     report: reportHandleQuery,
-    summary: 'Find activities in a service config: of the given XUIDs (up to 100), or of the people a user follows (--moniker); each says whether its session can be joined and why not.',
+    summary:
+      'Find activities in a service config: of the given XUIDs (up to 100), or of the people a user follows (--moniker); each says whether its session can be joined and why not.',
     flags: {
       scid: sessionFlags.scid,
-      xuid: { type: 'string', multiple: true, value: 'XUID', help: 'A user whose activity to find; with --moniker, the one user whose list to use.' },
-      moniker: { type: 'string', value: monikers.join('|'), help: 'Query the activities of that user\'s people, favorites or friends.' },
+      xuid: {
+        type: 'string',
+        multiple: true,
+        value: 'XUID',
+        help: 'A user whose activity to find; with --moniker, the one user whose list to use.',
+      },
+      moniker: { type: 'string', value: monikers.join('|'), help: "Query the activities of that user's people, favorites or friends." },
     },
     examples: [
       `handle-studio activity query --scid ${SCID} --xuid 2814679796296491 --xuid 2814679796296492 --profile dev --json`,
@@ -197,7 +218,11 @@ const activityQuery = requestCommand(
       );
     }
     return {
-      request: { kind: 'activity.query', ...scid, people: { moniker, ...withoutUndefined({ monikerXuid: xuids[0] }) } } as HandleRequestInput,
+      request: {
+        kind: 'activity.query',
+        ...scid,
+        people: { moniker, ...withoutUndefined({ monikerXuid: xuids[0] }) },
+      } as HandleRequestInput,
     };
   },
 );
@@ -212,7 +237,10 @@ const inviteSend = requestCommand(
       preset: { type: 'string', value: 'NAME', help: 'Start from a saved preset; flags given here override it, --to adds invitees.' },
       xuid: { type: 'string', value: 'XUID', help: 'Your own XUID: refuses inviting yourself; needed by presets that join first.' },
       queue: { type: 'boolean', help: 'With --profile: put what cannot be sent now (offline, no valid token) in the outbox and exit 0.' },
-      check: { type: 'boolean', help: 'Pre-flight first (as `session check` does, per invitee): stop with exit 8 and send nothing when a finding blocks or warns.' },
+      check: {
+        type: 'boolean',
+        help: 'Pre-flight first (as `session check` does, per invitee): stop with exit 8 and send nothing when a finding blocks or warns.',
+      },
       'send-anyway': { type: 'boolean', help: 'With --check: print the findings and send regardless.' },
       ...checkFlags,
     },
@@ -234,7 +262,9 @@ const inviteSend = requestCommand(
     const senderXuid = text(flags, 'xuid');
     const presetName = text(flags, 'preset');
     if (presetName !== undefined) {
-      const planned = await presetInviteRequest(context, presetName, typed, recipients, senderXuid, () => senderProfileUser(context, flags));
+      const planned = await presetInviteRequest(context, presetName, typed, recipients, senderXuid, () =>
+        senderProfileUser(context, flags),
+      );
       const request = senderXuid === undefined ? planned.request : ({ ...planned.request, senderXuid } as HandleRequestInput);
       return { ...planned, request, queue: flags['queue'] === true };
     }

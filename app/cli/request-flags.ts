@@ -19,14 +19,23 @@ export const sessionFlags = {
 export const inviteFlags = {
   ...sessionFlags,
   'title-id': { type: 'string', value: 'ID', help: 'Title id in decimal (1234) or hex (0x4D2).' },
-  to: { type: 'string', multiple: true, value: 'XUID[=label]', help: 'Who to invite; a label (e.g. a gamertag) after "=" shows in history and output.' },
+  to: {
+    type: 'string',
+    multiple: true,
+    value: 'XUID[=label]',
+    help: 'Who to invite; a label (e.g. a gamertag) after "=" shows in history and output.',
+  },
   context: { type: 'string', value: 'TEXT', help: 'Title-defined invite context (at most 256 characters once URI-encoded).' },
   'context-string': {
     type: 'string',
     value: '///ID',
     help: 'Id of a custom invite string defined at ingestion (Partner Center), with its /// prefix, e.g. ///JoinMyRaid; shown in the toast. Not free text: use --context for that.',
   },
-  'sender-string': { type: 'string', value: 'TEXT', help: 'For service senders only: the sender name MPSD shows when a service, not a user, sends the invite.' },
+  'sender-string': {
+    type: 'string',
+    value: 'TEXT',
+    help: 'For service senders only: the sender name MPSD shows when a service, not a user, sends the invite.',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /** Which flag sets each request field, for messages. `invitedXuids.2` is the third --to. */
@@ -80,7 +89,10 @@ export function parseRequestFromFlags(input: HandleRequestInput): HandleRequest 
   const parsed = handleRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = fieldProblems(parsed.error).map((problem) => ({ ...problem, flag: flagForField(problem.field) }));
-  const message = problemsInWords(problems.map(({ flag, message }) => ({ where: flag, message })), 'The request is not valid.');
+  const message = problemsInWords(
+    problems.map(({ flag, message }) => ({ where: flag, message })),
+    'The request is not valid.',
+  );
   throw new HandleStudioError('VALIDATION', message, { fields: problems });
 }
 
@@ -117,7 +129,10 @@ export function recipientsFromFlags(values: readonly string[]): Recipients {
     if (split === -1) continue;
     const label = value.slice(split + 1).trim();
     if (label === '') {
-      throw new HandleStudioError('VALIDATION', `--to ${xuid}=: the label after "=" is empty; give a name (e.g. --to ${xuid}=Alice) or leave out the "=".`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `--to ${xuid}=: the label after "=" is empty; give a name (e.g. --to ${xuid}=Alice) or leave out the "=".`,
+      );
     }
     if (label.length > 100) {
       throw new HandleStudioError('VALIDATION', `--to ${xuid}=...: a label is at most 100 characters.`);
@@ -142,5 +157,7 @@ export function labelsForRequest(recipients: Recipients): Record<string, string>
 
 /** Drops undefined properties so absent flags stay absent (strict schemas refuse nothing extra, but say "required" for missing). */
 export function withoutUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }

@@ -21,7 +21,7 @@ afterEach(async () => {
   data.remove();
 });
 
-describe('the app\'s words in the CLI', () => {
+describe("the app's words in the CLI", () => {
   it('history lists kinds and outcomes as the History screen does; --json keeps kind and outcome values', async () => {
     const [me, alice] = mpsd.users;
     const env = { XBL_AUTHORIZATION: me!.authorization };
@@ -41,6 +41,10 @@ describe('the app\'s words in the CLI', () => {
 
     const json = await runCli(data.path, ['history', '--json']);
     const entries = (JSON.parse(json.stdout) as { entries: { kind: string; outcome: string }[] }).entries;
-    expect(entries.map((entry) => [entry.kind, entry.outcome])).toEqual([['invite.send', 'ok'], ['session.join', 'ok'], ['activity.set', 'error']]);
+    expect(entries.map((entry) => [entry.kind, entry.outcome])).toEqual([
+      ['invite.send', 'ok'],
+      ['session.join', 'ok'],
+      ['activity.set', 'error'],
+    ]);
   });
 });

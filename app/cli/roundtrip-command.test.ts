@@ -15,8 +15,24 @@ const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const TEMPLATES = {
   serviceConfigs: {
     '*': {
-      GameSession: { constants: { system: { inviteProtocol: 'game', inactiveRemovalTimeout: 7200000, capabilities: { gameplay: true, connectionRequiredForActiveMembers: true } } } },
-      PrivateSession: { constants: { system: { inviteProtocol: 'game', visibility: 'private', capabilities: { gameplay: true, connectionRequiredForActiveMembers: true } } } },
+      GameSession: {
+        constants: {
+          system: {
+            inviteProtocol: 'game',
+            inactiveRemovalTimeout: 7200000,
+            capabilities: { gameplay: true, connectionRequiredForActiveMembers: true },
+          },
+        },
+      },
+      PrivateSession: {
+        constants: {
+          system: {
+            inviteProtocol: 'game',
+            visibility: 'private',
+            capabilities: { gameplay: true, connectionRequiredForActiveMembers: true },
+          },
+        },
+      },
     },
   },
 };
@@ -46,7 +62,10 @@ afterEach(async () => {
 
 /** Profiles alpha (user 1) and bravo (user 2) with stored tokens; skips where no keychain is reachable. */
 async function twoProfiles(skip: (reason: string) => void): Promise<void> {
-  for (const [name, user] of [['alpha', mpsd.users[0]!], ['bravo', mpsd.users[1]!]] as const) {
+  for (const [name, user] of [
+    ['alpha', mpsd.users[0]!],
+    ['bravo', mpsd.users[1]!],
+  ] as const) {
     expect((await cli(['profile', 'add', name, '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
     const stored = await cli(['profile', 'set-token', name], user.authorization);
     if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
@@ -55,7 +74,20 @@ async function twoProfiles(skip: (reason: string) => void): Promise<void> {
 }
 
 async function savePreset(name: string, template: string): Promise<void> {
-  const saved = await cli(['preset', 'save', name, '--scid', SCID, '--template', template, '--new-session-each-time', '--title-id', '0x4D2', '--context', 'raid & 7']);
+  const saved = await cli([
+    'preset',
+    'save',
+    name,
+    '--scid',
+    SCID,
+    '--template',
+    template,
+    '--new-session-each-time',
+    '--title-id',
+    '0x4D2',
+    '--context',
+    'raid & 7',
+  ]);
   expect(saved.code, saved.stderr).toBe(0);
 }
 
@@ -64,7 +96,9 @@ const who = () => ['--from-xuid', mpsd.users[0]!.xuid, '--to-xuid', mpsd.users[1
 /** The JUnit file as a CI system reads it: an XML document, its suite's counts and its testcases. */
 function readJunit(path: string) {
   const errors: string[] = [];
-  const document = new DOMParser({ errorHandler: (level: string, message: unknown) => void errors.push(`${level}: ${String(message)}`) }).parseFromString(readFileSync(path, 'utf8'), 'text/xml');
+  const document = new DOMParser({
+    errorHandler: (level: string, message: unknown) => void errors.push(`${level}: ${String(message)}`),
+  }).parseFromString(readFileSync(path, 'utf8'), 'text/xml');
   expect(errors).toEqual([]);
   const root = document.documentElement!;
   expect(root.tagName).toBe('testsuites');
@@ -96,7 +130,9 @@ describe('handle-studio roundtrip', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^PASS {2}1\. alpha joins or creates the session {2}\(HTTP 20\d, \d+ ms, correlation [0-9a-f-]{36}\)$/m);
     expect(run.stdout).toContain('Round trip passed: 9 of 9 steps.');
-    expect(run.stdout).toMatch(/Invite activation URI: ms-xbl-multiplayer:\/\/inviteHandleAccept\?handle=[0-9a-f-]{36}&invitedXuid=\d+&senderXuid=\d+&context=raid%20%26%207/);
+    expect(run.stdout).toMatch(
+      /Invite activation URI: ms-xbl-multiplayer:\/\/inviteHandleAccept\?handle=[0-9a-f-]{36}&invitedXuid=\d+&senderXuid=\d+&context=raid%20%26%207/,
+    );
     expect(await invitesSent()).toBe(1);
 
     const report = readJunit(junit);
@@ -150,8 +186,17 @@ describe('pre-flight from the CLI', () => {
   async function closedSession(name: string): Promise<void> {
     const answer = await fetch(`${mpsd.url}/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/${name}`, {
       method: 'PUT',
-      headers: { Authorization: mpsd.users[0]!.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ properties: { system: { closed: true } }, members: { me: { constants: { system: { xuid: mpsd.users[0]!.xuid, initialize: true } }, properties: { system: { active: true } } } } }),
+      headers: {
+        Authorization: mpsd.users[0]!.authorization,
+        'x-xbl-contract-version': '107',
+        'Content-Type': 'application/json; charset=utf-8',
+      },
+      body: JSON.stringify({
+        properties: { system: { closed: true } },
+        members: {
+          me: { constants: { system: { xuid: mpsd.users[0]!.xuid, initialize: true } }, properties: { system: { active: true } } },
+        },
+      }),
     });
     expect(answer.status).toBe(201);
   }
@@ -160,13 +205,36 @@ describe('pre-flight from the CLI', () => {
     await twoProfiles((reason) => context.skip(reason));
     await closedSession('closed-1');
     const where = ['--scid', SCID, '--template', 'GameSession'];
-    const found = await cli(['session', 'check', ...where, '--session', 'closed-1', '--invitee', mpsd.users[1]!.xuid, '--profile', 'alpha', '--xuid', mpsd.users[0]!.xuid]);
+    const found = await cli([
+      'session',
+      'check',
+      ...where,
+      '--session',
+      'closed-1',
+      '--invitee',
+      mpsd.users[1]!.xuid,
+      '--profile',
+      'alpha',
+      '--xuid',
+      mpsd.users[0]!.xuid,
+    ]);
     expect(found.code).toBe(8);
     expect(found.stdout).toMatch(/\[blocks\] closed: The session is closed .* Fix: Have a member set properties\.system\.closed to false/);
 
     const join = await cli(['session', 'join', ...where, '--session', 'open-1', '--xuid', mpsd.users[0]!.xuid, '--profile', 'alpha']);
     expect(join.code, join.stderr).toBe(0);
-    const clean = await cli(['session', 'check', ...where, '--session', 'open-1', '--profile', 'alpha', '--xuid', mpsd.users[0]!.xuid, '--json']);
+    const clean = await cli([
+      'session',
+      'check',
+      ...where,
+      '--session',
+      'open-1',
+      '--profile',
+      'alpha',
+      '--xuid',
+      mpsd.users[0]!.xuid,
+      '--json',
+    ]);
     expect(clean.code).toBe(0);
     expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, exitCode: 0, findings: [] });
   });
@@ -174,7 +242,25 @@ describe('pre-flight from the CLI', () => {
   it('invite send --check sends nothing on findings; --send-anyway sends', async (context) => {
     await twoProfiles((reason) => context.skip(reason));
     await closedSession('closed-2');
-    const invite = ['invite', 'send', '--scid', SCID, '--template', 'GameSession', '--session', 'closed-2', '--title-id', '1234', '--to', mpsd.users[1]!.xuid, '--profile', 'alpha', '--xuid', mpsd.users[0]!.xuid, '--check'];
+    const invite = [
+      'invite',
+      'send',
+      '--scid',
+      SCID,
+      '--template',
+      'GameSession',
+      '--session',
+      'closed-2',
+      '--title-id',
+      '1234',
+      '--to',
+      mpsd.users[1]!.xuid,
+      '--profile',
+      'alpha',
+      '--xuid',
+      mpsd.users[0]!.xuid,
+      '--check',
+    ];
     const stopped = await cli(invite);
     expect(stopped.code).toBe(8);
     expect(stopped.stderr).toContain('[blocks] closed:');

@@ -21,10 +21,18 @@ import { profileIdByName } from './send.ts';
 const flags = {
   from: { type: 'string', value: 'PROFILE', help: 'The inviter: the profile that joins, sets the activity and sends the invite.' },
   to: { type: 'string', value: 'PROFILE', help: 'The invitee: the profile that reads the invite and joins through it.' },
-  preset: { type: 'string', value: 'NAME', help: 'The preset giving the session (SCID, template, name or a fresh one) and the invite attributes.' },
+  preset: {
+    type: 'string',
+    value: 'NAME',
+    help: 'The preset giving the session (SCID, template, name or a fresh one) and the invite attributes.',
+  },
   'from-xuid': { type: 'string', value: 'XUID', help: "A's XUID, when A's token was pasted (a signed-in profile knows it)." },
   'to-xuid': { type: 'string', value: 'XUID', help: "B's XUID, when B's token was pasted." },
-  'activity-check-delay': { type: 'string', value: 'MS', help: 'Wait this long after setting the activity before checking MPSD still has it (default 0, at most 120000).' },
+  'activity-check-delay': {
+    type: 'string',
+    value: 'MS',
+    help: 'Wait this long after setting the activity before checking MPSD still has it (default 0, at most 120000).',
+  },
   junit: { type: 'string', value: 'FILE', help: 'Also write the steps as a JUnit XML file (one testcase per step) for CI.' },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -38,7 +46,11 @@ function delay(values: FlagValues): number | undefined {
   const value = text(values, 'activity-check-delay');
   if (value === undefined) return undefined;
   if (!/^\d{1,6}$/.test(value) || Number(value) > 120_000) {
-    throw new HandleStudioError('VALIDATION', '--activity-check-delay: give milliseconds from 0 to 120000, e.g. --activity-check-delay 5000.', { field: 'activity-check-delay' });
+    throw new HandleStudioError(
+      'VALIDATION',
+      '--activity-check-delay: give milliseconds from 0 to 120000, e.g. --activity-check-delay 5000.',
+      { field: 'activity-check-delay' },
+    );
   }
   return Number(value);
 }
@@ -70,7 +82,10 @@ function writeJunit(context: CliContext, file: string, from: string, to: string,
   try {
     writeFileSync(path, junitReport(`roundtrip ${from} -> ${to}, ${scid}/${templateName}/${name}`, trip.steps, new Date().toISOString()));
   } catch (thrown) {
-    throw new HandleStudioError('STORAGE', `The JUnit file ${path} could not be written (${toAppError(thrown).message}); the round trip itself ran, see the steps above.`);
+    throw new HandleStudioError(
+      'STORAGE',
+      `The JUnit file ${path} could not be written (${toAppError(thrown).message}); the round trip itself ran, see the steps above.`,
+    );
   }
   context.warn(`JUnit report written to ${path}`);
 }
@@ -78,7 +93,7 @@ function writeJunit(context: CliContext, file: string, from: string, to: string,
 export const roundtripCommand: CommandSpec = {
   path: ['roundtrip'],
   summary:
-    'Run the invite round trip between two profiles: A joins the preset\'s session and sets its activity, checks MPSD kept it, invites B; B reads the invite and joins through it; A\'s session shows B. Each step with status, HTTP status, correlation id and time; stops at the first failure with MPSD\'s words.',
+    "Run the invite round trip between two profiles: A joins the preset's session and sets its activity, checks MPSD kept it, invites B; B reads the invite and joins through it; A's session shows B. Each step with status, HTTP status, correlation id and time; stops at the first failure with MPSD's words.",
   flags,
   notes: [
     'Exit codes: 0 every step passed; 5 MPSD refused a step (or its answer lacked what was expected); 6 network; 4 token; 2 usage; 3 validation.',
@@ -111,7 +126,11 @@ export const roundtripCommand: CommandSpec = {
       if (trip.inviteUri !== undefined) context.say(`Invite activation URI: ${trip.inviteUri}`);
       if (trip.joinUri !== undefined) context.say(`Join activation URI:   ${trip.joinUri}`);
       const passed = trip.steps.filter((step) => step.status === 'passed').length;
-      context.say(trip.ok ? `Round trip passed: ${passed} of ${trip.steps.length} steps.` : `Round trip failed at step ${passed + 1} of ${trip.steps.length}.`);
+      context.say(
+        trip.ok
+          ? `Round trip passed: ${passed} of ${trip.steps.length} steps.`
+          : `Round trip failed at step ${passed + 1} of ${trip.steps.length}.`,
+      );
     }
     if (junit !== undefined) writeJunit(context, junit, from, to, trip);
     return code;

@@ -11,7 +11,22 @@ import { exited, runCli, startCli, tempDataDir, type CliRun } from './cli-proces
 
 const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const AUTH = 'XBL3.0 x=998877;eyJ.send-queue-cli-secret';
-const invite = ['invite', 'send', '--scid', SCID, '--template', 'GameSession', '--session', 'lobby-3', '--title-id', '1234', '--to', '2814660000000002', '--to', '2814660000000003'];
+const invite = [
+  'invite',
+  'send',
+  '--scid',
+  SCID,
+  '--template',
+  'GameSession',
+  '--session',
+  'lobby-3',
+  '--title-id',
+  '1234',
+  '--to',
+  '2814660000000002',
+  '--to',
+  '2814660000000003',
+];
 
 let dataDir: ReturnType<typeof tempDataDir>;
 let mpsd: ScriptedMpsd | undefined;
@@ -56,22 +71,26 @@ async function outboxItems(): Promise<{ state: string; invitedXuid?: string }[]>
   return (JSON.parse(listed.stdout) as { items: { state: string; invitedXuid?: string }[] }).items;
 }
 
-it('without --queue: no token exits 4, an unreachable MPSD exits 6, and nothing is queued for later', { timeout: 240_000 }, async (context) => {
-  await addProfile('offline', await closedPortUrl());
+it(
+  'without --queue: no token exits 4, an unreachable MPSD exits 6, and nothing is queued for later',
+  { timeout: 240_000 },
+  async (context) => {
+    await addProfile('offline', await closedPortUrl());
 
-  const noToken = await cli([...invite, '--profile', 'offline']);
-  expect(noToken.code, noToken.stderr).toBe(4);
-  expect(noToken.stdout).not.toMatch(/Queued/);
-  expect(await outboxItems()).toEqual([]);
+    const noToken = await cli([...invite, '--profile', 'offline']);
+    expect(noToken.code, noToken.stderr).toBe(4);
+    expect(noToken.stdout).not.toMatch(/Queued/);
+    expect(await outboxItems()).toEqual([]);
 
-  const stored = await cli(['profile', 'set-token', 'offline'], { stdin: AUTH });
-  skipWithoutKeychain(stored, context);
-  expect(stored.code, stored.stderr).toBe(0);
-  const unreachable = await cli([...invite, '--profile', 'offline', '--json']);
-  expect(unreachable.code, unreachable.stderr).toBe(6);
-  expect(JSON.parse(unreachable.stdout)).toMatchObject({ ok: false, queued: 0 });
-  expect(await outboxItems()).toEqual([]);
-});
+    const stored = await cli(['profile', 'set-token', 'offline'], { stdin: AUTH });
+    skipWithoutKeychain(stored, context);
+    expect(stored.code, stored.stderr).toBe(0);
+    const unreachable = await cli([...invite, '--profile', 'offline', '--json']);
+    expect(unreachable.code, unreachable.stderr).toBe(6);
+    expect(JSON.parse(unreachable.stdout)).toMatchObject({ ok: false, queued: 0 });
+    expect(await outboxItems()).toEqual([]);
+  },
+);
 
 it('with --queue it exits 0 and the hint it prints is a command that runs', { timeout: 240_000 }, async () => {
   await addProfile('later', await closedPortUrl());
@@ -86,25 +105,29 @@ it('with --queue it exits 0 and the hint it prints is a command that runs', { ti
   expect((await outboxItems()).map((item) => item.state)).toEqual(['queued', 'queued']);
 });
 
-it('Ctrl+C (SIGINT) stops an outbox flush waiting out a Retry-After: exit 130, the item still queued', { timeout: 240_000 }, async (context) => {
-  mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '50' } }));
-  await addProfile('busy', mpsd.url);
-  const queued = await cli([...invite.slice(0, -2), '--profile', 'busy', '--queue']);
-  expect(queued.code, queued.stderr).toBe(0);
-  const stored = await cli(['profile', 'set-token', 'busy'], { stdin: AUTH });
-  skipWithoutKeychain(stored, context);
+it(
+  'Ctrl+C (SIGINT) stops an outbox flush waiting out a Retry-After: exit 130, the item still queued',
+  { timeout: 240_000 },
+  async (context) => {
+    mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '50' } }));
+    await addProfile('busy', mpsd.url);
+    const queued = await cli([...invite.slice(0, -2), '--profile', 'busy', '--queue']);
+    expect(queued.code, queued.stderr).toBe(0);
+    const stored = await cli(['profile', 'set-token', 'busy'], { stdin: AUTH });
+    skipWithoutKeychain(stored, context);
 
-  const flush = startCli(dataDir.path, ['outbox', 'flush']);
-  let stderr = '';
-  flush.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  // The deadline is the test's own: on 2 busy cores the child alone can take 10 s to start and call.
-  // Only MPSD's paths count: a pasted token on a loopback endpoint also asks the local MPSD's
-  // user list (`/_emulator/users`) for its XUID.
-  const invites = () => mpsd!.calls.filter((arrived) => arrived.path === '/handles');
-  await expect.poll(() => invites().length, { timeout: 200_000, interval: 20 }).toBe(1);
-  flush.kill('SIGINT');
-  expect(await exited(flush), stderr).toBe(130);
-  expect(stderr).toMatch(/cancelled/);
-  expect(invites()).toHaveLength(1);
-  expect((await outboxItems()).map((item) => item.state)).toEqual(['queued']);
-});
+    const flush = startCli(dataDir.path, ['outbox', 'flush']);
+    let stderr = '';
+    flush.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // The deadline is the test's own: on 2 busy cores the child alone can take 10 s to start and call.
+    // Only MPSD's paths count: a pasted token on a loopback endpoint also asks the local MPSD's
+    // user list (`/_emulator/users`) for its XUID.
+    const invites = () => mpsd!.calls.filter((arrived) => arrived.path === '/handles');
+    await expect.poll(() => invites().length, { timeout: 200_000, interval: 20 }).toBe(1);
+    flush.kill('SIGINT');
+    expect(await exited(flush), stderr).toBe(130);
+    expect(stderr).toMatch(/cancelled/);
+    expect(invites()).toHaveLength(1);
+    expect((await outboxItems()).map((item) => item.state)).toEqual(['queued']);
+  },
+);

@@ -66,8 +66,10 @@ export function reportSend(context: CliContext, result: SendResult, json: boolea
   // nobody misses that the lines below may be the only record of what MPSD did.
   for (const warning of result.warnings ?? []) context.warn(`Warning: ${warning.code}: ${warning.message}`);
   if (result.outcome === 'queued') {
-    context.say(`Queued ${result.queued} request${result.queued === 1 ? '' : 's'} in the outbox${result.error ? ` (${result.error.message})` : ''}.`);
-    context.say('They go out with `handle-studio outbox flush` (each with its own profile\'s token) once MPSD can be reached.');
+    context.say(
+      `Queued ${result.queued} request${result.queued === 1 ? '' : 's'} in the outbox${result.error ? ` (${result.error.message})` : ''}.`,
+    );
+    context.say("They go out with `handle-studio outbox flush` (each with its own profile's token) once MPSD can be reached.");
     return exitCode;
   }
   if (result.invitees !== undefined) {
@@ -104,10 +106,19 @@ function reportActivities(context: CliContext, answer: unknown): void {
     context.say('No activity found.');
     return;
   }
-  for (const result of results as { id?: unknown; ownerXuid?: unknown; sessionRef?: { templateName?: unknown; name?: unknown }; relatedInfo?: { membersCount?: unknown; maxMembersCount?: unknown } }[]) {
+  for (const result of results as {
+    id?: unknown;
+    ownerXuid?: unknown;
+    sessionRef?: { templateName?: unknown; name?: unknown };
+    relatedInfo?: { membersCount?: unknown; maxMembersCount?: unknown };
+  }[]) {
     const members =
-      typeof result.relatedInfo?.membersCount === 'number' ? `  ${result.relatedInfo.membersCount}/${String(result.relatedInfo.maxMembersCount ?? '?')} members` : '';
-    context.say(`${String(result.ownerXuid ?? '?')} is in ${String(result.sessionRef?.templateName ?? '?')}/${String(result.sessionRef?.name ?? '?')}  handle ${String(result.id ?? '?')}${members}`);
+      typeof result.relatedInfo?.membersCount === 'number'
+        ? `  ${result.relatedInfo.membersCount}/${String(result.relatedInfo.maxMembersCount ?? '?')} members`
+        : '';
+    context.say(
+      `${String(result.ownerXuid ?? '?')} is in ${String(result.sessionRef?.templateName ?? '?')}/${String(result.sessionRef?.name ?? '?')}  handle ${String(result.id ?? '?')}${members}`,
+    );
   }
 }
 

@@ -21,7 +21,11 @@ import { parseRequestFromFlags, text } from './request-flags.ts';
 
 /** Where the token and the endpoint come from; every request command takes these. */
 export const senderFlags = {
-  profile: { type: 'string', value: 'NAME', help: 'Send as this profile (its stored token, endpoint and contract version); default: the active profile when XBL_AUTHORIZATION is not set.' },
+  profile: {
+    type: 'string',
+    value: 'NAME',
+    help: 'Send as this profile (its stored token, endpoint and contract version); default: the active profile when XBL_AUTHORIZATION is not set.',
+  },
   endpoint: {
     type: 'string',
     value: 'URL',
@@ -72,7 +76,9 @@ export function environmentAuthorization(env: NodeJS.ProcessEnv): AuthorizationS
 export function endpointFromFlag(flag: string | undefined): string {
   const parsed = mpsdBaseUrlSchema.safeParse(flag ?? MPSD_BASE_URL);
   if (!parsed.success) {
-    throw new HandleStudioError('VALIDATION', `--endpoint: ${parsed.error.issues[0]?.message ?? 'not a valid URL.'}`, { field: 'endpoint' });
+    throw new HandleStudioError('VALIDATION', `--endpoint: ${parsed.error.issues[0]?.message ?? 'not a valid URL.'}`, {
+      field: 'endpoint',
+    });
   }
   const url = new URL(parsed.data);
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
@@ -90,7 +96,9 @@ export function contractFromFlag(flag: string | undefined): ContractVersion {
   if (flag === undefined) return 107;
   const parsed = contractVersionSchema.safeParse(Number(flag));
   if (!parsed.success) {
-    throw new HandleStudioError('VALIDATION', `--contract: ${parsed.error.issues[0]?.message ?? 'must be 104, 105 or 107.'}`, { field: 'contract' });
+    throw new HandleStudioError('VALIDATION', `--contract: ${parsed.error.issues[0]?.message ?? 'must be 104, 105 or 107.'}`, {
+      field: 'contract',
+    });
   }
   return parsed.data;
 }
@@ -129,7 +137,10 @@ export async function senderProfileId(context: CliContext, flags: FlagValues, sa
   const active = profiles.find((profile) => profile.id === activeProfileId);
   if (active === undefined) return undefined;
   // `say` is false for a look-up ahead of the send, which says it once itself.
-  if (say) context.warn(`handle-studio: using the active profile "${active.name}" (no --profile or XBL_AUTHORIZATION given; change it with \`profile use NAME\`).`);
+  if (say)
+    context.warn(
+      `handle-studio: using the active profile "${active.name}" (no --profile or XBL_AUTHORIZATION given; change it with \`profile use NAME\`).`,
+    );
   return active.id;
 }
 
@@ -144,7 +155,12 @@ export interface SendOptions {
  * Validates and sends one request with the credentials the flags and environment name.
  * Throws VALIDATION/NO_CREDENTIALS/... before sending; MPSD's own answers come back in the result.
  */
-export async function sendWithFlags(context: CliContext, command: CommandSpec, flags: FlagValues, options: SendOptions): Promise<SendResult> {
+export async function sendWithFlags(
+  context: CliContext,
+  command: CommandSpec,
+  flags: FlagValues,
+  options: SendOptions,
+): Promise<SendResult> {
   const request = parseRequestFromFlags(options.request);
   const runId = `cli-${randomUUID()}`;
   const labels = options.recipientLabels === undefined ? {} : { recipientLabels: options.recipientLabels };
@@ -175,15 +191,16 @@ export async function sendWithFlags(context: CliContext, command: CommandSpec, f
   }
 
   if (options.queue === true) {
-    throw new UsageError('--queue needs --profile NAME (or an active profile: `profile use NAME`): the outbox sends later with a profile\'s stored token, and XBL_AUTHORIZATION is not stored.', command);
+    throw new UsageError(
+      "--queue needs --profile NAME (or an active profile: `profile use NAME`): the outbox sends later with a profile's stored token, and XBL_AUTHORIZATION is not stored.",
+      command,
+    );
   }
   const endpoint = endpointFromFlag(text(flags, 'endpoint'));
   const contractVersion = contractFromFlag(text(flags, 'contract'));
   const authorization = environmentAuthorization(context.io.env);
   const studio = await context.studio();
-  return withCancellation(context, runId, () =>
-    studio.sendAdHoc({ runId, request, ...labels, endpoint, contractVersion, authorization }),
-  );
+  return withCancellation(context, runId, () => studio.sendAdHoc({ runId, request, ...labels, endpoint, contractVersion, authorization }));
 }
 
 /** Ctrl+C during a send asks core to stop: invitees not yet attempted are reported, nobody is half-invited twice. */

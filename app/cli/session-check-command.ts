@@ -22,14 +22,19 @@ type Platform = (typeof platforms)[number];
 
 /** The flags both commands take to describe the send being checked. */
 export const checkFlags = {
-  'invitee-platform': { type: 'string', value: 'xbox|pc', help: 'Where the invitee plays (default xbox): pc adds the userAuthorizationStyle and crossPlay checks.' },
+  'invitee-platform': {
+    type: 'string',
+    value: 'xbox|pc',
+    help: 'Where the invitee plays (default xbox): pc adds the userAuthorizationStyle and crossPlay checks.',
+  },
   'sender-platform': { type: 'string', value: 'xbox|pc', help: 'Where the sender plays (default xbox).' },
 } as const satisfies Record<string, FlagSpec>;
 
 function platform(values: FlagValues, name: keyof typeof checkFlags, command: CommandSpec): Platform | undefined {
   const value = text(values, name)?.toLowerCase();
   if (value === undefined) return undefined;
-  if (!(platforms as readonly string[]).includes(value)) throw new UsageError(`--${name} is xbox or pc, not "${value.slice(0, 20)}".`, command);
+  if (!(platforms as readonly string[]).includes(value))
+    throw new UsageError(`--${name} is xbox or pc, not "${value.slice(0, 20)}".`, command);
   return value as Platform;
 }
 
@@ -43,7 +48,11 @@ function printCheck(context: CliContext, check: SessionCheck, json: boolean, str
   if (json) return;
   const { scid, templateName, name } = check.sessionRef;
   const where = `${scid}/${templateName}/${name}`;
-  context[stream](check.findings.length === 0 ? `Pre-flight: nothing in ${where} stands in the way.` : `Pre-flight of ${where}: ${check.findings.length} finding(s)`);
+  context[stream](
+    check.findings.length === 0
+      ? `Pre-flight: nothing in ${where} stands in the way.`
+      : `Pre-flight of ${where}: ${check.findings.length} finding(s)`,
+  );
   for (const line of findingLines(check.findings)) context[stream](`  ${line}`);
 }
 
@@ -60,11 +69,15 @@ export const sessionCheckCommand: CommandSpec = {
   flags: {
     ...sessionFlags,
     handle: { type: 'string', value: 'GUID', help: 'Or a handle pointing at the session (instead of --scid/--template/--session).' },
-    invitee: { type: 'string', value: 'XUID', help: 'Who would be invited (checks seats, reservations and join restriction against them).' },
+    invitee: {
+      type: 'string',
+      value: 'XUID',
+      help: 'Who would be invited (checks seats, reservations and join restriction against them).',
+    },
     activity: { type: 'boolean', help: 'Check for setting an activity instead of sending an invite.' },
     ...checkFlags,
-    profile: { type: 'string', value: 'NAME', help: 'The sender\'s profile (default: the active one).' },
-    xuid: { type: 'string', value: 'XUID', help: 'The sender\'s XUID, when the profile\'s token was pasted.' },
+    profile: { type: 'string', value: 'NAME', help: "The sender's profile (default: the active one)." },
+    xuid: { type: 'string', value: 'XUID', help: "The sender's XUID, when the profile's token was pasted." },
   },
   notes: ['Exit codes: 0 nothing blocks or warns (notes pass); 8 a finding blocks or warns; 5, 4, 6 when the session could not be read.'],
   examples: [
@@ -80,7 +93,10 @@ export const sessionCheckCommand: CommandSpec = {
     const profileId = await profileOf(context, values);
     const inviteeXuid = text(values, 'invitee');
     const xuid = text(values, 'xuid');
-    const [senderPlatform, inviteePlatform] = [platform(values, 'sender-platform', sessionCheckCommand), platform(values, 'invitee-platform', sessionCheckCommand)];
+    const [senderPlatform, inviteePlatform] = [
+      platform(values, 'sender-platform', sessionCheckCommand),
+      platform(values, 'invitee-platform', sessionCheckCommand),
+    ];
     const check = await callChannel(context, inviteeChannels, 'checkSession', {
       ...(handleId === undefined ? { sessionRef: ref as { scid: string; templateName: string; name: string } } : { handleId }),
       action: values['activity'] === true ? 'activity' : 'invite',
@@ -103,14 +119,25 @@ export const sessionCheckCommand: CommandSpec = {
  * will meet). Answers an exit code to stop with, or undefined to go on: findings stop the send
  * unless `--send-anyway`, and are printed on stderr either way.
  */
-export async function checkBeforeInvite(context: CliContext, values: FlagValues, request: HandleRequestInput, command: CommandSpec): Promise<number | undefined> {
+export async function checkBeforeInvite(
+  context: CliContext,
+  values: FlagValues,
+  request: HandleRequestInput,
+  command: CommandSpec,
+): Promise<number | undefined> {
   if (values['check'] !== true) {
     if (values['send-anyway'] === true) throw new UsageError('--send-anyway goes with --check.', command);
     return undefined;
   }
   if (request.kind !== 'invite.send') return undefined;
-  if (text(values, 'endpoint') !== undefined || (text(values, 'profile') === undefined && context.io.env['XBL_AUTHORIZATION'] !== undefined)) {
-    throw new UsageError('--check reads the session as a profile: give --profile NAME (an XBL_AUTHORIZATION send cannot be checked).', command);
+  if (
+    text(values, 'endpoint') !== undefined ||
+    (text(values, 'profile') === undefined && context.io.env['XBL_AUTHORIZATION'] !== undefined)
+  ) {
+    throw new UsageError(
+      '--check reads the session as a profile: give --profile NAME (an XBL_AUTHORIZATION send cannot be checked).',
+      command,
+    );
   }
   const profileId = await profileOf(context, values);
   const [senderPlatform, inviteePlatform] = [platform(values, 'sender-platform', command), platform(values, 'invitee-platform', command)];

@@ -21,13 +21,17 @@ describe('damaged and newer data files, from the command line', () => {
     writeFileSync(join(data.path, 'outbox.sqlite'), Buffer.alloc(8192, 0x33));
 
     const run = await runCli(data.path, ['outbox', 'list']);
-    const kept = readdirSync(data.path).filter((name) => name.includes('.damaged-')).sort();
+    const kept = readdirSync(data.path)
+      .filter((name) => name.includes('.damaged-'))
+      .sort();
     expect(kept).toEqual([
       expect.stringMatching(/^history\.sqlite\.damaged-/),
       expect.stringMatching(/^outbox\.sqlite\.damaged-/),
       expect.stringMatching(/^profiles\.json\.damaged-/),
     ]);
-    expect(run.stderr).toMatch(/handle-studio: warning: The outbox database was damaged[\s\S]*queued invites and drafts in it, was kept as/);
+    expect(run.stderr).toMatch(
+      /handle-studio: warning: The outbox database was damaged[\s\S]*queued invites and drafts in it, was kept as/,
+    );
     for (const name of kept) expect(run.stderr).toContain(join(data.path, name));
     expect(run.stderr).toMatch(/handle-studio: warning: The profiles file could not be read/);
     expect(run.stderr).toMatch(/handle-studio: warning: The history database was damaged/);
@@ -40,7 +44,11 @@ describe('damaged and newer data files, from the command line', () => {
 
   it('a profiles.json from a newer Handle Studio is listed read-only, warned about on every command, and never rewritten', async () => {
     const id = crypto.randomUUID();
-    const newer = JSON.stringify({ schemaVersion: 2, activeProfileId: id, profiles: [{ id, name: 'From v2', environment: 'production', sandboxId: 'XDKS.1', colour: 'teal' }] });
+    const newer = JSON.stringify({
+      schemaVersion: 2,
+      activeProfileId: id,
+      profiles: [{ id, name: 'From v2', environment: 'production', sandboxId: 'XDKS.1', colour: 'teal' }],
+    });
     const path = join(data.path, 'profiles.json');
     writeFileSync(path, newer);
 

@@ -25,7 +25,11 @@ const dispatch = createDispatcher(channels, handlers);
 
 /** The object shape behind a channel's input, looking through transforms and optional wrappers. */
 function shapeOf(schema: z.ZodMiniType): Record<string, z.ZodMiniType> | null {
-  const def = (schema as unknown as { _zod: { def: { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType; shape?: Record<string, z.ZodMiniType> } } })._zod.def;
+  const def = (
+    schema as unknown as {
+      _zod: { def: { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType; shape?: Record<string, z.ZodMiniType> } };
+    }
+  )._zod.def;
   if (def.type === 'object') return def.shape ?? null;
   if (def.type === 'pipe' && def.in) return shapeOf(def.in);
   if ((def.type === 'optional' || def.type === 'default') && def.innerType) return shapeOf(def.innerType);
@@ -53,7 +57,10 @@ async function expectRefused(channel: string, input: unknown, field?: string): P
   expect(result.error.message.length).toBeGreaterThan(10);
   if (field !== undefined) {
     const fields = (result.error.details?.['fields'] ?? []) as Array<{ field: string; message: string }>;
-    expect(fields.map((problem) => problem.field.split('.')[0]), `${channel}: no problem reported for ${field}`).toContain(field);
+    expect(
+      fields.map((problem) => problem.field.split('.')[0]),
+      `${channel}: no problem reported for ${field}`,
+    ).toContain(field);
   }
   expect(serviceCalls, `${channel}'s service ran`).toBe(before);
 }
@@ -76,7 +83,9 @@ describe.each(channelNames)('channel %s', (name) => {
   });
 
   it('refuses missing required fields', async () => {
-    const required = Object.entries(shape ?? {}).filter(([, field]) => !isOptional(field)).map(([key]) => key);
+    const required = Object.entries(shape ?? {})
+      .filter(([, field]) => !isOptional(field))
+      .map(([key]) => key);
     if (required.length === 0) return;
     await expectRefused(name, {}, required[0]);
   });

@@ -9,7 +9,7 @@ describe('resolveDataDir', () => {
     expect(resolveDataDir({ HANDLE_STUDIO_DATA_DIR: '/tmp/hs-test' }, 'linux')).toBe('/tmp/hs-test');
   });
 
-  it('follows Electron\'s per-OS user data roots otherwise', () => {
+  it("follows Electron's per-OS user data roots otherwise", () => {
     expect(resolveDataDir({ APPDATA: 'C:\\Users\\dev\\AppData\\Roaming' }, 'win32')).toMatch(/Roaming.Handle Studio$/);
     expect(resolveDataDir({ XDG_CONFIG_HOME: '/home/dev/.config' }, 'linux')).toBe('/home/dev/.config/Handle Studio');
     expect(resolveDataDir({}, 'darwin')).toMatch(/Library\/Application Support\/Handle Studio$/);
@@ -29,8 +29,18 @@ describe('ensureDataDir', () => {
 
       const file = join(root, 'data');
       writeFileSync(file, 'a file, not a folder');
-      expect(() => ensureDataDir(file)).toThrow(expect.objectContaining({ code: 'STORAGE', message: expect.stringMatching(/data folder .*data is a file, not a folder: move that file away/) }));
-      expect(() => ensureDataDir(join(file, 'inside'))).toThrow(expect.objectContaining({ code: 'STORAGE', message: expect.stringMatching(/is not a folder \(a file is in the way on its path\)/) }));
+      expect(() => ensureDataDir(file)).toThrow(
+        expect.objectContaining({
+          code: 'STORAGE',
+          message: expect.stringMatching(/data folder .*data is a file, not a folder: move that file away/),
+        }),
+      );
+      expect(() => ensureDataDir(join(file, 'inside'))).toThrow(
+        expect.objectContaining({
+          code: 'STORAGE',
+          message: expect.stringMatching(/is not a folder \(a file is in the way on its path\)/),
+        }),
+      );
       expect(readFileSync(file, 'utf8')).toBe('a file, not a folder');
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -12,7 +12,11 @@ import { createDispatcher } from './dispatch.ts';
 const AUTHORIZATION = 'XBL3.0 x=1234567890;eyJhbGciOiJSU0EtT0FFUCJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJl';
 
 const channels = {
-  profileSummary: channel(z.strictObject({ id: z.string() }), z.object({ name: z.string(), tokenState: z.enum(['valid', 'refused']) }), 'A profile, without its token.'),
+  profileSummary: channel(
+    z.strictObject({ id: z.string() }),
+    z.object({ name: z.string(), tokenState: z.enum(['valid', 'refused']) }),
+    'A profile, without its token.',
+  ),
   wrongAnswer: channel(z.strictObject({}), z.object({ count: z.number() }), 'A handler that breaks its contract.'),
   failing: channel(z.strictObject({}), z.object({}), 'A handler that throws.'),
 };
@@ -47,7 +51,10 @@ describe('dispatcher', () => {
 
   it('refuses unknown input keys and unknown channels before any handler runs', async () => {
     const before = handlerRuns;
-    expect(await dispatch('profileSummary', { id: 'p1', authorization: AUTHORIZATION })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await dispatch('profileSummary', { id: 'p1', authorization: AUTHORIZATION })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
     expect(await dispatch('constructor', {})).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(handlerRuns).toBe(before);
   });

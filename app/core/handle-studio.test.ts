@@ -74,7 +74,12 @@ describe('Handle Studio core', () => {
     });
     expect(invite.outcome).toBe('completed');
     expect(invite.invitees.map((result: { state: string }) => result.state)).toEqual(['sent', 'sent', 'sent']);
-    expect(mpsd!.invites().map((record) => record.invitedXuid).sort()).toEqual([...invitees].sort());
+    expect(
+      mpsd!
+        .invites()
+        .map((record) => record.invitedXuid)
+        .sort(),
+    ).toEqual([...invitees].sort());
 
     const page = await call('listHistory', { limit: 10 });
     expect(page.entries).toHaveLength(5);
@@ -91,14 +96,22 @@ describe('Handle Studio core', () => {
     await mpsd!.stop();
     mpsd = null;
 
-    const offline = await call('sendRequest', { runId: 'run-offline', request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '1234' } });
+    const offline = await call('sendRequest', {
+      runId: 'run-offline',
+      request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '1234' },
+    });
     expect(offline.outcome).toBe('queued');
     expect(offline.queued).toBe(3);
     expect((await call('listOutbox', {})).counts.queued).toBe(3);
 
     mpsd = await startLocalMpsd({ seed: SEED, port: Number(url.port) });
     await expect.poll(async () => (await call('listOutbox', {})).counts.sent, { timeout: 15_000, interval: 200 }).toBe(3);
-    expect(mpsd.invites().map((record) => record.invitedXuid).sort()).toEqual([...invitees].sort());
+    expect(
+      mpsd
+        .invites()
+        .map((record) => record.invitedXuid)
+        .sort(),
+    ).toEqual([...invitees].sort());
   });
 
   it('queues a send when the profile has no token, and fails it when the user did not ask to queue', async () => {
@@ -124,7 +137,10 @@ describe('Handle Studio core', () => {
     // The local MPSD refuses the second invite with a 500 once; the rest succeed.
     mpsd!.faults.set({ kind: 'status', status: 500, count: 1, pathPattern: '^/handles$' });
     const invitees = mpsd!.users.slice(1).map((user) => user.xuid);
-    const result = await call('sendRequest', { runId: 'run-mixed', request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '1234' } });
+    const result = await call('sendRequest', {
+      runId: 'run-mixed',
+      request: { kind: 'invite.send', sessionRef, invitedXuids: invitees, titleId: '1234' },
+    });
     expect(result.invitees.map((invitee: { state: string }) => invitee.state).sort()).toEqual(['failed', 'sent', 'sent']);
     expect(result.outcome).toBe('failed');
     expect((await call('listOutbox', {})).items).toEqual([]);

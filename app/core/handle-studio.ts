@@ -110,12 +110,15 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
   const history = openHistoryStore({ dataDir: deps.dataDir, onAppended: (summary) => hub.publish('historyAppended', summary) });
   // Whatever the outbox meets at open (it may write, to settle rows of a process that died) is a storage problem, in words.
   const outboxPath = join(deps.dataDir, OUTBOX_FILE_NAME);
-  const outbox = opening({ what: 'outbox database', path: outboxPath, folder: deps.dataDir }, () => newerSchemaReason(outboxPath, outboxFileMigrations, 'outbox'), () =>
-    openOutboxStore({
-      dataDir: deps.dataDir,
-      requestSchema: storedWireRequestSchema,
-      onChange: (counts) => hub.publish('outboxChanged', { counts }),
-    }),
+  const outbox = opening(
+    { what: 'outbox database', path: outboxPath, folder: deps.dataDir },
+    () => newerSchemaReason(outboxPath, outboxFileMigrations, 'outbox'),
+    () =>
+      openOutboxStore({
+        dataDir: deps.dataDir,
+        requestSchema: storedWireRequestSchema,
+        onChange: (counts) => hub.publish('outboxChanged', { counts }),
+      }),
   );
   const presets = openPresetsStore({
     source: deps.presetFileSource ?? confPresetFileSource(deps.dataDir),
@@ -142,7 +145,9 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       if (!profile) {
         throw new HandleStudioError(
           profileId === undefined ? 'NO_CREDENTIALS' : 'NOT_FOUND',
-          profileId === undefined ? 'No profile is active: add one in Profiles (or with `handle-studio profile add`) first.' : 'That profile no longer exists: pick another one.',
+          profileId === undefined
+            ? 'No profile is active: add one in Profiles (or with `handle-studio profile add`) first.'
+            : 'That profile no longer exists: pick another one.',
         );
       }
       return {
@@ -225,13 +230,19 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     if (drafts.status.readOnlyReason) notices.push({ message: drafts.status.readOnlyReason });
     if (drafts.status.unreadable.length > 0) {
       const names = drafts.status.unreadable.map((draft) => `"${draft.name}" (${draft.reason})`).join(', ');
-      notices.push({ message: `${drafts.status.unreadable.length} draft(s) cannot be read and are left out of the list: ${names}. They are kept in the outbox database.` });
+      notices.push({
+        message: `${drafts.status.unreadable.length} draft(s) cannot be read and are left out of the list: ${names}. They are kept in the outbox database.`,
+      });
     }
     if (outbox.status.interruptedAtOpen > 0) {
-      notices.push({ message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown". Check them before resending.` });
+      notices.push({
+        message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown". Check them before resending.`,
+      });
     }
     if (outbox.status.droppedAtOpen > 0) {
-      notices.push({ message: `${outbox.status.droppedAtOpen} invite(s) of a send that stopped before reaching them were not sent and were not queued (nobody asked to). Send to them again if they should go.` });
+      notices.push({
+        message: `${outbox.status.droppedAtOpen} invite(s) of a send that stopped before reaching them were not sent and were not queued (nobody asked to). Send to them again if they should go.`,
+      });
     }
     const presetStatus = presets.status();
     if (presetStatus.damagedFileMovedTo) {
@@ -246,7 +257,9 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
 
   /** Where the safety net below says a disk fault happened; a newer build's read-only files explain a refused write. */
   const dataPlace: StoragePlace = { what: 'data', path: deps.dataDir, folder: deps.dataDir };
-  const readOnlyReasons = [history.status.readOnlyReason, drafts.status.readOnlyReason, presets.status().readOnlyReason].filter((reason) => reason !== undefined);
+  const readOnlyReasons = [history.status.readOnlyReason, drafts.status.readOnlyReason, presets.status().readOnlyReason].filter(
+    (reason) => reason !== undefined,
+  );
   if (readOnlyReasons.length > 0) dataPlace.readOnlyReason = readOnlyReasons.join(' ');
 
   return {
@@ -264,7 +277,11 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
           canQueue: false,
           budgetKey: await adHocBudgetKey(send.authorization),
         },
-        { runId: send.runId ?? crypto.randomUUID(), request: parseOrThrow(handleRequestSchema, send.request, 'Request'), ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}) },
+        {
+          runId: send.runId ?? crypto.randomUUID(),
+          request: parseOrThrow(handleRequestSchema, send.request, 'Request'),
+          ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}),
+        },
       ),
     sendMpa,
     close: async () => {

@@ -9,10 +9,16 @@ import { HandleStudioError } from '../shared/errors.ts';
 export async function openInSystemBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<void> {
   if (!/^https?:\/\//.test(url)) throw new HandleStudioError('VALIDATION', 'Only http and https links can be opened.');
   const [command, args] =
-    platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : platform === 'darwin' ? ['open', [url]] : ['xdg-open', [url]];
+    platform === 'win32'
+      ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+      : platform === 'darwin'
+        ? ['open', [url]]
+        : ['xdg-open', [url]];
   await new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.once('error', () => reject(new HandleStudioError('SIGN_IN_FAILED', `Could not open a browser: open ${url} yourself, or use device-code sign-in.`)));
+    child.once('error', () =>
+      reject(new HandleStudioError('SIGN_IN_FAILED', `Could not open a browser: open ${url} yourself, or use device-code sign-in.`)),
+    );
     child.once('spawn', () => {
       child.unref();
       resolve();

@@ -7,7 +7,19 @@ import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { CLOSED_SESSION, LOCKED_SESSION, PRIVATE_SESSION, RESERVATION_NEEDED, VISIBLE_SESSION } from './session-access.ts';
 import { MEMBER_REFERENCE_REFUSAL } from './session-bodies.ts';
-import { SCID, TEMPLATE, callAs, follow, hostSession, inviteBody, joinBody, joinSession, sessionPath, userAt, withToken } from './test-calls.fixture.ts';
+import {
+  SCID,
+  TEMPLATE,
+  callAs,
+  follow,
+  hostSession,
+  inviteBody,
+  joinBody,
+  joinSession,
+  sessionPath,
+  userAt,
+  withToken,
+} from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 
@@ -33,8 +45,10 @@ function joinThrough(index: number, handleId: string) {
 }
 
 describe('visibility', () => {
-  it('private: only members and reserved users read or join; others get 403 with MPSD\'s text', async () => {
-    expect((await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { constants: { visibility: 'private' }, reserved: [userAt(mpsd, 1)] })).status).toBe(201);
+  it("private: only members and reserved users read or join; others get 403 with MPSD's text", async () => {
+    expect(
+      (await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { constants: { visibility: 'private' }, reserved: [userAt(mpsd, 1)] })).status,
+    ).toBe(201);
     expect((await read(0)).status).toBe(200);
     expect((await read(1)).status).toBe(200);
     const stranger = await read(2);
@@ -74,7 +88,10 @@ describe('visibility', () => {
   });
 
   it('compares visibility and restrictions without case (XSAPI fixtures write Open/None) and stores them lower-case', async () => {
-    const created = await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { constants: { visibility: 'Open' }, properties: { joinRestriction: 'Followed' } });
+    const created = await hostSession(mpsd, userAt(mpsd, 0), 'lobby', {
+      constants: { visibility: 'Open' },
+      properties: { joinRestriction: 'Followed' },
+    });
     expect(created.status).toBe(201);
     const session = created.json as { constants: { system: { visibility: string } }; properties: { system: { joinRestriction: string } } };
     expect(session.constants.system.visibility).toBe('open');
@@ -88,7 +105,7 @@ describe('joinRestriction', () => {
     await hostSession(mpsd, host, 'lobby', { properties: { joinRestriction: 'local' } });
     const elsewhere = await join(1);
     expect(elsewhere.status).toBe(403);
-    expect(elsewhere.text).toContain("joinRestriction is local");
+    expect(elsewhere.text).toContain('joinRestriction is local');
     const onHostsConsole = await withToken(mpsd, guest, { deviceId: host.deviceId });
     expect((await joinSession(mpsd, onHostsConsole, 'lobby')).status).toBe(200);
   });
@@ -113,11 +130,13 @@ describe('joinRestriction', () => {
     expect((await join(1)).status).toBe(200);
   });
 
-  it('followed: a reserved user\'s follows do not count, and an activity handle obeys the restriction (TS item 4)', async () => {
+  it("followed: a reserved user's follows do not count, and an activity handle obeys the restriction (TS item 4)", async () => {
     const [host, reserved, guest] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
     await hostSession(mpsd, host, 'lobby', { properties: { joinRestriction: 'followed' }, reserved: [reserved] });
     await follow(mpsd, reserved, guest);
-    const activity = await callAs(mpsd, host, 'POST', '/handles', { body: { version: 1, type: 'activity', sessionRef: { scid: SCID, templateName: TEMPLATE, name: 'lobby' } } });
+    const activity = await callAs(mpsd, host, 'POST', '/handles', {
+      body: { version: 1, type: 'activity', sessionRef: { scid: SCID, templateName: TEMPLATE, name: 'lobby' } },
+    });
     const activityId = (activity.json as { id: string }).id;
     expect((await joinThrough(2, activityId)).status).toBe(403);
     await follow(mpsd, host, guest);
@@ -148,7 +167,9 @@ describe('readRestriction', () => {
   });
 
   it('must be at least as open as joinRestriction (hdr:1779)', async () => {
-    const answer = await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { properties: { joinRestriction: 'followed', readRestriction: 'local' } });
+    const answer = await hostSession(mpsd, userAt(mpsd, 0), 'lobby', {
+      properties: { joinRestriction: 'followed', readRestriction: 'local' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('readRestriction (local) must be at least as open as joinRestriction (followed)');
     expect((await read(0)).status).toBe(204);
@@ -177,7 +198,10 @@ describe('closed, locked and full', () => {
     expect(lockedOpen.text).toContain('locked needs properties.system.closed: true');
     await callAs(mpsd, leaver, 'DELETE', `${sessionPath('lobby')}/members/me`);
     const lock = await callAs(mpsd, host, 'PUT', sessionPath('lobby'), {
-      body: { properties: { system: { closed: true, locked: true } }, members: { reserve_1: { constants: { system: { xuid: newcomer.xuid } } } } },
+      body: {
+        properties: { system: { closed: true, locked: true } },
+        members: { reserve_1: { constants: { system: { xuid: newcomer.xuid } } } },
+      },
     });
     expect(lock.status).toBe(200);
     const refused = await join(2);
@@ -192,13 +216,20 @@ describe('closed, locked and full', () => {
     const full = await join(2);
     expect(full.status).toBe(400);
     expect(full.text).toBe('The session is full (maxMembersCount 2).');
-    await callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles', { body: { version: 1, type: 'activity', sessionRef: { scid: SCID, templateName: TEMPLATE, name: 'lobby' } } });
-    const found = await callAs(mpsd, userAt(mpsd, 1), 'POST', '/handles/query?include=relatedInfo', { body: { type: 'activity', scid: SCID, owners: { xuids: [userAt(mpsd, 0).xuid] } } });
+    await callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles', {
+      body: { version: 1, type: 'activity', sessionRef: { scid: SCID, templateName: TEMPLATE, name: 'lobby' } },
+    });
+    const found = await callAs(mpsd, userAt(mpsd, 1), 'POST', '/handles/query?include=relatedInfo', {
+      body: { type: 'activity', scid: SCID, owners: { xuids: [userAt(mpsd, 0).xuid] } },
+    });
     expect((found.json as { results: Array<{ relatedInfo: { visibility: string } }> }).results[0]?.relatedInfo.visibility).toBe('full');
   });
 
   it('reserved seats count toward the size: reserving past maxMembersCount is 400', async () => {
-    const created = await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { constants: { maxMembersCount: 2 }, reserved: [userAt(mpsd, 1), userAt(mpsd, 2)] });
+    const created = await hostSession(mpsd, userAt(mpsd, 0), 'lobby', {
+      constants: { maxMembersCount: 2 },
+      reserved: [userAt(mpsd, 1), userAt(mpsd, 2)],
+    });
     expect(created.status).toBe(400);
   });
 });
@@ -212,9 +243,11 @@ describe('writes by non-members and other members', () => {
     expect((answer.json as { membersInfo: { count: number } }).membersInfo.count).toBe(1);
   });
 
-  it('a body naming another member by index is 403 with MPSD\'s text (FAQ:62-64)', async () => {
+  it("a body naming another member by index is 403 with MPSD's text (FAQ:62-64)", async () => {
     await hostSession(mpsd, userAt(mpsd, 0), 'lobby');
-    const answer = await callAs(mpsd, userAt(mpsd, 0), 'PUT', sessionPath('lobby'), { body: { members: { '0': { properties: { system: { active: false } } } } } });
+    const answer = await callAs(mpsd, userAt(mpsd, 0), 'PUT', sessionPath('lobby'), {
+      body: { members: { '0': { properties: { system: { active: false } } } } },
+    });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(MEMBER_REFERENCE_REFUSAL);
   });
@@ -223,7 +256,10 @@ describe('writes by non-members and other members', () => {
 describe('refusals that carry the session', () => {
   it('never show a private session to a non-member: a failed If-None-Match is the private refusal, not the session', async () => {
     await hostSession(mpsd, userAt(mpsd, 0), 'lobby', { constants: { visibility: 'private' } });
-    const answer = await callAs(mpsd, userAt(mpsd, 1), 'PUT', sessionPath('lobby'), { body: joinBody(userAt(mpsd, 1)), headers: { 'If-None-Match': '*' } });
+    const answer = await callAs(mpsd, userAt(mpsd, 1), 'PUT', sessionPath('lobby'), {
+      body: joinBody(userAt(mpsd, 1)),
+      headers: { 'If-None-Match': '*' },
+    });
     expect(answer.status).toBe(403);
     expect(answer.text).toBe(PRIVATE_SESSION);
   });

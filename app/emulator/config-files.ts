@@ -40,7 +40,7 @@ export function readSetupFile<S extends z.ZodMiniType>(path: string, schema: S, 
 export function keyedBy<V extends z.ZodMiniType>(keyOk: (key: string) => boolean, message: string, value: V) {
   return z.record(z.string(), value).check(
     z.superRefine((record, context) => {
-    for (const key of Object.keys(record)) if (!keyOk(key)) context.addIssue({ code: 'custom', path: [key], message });
-  }),
+      for (const key of Object.keys(record)) if (!keyOk(key)) context.addIssue({ code: 'custom', path: [key], message });
+    }),
   );
 }

@@ -35,7 +35,9 @@ describe('reading the emulator', () => {
   it('lists every invite and the counters, without counting its own calls', async () => {
     const sent = await callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles', { body: inviteBody(userAt(mpsd, 2).xuid) });
     const invites = (await (await control('GET', 'invites')).json()) as { invites: Array<{ id: string; invitedXuid: string }> };
-    expect(invites.invites.map((invite) => [invite.id, invite.invitedXuid])).toEqual([[(sent.json as { id: string }).id, userAt(mpsd, 2).xuid]]);
+    expect(invites.invites.map((invite) => [invite.id, invite.invitedXuid])).toEqual([
+      [(sent.json as { id: string }).id, userAt(mpsd, 2).xuid],
+    ]);
     expect(await (await control('GET', 'stats')).json()).toEqual({ requests: 1, throttled: 0, handlesCreated: 1, invitesCreated: 1 });
   });
 });
@@ -66,7 +68,9 @@ describe('changing the emulator', () => {
     expect(token.notAfter).toBe(new Date(clock.now() + 600_000).toISOString());
     const withFresh = await callAs(mpsd, { ...user, authorization: token.authorization }, 'GET', sessionPath('lobby'));
     expect(withFresh.status).toBe(204);
-    const expired = (await (await control('POST', 'tokens', { xuid: user.xuid, expiresInSeconds: -1 })).json()) as { authorization: string };
+    const expired = (await (await control('POST', 'tokens', { xuid: user.xuid, expiresInSeconds: -1 })).json()) as {
+      authorization: string;
+    };
     const withExpired = await callAs(mpsd, { ...user, authorization: expired.authorization }, 'GET', sessionPath('lobby'));
     expect(withExpired.status).toBe(401);
   });
@@ -83,7 +87,11 @@ describe('changing the emulator', () => {
   });
 
   it('needs a JSON Content-Type on control bodies', async () => {
-    const answer = await fetch(`${mpsd.url}/_emulator/tokens`, { method: 'POST', body: '{"xuid":"2814660000000001"}', headers: { 'Content-Type': 'text/plain' } });
+    const answer = await fetch(`${mpsd.url}/_emulator/tokens`, {
+      method: 'POST',
+      body: '{"xuid":"2814660000000001"}',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(answer.status).toBe(400);
   });
 });
@@ -92,10 +100,15 @@ describe('the follow graph', () => {
   it('replaces the lists of the users it names, reads back, and refuses what it cannot use, naming the field', async () => {
     const [me, friend, other] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
     expect(await (await control('GET', 'follows')).json()).toEqual({ follows: {} });
-    expect((await control('POST', 'follows', { [me.xuid]: { follows: [friend.xuid, other.xuid], favorites: [other.xuid] } })).status).toBe(200);
+    expect((await control('POST', 'follows', { [me.xuid]: { follows: [friend.xuid, other.xuid], favorites: [other.xuid] } })).status).toBe(
+      200,
+    );
     expect((await control('POST', 'follows', { [friend.xuid]: { follows: [me.xuid] } })).status).toBe(200);
     expect(await (await control('GET', 'follows')).json()).toEqual({
-      follows: { [me.xuid]: { follows: [friend.xuid, other.xuid], favorites: [other.xuid] }, [friend.xuid]: { follows: [me.xuid], favorites: [] } },
+      follows: {
+        [me.xuid]: { follows: [friend.xuid, other.xuid], favorites: [other.xuid] },
+        [friend.xuid]: { follows: [me.xuid], favorites: [] },
+      },
     });
     const stranger = await control('POST', 'follows', { [me.xuid]: { follows: ['42'] } });
     expect(stranger.status).toBe(400);
@@ -107,7 +120,9 @@ describe('the follow graph', () => {
     const extra = await control('POST', 'follows', { [me.xuid]: { follows: [], blocks: [] } });
     expect(await extra.text()).toContain('Unknown field "blocks"');
     // A refused body changes nothing.
-    expect(((await (await control('GET', 'follows')).json()) as { follows: Record<string, { follows: string[] }> }).follows[me.xuid]?.follows).toEqual([friend.xuid, other.xuid]);
+    expect(
+      ((await (await control('GET', 'follows')).json()) as { follows: Record<string, { follows: string[] }> }).follows[me.xuid]?.follows,
+    ).toEqual([friend.xuid, other.xuid]);
     const wrong = await control('PUT', 'follows', {});
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, POST');

@@ -55,7 +55,9 @@ function issueToken(request: ControlRequest, target: ControlTarget): MpsdAnswer 
   if (typeof body.xuid !== 'string') badRequest('xuid is required: the decimal XUID of a user of this emulator.');
   const seconds = body.expiresInSeconds;
   if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isInteger(seconds) || Math.abs(seconds) > TOKEN_SECONDS_LIMIT)) {
-    badRequest(`expiresInSeconds must be a whole number of seconds between -${TOKEN_SECONDS_LIMIT} and ${TOKEN_SECONDS_LIMIT} (negative issues an already expired token).`);
+    badRequest(
+      `expiresInSeconds must be a whole number of seconds between -${TOKEN_SECONDS_LIMIT} and ${TOKEN_SECONDS_LIMIT} (negative issues an already expired token).`,
+    );
   }
   if (target.directory.find(body.xuid) === undefined) {
     throw new MpsdRefusal(404, `XUID ${body.xuid.slice(0, 30)} is not a user of this emulator; GET /_emulator/users lists them.`);
@@ -78,7 +80,11 @@ function setFault(request: ControlRequest, target: ControlTarget): MpsdAnswer {
 
 /** `POST follows`: replaces the lists of the users named in the body (see follow-graph.ts). */
 function setFollows(request: ControlRequest, target: ControlTarget): MpsdAnswer {
-  const update = parseSetup(followsSchema((xuid) => target.directory.find(xuid) !== undefined), jsonOf(request), 'The follows body');
+  const update = parseSetup(
+    followsSchema((xuid) => target.directory.find(xuid) !== undefined),
+    jsonOf(request),
+    'The follows body',
+  );
   target.follows.set(update);
   return { status: 200, json: { follows: target.follows.snapshot() } };
 }
@@ -130,7 +136,8 @@ function only(method: string, expected: string, action: () => MpsdAnswer): MpsdA
 function byMethod(method: string, actions: Record<string, () => MpsdAnswer>): MpsdAnswer {
   const action = actions[method];
   const allowed = Object.keys(actions).join(', ');
-  if (action === undefined) throw new MpsdRefusal(405, `Use ${Object.keys(actions).join(' or ')} on this control path.`, { Allow: allowed });
+  if (action === undefined)
+    throw new MpsdRefusal(405, `Use ${Object.keys(actions).join(' or ')} on this control path.`, { Allow: allowed });
   return action();
 }
 
@@ -174,7 +181,10 @@ export function controlAnswer(request: ControlRequest, target: ControlTarget): M
       case 'mpa/presence-lost':
         return only(request.method, 'POST', () => mpaPresenceLost(request, target));
       default:
-        throw new MpsdRefusal(404, 'Unknown control path; use users, invites, stats, faults, tokens, follows, presence, clock, mpa or mpa/presence-lost under /_emulator/.');
+        throw new MpsdRefusal(
+          404,
+          'Unknown control path; use users, invites, stats, faults, tokens, follows, presence, clock, mpa or mpa/presence-lost under /_emulator/.',
+        );
     }
   } catch (error) {
     if (error instanceof HandleStudioError) throw new MpsdRefusal(400, error.message);

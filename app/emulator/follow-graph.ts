@@ -36,31 +36,35 @@ export function followsSchema(knownXuid: (xuid: string) => boolean) {
   const user = xuidText.check(z.refine(knownXuid, { message: 'is not a test user of this emulator (GET /_emulator/users lists them)' }));
   return z.pipe(
     keyedBy(
-    (xuid) => isXuid(xuid) && knownXuid(xuid),
-    'each key must be the decimal XUID of a test user of this emulator (GET /_emulator/users lists them)',
-    z.strictObject({
-      follows: z.array(user, { message: 'follows must be an array of XUID strings' }),
-      favorites: z.optional(z.array(user, { message: 'favorites must be an array of XUID strings' })),
-    }),
-  ).check(
-    z.superRefine((graph, context) => {
-      for (const [xuid, lists] of Object.entries(graph)) {
-        for (const favorite of lists.favorites ?? []) {
-          if (!lists.follows.includes(favorite)) {
-            context.addIssue({
-              code: 'custom',
-              path: [xuid, 'favorites'],
-              message: `favorite ${favorite} must also be in ${xuid}'s follows list (a favorite is someone you follow)`,
-            });
+      (xuid) => isXuid(xuid) && knownXuid(xuid),
+      'each key must be the decimal XUID of a test user of this emulator (GET /_emulator/users lists them)',
+      z.strictObject({
+        follows: z.array(user, { message: 'follows must be an array of XUID strings' }),
+        favorites: z.optional(z.array(user, { message: 'favorites must be an array of XUID strings' })),
+      }),
+    ).check(
+      z.superRefine((graph, context) => {
+        for (const [xuid, lists] of Object.entries(graph)) {
+          for (const favorite of lists.favorites ?? []) {
+            if (!lists.follows.includes(favorite)) {
+              context.addIssue({
+                code: 'custom',
+                path: [xuid, 'favorites'],
+                message: `favorite ${favorite} must also be in ${xuid}'s follows list (a favorite is someone you follow)`,
+              });
+            }
           }
         }
-      }
-    }),
-  ),
+      }),
+    ),
     z.transform((graph) =>
       Object.fromEntries(
-        Object.entries(graph).map(([xuid, lists]): [string, FollowLists] => [xuid, { follows: lists.follows, favorites: lists.favorites ?? [] }]),
-      )),
+        Object.entries(graph).map(([xuid, lists]): [string, FollowLists] => [
+          xuid,
+          { follows: lists.follows, favorites: lists.favorites ?? [] },
+        ]),
+      ),
+    ),
   );
 }
 

@@ -5,16 +5,7 @@
  */
 import type { SearchFilter, SearchOrder } from './search-filter.ts';
 import { readSearchFilter, readSearchOrder } from './search-filter.ts';
-import {
-  badRequest,
-  checkGuid,
-  checkKeys,
-  checkMpsdName,
-  checkObject,
-  checkOptionalText,
-  checkTitleId,
-  checkXuid,
-} from './wire-checks.ts';
+import { badRequest, checkGuid, checkKeys, checkMpsdName, checkObject, checkOptionalText, checkTitleId, checkXuid } from './wire-checks.ts';
 
 /** A session reference; `name` is absent only when an activity asks the service to name the session. */
 export interface RequestedSessionRef {
@@ -132,7 +123,8 @@ export function readHandleCreation(body: unknown): HandleCreation {
   }
   if (handle.type === 'transfer') {
     checkKeys(handle, ['version', 'type', 'sessionRef', 'originSessionRef'], '');
-    if (handle.originSessionRef === undefined) badRequest('originSessionRef is required on a transfer handle: the session (e.g. the lobby) whose members may use it.');
+    if (handle.originSessionRef === undefined)
+      badRequest('originSessionRef is required on a transfer handle: the session (e.g. the lobby) whose members may use it.');
     return {
       type: 'transfer',
       sessionRef: readSessionRef(handle.sessionRef, false) as SessionRefValue,
@@ -141,7 +133,11 @@ export function readHandleCreation(body: unknown): HandleCreation {
   }
   if (handle.type === 'search') {
     checkKeys(handle, ['version', 'type', 'sessionRef', 'searchAttributes'], '');
-    return { type: 'search', sessionRef: readSessionRef(handle.sessionRef, false) as SessionRefValue, searchAttributes: readSearchAttributes(handle.searchAttributes) };
+    return {
+      type: 'search',
+      sessionRef: readSessionRef(handle.sessionRef, false) as SessionRefValue,
+      searchAttributes: readSearchAttributes(handle.searchAttributes),
+    };
   }
   if (handle.type === undefined) badRequest('type is required; send "activity", "invite", "transfer" or "search".');
   return badRequest(`type "${String(handle.type).slice(0, 30)}" is not a handle type; send "activity", "invite", "transfer" or "search".`);
@@ -151,7 +147,8 @@ export function readHandleCreation(body: unknown): HandleCreation {
 const SEARCH_NAME = /^[A-Za-z][^\s]{0,98}$/;
 
 function checkSearchName(name: string, field: string): string {
-  if (!SEARCH_NAME.test(name)) badRequest(`${field} "${name.slice(0, 40)}" must start with a letter, have no spaces and be under 100 characters.`);
+  if (!SEARCH_NAME.test(name))
+    badRequest(`${field} "${name.slice(0, 40)}" must start with a letter, have no spaces and be under 100 characters.`);
   return name.toLowerCase();
 }
 
@@ -161,7 +158,8 @@ function readSearchAttributes(value: unknown): SearchAttributes {
   checkKeys(attributes, ['tags', 'strings', 'numbers'], 'searchAttributes');
   const result: SearchAttributes = { tags: [], strings: {}, numbers: {} };
   if (attributes.tags !== undefined) {
-    if (!Array.isArray(attributes.tags) || attributes.tags.some((tag) => typeof tag !== 'string')) badRequest('searchAttributes.tags must be an array of strings.');
+    if (!Array.isArray(attributes.tags) || attributes.tags.some((tag) => typeof tag !== 'string'))
+      badRequest('searchAttributes.tags must be an array of strings.');
     result.tags = [...new Set((attributes.tags as string[]).map((tag, index) => checkSearchName(tag, `searchAttributes.tags[${index}]`)))];
   }
   if (attributes.strings !== undefined) {
@@ -172,7 +170,8 @@ function readSearchAttributes(value: unknown): SearchAttributes {
   }
   if (attributes.numbers !== undefined) {
     for (const [name, number] of Object.entries(checkObject(attributes.numbers, 'searchAttributes.numbers'))) {
-      if (typeof number !== 'number' || !Number.isFinite(number)) badRequest(`searchAttributes.numbers.${name.slice(0, 40)} must be a number.`);
+      if (typeof number !== 'number' || !Number.isFinite(number))
+        badRequest(`searchAttributes.numbers.${name.slice(0, 40)} must be a number.`);
       result.numbers[checkSearchName(name, 'searchAttributes.numbers name')] = number;
     }
   }
@@ -220,7 +219,8 @@ function readSearchQuery(query: Record<string, unknown>): SearchQuery {
     badRequest('A search query needs "global": true, or sessionMembers.people to search the sessions your people are in.');
   }
   if (query.filter !== undefined) {
-    if (typeof query.filter !== 'string') badRequest('filter must be a string such as "numbers/skill gt 10 and strings/map eq \'forest\'".');
+    if (typeof query.filter !== 'string')
+      badRequest('filter must be a string such as "numbers/skill gt 10 and strings/map eq \'forest\'".');
     result.filter = readSearchFilter(query.filter);
   }
   if (query.orderBy !== undefined) {

@@ -57,9 +57,16 @@ function created(state: EmulatorState, handle: StoredHandle): MpsdAnswer {
   return { status: 201, json: handleDocument(handle) };
 }
 
-function createActivity(call: MpsdCall, state: EmulatorState, requested: { scid: string; templateName: string; name?: string }): MpsdAnswer {
+function createActivity(
+  call: MpsdCall,
+  state: EmulatorState,
+  requested: { scid: string; templateName: string; name?: string },
+): MpsdAnswer {
   if (requested.name === undefined) {
-    throw new MpsdRefusal(404, `${SESSION_NOT_FOUND} A handle never creates a session: create or join one, then send its name in sessionRef.name.`);
+    throw new MpsdRefusal(
+      404,
+      `${SESSION_NOT_FOUND} A handle never creates a session: create or join one, then send its name in sessionRef.name.`,
+    );
   }
   const ref = { ...requested, name: requested.name };
   existingSession(state, ref);
@@ -77,7 +84,10 @@ function checkInviter(state: EmulatorState, ref: SessionRefValue, sender: string
   const session = state.sessions.find(ref);
   if (session === undefined || session.constants.system.capabilities?.hasOwners !== true) return;
   if (session.owners.has(sender) || session.constants.system.allowNonOwnerInviteHandles === true) return;
-  throw new MpsdRefusal(403, 'This session has owners and does not allow non-owner invite handles (allowNonOwnerInviteHandles); ask an owner to send the invite.');
+  throw new MpsdRefusal(
+    403,
+    'This session has owners and does not allow non-owner invite handles (allowNonOwnerInviteHandles); ask an owner to send the invite.',
+  );
 }
 
 /** HT:313-329: a transfer handle extends a member's rights in the origin (e.g. a lobby) to the target. */
@@ -116,7 +126,10 @@ export function createHandle(call: MpsdCall, state: EmulatorState): MpsdAnswer {
     case 'invite':
       // OV:198-202: an invite may point at a session that is full, closed or not there at all.
       checkInviter(state, creation.sessionRef, call.caller.xuid);
-      return created(state, state.handles.sendInvite(call.caller.xuid, creation.invitedXuid, creation.sessionRef, creation.inviteAttributes));
+      return created(
+        state,
+        state.handles.sendInvite(call.caller.xuid, creation.invitedXuid, creation.sessionRef, creation.inviteAttributes),
+      );
     case 'transfer':
       return createTransfer(call, state, creation);
     case 'search':
@@ -141,7 +154,8 @@ export function deleteHandle(call: MpsdCall, state: EmulatorState, id: string): 
   checkHandleContract(call);
   const handle = existingHandle(state, id);
   if (handle.type === 'search') spendSearchBudget(call, state, 'write');
-  if (!mayDelete(handle, call.caller.xuid)) throw new MpsdRefusal(403, "Only the handle's owner (or an invite's sender or invitee) can delete this handle.");
+  if (!mayDelete(handle, call.caller.xuid))
+    throw new MpsdRefusal(403, "Only the handle's owner (or an invite's sender or invitee) can delete this handle.");
   state.handles.remove(handle.id);
   return { status: 204 };
 }
@@ -182,7 +196,11 @@ function ownerXuids(owners: ActivityOwners, state: EmulatorState): Set<string> {
   return owners.moniker === 'favorites' ? state.follows.favorites(owners.monikerXuid) : state.follows.people(owners.monikerXuid);
 }
 
-function withInclusions(document: Record<string, unknown>, session: StoredSession | undefined, inclusions: Set<QueryInclusion>): Record<string, unknown> {
+function withInclusions(
+  document: Record<string, unknown>,
+  session: StoredSession | undefined,
+  inclusions: Set<QueryInclusion>,
+): Record<string, unknown> {
   if (session !== undefined && inclusions.has('relatedInfo')) document.relatedInfo = relatedInfo(session);
   if (session !== undefined && inclusions.has('customProperties')) document.customProperties = { ...session.properties.custom };
   return document;

@@ -177,7 +177,9 @@ describe('invite handles', () => {
     await joinSession(mpsd, host, 'lobby');
     const handle = (await callAs(mpsd, host, 'POST', '/handles', { body: inviteBody(invitee.xuid) })).json as HandleDocument;
     const joined = await callAs(mpsd, invitee, 'PUT', `/handles/${handle.id}/session`, {
-      body: { members: { me: { constants: { system: { xuid: invitee.xuid, initialize: true } }, properties: { system: { active: true } } } } },
+      body: {
+        members: { me: { constants: { system: { xuid: invitee.xuid, initialize: true } }, properties: { system: { active: true } } } },
+      },
     });
     expect(joined.status).toBe(200);
     expect(joined.headers.get('content-location')).toBe(sessionPath('lobby'));
@@ -204,10 +206,14 @@ describe('POST /handles/query', () => {
     expect(both.text).toBe('owners must hold either xuids or people, not both.');
     expect((await query(0, { xuids: [] })).text).toContain('owners.xuids must be a non-empty array');
     expect((await query(0, { xuids: [123] })).text).toContain('owners.xuids[0] must be a decimal string');
-    expect((await query(0, { people: { moniker: 'enemies', monikerXuid: '1' } })).text).toContain('owners.people.moniker must be one of people, favorites, friends');
+    expect((await query(0, { people: { moniker: 'enemies', monikerXuid: '1' } })).text).toContain(
+      'owners.people.moniker must be one of people, favorites, friends',
+    );
     expect((await query(0, {})).text).toBe('owners must hold xuids or people.');
     expect((await query(0, { xuids: ['1'] }, '?include=everything')).text).toContain('include=everything is not supported');
-    const wrongType = await callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles/query', { body: { type: 'invite', scid: SCID, owners: { xuids: ['1'] } } });
+    const wrongType = await callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles/query', {
+      body: { type: 'invite', scid: SCID, owners: { xuids: ['1'] } },
+    });
     expect(wrongType.text).toBe('type must be "activity" or "search": only those handles can be queried.');
   });
 
@@ -229,8 +235,15 @@ describe('POST /handles/query', () => {
     const plain = ((await query(1, { xuids: [host.xuid] }, '')).json as { results: HandleDocument[] }).results;
     expect(plain[0]?.relatedInfo).toBeUndefined();
     expect(plain[0]?.customProperties).toBeUndefined();
-    const full = ((await query(1, { xuids: [host.xuid] }, '?include=relatedInfo,customProperties')).json as { results: HandleDocument[] }).results;
-    expect(full[0]?.relatedInfo).toEqual({ visibility: 'visible', joinRestriction: 'followed', closed: false, maxMembersCount: 6, membersCount: 2 });
+    const full = ((await query(1, { xuids: [host.xuid] }, '?include=relatedInfo,customProperties')).json as { results: HandleDocument[] })
+      .results;
+    expect(full[0]?.relatedInfo).toEqual({
+      visibility: 'visible',
+      joinRestriction: 'followed',
+      closed: false,
+      maxMembersCount: 6,
+      membersCount: 2,
+    });
     expect(full[0]?.customProperties).toEqual({ map: 'dust' });
   });
 
@@ -239,7 +252,9 @@ describe('POST /handles/query', () => {
     for (const index of [0, 1, 2, 3]) await setActivity(index, 'lobby');
     const [me, friend, star] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
     const ownersFor = async (moniker: string) =>
-      ((await query(0, { people: { moniker, monikerXuid: me.xuid } })).json as { results: HandleDocument[] }).results.map((result) => result.ownerXuid);
+      ((await query(0, { people: { moniker, monikerXuid: me.xuid } })).json as { results: HandleDocument[] }).results.map(
+        (result) => result.ownerXuid,
+      );
     expect(await ownersFor('people')).toEqual([]);
     const set = await fetch(`${mpsd.url}/_emulator/follows`, {
       method: 'POST',

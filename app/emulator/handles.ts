@@ -140,12 +140,26 @@ export function createHandleBook(now: () => number): HandleBook {
       return handle;
     },
     createTransfer(ownerXuid, ref, origin) {
-      const handle: TransferHandle = { id: randomUUID(), type: 'transfer', sessionRef: { ...ref }, originSessionRef: { ...origin }, ownerXuid, createTime: now() };
+      const handle: TransferHandle = {
+        id: randomUUID(),
+        type: 'transfer',
+        sessionRef: { ...ref },
+        originSessionRef: { ...origin },
+        ownerXuid,
+        createTime: now(),
+      };
       handles.set(handle.id, handle);
       return handle;
     },
     createSearch(ownerXuid, titleId, ref, attributes) {
-      const handle: SearchHandle = { id: randomUUID(), type: 'search', sessionRef: { ...ref }, searchAttributes: attributes, ownerXuid, createTime: now() };
+      const handle: SearchHandle = {
+        id: randomUUID(),
+        type: 'search',
+        sessionRef: { ...ref },
+        searchAttributes: attributes,
+        ownerXuid,
+        createTime: now(),
+      };
       if (titleId !== undefined) handle.titleId = titleId;
       handles.set(handle.id, handle);
       return handle;
@@ -191,7 +205,8 @@ export function createHandleBook(now: () => number): HandleBook {
       }
       return found.sort((left, right) => left.createTime - right.createTime);
     },
-    invites: () => inviteLog.map((record) => ({ ...record, sessionRef: { ...record.sessionRef }, inviteAttributes: { ...record.inviteAttributes } })),
+    invites: () =>
+      inviteLog.map((record) => ({ ...record, sessionRef: { ...record.sessionRef }, inviteAttributes: { ...record.inviteAttributes } })),
   };
 }
 

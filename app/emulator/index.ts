@@ -128,7 +128,11 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
   const follows = createFollowGraph();
   if (options.follows !== undefined) {
     const schema = followsSchema((xuid) => directory.find(xuid) !== undefined);
-    follows.set(typeof options.follows === 'string' ? readSetupFile(options.follows, schema, 'follows') : parseSetup(schema, options.follows, 'The follows option'));
+    follows.set(
+      typeof options.follows === 'string'
+        ? readSetupFile(options.follows, schema, 'follows')
+        : parseSetup(schema, options.follows, 'The follows option'),
+    );
   }
   const presence = createPresenceBook();
   const handles = createHandleBook(now);
@@ -145,7 +149,9 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
     ),
     access: createServiceConfigAccess(templates, options.allowedScids, options.allowedTemplates),
     follows,
-    searchLimits: limited ? { read: createRateLimiter(now, SEARCH_HANDLE_BUDGET), write: createRateLimiter(now, SEARCH_HANDLE_BUDGET) } : null,
+    searchLimits: limited
+      ? { read: createRateLimiter(now, SEARCH_HANDLE_BUDGET), write: createRateLimiter(now, SEARCH_HANDLE_BUDGET) }
+      : null,
     mpa: createMpaState(now, follows, limited),
     counters,
   };

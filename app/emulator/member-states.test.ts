@@ -5,7 +5,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd, LocalMpsdOptions } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { SCID, TEMPLATE, activityBody, callAs, control, hostSession, joinBody, manualClock, sessionPath, userAt, withToken } from './test-calls.fixture.ts';
+import {
+  SCID,
+  TEMPLATE,
+  activityBody,
+  callAs,
+  control,
+  hostSession,
+  joinBody,
+  manualClock,
+  sessionPath,
+  userAt,
+  withToken,
+} from './test-calls.fixture.ts';
 
 const running: LocalMpsd[] = [];
 
@@ -16,7 +28,11 @@ afterEach(async () => {
 const TIMED = {
   serviceConfigs: {
     '*': {
-      Timed: { constants: { system: { reservedRemovalTimeout: 1000, readyRemovalTimeout: 2000, inactiveRemovalTimeout: 3000, sessionEmptyTimeout: 4000 } } },
+      Timed: {
+        constants: {
+          system: { reservedRemovalTimeout: 1000, readyRemovalTimeout: 2000, inactiveRemovalTimeout: 3000, sessionEmptyTimeout: 4000 },
+        },
+      },
       Forever: { constants: { system: { inactiveRemovalTimeout: null, sessionEmptyTimeout: null } } },
       Suppressed: { constants: { system: { inactiveRemovalTimeout: null, capabilities: { suppressPresenceActivityCheck: true } } } },
       [TEMPLATE]: { constants: { system: { inactiveRemovalTimeout: null } } },
@@ -94,7 +110,9 @@ describe('member timers, applied on the next read', () => {
   it('the control clock only moves forward, by at most a day', async () => {
     const mpsd = await start();
     expect((await control(mpsd, 'POST', 'clock', { advanceMs: -1 })).status).toBe(400);
-    expect((await control(mpsd, 'POST', 'clock', { advanceMs: 86_400_001 })).text).toContain('advanceMs must be a whole number of milliseconds from 0 to 86400000');
+    expect((await control(mpsd, 'POST', 'clock', { advanceMs: 86_400_001 })).text).toContain(
+      'advanceMs must be a whole number of milliseconds from 0 to 86400000',
+    );
   });
 });
 
@@ -137,7 +155,11 @@ describe('the presence check (--presence-check)', () => {
 describe('contract versions 104 / 105 / 107', () => {
   it('a 105 caller joins and reads timeouts{} and managedInitialization; a 107 caller reads the flat fields', async () => {
     const mpsd = await start({
-      templates: { serviceConfigs: { '*': { Init: { constants: { system: { memberInitialization: { externalEvaluation: true, membersNeededToStart: 1 } } } } } } },
+      templates: {
+        serviceConfigs: {
+          '*': { Init: { constants: { system: { memberInitialization: { externalEvaluation: true, membersNeededToStart: 1 } } } } },
+        },
+      },
     });
     const host = userAt(mpsd, 0);
     const v105 = { 'x-xbl-contract-version': '105' };
@@ -148,17 +170,23 @@ describe('contract versions 104 / 105 / 107', () => {
     expect(old.constants.system.timeouts).toEqual({ reserved: 30000, inactive: 0, ready: 180000, sessionEmpty: 0 });
     expect(old.constants.system.managedInitialization).toEqual({ autoEvaluate: false, membersNeededToStart: 1 });
     expect(old.constants.system.reservedRemovalTimeout).toBeUndefined();
-    const current = (await callAs(mpsd, host, 'GET', sessionPath('a', SCID, 'Init'))).json as { contractVersion: number; constants: { system: Record<string, unknown> } };
+    const current = (await callAs(mpsd, host, 'GET', sessionPath('a', SCID, 'Init'))).json as {
+      contractVersion: number;
+      constants: { system: Record<string, unknown> };
+    };
     expect(current.contractVersion).toBe(107);
     expect(current.constants.system).toMatchObject({ reservedRemovalTimeout: 30000, memberInitialization: { externalEvaluation: true } });
     expect(current.constants.system.timeouts).toBeUndefined();
   });
 
-  it('reads each version\'s own form in a body and names the other one', async () => {
+  it("reads each version's own form in a body and names the other one", async () => {
     const mpsd = await start({ templates: { serviceConfigs: { '*': { Bare: {} } } } });
     const host = userAt(mpsd, 0);
     const put = (version: string, system: Record<string, unknown>, name: string) =>
-      callAs(mpsd, host, 'PUT', sessionPath(name, SCID, 'Bare'), { body: { ...joinBody(host), constants: { system } }, headers: { 'x-xbl-contract-version': version } });
+      callAs(mpsd, host, 'PUT', sessionPath(name, SCID, 'Bare'), {
+        body: { ...joinBody(host), constants: { system } },
+        headers: { 'x-xbl-contract-version': version },
+      });
     const old = await put('104', { timeouts: { inactive: 5000 } }, 'a');
     expect(old.status).toBe(201);
     expect((old.json as { constants: { system: { timeouts: Record<string, number> } } }).constants.system.timeouts.inactive).toBe(5000);
@@ -175,9 +203,18 @@ describe('contract versions 104 / 105 / 107', () => {
     const [host, guest] = [userAt(mpsd, 0), userAt(mpsd, 1)];
     await hostSession(mpsd, host, 'lobby', { template: TEMPLATE });
     const invite = await callAs(mpsd, host, 'POST', '/handles', {
-      body: { version: 1, type: 'invite', sessionRef: { scid: SCID, templateName: TEMPLATE, name: 'lobby' }, invitedXuid: guest.xuid, inviteAttributes: { titleId: '1234' } },
+      body: {
+        version: 1,
+        type: 'invite',
+        sessionRef: { scid: SCID, templateName: TEMPLATE, name: 'lobby' },
+        invitedXuid: guest.xuid,
+        inviteAttributes: { titleId: '1234' },
+      },
     });
-    const joined = await callAs(mpsd, guest, 'PUT', `/handles/${(invite.json as { id: string }).id}/session`, { body: joinBody(guest), headers: { 'x-xbl-contract-version': '105' } });
+    const joined = await callAs(mpsd, guest, 'PUT', `/handles/${(invite.json as { id: string }).id}/session`, {
+      body: joinBody(guest),
+      headers: { 'x-xbl-contract-version': '105' },
+    });
     expect(joined.status).toBe(200);
     expect((joined.json as { contractVersion: number }).contractVersion).toBe(105);
   });

@@ -56,7 +56,12 @@ describe('burst window: 30 requests per 15 seconds', () => {
     const otherTitle = server.directory.issueToken({ xuid, titleId: '99' });
     await readTimes(server, 30, 0);
     expect((await read(server, 0)).status).toBe(429);
-    const sameUserOtherTitle = await callAs(server, { ...userAt(server, 0), authorization: otherTitle.authorization }, 'GET', sessionPath('lobby'));
+    const sameUserOtherTitle = await callAs(
+      server,
+      { ...userAt(server, 0), authorization: otherTitle.authorization },
+      'GET',
+      sessionPath('lobby'),
+    );
     expect(sameUserOtherTitle.status).toBe(204);
   });
 });

@@ -88,7 +88,8 @@ class Reader {
   /** Takes the next token, which must be the word or symbol `word` (any case). */
   expect(word: string, context: string): void {
     const token = this.next(`"${word}" (${context})`);
-    if (token.quoted || token.text.toLowerCase() !== word) badRequest(`filter has "${token.text.slice(0, 30)}" where "${word}" was expected (${context}).`);
+    if (token.quoted || token.text.toLowerCase() !== word)
+      badRequest(`filter has "${token.text.slice(0, 30)}" where "${word}" was expected (${context}).`);
   }
 
   word(wanted: string): string {
@@ -117,7 +118,8 @@ function readPath(word: string, where: string, also = ''): { kind: 'strings' | '
 
 function readOperator(reader: Reader, operand: string): Operator {
   const operator = reader.word(`an operator after ${operand}`).toLowerCase();
-  if (!(OPERATORS as readonly string[]).includes(operator)) badRequest(`filter operator "${operator.slice(0, 10)}" is not one of ${OPERATORS.join(', ')}.`);
+  if (!(OPERATORS as readonly string[]).includes(operator))
+    badRequest(`filter operator "${operator.slice(0, 10)}" is not one of ${OPERATORS.join(', ')}.`);
   return operator as Operator;
 }
 
@@ -151,19 +153,23 @@ function readTagTest(reader: Reader): Comparison {
 
 function readComparison(reader: Reader): Comparison {
   const first = reader.next('a comparison');
-  if (first.quoted) badRequest(`filter has the value '${first.text.slice(0, 30)}' where an attribute was expected, e.g. strings/map eq 'forest'.`);
+  if (first.quoted)
+    badRequest(`filter has the value '${first.text.slice(0, 30)}' where an attribute was expected, e.g. strings/map eq 'forest'.`);
   const word = first.text.toLowerCase();
-  if (word === '(' || word === ')') badRequest('filter takes no grouping parentheses: comparisons joined by and, with at most one or at the root.');
+  if (word === '(' || word === ')')
+    badRequest('filter takes no grouping parentheses: comparisons joined by and, with at most one or at the root.');
   if (word === 'tolower') {
     reader.expect('(', 'tolower(strings/<name>)');
     const path = readPath(reader.word('strings/<name> inside tolower()'), 'tolower() operand');
-    if (path.kind !== 'strings') badRequest(`tolower() takes strings/<name>; ${path.kind === 'tags' ? `test a tag as ${TAG_EXAMPLE}` : 'numbers have no case'}.`);
+    if (path.kind !== 'strings')
+      badRequest(`tolower() takes strings/<name>; ${path.kind === 'tags' ? `test a tag as ${TAG_EXAMPLE}` : 'numbers have no case'}.`);
     reader.expect(')', 'tolower(strings/<name>)');
     return readStringComparison(reader, path.name);
   }
   const { kind, name } = readPath(first.text, 'filter operand', `, or a tag test such as ${TAG_EXAMPLE}`);
   if (kind === 'tags') {
-    if (name !== 'any' || reader.peekWord() !== '(') badRequest(`filter operand "${first.text.slice(0, 40)}": a tag is tested as ${TAG_EXAMPLE}.`);
+    if (name !== 'any' || reader.peekWord() !== '(')
+      badRequest(`filter operand "${first.text.slice(0, 40)}": a tag is tested as ${TAG_EXAMPLE}.`);
     return readTagTest(reader);
   }
   if (kind === 'strings') return readStringComparison(reader, name);

@@ -22,7 +22,10 @@ describe('runEmulatorCommand', () => {
     running.push(emulator);
     const { mpsd } = emulator;
     expect(lines).toHaveLength(1);
-    const printed = JSON.parse(lines[0] as string) as { url: string; users: Array<{ xuid: string; gamertag: string; authorization: string }> };
+    const printed = JSON.parse(lines[0] as string) as {
+      url: string;
+      users: Array<{ xuid: string; gamertag: string; authorization: string }>;
+    };
     expect(Object.keys(printed)).toEqual(['url', 'users', 'tokenServices']);
     expect(printed.url).toBe(mpsd.url);
     expect(printed.users).toEqual(mpsd.users);
@@ -56,13 +59,18 @@ describe('runEmulatorCommand', () => {
   it('starts the sign-in stand-ins on the test users of its MPSD: their XSTS token works there, and stop() closes both', async () => {
     const lines: string[] = [];
     const emulator = await runEmulatorCommand({ port: 0, rateLimits: false, json: true }, (line) => lines.push(line));
-    const printed = JSON.parse(lines[0] as string) as { url: string; tokenServices: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string } };
+    const printed = JSON.parse(lines[0] as string) as {
+      url: string;
+      tokenServices: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string };
+    };
     const { tokenServices } = printed;
     expect(tokenServices).toEqual({ ...localSignInEndpoints(emulator.signIn.url), clientId: LOCAL_SIGN_IN_CLIENT_ID });
     expect(emulator.signIn.accounts.map((account) => account.xuid)).toEqual(emulator.mpsd.users.map((user) => user.xuid));
 
     const xsts = await signInWithDeviceCode(tokenServices, emulator.mpsd.users[1]!.xuid);
-    const answer = await fetch(`${printed.url}${sessionPath('lobby')}`, { headers: { Authorization: xsts, 'x-xbl-contract-version': '107' } });
+    const answer = await fetch(`${printed.url}${sessionPath('lobby')}`, {
+      headers: { Authorization: xsts, 'x-xbl-contract-version': '107' },
+    });
     expect(answer.status).toBe(204);
 
     await emulator.stop();
@@ -93,16 +101,27 @@ describe('runEmulatorCommand', () => {
 });
 
 /** The device-code chain by hand, as a client would run it; approved through the control endpoint. Returns the Authorization value. */
-async function signInWithDeviceCode(endpoints: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string }, xuid: string): Promise<string> {
+async function signInWithDeviceCode(
+  endpoints: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string },
+  xuid: string,
+): Promise<string> {
   const post = async (url: string, body: string, contentType: string, headers: Record<string, string> = {}) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks from the answer
     return { status: response.status, json: (await response.json()) as Record<string, any> };
   };
   const scope = 'XboxLive.signin XboxLive.offline_access';
-  const code = await post(`${endpoints.authority}/oauth2/v2.0/devicecode`, new URLSearchParams({ client_id: endpoints.clientId, scope }).toString(), 'application/x-www-form-urlencoded');
+  const code = await post(
+    `${endpoints.authority}/oauth2/v2.0/devicecode`,
+    new URLSearchParams({ client_id: endpoints.clientId, scope }).toString(),
+    'application/x-www-form-urlencoded',
+  );
   const base = new URL(endpoints.authority).origin;
-  const approved = await post(`${base}/_emulator/device-codes/approve`, JSON.stringify({ userCode: code.json['user_code'], xuid }), 'application/json');
+  const approved = await post(
+    `${base}/_emulator/device-codes/approve`,
+    JSON.stringify({ userCode: code.json['user_code'], xuid }),
+    'application/json',
+  );
   expect(approved.status).toBe(200);
   const msa = await post(
     `${endpoints.authority}/oauth2/v2.0/token`,
@@ -112,13 +131,21 @@ async function signInWithDeviceCode(endpoints: { authority: string; userAuthenti
   const xbl = { 'x-xbl-contract-version': '1' };
   const user = await post(
     endpoints.userAuthenticate,
-    JSON.stringify({ RelyingParty: 'http://auth.xboxlive.com', TokenType: 'JWT', Properties: { AuthMethod: 'RPS', SiteName: 'user.auth.xboxlive.com', RpsTicket: `d=${msa.json['access_token']}` } }),
+    JSON.stringify({
+      RelyingParty: 'http://auth.xboxlive.com',
+      TokenType: 'JWT',
+      Properties: { AuthMethod: 'RPS', SiteName: 'user.auth.xboxlive.com', RpsTicket: `d=${msa.json['access_token']}` },
+    }),
     'application/json',
     xbl,
   );
   const xsts = await post(
     endpoints.xstsAuthorize,
-    JSON.stringify({ RelyingParty: 'http://xboxlive.com', TokenType: 'JWT', Properties: { UserTokens: [user.json['Token']], SandboxId: 'XDKS.1' } }),
+    JSON.stringify({
+      RelyingParty: 'http://xboxlive.com',
+      TokenType: 'JWT',
+      Properties: { UserTokens: [user.json['Token']], SandboxId: 'XDKS.1' },
+    }),
     'application/json',
     xbl,
   );
@@ -131,18 +158,27 @@ describe('runEmulatorCommand setup files', () => {
     const folder = mkdtempSync(join(tmpdir(), 'hs-emulator-files-'));
     try {
       const templatesFile = join(folder, 'templates.json');
-      writeFileSync(templatesFile, JSON.stringify({ serviceConfigs: { [SCID]: { Arena: { constants: { system: { maxMembersCount: 4 } } } } } }));
+      writeFileSync(
+        templatesFile,
+        JSON.stringify({ serviceConfigs: { [SCID]: { Arena: { constants: { system: { maxMembersCount: 4 } } } } } }),
+      );
       const followsFile = join(folder, 'follows.json');
       writeFileSync(followsFile, JSON.stringify({ '2814660000000001': { follows: ['2814660000000002'] } }));
       const lines: string[] = [];
-      const emulator = await runEmulatorCommand({ port: 0, rateLimits: false, json: false, templatesFile, followsFile }, (line) => lines.push(line));
+      const emulator = await runEmulatorCommand({ port: 0, rateLimits: false, json: false, templatesFile, followsFile }, (line) =>
+        lines.push(line),
+      );
       running.push(emulator);
       expect(lines).toContain(`Session templates: ${templatesFile}.`);
       const [host, followed, stranger] = emulator.mpsd.users as [LocalMpsdUser, LocalMpsdUser, LocalMpsdUser];
       const created = await hostSession(emulator.mpsd, host, 'arena', { template: 'Arena', properties: { joinRestriction: 'followed' } });
       expect((created.json as { constants: { system: { maxMembersCount: number } } }).constants.system.maxMembersCount).toBe(4);
-      expect((await callAs(emulator.mpsd, followed, 'PUT', sessionPath('arena', SCID, 'Arena'), { body: joinBody(followed) })).status).toBe(200);
-      expect((await callAs(emulator.mpsd, stranger, 'PUT', sessionPath('arena', SCID, 'Arena'), { body: joinBody(stranger) })).status).toBe(403);
+      expect((await callAs(emulator.mpsd, followed, 'PUT', sessionPath('arena', SCID, 'Arena'), { body: joinBody(followed) })).status).toBe(
+        200,
+      );
+      expect((await callAs(emulator.mpsd, stranger, 'PUT', sessionPath('arena', SCID, 'Arena'), { body: joinBody(stranger) })).status).toBe(
+        403,
+      );
       expect((await callAs(emulator.mpsd, host, 'GET', sessionPath('arena'))).status).toBe(404);
 
       writeFileSync(followsFile, JSON.stringify({ '2814660000000001': { follows: '2814660000000002' } }));
@@ -165,8 +201,14 @@ describe('startLocalMpsd options', () => {
     [{ allowedTemplates: ['a b'] }, 'allowedTemplates holds "a b"'],
     [{ clock: { now: 5 } }, 'clock must have a now() function'],
     [{ presenceCheck: 'yes' }, 'presenceCheck must be true or false'],
-    [{ follows: { '2814660000000001': { follows: ['1'] } } }, 'The follows option: 2814660000000001.follows.0: is not a test user of this emulator'],
-    [{ templates: { serviceConfigs: { '*': { 'a b': {} } } } }, "The templates option: serviceConfigs.*.a b: template names are 1 to 99 letters"],
+    [
+      { follows: { '2814660000000001': { follows: ['1'] } } },
+      'The follows option: 2814660000000001.follows.0: is not a test user of this emulator',
+    ],
+    [
+      { templates: { serviceConfigs: { '*': { 'a b': {} } } } },
+      'The templates option: serviceConfigs.*.a b: template names are 1 to 99 letters',
+    ],
   ])('refuses %o with a VALIDATION error', async (options, message) => {
     const attempt = startLocalMpsd(options as Parameters<typeof startLocalMpsd>[0]);
     await expect(attempt).rejects.toBeInstanceOf(HandleStudioError);

@@ -40,10 +40,7 @@ export interface RunningEmulator {
  * `{ "url", "users": [{ "xuid", "gamertag", "deviceId", "authorization" }], "tokenServices": { "authority", "userAuthenticate", "xstsAuthorize", "clientId" } }`.
  * Returns the running emulator; the caller stops it.
  */
-export async function runEmulatorCommand(
-  args: EmulatorCommandArgs,
-  out: (line: string) => void,
-): Promise<RunningEmulator> {
+export async function runEmulatorCommand(args: EmulatorCommandArgs, out: (line: string) => void): Promise<RunningEmulator> {
   if (typeof args?.json !== 'boolean' || typeof args.rateLimits !== 'boolean') {
     invalidSetup('Emulator arguments need port, rateLimits (true/false) and json (true/false).');
   }
@@ -83,8 +80,12 @@ export async function runEmulatorCommand(
   out(`Local MPSD listening on ${mpsd.url} (rate limits ${args.rateLimits ? 'on' : 'off'}).`);
   out('Test users (these Authorization values work only against this emulator):');
   for (const user of users) out(`  ${user.gamertag}  xuid ${user.xuid}  device ${user.deviceId}  Authorization: ${user.authorization}`);
-  out(`Session templates: ${args.templatesFile ?? 'the shipped defaults (GameSession, PcGameSession, LobbySession, OwnedSession, LegacySession for any SCID)'}.`);
-  out(`Follow graph: ${args.followsFile ?? 'empty (nobody follows anybody)'}; presence check ${args.presenceCheck === true ? 'on' : 'off'}.`);
+  out(
+    `Session templates: ${args.templatesFile ?? 'the shipped defaults (GameSession, PcGameSession, LobbySession, OwnedSession, LegacySession for any SCID)'}.`,
+  );
+  out(
+    `Follow graph: ${args.followsFile ?? 'empty (nobody follows anybody)'}; presence check ${args.presenceCheck === true ? 'on' : 'off'}.`,
+  );
   out(`Local MPA (Multiplayer Activity) on the same origin: ${mpsd.url}/titles/{titleId}/... (same users and tokens).`);
   out(`Control API: ${mpsd.url}/_emulator/ (users, invites, stats, faults, tokens, follows, presence, clock, mpa).`);
   out(`Sign-in stand-ins at ${signIn.url} (Microsoft account, user.auth, xsts.auth; their tokens work only against this emulator).`);

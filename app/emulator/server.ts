@@ -66,7 +66,10 @@ function refusalAnswer(error: unknown): MpsdAnswer {
 
 function pathSegments(pathname: string): string[] {
   try {
-    return pathname.split('/').slice(1).map((segment) => decodeURIComponent(segment));
+    return pathname
+      .split('/')
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     throw new MpsdRefusal(404, "The requested URI wasn't found.");
   }
@@ -84,11 +87,7 @@ export function createMpsdServer(parts: ServerParts): RunningServer {
   const { state, faults, limiter, control } = parts;
   const delays = new Set<NodeJS.Timeout>();
 
-  function answerMpsd(
-    request: IncomingMessage,
-    url: URL,
-    body: string,
-  ): MpsdAnswer {
+  function answerMpsd(request: IncomingMessage, url: URL, body: string): MpsdAnswer {
     const segments = pathSegments(url.pathname);
     const action = matchRoute(request.method ?? 'GET', segments);
     const authorization = request.headers.authorization;
@@ -107,10 +106,7 @@ export function createMpsdServer(parts: ServerParts): RunningServer {
       state.counters.throttled += 1;
       return { status: 429, json: throttle.body, headers: { 'Retry-After': String(throttle.retryAfterSeconds) } };
     }
-    return action(
-      { method: request.method ?? 'GET', segments, search: url.searchParams, headers: request.headers, body, caller },
-      state,
-    );
+    return action({ method: request.method ?? 'GET', segments, search: url.searchParams, headers: request.headers, body, caller }, state);
   }
 
   function answerSafely(compute: () => MpsdAnswer): MpsdAnswer {
@@ -141,8 +137,16 @@ export function createMpsdServer(parts: ServerParts): RunningServer {
     const url = new URL(request.url ?? '/', 'http://local-mpsd');
     const segments = url.pathname.split('/').slice(1);
     if (segments[0] === CONTROL_PREFIX) {
-      const controlRequest = { method: request.method ?? 'GET', segments: segments.slice(1), contentType: request.headers['content-type'], body };
-      send(response, answerSafely(() => controlAnswer(controlRequest, control)));
+      const controlRequest = {
+        method: request.method ?? 'GET',
+        segments: segments.slice(1),
+        contentType: request.headers['content-type'],
+        body,
+      };
+      send(
+        response,
+        answerSafely(() => controlAnswer(controlRequest, control)),
+      );
       return;
     }
 
@@ -168,7 +172,10 @@ export function createMpsdServer(parts: ServerParts): RunningServer {
       });
       if (response.destroyed) return;
     }
-    send(response, answerSafely(() => answerMpsd(request, url, body)));
+    send(
+      response,
+      answerSafely(() => answerMpsd(request, url, body)),
+    );
   }
 
   const server = createServer((request, response) => {

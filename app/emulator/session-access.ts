@@ -62,7 +62,10 @@ function restrictionRefusal(kind: 'joinRestriction' | 'readRestriction', restric
     restriction === 'local'
       ? 'users on the same device as an active member'
       : 'users followed by a member of the session, or on the same device as an active member';
-  return new MpsdRefusal(403, `The session's ${kind} is ${restriction}: it admits only ${who}. Use an invite, transfer or search handle to get in.`);
+  return new MpsdRefusal(
+    403,
+    `The session's ${kind} is ${restriction}: it admits only ${who}. Use an invite, transfer or search handle to get in.`,
+  );
 }
 
 /** Throws unless `caller` may read `session`. Members and reserved users always may. */

@@ -171,7 +171,9 @@ function readMember(value: unknown): MemberDelta | null {
       const ready = checkOptionalBoolean(system.ready, 'members.me.properties.system.ready');
       if (ready !== undefined) result.ready = ready;
       if (active === true && ready === true) {
-        badRequest('members.me.properties.system.active and ready cannot both be true; a member is ready while the title launches, then active.');
+        badRequest(
+          'members.me.properties.system.active and ready cannot both be true; a member is ready while the title launches, then active.',
+        );
       }
       if (system.connection !== undefined) {
         if (system.connection !== null && (typeof system.connection !== 'string' || system.connection === '')) {
@@ -210,7 +212,10 @@ export function readSessionDelta(body: unknown, contract: number): SessionDelta 
       if (key === 'me') delta.me = readMember(value);
       else if (/^reserve_[0-9]{1,4}$/.test(key)) delta.reservations.push(readReservation(key, value));
       else if (/^[0-9]+$/.test(key)) throw new MpsdRefusal(403, MEMBER_REFERENCE_REFUSAL);
-      else badRequest(`members.${key.slice(0, 30)} is not a member MPSD accepts here; use "me" for yourself or "reserve_N" to reserve a seat.`);
+      else
+        badRequest(
+          `members.${key.slice(0, 30)} is not a member MPSD accepts here; use "me" for yourself or "reserve_N" to reserve a seat.`,
+        );
     }
   }
   return delta;

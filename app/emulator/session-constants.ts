@@ -26,7 +26,9 @@ export const MAX_MEMBERS_LIMIT = 100;
 export const LARGE_MEMBERS_LIMIT = 1000;
 
 /** Milliseconds; `null` means "never" (a template writes null to beat a default, DET:443-447). */
-const timeout = z.nullable(z.number().check(z.int(), z.gte(0, 'a timeout is 0 or more milliseconds'), z.lte(2 ** 31, 'a timeout is at most 2147483648 ms')));
+const timeout = z.nullable(
+  z.number().check(z.int(), z.gte(0, 'a timeout is 0 or more milliseconds'), z.lte(2 ** 31, 'a timeout is at most 2147483648 ms')),
+);
 
 const memberInitialization = z.strictObject({
   joinTimeout: z.optional(timeout),
@@ -39,36 +41,49 @@ const memberInitialization = z.strictObject({
 /** Values compare case-insensitively (XSAPI fixtures write `Open`); stored lower-case. */
 function lowerChoice<T extends string>(choices: readonly T[]) {
   return z.pipe(
-    z.pipe(
-      z.string({ message: `must be one of ${choices.join(', ')}` }),
-      z.transform((value) => value.toLowerCase()),
-    ).check(
-      z.refine((value): value is T => (choices as readonly string[]).includes(value), { message: `must be one of ${choices.join(', ')}` }),
-    ),
+    z
+      .pipe(
+        z.string({ message: `must be one of ${choices.join(', ')}` }),
+        z.transform((value) => value.toLowerCase()),
+      )
+      .check(
+        z.refine((value): value is T => (choices as readonly string[]).includes(value), {
+          message: `must be one of ${choices.join(', ')}`,
+        }),
+      ),
     z.transform((value) => value as T),
   );
 }
 
 export const systemConstantsSchema = z.strictObject({
   visibility: z.optional(lowerChoice(visibilities)),
-  maxMembersCount: z.optional(z.number().check(
-    z.int('must be a whole number'),
-    z.gte(1, 'must be at least 1'),
-    z.lte(LARGE_MEMBERS_LIMIT, `must be at most ${LARGE_MEMBERS_LIMIT} (more than ${MAX_MEMBERS_LIMIT} needs capabilities.large)`),
-  )),
+  maxMembersCount: z.optional(
+    z
+      .number()
+      .check(
+        z.int('must be a whole number'),
+        z.gte(1, 'must be at least 1'),
+        z.lte(LARGE_MEMBERS_LIMIT, `must be at most ${LARGE_MEMBERS_LIMIT} (more than ${MAX_MEMBERS_LIMIT} needs capabilities.large)`),
+      ),
+  ),
   inviteProtocol: z.optional(z.enum(inviteProtocols, { message: `must be one of ${inviteProtocols.join(', ')}` })),
   reservedRemovalTimeout: z.optional(timeout),
   inactiveRemovalTimeout: z.optional(timeout),
   readyRemovalTimeout: z.optional(timeout),
   sessionEmptyTimeout: z.optional(timeout),
-  capabilities: z.optional(z.partialRecord(z.enum(capabilityNames, { message: `is not a capability; use ${capabilityNames.join(', ')}` }), z.boolean())),
+  capabilities: z.optional(
+    z.partialRecord(z.enum(capabilityNames, { message: `is not a capability; use ${capabilityNames.join(', ')}` }), z.boolean()),
+  ),
   memberInitialization: z.optional(memberInitialization),
   ownershipPolicies: z.optional(z.strictObject({ migration: z.enum(['endsession', 'oldest']) })),
   allowNonOwnerInviteHandles: z.optional(z.boolean()),
 });
 
 export type SystemConstants = z.output<typeof systemConstantsSchema>;
-export type Timeouts = Pick<SystemConstants, 'reservedRemovalTimeout' | 'inactiveRemovalTimeout' | 'readyRemovalTimeout' | 'sessionEmptyTimeout'>;
+export type Timeouts = Pick<
+  SystemConstants,
+  'reservedRemovalTimeout' | 'inactiveRemovalTimeout' | 'readyRemovalTimeout' | 'sessionEmptyTimeout'
+>;
 
 /** The contract-104/105 names of the four timeouts (MSD:384-409). */
 const TIMEOUT_NAMES = {
@@ -103,7 +118,10 @@ export function constantRuleProblem(constants: SystemConstants): string | null {
   if (capabilities.searchable === true && capabilities.userAuthorizationStyle === true && capabilities.hasOwners !== true) {
     return 'capabilities.searchable with userAuthorizationStyle needs capabilities.hasOwners: true.';
   }
-  if ((constants.ownershipPolicies !== undefined || constants.allowNonOwnerInviteHandles !== undefined) && capabilities.hasOwners !== true) {
+  if (
+    (constants.ownershipPolicies !== undefined || constants.allowNonOwnerInviteHandles !== undefined) &&
+    capabilities.hasOwners !== true
+  ) {
     return 'ownershipPolicies and allowNonOwnerInviteHandles only apply with capabilities.hasOwners: true.';
   }
   return null;
@@ -117,16 +135,20 @@ export function constantRuleProblem(constants: SystemConstants): string | null {
 export function constantsFromContract(system: Record<string, unknown>, contract: number): Record<string, unknown> | string {
   const { timeouts, managedInitialization, ...rest } = system;
   if (contract >= 107) {
-    if (timeouts !== undefined) return 'constants.system.timeouts is the contract 104/105 form; with contract 107 send reservedRemovalTimeout, inactiveRemovalTimeout, readyRemovalTimeout and sessionEmptyTimeout.';
-    if (managedInitialization !== undefined) return 'constants.system.managedInitialization is the contract 104/105 form; with contract 107 send memberInitialization.';
+    if (timeouts !== undefined)
+      return 'constants.system.timeouts is the contract 104/105 form; with contract 107 send reservedRemovalTimeout, inactiveRemovalTimeout, readyRemovalTimeout and sessionEmptyTimeout.';
+    if (managedInitialization !== undefined)
+      return 'constants.system.managedInitialization is the contract 104/105 form; with contract 107 send memberInitialization.';
     return system;
   }
   for (const flat of [...Object.values(TIMEOUT_NAMES), 'memberInitialization']) {
-    if (flat in rest) return `constants.system.${flat} is the contract 107 form; with contract ${contract} send ${flat === 'memberInitialization' ? 'managedInitialization' : 'timeouts { reserved, inactive, ready, sessionEmpty }'}.`;
+    if (flat in rest)
+      return `constants.system.${flat} is the contract 107 form; with contract ${contract} send ${flat === 'memberInitialization' ? 'managedInitialization' : 'timeouts { reserved, inactive, ready, sessionEmpty }'}.`;
   }
   const converted: Record<string, unknown> = { ...rest };
   if (timeouts !== undefined) {
-    if (typeof timeouts !== 'object' || timeouts === null || Array.isArray(timeouts)) return 'constants.system.timeouts must be a JSON object.';
+    if (typeof timeouts !== 'object' || timeouts === null || Array.isArray(timeouts))
+      return 'constants.system.timeouts must be a JSON object.';
     for (const [key, value] of Object.entries(timeouts)) {
       const flat = TIMEOUT_NAMES[key as keyof typeof TIMEOUT_NAMES];
       if (flat === undefined) return `constants.system.timeouts.${key} is not a timeout; use reserved, inactive, ready or sessionEmpty.`;
@@ -138,7 +160,8 @@ export function constantsFromContract(system: Record<string, unknown>, contract:
       return 'constants.system.managedInitialization must be a JSON object.';
     }
     const { autoEvaluate, ...initialization } = managedInitialization as Record<string, unknown>;
-    if (autoEvaluate !== undefined && typeof autoEvaluate !== 'boolean') return 'constants.system.managedInitialization.autoEvaluate must be true or false.';
+    if (autoEvaluate !== undefined && typeof autoEvaluate !== 'boolean')
+      return 'constants.system.managedInitialization.autoEvaluate must be true or false.';
     converted.memberInitialization = autoEvaluate === undefined ? initialization : { ...initialization, externalEvaluation: !autoEvaluate };
   }
   return converted;
@@ -148,7 +171,8 @@ export function constantsFromContract(system: Record<string, unknown>, contract:
 export function constantsForContract(system: SystemConstants, contract: number): Record<string, unknown> {
   // A null timeout is "never", which the wire says by leaving the field out.
   if (contract >= 107) return Object.fromEntries(Object.entries(system).filter(([, value]) => value !== null));
-  const { memberInitialization, reservedRemovalTimeout, inactiveRemovalTimeout, readyRemovalTimeout, sessionEmptyTimeout, ...rest } = system;
+  const { memberInitialization, reservedRemovalTimeout, inactiveRemovalTimeout, readyRemovalTimeout, sessionEmptyTimeout, ...rest } =
+    system;
   const rendered: Record<string, unknown> = { ...rest };
   const timeouts: Record<string, number> = {};
   const flat = { reservedRemovalTimeout, inactiveRemovalTimeout, readyRemovalTimeout, sessionEmptyTimeout };
@@ -160,7 +184,8 @@ export function constantsForContract(system: SystemConstants, contract: number):
   rendered.timeouts = timeouts;
   if (memberInitialization !== undefined) {
     const { externalEvaluation, ...initialization } = memberInitialization;
-    rendered.managedInitialization = externalEvaluation === undefined ? initialization : { ...initialization, autoEvaluate: !externalEvaluation };
+    rendered.managedInitialization =
+      externalEvaluation === undefined ? initialization : { ...initialization, autoEvaluate: !externalEvaluation };
   }
   return rendered;
 }

@@ -53,7 +53,9 @@ describe('create, join, read and leave', () => {
     expect((await joinSession(mpsd, user, 'season.2')).status).toBe(201);
     expect((await callAs(mpsd, user, 'GET', sessionPath('season.2'))).status).toBe(200);
     // A URL cannot carry '..' as a segment (fetch resolves it away), but a body can.
-    const dots = await callAs(mpsd, user, 'POST', '/handles', { body: { ...inviteBody(userAt(mpsd, 1).xuid), sessionRef: { scid: SCID, templateName: 'GameSession', name: '..' } } });
+    const dots = await callAs(mpsd, user, 'POST', '/handles', {
+      body: { ...inviteBody(userAt(mpsd, 1).xuid), sessionRef: { scid: SCID, templateName: 'GameSession', name: '..' } },
+    });
     expect(dots.status).toBe(400);
     expect(dots.text).toContain("sessionRef.name must be 1 to 99 letters, digits, '.', '-' or '_' (not just '.' or '..')");
   });
@@ -74,7 +76,11 @@ describe('create, join, read and leave', () => {
   it('keeps session constants from creation and merges properties, null deleting a custom key', async () => {
     const user = userAt(mpsd, 0);
     await callAs(mpsd, user, 'PUT', sessionPath('lobby'), {
-      body: { ...joinBody(user), constants: { system: { visibility: 'private', maxMembersCount: 8 } }, properties: { custom: { map: 'dust', mode: 'ffa' } } },
+      body: {
+        ...joinBody(user),
+        constants: { system: { visibility: 'private', maxMembersCount: 8 } },
+        properties: { custom: { map: 'dust', mode: 'ffa' } },
+      },
     });
     const updated = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), {
       body: { properties: { system: { joinRestriction: 'followed', closed: true }, custom: { mode: null, round: 2 } } },
@@ -106,7 +112,10 @@ describe('write conditions (412)', () => {
     expect(missing.text).toContain("The session doesn't exist");
     expect((await callAs(mpsd, user, 'GET', sessionPath('lobby'))).status).toBe(204);
     await joinSession(mpsd, user, 'lobby');
-    const present = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: { properties: { custom: { a: 1 } } }, headers: { 'If-Match': '*' } });
+    const present = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), {
+      body: { properties: { custom: { a: 1 } } },
+      headers: { 'If-Match': '*' },
+    });
     expect(present.status).toBe(200);
   });
 
@@ -114,7 +123,10 @@ describe('write conditions (412)', () => {
     const [host, guest] = [userAt(mpsd, 0), userAt(mpsd, 1)];
     const created = await joinSession(mpsd, host, 'lobby');
     const stale = created.headers.get('etag') as string;
-    const current = await callAs(mpsd, host, 'PUT', sessionPath('lobby'), { body: { properties: { custom: { round: 1 } } }, headers: { 'If-Match': stale } });
+    const current = await callAs(mpsd, host, 'PUT', sessionPath('lobby'), {
+      body: { properties: { custom: { round: 1 } } },
+      headers: { 'If-Match': stale },
+    });
     expect(current.status).toBe(200);
     const refused = await callAs(mpsd, guest, 'PUT', sessionPath('lobby'), { body: joinBody(guest), headers: { 'If-Match': stale } });
     expect(refused.status).toBe(412);
@@ -126,7 +138,10 @@ describe('write conditions (412)', () => {
 
   it('refuses both condition headers at once and If-None-Match other than *', async () => {
     const user = userAt(mpsd, 0);
-    const both = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'If-Match': '*', 'If-None-Match': '*' } });
+    const both = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), {
+      body: joinBody(user),
+      headers: { 'If-Match': '*', 'If-None-Match': '*' },
+    });
     expect(both.status).toBe(400);
     expect(both.text).toBe('Send If-Match or If-None-Match, not both.');
     const etag = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'If-None-Match': '"abc"' } });
@@ -153,7 +168,9 @@ describe('conflicts and refusals', () => {
     const [user, other] = [userAt(mpsd, 0), userAt(mpsd, 1)];
     const impostor = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(other) });
     expect(impostor.status).toBe(403);
-    const noXuid = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: { members: { me: { properties: { system: { active: true } } } } } });
+    const noXuid = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), {
+      body: { members: { me: { properties: { system: { active: true } } } } },
+    });
     expect(noXuid.status).toBe(400);
     expect(noXuid.text).toContain('members.me.constants.system.xuid is required when joining');
   });
@@ -184,7 +201,10 @@ describe('conflicts and refusals', () => {
 
   it('speaks contracts 104, 105 and 107, nothing else', async () => {
     const user = userAt(mpsd, 0);
-    const answer = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), { body: joinBody(user), headers: { 'x-xbl-contract-version': '106' } });
+    const answer = await callAs(mpsd, user, 'PUT', sessionPath('lobby'), {
+      body: joinBody(user),
+      headers: { 'x-xbl-contract-version': '106' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.text).toBe('x-xbl-contract-version "106" is not supported for this call; send one of 104, 105, 107.');
   });
@@ -202,7 +222,13 @@ describe('allowedScids and allowedTemplates', () => {
       expect(otherTemplate.status).toBe(404);
       expect(otherTemplate.text).toBe('The requested service config is either invalid or not configured for sessions.');
       const invite = await callAs(strict, user, 'POST', '/handles', {
-        body: { version: 1, type: 'invite', sessionRef: { scid: OTHER_SCID, templateName: 'GameSession', name: 'x' }, invitedXuid: '5', inviteAttributes: { titleId: '1' } },
+        body: {
+          version: 1,
+          type: 'invite',
+          sessionRef: { scid: OTHER_SCID, templateName: 'GameSession', name: 'x' },
+          invitedXuid: '5',
+          inviteAttributes: { titleId: '1' },
+        },
       });
       expect(invite.status).toBe(403);
       expect((await joinSession(strict, user, 'lobby')).status).toBe(201);

@@ -46,7 +46,13 @@ export interface StoredSession {
   ref: SessionRefValue;
   /** In contract 107's shape, with every default filled in. */
   constants: { system: SystemConstants; custom: Record<string, unknown> };
-  properties: { joinRestriction: Restriction; readRestriction: Restriction; closed: boolean; locked: boolean; custom: Record<string, unknown> };
+  properties: {
+    joinRestriction: Restriction;
+    readRestriction: Restriction;
+    closed: boolean;
+    locked: boolean;
+    custom: Record<string, unknown>;
+  };
   /** Keyed by XUID; reserved users included. */
   members: Map<string, SessionMember>;
   /** Who left (or timed out): the only users a locked session lets back in. */
@@ -141,7 +147,9 @@ function checkConstantsAgree(
   for (const [field, value] of Object.entries(sentSystem)) {
     const current = fixed[field as keyof SystemConstants];
     if (current !== undefined && !sameJson(current, value)) {
-      conflict(`constants.system.${field} is set by ${what} to ${JSON.stringify(current)} and cannot be changed; leave it out or send the same value.`);
+      conflict(
+        `constants.system.${field} is set by ${what} to ${JSON.stringify(current)} and cannot be changed; leave it out or send the same value.`,
+      );
     }
   }
   const fixedCapabilities = fixed.capabilities;
@@ -156,7 +164,9 @@ function checkConstantsAgree(
         );
       }
       if (current !== undefined && current !== value) {
-        conflict(`constants.system.capabilities.${name} is set by ${what} to ${current} and cannot be changed; leave it out or send the same value.`);
+        conflict(
+          `constants.system.capabilities.${name} is set by ${what} to ${current} and cannot be changed; leave it out or send the same value.`,
+        );
       }
     }
   }
@@ -174,7 +184,8 @@ function creationConstants(template: SessionTemplate, sent: SessionDelta['consta
   checkConstantsAgree(template.system, template.custom, sent, `the session template ${template.name}`, !blocked);
   const system: SystemConstants = { ...constantDefaults(template.contractVersion), ...template.system, ...sent?.system };
   const sentCapabilities = sent?.system?.capabilities;
-  if (templateCapabilities !== undefined || sentCapabilities !== undefined) system.capabilities = { ...sentCapabilities, ...templateCapabilities };
+  if (templateCapabilities !== undefined || sentCapabilities !== undefined)
+    system.capabilities = { ...sentCapabilities, ...templateCapabilities };
   const problem = constantRuleProblem(system);
   if (problem !== null) badRequest(problem);
   return { system, custom: { ...template.custom, ...sent?.custom } };
@@ -354,7 +365,15 @@ export function createSessionDirectory(
     };
   }
 
-  function addMember(session: StoredSession, xuid: string, gamertag: string, status: MemberStatus, initialize: boolean, custom: Record<string, unknown>, at: number): SessionMember {
+  function addMember(
+    session: StoredSession,
+    xuid: string,
+    gamertag: string,
+    status: MemberStatus,
+    initialize: boolean,
+    custom: Record<string, unknown>,
+    at: number,
+  ): SessionMember {
     const member: SessionMember = {
       index: session.nextIndex,
       xuid,
@@ -373,7 +392,8 @@ export function createSessionDirectory(
 
   /** The caller's own member after `delta`; the member's constants were checked before. */
   function applyMe(session: StoredSession, member: SessionMember | undefined, delta: MemberDelta, caller: Caller, at: number): void {
-    const target = member ?? addMember(session, caller.xuid, caller.gamertag, 'inactive', delta.initialize ?? false, delta.constantsCustom ?? {}, at);
+    const target =
+      member ?? addMember(session, caller.xuid, caller.gamertag, 'inactive', delta.initialize ?? false, delta.constantsCustom ?? {}, at);
     const before = target.status;
     const after = requestedStatus(before, delta);
     if (before === 'reserved') {
@@ -422,7 +442,13 @@ export function createSessionDirectory(
     }
     if (joining) checkJoin(session, caller, rules.follows, grant);
     if (delta.constants !== undefined) {
-      checkConstantsAgree(session.constants.system, session.constants.custom, delta.constants, 'this session (constants never change after creation)', false);
+      checkConstantsAgree(
+        session.constants.system,
+        session.constants.custom,
+        delta.constants,
+        'this session (constants never change after creation)',
+        false,
+      );
     }
     if (member !== undefined && isMember && delta.me != null) {
       if (delta.me.initialize !== undefined && delta.me.initialize !== member.initialize) {
@@ -432,7 +458,9 @@ export function createSessionDirectory(
         conflict('members.me.constants.custom was set when you joined and cannot change.');
       }
     }
-    const newSeats = new Set(delta.reservations.map((seat) => seat.xuid).filter((xuid) => !session.members.has(xuid) && xuid !== caller.xuid));
+    const newSeats = new Set(
+      delta.reservations.map((seat) => seat.xuid).filter((xuid) => !session.members.has(xuid) && xuid !== caller.xuid),
+    );
     if (newSeats.size > 0 && isFull(session, newSeats.size + (joining && member === undefined ? 1 : 0))) throw fullRefusal(session);
   }
 
@@ -467,12 +495,17 @@ export function createSessionDirectory(
         const template = rules.templates.find(ref.scid, ref.templateName);
         const constants = creationConstants(template, delta.constants);
         const seats = new Set(delta.reservations.map((seat) => seat.xuid).filter((xuid) => xuid !== caller.xuid));
-        if (joining ? 1 + seats.size > (constants.system.maxMembersCount as number) : seats.size > (constants.system.maxMembersCount as number)) {
+        if (
+          joining
+            ? 1 + seats.size > (constants.system.maxMembersCount as number)
+            : seats.size > (constants.system.maxMembersCount as number)
+        ) {
           badRequest(`The session would hold more members than its maxMembersCount ${constants.system.maxMembersCount}.`);
         }
         // FAQ:138-144: nobody in it and no empty lifetime, so nothing is created.
         if (!joining && seats.size === 0 && (constants.system.sessionEmptyTimeout ?? null) === 0) return { outcome: 'empty' };
-        const initializing = (joining && delta.me?.initialize === true ? 1 : 0) + delta.reservations.filter((seat) => seat.initialize).length;
+        const initializing =
+          (joining && delta.me?.initialize === true ? 1 : 0) + delta.reservations.filter((seat) => seat.initialize).length;
         checkInitialization(constants.system, template, initializing);
         session = newSession(ref, constants, at);
         properties = nextProperties(session.properties, delta.properties);

@@ -146,7 +146,10 @@ export function createSignInStandIn(options: SignInStandInOptions): SignInStandI
   /** The device-code page a person opens (verification_uri): type the code, pick a test account. */
   function linkPage(response: ServerResponse, message: string | null): void {
     const options = accounts
-      .map((account) => `<option value="${escapeHtml(account.username)}">${escapeHtml(account.gamertag)} (${escapeHtml(account.username)})</option>`)
+      .map(
+        (account) =>
+          `<option value="${escapeHtml(account.username)}">${escapeHtml(account.gamertag)} (${escapeHtml(account.username)})</option>`,
+      )
       .join('');
     const notice = message ? `<p>${escapeHtml(message)}</p>` : '';
     const page = `<!doctype html><html><head><title>Sign in (local stand-in)</title></head><body><h1>Sign in to the local Xbox Live stand-in</h1>${notice}<form method="POST" action="/link"><label>Code <input name="user_code" autocomplete="off"></label> <label>Account <select name="username">${options}</select></label> <button>Sign in</button></form></body></html>`;
@@ -162,24 +165,42 @@ export function createSignInStandIn(options: SignInStandInOptions): SignInStandI
     response.writeHead(303, { location: `/link?message=${encodeURIComponent(message)}` }).end();
   }
   function approveFromControl(request: IncomingMessage, response: ServerResponse, body: string): void {
-    if (!LOOPBACK_PEERS.has(request.socket.remoteAddress ?? '')) return sendText(response, 403, 'The control endpoint answers loopback callers only.');
+    if (!LOOPBACK_PEERS.has(request.socket.remoteAddress ?? ''))
+      return sendText(response, 403, 'The control endpoint answers loopback callers only.');
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
       return sendText(response, 415, 'Send the body as JSON with Content-Type: application/json, e.g. {"userCode":"ABC123DEF"}.');
     }
     const parsed = parseJsonObject(body);
     const unknownKeys = parsed ? Object.keys(parsed).filter((key) => key !== 'userCode' && key !== 'xuid') : [];
-    if (!parsed || typeof parsed['userCode'] !== 'string' || (parsed['xuid'] !== undefined && typeof parsed['xuid'] !== 'string') || unknownKeys.length > 0) {
-      return sendText(response, 400, 'The body must be {"userCode": "<the code the app shows>", "xuid"?: "<a test user\'s XUID>"} and nothing else.');
+    if (
+      !parsed ||
+      typeof parsed['userCode'] !== 'string' ||
+      (parsed['xuid'] !== undefined && typeof parsed['xuid'] !== 'string') ||
+      unknownKeys.length > 0
+    ) {
+      return sendText(
+        response,
+        400,
+        'The body must be {"userCode": "<the code the app shows>", "xuid"?: "<a test user\'s XUID>"} and nothing else.',
+      );
     }
     const userCode = parsed['userCode'].trim().toUpperCase();
     const xuid = parsed['xuid'];
     const account = xuid === undefined ? accounts[0]! : accounts.find((known) => known.xuid === xuid);
     if (!account) {
-      return sendText(response, 404, `XUID ${String(xuid).slice(0, 30)} is not a test account here; use one of ${accounts.map((known) => known.xuid).join(', ')}.`);
+      return sendText(
+        response,
+        404,
+        `XUID ${String(xuid).slice(0, 30)} is not a test account here; use one of ${accounts.map((known) => known.xuid).join(', ')}.`,
+      );
     }
     if (!approve(userCode, account.username)) {
       const pending = [...deviceCodes.values()].filter((grant) => !grant.approvedBy && !grant.declined).length;
-      return sendText(response, 404, `No sign-in is waiting for the code ${userCode.slice(0, 20)} (${pending} waiting): check the code the app shows, or start the sign-in again.`);
+      return sendText(
+        response,
+        404,
+        `No sign-in is waiting for the code ${userCode.slice(0, 20)} (${pending} waiting): check the code the app shows, or start the sign-in again.`,
+      );
     }
     sendJson(response, 200, { approved: { userCode, xuid: account.xuid, gamertag: account.gamertag } });
   }
@@ -231,8 +252,10 @@ export function createSignInStandIn(options: SignInStandInOptions): SignInStandI
       const code = form.get('code') ?? '';
       const grant = authorizationCodes.get(code);
       authorizationCodes.delete(code);
-      if (!grant || grant.clientId !== clientId) return sendOAuthError(response, 400, 'invalid_grant', 'Unknown or used authorization code.');
-      if (form.get('redirect_uri') !== grant.redirectUri) return sendOAuthError(response, 400, 'invalid_grant', 'redirect_uri does not match.');
+      if (!grant || grant.clientId !== clientId)
+        return sendOAuthError(response, 400, 'invalid_grant', 'Unknown or used authorization code.');
+      if (form.get('redirect_uri') !== grant.redirectUri)
+        return sendOAuthError(response, 400, 'invalid_grant', 'redirect_uri does not match.');
       const verifier = form.get('code_verifier') ?? '';
       if (createHash('sha256').update(verifier).digest('base64url') !== grant.codeChallenge) {
         return sendOAuthError(response, 400, 'invalid_grant', 'PKCE code_verifier does not match the code_challenge.');
@@ -293,7 +316,8 @@ export function createSignInStandIn(options: SignInStandInOptions): SignInStandI
       grant.declined = true;
       return true;
     },
-    pendingUserCodes: () => [...deviceCodes.values()].filter((grant) => !grant.approvedBy && !grant.declined).map((grant) => grant.userCode),
+    pendingUserCodes: () =>
+      [...deviceCodes.values()].filter((grant) => !grant.approvedBy && !grant.declined).map((grant) => grant.userCode),
     revokeAll() {
       refreshTokens.clear();
       accessTokens.clear();

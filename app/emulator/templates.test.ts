@@ -35,7 +35,7 @@ function templateFile(text: string): string {
 }
 
 describe('the templates file', () => {
-  it('ships defaults with GameSession for any SCID, and answers other templates 404 with MPSD\'s text (FAQ:72)', async () => {
+  it("ships defaults with GameSession for any SCID, and answers other templates 404 with MPSD's text (FAQ:72)", async () => {
     const mpsd = await start();
     const user = userAt(mpsd, 0);
     expect((await joinSession(mpsd, user, 'lobby')).status).toBe(201);
@@ -51,7 +51,9 @@ describe('the templates file', () => {
     const other = await callAs(mpsd, user, 'PUT', sessionPath('lobby', OTHER_SCID), { body: joinBody(user) });
     expect(other.status).toBe(404);
     expect(other.text).toBe(SERVICE_CONFIG_NOT_CONFIGURED);
-    const query = await callAs(mpsd, user, 'POST', '/handles/query', { body: { type: 'activity', scid: OTHER_SCID, owners: { xuids: [user.xuid] } } });
+    const query = await callAs(mpsd, user, 'POST', '/handles/query', {
+      body: { type: 'activity', scid: OTHER_SCID, owners: { xuids: [user.xuid] } },
+    });
     expect(query.status).toBe(404);
   });
 
@@ -59,10 +61,26 @@ describe('the templates file', () => {
     ['not JSON', '{ "serviceConfigs": ', 'is not valid JSON'],
     ['an unknown top-level field', '{ "templates": {} }', 'Unknown field "templates": remove it.'],
     ['a bad SCID key', '{ "serviceConfigs": { "not-a-scid": {} } }', 'each key of serviceConfigs must be a SCID GUID or "*"'],
-    ['a bad visibility', `{ "serviceConfigs": { "*": { "T": { "constants": { "system": { "visibility": "secret" } } } } } }`, 'serviceConfigs.*.T.constants.system.visibility: must be one of private, visible, open'],
-    ['an unknown capability', `{ "serviceConfigs": { "*": { "T": { "constants": { "system": { "capabilities": { "teleport": true } } } } } } }`, 'capabilities: Unknown field "teleport": remove it.'],
-    ['a rule across fields', `{ "serviceConfigs": { "*": { "T": { "constants": { "system": { "maxMembersCount": 200 } } } } } }`, 'serviceConfigs.*.T.constants.system: maxMembersCount 200 is over 100; that needs capabilities.large: true.'],
-    ['a bad contract version', `{ "serviceConfigs": { "*": { "T": { "contractVersion": 106 } } } }`, 'contractVersion must be 104, 105 or 107'],
+    [
+      'a bad visibility',
+      `{ "serviceConfigs": { "*": { "T": { "constants": { "system": { "visibility": "secret" } } } } } }`,
+      'serviceConfigs.*.T.constants.system.visibility: must be one of private, visible, open',
+    ],
+    [
+      'an unknown capability',
+      `{ "serviceConfigs": { "*": { "T": { "constants": { "system": { "capabilities": { "teleport": true } } } } } } }`,
+      'capabilities: Unknown field "teleport": remove it.',
+    ],
+    [
+      'a rule across fields',
+      `{ "serviceConfigs": { "*": { "T": { "constants": { "system": { "maxMembersCount": 200 } } } } } }`,
+      'serviceConfigs.*.T.constants.system: maxMembersCount 200 is over 100; that needs capabilities.large: true.',
+    ],
+    [
+      'a bad contract version',
+      `{ "serviceConfigs": { "*": { "T": { "contractVersion": 106 } } } }`,
+      'contractVersion must be 104, 105 or 107',
+    ],
   ])('refuses a file with %s, naming the file and the field', async (_case, text, message) => {
     const path = templateFile(text);
     const failure = await startLocalMpsd({ templates: path }).then(
@@ -77,12 +95,18 @@ describe('the templates file', () => {
   });
 
   it('says when the file cannot be read', async () => {
-    await expect(startLocalMpsd({ templates: '/nonexistent/templates.json' })).rejects.toThrow('The templates file /nonexistent/templates.json could not be read (ENOENT)');
+    await expect(startLocalMpsd({ templates: '/nonexistent/templates.json' })).rejects.toThrow(
+      'The templates file /nonexistent/templates.json could not be read (ENOENT)',
+    );
   });
 });
 
 describe('constants', () => {
-  const strict = { serviceConfigs: { '*': { Fixed: { constants: { system: { maxMembersCount: 8, visibility: 'open', capabilities: {} }, custom: { mode: 'ffa' } } } } } };
+  const strict = {
+    serviceConfigs: {
+      '*': { Fixed: { constants: { system: { maxMembersCount: 8, visibility: 'open', capabilities: {} }, custom: { mode: 'ffa' } } } },
+    },
+  };
 
   it('a creating PUT may re-send template constants and add unset ones, never change them (409, SC:37)', async () => {
     const mpsd = await start(strict);
@@ -90,7 +114,9 @@ describe('constants', () => {
     const changed = await hostSession(mpsd, host, 'a', { template: 'Fixed', constants: { maxMembersCount: 4 } });
     expect(changed.status).toBe(409);
     expect(changed.text).toContain('constants.system.maxMembersCount is set by the session template Fixed to 8');
-    const custom = await callAs(mpsd, host, 'PUT', sessionPath('b', SCID, 'Fixed'), { body: { ...joinBody(host), constants: { custom: { mode: 'duel' } } } });
+    const custom = await callAs(mpsd, host, 'PUT', sessionPath('b', SCID, 'Fixed'), {
+      body: { ...joinBody(host), constants: { custom: { mode: 'duel' } } },
+    });
     expect(custom.status).toBe(409);
     const same = await hostSession(mpsd, host, 'c', { template: 'Fixed', constants: { maxMembersCount: 8, inviteProtocol: 'game' } });
     expect(same.status).toBe(201);
@@ -114,12 +140,17 @@ describe('constants', () => {
     expect(changed.status).toBe(409);
     const added = await hostSession(mpsd, host, 'a', { template: 'Some', constants: { capabilities: { crossPlay: true } } });
     expect(added.status).toBe(201);
-    expect((added.json as { constants: { system: { capabilities: unknown } } }).constants.system.capabilities).toEqual({ crossPlay: true, gameplay: true });
-    const later = await callAs(mpsd, host, 'PUT', sessionPath('a', SCID, 'Some'), { body: { constants: { system: { capabilities: { searchable: true } } } } });
+    expect((added.json as { constants: { system: { capabilities: unknown } } }).constants.system.capabilities).toEqual({
+      crossPlay: true,
+      gameplay: true,
+    });
+    const later = await callAs(mpsd, host, 'PUT', sessionPath('a', SCID, 'Some'), {
+      body: { constants: { system: { capabilities: { searchable: true } } } },
+    });
     expect(later.status).toBe(409);
   });
 
-  it('fills in MPSD\'s defaults for what neither sets (TC:25-31)', async () => {
+  it("fills in MPSD's defaults for what neither sets (TC:25-31)", async () => {
     const mpsd = await start({ serviceConfigs: { '*': { Bare: {} } } });
     const created = await hostSession(mpsd, userAt(mpsd, 0), 'a', { template: 'Bare' });
     expect((created.json as { constants: { system: Record<string, unknown> } }).constants.system).toEqual({
@@ -135,7 +166,10 @@ describe('constants', () => {
   it('userAuthorizationStyle defaults both restrictions to local (TC:58)', async () => {
     const mpsd = await start();
     const created = await hostSession(mpsd, userAt(mpsd, 0), 'pc', { template: 'PcGameSession' });
-    expect((created.json as { properties: { system: Record<string, unknown> } }).properties.system).toMatchObject({ joinRestriction: 'local', readRestriction: 'local' });
+    expect((created.json as { properties: { system: Record<string, unknown> } }).properties.system).toMatchObject({
+      joinRestriction: 'local',
+      readRestriction: 'local',
+    });
     const guest = userAt(mpsd, 1);
     const stranger = await callAs(mpsd, guest, 'PUT', sessionPath('pc', SCID, 'PcGameSession'), { body: joinBody(guest) });
     expect(stranger.status).toBe(403);
@@ -143,13 +177,17 @@ describe('constants', () => {
   });
 
   it('member initialization needs enough initialize:true members to start (FAQ:128-134)', async () => {
-    const mpsd = await start({ serviceConfigs: { '*': { Managed: { constants: { system: { memberInitialization: { membersNeededToStart: 2 } } } } } } });
+    const mpsd = await start({
+      serviceConfigs: { '*': { Managed: { constants: { system: { memberInitialization: { membersNeededToStart: 2 } } } } } },
+    });
     const alone = await hostSession(mpsd, userAt(mpsd, 0), 'a', { template: 'Managed' });
     expect(alone.status).toBe(400);
     expect(alone.text).toBe('This session is configured for managed initialization requiring at least 2 members to start.');
     const host = userAt(mpsd, 0);
     const withSeat = await callAs(mpsd, host, 'PUT', sessionPath('a', SCID, 'Managed'), {
-      body: { members: { me: joinBody(host).members.me, reserve_1: { constants: { system: { xuid: userAt(mpsd, 1).xuid, initialize: true } } } } },
+      body: {
+        members: { me: joinBody(host).members.me, reserve_1: { constants: { system: { xuid: userAt(mpsd, 1).xuid, initialize: true } } } },
+      },
     });
     expect(withSeat.status).toBe(201);
   });
@@ -159,7 +197,10 @@ describe('owners', () => {
   it('with hasOwners, only an owner invites unless allowNonOwnerInviteHandles (TC:274)', async () => {
     const mpsd = await start();
     const [owner, member, friend] = [userAt(mpsd, 0), userAt(mpsd, 1), userAt(mpsd, 2)];
-    const owned = (name: string) => ({ ...inviteBody(friend.xuid, name), sessionRef: { scid: SCID, templateName: name === 'owned' ? 'OwnedSession' : 'LobbySession', name } });
+    const owned = (name: string) => ({
+      ...inviteBody(friend.xuid, name),
+      sessionRef: { scid: SCID, templateName: name === 'owned' ? 'OwnedSession' : 'LobbySession', name },
+    });
     await hostSession(mpsd, owner, 'owned', { template: 'OwnedSession' });
     await callAs(mpsd, member, 'PUT', sessionPath('owned', SCID, 'OwnedSession'), { body: joinBody(member) });
     const refused = await callAs(mpsd, member, 'POST', '/handles', { body: owned('owned') });
@@ -191,16 +232,32 @@ describe('what session bodies may carry', () => {
         members: {
           me: {
             constants: { system: { xuid: host.xuid, initialize: true } },
-            properties: { system: { active: true, connection: 'c4d3e2f1-0000-4000-8000-000000000001', subscription: { id: 'a1b2', changeTypes: ['everything'] } } },
+            properties: {
+              system: {
+                active: true,
+                connection: 'c4d3e2f1-0000-4000-8000-000000000001',
+                subscription: { id: 'a1b2', changeTypes: ['everything'] },
+              },
+            },
           },
           reserve_1: { constants: { system: { xuid: friend.xuid } } },
         },
       },
     });
     expect(answer.status).toBe(201);
-    const session = answer.json as { constants: { system: { capabilities: unknown } }; members: Record<string, Record<string, unknown>>; membersInfo: Record<string, number> };
+    const session = answer.json as {
+      constants: { system: { capabilities: unknown } };
+      members: Record<string, Record<string, unknown>>;
+      membersInfo: Record<string, number>;
+    };
     expect(session.constants.system.capabilities).toEqual({ gameplay: true, connectionRequiredForActiveMembers: true });
-    expect(session.members['0']?.properties).toMatchObject({ system: { active: true, connection: 'c4d3e2f1-0000-4000-8000-000000000001', subscription: { id: 'a1b2', changeTypes: ['everything'] } } });
+    expect(session.members['0']?.properties).toMatchObject({
+      system: {
+        active: true,
+        connection: 'c4d3e2f1-0000-4000-8000-000000000001',
+        subscription: { id: 'a1b2', changeTypes: ['everything'] },
+      },
+    });
     expect(session.members['1']).toMatchObject({ reserved: true, constants: { system: { xuid: friend.xuid } } });
     expect(session.membersInfo).toMatchObject({ count: 2, accepted: 1, active: 1 });
   });

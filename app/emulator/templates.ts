@@ -35,11 +35,17 @@ export const DEFAULT_TEMPLATES_FILE = fileURLToPath(new URL('./default-templates
 export const SERVICE_CONFIG_NOT_CONFIGURED = 'The requested service config is either invalid or not configured for sessions.';
 
 const templateSchema = z.strictObject({
-  contractVersion: z._default(z.union([z.literal(104), z.literal(105), z.literal(107)], { message: 'contractVersion must be 104, 105 or 107' }), 107),
-  constants: z._default(z.strictObject({
+  contractVersion: z._default(
+    z.union([z.literal(104), z.literal(105), z.literal(107)], { message: 'contractVersion must be 104, 105 or 107' }),
+    107,
+  ),
+  constants: z._default(
+    z.strictObject({
       system: z._default(systemConstantsSchema, {}),
       custom: z._default(z.record(z.string(), z.unknown()), {}),
-    }), { system: {}, custom: {} }),
+    }),
+    { system: {}, custom: {} },
+  ),
 });
 
 const templatesFileSchema = z.strictObject({
@@ -51,9 +57,9 @@ const templatesFileSchema = z.strictObject({
       "template names are 1 to 99 letters, digits, '.', '-' or '_'",
       templateSchema.check(
         z.superRefine((template, context) => {
-        const problem = constantRuleProblem(template.constants.system);
-        if (problem !== null) context.addIssue({ code: 'custom', path: ['constants', 'system'], message: problem });
-      }),
+          const problem = constantRuleProblem(template.constants.system);
+          if (problem !== null) context.addIssue({ code: 'custom', path: ['constants', 'system'], message: problem });
+        }),
       ),
     ),
   ),
@@ -66,7 +72,12 @@ function catalogOf(file: TemplatesFile): TemplateCatalog {
   for (const [scid, templates] of Object.entries(file.serviceConfigs)) {
     const named = new Map<string, SessionTemplate>();
     for (const [name, template] of Object.entries(templates)) {
-      named.set(name.toLowerCase(), { name, contractVersion: template.contractVersion, system: template.constants.system, custom: template.constants.custom });
+      named.set(name.toLowerCase(), {
+        name,
+        contractVersion: template.contractVersion,
+        system: template.constants.system,
+        custom: template.constants.custom,
+      });
     }
     byScid.set(scid.toLowerCase(), named);
   }

@@ -152,7 +152,11 @@ export function hostSession(
 }
 
 /** A user of `mpsd` calling with a fresh token for other claims (device, title). */
-export async function withToken(mpsd: LocalMpsd, user: LocalMpsdUser, claims: { deviceId?: string; titleId?: string }): Promise<LocalMpsdUser> {
+export async function withToken(
+  mpsd: LocalMpsd,
+  user: LocalMpsdUser,
+  claims: { deviceId?: string; titleId?: string },
+): Promise<LocalMpsdUser> {
   const answer = await control(mpsd, 'POST', 'tokens', { xuid: user.xuid, ...claims });
   if (answer.status !== 201) throw new Error(`Issuing a token failed: ${answer.status} ${answer.text}`);
   return { ...user, authorization: (answer.json as { authorization: string }).authorization };

@@ -42,7 +42,11 @@ async function xbox(path: string, body: unknown, contractVersion: string | null 
 async function msaTokens(username?: string): Promise<Record<string, unknown>> {
   const code = await form('/consumers/oauth2/v2.0/devicecode', { client_id: CLIENT_ID, scope: SCOPE });
   expect(code.status).toBe(200);
-  const pending = await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) });
+  const pending = await form('/consumers/oauth2/v2.0/token', {
+    grant_type: 'device_code',
+    client_id: CLIENT_ID,
+    device_code: String(code.body['device_code']),
+  });
   expect(pending).toMatchObject({ status: 400, body: { error: 'authorization_pending' } });
   expect(services.pendingUserCodes()).toEqual([code.body['user_code']]);
   expect(services.approveDeviceCode(String(code.body['user_code']), username)).toBe(true);
@@ -75,7 +79,10 @@ async function userToken(): Promise<string> {
 
 describe('Microsoft account stand-in', () => {
   it('publishes OpenID metadata that points at itself', async () => {
-    const metadata = (await (await fetch(`${services.url}/consumers/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const metadata = (await (await fetch(`${services.url}/consumers/v2.0/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
     expect(metadata['token_endpoint']).toBe(`${services.url}/consumers/oauth2/v2.0/token`);
     expect(metadata['authorization_endpoint']).toBe(`${services.url}/consumers/oauth2/v2.0/authorize`);
     expect(metadata['issuer']).toMatch(new RegExp(`^${services.url}/`));
@@ -96,7 +103,13 @@ describe('Microsoft account stand-in', () => {
     });
     const code = await form('/consumers/oauth2/v2.0/devicecode', { client_id: CLIENT_ID, scope: SCOPE });
     services.declineDeviceCode(String(code.body['user_code']));
-    expect(await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) })).toMatchObject({
+    expect(
+      await form('/consumers/oauth2/v2.0/token', {
+        grant_type: 'device_code',
+        client_id: CLIENT_ID,
+        device_code: String(code.body['device_code']),
+      }),
+    ).toMatchObject({
       body: { error: 'authorization_declined' },
     });
   });
@@ -108,11 +121,21 @@ describe('Microsoft account stand-in', () => {
     const submitted = await fetch(String(code.body['verification_uri']), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ user_code: String(code.body['user_code']).toLowerCase(), username: services.accounts[2]!.username }).toString(),
+      body: new URLSearchParams({
+        user_code: String(code.body['user_code']).toLowerCase(),
+        username: services.accounts[2]!.username,
+      }).toString(),
     });
     expect(await submitted.text()).toContain(`Signed in as ${services.accounts[2]!.gamertag}.`);
-    const granted = await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) });
-    const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const granted = await form('/consumers/oauth2/v2.0/token', {
+      grant_type: 'device_code',
+      client_id: CLIENT_ID,
+      device_code: String(code.body['device_code']),
+    });
+    const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims['preferred_username']).toBe(services.accounts[2]!.username);
   });
 
@@ -137,8 +160,15 @@ describe('Microsoft account stand-in', () => {
     expect(approved.status).toBe(200);
     expect(await approved.json()).toEqual({ approved: { userCode: code.body['user_code'], xuid: third.xuid, gamertag: third.gamertag } });
     expect(services.pendingUserCodes()).toEqual([]);
-    const granted = await form('/consumers/oauth2/v2.0/token', { grant_type: 'device_code', client_id: CLIENT_ID, device_code: String(code.body['device_code']) });
-    const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const granted = await form('/consumers/oauth2/v2.0/token', {
+      grant_type: 'device_code',
+      client_id: CLIENT_ID,
+      device_code: String(code.body['device_code']),
+    });
+    const claims = JSON.parse(Buffer.from(String(granted.body['id_token']).split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims['name']).toBe(third.gamertag);
   });
 
@@ -171,13 +201,21 @@ describe('Microsoft account stand-in', () => {
     const back = new URL(redirect.headers.get('location')!);
     expect(back.origin).toBe('http://localhost:51234');
     expect(back.searchParams.get('state')).toBe('opaque-state');
-    const exchange = { grant_type: 'authorization_code', client_id: CLIENT_ID, redirect_uri: 'http://localhost:51234', code: back.searchParams.get('code')! };
+    const exchange = {
+      grant_type: 'authorization_code',
+      client_id: CLIENT_ID,
+      redirect_uri: 'http://localhost:51234',
+      code: back.searchParams.get('code')!,
+    };
     expect(await form('/consumers/oauth2/v2.0/token', { ...exchange, code_verifier: 'wrong' })).toMatchObject({
       status: 400,
       body: { error_description: 'PKCE code_verifier does not match the code_challenge.' },
     });
     // The code was used up by the failed attempt, as Microsoft's are.
-    expect(await form('/consumers/oauth2/v2.0/token', { ...exchange, code_verifier: verifier })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await form('/consumers/oauth2/v2.0/token', { ...exchange, code_verifier: verifier })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
   });
 });
 
@@ -192,7 +230,12 @@ describe('Xbox token stand-ins', () => {
 
     const xsts = await xbox('/xsts/authorize', xstsBody(userAnswer.Token, 'XDKS.1'));
     expect(xsts.status).toBe(200);
-    const answer = JSON.parse(xsts.text) as { Token: string; NotAfter: string; IssueInstant: string; DisplayClaims: { xui: Array<Record<string, string>> } };
+    const answer = JSON.parse(xsts.text) as {
+      Token: string;
+      NotAfter: string;
+      IssueInstant: string;
+      DisplayClaims: { xui: Array<Record<string, string>> };
+    };
     const claims = answer.DisplayClaims.xui[0]!;
     const account = services.accounts[0]!;
     expect(claims).toMatchObject({ xid: account.xuid, gtg: account.gamertag, agg: 'Adult' });
@@ -205,12 +248,20 @@ describe('Xbox token stand-ins', () => {
   });
 
   it('refuse requests without the contract version header or with the wrong relying party', async () => {
-    expect(await xbox('/user/authenticate', userAuthenticateBody('x'), null)).toEqual({ status: 400, text: 'x-xbl-contract-version: 1 header is required.' });
+    expect(await xbox('/user/authenticate', userAuthenticateBody('x'), null)).toEqual({
+      status: 400,
+      text: 'x-xbl-contract-version: 1 header is required.',
+    });
     expect(await xbox('/xsts/authorize', { ...xstsBody('x'), RelyingParty: 'rp://wrong' })).toEqual({
       status: 400,
       text: 'xsts/authorize: RelyingParty must be http://xboxlive.com.',
     });
-    expect(await xbox('/user/authenticate', { ...userAuthenticateBody('x'), Properties: { AuthMethod: 'RPS', SiteName: 'user.auth.xboxlive.com', RpsTicket: 'x' } })).toEqual({
+    expect(
+      await xbox('/user/authenticate', {
+        ...userAuthenticateBody('x'),
+        Properties: { AuthMethod: 'RPS', SiteName: 'user.auth.xboxlive.com', RpsTicket: 'x' },
+      }),
+    ).toEqual({
       status: 400,
       text: 'user/authenticate: Properties.RpsTicket must be d=<access token>.',
     });
@@ -228,7 +279,12 @@ describe('Xbox token stand-ins', () => {
     services.refuseXsts({ xerr: 2148916242, sandbox: 'ABCD.3' });
     const refused = await xbox('/xsts/authorize', xstsBody(token, 'ABCD.3'));
     expect(refused.status).toBe(401);
-    expect(JSON.parse(refused.text)).toEqual({ Identity: '0', XErr: 2148916242, Message: '', Redirect: 'https://start.ui.xboxlive.com/CreateAccount' });
+    expect(JSON.parse(refused.text)).toEqual({
+      Identity: '0',
+      XErr: 2148916242,
+      Message: '',
+      Redirect: 'https://start.ui.xboxlive.com/CreateAccount',
+    });
     expect((await xbox('/xsts/authorize', xstsBody(token, 'XDKS.1'))).status).toBe(200);
 
     services.refuseXsts({ xerr: 2148916233, xuid: services.accounts[0]!.xuid });
@@ -237,7 +293,7 @@ describe('Xbox token stand-ins', () => {
     expect((await xbox('/xsts/authorize', xstsBody(token, 'XDKS.1'))).status).toBe(200);
   });
 
-  it('say the user token expired (XErr 2148916258) on the stand-ins\' clock', async () => {
+  it("say the user token expired (XErr 2148916258) on the stand-ins' clock", async () => {
     const token = await userToken();
     now += 3601_000;
     expect(JSON.parse((await xbox('/xsts/authorize', xstsBody(token))).text)).toMatchObject({ XErr: 2148916258 });

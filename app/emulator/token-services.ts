@@ -101,7 +101,9 @@ export interface IssuedToken {
 export async function startTokenServices(options: TokenServicesOptions): Promise<TokenServices> {
   const accounts: StandInAccount[] =
     options.accounts ??
-    options.directory.users().map((user) => ({ username: `${user.gamertag.toLowerCase()}@handle-studio.test`, xuid: user.xuid, gamertag: user.gamertag }));
+    options.directory
+      .users()
+      .map((user) => ({ username: `${user.gamertag.toLowerCase()}@handle-studio.test`, xuid: user.xuid, gamertag: user.gamertag }));
   if (accounts.length === 0) throw new Error('startTokenServices needs at least one account (or a directory with users).');
   const now = () => (options.clock ?? Date).now();
   let lifetime = options.tokenLifetimeSeconds ?? 8 * 3600;

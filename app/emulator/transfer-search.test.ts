@@ -19,7 +19,13 @@ const TEMPLATES = {
       Lobby: { constants: { system: { inactiveRemovalTimeout: null } } },
       Game: { constants: { system: { inactiveRemovalTimeout: null, capabilities: { userAuthorizationStyle: true } } } },
       Browse: {
-        constants: { system: { inactiveRemovalTimeout: null, capabilities: { searchable: true, userAuthorizationStyle: true, hasOwners: true }, ownershipPolicies: { migration: 'oldest' } } },
+        constants: {
+          system: {
+            inactiveRemovalTimeout: null,
+            capabilities: { searchable: true, userAuthorizationStyle: true, hasOwners: true },
+            ownershipPolicies: { migration: 'oldest' },
+          },
+        },
       },
     },
   },
@@ -72,7 +78,12 @@ describe('transfer handles', () => {
 });
 
 describe('search handles', () => {
-  const searchBody = (name: string, attributes: Record<string, unknown>) => ({ version: 1, type: 'search', sessionRef: ref(name, 'Browse'), searchAttributes: attributes });
+  const searchBody = (name: string, attributes: Record<string, unknown>) => ({
+    version: 1,
+    type: 'search',
+    sessionRef: ref(name, 'Browse'),
+    searchAttributes: attributes,
+  });
 
   async function browseSession(mpsd: LocalMpsd, name: string, attributes: Record<string, unknown>): Promise<string> {
     const host = userAt(mpsd, 0);
@@ -83,7 +94,9 @@ describe('search handles', () => {
   }
 
   function search(mpsd: LocalMpsd, index: number, query: Record<string, unknown>, include = '') {
-    return callAs(mpsd, userAt(mpsd, index), 'POST', `/handles/query${include}`, { body: { type: 'search', scid: SCID, templateName: 'Browse', global: true, ...query } });
+    return callAs(mpsd, userAt(mpsd, index), 'POST', `/handles/query${include}`, {
+      body: { type: 'search', scid: SCID, templateName: 'Browse', global: true, ...query },
+    });
   }
 
   const names = async (answer: Promise<{ json: unknown }>) =>
@@ -93,12 +106,17 @@ describe('search handles', () => {
     const mpsd = await start();
     const host = userAt(mpsd, 0);
     await hostSession(mpsd, host, 'plain', { template: 'Lobby' });
-    const unsearchable = await callAs(mpsd, host, 'POST', '/handles', { body: { ...searchBody('plain', {}), sessionRef: ref('plain', 'Lobby') } });
+    const unsearchable = await callAs(mpsd, host, 'POST', '/handles', {
+      body: { ...searchBody('plain', {}), sessionRef: ref('plain', 'Lobby') },
+    });
     expect(unsearchable.status).toBe(403);
     expect(unsearchable.text).toContain('capabilities.searchable');
     const id = await browseSession(mpsd, 'a', { tags: ['Casual'], strings: { Map: 'Forest' }, numbers: { skill: 12 } });
     const read = await callAs(mpsd, host, 'GET', `/handles/${id}`);
-    expect(read.json).toMatchObject({ type: 'search', searchAttributes: { tags: ['casual'], strings: { map: 'forest' }, numbers: { skill: 12 } } });
+    expect(read.json).toMatchObject({
+      type: 'search',
+      searchAttributes: { tags: ['casual'], strings: { map: 'forest' }, numbers: { skill: 12 } },
+    });
     expect((await callAs(mpsd, host, 'POST', '/handles', { body: searchBody('a', {}) })).status).toBe(409);
     expect((await callAs(mpsd, userAt(mpsd, 1), 'POST', '/handles', { body: searchBody('a', {}) })).status).toBe(403);
     const badName = await callAs(mpsd, host, 'POST', '/handles', { body: searchBody('a', { tags: ['2fast'] }) });
@@ -116,8 +134,13 @@ describe('search handles', () => {
     await browseSession(mpsd, 'desert', { strings: { map: "O'Hare" }, numbers: { skill: 18 } });
     expect(await names(search(mpsd, 1, { orderBy: 'numbers/skill desc' }))).toEqual(['forest-pro', 'desert', 'forest-new']);
     expect(await names(search(mpsd, 1, { filter: "strings/map eq 'FOREST' and numbers/skill gt 10" }))).toEqual(['forest-pro']);
-    expect(await names(search(mpsd, 1, { filter: "numbers/skill le 5 or strings/map eq 'o''hare'", orderBy: 'numbers/skill' }))).toEqual(['forest-new', 'desert']);
-    expect(await names(search(mpsd, 1, { filter: "tolower(strings/map) eq 'forest' and numbers/skill ge 5", orderBy: 'numbers/skill' }))).toEqual(['forest-new', 'forest-pro']);
+    expect(await names(search(mpsd, 1, { filter: "numbers/skill le 5 or strings/map eq 'o''hare'", orderBy: 'numbers/skill' }))).toEqual([
+      'forest-new',
+      'desert',
+    ]);
+    expect(
+      await names(search(mpsd, 1, { filter: "tolower(strings/map) eq 'forest' and numbers/skill ge 5", orderBy: 'numbers/skill' })),
+    ).toEqual(['forest-new', 'forest-pro']);
     const related = await search(mpsd, 1, { filter: "strings/map eq 'o''hare'" }, '?include=relatedInfo');
     expect((related.json as { results: Array<{ relatedInfo: unknown }> }).results[0]?.relatedInfo).toEqual({
       visibility: 'open',
@@ -134,10 +157,19 @@ describe('search handles', () => {
     await browseSession(mpsd, 'casual', { tags: ['casual'], strings: { clan: 'purple' }, numbers: { guns: 20 } });
     await browseSession(mpsd, 'untagged', { strings: { clan: 'green' }, numbers: { guns: 1 } });
     expect(await names(search(mpsd, 1, { filter: "tags/any(d:tolower(d) eq 'elite')" }))).toEqual(['elite-forest']);
-    expect(await names(search(mpsd, 1, { filter: "tags/any(d:tolower(d) eq 'coolpeopleonly') eq true and numbers/guns eq 3" }))).toEqual([]);
-    expect(await names(search(mpsd, 1, { filter: "tags/any(t:tolower(t) eq 'ranked') eq true and numbers/guns eq 3" }))).toEqual(['elite-forest']);
+    expect(await names(search(mpsd, 1, { filter: "tags/any(d:tolower(d) eq 'coolpeopleonly') eq true and numbers/guns eq 3" }))).toEqual(
+      [],
+    );
+    expect(await names(search(mpsd, 1, { filter: "tags/any(t:tolower(t) eq 'ranked') eq true and numbers/guns eq 3" }))).toEqual([
+      'elite-forest',
+    ]);
     expect(
-      await names(search(mpsd, 1, { filter: "tags/any(a:tolower(a) eq 'elite') or numbers/guns gt 15 and tolower(strings/clan) eq 'purple'", orderBy: 'numbers/guns' })),
+      await names(
+        search(mpsd, 1, {
+          filter: "tags/any(a:tolower(a) eq 'elite') or numbers/guns gt 15 and tolower(strings/clan) eq 'purple'",
+          orderBy: 'numbers/guns',
+        }),
+      ),
     ).toEqual(['elite-forest', 'casual']);
     expect(await names(search(mpsd, 1, { filter: "tolower(strings/clan) ne 'purple'" }))).toEqual(['untagged']);
   });
@@ -161,7 +193,11 @@ describe('search handles', () => {
     ['a dangling and', { filter: 'numbers/a eq 1 and' }, 'filter ends where a comparison was expected'],
     ['an unknown operator', { filter: 'numbers/a like 1' }, 'is not one of eq, ne, gt, ge, lt, le'],
     ['an unquoted string', { filter: 'strings/map eq forest' }, 'compares with a quoted value'],
-    ['an unknown path', { filter: "players/map eq 'x'" }, "must be strings/<name> or numbers/<name>, or a tag test such as tags/any(d:tolower(d) eq 'elite')"],
+    [
+      'an unknown path',
+      { filter: "players/map eq 'x'" },
+      "must be strings/<name> or numbers/<name>, or a tag test such as tags/any(d:tolower(d) eq 'elite')",
+    ],
     ['an unterminated quote', { filter: "strings/map eq 'x" }, 'unterminated quoted string'],
     ['a bad orderBy', { orderBy: 'numbers/skill sideways' }, 'orderBy must be'],
     ['neither global nor people', { global: false }, 'needs "global": true, or sessionMembers.people'],
@@ -172,13 +208,17 @@ describe('search handles', () => {
     expect(answer.text).toContain(message);
   });
 
-  it('sessionMembers.people keeps the sessions the moniker\'s people are in', async () => {
+  it("sessionMembers.people keeps the sessions the moniker's people are in", async () => {
     const mpsd = await start({ follows: {} });
     await browseSession(mpsd, 'a', {});
     const [host, me] = [userAt(mpsd, 0), userAt(mpsd, 1)];
     const people = { global: false, sessionMembers: { people: { moniker: 'people', monikerXuid: me.xuid } } };
     expect(await names(search(mpsd, 1, people))).toEqual([]);
-    await fetch(`${mpsd.url}/_emulator/follows`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ [me.xuid]: { follows: [host.xuid] } }) });
+    await fetch(`${mpsd.url}/_emulator/follows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ [me.xuid]: { follows: [host.xuid] } }),
+    });
     expect(await names(search(mpsd, 1, people))).toEqual(['a']);
   });
 
@@ -199,14 +239,18 @@ describe('search handles', () => {
 });
 
 describe("search handles' own rate budget", () => {
-  it('allows 1 read and 1 write per 15 s, counted apart, with MPSD\'s 429 body', async () => {
+  it("allows 1 read and 1 write per 15 s, counted apart, with MPSD's 429 body", async () => {
     const clock = manualClock();
     const mpsd = await start({ rateLimits: true, clock });
     const host = userAt(mpsd, 0);
     await hostSession(mpsd, host, 'a', { template: 'Browse' });
     await hostSession(mpsd, host, 'b', { template: 'Browse' });
-    const create = (name: string) => callAs(mpsd, host, 'POST', '/handles', { body: { version: 1, type: 'search', sessionRef: ref(name, 'Browse'), searchAttributes: {} } });
-    const query = () => callAs(mpsd, host, 'POST', '/handles/query', { body: { type: 'search', scid: SCID, templateName: 'Browse', global: true } });
+    const create = (name: string) =>
+      callAs(mpsd, host, 'POST', '/handles', {
+        body: { version: 1, type: 'search', sessionRef: ref(name, 'Browse'), searchAttributes: {} },
+      });
+    const query = () =>
+      callAs(mpsd, host, 'POST', '/handles/query', { body: { type: 'search', scid: SCID, templateName: 'Browse', global: true } });
     expect((await create('a')).status).toBe(201);
     expect((await query()).status).toBe(200);
     const secondWrite = await create('b');
@@ -223,7 +267,10 @@ describe("search handles' own rate budget", () => {
   it('counts throttled reads toward the 20 per 300 s: a client hammering through 429s stays throttled after the burst window', async () => {
     const clock = manualClock();
     const mpsd = await start({ rateLimits: true, clock });
-    const query = () => callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles/query', { body: { type: 'search', scid: SCID, templateName: 'Browse', global: true } });
+    const query = () =>
+      callAs(mpsd, userAt(mpsd, 0), 'POST', '/handles/query', {
+        body: { type: 'search', scid: SCID, templateName: 'Browse', global: true },
+      });
     expect((await query()).status).toBe(200);
     for (let index = 0; index < 19; index += 1) expect((await query()).status).toBe(429);
     clock.advance(15_000);

@@ -66,7 +66,7 @@ describe('401 for tokens MPSD would not accept', () => {
     expect(answer.headers.get('www-authenticate')).toContain('error="malformed"');
   });
 
-  it('refuses an unknown token and a token sent with another user\'s hash', async () => {
+  it("refuses an unknown token and a token sent with another user's hash", async () => {
     const [first, second] = [userAt(mpsd, 0), userAt(mpsd, 1)];
     const unknown = await inviteWith('XBL3.0 x=123;not-a-token-we-issued');
     expect(unknown.status).toBe(401);
@@ -90,7 +90,7 @@ describe('401 for tokens MPSD would not accept', () => {
     expect(expired.text).not.toContain(issued.token);
   });
 
-  it('refuses a revoked token while the user\'s other tokens keep working', async () => {
+  it("refuses a revoked token while the user's other tokens keep working", async () => {
     const xuid = userAt(mpsd, 0).xuid;
     const revoked = mpsd.directory.issueToken({ xuid });
     const kept = mpsd.directory.issueToken({ xuid });
@@ -162,6 +162,8 @@ describe('seeded user directory', () => {
     const firstToken = seeded.issueToken({ xuid }).authorization;
     expect(seeded.issueToken({ xuid }).authorization).not.toBe(firstToken);
     expect(createUserDirectory(1, () => 0, 'seed-b').issueToken({ xuid }).authorization).not.toBe(firstToken);
-    expect(createUserDirectory(1, () => 0).issueToken({ xuid }).authorization).not.toBe(createUserDirectory(1, () => 0).issueToken({ xuid }).authorization);
+    expect(createUserDirectory(1, () => 0).issueToken({ xuid }).authorization).not.toBe(
+      createUserDirectory(1, () => 0).issueToken({ xuid }).authorization,
+    );
   });
 });

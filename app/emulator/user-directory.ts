@@ -84,7 +84,7 @@ const DEVICE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function checkDeviceId(deviceId: unknown): string {
   if (typeof deviceId !== 'string' || !DEVICE_ID.test(deviceId)) {
-    invalidSetup('deviceId must be 1 to 64 letters, digits, \'.\', \'-\' or \'_\'.');
+    invalidSetup("deviceId must be 1 to 64 letters, digits, '.', '-' or '_'.");
   }
   return deviceId;
 }
@@ -192,7 +192,11 @@ export function createUserDirectory(count: number, now: () => number, seed?: str
       }
       const record = tokens.get(match[2] as string);
       if (record === undefined || record.caller.uhs !== match[1]) {
-        return { ok: false, error: 'unknown', reason: 'The token is not one this service issued, or the user hash does not match it. Sign in again.' };
+        return {
+          ok: false,
+          error: 'unknown',
+          reason: 'The token is not one this service issued, or the user hash does not match it. Sign in again.',
+        };
       }
       if (record.revoked) return { ok: false, error: 'revoked', reason: 'The token was revoked. Sign in again.' };
       if (record.expiresAt <= now()) {

@@ -49,7 +49,11 @@ describe('browser-mode calls', () => {
     const answer = await callOverHttp(pageFetch, TOKEN, 'saveDraft', { notes: 'x'.repeat(1024 * 1024 + 1) });
     expect(answer).toEqual({
       ok: false,
-      error: { code: 'INTERNAL', message: 'Handle Studio answered with an error (HTTP 413): The request is larger than 1 MiB.', details: { status: 413 } },
+      error: {
+        code: 'INTERNAL',
+        message: 'Handle Studio answered with an error (HTTP 413): The request is larger than 1 MiB.',
+        details: { status: 413 },
+      },
     });
   });
 
@@ -70,7 +74,10 @@ describe('browser-mode calls', () => {
   it('a host that is gone is "not answering"', async () => {
     await host.close();
     const answer = await callOverHttp(pageFetch, TOKEN, 'getAppInfo', {});
-    expect(answer).toEqual({ ok: false, error: { code: 'OFFLINE', message: 'Handle Studio (browser mode) is not answering: is it still running?' } });
+    expect(answer).toEqual({
+      ok: false,
+      error: { code: 'OFFLINE', message: 'Handle Studio (browser mode) is not answering: is it still running?' },
+    });
   });
 
   it('the event stream opens at the path and with the token the page uses', async () => {

@@ -38,14 +38,20 @@ afterEach(async () => {
 });
 
 /** A raw request, so Host and Origin can be set to what an attacker's page would send. */
-function raw(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { port } = new URL(host.origin);
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, headers: response.headers }));
+      },
+    );
     request.on('error', reject);
     request.end(options.body);
   });
@@ -62,13 +68,21 @@ describe('browser-mode host', () => {
   });
 
   it('refuses a DNS-rebound Host header before anything else', async () => {
-    const answer = await raw('/api/call/getAppInfo', { method: 'POST', headers: { ...apiHeaders, host: `attacker.example:${new URL(host.origin).port}` }, body: '{}' });
+    const answer = await raw('/api/call/getAppInfo', {
+      method: 'POST',
+      headers: { ...apiHeaders, host: `attacker.example:${new URL(host.origin).port}` },
+      body: '{}',
+    });
     expect(answer.status).toBe(403);
     expect(calls).toHaveLength(0);
   });
 
   it('refuses a call from another origin even with the token', async () => {
-    const answer = await raw('/api/call/getAppInfo', { method: 'POST', headers: { ...apiHeaders, origin: 'http://127.0.0.1:1' }, body: '{}' });
+    const answer = await raw('/api/call/getAppInfo', {
+      method: 'POST',
+      headers: { ...apiHeaders, origin: 'http://127.0.0.1:1' },
+      body: '{}',
+    });
     expect(answer.status).toBe(403);
     expect(calls).toHaveLength(0);
   });
@@ -95,7 +109,9 @@ describe('browser-mode host', () => {
 
   it('refuses channel names that are not identifiers and bodies that are not JSON', async () => {
     expect((await raw('/api/call/..%2Fsecret', { method: 'POST', headers: apiHeaders, body: '{}' })).status).toBe(404);
-    expect((await raw('/api/call/getAppInfo', { method: 'POST', headers: { ...apiHeaders, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+    expect(
+      (await raw('/api/call/getAppInfo', { method: 'POST', headers: { ...apiHeaders, 'content-type': 'text/plain' }, body: '{}' })).status,
+    ).toBe(415);
   });
 
   it('serves the page with the Content-Security-Policy and nothing outside its folder', async () => {

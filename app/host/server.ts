@@ -12,7 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Dispatch } from '../core/dispatch.ts';
 import type { EventListener } from '../core/event-hub.ts';
-import { API_PATH_PREFIX, CALL_PATH_PREFIX, EVENTS_PATH, pageUrl, TOKEN_HEADER, TOKEN_PARAM } from '../shared/contract/browser-transport.ts';
+import {
+  API_PATH_PREFIX,
+  CALL_PATH_PREFIX,
+  EVENTS_PATH,
+  pageUrl,
+  TOKEN_HEADER,
+  TOKEN_PARAM,
+} from '../shared/contract/browser-transport.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/security.ts';
 
 export interface HostOptions {

@@ -30,7 +30,11 @@ beforeEach(async () => {
   mpsd = await startScriptedMpsd((call) => {
     if (call.method === 'POST' && call.path === '/handles') {
       return call.headers.authorization === AUTH_A
-        ? { status: 429, headers: { 'Retry-After': String(DAY_S) }, body: { version: 1, currentRequests: 301, maxRequests: 300, periodInSeconds: 300, limitType: 'rate' } }
+        ? {
+            status: 429,
+            headers: { 'Retry-After': String(DAY_S) },
+            body: { version: 1, currentRequests: 301, maxRequests: 300, periodInSeconds: 300, limitType: 'rate' },
+          }
         : { status: 201, body: { id: '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13', type: 'invite' } };
     }
     return { status: 200, body: { constants: {}, properties: {}, members: {} } };
@@ -96,11 +100,19 @@ describe('a day-long Retry-After in browser mode', () => {
     expect(invite.invitees[1].state).not.toBe('sent');
     expect(mpsdCalls().filter((arrived) => arrived.method === 'POST')).toHaveLength(1);
 
-    const read = await call('sendRequest', { runId: 'run-a-read', profileId: a, request: { kind: 'session.get', sessionRef: SESSION_REF } });
+    const read = await call('sendRequest', {
+      runId: 'run-a-read',
+      profileId: a,
+      request: { kind: 'session.get', sessionRef: SESSION_REF },
+    });
     expect(read.error).toMatchObject({ code: 'THROTTLED', details: { retryAt: first.error.details.retryAt } });
     expect(mpsdCalls()).toHaveLength(1);
 
-    const other = await call('sendRequest', { runId: 'run-b-read', profileId: b, request: { kind: 'session.get', sessionRef: SESSION_REF } });
+    const other = await call('sendRequest', {
+      runId: 'run-b-read',
+      profileId: b,
+      request: { kind: 'session.get', sessionRef: SESSION_REF },
+    });
     expect(other.outcome).toBe('completed');
     expect(mpsdCalls().at(-1)?.headers.authorization).toBe(AUTH_B);
   });

@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(built))('built main process (out/main/index.js; skip
     expect(report!['windowShownBeforeReady']).toBe(false);
   });
 
-  it('creates the window with Electron\'s security checklist applied', () => {
+  it("creates the window with Electron's security checklist applied", () => {
     expect(report!['webPreferences']).toMatchObject({
       contextIsolation: true,
       sandbox: true,

@@ -75,10 +75,11 @@ export const utilityProcess = {
     return {
       postMessage: (message: unknown) => void child.send(message as object),
       on: (event: string, listener: Listener) => {
-        if (event === 'message') child.on('message', (message) => {
-          report['utilityProcessAnswers'] = Number(report['utilityProcessAnswers'] ?? 0) + 1;
-          listener(message);
-        });
+        if (event === 'message')
+          child.on('message', (message) => {
+            report['utilityProcessAnswers'] = Number(report['utilityProcessAnswers'] ?? 0) + 1;
+            listener(message);
+          });
         if (event === 'exit') child.on('exit', (code) => listener(code ?? -1));
       },
       kill: () => child.kill(),

@@ -15,7 +15,9 @@ export function hardenWebContents(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
     callback(isOwnClipboardWrite(permission, details.requestingUrl)),
   );
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isOwnClipboardWrite(permission, requestingOrigin));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isOwnClipboardWrite(permission, requestingOrigin),
+  );
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
@@ -35,7 +37,10 @@ export function hardenWebContents(): void {
 /** Opens MSAL's sign-in page in the system browser, after checking what kind of URL it is. */
 export async function openSignInPage(url: string): Promise<void> {
   if (isSignInPageUrl(url)) return shell.openExternal(url);
-  throw new HandleStudioError('SIGN_IN_FAILED', 'The sign-in page is not an https address: check the profile\'s Microsoft authority setting.');
+  throw new HandleStudioError(
+    'SIGN_IN_FAILED',
+    "The sign-in page is not an https address: check the profile's Microsoft authority setting.",
+  );
 }
 
 function isOwnClipboardWrite(permission: string, requestingUrl: string): boolean {

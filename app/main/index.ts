@@ -34,10 +34,13 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-  app.whenReady().then(start).catch((error: unknown) => {
-    console.error('Handle Studio could not start:', error instanceof Error ? error.message : error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('Handle Studio could not start:', error instanceof Error ? error.message : error);
+      app.exit(1);
+    });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -59,7 +62,8 @@ async function start(): Promise<void> {
     openBrowser: openSignInPage,
     openKeychain: keychainOpener({ service: PRODUCT_NAME, startHelper: startKeychainUtilityProcess }),
     // electron-store is Conf with Electron's defaults; it names the file with `name`, not `configName`.
-    openProfilesBackingStore: (options) => new Store({ cwd: options.cwd, name: options.configName, clearInvalidConfig: options.clearInvalidConfig }),
+    openProfilesBackingStore: (options) =>
+      new Store({ cwd: options.cwd, name: options.configName, clearInvalidConfig: options.clearInvalidConfig }),
     presetFileSource: { path: join(dataDir, 'presets.json'), open: () => new Store({ cwd: dataDir, name: 'presets' }) },
   });
   registerChannels(studio.dispatch);

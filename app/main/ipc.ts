@@ -14,7 +14,10 @@ export function registerChannels(dispatch: Dispatch): void {
   for (const name of channelNames) {
     ipcMain.handle(ipcChannel(name), (event, input: unknown): Promise<Result<unknown>> => {
       if (!fromOurPage(event)) {
-        return Promise.resolve({ ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from Handle Studio\'s own page.' } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'FORBIDDEN', message: "Calls are only accepted from Handle Studio's own page." },
+        });
       }
       return dispatch(name, input);
     });

@@ -45,7 +45,11 @@ describe('app:// protocol', () => {
 
   it('refuses paths outside the renderer folder and other hosts, without reading them', async () => {
     fetched.length = 0;
-    for (const url of ['app://handle-studio/..%2F..%2Fetc%2Fpasswd', 'app://handle-studio/%2e%2e/%2e%2e/etc/passwd', 'app://other-host/index.html']) {
+    for (const url of [
+      'app://handle-studio/..%2F..%2Fetc%2Fpasswd',
+      'app://handle-studio/%2e%2e/%2e%2e/etc/passwd',
+      'app://other-host/index.html',
+    ]) {
       expect((await serve!(new Request(url))).status).toBe(404);
     }
     // The URL parser folds %2e%2e segments away; whatever was read stayed inside the renderer folder.

@@ -13,11 +13,21 @@ function storeWith(window: unknown) {
 
 describe('restoreWindowBounds', () => {
   it('restores the saved bounds and maximised state', () => {
-    expect(restoreWindowBounds(storeWith({ x: 100, y: 80, width: 1200, height: 800, maximized: true }))).toEqual({ x: 100, y: 80, width: 1200, height: 800, maximized: true });
+    expect(restoreWindowBounds(storeWith({ x: 100, y: 80, width: 1200, height: 800, maximized: true }))).toEqual({
+      x: 100,
+      y: 80,
+      width: 1200,
+      height: 800,
+      maximized: true,
+    });
   });
 
   it('falls back to the default size when the saved window would be on a monitor that is gone', () => {
-    expect(restoreWindowBounds(storeWith({ x: 4000, y: 80, width: 1200, height: 800, maximized: false }))).toEqual({ width: 1280, height: 820, maximized: false });
+    expect(restoreWindowBounds(storeWith({ x: 4000, y: 80, width: 1200, height: 800, maximized: false }))).toEqual({
+      width: 1280,
+      height: 820,
+      maximized: false,
+    });
   });
 
   it('ignores a damaged or missing saved state', () => {

@@ -34,10 +34,13 @@ export function trackWindowBounds(window: BrowserWindow, store: Store): void {
 }
 
 function isVisibleOnSomeDisplay(bounds: Rectangle): boolean {
-  return screen.getAllDisplays().some(({ workArea }) =>
-    bounds.x < workArea.x + workArea.width &&
-    bounds.x + bounds.width > workArea.x &&
-    bounds.y < workArea.y + workArea.height &&
-    bounds.y + bounds.height > workArea.y,
-  );
+  return screen
+    .getAllDisplays()
+    .some(
+      ({ workArea }) =>
+        bounds.x < workArea.x + workArea.width &&
+        bounds.x + bounds.width > workArea.x &&
+        bounds.y < workArea.y + workArea.height &&
+        bounds.y + bounds.height > workArea.y,
+    );
 }

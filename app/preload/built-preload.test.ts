@@ -52,7 +52,11 @@ describe.skipIf(!existsSync(built))('built preload (out/preload/index.cjs; skipp
 
   it('exposes only window.api, with one method per channel and one subscription per event', () => {
     expect([...exposed.keys()]).toEqual(['api']);
-    expect(Object.keys(api).filter((key) => key !== 'on').sort()).toEqual([...channelNames].sort());
+    expect(
+      Object.keys(api)
+        .filter((key) => key !== 'on')
+        .sort(),
+    ).toEqual([...channelNames].sort());
     expect(Object.keys(api.on).sort()).toEqual([...eventNames].sort());
     expect(Object.isFrozen(api)).toBe(true);
     expect('invoke' in api || 'send' in api || 'ipcRenderer' in api).toBe(false);

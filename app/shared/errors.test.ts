@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { HandleStudioError, isAppError, looksLikeToken, toAppError, withoutTokenShapes } from './errors.ts';
 
 describe('toAppError', () => {
-  it('keeps a HandleStudioError\'s code, message and details', () => {
-    expect(toAppError(new HandleStudioError('OFFLINE', 'No network.', { host: 'x' }))).toEqual({ code: 'OFFLINE', message: 'No network.', details: { host: 'x' } });
+  it("keeps a HandleStudioError's code, message and details", () => {
+    expect(toAppError(new HandleStudioError('OFFLINE', 'No network.', { host: 'x' }))).toEqual({
+      code: 'OFFLINE',
+      message: 'No network.',
+      details: { host: 'x' },
+    });
   });
 
   it('turns anything else into INTERNAL without credential-shaped text', () => {

@@ -87,7 +87,14 @@ function hasRandomBase64Mix(run: string): boolean {
   let changes = 0;
   let previous: 'upper' | 'lower' | 'digit' | undefined;
   for (const character of run) {
-    const kind = character >= 'A' && character <= 'Z' ? 'upper' : character >= 'a' && character <= 'z' ? 'lower' : character >= '0' && character <= '9' ? 'digit' : undefined;
+    const kind =
+      character >= 'A' && character <= 'Z'
+        ? 'upper'
+        : character >= 'a' && character <= 'z'
+          ? 'lower'
+          : character >= '0' && character <= '9'
+            ? 'digit'
+            : undefined;
     if (kind === 'upper') upper += 1;
     else if (kind === 'lower') lower += 1;
     if (VOWELS.has(character)) vowels += 1;

@@ -5,12 +5,22 @@ import { problemsInWords, validationError } from './validation.ts';
 
 describe('validation errors list every problem', () => {
   it('names each field with its own message, not "(and 2 more problems)"', () => {
-    const schema = z.object({ scid: z.string().check(z.uuid({ error: 'SCID must be a GUID.' })), name: z.string({ error: 'Name is required.' }), size: z.number({ error: 'Size must be a number' }) });
+    const schema = z.object({
+      scid: z.string().check(z.uuid({ error: 'SCID must be a GUID.' })),
+      name: z.string({ error: 'Name is required.' }),
+      size: z.number({ error: 'Size must be a number' }),
+    });
     const parsed = schema.safeParse({ scid: 'x', size: 'big' });
     if (parsed.success) throw new Error('expected a failed parse');
     const error = validationError(parsed.error);
     expect(error.message).toBe('3 problems: scid: SCID must be a GUID. name: Name is required. size: Size must be a number.');
-    expect(error.details).toEqual({ fields: [expect.objectContaining({ field: 'scid' }), expect.objectContaining({ field: 'name' }), expect.objectContaining({ field: 'size' })] });
+    expect(error.details).toEqual({
+      fields: [
+        expect.objectContaining({ field: 'scid' }),
+        expect.objectContaining({ field: 'name' }),
+        expect.objectContaining({ field: 'size' }),
+      ],
+    });
   });
 
   it('ends each problem with one full stop, never two, and says the whole input when nothing is named', () => {

@@ -25,7 +25,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return issue.message.startsWith('Too big') ? `Too long: at most ${String(issue.maximum)}.` : issue.message;
     case 'invalid_type':
-      return issue.message.startsWith('Invalid input') ? wrongType(issue.expected, /received (\w+)/.exec(issue.message)?.[1]) : issue.message;
+      return issue.message.startsWith('Invalid input')
+        ? wrongType(issue.expected, /received (\w+)/.exec(issue.message)?.[1])
+        : issue.message;
     default:
       return issue.message;
   }
@@ -65,7 +67,10 @@ export function problemsInWords(problems: readonly { where: string; message: str
 /** The VALIDATION error for a failed parse, with every problem listed in `details.fields`. */
 export function validationError(error: z.core.$ZodError, what = 'Input'): HandleStudioError {
   const problems = fieldProblems(error);
-  const message = problemsInWords(problems.map(({ field, message }) => ({ where: field, message })), `${what} is not valid.`);
+  const message = problemsInWords(
+    problems.map(({ field, message }) => ({ where: field, message })),
+    `${what} is not valid.`,
+  );
   return new HandleStudioError('VALIDATION', message, { fields: problems });
 }
 

@@ -23,10 +23,14 @@ class Findings {
   async check(page: Page, state: string): Promise<void> {
     for (const scheme of schemes) {
       await page.emulateMedia({ colorScheme: scheme });
-      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+        .analyze();
       for (const violation of violations) {
         for (const node of violation.nodes) {
-          this.lines.push(`${state} (${scheme}): ${violation.id} at ${node.target.join(' ')}: ${node.failureSummary?.split('\n').slice(1).join(' ').trim() ?? violation.help}`);
+          this.lines.push(
+            `${state} (${scheme}): ${violation.id} at ${node.target.join(' ')}: ${node.failureSummary?.split('\n').slice(1).join(' ').trim() ?? violation.help}`,
+          );
         }
       }
     }
@@ -53,7 +57,11 @@ test('a new user with nothing saved: every screen, the editors with their errors
   await page.keyboard.press('Escape');
 
   await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ }).first().click();
+  await page
+    .getByRole('main')
+    .getByRole('button', { name: /Create a profile|New profile/ })
+    .first()
+    .click();
   await findings.check(page, 'Profiles, new profile form');
   await page.getByTestId('profile-editor').getByRole('button', { name: 'Save profile' }).click();
   await expect(page.getByTestId('profile-name-message')).toBeVisible();
@@ -143,7 +151,10 @@ test('with real sends, a draft, a preset, a queued invite and a failed send: eve
   expect(findings.lines).toEqual([]);
 });
 
-test('the states issue 13 added: saved token mask, XUID and hex hints, folded preset results, errors titled by their action', async ({ app: page, mpsd }) => {
+test('the states issue 13 added: saved token mask, XUID and hex hints, folded preset results, errors titled by their action', async ({
+  app: page,
+  mpsd,
+}) => {
   const findings = new Findings();
   const [me, ...others] = mpsd.users;
   await addLocalProfile(page, mpsd, me!);

@@ -19,7 +19,11 @@ async function sendAndExpectStatus(page: Page, status: RegExp): Promise<void> {
   await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(status);
 }
 
-test('B joins through the invite handle A sent; activity and search results say whether each session can be joined; transfer and search handles from Compose', async ({ app: page, mpsd, request }) => {
+test('B joins through the invite handle A sent; activity and search results say whether each session can be joined; transfer and search handles from Compose', async ({
+  app: page,
+  mpsd,
+  request,
+}) => {
   const [a, b] = [mpsd.users[0]!, mpsd.users[1]!];
   await addLocalProfile(page, mpsd, a, 'Player A');
   await joinAndSetActivity(page, a, 'GameSession', 'lobby-7');

@@ -13,7 +13,10 @@ const electronDist = join(root, 'node_modules', 'electron', 'dist');
 
 // CI downloads Electron first and says so (HANDLE_STUDIO_E2E_ELECTRON=required): a missing
 // runtime there is a failure, never a quiet skip.
-test.skip(!existsSync(electronDist) && process.env['HANDLE_STUDIO_E2E_ELECTRON'] !== 'required', 'Electron cannot be downloaded on this machine; runs on developer PCs and in CI');
+test.skip(
+  !existsSync(electronDist) && process.env['HANDLE_STUDIO_E2E_ELECTRON'] !== 'required',
+  'Electron cannot be downloaded on this machine; runs on developer PCs and in CI',
+);
 
 test('sets an activity through the Electron app', async ({ dataDir, mpsd }) => {
   const app = await electron.launch({

@@ -6,7 +6,10 @@
 import { addLocalProfile, expect, openScreen, saveScreenshot, test } from './fixtures.ts';
 import { SCID } from './flows.ts';
 
-test('an activity on a session not joined says "join the session first", not "check ids in Partner Center"', async ({ app: page, mpsd }) => {
+test('an activity on a session not joined says "join the session first", not "check ids in Partner Center"', async ({
+  app: page,
+  mpsd,
+}) => {
   await addLocalProfile(page, mpsd, mpsd.users[0]!, 'Player A');
   await openScreen(page, 'Compose');
   await page.getByRole('radio', { name: 'Set activity', exact: true }).click();

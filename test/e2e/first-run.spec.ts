@@ -36,7 +36,12 @@ test('a new user is told about the local MPSD, and one click makes its profile a
   await expect(card).toContainText('XDKS.1');
   await expect(page.getByTestId('active-profile')).toHaveText('Local MPSD');
   // The next step, pasting a test user's token, is right there.
-  await expect(card.getByTestId('paste-authorization').or(card.getByRole('button', { name: 'Keep tokens in memory for this run' })).first()).toBeVisible();
+  await expect(
+    card
+      .getByTestId('paste-authorization')
+      .or(card.getByRole('button', { name: 'Keep tokens in memory for this run' }))
+      .first(),
+  ).toBeVisible();
   await expect(page.getByTestId('local-mpsd-offer')).toHaveCount(0);
   await openScreen(page, 'Compose');
   await expect(page.getByTestId('local-mpsd-offer')).toHaveCount(0);

@@ -108,7 +108,11 @@ export async function startBrowserMode(dataDir: string): Promise<BrowserMode & {
  * the same port and seed after a restart keep the same users, so tokens pasted before still work.
  */
 export async function startSeededMpsd(port: number, seed: string): Promise<{ process: Started; info: LocalMpsdInfo }> {
-  const process = await startNode(['bin/handle-studio.js', 'emulator', 'start', '--port', String(port), '--seed', seed, '--json'], {}, /^\{/);
+  const process = await startNode(
+    ['bin/handle-studio.js', 'emulator', 'start', '--port', String(port), '--seed', seed, '--json'],
+    {},
+    /^\{/,
+  );
   return { process, info: JSON.parse(process.readyLine) as LocalMpsdInfo };
 }
 
@@ -183,7 +187,7 @@ export async function openScreen(page: Page, label: string): Promise<void> {
  */
 export async function keepTokensInMemoryIfAsked(page: Page): Promise<void> {
   const keepInMemory = page.getByRole('main').getByRole('button', { name: 'Keep tokens in memory for this run' });
-  if (await keepInMemory.count() > 0) {
+  if ((await keepInMemory.count()) > 0) {
     await keepInMemory.first().click();
     await expect(keepInMemory).toHaveCount(0);
   }

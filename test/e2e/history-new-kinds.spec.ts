@@ -21,7 +21,10 @@ async function sendAndExpectStatus(page: Page, status: RegExp): Promise<void> {
   await expect(page.getByTestId('send-outcome').getByTestId('status').first()).toHaveText(status);
 }
 
-test('History opens and resends joins through a handle, transfer and search handles and search queries; it asks before repeating the three that write', async ({ app: page, mpsd }) => {
+test('History opens and resends joins through a handle, transfer and search handles and search queries; it asks before repeating the three that write', async ({
+  app: page,
+  mpsd,
+}) => {
   // A long flow, and one of its sends is paced by the search handles' 15-second limit.
   test.setTimeout(120_000);
   const a = mpsd.users[0]!;

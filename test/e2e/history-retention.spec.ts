@@ -31,7 +31,9 @@ test('keeping the newest 2 entries shrinks the table to 2 and says what was remo
 
   // Checked as you type, in the contract's words; Save waits for a rule it can keep.
   await newest.fill('0');
-  await expect(page.getByTestId('retention-max-entries-message')).toHaveText('Keep at least 1 entry (or leave the limit empty for no limit).');
+  await expect(page.getByTestId('retention-max-entries-message')).toHaveText(
+    'Keep at least 1 entry (or leave the limit empty for no limit).',
+  );
   await expect(panel.getByRole('button', { name: 'Save' })).toBeDisabled();
   await saveScreenshot(page, 'history-retention-invalid', 'light');
   await newest.fill('2');
@@ -44,7 +46,9 @@ test('keeping the newest 2 entries shrinks the table to 2 and says what was remo
   await panel.getByRole('button', { name: 'Save' }).click();
   await expect(panel).toHaveCount(0);
   const removed = before - 2;
-  await expect(page.getByRole('status').filter({ hasText: 'Removed' })).toHaveText(`Removed ${removed} ${removed === 1 ? 'entry' : 'entries'} beyond the newest 2.`);
+  await expect(page.getByRole('status').filter({ hasText: 'Removed' })).toHaveText(
+    `Removed ${removed} ${removed === 1 ? 'entry' : 'entries'} beyond the newest 2.`,
+  );
   await expect(rows).toHaveCount(2);
   expect(await rows.evaluateAll((found) => found.map((row) => row.textContent))).toEqual(newestTwo);
   await expect(rule).toHaveText('Retention: Keeping the newest 2 entries');

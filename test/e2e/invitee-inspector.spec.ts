@@ -20,7 +20,11 @@ test.describe.configure({ timeout: 300_000 });
 async function call(page: Page, studio: BrowserMode, name: string, input: unknown): Promise<Record<string, unknown>> {
   const answer = await page.evaluate(
     async ({ name, input, token }) => {
-      const response = await fetch(`/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-handle-studio-token': token }, body: JSON.stringify(input) });
+      const response = await fetch(`/api/call/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-handle-studio-token': token },
+        body: JSON.stringify(input),
+      });
       return (await response.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { message: string } };
     },
     { name, input, token: studio.token },
@@ -40,7 +44,9 @@ async function shotAndAxe(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: scheme });
     await saveScreenshot(page, name, scheme);
     const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-    expect(violations.map((violation) => `${scheme}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(
+      violations.map((violation) => `${scheme}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
   }
 }
 
@@ -76,7 +82,11 @@ test('the round trip from a preset passes, step by step', async ({ app: page, mp
   await expect(outcome.getByTestId('step')).toHaveCount(9);
   await expect(outcome.getByTestId('step').filter({ hasText: 'Passed' })).toHaveCount(9);
   await expect(outcome.getByTestId('step').last()).toContainText(/Bravo is member \d+, inactive\./);
-  await expect(outcome.getByTestId('activation-uri').first()).toHaveText(new RegExp(`^ms-xbl-multiplayer://inviteHandleAccept\\?handle=[0-9a-f-]{36}&invitedXuid=${mpsd.users[1]!.xuid}&senderXuid=${mpsd.users[0]!.xuid}&context=raid-7$`));
+  await expect(outcome.getByTestId('activation-uri').first()).toHaveText(
+    new RegExp(
+      `^ms-xbl-multiplayer://inviteHandleAccept\\?handle=[0-9a-f-]{36}&invitedXuid=${mpsd.users[1]!.xuid}&senderXuid=${mpsd.users[0]!.xuid}&context=raid-7$`,
+    ),
+  );
   // On Linux there is no scheme to open: the page says so instead of offering Open.
   await expect(outcome.getByText('Only Windows has the ms-xbl-multiplayer scheme').first()).toBeVisible();
   await panel.scrollIntoViewIfNeeded();
@@ -88,8 +98,16 @@ test('the inspector shows Bravo joining after Bravo accepts the invite as the se
   const ids = await profileIds(page, studio);
   const [alpha, bravo] = [mpsd.users[0]!, mpsd.users[1]!];
   const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'inspect-1' };
-  await call(page, studio, 'sendRequest', { runId: 'join-1', profileId: ids['Alpha'], request: { kind: 'session.join', sessionRef, xuid: alpha.xuid } });
-  const sent = (await call(page, studio, 'sendRequest', { runId: 'invite-1', profileId: ids['Alpha'], request: { kind: 'invite.send', sessionRef, invitedXuids: [bravo.xuid], titleId: '1234' } })) as { invitees: Array<{ handleId: string }> };
+  await call(page, studio, 'sendRequest', {
+    runId: 'join-1',
+    profileId: ids['Alpha'],
+    request: { kind: 'session.join', sessionRef, xuid: alpha.xuid },
+  });
+  const sent = (await call(page, studio, 'sendRequest', {
+    runId: 'invite-1',
+    profileId: ids['Alpha'],
+    request: { kind: 'invite.send', sessionRef, invitedXuids: [bravo.xuid], titleId: '1234' },
+  })) as { invitees: Array<{ handleId: string }> };
   const handleId = sent.invitees[0]!.handleId;
 
   await openScreen(page, 'Inspector');
@@ -108,7 +126,9 @@ test('the inspector shows Bravo joining after Bravo accepts the invite as the se
   await accept.getByLabel('Invite handle id').fill(handleId);
   await accept.getByRole('button', { name: 'Accept invite' }).click();
   await expect(accept.getByTestId('accept-outcome').getByRole('status')).toHaveText('Joined GameSession/inspect-1 as member 1, inactive.');
-  await expect(accept.getByTestId('activation-uri')).toHaveText(`ms-xbl-multiplayer://inviteHandleAccept?handle=${handleId}&invitedXuid=${bravo.xuid}&senderXuid=${alpha.xuid}&context=`);
+  await expect(accept.getByTestId('activation-uri')).toHaveText(
+    `ms-xbl-multiplayer://inviteHandleAccept?handle=${handleId}&invitedXuid=${bravo.xuid}&senderXuid=${alpha.xuid}&context=`,
+  );
 
   await inspect.getByRole('button', { name: 'Refresh' }).click();
   await expect(inspect.getByTestId('session-changes')).toContainText(`${bravo.xuid}) joined as inactive.`);
@@ -124,7 +144,10 @@ test('pre-flight shows each finding built into a session, with its fix', async (
   const created = await fetch(`${mpsd.url}/serviceconfigs/${SCID}/sessionTemplates/ChatSession/sessions/chat-1`, {
     method: 'PUT',
     headers: { Authorization: alpha.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ properties: { system: { closed: true, joinRestriction: 'followed' } }, members: { me: { constants: { system: { xuid: alpha.xuid, initialize: true } }, properties: { system: { active: false } } } } }),
+    body: JSON.stringify({
+      properties: { system: { closed: true, joinRestriction: 'followed' } },
+      members: { me: { constants: { system: { xuid: alpha.xuid, initialize: true } }, properties: { system: { active: false } } } },
+    }),
   });
   expect(created.status).toBe(201);
 
@@ -142,7 +165,16 @@ test('pre-flight shows each finding built into a session, with its fix', async (
   const findings = preflight.getByTestId('finding');
   await expect(findings).toHaveCount(8);
   const shown = await findings.evaluateAll((items) => items.map((item) => item.getAttribute('data-finding')));
-  expect(shown).toEqual(['invite-protocol', 'closed', 'full', 'join-restriction', 'sender-not-active', 'pc-user-authorization', 'cross-play', 'gameplay']);
+  expect(shown).toEqual([
+    'invite-protocol',
+    'closed',
+    'full',
+    'join-restriction',
+    'sender-not-active',
+    'pc-user-authorization',
+    'cross-play',
+    'gameplay',
+  ]);
   await expect(findings.filter({ hasText: '"chat", not "game"' })).toContainText('Fix: Set constants.system.inviteProtocol to "game"');
   await preflight.scrollIntoViewIfNeeded();
   await shotAndAxe(page, 'invitee-preflight');
@@ -153,8 +185,16 @@ test('an invite in History is accepted as the other profile from its detail pane
   const ids = await profileIds(page, studio);
   const [alpha, bravo] = [mpsd.users[0]!, mpsd.users[1]!];
   const sessionRef = { scid: SCID, templateName: 'GameSession', name: 'history-1' };
-  await call(page, studio, 'sendRequest', { runId: 'join-2', profileId: ids['Alpha'], request: { kind: 'session.join', sessionRef, xuid: alpha.xuid } });
-  await call(page, studio, 'sendRequest', { runId: 'invite-2', profileId: ids['Alpha'], request: { kind: 'invite.send', sessionRef, invitedXuids: [bravo.xuid], titleId: '1234' } });
+  await call(page, studio, 'sendRequest', {
+    runId: 'join-2',
+    profileId: ids['Alpha'],
+    request: { kind: 'session.join', sessionRef, xuid: alpha.xuid },
+  });
+  await call(page, studio, 'sendRequest', {
+    runId: 'invite-2',
+    profileId: ids['Alpha'],
+    request: { kind: 'invite.send', sessionRef, invitedXuids: [bravo.xuid], titleId: '1234' },
+  });
 
   await openScreen(page, 'History');
   await page.getByTestId('history-row').filter({ hasText: bravo.xuid }).first().click();
@@ -173,7 +213,10 @@ test('Compose shows the pre-flight findings before a send, and the invite can st
   const created = await fetch(`${mpsd.url}/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/closed-1`, {
     method: 'PUT',
     headers: { Authorization: alpha.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ properties: { system: { closed: true } }, members: { me: { constants: { system: { xuid: alpha.xuid, initialize: true } }, properties: { system: { active: true } } } } }),
+    body: JSON.stringify({
+      properties: { system: { closed: true } },
+      members: { me: { constants: { system: { xuid: alpha.xuid, initialize: true } }, properties: { system: { active: true } } } },
+    }),
   });
   expect(created.status).toBe(201);
   await fillInvite(page, [bravo.xuid], { session: 'closed-1' });
@@ -185,5 +228,7 @@ test('Compose shows the pre-flight findings before a send, and the invite can st
   await shotAndAxe(page, 'invitee-compose-preflight');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.getByTestId('send').click();
-  await expect.poll(async () => (await (await fetch(`${mpsd.url}/_emulator/invites`)).json() as { invites: unknown[] }).invites.length).toBe(1);
+  await expect
+    .poll(async () => ((await (await fetch(`${mpsd.url}/_emulator/invites`)).json()) as { invites: unknown[] }).invites.length)
+    .toBe(1);
 });

@@ -9,7 +9,14 @@ import { joinAndSetActivity, SCID } from './flows.ts';
 const searchShortcut = process.platform === 'darwin' ? 'Meta+K' : 'Control+K';
 
 test('g then a letter opens each screen and focuses its heading; the sidebar lists no Ctrl+digit', async ({ app: page }) => {
-  for (const [letter, heading] of [['h', 'History'], ['p', 'Presets'], ['d', 'Drafts'], ['o', 'Outbox'], ['u', 'Profiles'], ['c', 'Compose']] as const) {
+  for (const [letter, heading] of [
+    ['h', 'History'],
+    ['p', 'Presets'],
+    ['d', 'Drafts'],
+    ['o', 'Outbox'],
+    ['u', 'Profiles'],
+    ['c', 'Compose'],
+  ] as const) {
     await page.keyboard.press('g');
     await page.keyboard.press(letter);
     await expect(page.getByRole('main').getByRole('heading', { level: 1, name: heading })).toBeFocused();

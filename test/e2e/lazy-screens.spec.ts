@@ -20,7 +20,9 @@ test('a screen whose chunk cannot be fetched says which screen, and a reload bri
     await page.emulateMedia({ colorScheme: scheme });
     await saveScreenshot(page, 'screen-load-failed', scheme);
     const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-    expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual(
+      [],
+    );
   }
   // Other screens are unaffected by one chunk failing.
   await openScreen(page, 'History');

@@ -16,16 +16,27 @@ async function lookAndCheck(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: scheme });
     await saveScreenshot(page, name, scheme);
     const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-    expect(violations.map((violation) => `${name} (${scheme}): ${violation.id} ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(
+      violations.map(
+        (violation) => `${name} (${scheme}): ${violation.id} ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('a profile set to Multiplayer Activity says so in its card and in the top bar; MPSD stays the default', async ({ app: page, mpsd }) => {
+test('a profile set to Multiplayer Activity says so in its card and in the top bar; MPSD stays the default', async ({
+  app: page,
+  mpsd,
+}) => {
   // 60 characters, the most a profile name may have.
   const longName = 'Weekend tournament lobby on PlayFab Party, Scarlett + PC QA1';
   await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ }).first().click();
+  await page
+    .getByRole('main')
+    .getByRole('button', { name: /Create a profile|New profile/ })
+    .first()
+    .click();
   const editor = page.getByTestId('profile-editor');
   await expect(editor.getByTestId('profile-service')).toHaveValue('mpsd');
   await editor.getByLabel('Environment').selectOption('local');

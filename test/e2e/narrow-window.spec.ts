@@ -25,9 +25,12 @@ test('at 900 px the sidebar collapses into a top row and history ids stay whole'
   expect(screen!.width).toBe(900);
 
   // Times, correlation ids, targets and invitees: every cell shows all of its text, within its column.
-  const cut = await page.getByTestId('history-row').locator('td, td .ellipsis').evaluateAll((cells) =>
-    cells.filter((cell) => cell.checkVisibility() && cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent),
-  );
+  const cut = await page
+    .getByTestId('history-row')
+    .locator('td, td .ellipsis')
+    .evaluateAll((cells) =>
+      cells.filter((cell) => cell.checkVisibility() && cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent),
+    );
   expect(cut).toEqual([]);
   for (const correlationId of await page.getByTestId('history-row').locator('td.extra.mono').allTextContents()) {
     expect(correlationId.trim()).toMatch(/^[0-9a-f-]{36}$/i);

@@ -6,7 +6,11 @@
 import { addLocalProfile, expect, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, test } from './fixtures.ts';
 import { fillInvite, inviteeLines } from './flows.ts';
 
-test('outcome-unknown first with its decisions, waiting items with their next attempt, and Clear sent', async ({ app: page, mpsd, request }) => {
+test('outcome-unknown first with its decisions, waiting items with their next attempt, and Clear sent', async ({
+  app: page,
+  mpsd,
+  request,
+}) => {
   const [sender, first, second] = mpsd.users;
   await addLocalProfile(page, mpsd, sender!);
 

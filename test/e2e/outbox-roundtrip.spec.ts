@@ -10,7 +10,10 @@ import { inviteeLines, SCID } from './flows.ts';
 const SEED = 'outbox-roundtrip';
 const startMpsd = (port: number) => startSeededMpsd(port, SEED);
 
-test('one-click preset invites, the outbox while the local MPSD is down, and exactly-once delivery when it is back', async ({ app: page, request }) => {
+test('one-click preset invites, the outbox while the local MPSD is down, and exactly-once delivery when it is back', async ({
+  app: page,
+  request,
+}) => {
   test.setTimeout(120_000);
   let mpsd = await startMpsd(0);
   try {

@@ -35,7 +35,10 @@ async function invitesSeen(page: Page, mpsd: LocalMpsdInfo): Promise<InviteSeen[
   return ((await response.json()) as { invites: InviteSeen[] }).invites;
 }
 
-test('a pasted local MPSD token names the user; a hex title id stays hex; a preset that joins first sends and leads with its summary', async ({ app: page, mpsd }) => {
+test('a pasted local MPSD token names the user; a hex title id stays hex; a preset that joins first sends and leads with its summary', async ({
+  app: page,
+  mpsd,
+}) => {
   const [me, ...others] = mpsd.users;
   await addLocalProfile(page, mpsd, me!, 'Player A');
   const card = page.getByTestId('profile-card').filter({ hasText: 'Player A' });
@@ -80,7 +83,11 @@ test('a pasted local MPSD token names the user; a hex title id stays hex; a pres
   await expect(run.getByTestId('preset-run-summary')).toHaveText('2 of 2 invited');
   const steps = run.getByTestId('preset-step');
   await expect(steps).toHaveCount(3);
-  await expect(steps.locator(':scope > summary')).toHaveText([/1\. Join GameSession\/lobby-7\s*done/, /2\. Set activity\s*done/, /3\. Invite 2 people\s*2 of 2 invited/]);
+  await expect(steps.locator(':scope > summary')).toHaveText([
+    /1\. Join GameSession\/lobby-7\s*done/,
+    /2\. Set activity\s*done/,
+    /3\. Invite 2 people\s*2 of 2 invited/,
+  ]);
   for (const step of await steps.all()) await expect(step).not.toHaveAttribute('open');
   // Join, activity, and one call per invitee.
   await expect(run.getByLabel('Response body')).toHaveCount(4);
@@ -99,10 +106,17 @@ test('a pasted local MPSD token names the user; a hex title id stays hex; a pres
   );
 });
 
-test('errors are titled by the action that failed: a preset that cannot be sent, a team file that cannot be imported', async ({ app: page, mpsd }) => {
+test('errors are titled by the action that failed: a preset that cannot be sent, a team file that cannot be imported', async ({
+  app: page,
+  mpsd,
+}) => {
   // A profile with no token and no XUID: a preset that joins first cannot name its user.
   await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ }).first().click();
+  await page
+    .getByRole('main')
+    .getByRole('button', { name: /Create a profile|New profile/ })
+    .first()
+    .click();
   const editor = page.getByTestId('profile-editor');
   await editor.getByLabel('Name', { exact: true }).fill('No token yet');
   await editor.getByLabel('Sandbox').fill('XDKS.1');
@@ -119,14 +133,22 @@ test('errors are titled by the action that failed: a preset that cannot be sent,
     mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify({ format: 'handle-studio-presets', version: 1, presets })),
   });
-  const good = { name: 'Joins first', sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' }, inviteAttributes: { titleId: '0x4D2' }, recipients: [recipient], joinAndSetActivityFirst: true };
+  const good = {
+    name: 'Joins first',
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' },
+    inviteAttributes: { titleId: '0x4D2' },
+    recipients: [recipient],
+    joinAndSetActivityFirst: true,
+  };
   await chooser.setInputFiles(file('team.json', [good]));
   await expect(page.getByText('Imported team.json: 1 new, 0 replaced, 0 unchanged.')).toBeVisible();
 
   await page.getByTestId('preset-card').getByRole('button', { name: 'Send invites (1)' }).click();
   const note = page.getByRole('main').getByTestId('error-note');
   await expect(note.locator('.title strong')).toHaveText('“Joins first” not sent');
-  await expect(note).toContainText('This preset joins the session first, which needs your XUID: set “Your XUID” in the profile (Profiles, Edit), or sign in so the token names you.');
+  await expect(note).toContainText(
+    'This preset joins the session first, which needs your XUID: set “Your XUID” in the profile (Profiles, Edit), or sign in so the token names you.',
+  );
   expect(await invitesSeen(page, mpsd)).toEqual([]);
 
   // A file with two bad presets: its name in the title, every problem in the message, each ended once.
@@ -137,8 +159,12 @@ test('errors are titled by the action that failed: a preset that cannot be sent,
   await chooser.setInputFiles(file('broken-team.json', bad));
   await expect(note.locator('.title strong')).toHaveText('broken-team.json not imported');
   const message = note.locator('.message');
-  await expect(message).toContainText('2 problems: Preset 1 ("Bad title"), inviteAttributes.titleId: Title id "0xZZ" is not a 32-bit number');
-  await expect(message).toContainText('Preset 2 ("Bad recipient"), recipients.0.xuid: XUID must be a number between 1 and 18446744073709551615. Nothing was imported.');
+  await expect(message).toContainText(
+    '2 problems: Preset 1 ("Bad title"), inviteAttributes.titleId: Title id "0xZZ" is not a 32-bit number',
+  );
+  await expect(message).toContainText(
+    'Preset 2 ("Bad recipient"), recipients.0.xuid: XUID must be a number between 1 and 18446744073709551615. Nothing was imported.',
+  );
   await expect(message).not.toContainText('more problem');
   expect(await message.textContent()).not.toMatch(/(?<!\.)\.\.(?!\.)/);
   await expect(page.getByTestId('preset-card')).toHaveCount(1);

@@ -5,9 +5,12 @@
 import { expect, openScreen, saveScreenshot, test } from './fixtures.ts';
 import { SCID } from './flows.ts';
 
-test('a new preset takes the active profile\'s default SCID and title id', async ({ app: page, mpsd }) => {
+test("a new preset takes the active profile's default SCID and title id", async ({ app: page, mpsd }) => {
   await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ }).click();
+  await page
+    .getByRole('main')
+    .getByRole('button', { name: /Create a profile|New profile/ })
+    .click();
   const editor = page.getByTestId('profile-editor');
   await editor.getByLabel('Name', { exact: true }).fill('Game A');
   await editor.getByLabel('Sandbox').fill('XDKS.1');

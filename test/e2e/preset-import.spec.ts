@@ -24,11 +24,20 @@ function teamFile(name: string, presets: { name: string; session: string }[]) {
 test('a team file without notes imports; replacing saved presets is previewed and asked first', async ({ app: page }) => {
   await openScreen(page, 'Presets');
   const chooser = page.getByLabel('Import presets file');
-  await chooser.setInputFiles(teamFile('team.json', [{ name: 'Friday', session: 'lobby-1' }, { name: 'Saturday', session: 'lobby-2' }]));
+  await chooser.setInputFiles(
+    teamFile('team.json', [
+      { name: 'Friday', session: 'lobby-1' },
+      { name: 'Saturday', session: 'lobby-2' },
+    ]),
+  );
   await expect(page.getByText('Imported team.json: 2 new, 0 replaced, 0 unchanged.')).toBeVisible();
   await expect(page.getByTestId('preset-card')).toHaveCount(2);
 
-  const changed = teamFile('team-v2.json', [{ name: 'Friday', session: 'lobby-9' }, { name: 'Saturday', session: 'lobby-2' }, { name: 'Sunday', session: 'lobby-3' }]);
+  const changed = teamFile('team-v2.json', [
+    { name: 'Friday', session: 'lobby-9' },
+    { name: 'Saturday', session: 'lobby-2' },
+    { name: 'Sunday', session: 'lobby-3' },
+  ]);
   await chooser.setInputFiles(changed);
   const preview = page.getByTestId('import-preview');
   await expect(preview.getByRole('heading')).toHaveText('Importing team-v2.json replaces 1 saved preset');

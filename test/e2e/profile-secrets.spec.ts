@@ -23,13 +23,17 @@ async function keychain(): Promise<{ keytar?: Keychain; why?: string }> {
     await keytar.findCredentials(SERVICE);
     return { keytar };
   } catch (error) {
-    return { why: `No Secret Service here (${error instanceof Error ? error.message : String(error)}); npm test runs this inside a gnome-keyring session.` };
+    return {
+      why: `No Secret Service here (${error instanceof Error ? error.message : String(error)}); npm test runs this inside a gnome-keyring session.`,
+    };
   }
 }
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
-  const nested = await Promise.all(entries.map(async (entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])));
+  const nested = await Promise.all(
+    entries.map(async (entry) => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)])),
+  );
   return nested.flat();
 }
 
@@ -40,7 +44,11 @@ function localInputValue(minutes: number): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
 
-test('a profile with a pasted token: keychain in, expiry counting down, keychain out, and the token nowhere else', async ({ app: page, mpsd, dataDir }) => {
+test('a profile with a pasted token: keychain in, expiry counting down, keychain out, and the token nowhere else', async ({
+  app: page,
+  mpsd,
+  dataDir,
+}) => {
   const { keytar, why } = await keychain();
   test.skip(keytar === undefined, why ?? '');
   const user = mpsd.users[0]!;
@@ -51,7 +59,10 @@ test('a profile with a pasted token: keychain in, expiry counting down, keychain
   const before = new Set((await keytar!.findCredentials(SERVICE)).map((entry) => entry.account));
 
   await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ }).click();
+  await page
+    .getByRole('main')
+    .getByRole('button', { name: /Create a profile|New profile/ })
+    .click();
   const editor = page.getByTestId('profile-editor');
   await editor.getByLabel('Name', { exact: true }).fill('Keychain check');
   await editor.getByLabel('Sandbox').fill('XDKS.1');

@@ -6,7 +6,16 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
-import { addLocalProfile, expect, invitedXuids, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, startSeededMpsd, test } from './fixtures.ts';
+import {
+  addLocalProfile,
+  expect,
+  invitedXuids,
+  keepTokensInMemoryIfAsked,
+  openScreen,
+  saveScreenshot,
+  startSeededMpsd,
+  test,
+} from './fixtures.ts';
 import { fillInvite, inviteeLines } from './flows.ts';
 
 test('a queued send is shown as queued and follows the outbox until it is delivered', async ({ app: page }) => {
@@ -41,7 +50,10 @@ test('a queued send is shown as queued and follows the outbox until it is delive
 
     // MPSD is back; nobody clicks anything and Compose stays open.
     mpsd = await startSeededMpsd(port, 'queued-send');
-    await expect(queued.getByTestId('queued-headline')).toHaveText(`Delivered by the outbox (${recipients.length} of ${recipients.length} sent)`, { timeout: 90_000 });
+    await expect(queued.getByTestId('queued-headline')).toHaveText(
+      `Delivered by the outbox (${recipients.length} of ${recipients.length} sent)`,
+      { timeout: 90_000 },
+    );
     await expect(queued).toHaveAttribute('data-tone', 'ok');
     await expect(queued).not.toContainText('Queued because');
     expect((await invitedXuids(page.request, mpsd.info)).sort()).toEqual(recipients.map((user) => user.xuid).sort());

@@ -23,11 +23,21 @@ async function fitsWidth(page: Page): Promise<boolean> {
 }
 
 /** Join the session and set it as the activity, then invite the other emulator users (labelled). */
-async function sendRealRequests(page: Page, mpsd: LocalMpsdInfo, template: string, session: string, label: (gamertag: string) => string): Promise<void> {
+async function sendRealRequests(
+  page: Page,
+  mpsd: LocalMpsdInfo,
+  template: string,
+  session: string,
+  label: (gamertag: string) => string,
+): Promise<void> {
   const [sender, ...others] = mpsd.users;
   await joinAndSetActivity(page, sender!, template, session);
 
-  await fillInvite(page, others.map((user) => `${user.xuid} ${label(user.gamertag)}`), { titleId: '0x4D2', template, session });
+  await fillInvite(
+    page,
+    others.map((user) => `${user.xuid} ${label(user.gamertag)}`),
+    { titleId: '0x4D2', template, session },
+  );
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome').getByTestId('invitee-row')).toHaveCount(others.length);
 }
@@ -157,41 +167,43 @@ test.describe(() => {
   // test's one template with a name at MPSD's longest comes from a templates file.
   test.use({ mpsdTemplates: LONG_TEMPLATE_FILE });
 
-test('names and ids at their longest neither overflow nor hide what matters', async ({ app: page, mpsd }) => {
-  const longProfile = 'QA sandbox profile with a very long descriptive name ABCD.3';
-  const longTemplate = LONG_TEMPLATE;
-  const longSession = `session-${'s'.repeat(91)}`;
-  await addLocalProfile(page, mpsd, mpsd.users[0]!, longProfile);
-  await sendRealRequests(page, mpsd, longTemplate, longSession, (gamertag) => `${gamertag} ${'with a label long enough to wrap twice '.repeat(2)}`.trim());
-  await expect(page.getByTestId('active-profile')).toHaveAttribute('title', longProfile);
+  test('names and ids at their longest neither overflow nor hide what matters', async ({ app: page, mpsd }) => {
+    const longProfile = 'QA sandbox profile with a very long descriptive name ABCD.3';
+    const longTemplate = LONG_TEMPLATE;
+    const longSession = `session-${'s'.repeat(91)}`;
+    await addLocalProfile(page, mpsd, mpsd.users[0]!, longProfile);
+    await sendRealRequests(page, mpsd, longTemplate, longSession, (gamertag) =>
+      `${gamertag} ${'with a label long enough to wrap twice '.repeat(2)}`.trim(),
+    );
+    await expect(page.getByTestId('active-profile')).toHaveAttribute('title', longProfile);
 
-  for (const scheme of schemes) {
-    await page.emulateMedia({ colorScheme: scheme });
+    for (const scheme of schemes) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await openScreen(page, 'Compose');
+      expect(await fitsWidth(page)).toBe(true);
+      await saveScreenshot(page, 'long-compose', scheme);
+      await openScreen(page, 'History');
+      await expect(page.getByTestId('history-row').first()).toBeVisible();
+      expect(await fitsWidth(page)).toBe(true);
+      await page.getByTestId('history-row').first().click();
+      await expect(page.getByTestId('history-drawer')).toBeVisible();
+      expect(await fitsWidth(page)).toBe(true);
+      await saveScreenshot(page, 'long-history', scheme);
+      await page.keyboard.press('Escape');
+      await openScreen(page, 'Profiles');
+      expect(await fitsWidth(page)).toBe(true);
+      await saveScreenshot(page, 'long-profiles', scheme);
+    }
+
+    // A small laptop window: Compose stacks its two columns instead of squeezing them.
+    await page.setViewportSize({ width: 960, height: 700 });
+    for (const screen of ['Compose', 'History', 'Presets', 'Outbox', 'Profiles'] as const) {
+      await openScreen(page, screen);
+      expect(await fitsWidth(page), screen).toBe(true);
+    }
     await openScreen(page, 'Compose');
-    expect(await fitsWidth(page)).toBe(true);
-    await saveScreenshot(page, 'long-compose', scheme);
-    await openScreen(page, 'History');
-    await expect(page.getByTestId('history-row').first()).toBeVisible();
-    expect(await fitsWidth(page)).toBe(true);
-    await page.getByTestId('history-row').first().click();
-    await expect(page.getByTestId('history-drawer')).toBeVisible();
-    expect(await fitsWidth(page)).toBe(true);
-    await saveScreenshot(page, 'long-history', scheme);
-    await page.keyboard.press('Escape');
-    await openScreen(page, 'Profiles');
-    expect(await fitsWidth(page)).toBe(true);
-    await saveScreenshot(page, 'long-profiles', scheme);
-  }
-
-  // A small laptop window: Compose stacks its two columns instead of squeezing them.
-  await page.setViewportSize({ width: 960, height: 700 });
-  for (const screen of ['Compose', 'History', 'Presets', 'Outbox', 'Profiles'] as const) {
-    await openScreen(page, screen);
-    expect(await fitsWidth(page), screen).toBe(true);
-  }
-  await openScreen(page, 'Compose');
-  await saveScreenshot(page, 'narrow-compose', 'dark');
-});
+    await saveScreenshot(page, 'narrow-compose', 'dark');
+  });
 });
 
 test('a damaged profiles file is kept aside and the banner says so', async ({ page, dataDir }) => {

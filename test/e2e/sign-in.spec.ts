@@ -13,9 +13,18 @@ import { joinAndSetActivity } from './flows.ts';
  * The shapes of what the sign-in chain hands out: the stand-ins' Microsoft access and refresh
  * tokens, their Xbox user token, and a bare 32-byte XSTS token as the local MPSD mints them.
  */
-const TOKEN_SHAPES = [/msa-[A-Za-z0-9_-]{20,}/, /msa-refresh-/, /user-[A-Za-z0-9_-]{30,}/, /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/];
+const TOKEN_SHAPES = [
+  /msa-[A-Za-z0-9_-]{20,}/,
+  /msa-refresh-/,
+  /user-[A-Za-z0-9_-]{30,}/,
+  /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/,
+];
 
-test('device-code sign-in against the local stand-ins: prompt, approval on /link, signed in with expiry, activity set, sign out; no token in the page', async ({ app: page, mpsd, context }) => {
+test('device-code sign-in against the local stand-ins: prompt, approval on /link, signed in with expiry, activity set, sign out; no token in the page', async ({
+  app: page,
+  mpsd,
+  context,
+}) => {
   const signIn = mpsd.tokenServices;
   if (signIn === undefined) throw new Error('emulator start printed no tokenServices in its JSON line.');
   const standIns = new URL(signIn.authority).origin;
@@ -25,7 +34,10 @@ test('device-code sign-in against the local stand-ins: prompt, approval on /link
   const payloads = await recordPagePayloads(page);
 
   await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: /Create a profile|New profile/ }).click();
+  await page
+    .getByRole('main')
+    .getByRole('button', { name: /Create a profile|New profile/ })
+    .click();
   const editor = page.getByTestId('profile-editor');
   await editor.getByLabel('Name', { exact: true }).fill('Local sign-in');
   await editor.getByLabel('Sandbox').fill('XDKS.1');
@@ -81,7 +93,9 @@ test('device-code sign-in against the local stand-ins: prompt, approval on /link
   await link.close();
 
   await expect(prompt).toHaveCount(0);
-  await expect(page.getByTestId('token-state')).toHaveText(new RegExp(`^\\s*Signed in as ${tester.gamertag}, expires in (7 h 59 min|8 h)\\s*$`));
+  await expect(page.getByTestId('token-state')).toHaveText(
+    new RegExp(`^\\s*Signed in as ${tester.gamertag}, expires in (7 h 59 min|8 h)\\s*$`),
+  );
   const account = card.getByTestId('signed-in-account');
   await expect(account).toContainText(`Gamertag${tester.gamertag}`);
   await expect(account).toContainText(`XUID${tester.xuid}`);

@@ -33,7 +33,10 @@ async function sendGetSession(page: Page): Promise<void> {
   await page.getByTestId('send').click();
 }
 
-test('a token MPSD refuses is shown as refused everywhere, is not used again, and one click leads to the fix', async ({ app: page, mpsd }) => {
+test('a token MPSD refuses is shown as refused everywhere, is not used again, and one click leads to the fix', async ({
+  app: page,
+  mpsd,
+}) => {
   const user = mpsd.users[0]!;
   await addLocalProfile(page, mpsd, { ...user, authorization: UNKNOWN_AUTHORIZATION }, 'Refused sandbox profile');
   await expect(page.getByTestId('token-state')).toContainText('Pasted token');
@@ -49,7 +52,9 @@ test('a token MPSD refuses is shown as refused everywhere, is not used again, an
   // Sending again does not reach MPSD: core refuses first and says which profile and what to do.
   const reached = await mpsdRequests(page, mpsd);
   await page.getByTestId('send').click();
-  await expect(page.getByTestId('error-note').filter({ hasText: 'MPSD refused the token of profile "Refused sandbox profile"' })).toBeVisible();
+  await expect(
+    page.getByTestId('error-note').filter({ hasText: 'MPSD refused the token of profile "Refused sandbox profile"' }),
+  ).toBeVisible();
   await expect(page.getByTestId('error-note')).toContainText('paste a fresh token in Profiles');
   expect(await mpsdRequests(page, mpsd)).toBe(reached);
 
@@ -88,7 +93,9 @@ test('replacing a token works whatever the expiry picker held, and a failed save
   await card.getByTestId('paste-authorization').fill(second!.authorization);
   await card.getByTestId('paste-expiry').fill('2020-01-01T10:00');
   await card.getByRole('button', { name: 'Save token' }).click();
-  await expect(card.getByRole('alert')).toHaveText('The expiry you gave is already past: correct it (or clear it if you do not know it), or capture a fresh token.');
+  await expect(card.getByRole('alert')).toHaveText(
+    'The expiry you gave is already past: correct it (or clear it if you do not know it), or capture a fresh token.',
+  );
   await expect(card.getByTestId('paste-expiry')).toHaveAttribute('aria-invalid', 'true');
   await expect(card.getByTestId('paste-authorization')).toHaveValue(second!.authorization);
   await expect(card.getByTestId('paste-expiry')).toHaveValue('2020-01-01T10:00');

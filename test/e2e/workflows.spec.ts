@@ -126,14 +126,18 @@ test('the outbox holds invites sent without a token and delivers them once one i
   await expect(queued.getByTestId('queued-headline')).toHaveText(`Queued in the outbox (${others.length} requests)`);
   await expect(queued).toHaveAttribute('data-tone', 'neutral');
   await expect(queued).toContainText('Queued because: No token for this profile');
-  await expect(queued.getByTestId('queued-detail')).toHaveText('Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.');
+  await expect(queued.getByTestId('queued-detail')).toHaveText(
+    'Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.',
+  );
   await expect(page.getByTestId('send-outcome').getByTestId('error-note').filter({ visible: true })).toHaveCount(0);
 
   await openScreen(page, 'Outbox');
   await expect(page.getByTestId('outbox-item')).toHaveCount(others.length);
   await expect(page.getByTestId('outbox-item').first()).toHaveAttribute('data-state', 'queued');
   await expect(page.getByTestId('outbox-item').first()).toContainText(others[0]!.gamertag);
-  await expect(page.getByTestId('outbox-item').first().getByTestId('next-attempt')).toContainText('Paused until the profile has a valid token');
+  await expect(page.getByTestId('outbox-item').first().getByTestId('next-attempt')).toContainText(
+    'Paused until the profile has a valid token',
+  );
 
   // Paste the token, then flush (core may already have started on its own once the token arrived).
   await openScreen(page, 'Profiles');
@@ -261,7 +265,9 @@ test('a connection dropped after an invite went out is shown as outcome unknown,
 
   const outcome = page.getByTestId('send-outcome');
   await expect(outcome.getByTestId('invitee-row')).toContainText('Outcome unknown');
-  await expect(outcome.locator('[data-code="OUTCOME_UNKNOWN"]').first()).toContainText('The connection dropped after the request went out: check before resending');
+  await expect(outcome.locator('[data-code="OUTCOME_UNKNOWN"]').first()).toContainText(
+    'The connection dropped after the request went out: check before resending',
+  );
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await saveScreenshot(page, 'compose-outcome-unknown', scheme);
@@ -334,7 +340,9 @@ test('Copy as curl puts the previewed request on the clipboard with the placehol
   await page.getByRole('button', { name: 'Copy as curl' }).click();
   await expect(page.getByRole('button', { name: 'Copy as curl' })).toHaveText('Copied');
   // Runs in the page; the Node-side typecheck has no DOM types, hence the narrow cast.
-  const curl = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+  const curl = await page.evaluate(() =>
+    (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText(),
+  );
   expect(curl).toContain(`curl --request POST '${mpsd.url}/handles'`);
   expect(curl).toContain("--header 'Authorization: XBL3.0 x=<uhs>;<token>'");
   expect(curl).toContain('"name":"lobby-7"');

@@ -6,7 +6,14 @@ import { CredentialsService, type SignInProgress } from './credentials-service.t
 import { MemoryVault } from './memory-vault.ts';
 import { secretKey } from './secret-keys.ts';
 import { createMpsdClient } from '../mpsd/client.ts';
-import { approveDeviceCodes, completeBrowserSignIn, queryActivities, startStandIns, TEST_SCID, type StandIns } from './stand-ins.fixture.ts';
+import {
+  approveDeviceCodes,
+  completeBrowserSignIn,
+  queryActivities,
+  startStandIns,
+  TEST_SCID,
+  type StandIns,
+} from './stand-ins.fixture.ts';
 import { readStoredToken } from './stored-token.ts';
 import { createVaultChoice } from './vault-choice.ts';
 
@@ -201,7 +208,7 @@ describe('refresh', () => {
     expect(await credentials.authorizationFor(profile.id).current()).toBe(before);
   });
 
-  it('gets a token for the new sandbox when the profile\'s sandbox changed', async () => {
+  it("gets a token for the new sandbox when the profile's sandbox changed", async () => {
     const profile = addProfile();
     await credentials.signIn(profile.id, 'device-code', approveDeviceCodes(world.tokens, seen));
     profiles.set(profile.id, { ...profile, sandboxId: 'ABCD.3' });
@@ -292,7 +299,9 @@ describe('a token MPSD refused (401 after the one renewal)', () => {
     expect(world.mpsd.stats().requests).toBe(reached);
     expect(again.error).toMatchObject({ code: 'UNAUTHORIZED', details: { refused: true, profileId: profile.id } });
     expect(again.error!.message).toContain('profile "ABCD.3 dev"');
-    expect(again.error!.message).toContain('paste a fresh token in Profiles (or pipe one into `handle-studio profile set-token "ABCD.3 dev"`)');
+    expect(again.error!.message).toContain(
+      'paste a fresh token in Profiles (or pipe one into `handle-studio profile set-token "ABCD.3 dev"`)',
+    );
     // Another process (a fresh service on the same vault) sees the refusal too.
     const otherProcess = new CredentialsService({
       vaults: { vault: async () => vault, keepInMemory: () => vault },
@@ -327,7 +336,9 @@ describe('a token MPSD refused (401 after the one renewal)', () => {
     expect(exchange.error?.code).toBe('UNAUTHORIZED');
     expect(world.tokens.calls['POST /xsts/authorize']).toBe(xsts + 1);
     expect(await untilRefused(profile.id)).toMatchObject({ state: 'refused', source: 'signed-in', gamertag: user.gamertag });
-    expect((await rejection(credentials.authorizationFor(profile.id).current())).message).toContain('sign in again in Profiles (or run `handle-studio profile login "Signed in"`)');
+    expect((await rejection(credentials.authorizationFor(profile.id).current())).message).toContain(
+      'sign in again in Profiles (or run `handle-studio profile login "Signed in"`)',
+    );
 
     world.mpsd.directory.issueToken = originalAuthorize;
     expect((await credentials.signIn(profile.id, 'device-code', approveDeviceCodes(world.tokens, seen))).state).toBe('signed-in');
@@ -349,9 +360,21 @@ describe('a token MPSD refused (401 after the one renewal)', () => {
 
 describe('XSTS refusals in words', () => {
   it.each([
-    [2148916233, 'SIGN_IN_FAILED', 'This account has no Xbox profile yet: sign in once at xbox.com to create one, then sign in here again.'],
-    [2148916242, 'SIGN_IN_FAILED', 'This account has no access to sandbox XDKS.1: use a test account created for that sandbox in Partner Center, or pick the sandbox it belongs to.'],
-    [2148916238, 'SIGN_IN_FAILED', 'This is a child account that is not part of a Microsoft family: an adult must add it to a family at account.microsoft.com/family before it can use Xbox Live.'],
+    [
+      2148916233,
+      'SIGN_IN_FAILED',
+      'This account has no Xbox profile yet: sign in once at xbox.com to create one, then sign in here again.',
+    ],
+    [
+      2148916242,
+      'SIGN_IN_FAILED',
+      'This account has no access to sandbox XDKS.1: use a test account created for that sandbox in Partner Center, or pick the sandbox it belongs to.',
+    ],
+    [
+      2148916238,
+      'SIGN_IN_FAILED',
+      'This is a child account that is not part of a Microsoft family: an adult must add it to a family at account.microsoft.com/family before it can use Xbox Live.',
+    ],
     [2148916227, 'SIGN_IN_FAILED', 'This account is banned from Xbox Live: use another test account.'],
     [2148916258, 'TOKEN_EXPIRED', 'The Xbox sign-in has expired or is no longer valid: sign in again.'],
     [2148916262, 'TOKEN_EXPIRED', 'The Xbox sign-in has expired or is no longer valid: sign in again.'],
@@ -408,7 +431,7 @@ describe('pasted tokens', () => {
     expect(state.expiresAt).toBe(new Date(exp * 1000).toISOString());
   });
 
-  it('replace an expired token: the new token\'s own exp wins over an expiry left over from the old one', async () => {
+  it("replace an expired token: the new token's own exp wins over an expiry left over from the old one", async () => {
     const profile = addProfile();
     const expiresAt = new Date(world.clock.now() + HOUR).toISOString();
     await credentials.pasteToken({ profileId: profile.id, authorization: world.mpsd.users[0]!.authorization, expiresAt });

@@ -142,7 +142,11 @@ export class CredentialsService {
       const msaToken =
         method === 'browser'
           ? await account.signInWithBrowser(async (url) => {
-              onProgress({ profileId, stage: 'browser-opened', message: 'Finish signing in with your Microsoft test account in the browser.' });
+              onProgress({
+                profileId,
+                stage: 'browser-opened',
+                message: 'Finish signing in with your Microsoft test account in the browser.',
+              });
               await this.#openBrowser(url);
             }, controller.signal)
           : await account.signInWithDeviceCode((prompt: DeviceCodePrompt) => {
@@ -162,7 +166,8 @@ export class CredentialsService {
       onProgress({ profileId, stage: 'signed-in', message: `Signed in as ${stored.gamertag ?? stored.xuid ?? 'your test account'}.` });
       return this.#describe(profileId, stored, vault.kind);
     } catch (error) {
-      const failure = error instanceof HandleStudioError ? error : new HandleStudioError('SIGN_IN_FAILED', 'The sign-in failed unexpectedly: try again.');
+      const failure =
+        error instanceof HandleStudioError ? error : new HandleStudioError('SIGN_IN_FAILED', 'The sign-in failed unexpectedly: try again.');
       onProgress({ profileId, stage: failure.code === 'CANCELLED' ? 'cancelled' : 'failed', message: failure.message });
       throw failure;
     } finally {
@@ -255,7 +260,10 @@ export class CredentialsService {
     const expired = stored.expiresAt !== undefined && stored.expiresAt <= now;
     if (stored.source === 'pasted') {
       if (expired) {
-        throw new HandleStudioError('TOKEN_EXPIRED', `The pasted token expired at ${new Date(stored.expiresAt!).toISOString()}: paste a fresh one.`);
+        throw new HandleStudioError(
+          'TOKEN_EXPIRED',
+          `The pasted token expired at ${new Date(stored.expiresAt!).toISOString()}: paste a fresh one.`,
+        );
       }
       return formatXblAuthorization(stored);
     }
@@ -279,10 +287,14 @@ export class CredentialsService {
       source === 'signed-in'
         ? `sign in again in Profiles (or run \`handle-studio profile login "${name}"\`)`
         : `paste a fresh token in Profiles (or pipe one into \`handle-studio profile set-token "${name}"\`)`;
-    return new HandleStudioError('UNAUTHORIZED', `MPSD refused the token of profile "${name}" at ${new Date(refusedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')} (401, even after renewing it): ${fix}.`, {
-      refused: true,
-      profileId,
-    });
+    return new HandleStudioError(
+      'UNAUTHORIZED',
+      `MPSD refused the token of profile "${name}" at ${new Date(refusedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')} (401, even after renewing it): ${fix}.`,
+      {
+        refused: true,
+        profileId,
+      },
+    );
   }
 
   async #renew(profileId: string): Promise<string> {
@@ -351,7 +363,7 @@ export class CredentialsService {
     if (!clientId) {
       throw new HandleStudioError(
         'VALIDATION',
-        'This profile has no Microsoft application (client) id: set it in the profile (your organisation\'s Azure app registration for Xbox Live), or paste a token instead.',
+        "This profile has no Microsoft application (client) id: set it in the profile (your organisation's Azure app registration for Xbox Live), or paste a token instead.",
         { field: 'auth.msaClientId' },
       );
     }
@@ -376,13 +388,14 @@ export class CredentialsService {
     const now = this.#clock.now();
     const refusedAt = this.#refusedAt(profileId, stored);
     const state: TokenState = {
-      state: refusedAt !== undefined
-        ? 'refused'
-        : stored.expiresAt !== undefined && stored.expiresAt <= now
-          ? 'expired'
-          : stored.expiresAt !== undefined && stored.expiresAt - now < EXPIRING_WINDOW_MS
-            ? 'expiring'
-            : stored.source,
+      state:
+        refusedAt !== undefined
+          ? 'refused'
+          : stored.expiresAt !== undefined && stored.expiresAt <= now
+            ? 'expired'
+            : stored.expiresAt !== undefined && stored.expiresAt - now < EXPIRING_WINDOW_MS
+              ? 'expiring'
+              : stored.source,
       source: stored.source,
       vault,
     };

@@ -60,7 +60,9 @@ describe('keychain helper process', () => {
 
   it('a helper that never answers is killed at the deadline and reported, instead of hanging', async () => {
     const faults = helpers('hang', 'memory');
-    const error = await failure(openKeychainVault({ service: 'Handle Studio', platform: 'linux', timeoutMs: 300, startHelper: faults.start }));
+    const error = await failure(
+      openKeychainVault({ service: 'Handle Studio', platform: 'linux', timeoutMs: 300, startHelper: faults.start }),
+    );
     expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
     expect(error.message).toMatch(/did not answer in time while listing secrets; it may be waiting for an unlock prompt/);
     expect(error.details?.['reason']).toBe('no answer within 300 ms');
@@ -86,7 +88,10 @@ describe('keychain helper process', () => {
     const open = keychainOpener({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start });
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const error = await failure(open());
-      expect(error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', details: { reason: expect.stringMatching(/org\.freedesktop\.secrets was not provided/) } });
+      expect(error).toMatchObject({
+        code: 'KEYCHAIN_UNAVAILABLE',
+        details: { reason: expect.stringMatching(/org\.freedesktop\.secrets was not provided/) },
+      });
     }
     expect(faults.started).toEqual(['refuse']);
   });
@@ -94,7 +99,11 @@ describe('keychain helper process', () => {
   it('a helper whose keytar cannot be loaded says so', async () => {
     // keychain-worker.ts loads keytar; a file that is not a module stands in for a broken install.
     const error = await failure(
-      openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: () => forkKeychainWorker(join(ROOT, 'no-such-keychain-worker.ts')) }),
+      openKeychainVault({
+        service: 'Handle Studio',
+        platform: 'linux',
+        startHelper: () => forkKeychainWorker(join(ROOT, 'no-such-keychain-worker.ts')),
+      }),
     );
     expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
     expect(error.details?.['reason']).toMatch(/keychain helper process ended/);
@@ -114,7 +123,9 @@ describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? 
     // A locked keyring is never "no token": libsecret's empty answer is checked against the listing.
     for (const step of ['read-locked', 'list-locked']) {
       expect(seen.get(step)).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE' });
-      expect(String(seen.get(step)?.['message'])).toMatch(/locked login keyring[\s\S]*Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\)/);
+      expect(String(seen.get(step)?.['message'])).toMatch(
+        /locked login keyring[\s\S]*Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\)/,
+      );
     }
     expect(seen.get('read-unlocked')).toMatchObject({ ok: true, value: 'stored-while-unlocked' });
     expect(seen.get('delete')).toMatchObject({ ok: true, value: true });
@@ -129,9 +140,13 @@ describe.skipIf(missing !== undefined)(`against a real gnome-keyring${missing ? 
       const unlock = /Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\) and try again/;
       // show: the token's state is "keychain unavailable", never "no token", and the process ends normally.
       expect(seen.get('show-locked')).toMatchObject({ status: 0, signal: null });
-      expect(JSON.parse(String(seen.get('show-locked')?.['stdout']))).toMatchObject({ profile: { token: { state: 'keychain-unavailable' } } });
+      expect(JSON.parse(String(seen.get('show-locked')?.['stdout']))).toMatchObject({
+        profile: { token: { state: 'keychain-unavailable' } },
+      });
       expect(seen.get('set-token-locked')).toMatchObject({ status: 4, signal: null, stderr: expect.stringMatching(unlock) });
-      expect(seen.get('host-paste-locked')).toMatchObject({ answer: { ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringMatching(unlock) } } });
+      expect(seen.get('host-paste-locked')).toMatchObject({
+        answer: { ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringMatching(unlock) } },
+      });
       expect(seen.get('host-after')).toMatchObject({ answer: { ok: true }, exitCode: null, signal: null });
     } finally {
       rmSync(data, { recursive: true, force: true });

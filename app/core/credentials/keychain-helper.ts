@@ -120,7 +120,10 @@ export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
     if (helper) return helper;
     const started = { process: start(), ready: false };
     helper = started;
-    const startTimer = setTimeout(() => giveUp(started.process, `the keychain helper did not start within ${startTimeoutMs} ms`), startTimeoutMs);
+    const startTimer = setTimeout(
+      () => giveUp(started.process, `the keychain helper did not start within ${startTimeoutMs} ms`),
+      startTimeoutMs,
+    );
     startTimer.unref();
     started.process.onMessage((message) => {
       if (keychainHelperReadySchema.safeParse(message).success) {

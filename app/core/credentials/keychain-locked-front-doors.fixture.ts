@@ -27,13 +27,27 @@ function cli(args: string[], input = ''): { status: number | null; signal: strin
 
 print('add', cli(['profile', 'add', 'dev', '--endpoint', 'http://127.0.0.1:9', '--sandbox', 'XDKS.1']));
 print('store-unlocked', cli(['profile', 'set-token', 'dev'], token('a')));
-execFileSync('gdbus', ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.Lock', "[objectpath '/org/freedesktop/secrets/collection/login']"]);
+execFileSync('gdbus', [
+  'call',
+  '--session',
+  '--dest',
+  'org.freedesktop.secrets',
+  '--object-path',
+  '/org/freedesktop/secrets',
+  '--method',
+  'org.freedesktop.Secret.Service.Lock',
+  "[objectpath '/org/freedesktop/secrets/collection/login']",
+]);
 print('show-locked', cli(['profile', 'show', 'dev', '--json']));
 print('set-token-locked', cli(['profile', 'set-token', 'dev'], token('b')));
 
 // Browser mode: the server must answer the save with the fix and keep serving.
 const hostToken = randomBytes(24).toString('hex');
-const host = spawn(process.execPath, [join(root, 'app/host/main.ts'), '--port', '0'], { cwd: root, env: { ...process.env, HANDLE_STUDIO_HOST_TOKEN: hostToken }, stdio: ['ignore', 'pipe', 'pipe'] });
+const host = spawn(process.execPath, [join(root, 'app/host/main.ts'), '--port', '0'], {
+  cwd: root,
+  env: { ...process.env, HANDLE_STUDIO_HOST_TOKEN: hostToken },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 const url = await new Promise<string>((resolve, reject) => {
   let seen = '';
   host.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -44,7 +58,11 @@ const url = await new Promise<string>((resolve, reject) => {
   host.once('exit', (code, signal) => reject(new Error(`browser mode ended before serving (${code ?? signal})`)));
 });
 async function call(name: string, input: unknown): Promise<unknown> {
-  const response = await fetch(`${url}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-handle-studio-token': hostToken }, body: JSON.stringify(input) });
+  const response = await fetch(`${url}/api/call/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-handle-studio-token': hostToken },
+    body: JSON.stringify(input),
+  });
   return response.json();
 }
 const listed = (await call('listProfiles', {})) as { value: { profiles: Array<{ id: string }> } };

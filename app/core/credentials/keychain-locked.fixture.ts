@@ -26,7 +26,12 @@ async function attempt(step: string, work: () => Promise<unknown>): Promise<void
   try {
     print(step, { ok: true, value: await work() });
   } catch (error) {
-    print(step, error instanceof HandleStudioError ? { ok: false, code: error.code, message: error.message } : { ok: false, code: 'THROWN', message: String(error) });
+    print(
+      step,
+      error instanceof HandleStudioError
+        ? { ok: false, code: error.code, message: error.message }
+        : { ok: false, code: 'THROWN', message: String(error) },
+    );
   }
 }
 
@@ -38,7 +43,17 @@ if (mode === 'direct') {
   const vault = await openKeychainVault({ service, timeoutMs: 10_000 });
   const key = secretKey(randomUUID(), 'xsts');
   await attempt('store', () => vault.set(key, 'stored-while-unlocked'));
-  execFileSync('gdbus', ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.Lock', `[objectpath '${LOGIN}']`]);
+  execFileSync('gdbus', [
+    'call',
+    '--session',
+    '--dest',
+    'org.freedesktop.secrets',
+    '--object-path',
+    '/org/freedesktop/secrets',
+    '--method',
+    'org.freedesktop.Secret.Service.Lock',
+    `[objectpath '${LOGIN}']`,
+  ]);
   await attempt('read-locked', () => vault.get(key));
   await attempt('list-locked', () => vault.keys(''));
   const direct = spawnSync(process.execPath, [fileURLToPath(import.meta.url), 'direct', service], { encoding: 'utf8' });

@@ -71,7 +71,10 @@ export async function openKeychainVault(options: KeychainVaultOptions): Promise<
  */
 export function keychainOpener(options: KeychainVaultOptions): () => Promise<SecretVault> {
   if (options.loadKeytar) return () => openKeychainVault(options);
-  const keytar = keytarInHelper({ timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.startHelper ? { start: options.startHelper } : {}) });
+  const keytar = keytarInHelper({
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(options.startHelper ? { start: options.startHelper } : {}),
+  });
   return () => openKeychainVault({ ...options, loadKeytar: async () => keytar });
 }
 
@@ -152,7 +155,11 @@ class KeychainVault implements SecretVault {
         problem = 'incomplete';
       }
       if (problem === 'withheld') {
-        throw keychainUnavailable(this.#platform, 'the keychain holds this secret but would not hand it over; the login keyring is probably locked', new Error('lookup answered nothing for an entry the listing shows'));
+        throw keychainUnavailable(
+          this.#platform,
+          'the keychain holds this secret but would not hand it over; the login keyring is probably locked',
+          new Error('lookup answered nothing for an entry the listing shows'),
+        );
       }
       // Neither "no secret" (that would read as signed out) nor half a secret: say so, and keep the entry.
       throw new HandleStudioError(
@@ -173,7 +180,9 @@ class KeychainVault implements SecretVault {
         const generation = randomBytes(6).toString('hex');
         // Pieces first, then the entry that points at them, so a crash never leaves a pointer to missing pieces.
         for (const [index, piece] of pieces.entries()) {
-          await this.#guard('storing a secret', () => this.#keytar.setPassword(this.#service, `${key}${CHUNK_SEPARATOR}${generation}-${index + 1}`, piece));
+          await this.#guard('storing a secret', () =>
+            this.#keytar.setPassword(this.#service, `${key}${CHUNK_SEPARATOR}${generation}-${index + 1}`, piece),
+          );
         }
         head = `${CHUNKED_V2}${pieces.length}:${generation}`;
       }

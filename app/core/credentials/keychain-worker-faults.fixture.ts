@@ -27,7 +27,9 @@ function answer(request: KeychainHelperRequest): KeychainHelperAnswer {
       return {
         id: request.id,
         ok: true,
-        value: [...entries.keys()].filter((stored) => stored.startsWith(`${request.service}\n`)).map((stored) => ({ account: stored.split('\n')[1], password: '' })),
+        value: [...entries.keys()]
+          .filter((stored) => stored.startsWith(`${request.service}\n`))
+          .map((stored) => ({ account: stored.split('\n')[1], password: '' })),
       };
   }
 }

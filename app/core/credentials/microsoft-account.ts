@@ -99,7 +99,10 @@ export class MicrosoftAccount {
     } catch (error) {
       if (signal.aborted) throw new HandleStudioError('CANCELLED', 'Sign-in cancelled.');
       if (timedOut) {
-        throw new HandleStudioError('TIMEOUT', `The browser sign-in was not finished within ${BROWSER_SIGN_IN_TIMEOUT_MS / 60_000} minutes: start it again.`);
+        throw new HandleStudioError(
+          'TIMEOUT',
+          `The browser sign-in was not finished within ${BROWSER_SIGN_IN_TIMEOUT_MS / 60_000} minutes: start it again.`,
+        );
       }
       throw describeMsalError(error);
     } finally {
@@ -229,10 +232,18 @@ function describeMsalError(error: unknown): HandleStudioError {
   switch (error.errorCode) {
     case 'authorization_declined':
     case 'access_denied':
-      return new HandleStudioError('SIGN_IN_FAILED', 'The sign-in was declined in the browser: sign in again and accept the request.', details);
+      return new HandleStudioError(
+        'SIGN_IN_FAILED',
+        'The sign-in was declined in the browser: sign in again and accept the request.',
+        details,
+      );
     case 'expired_token':
     case 'device_code_expired':
-      return new HandleStudioError('SIGN_IN_FAILED', 'The device code expired before the sign-in finished: start the sign-in again.', details);
+      return new HandleStudioError(
+        'SIGN_IN_FAILED',
+        'The device code expired before the sign-in finished: start the sign-in again.',
+        details,
+      );
     case 'device_code_polling_cancelled':
     case 'user_cancelled':
       return new HandleStudioError('CANCELLED', 'Sign-in cancelled.', details);
@@ -242,14 +253,14 @@ function describeMsalError(error: unknown): HandleStudioError {
     case 'openid_config_error':
       return new HandleStudioError(
         'OFFLINE',
-        'Could not reach the Microsoft sign-in service: check your network connection or proxy (and the profile\'s authority setting), then try again.',
+        "Could not reach the Microsoft sign-in service: check your network connection or proxy (and the profile's authority setting), then try again.",
         details,
       );
     case 'unauthorized_client':
     case 'invalid_client':
       return new HandleStudioError(
         'SIGN_IN_FAILED',
-        'Microsoft does not accept this application (client) id for personal accounts: check the profile\'s application id and that the app registration allows Xbox Live sign-in.',
+        "Microsoft does not accept this application (client) id for personal accounts: check the profile's application id and that the app registration allows Xbox Live sign-in.",
         details,
       );
     default:

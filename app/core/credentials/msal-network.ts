@@ -29,7 +29,12 @@ export function msalAuthorityFor(authority: string): string {
 
 /** An msal INetworkModule that sends through `fetch`, with the loopback mapping above. */
 export function createMsalNetwork(fetch: FetchLike, timeoutMs: number = DEFAULT_TIMEOUT_MS): INetworkModule {
-  async function send<T>(method: 'GET' | 'POST', address: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  async function send<T>(
+    method: 'GET' | 'POST',
+    address: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const url = new URL(address);
     const loopback = url.protocol === 'https:' && isLoopbackHost(url.hostname);
     if (loopback) url.protocol = 'http:';

@@ -32,9 +32,6 @@ export function profileSecretPrefix(profileId: string): string {
 export function assertVaultKey(key: string): void {
   const [profileId, kind, ...rest] = key.split('/');
   if (rest.length > 0 || !profileId || !PROFILE_ID.test(profileId) || !(secretKinds as readonly string[]).includes(kind ?? '')) {
-    throw new HandleStudioError(
-      'VALIDATION',
-      `Vault key "${key}" is not <profileId>/<kind> with kind one of ${secretKinds.join(', ')}.`,
-    );
+    throw new HandleStudioError('VALIDATION', `Vault key "${key}" is not <profileId>/<kind> with kind one of ${secretKinds.join(', ')}.`);
   }
 }

@@ -16,7 +16,8 @@ export const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 /** Why a private Secret Service cannot be had here, or undefined when it can. */
 export function secretServiceMissing(): string | undefined {
   for (const tool of ['dbus-run-session', 'gnome-keyring-daemon', 'gdbus']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed, so no private Secret Service can be started`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed, so no private Secret Service can be started`;
   }
   return undefined;
 }
@@ -31,12 +32,16 @@ export interface SessionRun {
 export function inSecretService(script: string, timeoutMs = 220_000): SessionRun {
   const home = mkdtempSync(join(tmpdir(), 'handle-studio-keyring-'));
   try {
-    const run = spawnSync('dbus-run-session', ['--', 'sh', '-c', `echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n${script}`], {
-      cwd: ROOT,
-      env: { ...process.env, HOME: home, NODE, XDG_RUNTIME_DIR: home, DBUS_SESSION_BUS_ADDRESS: '' },
-      encoding: 'utf8',
-      timeout: timeoutMs,
-    });
+    const run = spawnSync(
+      'dbus-run-session',
+      ['--', 'sh', '-c', `echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n${script}`],
+      {
+        cwd: ROOT,
+        env: { ...process.env, HOME: home, NODE, XDG_RUNTIME_DIR: home, DBUS_SESSION_BUS_ADDRESS: '' },
+        encoding: 'utf8',
+        timeout: timeoutMs,
+      },
+    );
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   } finally {
     rmSync(home, { recursive: true, force: true });

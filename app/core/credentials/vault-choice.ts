@@ -35,7 +35,10 @@ export function createVaultChoice(openKeychain: () => Promise<SecretVault>): Vau
         (error: unknown) => {
           opening = undefined;
           if (error instanceof HandleStudioError) throw error;
-          throw new HandleStudioError('KEYCHAIN_UNAVAILABLE', 'The OS keychain could not be opened: unlock it and try again, or keep secrets in memory for this run.');
+          throw new HandleStudioError(
+            'KEYCHAIN_UNAVAILABLE',
+            'The OS keychain could not be opened: unlock it and try again, or keep secrets in memory for this run.',
+          );
         },
       );
       return opening;

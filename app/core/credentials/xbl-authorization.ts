@@ -31,7 +31,10 @@ export function formatXblAuthorization(credential: XblCredential): string {
  * with the header name) and surrounding whitespace or quotes.
  */
 export function parseXblAuthorization(pasted: string): XblCredential {
-  let text = pasted.trim().replace(/^["']|["']$/g, '').trim();
+  let text = pasted
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .trim();
   text = text.replace(/^authorization\s*:\s*/i, '');
   const match = /^XBL3\.0\s+x=([^;]*);(.*)$/s.exec(text);
   if (!match) {

@@ -43,16 +43,16 @@ const xstsResponseSchema = z.object({
   NotAfter: isoInstant,
   Token: z.string().check(z.minLength(1)),
   DisplayClaims: z.object({
-    xui: z.array(
+    xui: z
+      .array(
         z.object({
           uhs: z.string().check(z.minLength(1)),
           xid: z.string().check(z.regex(/^[0-9]+$/)),
           gtg: z.optional(z.string()),
           prv: z.optional(z.string()),
         }),
-      ).check(
-      z.minLength(1),
-    ),
+      )
+      .check(z.minLength(1)),
   }),
 });
 
@@ -150,11 +150,7 @@ export function xstsRefusal(xerr: number, sandboxId: string): HandleStudioError 
         details,
       );
     case 2148916227:
-      return new HandleStudioError(
-        'SIGN_IN_FAILED',
-        'This account is banned from Xbox Live: use another test account.',
-        details,
-      );
+      return new HandleStudioError('SIGN_IN_FAILED', 'This account is banned from Xbox Live: use another test account.', details);
     case 2148916258:
     case 2148916262:
       return new HandleStudioError('TOKEN_EXPIRED', 'The Xbox sign-in has expired or is no longer valid: sign in again.', details);
@@ -180,7 +176,10 @@ async function postXbox(fetch: FetchLike, endpoint: string, body: unknown): Prom
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'TimeoutError') {
-      throw new HandleStudioError('TIMEOUT', `${host} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s: check your connection and try again.`);
+      throw new HandleStudioError(
+        'TIMEOUT',
+        `${host} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s: check your connection and try again.`,
+      );
     }
     throw new HandleStudioError('OFFLINE', `Could not reach ${host}: check your network connection or proxy, then try again.`);
   }
@@ -188,11 +187,9 @@ async function postXbox(fetch: FetchLike, endpoint: string, body: unknown): Prom
 
 async function expectJson(response: Response, host: string): Promise<unknown> {
   if (!response.ok) {
-    throw new HandleStudioError(
-      'SIGN_IN_FAILED',
-      `${host} answered HTTP ${response.status}: try signing in again in a moment.`,
-      { status: response.status },
-    );
+    throw new HandleStudioError('SIGN_IN_FAILED', `${host} answered HTTP ${response.status}: try signing in again in a moment.`, {
+      status: response.status,
+    });
   }
   try {
     return await response.json();
@@ -202,7 +199,10 @@ async function expectJson(response: Response, host: string): Promise<unknown> {
 }
 
 function unexpectedAnswer(host: string): HandleStudioError {
-  return new HandleStudioError('SIGN_IN_FAILED', `${host} sent an answer Handle Studio does not understand: try again, or check the endpoint settings of this profile.`);
+  return new HandleStudioError(
+    'SIGN_IN_FAILED',
+    `${host} sent an answer Handle Studio does not understand: try again, or check the endpoint settings of this profile.`,
+  );
 }
 
 function hostOf(endpoint: string): string {

@@ -32,10 +32,19 @@ afterEach(() => {
 
 it('saves an incomplete form, updates it as the user types, and keeps it across a restart', () => {
   const store = open();
-  const draft = store.save({ name: 'Friday playtest', kind: 'invite.send', fields: { scid: 'bd6c41c3', invitedXuids: ['2814679796296491', ''] } });
+  const draft = store.save({
+    name: 'Friday playtest',
+    kind: 'invite.send',
+    fields: { scid: 'bd6c41c3', invitedXuids: ['2814679796296491', ''] },
+  });
   expect(draft.id).toMatch(/^[0-9a-f-]{36}$/);
   clock += 1000;
-  store.save({ id: draft.id, name: 'Friday playtest', kind: 'invite.send', fields: { scid: 'bd6c41c3-01c3', invitedXuids: ['2814679796296491'], joinFirst: true } });
+  store.save({
+    id: draft.id,
+    name: 'Friday playtest',
+    kind: 'invite.send',
+    fields: { scid: 'bd6c41c3-01c3', invitedXuids: ['2814679796296491'], joinFirst: true },
+  });
   store.close();
 
   const reopened = open();

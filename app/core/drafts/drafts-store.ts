@@ -143,7 +143,14 @@ export function openDraftsStore(options: { dataDir: string; now?: () => number }
       const id = input.id ?? randomUUID();
       const at = now();
       guarded(() => upsert.run(id, input.name, input.kind, fieldsJson, input.profileId ?? null, at));
-      return { id, name: input.name, kind: input.kind, fields: input.fields, profileId: input.profileId, updatedAt: new Date(at).toISOString() };
+      return {
+        id,
+        name: input.name,
+        kind: input.kind,
+        fields: input.fields,
+        profileId: input.profileId,
+        updatedAt: new Date(at).toISOString(),
+      };
     },
 
     list() {

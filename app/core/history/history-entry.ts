@@ -19,7 +19,13 @@ export const historyEntryInputSchema = z.strictObject({
   profileName: z.string().check(z.maxLength(200)),
   sandbox: z.string().check(z.maxLength(64)),
   kind: z.enum(requestKinds, { error: `History entry kind must be one of: ${requestKinds.join(', ')}.` }),
-  sessionRef: z.optional(z.object({ scid: z.string().check(z.maxLength(64)), templateName: z.string().check(z.maxLength(100)), name: z.string().check(z.maxLength(100)) })),
+  sessionRef: z.optional(
+    z.object({
+      scid: z.string().check(z.maxLength(64)),
+      templateName: z.string().check(z.maxLength(100)),
+      name: z.string().check(z.maxLength(100)),
+    }),
+  ),
   invitedXuid: z.optional(z.string().check(z.maxLength(20))),
   recipientLabel: z.optional(z.string().check(z.maxLength(200))),
   request: z.object({
@@ -28,19 +34,30 @@ export const historyEntryInputSchema = z.strictObject({
     headers,
     body: z.optional(z.string().check(z.maxLength(1024 * 1024))),
   }),
-  response: z.optional(z.object({
+  response: z.optional(
+    z.object({
       status: z.number().check(z.int()),
       headers,
       body: z.string(),
-    })),
+    }),
+  ),
   correlationId: z.optional(z.string().check(z.maxLength(200))),
   handleId: z.optional(z.string().check(z.maxLength(64))),
   durationMs: z.number().check(z.gte(0, { error: 'Duration cannot be negative.' })),
   error: z.optional(z.object({ code: z.enum(errorCodes), message: z.string() })),
   /** An outbox item's earlier attempts that sent it back to the queue: one row per outcome, its attempts listed here. */
-  attempts: z.optional(z.array(z.strictObject({ at: z.string().check(z.maxLength(40)), code: z.enum(errorCodes), message: z.string().check(z.maxLength(2000)), status: z.optional(z.number().check(z.int())) })).check(
-    z.maxLength(50, { error: 'At most 50 earlier attempts per history entry.' }),
-  )),
+  attempts: z.optional(
+    z
+      .array(
+        z.strictObject({
+          at: z.string().check(z.maxLength(40)),
+          code: z.enum(errorCodes),
+          message: z.string().check(z.maxLength(2000)),
+          status: z.optional(z.number().check(z.int())),
+        }),
+      )
+      .check(z.maxLength(50, { error: 'At most 50 earlier attempts per history entry.' })),
+  ),
 });
 export type HistoryEntryInput = z.input<typeof historyEntryInputSchema>;
 
@@ -54,7 +71,11 @@ export interface HistorySender {
 }
 
 /** Builds a history entry from one exchange the MPSD client recorded. */
-export function historyEntryFromExchange(exchange: MpsdExchange, sender: HistorySender, attempts?: readonly OutboxAttempt[]): HistoryEntryInput {
+export function historyEntryFromExchange(
+  exchange: MpsdExchange,
+  sender: HistorySender,
+  attempts?: readonly OutboxAttempt[],
+): HistoryEntryInput {
   return {
     at: exchange.startedAt,
     profileId: sender.profileId,

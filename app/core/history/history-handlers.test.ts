@@ -29,7 +29,11 @@ it('lists, exports and sets retention through the contract, outputs passing thei
     profileName: 'Dev',
     sandbox: 'XDKS.1',
     kind: 'activity.set',
-    request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } },
+    request: {
+      method: 'POST',
+      url: 'https://sessiondirectory.xboxlive.com/handles',
+      headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+    },
     response: { status: 200, headers: {}, body: '' },
     durationMs: 12,
   });

@@ -126,15 +126,26 @@ describe('history store', () => {
     const store = open();
     const exchange: MpsdExchange = {
       kind: 'invite.send',
-      request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } },
+      request: {
+        method: 'POST',
+        url: 'https://sessiondirectory.xboxlive.com/handles',
+        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+      },
       sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-9' },
       invitedXuid: '2814679796296491',
       startedAt: new Date(T0).toISOString(),
       durationMs: 30_001,
       error: { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped after the invite was sent.' },
     };
-    const summary = store.append(historyEntryFromExchange(exchange, { profileId: 'p1', profileName: 'Dev', sandbox: 'XDKS.1', recipientLabel: 'Alice' }));
-    expect(summary).toMatchObject({ outcome: 'outcome-unknown', recipientLabel: 'Alice', sessionName: 'lobby-9', errorCode: 'OUTCOME_UNKNOWN' });
+    const summary = store.append(
+      historyEntryFromExchange(exchange, { profileId: 'p1', profileName: 'Dev', sandbox: 'XDKS.1', recipientLabel: 'Alice' }),
+    );
+    expect(summary).toMatchObject({
+      outcome: 'outcome-unknown',
+      recipientLabel: 'Alice',
+      sessionName: 'lobby-9',
+      errorCode: 'OUTCOME_UNKNOWN',
+    });
     expect(store.list({ limit: 5, status: 'outcome-unknown' }).entries.map((e) => e.id)).toEqual([summary.id]);
   });
 
@@ -172,15 +183,21 @@ describe('history store', () => {
     const store = open();
     store.append(invite(1));
     store.append(invite(2, { kind: 'activity.set', invitedXuid: undefined, profileId: 'p2' }));
-    store.append(invite(3, { error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' }, response: { status: 403, headers: {}, body: '' } }));
+    store.append(
+      invite(3, {
+        error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' },
+        response: { status: 403, headers: {}, body: '' },
+      }),
+    );
     store.append(invite(4));
     const names = (input: Parameters<HistoryStore['list']>[0]) => store.list(input).entries.map((e) => e.sessionName);
     expect(names({ limit: 10, kinds: ['activity.set'] })).toEqual(['lobby-2']);
     expect(names({ limit: 10, status: 'error' })).toEqual(['lobby-3']);
     expect(names({ limit: 10, status: 'ok', profileId: 'p1' })).toEqual(['lobby-4', 'lobby-1']);
-    expect(
-      names({ limit: 10, from: new Date(T0 + 2000).toISOString(), to: new Date(T0 + 3000).toISOString() }),
-    ).toEqual(['lobby-3', 'lobby-2']);
+    expect(names({ limit: 10, from: new Date(T0 + 2000).toISOString(), to: new Date(T0 + 3000).toISOString() })).toEqual([
+      'lobby-3',
+      'lobby-2',
+    ]);
   });
 
   it('searches by part of a XUID, a recipient label, a session name, a handle id or a correlation id', () => {
@@ -219,7 +236,11 @@ describe('history store', () => {
     const raw = new DatabaseSync(join(dir, HISTORY_FILE_NAME), { readOnly: true });
     const columns = ['invited_xuid', 'recipient_label', 'session_name', 'handle_id', 'correlation_id', 'error_code', 'error_message'];
     const expected = (text: string) =>
-      (raw.prepare(`SELECT id FROM history WHERE ${columns.map((c) => `${c} LIKE ?`).join(' OR ')} ORDER BY at DESC, seq DESC`).all(...columns.map(() => `%${text}%`)) as { id: string }[]).map((row) => row.id);
+      (
+        raw
+          .prepare(`SELECT id FROM history WHERE ${columns.map((c) => `${c} LIKE ?`).join(' OR ')} ORDER BY at DESC, seq DESC`)
+          .all(...columns.map(() => `%${text}%`)) as { id: string }[]
+      ).map((row) => row.id);
     const paged = (search: string) => {
       const ids: string[] = [];
       let cursor: string | undefined;
@@ -240,7 +261,12 @@ describe('history store', () => {
   it('searches the error code and the error text of failed requests, as the search box says', () => {
     const store = open();
     store.append(invite(1));
-    store.append(invite(2, { error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed (50%_off).' }, response: { status: 403, headers: {}, body: '' } }));
+    store.append(
+      invite(2, {
+        error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed (50%_off).' },
+        response: { status: 403, headers: {}, body: '' },
+      }),
+    );
     store.append(invite(3, { error: { code: 'MPSD_REJECTED', message: '-1 members allowed' } }));
     const found = (search: string) => store.list({ limit: 10, search }).entries.map((e) => e.sessionName);
     expect(found('forbidden')).toEqual(['lobby-2']);
@@ -262,7 +288,9 @@ describe('history store', () => {
   it('exports CSV that a spreadsheet reads as text, quoted and formula-safe', () => {
     const store = open();
     store.append(invite(1, { recipientLabel: '=HYPERLINK("http://evil","click")' }));
-    store.append(invite(2, { recipientLabel: 'Smith, "Bob"\nsecond line', error: { code: 'MPSD_REJECTED', message: '-1 members allowed' } }));
+    store.append(
+      invite(2, { recipientLabel: 'Smith, "Bob"\nsecond line', error: { code: 'MPSD_REJECTED', message: '-1 members allowed' } }),
+    );
     store.append(invite(3, { recipientLabel: '@SUM(A1)' }));
     const { content, count } = store.exportCsv({});
     expect(count).toBe(3);
@@ -316,9 +344,13 @@ describe('history store', () => {
     const old = new DatabaseSync(path);
     old.exec(historyMigrations[0]!.sql);
     old.exec('PRAGMA user_version = 1');
-    old.prepare(`INSERT INTO history (id, at, profile_id, profile_name, sandbox, kind, session_name, invited_xuid, recipient_label,
+    old
+      .prepare(
+        `INSERT INTO history (id, at, profile_id, profile_name, sandbox, kind, session_name, invited_xuid, recipient_label,
       method, url, status, outcome, duration_ms, request_json) VALUES ('old-1', ?, 'p1', 'Dev', 'XDKS.1', 'invite.send', 'lobby-old',
-      '2814679796296491', 'Carol', 'POST', 'https://x/handles', 201, 'ok', 10, '{"method":"POST","url":"https://x/handles","headers":{}}')`).run(T0);
+      '2814679796296491', 'Carol', 'POST', 'https://x/handles', 201, 'ok', 10, '{"method":"POST","url":"https://x/handles","headers":{}}')`,
+      )
+      .run(T0);
     old.close();
 
     const store = open();

@@ -12,7 +12,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { HistoryEntry, HistoryFilter, HistoryListInput, HistoryPage, HistorySummary, Retention } from '../../shared/contract/history.ts';
+import type {
+  HistoryEntry,
+  HistoryFilter,
+  HistoryListInput,
+  HistoryPage,
+  HistorySummary,
+  Retention,
+} from '../../shared/contract/history.ts';
 import { historyFilterSchema, historyListInputSchema, retentionSchema } from '../../shared/contract/history.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
@@ -204,7 +211,9 @@ function toEntry(row: HistoryRow): HistoryEntry {
   return {
     ...toSummary(row),
     request: storedJson(row, 'request', row.request_json ?? '{}') as HistoryEntry['request'],
-    responseHeaders: row.response_headers_json ? (storedJson(row, 'response headers', row.response_headers_json) as Record<string, string>) : undefined,
+    responseHeaders: row.response_headers_json
+      ? (storedJson(row, 'response headers', row.response_headers_json) as Record<string, string>)
+      : undefined,
     responseBody: optional(row.response_body),
     responseTruncated: row.response_truncated === 1,
     ...(row.attempts_json ? { attempts: storedJson(row, 'attempts', row.attempts_json) as HistoryEntry['attempts'] } : {}),
@@ -236,7 +245,8 @@ function likePattern(text: string): string {
 function shortSearchClause(search: string): { clause: string; params: (string | number)[] } {
   const pattern = likePattern(search);
   const inColumns = SEARCHED_COLUMNS.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ');
-  const inError = "SELECT seq FROM history INDEXED BY history_failed WHERE error_code IS NOT NULL AND (error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')";
+  const inError =
+    "SELECT seq FROM history INDEXED BY history_failed WHERE error_code IS NOT NULL AND (error_code LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\')";
   return { clause: `(${inColumns} OR seq IN (${inError}))`, params: [...SEARCHED_COLUMNS.map(() => pattern), pattern, pattern] };
 }
 
@@ -274,7 +284,9 @@ function filterClause(filter: HistoryFilter): { from: string; where: string; par
     if ([...search].length >= 3) {
       // One IN over both sources: the rows come from the index and the failed rows' partial
       // index; an OR of the two beside the other filters would read every row instead.
-      parts.push(`seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ? UNION SELECT seq FROM history INDEXED BY history_failed WHERE ${inError})`);
+      parts.push(
+        `seq IN (SELECT rowid FROM history_search WHERE history_search MATCH ? UNION SELECT seq FROM history INDEXED BY history_failed WHERE ${inError})`,
+      );
       params.push(ftsPhrase(search), likePattern(search), likePattern(search));
     } else {
       const short = shortSearchClause(search);
@@ -350,12 +362,11 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
   const pruneByCount = db.prepare(
     'DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY at DESC, seq DESC LIMIT -1 OFFSET ?)',
   );
-  const indexPending = db.prepare(`INSERT INTO history_search (rowid, invited_xuid, recipient_label, session_name, handle_id, correlation_id)
+  const indexPending =
+    db.prepare(`INSERT INTO history_search (rowid, invited_xuid, recipient_label, session_name, handle_id, correlation_id)
     SELECT seq, invited_xuid, recipient_label, session_name, handle_id, correlation_id FROM history
     WHERE seq > (SELECT indexed_through FROM history_search_progress) ORDER BY seq`);
-  const markIndexed = db.prepare(
-    `UPDATE history_search_progress SET indexed_through = (SELECT COALESCE(MAX(seq), 0) FROM history)`,
-  );
+  const markIndexed = db.prepare(`UPDATE history_search_progress SET indexed_through = (SELECT COALESCE(MAX(seq), 0) FROM history)`);
   // Statements for list are built per filter shape; keep them so paging does not re-prepare.
   const listStatements = new Map<string, StatementSync>();
   let appendsSincePrune = 0;
@@ -485,9 +496,10 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
         params.push(at, seq);
       }
       // One more row than asked tells whether there is a next page without a COUNT.
-      const found = statementFor(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where}${keyset} ORDER BY at DESC, seq DESC LIMIT ?`,
-      ).all(...params, input.limit + 1) as unknown as HistoryRow[];
+      const found = statementFor(`SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where}${keyset} ORDER BY at DESC, seq DESC LIMIT ?`).all(
+        ...params,
+        input.limit + 1,
+      ) as unknown as HistoryRow[];
       const page = found.slice(0, input.limit);
       const last = page.at(-1);
       return {

@@ -47,7 +47,10 @@ export function createInviteeHandlers(deps: InviteeHandlerDeps): HandlersFor<typ
     actor: async (profileId) => {
       const profile = profileId === undefined ? deps.profiles.active() : deps.profiles.get(profileId);
       if (profile === undefined) {
-        throw new HandleStudioError(profileId === undefined ? 'NO_CREDENTIALS' : 'NOT_FOUND', profileId === undefined ? 'No profile is active: add one in Profiles first.' : 'That profile no longer exists: pick another one.');
+        throw new HandleStudioError(
+          profileId === undefined ? 'NO_CREDENTIALS' : 'NOT_FOUND',
+          profileId === undefined ? 'No profile is active: add one in Profiles first.' : 'That profile no longer exists: pick another one.',
+        );
       }
       const { xuid } = await deps.credentials.tokenState(profile.id);
       return { profileId: profile.id, name: profile.name, ...(xuid === undefined ? {} : { xuid }) };
@@ -57,8 +60,15 @@ export function createInviteeHandlers(deps: InviteeHandlerDeps): HandlersFor<typ
       // Search finds the session name; the rest of the ref is compared here.
       deps.history
         .list({ kinds: ['invite.send'], status: 'ok', search: ref.name, limit: 100 })
-        .entries.filter((entry) => entry.scid?.toLowerCase() === ref.scid.toLowerCase() && entry.templateName?.toLowerCase() === ref.templateName.toLowerCase() && entry.sessionName?.toLowerCase() === ref.name.toLowerCase())
-        .flatMap(({ handleId, at, invitedXuid }) => (handleId === undefined ? [] : [{ handleId, at, ...(invitedXuid === undefined ? {} : { invitedXuid }) }])),
+        .entries.filter(
+          (entry) =>
+            entry.scid?.toLowerCase() === ref.scid.toLowerCase() &&
+            entry.templateName?.toLowerCase() === ref.templateName.toLowerCase() &&
+            entry.sessionName?.toLowerCase() === ref.name.toLowerCase(),
+        )
+        .flatMap(({ handleId, at, invitedXuid }) =>
+          handleId === undefined ? [] : [{ handleId, at, ...(invitedXuid === undefined ? {} : { invitedXuid }) }],
+        ),
   });
   return {
     acceptInvite: (input) => invitee.acceptInvite(input),

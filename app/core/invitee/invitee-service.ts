@@ -58,14 +58,20 @@ function activities(answer: unknown): Array<{ id: string; ownerXuid?: string; se
     const id = text(field(handle, 'id'));
     if (id === undefined || (field(handle, 'type') !== undefined && field(handle, 'type') !== 'activity')) return [];
     const ref = field(handle, 'sessionRef');
-    const sessionRef = ref === undefined ? undefined : { scid: String(field(ref, 'scid')), templateName: String(field(ref, 'templateName')), name: String(field(ref, 'name')) };
+    const sessionRef =
+      ref === undefined
+        ? undefined
+        : { scid: String(field(ref, 'scid')), templateName: String(field(ref, 'templateName')), name: String(field(ref, 'name')) };
     const ownerXuid = text(field(handle, 'ownerXuid'));
     return [{ id, ...(ownerXuid === undefined ? {} : { ownerXuid }), ...(sessionRef === undefined ? {} : { sessionRef }) }];
   });
 }
 
 const same = (a: SessionRef, b: SessionRef | undefined) =>
-  b !== undefined && a.scid.toLowerCase() === b.scid.toLowerCase() && a.templateName.toLowerCase() === b.templateName.toLowerCase() && a.name.toLowerCase() === b.name.toLowerCase();
+  b !== undefined &&
+  a.scid.toLowerCase() === b.scid.toLowerCase() &&
+  a.templateName.toLowerCase() === b.templateName.toLowerCase() &&
+  a.name.toLowerCase() === b.name.toLowerCase();
 
 /** The words for an activity MPSD no longer has, with how to keep it while testing. */
 export const ACTIVITY_DROPPED =
@@ -77,11 +83,17 @@ export function createInviteeService(deps: InviteeDeps) {
   async function who(profileId: string | undefined, given: string | undefined): Promise<Actor & { xuid: string }> {
     const actor = await deps.actor(profileId);
     if (given !== undefined && actor.xuid !== undefined && given !== actor.xuid) {
-      throw new HandleStudioError('VALIDATION', `Profile "${actor.name}" is signed in as XUID ${actor.xuid}, not ${given}: leave the XUID out or pick the right profile.`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `Profile "${actor.name}" is signed in as XUID ${actor.xuid}, not ${given}: leave the XUID out or pick the right profile.`,
+      );
     }
     const xuid = given ?? actor.xuid;
     if (xuid === undefined) {
-      throw new HandleStudioError('VALIDATION', `Profile "${actor.name}" has a pasted token, which does not say which user it is: give that user's XUID too, or sign the profile in.`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `Profile "${actor.name}" has a pasted token, which does not say which user it is: give that user's XUID too, or sign the profile in.`,
+      );
     }
     return { ...actor, xuid };
   }
@@ -90,18 +102,30 @@ export function createInviteeService(deps: InviteeDeps) {
    * Joins through `handleId` as `actor` and reads the session back where Content-Location
    * pointed, so the membership shown is MPSD's, not the PUT's echo.
    */
-  async function joinThrough(actor: Actor & { xuid: string }, handleId: string, steps: InviteeStep[], name: string): Promise<Omit<InviteeJoin, 'steps' | 'activationUri'>> {
+  async function joinThrough(
+    actor: Actor & { xuid: string },
+    handleId: string,
+    steps: InviteeStep[],
+    name: string,
+  ): Promise<Omit<InviteeJoin, 'steps' | 'activationUri'>> {
     const joined = await sendStep(deps.send, actor, name, { kind: 'handle.join', handleId, xuid: actor.xuid });
     steps.push(joined.step);
     if (joined.step.status !== 'passed') return { ok: false };
     const sessionRef = joined.exchange?.sessionRef;
     if (sessionRef === undefined) {
-      steps[steps.length - 1] = failedBecause(joined, 'MPSD answered the join without a Content-Location naming the session, so it cannot be read back.').step;
+      steps[steps.length - 1] = failedBecause(
+        joined,
+        'MPSD answered the join without a Content-Location naming the session, so it cannot be read back.',
+      ).step;
       return { ok: false };
     }
     const read = await sendStep(deps.send, actor, `${actor.name} reads the session back`, { kind: 'session.get', sessionRef });
     const membership = read.step.status === 'passed' ? memberOf(readSession(read.exchange?.response?.json), actor.xuid) : undefined;
-    steps.push(read.step.status === 'passed' && membership === undefined ? failedBecause(read, `The session does not list ${actor.name} (XUID ${actor.xuid}) after the join.`).step : read.step);
+    steps.push(
+      read.step.status === 'passed' && membership === undefined
+        ? failedBecause(read, `The session does not list ${actor.name} (XUID ${actor.xuid}) after the join.`).step
+        : read.step,
+    );
     return { ok: membership !== undefined, sessionRef, ...(membership === undefined ? {} : { membership }) };
   }
 
@@ -113,13 +137,22 @@ export function createInviteeService(deps: InviteeDeps) {
     if (read.step.status !== 'passed') return { ok: false, steps };
     const facts = inviteFacts(read.exchange?.response?.json);
     if (facts.type !== undefined && facts.type !== 'invite') {
-      steps[0] = failedBecause(read, `Handle ${input.handleId} is an ${facts.type} handle, not an invite: use "Join game" for an activity.`).step;
+      steps[0] = failedBecause(
+        read,
+        `Handle ${input.handleId} is an ${facts.type} handle, not an invite: use "Join game" for an activity.`,
+      ).step;
       return { ok: false, steps };
     }
     const joined = await joinThrough(invitee, input.handleId, steps, `${invitee.name} joins through the invite`);
     const activationUri =
       facts.senderXuid !== undefined
-        ? inviteHandleAcceptUri({ platform: 'pc', handleId: input.handleId, invitedXuid: invitee.xuid, senderXuid: facts.senderXuid, ...(facts.context === undefined ? {} : { context: facts.context }) })
+        ? inviteHandleAcceptUri({
+            platform: 'pc',
+            handleId: input.handleId,
+            invitedXuid: invitee.xuid,
+            senderXuid: facts.senderXuid,
+            ...(facts.context === undefined ? {} : { context: facts.context }),
+          })
         : undefined;
     return { ...joined, steps, ...(activationUri === undefined ? {} : { activationUri }) };
   }
@@ -127,40 +160,73 @@ export function createInviteeService(deps: InviteeDeps) {
   async function joinActivity(input: { profileId?: string; xuid?: string; scid: string; ownerXuid: string }): Promise<InviteeJoin> {
     const joiner = await who(input.profileId, input.xuid);
     const steps: InviteeStep[] = [];
-    const query = await sendStep(deps.send, joiner, `${joiner.name} finds the activity of ${input.ownerXuid}`, { kind: 'activity.query', scid: input.scid, xuids: [input.ownerXuid] });
+    const query = await sendStep(deps.send, joiner, `${joiner.name} finds the activity of ${input.ownerXuid}`, {
+      kind: 'activity.query',
+      scid: input.scid,
+      xuids: [input.ownerXuid],
+    });
     steps.push(query.step);
     if (query.step.status !== 'passed') return { ok: false, steps };
-    const activity = activities(query.exchange?.response?.json).find((handle) => handle.ownerXuid === undefined || handle.ownerXuid === input.ownerXuid);
+    const activity = activities(query.exchange?.response?.json).find(
+      (handle) => handle.ownerXuid === undefined || handle.ownerXuid === input.ownerXuid,
+    );
     if (activity === undefined) {
-      steps[0] = failedBecause(query, `XUID ${input.ownerXuid} has no activity in SCID ${input.scid}: they must be an active member of a session and set it as their activity.`).step;
+      steps[0] = failedBecause(
+        query,
+        `XUID ${input.ownerXuid} has no activity in SCID ${input.scid}: they must be an active member of a session and set it as their activity.`,
+      ).step;
       return { ok: false, steps };
     }
     const joined = await joinThrough(joiner, activity.id, steps, `${joiner.name} joins through the activity`);
-    const activationUri = activityHandleJoinUri({ platform: 'pc', handleId: activity.id, joinerXuid: joiner.xuid, joineeXuid: input.ownerXuid });
+    const activationUri = activityHandleJoinUri({
+      platform: 'pc',
+      handleId: activity.id,
+      joinerXuid: joiner.xuid,
+      joineeXuid: input.ownerXuid,
+    });
     return { ...joined, steps, activationUri };
   }
 
   /** Reads the session (by ref, or through a handle) as `actor`. */
-  async function readAs(actor: Actor, source: { sessionRef?: SessionRef; handleId?: string }): Promise<StepOutcome & { sessionRef?: SessionRef }> {
+  async function readAs(
+    actor: Actor,
+    source: { sessionRef?: SessionRef; handleId?: string },
+  ): Promise<StepOutcome & { sessionRef?: SessionRef }> {
     if (source.sessionRef !== undefined) {
-      const read = await sendStep(deps.send, actor, `${actor.name} reads the session`, { kind: 'session.get', sessionRef: source.sessionRef });
+      const read = await sendStep(deps.send, actor, `${actor.name} reads the session`, {
+        kind: 'session.get',
+        sessionRef: source.sessionRef,
+      });
       return { ...read, sessionRef: source.sessionRef };
     }
-    if (source.handleId === undefined) throw new HandleStudioError('VALIDATION', 'Say which session: give its sessionRef or a handle id pointing at it.');
-    const read = await sendStep(deps.send, actor, `${actor.name} reads the session through the handle`, { kind: 'handle.session', handleId: source.handleId });
+    if (source.handleId === undefined)
+      throw new HandleStudioError('VALIDATION', 'Say which session: give its sessionRef or a handle id pointing at it.');
+    const read = await sendStep(deps.send, actor, `${actor.name} reads the session through the handle`, {
+      kind: 'handle.session',
+      handleId: source.handleId,
+    });
     return { ...read, ...(read.exchange?.sessionRef === undefined ? {} : { sessionRef: read.exchange.sessionRef }) };
   }
 
   /** A 204 (no session) is an answer, not a document: say so instead of reading nothing. */
   function sessionOrRefusal(read: StepOutcome & { sessionRef?: SessionRef }): SessionRef {
-    if (read.step.status !== 'passed') throw new HandleStudioError('MPSD_REJECTED', `${read.step.message ?? 'The session could not be read.'}${read.step.mpsdSaid ? ` MPSD said: ${read.step.mpsdSaid}` : ''}`);
+    if (read.step.status !== 'passed')
+      throw new HandleStudioError(
+        'MPSD_REJECTED',
+        `${read.step.message ?? 'The session could not be read.'}${read.step.mpsdSaid ? ` MPSD said: ${read.step.mpsdSaid}` : ''}`,
+      );
     if (read.exchange?.response?.status === 204 || read.sessionRef === undefined) {
-      throw new HandleStudioError('NOT_FOUND', 'There is no such session (MPSD answered 204): it was never created or its last member left. Check the SCID, template and name, or that the handle is current.');
+      throw new HandleStudioError(
+        'NOT_FOUND',
+        'There is no such session (MPSD answered 204): it was never created or its last member left. Check the SCID, template and name, or that the handle is current.',
+      );
     }
     return read.sessionRef;
   }
 
-  async function checkSession(input: { profileId?: string; xuid?: string; sessionRef?: SessionRef; handleId?: string } & Omit<PreflightSetup, 'senderXuid'>): Promise<SessionCheck> {
+  async function checkSession(
+    input: { profileId?: string; xuid?: string; sessionRef?: SessionRef; handleId?: string } & Omit<PreflightSetup, 'senderXuid'>,
+  ): Promise<SessionCheck> {
     const sender = await who(input.profileId, input.xuid);
     const read = await readAs(sender, input);
     const sessionRef = sessionOrRefusal(read);
@@ -182,14 +248,28 @@ export function createInviteeService(deps: InviteeDeps) {
     const xuids = view.members.map((member) => member.xuid);
     if (xuids.length > 0) {
       // MPSD lists no handles per session; the members' activities are the ones that can point here.
-      const query = await sendStep(deps.send, reader, `${reader.name} asks for the members' activities`, { kind: 'activity.query', scid: sessionRef.scid, xuids: xuids.slice(0, 100) });
+      const query = await sendStep(deps.send, reader, `${reader.name} asks for the members' activities`, {
+        kind: 'activity.query',
+        scid: sessionRef.scid,
+        xuids: xuids.slice(0, 100),
+      });
       steps.push(query.step);
       for (const activity of activities(query.exchange?.response?.json)) {
-        if (same(sessionRef, activity.sessionRef)) handles.push({ type: 'activity', id: activity.id, ...(activity.ownerXuid === undefined ? {} : { ownerXuid: activity.ownerXuid }) });
+        if (same(sessionRef, activity.sessionRef))
+          handles.push({
+            type: 'activity',
+            id: activity.id,
+            ...(activity.ownerXuid === undefined ? {} : { ownerXuid: activity.ownerXuid }),
+          });
       }
     }
     for (const invite of deps.invitesTo(sessionRef)) {
-      handles.push({ type: 'invite', id: invite.handleId, at: invite.at, ...(invite.invitedXuid === undefined ? {} : { invitedXuid: invite.invitedXuid }) });
+      handles.push({
+        type: 'invite',
+        id: invite.handleId,
+        at: invite.at,
+        ...(invite.invitedXuid === undefined ? {} : { invitedXuid: invite.invitedXuid }),
+      });
     }
     return { sessionRef, readAt: new Date().toISOString(), view, document, handles, steps };
   }
@@ -199,18 +279,33 @@ export function createInviteeService(deps: InviteeDeps) {
    * presence check when the session is next read or written, so the session is read first
    * (which also shows whether the actor is still active), then the activity is asked for.
    */
-  async function activityStillThere(actor: Actor & { xuid: string }, sessionRef: SessionRef, delayMs: number): Promise<{ present: boolean; steps: InviteeStep[] }> {
+  async function activityStillThere(
+    actor: Actor & { xuid: string },
+    sessionRef: SessionRef,
+    delayMs: number,
+  ): Promise<{ present: boolean; steps: InviteeStep[] }> {
     if (delayMs > 0) await deps.sleep(delayMs);
     const after = delayMs > 0 ? ` after ${delayMs} ms` : '';
     const read = await sendStep(deps.send, actor, `${actor.name} is still an active member${after}`, { kind: 'session.get', sessionRef });
     if (read.step.status !== 'passed') return { present: false, steps: [read.step] };
     const state = memberOf(readSession(read.exchange?.response?.json), actor.xuid)?.state;
     if (state !== 'active') {
-      return { present: false, steps: [failedBecause(read, `${actor.name} is ${state === undefined ? 'no longer a member' : `now ${state}`}. ${ACTIVITY_DROPPED}`).step] };
+      return {
+        present: false,
+        steps: [
+          failedBecause(read, `${actor.name} is ${state === undefined ? 'no longer a member' : `now ${state}`}. ${ACTIVITY_DROPPED}`).step,
+        ],
+      };
     }
-    const query = await sendStep(deps.send, actor, `${actor.name}'s activity is still there${after}`, { kind: 'activity.query', scid: sessionRef.scid, xuids: [actor.xuid] });
+    const query = await sendStep(deps.send, actor, `${actor.name}'s activity is still there${after}`, {
+      kind: 'activity.query',
+      scid: sessionRef.scid,
+      xuids: [actor.xuid],
+    });
     if (query.step.status !== 'passed') return { present: false, steps: [read.step, query.step] };
-    const present = activities(query.exchange?.response?.json).some((activity) => activity.ownerXuid === actor.xuid && same(sessionRef, activity.sessionRef));
+    const present = activities(query.exchange?.response?.json).some(
+      (activity) => activity.ownerXuid === actor.xuid && same(sessionRef, activity.sessionRef),
+    );
     return { present, steps: [read.step, present ? query.step : failedBecause(query, ACTIVITY_DROPPED).step] };
   }
 
@@ -222,7 +317,10 @@ export function createInviteeService(deps: InviteeDeps) {
     const a = await who(plan.from, plan.fromXuid);
     const b = await who(plan.to, plan.toXuid);
     if (a.xuid === b.xuid) {
-      throw new HandleStudioError('VALIDATION', `Both profiles are the same user (XUID ${a.xuid}): a round trip needs two test accounts, A to invite and B to accept.`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `Both profiles are the same user (XUID ${a.xuid}): a round trip needs two test accounts, A to invite and B to accept.`,
+      );
     }
     const ref = plan.sessionRef;
     const said = {
@@ -259,7 +357,10 @@ export function createInviteeService(deps: InviteeDeps) {
     const activity = await sendStep(deps.send, a, said.activity, { kind: 'activity.set', sessionRef: ref });
     if (!passed(activity)) return report(false);
     const activityId = activity.exchange?.handleId;
-    const joinUri = activityId === undefined ? undefined : activityHandleJoinUri({ platform: 'pc', handleId: activityId, joinerXuid: b.xuid, joineeXuid: a.xuid });
+    const joinUri =
+      activityId === undefined
+        ? undefined
+        : activityHandleJoinUri({ platform: 'pc', handleId: activityId, joinerXuid: b.xuid, joineeXuid: a.xuid });
     const check = await activityStillThere(a, ref, plan.activityCheckDelayMs ?? 0);
     steps.push(...check.steps);
     if (!check.present) return report(false, joinUri === undefined ? {} : { joinUri });
@@ -281,7 +382,13 @@ export function createInviteeService(deps: InviteeDeps) {
       return report(false);
     }
     const uris = {
-      inviteUri: inviteHandleAcceptUri({ platform: 'pc', handleId, invitedXuid: b.xuid, senderXuid: a.xuid, ...(plan.context === undefined ? {} : { context: plan.context }) }),
+      inviteUri: inviteHandleAcceptUri({
+        platform: 'pc',
+        handleId,
+        invitedXuid: b.xuid,
+        senderXuid: a.xuid,
+        ...(plan.context === undefined ? {} : { context: plan.context }),
+      }),
       ...(joinUri === undefined ? {} : { joinUri }),
     };
 

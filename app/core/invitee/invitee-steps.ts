@@ -39,14 +39,22 @@ export async function sendStep(send: Send, actor: Actor, name: string, request: 
   const startedAt = new Date().toISOString();
   let result: SendResult;
   try {
-    result = await send({ runId: randomUUID(), profileId: actor.profileId, request: parseHandleRequest(request), queueIfUnavailable: false });
+    result = await send({
+      runId: randomUUID(),
+      profileId: actor.profileId,
+      request: parseHandleRequest(request),
+      queueIfUnavailable: false,
+    });
   } catch (thrown) {
     const error = toAppError(thrown);
     return { step: { name, as: actor.name, status: 'failed', startedAt, durationMs: 0, code: error.code, message: error.message } };
   }
   const exchanges = result.exchanges;
   const last = exchanges.at(-1);
-  const failure = result.error ?? exchanges.find((exchange) => exchange.error !== undefined)?.error ?? result.invitees?.find((invitee) => invitee.error)?.error;
+  const failure =
+    result.error ??
+    exchanges.find((exchange) => exchange.error !== undefined)?.error ??
+    result.invitees?.find((invitee) => invitee.error)?.error;
   const step: InviteeStep = {
     name,
     as: actor.name,

@@ -19,8 +19,24 @@ const SCID = '00000000-0000-0000-0000-0000abcdef02';
 const TEMPLATES = {
   serviceConfigs: {
     '*': {
-      GameSession: { constants: { system: { inviteProtocol: 'game', inactiveRemovalTimeout: 7200000, capabilities: { gameplay: true, connectionRequiredForActiveMembers: true } } } },
-      PrivateSession: { constants: { system: { inviteProtocol: 'game', visibility: 'private', capabilities: { gameplay: true, connectionRequiredForActiveMembers: true } } } },
+      GameSession: {
+        constants: {
+          system: {
+            inviteProtocol: 'game',
+            inactiveRemovalTimeout: 7200000,
+            capabilities: { gameplay: true, connectionRequiredForActiveMembers: true },
+          },
+        },
+      },
+      PrivateSession: {
+        constants: {
+          system: {
+            inviteProtocol: 'game',
+            visibility: 'private',
+            capabilities: { gameplay: true, connectionRequiredForActiveMembers: true },
+          },
+        },
+      },
       ChatSession: { constants: { system: { inviteProtocol: 'chat', maxMembersCount: 1 } } },
     },
   },
@@ -56,7 +72,14 @@ async function open(options: LocalMpsdOptions = {}): Promise<{ a: Side; b: Side 
   dataDir = mkdtempSync(join(tmpdir(), 'handle-studio-invitee-'));
   mpsd = await startLocalMpsd({ templates: TEMPLATES, ...options });
   const vault = new MemoryVault();
-  studio = await createHandleStudio({ dataDir, shell: 'browser', version: 'test', fetch: globalThis.fetch, clock: systemClock, openKeychain: async () => vault });
+  studio = await createHandleStudio({
+    dataDir,
+    shell: 'browser',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    openKeychain: async () => vault,
+  });
   const side = async (name: string, user: LocalMpsdUser): Promise<Side> => {
     const profile = await call('saveProfile', { name, environment: 'local', endpoint: mpsd!.url, sandboxId: 'XDKS.1' });
     await call('pasteToken', { profileId: profile.id, authorization: user.authorization });
@@ -82,7 +105,10 @@ async function buildSession(a: Side, templateName: string, name: string, propert
   const answer = await fetch(`${mpsd!.url}/serviceconfigs/${SCID}/sessionTemplates/${templateName}/sessions/${name}`, {
     method: 'PUT',
     headers: { Authorization: a.user.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ properties: { system: properties }, members: { me: { constants: { system: { xuid: a.user.xuid, initialize: true } }, properties: { system: { active: true } } } } }),
+    body: JSON.stringify({
+      properties: { system: properties },
+      members: { me: { constants: { system: { xuid: a.user.xuid, initialize: true } }, properties: { system: { active: true } } } },
+    }),
   });
   expect(answer.status).toBeLessThan(300);
   return { scid: SCID, templateName, name };
@@ -91,7 +117,13 @@ async function buildSession(a: Side, templateName: string, name: string, propert
 describe('round trip', () => {
   it('A joins, sets the activity and invites B; B reads the invite and joins; A sees B', async () => {
     const { a, b } = await open();
-    const trip = await call('runRoundTrip', { fromProfileId: a.id, toProfileId: b.id, presetId: await preset('GameSession'), fromXuid: a.user.xuid, toXuid: b.user.xuid });
+    const trip = await call('runRoundTrip', {
+      fromProfileId: a.id,
+      toProfileId: b.id,
+      presetId: await preset('GameSession'),
+      fromXuid: a.user.xuid,
+      toXuid: b.user.xuid,
+    });
     expect(trip.steps.map((step: { status: string }) => step.status)).toEqual(Array(9).fill('passed'));
     expect(trip.ok).toBe(true);
     expect(trip.sessionRef.name).toMatch(/^roundtrip-[0-9a-f]{8}$/);
@@ -103,21 +135,49 @@ describe('round trip', () => {
     // Exactly one invite, to B, and it is the one the activation URI names.
     const invites = mpsd!.invites();
     expect(invites.map((invite) => invite.invitedXuid)).toEqual([b.user.xuid]);
-    expect(trip.inviteUri).toBe(`ms-xbl-multiplayer://inviteHandleAccept?handle=${invites[0]!.id}&invitedXuid=${b.user.xuid}&senderXuid=${a.user.xuid}&context=raid%207`);
-    expect(trip.joinUri).toMatch(new RegExp(`^ms-xbl-multiplayer://activityHandleJoin\\?&handle=[0-9a-f-]{36}&joinerXuid=${b.user.xuid}&joineeXuid=${a.user.xuid}$`));
+    expect(trip.inviteUri).toBe(
+      `ms-xbl-multiplayer://inviteHandleAccept?handle=${invites[0]!.id}&invitedXuid=${b.user.xuid}&senderXuid=${a.user.xuid}&context=raid%207`,
+    );
+    expect(trip.joinUri).toMatch(
+      new RegExp(`^ms-xbl-multiplayer://activityHandleJoin\\?&handle=[0-9a-f-]{36}&joinerXuid=${b.user.xuid}&joineeXuid=${a.user.xuid}$`),
+    );
     // Each call is in history, as each profile.
     const history = await call('listHistory', { limit: 50 });
     expect(history.entries.map((entry: { kind: string }) => entry.kind).reverse()).toEqual([
-      'session.join', 'activity.set', 'session.get', 'activity.query', 'invite.send', 'handle.get', 'handle.join', 'session.get', 'session.get',
+      'session.join',
+      'activity.set',
+      'session.get',
+      'activity.query',
+      'invite.send',
+      'handle.get',
+      'handle.join',
+      'session.get',
+      'session.get',
     ]);
     expect(new Set(history.entries.map((entry: { profileName: string }) => entry.profileName))).toEqual(new Set(['Alpha', 'Bravo']));
   });
 
-  it('stops at the failing step with MPSD\'s words, and lists the rest as not run', async () => {
+  it("stops at the failing step with MPSD's words, and lists the rest as not run", async () => {
     const { a, b } = await open();
-    const trip = await call('runRoundTrip', { fromProfileId: a.id, toProfileId: b.id, presetId: await preset('PrivateSession'), fromXuid: a.user.xuid, toXuid: b.user.xuid });
+    const trip = await call('runRoundTrip', {
+      fromProfileId: a.id,
+      toProfileId: b.id,
+      presetId: await preset('PrivateSession'),
+      fromXuid: a.user.xuid,
+      toXuid: b.user.xuid,
+    });
     expect(trip.ok).toBe(false);
-    expect(trip.steps.map((step: { status: string }) => step.status)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'failed', 'skipped', 'skipped']);
+    expect(trip.steps.map((step: { status: string }) => step.status)).toEqual([
+      'passed',
+      'passed',
+      'passed',
+      'passed',
+      'passed',
+      'passed',
+      'failed',
+      'skipped',
+      'skipped',
+    ]);
     const failed = trip.steps[6];
     expect(failed.name).toBe('Bravo joins through the invite');
     expect(failed.httpStatus).toBe(403);
@@ -129,28 +189,46 @@ describe('round trip', () => {
   it('refuses two profiles of the same user, and a pasted token without its XUID, in words', async () => {
     const { a, b } = await open();
     const presetId = await preset('GameSession');
-    const same = await studio!.dispatch('runRoundTrip', { fromProfileId: a.id, toProfileId: b.id, presetId, fromXuid: a.user.xuid, toXuid: a.user.xuid });
+    const same = await studio!.dispatch('runRoundTrip', {
+      fromProfileId: a.id,
+      toProfileId: b.id,
+      presetId,
+      fromXuid: a.user.xuid,
+      toXuid: a.user.xuid,
+    });
     expect(same.ok ? '' : same.error.message).toContain('needs two test accounts');
     const unnamed = await studio!.dispatch('runRoundTrip', { fromProfileId: a.id, toProfileId: b.id, presetId });
-    expect(unnamed.ok ? '' : unnamed.error.message).toBe('Profile "Alpha" has a pasted token, which does not say which user it is: give that user\'s XUID too, or sign the profile in.');
+    expect(unnamed.ok ? '' : unnamed.error.message).toBe(
+      'Profile "Alpha" has a pasted token, which does not say which user it is: give that user\'s XUID too, or sign the profile in.',
+    );
     expect((await call('listHistory', { limit: 5 })).entries).toEqual([]);
   });
 });
 
 describe('accept and join as B', () => {
-  it('accepts an invite from history as B: reads it, joins through it, shows B\'s membership and the activation URI', async () => {
+  it("accepts an invite from history as B: reads it, joins through it, shows B's membership and the activation URI", async () => {
     const { a, b } = await open();
     const ref = { scid: SCID, templateName: 'GameSession', name: 'accept-1' };
     await call('sendRequest', { runId: 'join', profileId: a.id, request: { kind: 'session.join', sessionRef: ref, xuid: a.user.xuid } });
-    const sent = await call('sendRequest', { runId: 'invite', profileId: a.id, request: { kind: 'invite.send', sessionRef: ref, invitedXuids: [b.user.xuid], titleId: '0x4D2' } });
+    const sent = await call('sendRequest', {
+      runId: 'invite',
+      profileId: a.id,
+      request: { kind: 'invite.send', sessionRef: ref, invitedXuids: [b.user.xuid], titleId: '0x4D2' },
+    });
     const handleId = sent.invitees[0].handleId;
 
     const accepted = await call('acceptInvite', { profileId: b.id, xuid: b.user.xuid, handleId });
     expect(accepted.ok).toBe(true);
     expect(accepted.sessionRef).toEqual(ref);
     expect(accepted.membership).toMatchObject({ xuid: b.user.xuid, state: 'inactive' });
-    expect(accepted.steps.map((step: { name: string }) => step.name)).toEqual(['Bravo reads the invite', 'Bravo joins through the invite', 'Bravo reads the session back']);
-    expect(accepted.activationUri).toBe(`ms-xbl-multiplayer://inviteHandleAccept?handle=${handleId}&invitedXuid=${b.user.xuid}&senderXuid=${a.user.xuid}&context=`);
+    expect(accepted.steps.map((step: { name: string }) => step.name)).toEqual([
+      'Bravo reads the invite',
+      'Bravo joins through the invite',
+      'Bravo reads the session back',
+    ]);
+    expect(accepted.activationUri).toBe(
+      `ms-xbl-multiplayer://inviteHandleAccept?handle=${handleId}&invitedXuid=${b.user.xuid}&senderXuid=${a.user.xuid}&context=`,
+    );
   });
 
   it('an activity handle is not an invite: says to use Join game', async () => {
@@ -163,7 +241,7 @@ describe('accept and join as B', () => {
     expect(accepted.steps[0].message).toContain('is an activity handle, not an invite');
   });
 
-  it('joins A\'s game through A\'s activity as B', async () => {
+  it("joins A's game through A's activity as B", async () => {
     const { a, b } = await open();
     const ref = { scid: SCID, templateName: 'GameSession', name: 'join-1' };
     await call('sendRequest', { runId: 'join', profileId: a.id, request: { kind: 'session.join', sessionRef: ref, xuid: a.user.xuid } });
@@ -171,7 +249,9 @@ describe('accept and join as B', () => {
     const joined = await call('joinActivity', { profileId: b.id, xuid: b.user.xuid, scid: SCID, ownerXuid: a.user.xuid });
     expect(joined.ok).toBe(true);
     expect(joined.membership.xuid).toBe(b.user.xuid);
-    expect(joined.activationUri).toBe(`ms-xbl-multiplayer://activityHandleJoin?&handle=${activity.exchanges[0].handleId}&joinerXuid=${b.user.xuid}&joineeXuid=${a.user.xuid}`);
+    expect(joined.activationUri).toBe(
+      `ms-xbl-multiplayer://activityHandleJoin?&handle=${activity.exchanges[0].handleId}&joinerXuid=${b.user.xuid}&joineeXuid=${a.user.xuid}`,
+    );
 
     const nobody = await call('joinActivity', { profileId: a.id, xuid: a.user.xuid, scid: SCID, ownerXuid: mpsd!.users[2]!.xuid });
     expect(nobody.ok).toBe(false);
@@ -183,20 +263,54 @@ describe('pre-flight against the local MPSD', () => {
   it('finds what was built into the session, and nothing in a plain one', async () => {
     const { a, b } = await open();
     const plain = await buildSession(a, 'GameSession', 'plain');
-    expect((await call('checkSession', { profileId: a.id, xuid: a.user.xuid, sessionRef: plain, action: 'invite', inviteeXuid: b.user.xuid })).findings).toEqual([]);
+    expect(
+      (await call('checkSession', { profileId: a.id, xuid: a.user.xuid, sessionRef: plain, action: 'invite', inviteeXuid: b.user.xuid }))
+        .findings,
+    ).toEqual([]);
 
     const chat = await buildSession(a, 'ChatSession', 'chat', { closed: true, joinRestriction: 'followed' });
-    const found = await call('checkSession', { profileId: a.id, xuid: a.user.xuid, sessionRef: chat, action: 'invite', inviteeXuid: b.user.xuid, inviteePlatform: 'pc' });
-    expect(found.findings.map((finding: { id: string }) => finding.id)).toEqual(['invite-protocol', 'closed', 'full', 'join-restriction', 'pc-user-authorization', 'cross-play', 'gameplay']);
+    const found = await call('checkSession', {
+      profileId: a.id,
+      xuid: a.user.xuid,
+      sessionRef: chat,
+      action: 'invite',
+      inviteeXuid: b.user.xuid,
+      inviteePlatform: 'pc',
+    });
+    expect(found.findings.map((finding: { id: string }) => finding.id)).toEqual([
+      'invite-protocol',
+      'closed',
+      'full',
+      'join-restriction',
+      'pc-user-authorization',
+      'cross-play',
+      'gameplay',
+    ]);
     expect(found.step.correlationId).toBeDefined();
 
     const privateOne = await buildSession(a, 'PrivateSession', 'private');
-    const reserveFirst = await call('checkSession', { profileId: a.id, xuid: a.user.xuid, sessionRef: privateOne, action: 'invite', inviteeXuid: b.user.xuid });
+    const reserveFirst = await call('checkSession', {
+      profileId: a.id,
+      xuid: a.user.xuid,
+      sessionRef: privateOne,
+      action: 'invite',
+      inviteeXuid: b.user.xuid,
+    });
     expect(reserveFirst.findings.map((finding: { id: string }) => finding.id)).toEqual(['visibility']);
     // B cannot even read a private session: the check fails with MPSD's words.
-    const refused = await studio!.dispatch('checkSession', { profileId: b.id, xuid: b.user.xuid, sessionRef: privateOne, action: 'invite' });
+    const refused = await studio!.dispatch('checkSession', {
+      profileId: b.id,
+      xuid: b.user.xuid,
+      sessionRef: privateOne,
+      action: 'invite',
+    });
     expect(refused.ok ? '' : refused.error.message).toContain('private sessions can only be read by session members');
-    const missing = await studio!.dispatch('checkSession', { profileId: a.id, xuid: a.user.xuid, sessionRef: { ...plain, name: 'missing' }, action: 'invite' });
+    const missing = await studio!.dispatch('checkSession', {
+      profileId: a.id,
+      xuid: a.user.xuid,
+      sessionRef: { ...plain, name: 'missing' },
+      action: 'invite',
+    });
     expect(missing.ok ? '' : missing.error.message).toContain('There is no such session (MPSD answered 204)');
   });
 });
@@ -205,7 +319,11 @@ describe('activity query-back', () => {
   it('warns when MPSD dropped the activity, saying how to suppress the presence check', async () => {
     const { a } = await open({ presenceCheck: true });
     const presence = (titleId: string | null) =>
-      fetch(`${mpsd!.url}/_emulator/presence`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ xuid: a.user.xuid, titleId }) });
+      fetch(`${mpsd!.url}/_emulator/presence`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ xuid: a.user.xuid, titleId }),
+      });
     await presence('1234');
     const ref = { scid: SCID, templateName: 'GameSession', name: 'presence-1' };
     await call('sendRequest', { runId: 'join', profileId: a.id, request: { kind: 'session.join', sessionRef: ref, xuid: a.user.xuid } });
@@ -228,11 +346,17 @@ describe('session inspector', () => {
     const ref = { scid: SCID, templateName: 'GameSession', name: 'inspect-1' };
     await call('sendRequest', { runId: 'join', profileId: a.id, request: { kind: 'session.join', sessionRef: ref, xuid: a.user.xuid } });
     const activity = await call('sendRequest', { runId: 'activity', profileId: a.id, request: { kind: 'activity.set', sessionRef: ref } });
-    const sent = await call('sendRequest', { runId: 'invite', profileId: a.id, request: { kind: 'invite.send', sessionRef: ref, invitedXuids: [b.user.xuid], titleId: '1234' } });
+    const sent = await call('sendRequest', {
+      runId: 'invite',
+      profileId: a.id,
+      request: { kind: 'invite.send', sessionRef: ref, invitedXuids: [b.user.xuid], titleId: '1234' },
+    });
     const handleId = sent.invitees[0].handleId;
 
     const first = await call('inspectSession', { profileId: a.id, sessionRef: ref });
-    expect(first.view.members.map((member: { xuid: string; state: string }) => [member.xuid, member.state])).toEqual([[a.user.xuid, 'active']]);
+    expect(first.view.members.map((member: { xuid: string; state: string }) => [member.xuid, member.state])).toEqual([
+      [a.user.xuid, 'active'],
+    ]);
     expect(first.view.inviteProtocol).toBe('game');
     expect(first.handles).toEqual([
       { type: 'activity', id: activity.exchanges[0].handleId, ownerXuid: a.user.xuid },

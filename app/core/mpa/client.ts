@@ -58,7 +58,8 @@ const MAY_HAVE_BEEN_APPLIED = new Set([502, 503, 504]);
 /** What MPA said: its `debugMessage`/`errorCode` (XBL-REST ErrorResponse), or the text. */
 function serviceText(response: ReceivedResponse): string | undefined {
   const json = response.json as Record<string, unknown> | undefined;
-  const said = typeof json?.debugMessage === 'string' ? json.debugMessage : typeof json?.errorCode === 'string' ? json.errorCode : response.body;
+  const said =
+    typeof json?.debugMessage === 'string' ? json.debugMessage : typeof json?.errorCode === 'string' ? json.errorCode : response.body;
   const text = said.replace(/\s+/g, ' ').trim().slice(0, 500);
   return text === '' ? undefined : text;
 }
@@ -85,13 +86,20 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
       message: `${why}: the ${wire.kind} may or may not have been applied. Check (a query, or the invitee's notifications) before sending it again.`,
     });
     if (timedOut) {
-      return wire.notIdempotent ? unknownOutcome(`MPA did not answer within ${timeoutMs / 1000} s`) : { code: 'TIMEOUT', message: `MPA did not answer within ${timeoutMs / 1000} s. Try again.` };
+      return wire.notIdempotent
+        ? unknownOutcome(`MPA did not answer within ${timeoutMs / 1000} s`)
+        : { code: 'TIMEOUT', message: `MPA did not answer within ${timeoutMs / 1000} s. Try again.` };
     }
     const clues = failureClues(thrown);
     const code = clues.codes[0] ?? 'unknown';
-    if (BLOCKED_PORT.test(clues.text)) return { code: 'OFFLINE', message: `${host} uses a port fetch refuses (such as 9 or 6000): nothing was sent. Use another port.` };
+    if (BLOCKED_PORT.test(clues.text))
+      return { code: 'OFFLINE', message: `${host} uses a port fetch refuses (such as 9 or 6000): nothing was sent. Use another port.` };
     if (clues.codes.some((candidate) => NOT_SENT_CODES.has(candidate)) || NOT_SENT_CHROMIUM.test(clues.text)) {
-      return { code: 'OFFLINE', message: `Could not reach ${host} (${code}): nothing was sent. Check the network, proxy or VPN, then send again.`, details: { networkCode: code } };
+      return {
+        code: 'OFFLINE',
+        message: `Could not reach ${host} (${code}): nothing was sent. Check the network, proxy or VPN, then send again.`,
+        details: { networkCode: code },
+      };
     }
     return wire.notIdempotent
       ? unknownOutcome(`The connection to ${host} was lost before it answered (${code})`)
@@ -111,22 +119,34 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
       case 400:
         return answer('MPSD_REJECTED', `MPA refused the ${wire.kind} as invalid (400)${quoted}.`);
       case 401:
-        return answer('UNAUTHORIZED', `MPA did not accept the token (401) even after renewing it${quoted}. Sign in again or paste a fresh token.`);
+        return answer(
+          'UNAUTHORIZED',
+          `MPA did not accept the token (401) even after renewing it${quoted}. Sign in again or paste a fresh token.`,
+        );
       case 403:
-        return answer('FORBIDDEN', `MPA refused access (403)${quoted}. A player sets only their own activity, with a token for this title.`);
+        return answer(
+          'FORBIDDEN',
+          `MPA refused access (403)${quoted}. A player sets only their own activity, with a token for this title.`,
+        );
       case 404:
         return answer('NOT_FOUND', `MPA found no such path (404)${quoted}. Check the title id.`);
       case 429: {
         const limits = (response.json ?? {}) as Record<string, unknown>;
         for (const key of ['currentRequests', 'maxRequests', 'periodInSeconds']) if (limits[key] !== undefined) details[key] = limits[key];
-        const window = typeof limits.maxRequests === 'number' && typeof limits.periodInSeconds === 'number' ? ` (at most ${limits.maxRequests} per ${limits.periodInSeconds} s)` : '';
+        const window =
+          typeof limits.maxRequests === 'number' && typeof limits.periodInSeconds === 'number'
+            ? ` (at most ${limits.maxRequests} per ${limits.periodInSeconds} s)`
+            : '';
         return answer('THROTTLED', `MPA rate limit reached${window}; nothing was sent: send again ${later}.`);
       }
       case 503:
         return answer('SERVICE_UNAVAILABLE', `MPA is overloaded (503)${quoted}; send again ${later}.`);
       default:
         if (response.status >= 300 && response.status < 400) {
-          return answer('MPSD_REJECTED', `MPA answered with a redirect (${response.status}) that Handle Studio does not follow, so the token is not sent elsewhere.`);
+          return answer(
+            'MPSD_REJECTED',
+            `MPA answered with a redirect (${response.status}) that Handle Studio does not follow, so the token is not sent elsewhere.`,
+          );
         }
         return answer('MPSD_REJECTED', `MPA answered ${response.status} for this ${wire.kind}${quoted}.`);
     }
@@ -141,7 +161,11 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
     }
   }
 
-  async function attempt(wire: MpaWire, sent: SentRequest, authorization: string): Promise<{ response: ReceivedResponse } | { error: AppError }> {
+  async function attempt(
+    wire: MpaWire,
+    sent: SentRequest,
+    authorization: string,
+  ): Promise<{ response: ReceivedResponse } | { error: AppError }> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -149,7 +173,12 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
       controller.abort();
     }, timeoutMs);
     try {
-      const init: RequestInit = { method: sent.method, headers: { ...sent.headers, Authorization: authorization }, signal: controller.signal, redirect: 'manual' };
+      const init: RequestInit = {
+        method: sent.method,
+        headers: { ...sent.headers, Authorization: authorization },
+        signal: controller.signal,
+        redirect: 'manual',
+      };
       if (sent.body !== undefined) init.body = sent.body;
       const answer = await fetch(sent.url, init);
       const scrubber = createSecretScrubber(authorization);
@@ -181,7 +210,13 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
       const masked = compose(wire, AUTHORIZATION_PLACEHOLDER);
       let attempts = 0;
       const finish = (fields: { response?: ReceivedResponse | undefined; error?: AppError }): MpaExchange => {
-        const exchange: MpaExchange = { kind: wire.kind, request: masked, startedAt: new Date(startedAt).toISOString(), durationMs: clock.now() - startedAt, attempts };
+        const exchange: MpaExchange = {
+          kind: wire.kind,
+          request: masked,
+          startedAt: new Date(startedAt).toISOString(),
+          durationMs: clock.now() - startedAt,
+          attempts,
+        };
         if (fields.response !== undefined) {
           exchange.response = fields.response;
           const correlationId = fields.response.headers['x-xblcorrelationid'] ?? fields.response.headers['ms-cv'];
@@ -190,13 +225,19 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
         if (fields.error !== undefined) exchange.error = fields.error;
         return exchange;
       };
-      const cancelled = (response?: ReceivedResponse) => finish({ response, error: { code: 'CANCELLED', message: 'Cancelled before the request was sent: MPA did not process it.' } });
+      const cancelled = (response?: ReceivedResponse) =>
+        finish({ response, error: { code: 'CANCELLED', message: 'Cancelled before the request was sent: MPA did not process it.' } });
 
       let authorization: string;
       try {
         authorization = usableAuthorization(await source.current());
       } catch (thrown) {
-        return finish({ error: thrown instanceof HandleStudioError ? thrown.toAppError() : { code: 'NO_CREDENTIALS', message: 'No usable credentials: sign in or paste a token.' } });
+        return finish({
+          error:
+            thrown instanceof HandleStudioError
+              ? thrown.toAppError()
+              : { code: 'NO_CREDENTIALS', message: 'No usable credentials: sign in or paste a token.' },
+        });
       }
       let renewed = false;
       let retries = 0;

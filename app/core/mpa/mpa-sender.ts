@@ -27,16 +27,26 @@ export function createMpaSender(deps: MpaSenderDeps): (send: MpaSend) => Promise
   const service = createMpaService(deps);
   return async (send) => {
     if ('endpoint' in send) {
-      const target = { sender: await deps.adHocSender(send.authorization), baseUrl: mpaBaseUrlFor(send.endpoint), authorization: send.authorization };
+      const target = {
+        sender: await deps.adHocSender(send.authorization),
+        baseUrl: mpaBaseUrlFor(send.endpoint),
+        authorization: send.authorization,
+      };
       return service.send(target, send.request, send.signal);
     }
     const profile = deps.profile(send.profileId);
     if (profile === undefined) {
       throw new HandleStudioError(
         send.profileId === undefined ? 'NO_CREDENTIALS' : 'NOT_FOUND',
-        send.profileId === undefined ? 'No profile is active: add one in Profiles (or with `handle-studio profile add`) first.' : 'That profile no longer exists: pick another one.',
+        send.profileId === undefined
+          ? 'No profile is active: add one in Profiles (or with `handle-studio profile add`) first.'
+          : 'That profile no longer exists: pick another one.',
       );
     }
-    return service.send({ sender: profile.id, baseUrl: mpaBaseUrlFor(profile.endpoint), authorization: profile.authorization }, send.request, send.signal);
+    return service.send(
+      { sender: profile.id, baseUrl: mpaBaseUrlFor(profile.endpoint), authorization: profile.authorization },
+      send.request,
+      send.signal,
+    );
   };
 }

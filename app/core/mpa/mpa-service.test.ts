@@ -16,7 +16,13 @@ let budgets: MpaBudgets[];
 let service: MpaService;
 
 function open(): MpaBudgets {
-  const opened = openMpaBudgets({ dataDir, clock: systemClock, onFallback: (message) => { throw new Error(message); } });
+  const opened = openMpaBudgets({
+    dataDir,
+    clock: systemClock,
+    onFallback: (message) => {
+      throw new Error(message);
+    },
+  });
   budgets.push(opened);
   return opened;
 }
@@ -52,12 +58,29 @@ const user = (index: number) => mpsd.users[index] as LocalMpsdUser;
 describe('MPA through core against the local MPA', () => {
   it('round trip: A sets an activity and invites B and C in one call; B queries A and sees the connection string', async () => {
     const [a, b, c] = [user(0), user(1), user(2)];
-    const set = await service.send(as(a), { kind: 'mpa.activity.set', titleId: TITLE, xuid: a.xuid, connectionString: 'lobby:9f2c', joinRestriction: 'Public', maxPlayers: 4, currentPlayers: 1 });
+    const set = await service.send(as(a), {
+      kind: 'mpa.activity.set',
+      titleId: TITLE,
+      xuid: a.xuid,
+      connectionString: 'lobby:9f2c',
+      joinRestriction: 'Public',
+      maxPlayers: 4,
+      currentPlayers: 1,
+    });
     expect(set.error).toBeUndefined();
-    expect(set.exchange.request.headers).toMatchObject({ Authorization: 'XBL3.0 x=<uhs>;<token>', 'x-xbl-contract-version': '1', 'Content-Type': 'application/json; charset=utf-8' });
+    expect(set.exchange.request.headers).toMatchObject({
+      Authorization: 'XBL3.0 x=<uhs>;<token>',
+      'x-xbl-contract-version': '1',
+      'Content-Type': 'application/json; charset=utf-8',
+    });
     expect(set.exchange.request.url).toBe(`${mpsd.url}/titles/1234/users/${a.xuid}/activities`);
 
-    const invite = await service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid, c.xuid], connectionString: 'lobby:9f2c' });
+    const invite = await service.send(as(a), {
+      kind: 'mpa.invite.send',
+      titleId: TITLE,
+      invitedUsers: [b.xuid, c.xuid],
+      connectionString: 'lobby:9f2c',
+    });
     expect(invite.invitees).toEqual([
       { xuid: b.xuid, outcome: 'invited' },
       { xuid: c.xuid, outcome: 'invited' },
@@ -66,7 +89,9 @@ describe('MPA through core against the local MPA', () => {
     expect(mpsd.mpa().invites.map((record) => record.invitedUser)).toEqual([b.xuid, c.xuid]);
 
     const query = await service.send(as(b), { kind: 'mpa.activity.query', titleId: TITLE, users: [a.xuid] });
-    expect(query.users).toEqual([{ xuid: a.xuid, activities: [expect.objectContaining({ connectionString: 'lobby:9f2c', titleId: 1234, platform: 'Unknown' })] }]);
+    expect(query.users).toEqual([
+      { xuid: a.xuid, activities: [expect.objectContaining({ connectionString: 'lobby:9f2c', titleId: 1234, platform: 'Unknown' })] },
+    ]);
 
     const deleted = await service.send(as(a), { kind: 'mpa.activity.delete', titleId: TITLE, xuid: a.xuid });
     expect(deleted.error).toBeUndefined();
@@ -80,18 +105,34 @@ describe('MPA through core against the local MPA', () => {
     const stillService = createMpaService({ fetch: globalThis.fetch, clock: frozen, budgets: open() });
     const results = [];
     for (let index = 0; index < 5; index += 1) {
-      results.push(await stillService.send(as(a), { kind: 'mpa.activity.set', titleId: TITLE, xuid: a.xuid, connectionString: `c${index}`, joinRestriction: 'Public' }));
+      results.push(
+        await stillService.send(as(a), {
+          kind: 'mpa.activity.set',
+          titleId: TITLE,
+          xuid: a.xuid,
+          connectionString: `c${index}`,
+          joinRestriction: 'Public',
+        }),
+      );
     }
     expect(results.map((result) => result.error?.message)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(mpsd.mpa().staleWrites).toBe(0);
-    const numbers = results.map((result) => (JSON.parse(result.exchange.request.body ?? '{}') as { sequenceNumber: number }).sequenceNumber);
+    const numbers = results.map(
+      (result) => (JSON.parse(result.exchange.request.body ?? '{}') as { sequenceNumber: number }).sequenceNumber,
+    );
     expect([...numbers].sort((x, y) => x - y)).toEqual(numbers);
     expect(new Set(numbers).size).toBe(5);
   });
 
-  it('MPA\'s refusal comes back in its own words; nothing is thrown', async () => {
+  it("MPA's refusal comes back in its own words; nothing is thrown", async () => {
     const [a, b] = [user(0), user(1)];
-    const result = await service.send(as(b), { kind: 'mpa.activity.set', titleId: TITLE, xuid: a.xuid, connectionString: 'x', joinRestriction: 'Public' });
+    const result = await service.send(as(b), {
+      kind: 'mpa.activity.set',
+      titleId: TITLE,
+      xuid: a.xuid,
+      connectionString: 'x',
+      joinRestriction: 'Public',
+    });
     expect(result.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('Players set only their own activity') });
   });
 
@@ -107,7 +148,9 @@ describe('MPA through core against the local MPA', () => {
   it('a dropped connection during an invite is OUTCOME_UNKNOWN; a stopped MPA is OFFLINE (nothing sent)', async () => {
     const [a, b] = [user(0), user(1)];
     mpsd.faults.set({ kind: 'drop', count: 1, pathPattern: '/invites$' });
-    expect((await service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] })).error?.code).toBe('OUTCOME_UNKNOWN');
+    expect((await service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] })).error?.code).toBe(
+      'OUTCOME_UNKNOWN',
+    );
     const target = as(a);
     await mpsd.stop();
     const offline = await service.send(target, { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] });
@@ -124,7 +167,11 @@ describe('MPA through core against the local MPA', () => {
     const renewing = {
       sender: a.xuid,
       baseUrl: mpsd.url,
-      authorization: { current: async () => stale.authorization, renew: async () => mpsd.directory.issueToken({ xuid: a.xuid }).authorization, refused: () => (refused += 1) },
+      authorization: {
+        current: async () => stale.authorization,
+        renew: async () => mpsd.directory.issueToken({ xuid: a.xuid }).authorization,
+        refused: () => (refused += 1),
+      },
     };
     const result = await service.send(renewing, { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b.xuid] });
     expect(result.error).toBeUndefined();
@@ -148,7 +195,9 @@ describe('MPA through core against the local MPA', () => {
 
   it('a bad request is refused before any call, naming every problem', async () => {
     const a = user(0);
-    await expect(service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [], connectionString: 'x'.repeat(300) })).rejects.toThrow(/2 problems/);
+    await expect(
+      service.send(as(a), { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [], connectionString: 'x'.repeat(300) }),
+    ).rejects.toThrow(/2 problems/);
     expect(mpsd.mpa().invites).toEqual([]);
   });
 });

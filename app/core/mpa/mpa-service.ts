@@ -48,7 +48,8 @@ export function createMpaService(deps: { fetch: FetchLike; clock: Clock; budgets
   function sequenceFor(target: MpaTarget, request: MpaRequest): number {
     const key = `${target.sender}/${request.titleId}`;
     const next = nextSequenceNumber(deps.clock.now(), lastSequence.get(key));
-    if (request.kind === 'mpa.activity.set' || request.kind === 'mpa.activity.delete') lastSequence.set(key, request.sequenceNumber ?? next);
+    if (request.kind === 'mpa.activity.set' || request.kind === 'mpa.activity.delete')
+      lastSequence.set(key, request.sequenceNumber ?? next);
     return next;
   }
 
@@ -56,7 +57,12 @@ export function createMpaService(deps: { fetch: FetchLike; clock: Clock; budgets
     async send(target, input, signal) {
       const request = parseMpaRequest(input);
       const wire = buildMpaWire(request, { sequenceNumber: sequenceFor(target, request), now: deps.clock.now() });
-      const client = createMpaClient({ fetch: deps.fetch, clock: deps.clock, baseUrl: target.baseUrl, authorization: target.authorization });
+      const client = createMpaClient({
+        fetch: deps.fetch,
+        clock: deps.clock,
+        baseUrl: target.baseUrl,
+        authorization: target.authorization,
+      });
       const budget = deps.budgets.budgetFor(wire.bucket, target.sender, request.titleId);
       const exchange = await client.send(wire, { budget, ...(signal === undefined ? {} : { signal }) });
       const result: MpaResult = { request, exchange };
@@ -67,12 +73,17 @@ export function createMpaService(deps: { fetch: FetchLike; clock: Clock; budgets
       }
       if (exchange.error === undefined && request.kind === 'mpa.activity.query') {
         const users = readActivityQuery(exchange.response?.json, request.titleId);
-        if (users === undefined) result.error = { code: 'MPSD_REJECTED', message: 'MPA answered the query with a body that is not a list of userActivities; see the response.' };
+        if (users === undefined)
+          result.error = {
+            code: 'MPSD_REJECTED',
+            message: 'MPA answered the query with a body that is not a list of userActivities; see the response.',
+          };
         else result.users = users;
       }
       if (exchange.error === undefined && request.kind === 'mpa.activity.get') {
         const activity = exchange.response?.status === 204 ? null : readOneActivity(exchange.response?.json, request.xuid);
-        if (activity === undefined) result.error = { code: 'MPSD_REJECTED', message: 'MPA answered with a body that is not an activity; see the response.' };
+        if (activity === undefined)
+          result.error = { code: 'MPSD_REJECTED', message: 'MPA answered with a body that is not an activity; see the response.' };
         else result.activity = activity;
       }
       return result;

@@ -30,7 +30,10 @@ async function notFoundClient() {
 
 it('a 404 for an activity says to join the session first, not to check the ids', async () => {
   const client = await notFoundClient();
-  const request = parseHandleRequest({ kind: 'activity.set', sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'never-joined' } });
+  const request = parseHandleRequest({
+    kind: 'activity.set',
+    sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'never-joined' },
+  });
   const exchange = await client.send(activitySet(request as ActivitySetRequest));
   expect(exchange.error?.code).toBe('NOT_FOUND');
   expect(exchange.error?.message).toContain('Join the session first, then set the activity.');

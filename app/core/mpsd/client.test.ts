@@ -145,7 +145,10 @@ describe('a successful invite', () => {
     const recorded = JSON.stringify(exchange);
     for (const piece of token.split(/[+/]/)) expect(recorded).not.toContain(piece);
     expect(exchange.response?.headers['x-echoed-authorization']).toBe(AUTHORIZATION_PLACEHOLDER);
-    expect(exchange.response?.json).toEqual({ message: `Malformed header: ${AUTHORIZATION_PLACEHOLDER}`, authorization: AUTHORIZATION_PLACEHOLDER });
+    expect(exchange.response?.json).toEqual({
+      message: `Malformed header: ${AUTHORIZATION_PLACEHOLDER}`,
+      authorization: AUTHORIZATION_PLACEHOLDER,
+    });
     expect(exchange.error?.message).toContain(`Malformed header: ${AUTHORIZATION_PLACEHOLDER}`);
   });
 
@@ -182,7 +185,9 @@ describe('status codes', () => {
   }
 
   it('retries other 5xx for idempotent calls only, with growing waits', async () => {
-    const { client, server, clock } = await setup((_, index) => (index < 2 ? { status: 502, body: 'Bad gateway' } : { status: 200, body: {} }));
+    const { client, server, clock } = await setup((_, index) =>
+      index < 2 ? { status: 502, body: 'Bad gateway' } : { status: 200, body: {} },
+    );
     const exchange = await client.send(getHandle(HANDLE_ID));
     expect(exchange.error).toBeUndefined();
     expect(server.calls).toHaveLength(3);
@@ -203,7 +208,9 @@ describe('status codes', () => {
 describe('401', () => {
   it('renews the token once and retries once with the new value', async () => {
     const { client, server, auth } = await setup((call) =>
-      call.headers.authorization === AUTH ? { status: 401, headers: { 'WWW-Authenticate': 'XBL3.0 error=token_expired' } } : { status: 201, body: { id: HANDLE_ID } },
+      call.headers.authorization === AUTH
+        ? { status: 401, headers: { 'WWW-Authenticate': 'XBL3.0 error=token_expired' } }
+        : { status: 201, body: { id: HANDLE_ID } },
     );
     const exchange = await client.send(invite());
     expect(exchange.error).toBeUndefined();
@@ -271,7 +278,14 @@ describe('401', () => {
         throw new Error('screen update failed');
       },
     };
-    const second = createMpsdClient({ fetch: globalThis.fetch, baseUrl: mpsd!.url, contractVersion: 107, locale: 'en-US', authorization: throwing, clock: createVirtualClock() });
+    const second = createMpsdClient({
+      fetch: globalThis.fetch,
+      baseUrl: mpsd!.url,
+      contractVersion: 107,
+      locale: 'en-US',
+      authorization: throwing,
+      clock: createVirtualClock(),
+    });
     expect((await second.send(invite())).error?.code).toBe('UNAUTHORIZED');
   });
 });
@@ -308,7 +322,11 @@ describe('429 and 503', () => {
   it('waits Retry-After (+ jitter) and sends the invite again, creating it once', async () => {
     const { client, server, clock } = await setup((_, index) =>
       index === 0
-        ? { status: 429, headers: { 'Retry-After': '3' }, body: { version: 1, currentRequests: 31, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' } }
+        ? {
+            status: 429,
+            headers: { 'Retry-After': '3' },
+            body: { version: 1, currentRequests: 31, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' },
+          }
         : { status: 201, body: { id: HANDLE_ID } },
     );
     const exchange = await client.send(invite());
@@ -319,18 +337,32 @@ describe('429 and 503', () => {
 
   it('gives up after maxThrottleRetries with THROTTLED and the limits from the 429 body', async () => {
     const { client, server } = await setup(
-      () => ({ status: 429, headers: { 'Retry-After': '1' }, body: { version: 1, currentRequests: 45, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' } }),
+      () => ({
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        body: { version: 1, currentRequests: 45, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' },
+      }),
       { maxThrottleRetries: 2 },
     );
     const exchange = await client.send(invite());
     expect(server.calls).toHaveLength(3);
     expect(exchange.error?.code).toBe('THROTTLED');
-    expect(exchange.error?.details).toMatchObject({ currentRequests: 45, maxRequests: 30, periodInSeconds: 15, limitType: 'rate', retryAfterMs: 1000 });
+    expect(exchange.error?.details).toMatchObject({
+      currentRequests: 45,
+      maxRequests: 30,
+      periodInSeconds: 15,
+      limitType: 'rate',
+      retryAfterMs: 1000,
+    });
     expect(exchange.error?.message).toContain('at most 30 per 15 s');
   });
 
   it('does not wait out an absurd Retry-After', async () => {
-    const { client, server, clock } = await setup(() => ({ status: 503, headers: { 'Retry-After': '3600' }, body: 'Service is overloaded.' }));
+    const { client, server, clock } = await setup(() => ({
+      status: 503,
+      headers: { 'Retry-After': '3600' },
+      body: 'Service is overloaded.',
+    }));
     const exchange = await client.send(invite());
     expect(exchange.error?.code).toBe('SERVICE_UNAVAILABLE');
     expect(exchange.error?.message).toContain('Service is overloaded.');
@@ -353,11 +385,13 @@ describe('429 and 503', () => {
 
 describe('a Retry-After of a day', () => {
   const DAY = 86_400_000;
-  const throttledForADay = (retryAfter: string): MpsdScript => () => ({
-    status: 429,
-    headers: { 'Retry-After': retryAfter },
-    body: { version: 1, currentRequests: 301, maxRequests: 300, periodInSeconds: 300, limitType: 'rate' },
-  });
+  const throttledForADay =
+    (retryAfter: string): MpsdScript =>
+    () => ({
+      status: 429,
+      headers: { 'Retry-After': retryAfter },
+      body: { version: 1, currentRequests: 301, maxRequests: 300, periodInSeconds: 300, limitType: 'rate' },
+    });
 
   for (const [form, header] of [
     ['seconds', () => String(DAY / 1000)],
@@ -390,11 +424,20 @@ describe('a Retry-After of a day', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hs-client-budget-'));
     try {
       const { client, server, clock } = await setup((call) =>
-        call.headers.authorization === AUTH ? { status: 429, headers: { 'Retry-After': String(DAY / 1000) } } : { status: 201, body: { id: HANDLE_ID } },
+        call.headers.authorization === AUTH
+          ? { status: 429, headers: { 'Retry-After': String(DAY / 1000) } }
+          : { status: 201, body: { id: HANDLE_ID } },
       );
       const budgets = openSharedRateBudgets({ dataDir, clock, onFallback: () => expect.unreachable('the budget file works') });
       expect((await client.send(invite(), { budget: budgets.budgetFor('profile-a') })).error?.code).toBe('THROTTLED');
-      const other = createMpsdClient({ fetch: globalThis.fetch, baseUrl: server.url, contractVersion: 107, locale: 'en-US', authorization: credentials([FRESH_AUTH]), clock });
+      const other = createMpsdClient({
+        fetch: globalThis.fetch,
+        baseUrl: server.url,
+        contractVersion: 107,
+        locale: 'en-US',
+        authorization: credentials([FRESH_AUTH]),
+        clock,
+      });
       const sent = await other.send(invite(), { budget: budgets.budgetFor('profile-b') });
       expect(sent.error).toBeUndefined();
       expect(sent.handleId).toBe(HANDLE_ID);
@@ -418,7 +461,9 @@ describe('the retry table (mpsd-handles.md, section 4)', () => {
   }
 
   it('retries a read answered 503 without Retry-After, and 408, with backoff from 2 s', async () => {
-    const { client, server, clock } = await setup((_, index) => (index === 0 ? { status: 503 } : index === 1 ? { status: 408 } : { status: 200, body: {} }));
+    const { client, server, clock } = await setup((_, index) =>
+      index === 0 ? { status: 503 } : index === 1 ? { status: 408 } : { status: 200, body: {} },
+    );
     const exchange = await client.send(getHandle(HANDLE_ID));
     expect(exchange.error).toBeUndefined();
     expect(server.calls).toHaveLength(3);
@@ -435,7 +480,10 @@ describe('the retry table (mpsd-handles.md, section 4)', () => {
   it('a 503 with a Retry-After over the bound says when, so a queued item can wait for it', async () => {
     const { client, clock } = await setup(() => ({ status: 503, headers: { 'Retry-After': '7200' } }));
     const exchange = await client.send(invite());
-    expect(exchange.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { retryAt: new Date(clock.now() + 7_200_000).toISOString(), retryAfterMs: 7_200_000 } });
+    expect(exchange.error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { retryAt: new Date(clock.now() + 7_200_000).toISOString(), retryAfterMs: 7_200_000 },
+    });
     expect(exchange.error?.message).toContain('(in 2 h)');
   });
 });
@@ -450,7 +498,7 @@ describe('network failures', () => {
     expect(exchange.error?.details?.networkCode).toBe('ECONNREFUSED');
   });
 
-  it("reports OFFLINE for a port fetch refuses to use (:9): nothing left the machine", async () => {
+  it('reports OFFLINE for a port fetch refuses to use (:9): nothing left the machine', async () => {
     const clock = createVirtualClock();
     const client = createMpsdClient({
       fetch: globalThis.fetch,
@@ -558,10 +606,21 @@ describe('wires from storage', () => {
 
 describe('options', () => {
   it('refuses a bad base URL, locale or timeout with a message that says how to fix it', () => {
-    const base = { fetch: globalThis.fetch, contractVersion: 107 as const, authorization: credentials([AUTH]), clock: createVirtualClock() };
+    const base = {
+      fetch: globalThis.fetch,
+      contractVersion: 107 as const,
+      authorization: credentials([AUTH]),
+      clock: createVirtualClock(),
+    };
     expect(() => createMpsdClient({ ...base, baseUrl: 'sessiondirectory.xboxlive.com', locale: 'en-US' })).toThrow(/not a URL/);
-    expect(() => createMpsdClient({ ...base, baseUrl: 'https://sessiondirectory.xboxlive.com/handles', locale: 'en-US' })).toThrow(/host only/);
-    expect(() => createMpsdClient({ ...base, baseUrl: 'https://sessiondirectory.xboxlive.com', locale: 'en-US\r\nX: 1' })).toThrow(/language tag/);
-    expect(() => createMpsdClient({ ...base, baseUrl: 'https://sessiondirectory.xboxlive.com', locale: 'en-US', timeoutMs: -1 })).toThrow(/timeoutMs/);
+    expect(() => createMpsdClient({ ...base, baseUrl: 'https://sessiondirectory.xboxlive.com/handles', locale: 'en-US' })).toThrow(
+      /host only/,
+    );
+    expect(() => createMpsdClient({ ...base, baseUrl: 'https://sessiondirectory.xboxlive.com', locale: 'en-US\r\nX: 1' })).toThrow(
+      /language tag/,
+    );
+    expect(() => createMpsdClient({ ...base, baseUrl: 'https://sessiondirectory.xboxlive.com', locale: 'en-US', timeoutMs: -1 })).toThrow(
+      /timeoutMs/,
+    );
   });
 });

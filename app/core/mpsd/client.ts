@@ -28,12 +28,7 @@
 import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ContractVersion } from '../../shared/mpsd/ids.ts';
 import { createRequestComposer } from '../../shared/mpsd/http-export.ts';
-import {
-  type MpsdExchange,
-  type ReceivedResponse,
-  type SentRequest,
-  type WireRequest,
-} from '../../shared/mpsd/wire.ts';
+import { type MpsdExchange, type ReceivedResponse, type SentRequest, type WireRequest } from '../../shared/mpsd/wire.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { describeRetryAt, MAX_WAITED_PAUSE_MS, retryDetails, type RateBudget } from './rate-budget.ts';
 import { createSecretScrubber, type SecretScrubber } from './secret-scrubber.ts';
@@ -107,7 +102,10 @@ export const BLOCKED_PORT = /\bbad port\b|net::ERR_UNSAFE_PORT/;
 function checkPositive(name: string, value: number | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new HandleStudioError('VALIDATION', `${name} must be ${integer ? 'a whole number' : 'a number'} of 0 or more (got ${String(value)}).`);
+    throw new HandleStudioError(
+      'VALIDATION',
+      `${name} must be ${integer ? 'a whole number' : 'a number'} of 0 or more (got ${String(value)}).`,
+    );
   }
   return value;
 }
@@ -143,7 +141,11 @@ const HANDLE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 /** The handle a call addressed (get, delete, session) or, from the answer, created. */
 function handleIdOf(wire: WireRequest, json: unknown): string | undefined {
-  if ((wire.kind === 'activity.set' || wire.kind === 'invite.send' || wire.kind === 'handle.get') && typeof json === 'object' && json !== null) {
+  if (
+    (wire.kind === 'activity.set' || wire.kind === 'invite.send' || wire.kind === 'handle.get') &&
+    typeof json === 'object' &&
+    json !== null
+  ) {
     const id = (json as { id?: unknown }).id;
     if (typeof id === 'string' && HANDLE_ID.test(id)) return id.toLowerCase();
   }
@@ -195,12 +197,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
 
   type Attempt = { response: ReceivedResponse } | { error: AppError };
 
-  async function attempt(
-    wire: WireRequest,
-    masked: SentRequest,
-    authorization: string,
-    signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  async function attempt(wire: WireRequest, masked: SentRequest, authorization: string, signal: AbortSignal | undefined): Promise<Attempt> {
     const controller = new AbortController();
     let timedOut = false;
     let callerAborted = false;
@@ -267,7 +264,11 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
             message: `MPSD did not answer within ${seconds}: the ${wire.kind} may or may not have been applied. Check (e.g. in the invitee's notifications or with a query) before sending it again.`,
             details: { reason: 'timeout', timeoutMs },
           }
-        : { code: 'TIMEOUT', message: `MPSD did not answer within ${seconds}. Try again; nothing changes if it went through.`, details: { timeoutMs } };
+        : {
+            code: 'TIMEOUT',
+            message: `MPSD did not answer within ${seconds}. Try again; nothing changes if it went through.`,
+            details: { timeoutMs },
+          };
     }
     if (how.callerAborted) return { code: 'CANCELLED', message: 'Cancelled before MPSD answered.' };
     const clues = failureClues(thrown);
@@ -312,7 +313,12 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
    * The final answer for a status that is not a success. `retryAt`: when MPSD asked for the
    * call again (Retry-After); `tooLong` when that is further off than the client waits.
    */
-  function statusError(wire: WireRequest, response: ReceivedResponse, retries: number, asked?: { retryAt: number; tooLong: boolean }): AppError {
+  function statusError(
+    wire: WireRequest,
+    response: ReceivedResponse,
+    retries: number,
+    asked?: { retryAt: number; tooLong: boolean },
+  ): AppError {
     const said = serviceText(response);
     const quoted = said === undefined ? '' : `: "${said}"`;
     // The service's own sentence usually ends in a full stop already: end ours once, not twice.
@@ -334,13 +340,22 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
       case 401: {
         const reason = response.headers['www-authenticate'];
         if (reason !== undefined) details.wwwAuthenticate = reason;
-        return answer('UNAUTHORIZED', `MPSD did not accept the token (401) even after renewing it${quotedEnd} Sign in again or paste a fresh token for this sandbox.`);
+        return answer(
+          'UNAUTHORIZED',
+          `MPSD did not accept the token (401) even after renewing it${quotedEnd} Sign in again or paste a fresh token for this sandbox.`,
+        );
       }
       case 403:
-        return answer('FORBIDDEN', `MPSD refused access (403)${quotedEnd} Check the sandbox, the SCID's access and the account's multiplayer privilege.`);
+        return answer(
+          'FORBIDDEN',
+          `MPSD refused access (403)${quotedEnd} Check the sandbox, the SCID's access and the account's multiplayer privilege.`,
+        );
       case 404:
         // An activity needs a session its user is in: MPSD's 404 then means "not joined", not a wrong id.
-        return answer('NOT_FOUND', `MPSD found nothing there (404)${quotedEnd} ${wire.kind === 'activity.set' ? 'Join the session first, then set the activity.' : 'Check the SCID, template, session name or handle id.'}`);
+        return answer(
+          'NOT_FOUND',
+          `MPSD found nothing there (404)${quotedEnd} ${wire.kind === 'activity.set' ? 'Join the session first, then set the activity.' : 'Check the SCID, template, session name or handle id.'}`,
+        );
       case 409:
         return answer('CONFLICT', `The request conflicts with the session (409)${quotedEnd}`);
       case 412:
@@ -360,7 +375,10 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
         return answer('SERVICE_UNAVAILABLE', `MPSD is overloaded (503)${quoted}; ${stopped('still unavailable')}`);
       default:
         if (status >= 300 && status < 400) {
-          return answer('MPSD_REJECTED', `MPSD answered with a redirect (${status}) that Handle Studio does not follow, so the token is not sent elsewhere. Check the base URL.`);
+          return answer(
+            'MPSD_REJECTED',
+            `MPSD answered with a redirect (${status}) that Handle Studio does not follow, so the token is not sent elsewhere. Check the base URL.`,
+          );
         }
         return answer('MPSD_REJECTED', `MPSD answered ${status} for this ${wire.kind}${quotedEnd}`);
     }

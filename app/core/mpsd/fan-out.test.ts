@@ -18,7 +18,9 @@ function invitees(count: number): string[] {
 }
 
 function inviteWires(xuids: string[]): WireRequest[] {
-  return inviteSend(parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: xuids, titleId: 1234 }) as InviteSendRequest);
+  return inviteSend(
+    parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: xuids, titleId: 1234 }) as InviteSendRequest,
+  );
 }
 
 const xuidOf = (call: ArrivedCall) => (call.json as { invitedXuid: string }).invitedXuid;
@@ -103,7 +105,11 @@ describe('pacing', () => {
       seen.set(xuidOf(call), tries);
       const answer =
         tries <= 2
-          ? { status: 429, headers: { 'Retry-After': '2' }, body: { version: 1, currentRequests: 31, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' } }
+          ? {
+              status: 429,
+              headers: { 'Retry-After': '2' },
+              body: { version: 1, currentRequests: 31, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' },
+            }
           : created(call);
       answered.set(call, answer.status);
       return answer;
@@ -121,7 +127,7 @@ describe('pacing', () => {
 });
 
 describe('truthful results', () => {
-  it('a 429 storm stops the fan-out: once one invitee\'s retries are spent, the rest are not attempted and never reach MPSD', async () => {
+  it("a 429 storm stops the fan-out: once one invitee's retries are spent, the rest are not attempted and never reach MPSD", async () => {
     const { client, budget, server } = await setup(() => ({ status: 429, headers: { 'Retry-After': '1' } }));
     const xuids = invitees(4);
     const results = await runFanOut(inviteWires(xuids), { client, budget, concurrency: 1 });

@@ -43,7 +43,14 @@ export interface FanOutOptions {
  * MPSD asked for a wait too long to sit through): going on would only feed a 429 storm.
  * STORAGE: the journal that keeps invites exactly-once cannot be written.
  */
-const STOPPING_CODES: ReadonlySet<ErrorCode> = new Set(['UNAUTHORIZED', 'NO_CREDENTIALS', 'TOKEN_EXPIRED', 'THROTTLED', 'SERVICE_UNAVAILABLE', 'STORAGE']);
+const STOPPING_CODES: ReadonlySet<ErrorCode> = new Set([
+  'UNAUTHORIZED',
+  'NO_CREDENTIALS',
+  'TOKEN_EXPIRED',
+  'THROTTLED',
+  'SERVICE_UNAVAILABLE',
+  'STORAGE',
+]);
 /** The invite never left this machine: cancelled before it went out, or it could not be journaled. */
 const NOT_SENT_CODES: ReadonlySet<ErrorCode> = new Set(['CANCELLED', 'STORAGE']);
 const MAX_CONCURRENCY = 16;
@@ -69,7 +76,10 @@ export async function runFanOut(wires: readonly WireRequest[], options: FanOutOp
   const { client, budget, signal, onProgress } = options;
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new HandleStudioError('VALIDATION', `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${String(concurrency)}).`);
+    throw new HandleStudioError(
+      'VALIDATION',
+      `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${String(concurrency)}).`,
+    );
   }
   const invitees = wires.map((wire, index) => {
     if (wire.kind !== 'invite.send' || wire.invitedXuid === undefined) {
@@ -91,7 +101,10 @@ export async function runFanOut(wires: readonly WireRequest[], options: FanOutOp
 
   const notAttempted = (index: number): FanOutResult => {
     const error: AppError = stoppedBy
-      ? { code: stoppedBy.code, message: `Not attempted (safe to send again): the send stopped after an earlier invite failed with ${stoppedBy.code} (${stoppedBy.message})` }
+      ? {
+          code: stoppedBy.code,
+          message: `Not attempted (safe to send again): the send stopped after an earlier invite failed with ${stoppedBy.code} (${stoppedBy.message})`,
+        }
       : { code: 'CANCELLED', message: 'Not sent: the send was cancelled before this invite went out.' };
     return { invitedXuid: invitees[index] as string, state: 'not-attempted', error };
   };

@@ -34,7 +34,14 @@ async function setup(script: MpsdScript) {
   return { context: { client, budget: createRateBudget({ clock }), clock }, server: mpsd, clock };
 }
 
-const activity = (id: string, ownerXuid: string) => ({ id, type: 'activity', version: 1, ownerXuid, sessionRef: SESSION_REF, relatedInfo: { closed: false } });
+const activity = (id: string, ownerXuid: string) => ({
+  id,
+  type: 'activity',
+  version: 1,
+  ownerXuid,
+  sessionRef: SESSION_REF,
+  relatedInfo: { closed: false },
+});
 const clear = parseHandleRequest({ kind: 'activity.clear', scid: SCID, ownerXuid: ME });
 
 describe('activity.clear', () => {
@@ -85,7 +92,9 @@ describe('invite.send', () => {
   it('fans out, reports each invitee and the first problem, and streams progress', async () => {
     const { context } = await setup((call) => {
       const xuid = (call.json as { invitedXuid: string }).invitedXuid;
-      return xuid === FRIEND ? { status: 403, body: 'The user does not have the multiplayer privilege.' } : { status: 201, body: { id: MY_ACTIVITY } };
+      return xuid === FRIEND
+        ? { status: 403, body: 'The user does not have the multiplayer privilege.' }
+        : { status: 201, body: { id: MY_ACTIVITY } };
     });
     const progress: FanOutProgress[] = [];
     const request = parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['5', FRIEND, '6'], titleId: 1 });
@@ -100,7 +109,9 @@ describe('invite.send', () => {
 
 describe('single calls', () => {
   it('returns the one exchange, with its error when MPSD refused', async () => {
-    const { context } = await setup((call) => (call.method === 'GET' && call.path.startsWith('/handles/') ? { status: 404, body: 'Handle not found.' } : { status: 204 }));
+    const { context } = await setup((call) =>
+      call.method === 'GET' && call.path.startsWith('/handles/') ? { status: 404, body: 'Handle not found.' } : { status: 204 },
+    );
     const missing = await performRequest(parseHandleRequest({ kind: 'handle.get', handleId: MY_ACTIVITY }), context);
     expect(missing.exchanges).toHaveLength(1);
     expect(missing.error?.code).toBe('NOT_FOUND');
@@ -115,7 +126,11 @@ describe('search handles', () => {
   const create = parseHandleRequest({ kind: 'search.create', sessionRef: SESSION_REF, searchAttributes: { tags: ['elite'] } });
 
   it('pace reads and writes by their own window: a second search waits 15 s, a write or another call does not', async () => {
-    const { context, clock, server } = await setup((call) => (call.method === 'POST' && call.path === '/handles' ? { status: 201, body: { id: MY_ACTIVITY } } : { status: 200, body: { results: [] } }));
+    const { context, clock, server } = await setup((call) =>
+      call.method === 'POST' && call.path === '/handles'
+        ? { status: 201, body: { id: MY_ACTIVITY } }
+        : { status: 200, body: { results: [] } },
+    );
     await performRequest(query, context);
     await performRequest(create, context);
     await performRequest(parseHandleRequest({ kind: 'handle.get', handleId: MY_ACTIVITY }), context);
@@ -148,11 +163,16 @@ describe('joining through a handle', () => {
       headers: { 'content-location': `/serviceconfigs/${SCID}/sessiontemplates/GameSession/sessions/Lobby.7` },
       body: { members: {} },
     }));
-    const outcome = await performRequest(parseHandleRequest({ kind: 'handle.join', handleId: MY_ACTIVITY, xuid: ME, active: true }), context);
+    const outcome = await performRequest(
+      parseHandleRequest({ kind: 'handle.join', handleId: MY_ACTIVITY, xuid: ME, active: true }),
+      context,
+    );
     expect(outcome.error).toBeUndefined();
     expect(outcome.exchanges[0]?.sessionRef).toEqual({ ...SESSION_REF, name: 'Lobby.7' });
     expect(server.calls[0]).toMatchObject({ method: 'PUT', path: `/handles/${MY_ACTIVITY}/session` });
-    expect(server.calls[0]?.json).toEqual({ members: { me: { constants: { system: { xuid: ME } }, properties: { system: { active: true } } } } });
+    expect(server.calls[0]?.json).toEqual({
+      members: { me: { constants: { system: { xuid: ME } }, properties: { system: { active: true } } } },
+    });
   });
 
   it('names no session when MPSD answered without one (204: the session is gone)', async () => {
@@ -168,7 +188,14 @@ describe('ownedActivityHandleIds', () => {
     expect(ownedActivityHandleIds({ results: 'nope' }, ME)).toEqual([]);
     expect(
       ownedActivityHandleIds(
-        { results: [{ id: MY_ACTIVITY.toUpperCase() }, { id: 'not-a-guid', ownerXuid: ME }, { id: FRIENDS_ACTIVITY, type: 'invite', ownerXuid: ME }, null] },
+        {
+          results: [
+            { id: MY_ACTIVITY.toUpperCase() },
+            { id: 'not-a-guid', ownerXuid: ME },
+            { id: FRIENDS_ACTIVITY, type: 'invite', ownerXuid: ME },
+            null,
+          ],
+        },
         ME,
       ),
     ).toEqual([MY_ACTIVITY]);

@@ -22,7 +22,11 @@ async function errorFor(status: number, body: string): Promise<string | undefine
     baseUrl: mpsd.url,
     contractVersion: 107,
     locale: 'en-US',
-    authorization: { current: () => Promise.resolve('XBL3.0 x=1;eyJ.token'), renew: () => Promise.resolve('XBL3.0 x=1;eyJ.token'), refused: () => undefined },
+    authorization: {
+      current: () => Promise.resolve('XBL3.0 x=1;eyJ.token'),
+      renew: () => Promise.resolve('XBL3.0 x=1;eyJ.token'),
+      refused: () => undefined,
+    },
     clock: createVirtualClock(),
     random: () => 0.5,
   });
@@ -30,10 +34,22 @@ async function errorFor(status: number, body: string): Promise<string | undefine
 }
 
 it.each([
-  [400, 'The request body is missing the required field invitedXuid.', 'MPSD refused the request as malformed (400): "The request body is missing the required field invitedXuid."'],
-  [403, 'The requested service config cannot be accessed!', 'MPSD refused access (403): "The requested service config cannot be accessed!" Check the sandbox'],
+  [
+    400,
+    'The request body is missing the required field invitedXuid.',
+    'MPSD refused the request as malformed (400): "The request body is missing the required field invitedXuid."',
+  ],
+  [
+    403,
+    'The requested service config cannot be accessed!',
+    'MPSD refused access (403): "The requested service config cannot be accessed!" Check the sandbox',
+  ],
   [404, "The requested handle wasn't found.", 'MPSD found nothing there (404): "The requested handle wasn\'t found." Check the SCID'],
-  [409, 'Constant system.maxMembersCount is already set by the template.', 'The request conflicts with the session (409): "Constant system.maxMembersCount is already set by the template."'],
+  [
+    409,
+    'Constant system.maxMembersCount is already set by the template.',
+    'The request conflicts with the session (409): "Constant system.maxMembersCount is already set by the template."',
+  ],
 ])('%i: the quoted sentence ends the sentence once', async (status, said, expected) => {
   const message = await errorFor(status, said);
   expect(message?.startsWith(expected)).toBe(true);

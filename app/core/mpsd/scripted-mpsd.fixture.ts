@@ -59,7 +59,9 @@ function write(response: ServerResponse, answer: ScriptedAnswer): void {
  */
 export function echoAuthorization(call: ArrivedCall, status = 400): ScriptedAnswer {
   const authorization = String(call.headers.authorization ?? '');
-  const escaped = JSON.stringify({ message: `Malformed header: ${authorization}`, authorization }).replaceAll('+', '\\u002B').replaceAll('/', '\\/');
+  const escaped = JSON.stringify({ message: `Malformed header: ${authorization}`, authorization })
+    .replaceAll('+', '\\u002B')
+    .replaceAll('/', '\\/');
   return {
     status,
     headers: { 'X-Echoed-Authorization': authorization, 'content-type': 'application/json; charset=utf-8' },

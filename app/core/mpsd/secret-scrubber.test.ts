@@ -27,7 +27,9 @@ describe('secret scrubber', () => {
   });
 
   it('masks JSON-escaped echoes once the JSON is decoded', () => {
-    const body = JSON.stringify({ message: `Malformed header: ${AUTHORIZATION}` }).replaceAll('+', '\\u002B').replaceAll('/', '\\/');
+    const body = JSON.stringify({ message: `Malformed header: ${AUTHORIZATION}` })
+      .replaceAll('+', '\\u002B')
+      .replaceAll('/', '\\/');
     const { value, changed } = scrubber.json(JSON.parse(body));
     expect(changed).toBe(true);
     assertNoSecret(JSON.stringify(value));

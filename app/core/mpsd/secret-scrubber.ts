@@ -21,7 +21,15 @@ export interface SecretScrubber {
 
 export function createSecretScrubber(authorization: string): SecretScrubber {
   const token = authorization.slice(authorization.indexOf(';') + 1);
-  const exact = [...new Set([authorization, encodeURIComponent(authorization), token, encodeURIComponent(token), lowerHexEscapes(encodeURIComponent(token))])]
+  const exact = [
+    ...new Set([
+      authorization,
+      encodeURIComponent(authorization),
+      token,
+      encodeURIComponent(token),
+      lowerHexEscapes(encodeURIComponent(token)),
+    ]),
+  ]
     .filter((form) => form.length >= SHARED_RUN)
     .sort((a, b) => b.length - a.length);
   const pieces = new TokenPieces(token);
@@ -30,7 +38,11 @@ export function createSecretScrubber(authorization: string): SecretScrubber {
     if (value.length < SHARED_RUN) return value;
     let result = value;
     for (const form of exact) {
-      if (result.includes(form)) result = result.replaceAll(form, form === authorization || form === encodeURIComponent(authorization) ? AUTHORIZATION_PLACEHOLDER : TOKEN_MARK);
+      if (result.includes(form))
+        result = result.replaceAll(
+          form,
+          form === authorization || form === encodeURIComponent(authorization) ? AUTHORIZATION_PLACEHOLDER : TOKEN_MARK,
+        );
     }
     return pieces.mask(result);
   }
@@ -44,7 +56,8 @@ export function createSecretScrubber(authorization: string): SecretScrubber {
         return scrubbed;
       }
       if (Array.isArray(node)) return node.map(walk);
-      if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item)]));
+      if (node !== null && typeof node === 'object')
+        return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item)]));
       return node;
     };
     return { value: walk(value), changed };
@@ -80,7 +93,7 @@ class TokenPieces {
     let out = '';
     let copiedUpTo = 0;
     let hash = hashOf(value.slice(0, SHARED_RUN));
-    for (let start = 0; start + SHARED_RUN <= value.length; ) {
+    for (let start = 0; start + SHARED_RUN <= value.length;) {
       if (this.#hashes.has(hash) && this.#pieces.has(value.slice(start, start + SHARED_RUN))) {
         let end = start + SHARED_RUN;
         while (end < value.length && this.#pieces.has(value.slice(end - SHARED_RUN + 1, end + 1))) end += 1;

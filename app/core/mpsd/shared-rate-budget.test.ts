@@ -61,7 +61,10 @@ describe('one budget for every process of a data folder', () => {
     const first = runChild('take', '8');
     const second = runChild('take', '8');
     // Both listen for SIGINT once they print `ready`.
-    await until(() => first.lines.includes('ready') && second.lines.includes('ready') && granted(first.lines) + granted(second.lines) >= 10, [first, second]);
+    await until(
+      () => first.lines.includes('ready') && second.lines.includes('ready') && granted(first.lines) + granted(second.lines) >= 10,
+      [first, second],
+    );
     // The rest wait for a slot an hour away; SIGINT (Ctrl+C) must end that wait.
     first.child.kill('SIGINT');
     second.child.kill('SIGINT');
@@ -124,7 +127,14 @@ describe('a budget file that cannot be used', () => {
 
   it('is among the notices of the data folder, so the app and the CLI show it', async () => {
     mkdirSync(join(dir, RATE_BUDGET_FILE));
-    const studio = await createHandleStudio({ dataDir: dir, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock, openKeychain: async () => new MemoryVault() });
+    const studio = await createHandleStudio({
+      dataDir: dir,
+      shell: 'cli',
+      version: 'test',
+      fetch: globalThis.fetch,
+      clock: systemClock,
+      openKeychain: async () => new MemoryVault(),
+    });
     try {
       expect(studio.notices.filter((notice) => notice.message.includes(RATE_BUDGET_FILE))).toHaveLength(1);
     } finally {

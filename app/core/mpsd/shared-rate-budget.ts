@@ -95,14 +95,18 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
         if (shared !== undefined) {
           try {
             return inTransaction(shared, () => {
-              const newestFirst = shared.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?').all(key, keep) as { at: number }[];
+              const newestFirst = shared.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?').all(key, keep) as {
+                at: number;
+              }[];
               const pause = shared.prepare('SELECT until FROM pauses WHERE budget = ?').get(key) as { until: number } | undefined;
               const wait = decide(newestFirst.map((row) => row.at).reverse(), pause?.until ?? Number.NEGATIVE_INFINITY);
               if (wait <= 0) {
                 shared.prepare('INSERT INTO starts (budget, at) VALUES (?, ?)').run(key, now);
                 // Only the newest `keep` starts can ever decide a wait.
                 shared
-                  .prepare('DELETE FROM starts WHERE budget = ? AND rowid NOT IN (SELECT rowid FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?)')
+                  .prepare(
+                    'DELETE FROM starts WHERE budget = ? AND rowid NOT IN (SELECT rowid FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?)',
+                  )
                   .run(key, key, keep);
               }
               return wait;
@@ -121,7 +125,9 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
         try {
           inTransaction(shared, () =>
             shared
-              .prepare('INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)')
+              .prepare(
+                'INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)',
+              )
               .run(key, Math.round(until)),
           );
         } catch (thrown) {

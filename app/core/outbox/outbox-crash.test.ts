@@ -83,7 +83,7 @@ it('kill -9 during a flush: nothing is sent twice and every item says what reall
   expect(items.map((item) => store!.get(item.id).state)).toEqual(['sent', 'sent', 'outcome-unknown', 'sent', 'sent']);
 });
 
-it('another process opening and listing the outbox mid-flush leaves the sender\'s row alone, and the sender\'s result lands', async () => {
+it("another process opening and listing the outbox mid-flush leaves the sender's row alone, and the sender's result lands", async () => {
   const setup = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
   const items = setup.enqueue(
     ['1001', '1002', '1003'].map((xuid) => ({
@@ -114,7 +114,7 @@ it('another process opening and listing the outbox mid-flush leaves the sender\'
   expect(server.received).toEqual(items.map((item) => item.id));
 });
 
-it('two processes flushing the same outbox at once: each item is sent once, and neither relabels the other\'s', async () => {
+it("two processes flushing the same outbox at once: each item is sent once, and neither relabels the other's", async () => {
   const setup = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });
   const items = setup.enqueue(
     ['1001', '1002', '1003', '1004', '1005', '1006'].map((xuid) => ({
@@ -128,7 +128,9 @@ it('two processes flushing the same outbox at once: each item is sent once, and 
 
   server.answerDelayMs = 150;
   const children = [0, 1].map(() => spawn(NODE, [CHILD, dir, server.url], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  const codes = await Promise.all(children.map((flusher) => new Promise<number | null>((resolve) => flusher.on('exit', (code) => resolve(code)))));
+  const codes = await Promise.all(
+    children.map((flusher) => new Promise<number | null>((resolve) => flusher.on('exit', (code) => resolve(code)))),
+  );
   expect(codes).toEqual([0, 0]);
 
   store = openOutboxStore({ dataDir: dir, requestSchema: z.unknown() });

@@ -59,7 +59,11 @@ describe('outbox', () => {
     const reopened = open();
     expect(reopened.counts()).toEqual({ queued: 3, sending: 0, sent: 0, failed: 0, 'outcome-unknown': 0 });
     expect(reopened.list().map((i) => i.label)).toEqual(['Friend 1', 'Friend 2', 'Friend 3']);
-    expect(reopened.get(items[1]!.id).request).toEqual({ method: 'POST', path: '/handles', body: { version: 1, type: 'invite', invitedXuid: '1002' } });
+    expect(reopened.get(items[1]!.id).request).toEqual({
+      method: 'POST',
+      path: '/handles',
+      body: { version: 1, type: 'invite', invitedXuid: '1002' },
+    });
   });
 
   it('adds nothing when one item of a batch is invalid, and names the bad item', () => {
@@ -116,7 +120,8 @@ describe('outbox', () => {
     const summary = await store.flush({
       deliver: async (item) => {
         delivered.push(item.invitedXuid!);
-        if (item.invitedXuid === '1001') return { result: 'failed', error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' } };
+        if (item.invitedXuid === '1001')
+          return { result: 'failed', error: { code: 'FORBIDDEN', message: 'The requested service config cannot be accessed.' } };
         if (item.invitedXuid === '1002') return { result: 'retry-later', error: { code: 'OFFLINE', message: 'No network.' } };
         return { result: 'sent', handleId: 'h' };
       },
@@ -235,7 +240,9 @@ describe('outbox claims (a live send journaling its invites)', () => {
 
     store.settle(first!.id, { result: 'sent', handleId: 'h-1001' });
     expect(store.get(first!.id)).toMatchObject({ state: 'sent', handleId: 'h-1001' });
-    expect(() => store.settle(first!.id, { result: 'sent' })).toThrow(/MPSD accepted it, but the item is sent now .* could not be recorded/);
+    expect(() => store.settle(first!.id, { result: 'sent' })).toThrow(
+      /MPSD accepted it, but the item is sent now .* could not be recorded/,
+    );
   });
 
   it('reports a claimed item that was never settled (the process died) as outcome unknown after a restart', () => {
@@ -249,8 +256,8 @@ describe('outbox claims (a live send journaling its invites)', () => {
   });
 });
 
-describe('ownership: only a gone sender\'s rows are relabelled, and a result that cannot be kept is shown', () => {
-  it('a second store opening (or listing) while another sends leaves its row alone, and the owner\'s result is kept', async () => {
+describe("ownership: only a gone sender's rows are relabelled, and a result that cannot be kept is shown", () => {
+  it("a second store opening (or listing) while another sends leaves its row alone, and the owner's result is kept", async () => {
     const sender = open();
     const [item] = sender.enqueue(invites(['1001']));
     let release: () => void = () => {};
@@ -287,7 +294,7 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
     expect(summary.warnings![0]!.message).toMatch(/MPSD accepted it \(handle h-1001\), but the item is outcome-unknown now/);
   });
 
-  it('a live send\'s journal is never flushed; once its store is gone, what it never attempted is dropped and the one in flight is unknown', async () => {
+  it("a live send's journal is never flushed; once its store is gone, what it never attempted is dropped and the one in flight is unknown", async () => {
     const live = open();
     const [inFlight, sent, notAttempted] = live.enqueue(invites(['1001', '1002', '1003']), { origin: 'live' });
     expect(live.claim(sent!.id)).toBe(true);
@@ -315,7 +322,7 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
     expect(delivered).toEqual([]);
   });
 
-  it('after the machine restarted, a live send\'s unattempted invites are unknown, not dropped (a power cut may have lost their claim)', () => {
+  it("after the machine restarted, a live send's unattempted invites are unknown, not dropped (a power cut may have lost their claim)", () => {
     const live = open();
     const [claimed, unclaimed] = live.enqueue(invites(['1001', '1002']), { origin: 'live' });
     live.claim(claimed!.id);
@@ -326,16 +333,21 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
 
     const next = open();
     expect(next.status).toMatchObject({ interruptedAtOpen: 2, droppedAtOpen: 0 });
-    expect(next.list().map((item) => [item.invitedXuid, item.state])).toEqual([['1001', 'outcome-unknown'], ['1002', 'outcome-unknown']]);
+    expect(next.list().map((item) => [item.invitedXuid, item.state])).toEqual([
+      ['1001', 'outcome-unknown'],
+      ['1002', 'outcome-unknown'],
+    ]);
     expect(next.get(unclaimed!.id).lastError?.message).toMatch(/the computer restarted since/);
   });
 
-  it('the counts it tells stay those on disk through every change, and another process\'s writes', async () => {
+  it("the counts it tells stay those on disk through every change, and another process's writes", async () => {
     const told: OutboxCounts[] = [];
     const store = open((counts) => told.push(counts));
     const onDisk = (): OutboxCounts => {
       const raw = new DatabaseSync(join(dir, 'outbox.sqlite'), { readOnly: true });
-      const rows = raw.prepare(`SELECT state, COUNT(*) AS n FROM outbox WHERE NOT (origin = 'live' AND state = 'queued') GROUP BY state`).all() as { state: keyof OutboxCounts; n: number }[];
+      const rows = raw
+        .prepare(`SELECT state, COUNT(*) AS n FROM outbox WHERE NOT (origin = 'live' AND state = 'queued') GROUP BY state`)
+        .all() as { state: keyof OutboxCounts; n: number }[];
       raw.close();
       const counts: OutboxCounts = { queued: 0, sending: 0, sent: 0, failed: 0, 'outcome-unknown': 0 };
       for (const row of rows) counts[row.state] = row.n;
@@ -357,8 +369,14 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
     check();
     store.keepQueued(c!.id);
     check();
-    const outcomes = [{ result: 'failed' as const, error: { code: 'FORBIDDEN' as const, message: 'No.' } }, { result: 'sent' as const }, { result: 'outcome-unknown' as const, error: { code: 'OUTCOME_UNKNOWN' as const, message: '?' } }];
-    await store.flush({ deliver: () => Promise.resolve(outcomes.shift() ?? { result: 'retry-later', error: { code: 'THROTTLED', message: 'Later.' } }) });
+    const outcomes = [
+      { result: 'failed' as const, error: { code: 'FORBIDDEN' as const, message: 'No.' } },
+      { result: 'sent' as const },
+      { result: 'outcome-unknown' as const, error: { code: 'OUTCOME_UNKNOWN' as const, message: '?' } },
+    ];
+    await store.flush({
+      deliver: () => Promise.resolve(outcomes.shift() ?? { result: 'retry-later', error: { code: 'THROTTLED', message: 'Later.' } }),
+    });
     check();
     store.requeue(queued[0]!.id);
     check();
@@ -383,7 +401,7 @@ describe('ownership: only a gone sender\'s rows are relabelled, and a result tha
   });
 });
 
-describe('retries: backoff with jitter, MPSD\'s own time, waiting for the user', () => {
+describe("retries: backoff with jitter, MPSD's own time, waiting for the user", () => {
   const offline = { result: 'retry-later' as const, error: { code: 'OFFLINE' as const, message: 'No network.' } };
 
   it('each attempt that could not go out backs off (doubling, jittered) and shows when the next one is; the background flusher waits for it', async () => {
@@ -393,7 +411,11 @@ describe('retries: backoff with jitter, MPSD\'s own time, waiting for the user',
     const [item] = store.enqueue(invites(['1001']));
     await store.flush({ deliver: async () => offline });
     // First step 10 s, jitter factor 0.5 + 0.5/2 = 0.75.
-    expect(store.get(item!.id)).toMatchObject({ state: 'queued', nextAttemptAt: '2026-12-01T10:00:07.500Z', attemptLog: [{ code: 'OFFLINE' }] });
+    expect(store.get(item!.id)).toMatchObject({
+      state: 'queued',
+      nextAttemptAt: '2026-12-01T10:00:07.500Z',
+      attemptLog: [{ code: 'OFFLINE' }],
+    });
     expect((await store.flush({ deliver: sendAll, dueOnly: true })).attempted).toBe(0);
     clock += 7_500;
     await store.flush({ deliver: async () => offline, dueOnly: true });
@@ -404,14 +426,26 @@ describe('retries: backoff with jitter, MPSD\'s own time, waiting for the user',
     expect(store.get(item!.id).nextAttemptAt).toBeUndefined();
   });
 
-  it('a long Retry-After holds the item until MPSD\'s time, even for a flush the user asked for', async () => {
+  it("a long Retry-After holds the item until MPSD's time, even for a flush the user asked for", async () => {
     let clock = Date.parse('2026-12-01T10:00:00Z');
     const store = openOutboxStore({ dataDir: dir, requestSchema: wireRequestSchema, now: () => clock });
     opened.push(store);
     const [item] = store.enqueue(invites(['1001']));
     const retryAt = '2026-12-02T10:00:00.000Z';
-    await store.flush({ deliver: async () => ({ result: 'retry-later', retryAt, status: 429, error: { code: 'THROTTLED', message: 'MPSD asked to wait a day.' } }) });
-    expect(store.get(item!.id)).toMatchObject({ state: 'queued', nextAttemptAt: retryAt, lastError: { code: 'THROTTLED' }, attemptLog: [{ status: 429 }] });
+    await store.flush({
+      deliver: async () => ({
+        result: 'retry-later',
+        retryAt,
+        status: 429,
+        error: { code: 'THROTTLED', message: 'MPSD asked to wait a day.' },
+      }),
+    });
+    expect(store.get(item!.id)).toMatchObject({
+      state: 'queued',
+      nextAttemptAt: retryAt,
+      lastError: { code: 'THROTTLED' },
+      attemptLog: [{ status: 429 }],
+    });
     expect((await store.flush({ deliver: sendAll })).attempted).toBe(0);
     clock = Date.parse(retryAt);
     expect((await store.flush({ deliver: sendAll })).sent).toBe(1);
@@ -421,7 +455,10 @@ describe('retries: backoff with jitter, MPSD\'s own time, waiting for the user',
     const store = open();
     const [item] = store.enqueue(invites(['1001']));
     for (let round = 0; round < 3; round++) {
-      await store.flush({ dueOnly: true, deliver: async () => ({ result: 'retry-later', paused: true, error: { code: 'UNAUTHORIZED', message: 'MPSD refused the token.' } }) });
+      await store.flush({
+        dueOnly: true,
+        deliver: async () => ({ result: 'retry-later', paused: true, error: { code: 'UNAUTHORIZED', message: 'MPSD refused the token.' } }),
+      });
     }
     expect(store.get(item!.id)).toMatchObject({ state: 'queued', attempts: 0, lastError: { code: 'UNAUTHORIZED' } });
     expect(store.get(item!.id).nextAttemptAt).toBeUndefined();

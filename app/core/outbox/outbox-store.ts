@@ -66,7 +66,11 @@ const appErrorInputSchema = z.object({
 
 /** What `deliver` answers for one item. */
 export const deliveryOutcomeSchema = z.discriminatedUnion('result', [
-  z.object({ result: z.literal('sent'), handleId: z.optional(z.string().check(z.maxLength(64))), correlationId: z.optional(z.string().check(z.maxLength(200))) }),
+  z.object({
+    result: z.literal('sent'),
+    handleId: z.optional(z.string().check(z.maxLength(64))),
+    correlationId: z.optional(z.string().check(z.maxLength(200))),
+  }),
   z.object({ result: z.literal('failed'), error: appErrorInputSchema, correlationId: z.optional(z.string().check(z.maxLength(200))) }),
   /**
    * It did not go through and is safe to send again: back to the queue. `retryAt`: MPSD asked
@@ -83,7 +87,11 @@ export const deliveryOutcomeSchema = z.discriminatedUnion('result', [
     status: z.optional(z.number().check(z.int())),
   }),
   /** It may have reached MPSD (timeout after sending, connection dropped): never resent automatically. */
-  z.object({ result: z.literal('outcome-unknown'), error: appErrorInputSchema, correlationId: z.optional(z.string().check(z.maxLength(200))) }),
+  z.object({
+    result: z.literal('outcome-unknown'),
+    error: appErrorInputSchema,
+    correlationId: z.optional(z.string().check(z.maxLength(200))),
+  }),
 ]);
 export type DeliveryOutcome = z.input<typeof deliveryOutcomeSchema>;
 
@@ -236,7 +244,7 @@ const UNCONFIRMED_MESSAGE =
   'Handle Studio stopped during this send and the computer restarted since, so whether this invite went out cannot be known (the last moments before a power cut may not have reached the disk). Check history (or the recipient) before sending it again.';
 
 const ABANDONED_MESSAGE =
-  'The Handle Studio process sending this stopped before MPSD\'s answer was recorded, so it may or may not have reached Xbox Live. Check history (or the recipient) before sending it again.';
+  "The Handle Studio process sending this stopped before MPSD's answer was recorded, so it may or may not have reached Xbox Live. Check history (or the recipient) before sending it again.";
 
 /** Opens the outbox; rows left 'sending' by a process that is gone are marked outcome-unknown here. */
 export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
@@ -379,7 +387,11 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       };
     } catch (thrown) {
       const reason = toAppError(thrown).message;
-      throw new HandleStudioError('STORAGE', `Outbox item ${row.id} cannot be read: ${reason}. Dismiss it (the other items are not affected).`, { id: row.id });
+      throw new HandleStudioError(
+        'STORAGE',
+        `Outbox item ${row.id} cannot be read: ${reason}. Dismiss it (the other items are not affected).`,
+        { id: row.id },
+      );
     }
   }
 
@@ -397,11 +409,16 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     const found = { interrupted: 0, dropped: 0 };
     const abandonedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: ABANDONED_MESSAGE } satisfies AppError);
     const unconfirmedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: UNCONFIRMED_MESSAGE } satisfies AppError);
-    for (const row of ownedRows.all() as unknown as Pick<OutboxRow, 'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance' | 'owner_boot'>[]) {
+    for (const row of ownedRows.all() as unknown as Pick<
+      OutboxRow,
+      'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance' | 'owner_boot'
+    >[]) {
       if (ownerIsAlive({ pid: row.owner_pid, start: row.owner_start, instance: row.owner_instance })) continue;
-      if (row.state === 'sending') found.interrupted += Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
+      if (row.state === 'sending')
+        found.interrupted += Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
       // An earlier boot: its claim may be what a power cut lost (see the top of this file).
-      else if (row.owner_boot !== null && row.owner_boot !== owner.boot) found.interrupted += Number(markUnconfirmed.run(now(), unconfirmedError, row.id, row.owner_instance).changes);
+      else if (row.owner_boot !== null && row.owner_boot !== owner.boot)
+        found.interrupted += Number(markUnconfirmed.run(now(), unconfirmedError, row.id, row.owner_instance).changes);
       else found.dropped += Number(dropAbandoned.run(row.id, row.owner_instance).changes);
     }
     if (found.interrupted + found.dropped > 0) {
@@ -419,7 +436,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   };
 
   /** When a queued item may be tried again after this outcome; null = whenever the next flush runs. */
-  function nextAttemptAfter(outcome: Extract<z.output<typeof deliveryOutcomeSchema>, { result: 'retry-later' }>, earlierAttempts: number): number | null {
+  function nextAttemptAfter(
+    outcome: Extract<z.output<typeof deliveryOutcomeSchema>, { result: 'retry-later' }>,
+    earlierAttempts: number,
+  ): number | null {
     if (outcome.retryAt !== undefined) return Date.parse(outcome.retryAt);
     if (outcome.paused === true) return null;
     const step = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * 2 ** Math.min(earlierAttempts, 16));
@@ -446,18 +466,20 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       attemptLog = JSON.stringify([...earlier, attempt].slice(-ATTEMPT_LOG_MAX));
       nextAttemptAt = nextAttemptAfter(outcome, earlier.length);
     }
-    const changes = written(() => recordResult.run(
-      state,
-      error,
-      outcome.result === 'sent' ? (outcome.handleId ?? null) : null,
-      outcome.result === 'retry-later' ? null : (outcome.correlationId ?? null),
-      now(),
-      nextAttemptAt,
-      attemptLog,
-      notTried ? 1 : 0,
-      row.id,
-      instance,
-    )).changes;
+    const changes = written(() =>
+      recordResult.run(
+        state,
+        error,
+        outcome.result === 'sent' ? (outcome.handleId ?? null) : null,
+        outcome.result === 'retry-later' ? null : (outcome.correlationId ?? null),
+        now(),
+        nextAttemptAt,
+        attemptLog,
+        notTried ? 1 : 0,
+        row.id,
+        instance,
+      ),
+    ).changes;
     if (Number(changes) !== 1) return false;
     shift('sending', counted(state, row.origin));
     return true;
@@ -484,7 +506,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       if (parsed.success) return parsed.data;
       return {
         result: 'outcome-unknown' as const,
-        error: { code: 'INTERNAL' as const, message: 'The sender gave an answer the outbox does not understand; the request may have gone out.' },
+        error: {
+          code: 'INTERNAL' as const,
+          message: 'The sender gave an answer the outbox does not understand; the request may have gone out.',
+        },
       };
     } catch (thrown) {
       // A throw from deliver does not say whether the request left the machine.
@@ -526,18 +551,33 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         return { ...item, request, json };
       });
       const writtenAt: number[] = [];
-      const ids = written(() => durably(() => inTransaction(db, () =>
-        items.map((item) => {
-          const id = randomUUID();
-          const at = now();
-          writtenAt.push(at);
-          insert.run(
-            id, at, item.profileId, item.kind, item.json, item.invitedXuid ?? null, item.label ?? null, at,
-            live ? 'live' : 'queued', live ? owner.pid : null, live ? owner.start : null, live ? owner.instance : null, live ? owner.boot : null,
-          );
-          return id;
-        }),
-      )));
+      const ids = written(() =>
+        durably(() =>
+          inTransaction(db, () =>
+            items.map((item) => {
+              const id = randomUUID();
+              const at = now();
+              writtenAt.push(at);
+              insert.run(
+                id,
+                at,
+                item.profileId,
+                item.kind,
+                item.json,
+                item.invitedXuid ?? null,
+                item.label ?? null,
+                at,
+                live ? 'live' : 'queued',
+                live ? owner.pid : null,
+                live ? owner.start : null,
+                live ? owner.instance : null,
+                live ? owner.boot : null,
+              );
+              return id;
+            }),
+          ),
+        ),
+      );
       if (!live) shift(null, 'queued', ids.length);
       changed();
       // The rows as written, without reading each back.
@@ -602,7 +642,11 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
           try {
             item = toItem(row);
             const parsed = options.requestSchema.safeParse(item.request);
-            if (!parsed.success) throw new HandleStudioError('STORAGE', `Outbox item ${id} cannot be sent: its stored request is not valid (${validationError(parsed.error).message}). Dismiss it.`);
+            if (!parsed.success)
+              throw new HandleStudioError(
+                'STORAGE',
+                `Outbox item ${id} cannot be sent: its stored request is not valid (${validationError(parsed.error).message}). Dismiss it.`,
+              );
           } catch (thrown) {
             // One damaged row must not stop the rest: it stays as it is, is named, and is skipped.
             warnings.push({ ...toAppError(thrown), details: { id } });
@@ -649,7 +693,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       // In slices: SQLite caps the parameters of one statement.
       for (let first = 0; first < ids.length; first += 500) {
         const slice = ids.slice(first, first + 500);
-        const rows = db.prepare(`SELECT id, state FROM outbox WHERE id IN (${slice.map(() => '?').join(', ')})`).all(...slice) as { id: string; state: string }[];
+        const rows = db.prepare(`SELECT id, state FROM outbox WHERE id IN (${slice.map(() => '?').join(', ')})`).all(...slice) as {
+          id: string;
+          state: string;
+        }[];
         for (const row of rows) found.set(row.id, row.state);
       }
       return found;
@@ -658,7 +705,9 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     dismissAll(ids) {
       if (ids.length === 0) return 0;
       // Fsynced: one of them may be a queued item (see the top of this file); it is one commit for them all.
-      const removed = written(() => durably(() => inTransaction(db, () => ids.reduce((sum, id) => sum + Number(deleteRow.run(id).changes), 0))));
+      const removed = written(() =>
+        durably(() => inTransaction(db, () => ids.reduce((sum, id) => sum + Number(deleteRow.run(id).changes), 0))),
+      );
       known = null;
       changed();
       return removed;
@@ -675,10 +724,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     requeue(id) {
       const item = get(id);
       if (Number(written(() => durably(() => requeueRow.run(now(), id))).changes) !== 1) {
-        throw new HandleStudioError(
-          'CONFLICT',
-          `Only a failed or outcome-unknown item can be queued again; this one is ${item.state}.`,
-        );
+        throw new HandleStudioError('CONFLICT', `Only a failed or outcome-unknown item can be queued again; this one is ${item.state}.`);
       }
       shift(counted(item.state, item.origin ?? 'queued'), 'queued');
       changed();

@@ -80,7 +80,12 @@ describe('presets', () => {
     store.setFavourite(b.id, true);
     expect(store.list().map((p) => p.name)).toEqual(['Activity only', 'Lobby invite v2', 'Lobby invite v2 (copy)']);
     expect(store.list({ favouritesOnly: true }).map((p) => p.name)).toEqual(['Activity only']);
-    expect(store.list({ search: 'alice' }).map((p) => p.id).sort()).toEqual([a.id, copy.id].sort());
+    expect(
+      store
+        .list({ search: 'alice' })
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([a.id, copy.id].sort());
     expect(store.list({ search: '6296491' })).toHaveLength(2);
     expect(store.list({ search: 'LOBBY-7' })).toHaveLength(3);
     store.delete(copy.id);
@@ -91,9 +96,18 @@ describe('presets', () => {
   it('refuses a bad preset with a message naming the field', () => {
     const store = open();
     expect(() => store.create(lobbyInvite({ inviteAttributes: { titleId: 'abc' } }))).toThrow(/inviteAttributes\.titleId: Title id "abc"/);
-    expect(() => store.create(lobbyInvite({ recipients: [{ label: 'x', xuid: '12a' }] }))).toThrow(/recipients\.0\.xuid: XUID must be decimal/);
+    expect(() => store.create(lobbyInvite({ recipients: [{ label: 'x', xuid: '12a' }] }))).toThrow(
+      /recipients\.0\.xuid: XUID must be decimal/,
+    );
     expect(() =>
-      store.create(lobbyInvite({ recipients: [{ label: 'a', xuid: '1' }, { label: 'b', xuid: '01' }] })),
+      store.create(
+        lobbyInvite({
+          recipients: [
+            { label: 'a', xuid: '1' },
+            { label: 'b', xuid: '01' },
+          ],
+        }),
+      ),
     ).toThrow(/listed twice/);
     expect(() => store.create(lobbyInvite({ inviteAttributes: { titleId: '1', context: '€'.repeat(30) } }))).toThrow(/URI-encoded/);
     expect(() => store.create(lobbyInvite({ notes: 'token XBL3.0 x=123;eyJabc.def' }))).toThrow(/token/);
@@ -200,7 +214,11 @@ describe('presets', () => {
     mkdirSync(dataDir);
     store.retrySave();
     expect(store.status().unsavedChanges).toBe(false);
-    expect(open(dataDir).list().map((p) => p.id)).toContain(kept.id);
+    expect(
+      open(dataDir)
+        .list()
+        .map((p) => p.id),
+    ).toContain(kept.id);
     expect(open(dataDir).list()).toHaveLength(2);
   });
 
@@ -232,7 +250,14 @@ describe('team presets file', () => {
     const file = JSON.parse(text) as { format: string; version: number; presets: Record<string, unknown>[] };
     expect(file.format).toBe('handle-studio-presets');
     expect(file.version).toBe(1);
-    expect(Object.keys(file.presets[0]!).sort()).toEqual(['inviteAttributes', 'joinAndSetActivityFirst', 'name', 'notes', 'recipients', 'sessionRef']);
+    expect(Object.keys(file.presets[0]!).sort()).toEqual([
+      'inviteAttributes',
+      'joinAndSetActivityFirst',
+      'name',
+      'notes',
+      'recipients',
+      'sessionRef',
+    ]);
     expect(text).not.toContain(preset.id);
     expect(text).not.toContain('profile-1');
 
@@ -261,10 +286,16 @@ describe('team presets file', () => {
       return { ...withoutNotes, name, sessionRef: { scid: SCID, templateName: 'GameSession', name: session } };
     };
     const keptAsSaved = JSON.parse(store.exportFile([kept.id])).presets[0] as Record<string, unknown>;
-    const text = JSON.stringify({ format: 'handle-studio-presets', version: 1, presets: [keptAsSaved, shared('changing', 'lobby-9'), shared('New one', 'lobby-3')] });
+    const text = JSON.stringify({
+      format: 'handle-studio-presets',
+      version: 1,
+      presets: [keptAsSaved, shared('changing', 'lobby-9'), shared('New one', 'lobby-3')],
+    });
 
     expect(store.previewImport(text)).toEqual({ added: ['New one'], replaced: ['changing'], unchanged: ['Kept'] });
-    expect(() => store.importFile(text, { replaceExisting: false })).toThrow(/Importing would replace 1 saved preset \("changing"\)\. Nothing was imported/);
+    expect(() => store.importFile(text, { replaceExisting: false })).toThrow(
+      /Importing would replace 1 saved preset \("changing"\)\. Nothing was imported/,
+    );
     expect(store.list().map((p) => p.name)).toEqual(['Kept', 'Changing']);
 
     expect(store.importFile(text, { replaceExisting: true })).toMatchObject({ added: 1, updated: 1, unchanged: 1 });
@@ -308,17 +339,25 @@ describe('team presets file', () => {
     expect(thrown.message).not.toMatch(/(?<!\.)\.\.(?!\.)/);
     expect(thrown.message).toMatch(/ Nothing was imported\.$/);
     const problems = thrown.details!.problems.map((p) => `${p.presetNumber}:${p.field}`);
-    expect(problems).toEqual(expect.arrayContaining(['2:inviteAttributes.titleId', '3:sessionRef.scid', '3:inviteAttributes', '3:recipients']));
+    expect(problems).toEqual(
+      expect.arrayContaining(['2:inviteAttributes.titleId', '3:sessionRef.scid', '3:inviteAttributes', '3:recipients']),
+    );
     expect(store.list().map((p) => p.name)).toEqual(['Existing']);
   });
 
   it('refuses files that are not presets files, with a reason', () => {
     const store = open();
     expect(() => store.importFile('{not json', { replaceExisting: true })).toThrow(/not valid JSON/);
-    expect(() => store.importFile(JSON.stringify({ format: 'something-else', version: 1, presets: [] }), { replaceExisting: true })).toThrow(/not a Handle Studio presets file/);
-    expect(() => store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 2, presets: [] }), { replaceExisting: true })).toThrow(/version must be 1/);
+    expect(() =>
+      store.importFile(JSON.stringify({ format: 'something-else', version: 1, presets: [] }), { replaceExisting: true }),
+    ).toThrow(/not a Handle Studio presets file/);
+    expect(() =>
+      store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 2, presets: [] }), { replaceExisting: true }),
+    ).toThrow(/version must be 1/);
     const twice = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite(), lobbyInvite({ name: 'LOBBY INVITE' })] };
-    expect(() => store.importFile(JSON.stringify(twice), { replaceExisting: true })).toThrow(/Preset 2 \("LOBBY INVITE"\), name: the same name as preset 1/);
+    expect(() => store.importFile(JSON.stringify(twice), { replaceExisting: true })).toThrow(
+      /Preset 2 \("LOBBY INVITE"\), name: the same name as preset 1/,
+    );
     const leaky = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite({ notes: 'Authorization: XBL3.0 x=99;eyJ.sig' })] };
     expect(() => store.importFile(JSON.stringify(leaky), { replaceExisting: true })).toThrow(/must not carry credentials/);
     expect(store.list()).toEqual([]);

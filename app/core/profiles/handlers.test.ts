@@ -8,7 +8,13 @@ import { toAppError, type AppError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { CredentialsService } from '../credentials/credentials-service.ts';
 import { MemoryVault } from '../credentials/memory-vault.ts';
-import { approveDeviceCodes, completeBrowserSignIn, queryActivities, startStandIns, type StandIns } from '../credentials/stand-ins.fixture.ts';
+import {
+  approveDeviceCodes,
+  completeBrowserSignIn,
+  queryActivities,
+  startStandIns,
+  type StandIns,
+} from '../credentials/stand-ins.fixture.ts';
 import { authorizationForActiveProfile, createProfileHandlers } from './handlers.ts';
 import { ProfileStore } from './profile-store.ts';
 
@@ -112,7 +118,11 @@ describe('profile handlers', () => {
 
     expect(await call('signIn', { profileId: signedIn.id, method: 'device-code' })).toMatchObject({ state: 'signed-in' });
     expect(await call('signIn', { profileId: signedIn.id, method: 'browser' })).toMatchObject({ state: 'signed-in' });
-    expect(await call('pasteToken', { profileId: pasted.id, authorization: user.authorization })).toEqual({ state: 'pasted', source: 'pasted', vault: 'memory' });
+    expect(await call('pasteToken', { profileId: pasted.id, authorization: user.authorization })).toEqual({
+      state: 'pasted',
+      source: 'pasted',
+      vault: 'memory',
+    });
     await call('getTokenState', { profileId: signedIn.id });
     await call('activateProfile', { profileId: pasted.id });
     const listed = await call('listProfiles', {});
@@ -124,14 +134,9 @@ describe('profile handlers', () => {
       ['Signed in', false, 'signed-in'],
       ['Pasted', true, 'pasted'],
     ]);
-    expect(published.filter((event) => event.name === 'signInProgress').map((event) => (event.payload as { stage: string }).stage)).toEqual([
-      'device-code',
-      'getting-xbox-token',
-      'signed-in',
-      'browser-opened',
-      'getting-xbox-token',
-      'signed-in',
-    ]);
+    expect(published.filter((event) => event.name === 'signInProgress').map((event) => (event.payload as { stage: string }).stage)).toEqual(
+      ['device-code', 'getting-xbox-token', 'signed-in', 'browser-opened', 'getting-xbox-token', 'signed-in'],
+    );
 
     const secrets = [...(await secretsInVault()), user.authorization, user.authorization.split(';')[1]!];
     expect(secrets.length).toBeGreaterThan(6);
@@ -153,7 +158,10 @@ describe('profile handlers', () => {
     expect(await vault.keys(`${profile.id}/`)).toEqual([]);
     expect((await call('listProfiles', {})).profiles).toEqual([]);
     expect(await call('removeProfile', { profileId: profile.id })).toEqual({ removed: false });
-    expect(published.filter((event) => event.name === 'profilesChanged').at(-1)?.payload).toEqual({ activeProfileId: null, profileIds: [] });
+    expect(published.filter((event) => event.name === 'profilesChanged').at(-1)?.payload).toEqual({
+      activeProfileId: null,
+      profileIds: [],
+    });
   });
 
   it('sign out leaves the profile but forgets its token', async () => {
@@ -168,7 +176,12 @@ describe('profile handlers', () => {
     const broken = mkdtempSync(join(tmpdir(), 'handle-studio-profile-handlers-broken-'));
     try {
       writeFileSync(join(broken, 'profiles.json'), '{"schemaVersion":1,"profi');
-      handlers = createProfileHandlers({ profiles: ProfileStore.open({ directory: broken }), credentials, publish: () => undefined, fetch });
+      handlers = createProfileHandlers({
+        profiles: ProfileStore.open({ directory: broken }),
+        credentials,
+        publish: () => undefined,
+        fetch,
+      });
       const listed = await call('listProfiles', {});
       expect(listed.profiles).toEqual([]);
       expect(listed.notice?.keptAside).toMatch(/profiles\.json\.damaged-/);
@@ -189,7 +202,7 @@ describe('profile handlers', () => {
     expect(unknown.code).toBe('NOT_FOUND');
   });
 
-  it('give the MPSD client the active profile\'s Authorization, following profile switches', async () => {
+  it("give the MPSD client the active profile's Authorization, following profile switches", async () => {
     const first = await call('saveProfile', world.draft({ name: 'First' }));
     const second = await call('saveProfile', world.draft({ name: 'Second' }));
     const source = authorizationForActiveProfile(profiles, credentials);
@@ -207,7 +220,7 @@ describe('profile handlers', () => {
     await expect(source.current()).rejects.toMatchObject({ code: 'NO_CREDENTIALS' });
   });
 
-  it('fill the profile\'s XUID from the local MPSD\'s user list when a token of one of its users is pasted', async () => {
+  it("fill the profile's XUID from the local MPSD's user list when a token of one of its users is pasted", async () => {
     const profile = await call('saveProfile', world.draft({ name: 'Pasted' }));
     const user = world.mpsd.users[2]!;
     const state = await call('pasteToken', { profileId: profile.id, authorization: user.authorization });
@@ -226,9 +239,17 @@ describe('profile handlers', () => {
 
   it('leave a typed XUID alone when the token names nobody the endpoint knows, and ask only loopback endpoints', async () => {
     const asked: string[] = [];
-    handlers = createProfileHandlers({ profiles, credentials, publish: () => undefined, fetch: (input, init) => (asked.push(String(input)), fetch(input, init)) });
+    handlers = createProfileHandlers({
+      profiles,
+      credentials,
+      publish: () => undefined,
+      fetch: (input, init) => (asked.push(String(input)), fetch(input, init)),
+    });
     const typed = '2814660000000099';
-    const custom = await call('saveProfile', world.draft({ name: 'Elsewhere', environment: 'custom', endpoint: 'https://mpsd.example.invalid', xuid: typed }));
+    const custom = await call(
+      'saveProfile',
+      world.draft({ name: 'Elsewhere', environment: 'custom', endpoint: 'https://mpsd.example.invalid', xuid: typed }),
+    );
     await call('pasteToken', { profileId: custom.id, authorization: world.mpsd.users[1]!.authorization });
     expect(profiles.get(custom.id)?.xuid).toBe(typed);
     expect(asked).toEqual([]);
@@ -239,7 +260,7 @@ describe('profile handlers', () => {
     expect(profiles.get(notMpsd.id)?.xuid).toBe(typed);
   });
 
-  it('fill the profile\'s XUID from a sign-in', async () => {
+  it("fill the profile's XUID from a sign-in", async () => {
     const profile = await call('saveProfile', world.draft({ name: 'Signed in' }));
     const state = await call('signIn', { profileId: profile.id, method: 'device-code' });
     expect(state.xuid).toMatch(/^[0-9]+$/);

@@ -52,7 +52,9 @@ export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typ
     async listProfiles() {
       const notice = profiles.status().notice;
       const views = await Promise.all(profiles.list().map((profile) => view(profile)));
-      return notice ? { profiles: views, activeProfileId: profiles.activeProfileId(), notice } : { profiles: views, activeProfileId: profiles.activeProfileId() };
+      return notice
+        ? { profiles: views, activeProfileId: profiles.activeProfileId(), notice }
+        : { profiles: views, activeProfileId: profiles.activeProfileId() };
     },
     async saveProfile(draft) {
       const saved = profiles.save(draft);
@@ -81,7 +83,10 @@ export function createProfileHandlers(deps: ProfileHandlerDeps): HandlersFor<typ
       // The token is stored; a local MPSD's user list names its user (a real XSTS token cannot be read).
       const profile = existing(input.profileId);
       const uhs = input.authorization?.trim() ? parseXblAuthorization(input.authorization).uhs : (input.userHash ?? '').trim();
-      fillUser(profile, state.xuid ?? (profile.environment === 'production' ? undefined : await emulatorUserXuid(profile.endpoint, uhs, fetch)));
+      fillUser(
+        profile,
+        state.xuid ?? (profile.environment === 'production' ? undefined : await emulatorUserXuid(profile.endpoint, uhs, fetch)),
+      );
       announce();
       return state;
     },

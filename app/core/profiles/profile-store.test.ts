@@ -37,14 +37,21 @@ describe('profile store', () => {
     const second = store.save({ ...local, defaultTitleId: '0x4D2', defaultScid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' });
 
     expect(first).toMatchObject({ endpoint: PRODUCTION_ENDPOINT, contractVersion: 107, locale: 'en-US', auth: {} });
-    expect(second).toMatchObject({ endpoint: 'http://127.0.0.1:7777', defaultTitleId: '0x4D2', defaultScid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' });
+    expect(second).toMatchObject({
+      endpoint: 'http://127.0.0.1:7777',
+      defaultTitleId: '0x4D2',
+      defaultScid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862',
+    });
     expect(store.activeProfileId()).toBe(first.id);
 
     const reopened = ProfileStore.open({ directory });
     expect(reopened.list()).toEqual([first, second]);
     expect(reopened.active()).toEqual(first);
     expect(reopened.status()).toEqual({});
-    expect(JSON.parse(readFileSync(join(directory, 'profiles.json'), 'utf8'))).toMatchObject({ schemaVersion: 1, activeProfileId: first.id });
+    expect(JSON.parse(readFileSync(join(directory, 'profiles.json'), 'utf8'))).toMatchObject({
+      schemaVersion: 1,
+      activeProfileId: first.id,
+    });
   });
 
   it('updates by id, activates, and picks another active profile when the active one is removed', () => {
@@ -115,7 +122,6 @@ describe('a damaged profiles file', () => {
     expect(next.list()).toHaveLength(1);
     expect(next.status()).toEqual({});
   });
-
 });
 
 describe('a profiles file a newer Handle Studio wrote', () => {
@@ -125,7 +131,10 @@ describe('a profiles file a newer Handle Studio wrote', () => {
     schemaVersion: 2,
     activeProfileId: id,
     workspaces: ['team'],
-    profiles: [{ id, name: 'From v2', environment: 'production', sandboxId: 'ABCD.3', colour: 'teal' }, { id: 'broken', name: 3 }],
+    profiles: [
+      { id, name: 'From v2', environment: 'production', sandboxId: 'ABCD.3', colour: 'teal' },
+      { id: 'broken', name: 3 },
+    ],
   });
 
   it('is shown read-only, never rewritten, and every change says to update Handle Studio', () => {
@@ -137,7 +146,9 @@ describe('a profiles file a newer Handle Studio wrote', () => {
     expect(store.activeProfileId()).toBe(id);
     expect(store.status().notice).toEqual({
       keptAside: path,
-      message: expect.stringMatching(/written by a newer Handle Studio \(schema 2.*update Handle Studio[\s\S]*read-only[\s\S]*1 profile\(s\) in it cannot be shown/),
+      message: expect.stringMatching(
+        /written by a newer Handle Studio \(schema 2.*update Handle Studio[\s\S]*read-only[\s\S]*1 profile\(s\) in it cannot be shown/,
+      ),
     });
     for (const change of [() => store.save(local), () => store.remove(id), () => store.activate(id)]) {
       const error = failure(change);
@@ -169,7 +180,19 @@ describe('profiles file upgrades', () => {
     ).toEqual({
       schemaVersion: 1,
       activeProfileId: id,
-      profiles: [{ id, name: 'Old', environment: 'production', endpoint: PRODUCTION_ENDPOINT, sandboxId: 'XDKS.1', contractVersion: 107, locale: 'en-US', auth: {}, service: 'mpsd' }],
+      profiles: [
+        {
+          id,
+          name: 'Old',
+          environment: 'production',
+          endpoint: PRODUCTION_ENDPOINT,
+          sandboxId: 'XDKS.1',
+          contractVersion: 107,
+          locale: 'en-US',
+          auth: {},
+          service: 'mpsd',
+        },
+      ],
     });
     expect(migrateProfilesDocument({})).toEqual({ schemaVersion: 1, activeProfileId: null, profiles: [] });
   });

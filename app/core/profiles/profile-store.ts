@@ -78,7 +78,12 @@ export class ProfileStore implements ProfileLookup {
       if (error instanceof NewerProfilesFileError && backing) {
         const { document, unreadable } = readNewerProfilesDocument(backing.store);
         const skipped = unreadable > 0 ? ` ${unreadable} profile(s) in it cannot be shown by this version.` : '';
-        return new ProfileStore(backing, document, { message: `${error.message} Until then ${path} is read-only here and kept as it is.${skipped}`, keptAside: path }, error.message);
+        return new ProfileStore(
+          backing,
+          document,
+          { message: `${error.message} Until then ${path} is read-only here and kept as it is.${skipped}`, keptAside: path },
+          error.message,
+        );
       }
       // Only what the file's content caused (bad JSON, bad shape) is damage; a permission problem is not.
       const damaged = error instanceof HandleStudioError || (error instanceof Error && error.name === 'SyntaxError');
@@ -101,7 +106,12 @@ export class ProfileStore implements ProfileLookup {
     }
   }
 
-  private constructor(backing: ProfilesBackingStore, document: ProfilesDocument, notice: ProfileStoreNotice | undefined, readOnlyReason?: string) {
+  private constructor(
+    backing: ProfilesBackingStore,
+    document: ProfilesDocument,
+    notice: ProfileStoreNotice | undefined,
+    readOnlyReason?: string,
+  ) {
     this.#backing = backing;
     this.#document = document;
     this.#notice = notice;
@@ -150,7 +160,10 @@ export class ProfileStore implements ProfileLookup {
       throw new HandleStudioError('CONFLICT', `A profile named "${sameName.name}" already exists: choose another name.`, { field: 'name' });
     }
     const profile = profileSchema.parse({ ...fields, id: id ?? randomUUID() });
-    const profiles = id === undefined ? [...this.#document.profiles, profile] : this.#document.profiles.map((known) => (known.id === id ? profile : known));
+    const profiles =
+      id === undefined
+        ? [...this.#document.profiles, profile]
+        : this.#document.profiles.map((known) => (known.id === id ? profile : known));
     this.#write({ ...this.#document, profiles, activeProfileId: this.#document.activeProfileId ?? profile.id });
     return profile;
   }

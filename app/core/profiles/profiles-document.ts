@@ -92,9 +92,14 @@ export function migrateProfilesDocument(stored: unknown): ProfilesDocument {
   const checked = profilesDocumentSchema.safeParse(document);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new HandleStudioError('STORAGE', `The profiles file is not valid at ${issue?.path.join('.') || 'the top level'}: ${issue?.message ?? 'unknown problem'}`);
+    throw new HandleStudioError(
+      'STORAGE',
+      `The profiles file is not valid at ${issue?.path.join('.') || 'the top level'}: ${issue?.message ?? 'unknown problem'}`,
+    );
   }
   const profiles = checked.data.profiles;
-  const activeProfileId = profiles.some((profile) => profile.id === checked.data.activeProfileId) ? checked.data.activeProfileId : (profiles[0]?.id ?? null);
+  const activeProfileId = profiles.some((profile) => profile.id === checked.data.activeProfileId)
+    ? checked.data.activeProfileId
+    : (profiles[0]?.id ?? null);
   return { ...checked.data, activeProfileId };
 }

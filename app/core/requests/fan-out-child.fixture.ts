@@ -13,7 +13,14 @@ if (!dataDir || !vaultFile || !requestJson) {
   process.exit(2);
 }
 const vault = fileVault(vaultFile);
-const studio = await createHandleStudio({ dataDir, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock, openKeychain: async () => vault });
+const studio = await createHandleStudio({
+  dataDir,
+  shell: 'cli',
+  version: 'test',
+  fetch: globalThis.fetch,
+  clock: systemClock,
+  openKeychain: async () => vault,
+});
 process.stdout.write('sending\n');
 const result = await studio.dispatch('sendRequest', { runId: 'crash-run', request: JSON.parse(requestJson) });
 process.stdout.write(`finished ${JSON.stringify(result).slice(0, 200)}\n`);

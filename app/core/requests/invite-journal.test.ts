@@ -122,7 +122,8 @@ it('closing leaves unknown outcomes and unrecorded deliveries, queues what could
   const journal = openInviteJournal({ outbox, profileId: 'p1', wires: all, labels: undefined, target: TARGET, keep });
   const client = journal.guard({
     send(wire) {
-      if (wire.invitedXuid === XUIDS[1]) return Promise.resolve(exchangeFor(wire, { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped.' }));
+      if (wire.invitedXuid === XUIDS[1])
+        return Promise.resolve(exchangeFor(wire, { code: 'OUTCOME_UNKNOWN', message: 'The connection dropped.' }));
       return Promise.resolve(exchangeFor(wire));
     },
   });
@@ -148,7 +149,11 @@ it('closing without asking to queue drops what did not go out, and what history 
   const all = wires();
   const journal = openInviteJournal({ outbox, profileId: 'p1', wires: all, labels: undefined, target: TARGET, keep });
   await journal.guard({ send: (wire) => Promise.resolve(exchangeFor(wire)) }).send(all[0]!);
-  const invitees: InviteeResult[] = XUIDS.map((xuid, index) => (index === 0 ? { invitedXuid: xuid, state: 'sent' } : { invitedXuid: xuid, state: 'failed', error: { code: 'OFFLINE', message: 'No network.' } }));
+  const invitees: InviteeResult[] = XUIDS.map((xuid, index) =>
+    index === 0
+      ? { invitedXuid: xuid, state: 'sent' }
+      : { invitedXuid: xuid, state: 'failed', error: { code: 'OFFLINE', message: 'No network.' } },
+  );
 
   expect(journal.close(invitees, false, new Set())).toBe(0);
   expect(outbox.list()).toEqual([]);

@@ -43,7 +43,11 @@ export interface InviteJournalOptions {
 }
 
 /** The outbox items for a send's wire requests, each with its invitee's label. */
-export function outboxItemsFor(profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined): NewOutboxItem[] {
+export function outboxItemsFor(
+  profileId: string,
+  wires: readonly WireRequest[],
+  labels: Record<string, string> | undefined,
+): NewOutboxItem[] {
   return wires.map((wire) => ({
     profileId,
     kind: wire.kind,
@@ -104,7 +108,11 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
             });
           }
           if (!claimed) {
-            return notSent(wire, { code: 'CANCELLED', message: 'Not sent here: this invite\'s journal entry was changed by another Handle Studio process. See the Outbox for its state.' });
+            return notSent(wire, {
+              code: 'CANCELLED',
+              message:
+                "Not sent here: this invite's journal entry was changed by another Handle Studio process. See the Outbox for its state.",
+            });
           }
           const exchange = await inner.send(wire, options);
           keep('The outbox journal', () => outbox.settle(id, deliveryOutcomeOf(exchange)));

@@ -45,7 +45,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const created = (call: ArrivedCall) => ({ status: 201, body: { id: randomUUID(), type: 'invite', invitedXuid: (call.json as { invitedXuid: string }).invitedXuid } });
+const created = (call: ArrivedCall) => ({
+  status: 201,
+  body: { id: randomUUID(), type: 'invite', invitedXuid: (call.json as { invitedXuid: string }).invitedXuid },
+});
 
 /** A loopback port nothing listens on: bound, then released (OFFLINE). */
 async function closedPort(): Promise<string> {
@@ -85,11 +88,20 @@ function service(setup: Setup): SendService {
   });
 }
 
-const inviteRequest = (xuids: string[]) => parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: xuids, titleId: '1234' });
+const inviteRequest = (xuids: string[]) =>
+  parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: xuids, titleId: '1234' });
 
 async function queueInvites(xuids: string[]): Promise<void> {
   // A send the user asked to queue, made while the token is expired: it waits in the outbox.
-  const expired = service({ endpoint: 'http://127.0.0.1:9', authorization: { current: async () => { throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired.'); }, renew: async () => AUTH } });
+  const expired = service({
+    endpoint: 'http://127.0.0.1:9',
+    authorization: {
+      current: async () => {
+        throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired.');
+      },
+      renew: async () => AUTH,
+    },
+  });
   const result = await expired.send({ runId: randomUUID(), request: inviteRequest(xuids), queueIfUnavailable: true });
   expect(result.outcome).toBe('queued');
 }
@@ -99,25 +111,53 @@ const historyRows = () => history.list({ limit: 100 }).entries;
 describe('queueing only when asked', () => {
   it('an expired token queues the send when the caller asked for it, and nothing reaches MPSD', async () => {
     mpsd = await startScriptedMpsd(created);
-    const expired: AuthorizationSource = { current: async () => { throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired at 10:00.'); }, renew: async () => AUTH };
-    const result = await service({ endpoint: mpsd.url, authorization: expired }).send({ runId: 'r1', request: inviteRequest([ALICE, BOB]), queueIfUnavailable: true });
+    const expired: AuthorizationSource = {
+      current: async () => {
+        throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired at 10:00.');
+      },
+      renew: async () => AUTH,
+    };
+    const result = await service({ endpoint: mpsd.url, authorization: expired }).send({
+      runId: 'r1',
+      request: inviteRequest([ALICE, BOB]),
+      queueIfUnavailable: true,
+    });
     expect(result).toMatchObject({ outcome: 'queued', queued: 2, error: { code: 'TOKEN_EXPIRED' } });
     expect(result.invitees?.map((invitee) => invitee.state)).toEqual(['queued', 'queued']);
-    expect(outbox.list().map((item) => [item.invitedXuid, item.state, item.origin])).toEqual([[ALICE, 'queued', 'queued'], [BOB, 'queued', 'queued']]);
+    expect(outbox.list().map((item) => [item.invitedXuid, item.state, item.origin])).toEqual([
+      [ALICE, 'queued', 'queued'],
+      [BOB, 'queued', 'queued'],
+    ]);
     expect(mpsd.calls).toHaveLength(0);
   });
 
   it('without being asked, an expired token fails the send and queues nothing', async () => {
     mpsd = await startScriptedMpsd(created);
-    const expired: AuthorizationSource = { current: async () => { throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired at 10:00.'); }, renew: async () => AUTH };
-    const result = await service({ endpoint: mpsd.url, authorization: expired }).send({ runId: 'r1', request: inviteRequest([ALICE]), queueIfUnavailable: false });
+    const expired: AuthorizationSource = {
+      current: async () => {
+        throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired at 10:00.');
+      },
+      renew: async () => AUTH,
+    };
+    const result = await service({ endpoint: mpsd.url, authorization: expired }).send({
+      runId: 'r1',
+      request: inviteRequest([ALICE]),
+      queueIfUnavailable: false,
+    });
     expect(result).toMatchObject({ outcome: 'failed', queued: 0, error: { code: 'TOKEN_EXPIRED' } });
     expect(outbox.list()).toEqual([]);
   });
 
   it('an unreachable MPSD without --queue: every invitee failed OFFLINE, nothing left in the outbox for a later flush', async () => {
-    const result = await service({ endpoint: await closedPort() }).send({ runId: 'r1', request: inviteRequest([ALICE, BOB]), queueIfUnavailable: false });
-    expect(result.invitees?.map((invitee) => [invitee.state, invitee.error?.code])).toEqual([['failed', 'OFFLINE'], ['failed', 'OFFLINE']]);
+    const result = await service({ endpoint: await closedPort() }).send({
+      runId: 'r1',
+      request: inviteRequest([ALICE, BOB]),
+      queueIfUnavailable: false,
+    });
+    expect(result.invitees?.map((invitee) => [invitee.state, invitee.error?.code])).toEqual([
+      ['failed', 'OFFLINE'],
+      ['failed', 'OFFLINE'],
+    ]);
     expect(result.queued).toBe(0);
     expect(outbox.list()).toEqual([]);
   });
@@ -172,24 +212,36 @@ describe('flushing queued items', () => {
     const answered401 = service({ endpoint: mpsd.url });
     await outbox.flush({ deliver: answered401.deliver });
     expect(mpsd.calls).toHaveLength(2);
-    expect(outbox.list()[0]).toMatchObject({ state: 'queued', attempts: 1, lastError: { code: 'UNAUTHORIZED' }, attemptLog: [{ code: 'UNAUTHORIZED', status: 401 }] });
+    expect(outbox.list()[0]).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      lastError: { code: 'UNAUTHORIZED' },
+      attemptLog: [{ code: 'UNAUTHORIZED', status: 401 }],
+    });
     expect(outbox.list()[0]!.nextAttemptAt).toBeUndefined();
     expect(historyRows()).toEqual([]);
   });
 
   it('an item whose profile vanished waits for it instead of failing for good, and goes once it is back', async () => {
     mpsd = await startScriptedMpsd(created);
-    const target: Setup = { endpoint: mpsd.url, profileGone: new HandleStudioError('NOT_FOUND', 'That profile no longer exists: pick another one.') };
+    const target: Setup = {
+      endpoint: mpsd.url,
+      profileGone: new HandleStudioError('NOT_FOUND', 'That profile no longer exists: pick another one.'),
+    };
     const sender = service(target);
     await queueInvites([ALICE]);
     await outbox.flush({ deliver: sender.deliver });
-    expect(outbox.list()[0]).toMatchObject({ state: 'queued', attempts: 0, lastError: { code: 'NOT_FOUND', message: expect.stringMatching(/^Waiting for its profile/) } });
+    expect(outbox.list()[0]).toMatchObject({
+      state: 'queued',
+      attempts: 0,
+      lastError: { code: 'NOT_FOUND', message: expect.stringMatching(/^Waiting for its profile/) },
+    });
     delete target.profileGone;
     expect((await outbox.flush({ deliver: sender.deliver })).sent).toBe(1);
     expect(mpsd.calls).toHaveLength(1);
   });
 
-  it('a 429 with Retry-After of a day is not waited out: the item goes back to the queue until MPSD\'s time, and outbox list shows it', async () => {
+  it("a 429 with Retry-After of a day is not waited out: the item goes back to the queue until MPSD's time, and outbox list shows it", async () => {
     mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '86400' } }));
     const sender = service({ endpoint: mpsd.url });
     await queueInvites([ALICE]);
@@ -222,9 +274,14 @@ describe('flushing queued items', () => {
 });
 
 describe('what an exchange means for a queued item', () => {
-  const exchange: MpsdExchange = { kind: 'invite.send', request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: {} }, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 5 };
+  const exchange: MpsdExchange = {
+    kind: 'invite.send',
+    request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: {} },
+    startedAt: '2026-12-01T10:00:00.000Z',
+    durationMs: 5,
+  };
 
-  it('a Retry-After too long to wait out (THROTTLED with retryAt) holds the item until MPSD\'s time', () => {
+  it("a Retry-After too long to wait out (THROTTLED with retryAt) holds the item until MPSD's time", () => {
     const retryAt = '2026-12-02T10:00:00.000Z';
     const outcome = deliveryOutcomeOf({
       ...exchange,
@@ -235,9 +292,22 @@ describe('what an exchange means for a queued item', () => {
   });
 
   it('a 401 (MPSD did not process it) and a cancelled wait go back to the queue without backoff; an unknown outcome is never retried', () => {
-    expect(deliveryOutcomeOf({ ...exchange, response: { status: 401, headers: {}, body: '' }, error: { code: 'UNAUTHORIZED', message: 'Refused.' } })).toMatchObject({ result: 'retry-later', paused: true, status: 401 });
-    expect(deliveryOutcomeOf({ ...exchange, error: { code: 'CANCELLED', message: 'Stopped.' } })).toMatchObject({ result: 'retry-later', paused: true });
-    expect(deliveryOutcomeOf({ ...exchange, error: { code: 'OUTCOME_UNKNOWN', message: 'Dropped.' } })).toMatchObject({ result: 'outcome-unknown' });
-    expect(deliveryOutcomeOf({ ...exchange, response: { status: 403, headers: {}, body: '' }, error: { code: 'FORBIDDEN', message: 'No.' } })).toMatchObject({ result: 'failed' });
+    expect(
+      deliveryOutcomeOf({
+        ...exchange,
+        response: { status: 401, headers: {}, body: '' },
+        error: { code: 'UNAUTHORIZED', message: 'Refused.' },
+      }),
+    ).toMatchObject({ result: 'retry-later', paused: true, status: 401 });
+    expect(deliveryOutcomeOf({ ...exchange, error: { code: 'CANCELLED', message: 'Stopped.' } })).toMatchObject({
+      result: 'retry-later',
+      paused: true,
+    });
+    expect(deliveryOutcomeOf({ ...exchange, error: { code: 'OUTCOME_UNKNOWN', message: 'Dropped.' } })).toMatchObject({
+      result: 'outcome-unknown',
+    });
+    expect(
+      deliveryOutcomeOf({ ...exchange, response: { status: 403, headers: {}, body: '' }, error: { code: 'FORBIDDEN', message: 'No.' } }),
+    ).toMatchObject({ result: 'failed' });
   });
 });

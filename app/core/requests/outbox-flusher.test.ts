@@ -26,7 +26,13 @@ it('a flush that keeps failing is reported once, and the all-clear once it works
   const outbox: OutboxStore = openOutboxStore({ dataDir: join(mount.path, 'Handle Studio'), requestSchema });
   cleanups.push(() => outbox.close());
   outbox.enqueue([
-    { profileId: 'p1', kind: 'invite.send', invitedXuid: '2814679796296491', label: 'Alice', request: { method: 'POST', path: '/handles', body: { type: 'invite' } } },
+    {
+      profileId: 'p1',
+      kind: 'invite.send',
+      invitedXuid: '2814679796296491',
+      label: 'Alice',
+      request: { method: 'POST', path: '/handles', body: { type: 'invite' } },
+    },
   ]);
 
   const delivered: string[] = [];
@@ -46,7 +52,11 @@ it('a flush that keeps failing is reported once, and the all-clear once it works
     await new Promise((resolve) => setImmediate(resolve));
   };
   // The timer never fires during the test: each flush is one poke.
-  const flusher: OutboxFlusher = startOutboxFlusher(watched, deliver, { intervalMs: 3_600_000, reportAfter: 3, onTrouble: (problem) => reports.push(problem) });
+  const flusher: OutboxFlusher = startOutboxFlusher(watched, deliver, {
+    intervalMs: 3_600_000,
+    reportAfter: 3,
+    onTrouble: (problem) => reports.push(problem),
+  });
   cleanups.push(() => flusher.stop());
 
   const filler = join(mount.path, 'filler');

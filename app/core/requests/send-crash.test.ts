@@ -34,7 +34,15 @@ afterEach(async () => {
 
 async function openStudio(vaultFile: string): Promise<HandleStudio> {
   const vault = fileVault(vaultFile);
-  return createHandleStudio({ dataDir: dir, shell: 'browser', version: 'test', fetch: globalThis.fetch, clock: systemClock, openKeychain: async () => vault, outboxRetryIntervalMs: 100 });
+  return createHandleStudio({
+    dataDir: dir,
+    shell: 'browser',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    openKeychain: async () => vault,
+    outboxRetryIntervalMs: 100,
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks from the answer
@@ -59,7 +67,12 @@ it('kill -9 during a live fan-out to 10: what landed is in history, the rest is 
 
   // Each invite takes a while to answer, so the kill lands with one in flight and several not yet sent.
   mpsd.faults.set({ kind: 'latency', ms: 300 });
-  const request = { kind: 'invite.send', sessionRef: { scid: SCID, templateName: 'GameSession', name: 'crash' }, invitedXuids: invitees, titleId: '1234' };
+  const request = {
+    kind: 'invite.send',
+    sessionRef: { scid: SCID, templateName: 'GameSession', name: 'crash' },
+    invitedXuids: invitees,
+    titleId: '1234',
+  };
   child = spawn(NODE, [CHILD, dir, vaultFile, JSON.stringify(request)], { stdio: ['ignore', 'pipe', 'pipe'] });
   await expect.poll(() => mpsd!.invites().length, { timeout: 15_000, interval: 10 }).toBeGreaterThanOrEqual(3);
   child.kill('SIGKILL');
@@ -73,9 +86,15 @@ it('kill -9 during a live fan-out to 10: what landed is in history, the rest is 
   expect(flushed.attempted).toBe(0);
   await new Promise((resolve) => setTimeout(resolve, 500));
 
-  const { items, counts } = await call<{ items: Array<{ invitedXuid: string; state: string; handleId?: string }>; counts: { queued: number; sending: number } }>('listOutbox', {});
+  const { items, counts } = await call<{
+    items: Array<{ invitedXuid: string; state: string; handleId?: string }>;
+    counts: { queued: number; sending: number };
+  }>('listOutbox', {});
   expect(counts.queued + counts.sending).toBe(0);
-  const { entries } = await call<{ entries: Array<{ invitedXuid: string; outcome: string; handleId?: string }> }>('listHistory', { kinds: ['invite.send'], limit: 50 });
+  const { entries } = await call<{ entries: Array<{ invitedXuid: string; outcome: string; handleId?: string }> }>('listHistory', {
+    kinds: ['invite.send'],
+    limit: 50,
+  });
 
   const received = new Map<string, number>();
   for (const invite of mpsd.invites()) received.set(invite.invitedXuid, (received.get(invite.invitedXuid) ?? 0) + 1);
@@ -86,7 +105,11 @@ it('kill -9 during a live fan-out to 10: what landed is in history, the rest is 
   for (const invite of mpsd.invites()) {
     const row = entries.find((entry) => entry.invitedXuid === invite.invitedXuid);
     if (row) expect(row).toMatchObject({ outcome: 'ok', handleId: invite.id });
-    else expect(items.find((item) => item.invitedXuid === invite.invitedXuid)?.state, `invite to ${invite.invitedXuid} landed but is in neither history nor the outbox`).toBe('outcome-unknown');
+    else
+      expect(
+        items.find((item) => item.invitedXuid === invite.invitedXuid)?.state,
+        `invite to ${invite.invitedXuid} landed but is in neither history nor the outbox`,
+      ).toBe('outcome-unknown');
   }
   expect(entries.length).toBeGreaterThanOrEqual(mpsd.invites().length - 1);
   // At most one invite was in flight (one at a time), and it is the only unknown.

@@ -52,7 +52,12 @@ it('reports every invite that went out even when history cannot be written, with
     onProgress: () => undefined,
   });
 
-  const request = parseHandleRequest({ kind: 'invite.send', sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'full-disk' }, invitedXuids: others.map((user) => user.xuid), titleId: '1234' });
+  const request = parseHandleRequest({
+    kind: 'invite.send',
+    sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'full-disk' },
+    invitedXuids: others.map((user) => user.xuid),
+    titleId: '1234',
+  });
   const result = await service.send({ runId: 'full-disk', request });
 
   expect(result.outcome).toBe('completed');

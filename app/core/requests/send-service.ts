@@ -58,7 +58,13 @@ export interface SendServiceDeps {
 }
 
 /** Reads are pointless to replay later; these kinds are queued when they cannot go out now. */
-const QUEUEABLE_KINDS: ReadonlySet<RequestKind> = new Set(['activity.set', 'invite.send', 'handle.delete', 'session.join', 'session.leave']);
+const QUEUEABLE_KINDS: ReadonlySet<RequestKind> = new Set([
+  'activity.set',
+  'invite.send',
+  'handle.delete',
+  'session.join',
+  'session.leave',
+]);
 
 export interface SendService {
   send(input: SendInput): Promise<SendResult>;
@@ -94,10 +100,17 @@ export function createSendService(deps: SendServiceDeps): SendService {
       clock: deps.clock,
     });
 
-  const record = (exchange: MpsdExchange, target: SendTarget, labels: Record<string, string> | undefined, attempts?: readonly OutboxAttempt[]) => {
+  const record = (
+    exchange: MpsdExchange,
+    target: SendTarget,
+    labels: Record<string, string> | undefined,
+    attempts?: readonly OutboxAttempt[],
+  ) => {
     const label = exchange.invitedXuid === undefined ? undefined : labels?.[exchange.invitedXuid];
     try {
-      deps.history.append(historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }, attempts));
+      deps.history.append(
+        historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }, attempts),
+      );
     } catch (thrown) {
       throw asStorageError(thrown, { what: 'history database', path: deps.history.path });
     }
@@ -106,7 +119,13 @@ export function createSendService(deps: SendServiceDeps): SendService {
   const queue = (profileId: string, wires: readonly WireRequest[], labels: Record<string, string> | undefined) =>
     deps.outbox.enqueue(outboxItemsFor(profileId, wires, labels), { origin: 'queued' });
 
-  async function run(runId: string, target: SendTarget & { profileId?: string }, request: HandleRequest, labels: Record<string, string> | undefined, queueIfUnavailable: boolean): Promise<SendResult> {
+  async function run(
+    runId: string,
+    target: SendTarget & { profileId?: string },
+    request: HandleRequest,
+    labels: Record<string, string> | undefined,
+    queueIfUnavailable: boolean,
+  ): Promise<SendResult> {
     const profileId = target.canQueue ? target.profileId : undefined;
     const canQueue = queueIfUnavailable && profileId !== undefined && QUEUEABLE_KINDS.has(request.kind);
 
@@ -187,12 +206,22 @@ export function createSendService(deps: SendServiceDeps): SendService {
     }
   }
 
-  function queued(runId: string, profileId: string | undefined, request: HandleRequest, labels: Record<string, string> | undefined, why: AppError): SendResult {
+  function queued(
+    runId: string,
+    profileId: string | undefined,
+    request: HandleRequest,
+    labels: Record<string, string> | undefined,
+    why: AppError,
+  ): SendResult {
     const wires = buildWireRequests(request);
     queue(profileId!, wires, labels);
     const invitees: InviteeResult[] | undefined =
       request.kind === 'invite.send'
-        ? request.invitedXuids.map((xuid) => ({ invitedXuid: xuid, state: 'queued' as const, ...(labels?.[xuid] ? { label: labels[xuid] } : {}) }))
+        ? request.invitedXuids.map((xuid) => ({
+            invitedXuid: xuid,
+            state: 'queued' as const,
+            ...(labels?.[xuid] ? { label: labels[xuid] } : {}),
+          }))
         : undefined;
     return { runId, outcome: 'queued', exchanges: [], ...(invitees ? { invitees } : {}), queued: wires.length, error: queuedBecause(why) };
   }
@@ -208,7 +237,10 @@ export function createSendService(deps: SendServiceDeps): SendService {
       return {
         result: 'retry-later',
         paused: true,
-        error: { code: error.code, message: `Waiting for its profile (${item.profileId}): ${error.message} It goes out once the profile is back; dismiss it if it should not.` },
+        error: {
+          code: error.code,
+          message: `Waiting for its profile (${item.profileId}): ${error.message} It goes out once the profile is back; dismiss it if it should not.`,
+        },
       };
     }
     try {
@@ -224,7 +256,12 @@ export function createSendService(deps: SendServiceDeps): SendService {
     // it: a retry is not a new request, and attempts that never left the machine are not history.
     if (outcome.result !== 'retry-later') {
       try {
-        record(exchange, target, item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label }, item.attemptLog);
+        record(
+          exchange,
+          target,
+          item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label },
+          item.attemptLog,
+        );
       } catch {
         // History could not be written: the outbox item itself keeps the outcome, handle id and
         // correlation id, and a failed history write must not turn a delivered invite into "unknown".
@@ -250,7 +287,10 @@ export function createSendService(deps: SendServiceDeps): SendService {
   };
 }
 
-function inviteeResult(result: { invitedXuid: string; state: InviteeResult['state']; handleId?: string; exchange?: MpsdExchange; error?: AppError }, labels: Record<string, string> | undefined): InviteeResult {
+function inviteeResult(
+  result: { invitedXuid: string; state: InviteeResult['state']; handleId?: string; exchange?: MpsdExchange; error?: AppError },
+  labels: Record<string, string> | undefined,
+): InviteeResult {
   const label = labels?.[result.invitedXuid];
   return {
     invitedXuid: result.invitedXuid,
@@ -263,5 +303,8 @@ function inviteeResult(result: { invitedXuid: string; state: InviteeResult['stat
 }
 
 function queuedBecause(error: AppError): AppError {
-  return { code: error.code, message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.` };
+  return {
+    code: error.code,
+    message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.`,
+  };
 }

@@ -27,10 +27,7 @@ function headerProblem(headers: Record<string, string> | undefined): string | un
  * the placeholder, or anything shaped like an XBL3.0 / bearer token in its other text.
  * `where` names the store for the message ("history", "outbox").
  */
-export function assertNoCredentials(
-  request: { headers?: Record<string, string> } & Record<string, unknown>,
-  where: string,
-): void {
+export function assertNoCredentials(request: { headers?: Record<string, string> } & Record<string, unknown>, where: string): void {
   const text = JSON.stringify(request);
   const problem =
     headerProblem(request.headers) ??

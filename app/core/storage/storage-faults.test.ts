@@ -33,7 +33,14 @@ function tempDir(): string {
 
 async function studioOn(dataDir: string): Promise<HandleStudio> {
   const vault = new MemoryVault();
-  const studio = await createHandleStudio({ dataDir, shell: 'cli', version: 'test', fetch: globalThis.fetch, clock: systemClock, openKeychain: async () => vault });
+  const studio = await createHandleStudio({
+    dataDir,
+    shell: 'cli',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    openKeychain: async () => vault,
+  });
   cleanups.push(() => void studio.close());
   return studio;
 }
@@ -96,24 +103,43 @@ describe('files a newer Handle Studio wrote', () => {
       db.close();
     }
     writeFileSync(join(dataDir, 'presets.json'), JSON.stringify({ schemaVersion: 9, presets: [] }));
-    const before = { outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)), presets: sha(join(dataDir, 'presets.json')) };
+    const before = {
+      outbox: sha(join(dataDir, OUTBOX_FILE_NAME)),
+      history: sha(join(dataDir, HISTORY_FILE_NAME)),
+      presets: sha(join(dataDir, 'presets.json')),
+    };
 
     const studio = await studioOn(dataDir);
     const messages = studio.notices.map((notice) => notice.message).join('\n');
-    expect(messages).toMatch(/outbox database was written by a newer version of Handle Studio \(schema 99[\s\S]*read-only: update Handle Studio/);
+    expect(messages).toMatch(
+      /outbox database was written by a newer version of Handle Studio \(schema 99[\s\S]*read-only: update Handle Studio/,
+    );
     expect(messages).toMatch(/history database was written by a newer version of Handle Studio \(schema 99/);
     expect(messages).toMatch(/presets\.json was written by a newer Handle Studio \(file version 9\); update Handle Studio/);
 
     const listed = await studio.dispatch('listDrafts', {});
     expect(listed).toMatchObject({ ok: true, value: { drafts: [expect.objectContaining({ name: 'Kept from before' })] } });
     const saved = await studio.dispatch('saveDraft', draft('New'));
-    expect(saved).toMatchObject({ ok: false, error: { code: 'STORAGE', message: expect.stringMatching(/newer version of Handle Studio[\s\S]*update Handle Studio/) } });
+    expect(saved).toMatchObject({
+      ok: false,
+      error: { code: 'STORAGE', message: expect.stringMatching(/newer version of Handle Studio[\s\S]*update Handle Studio/) },
+    });
     // History does not put its own write failures in words: the safety net under every channel does.
     const retention = await studio.dispatch('setHistoryRetention', { maxEntries: 10 });
-    expect(retention).toMatchObject({ ok: false, error: { code: 'STORAGE', message: expect.stringMatching(/history database was written by a newer version[\s\S]*update Handle Studio/) } });
+    expect(retention).toMatchObject({
+      ok: false,
+      error: {
+        code: 'STORAGE',
+        message: expect.stringMatching(/history database was written by a newer version[\s\S]*update Handle Studio/),
+      },
+    });
     expect(await studio.dispatch('listHistory', { limit: 10, search: 'abc' })).toMatchObject({ ok: true });
     await studio.close();
-    expect({ outbox: sha(join(dataDir, OUTBOX_FILE_NAME)), history: sha(join(dataDir, HISTORY_FILE_NAME)), presets: sha(join(dataDir, 'presets.json')) }).toEqual(before);
+    expect({
+      outbox: sha(join(dataDir, OUTBOX_FILE_NAME)),
+      history: sha(join(dataDir, HISTORY_FILE_NAME)),
+      presets: sha(join(dataDir, 'presets.json')),
+    }).toEqual(before);
   });
 
   it('an outbox.sqlite a newer build wrote, holding an item a dead process left mid-send, is STORAGE saying to update, and is left as it was', async () => {
@@ -121,7 +147,9 @@ describe('files a newer Handle Studio wrote', () => {
     openDraftsStore({ dataDir }).close();
     const db = new DatabaseSync(join(dataDir, OUTBOX_FILE_NAME));
     // The outbox settles such an item at open, which is a write this build must not make to a newer file.
-    db.prepare(`INSERT INTO outbox (id, created_at, profile_id, kind, request_json, state, updated_at) VALUES ('item', 1, 'p', 'invite.send', '{}', 'sending', 1)`).run();
+    db.prepare(
+      `INSERT INTO outbox (id, created_at, profile_id, kind, request_json, state, updated_at) VALUES ('item', 1, 'p', 'invite.send', '{}', 'sending', 1)`,
+    ).run();
     db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE; PRAGMA user_version = 99');
     db.close();
     const before = sha(join(dataDir, OUTBOX_FILE_NAME));
@@ -145,9 +173,17 @@ describe('one draft row that cannot be read', () => {
     db.close();
 
     const studio = await studioOn(dataDir);
-    expect(studio.notices.map((notice) => notice.message)).toContainEqual(expect.stringMatching(/1 draft\(s\) cannot be read[\s\S]*"Torn" \(its saved form is not valid JSON\)[\s\S]*kept/));
-    expect(await studio.dispatch('listDrafts', {})).toMatchObject({ ok: true, value: { drafts: [expect.objectContaining({ id: good.id })] } });
-    expect(await studio.dispatch('getDraft', { id: bad.id })).toMatchObject({ ok: false, error: { code: 'STORAGE', message: expect.stringMatching(/"Torn" cannot be read[\s\S]*kept/) } });
+    expect(studio.notices.map((notice) => notice.message)).toContainEqual(
+      expect.stringMatching(/1 draft\(s\) cannot be read[\s\S]*"Torn" \(its saved form is not valid JSON\)[\s\S]*kept/),
+    );
+    expect(await studio.dispatch('listDrafts', {})).toMatchObject({
+      ok: true,
+      value: { drafts: [expect.objectContaining({ id: good.id })] },
+    });
+    expect(await studio.dispatch('getDraft', { id: bad.id })).toMatchObject({
+      ok: false,
+      error: { code: 'STORAGE', message: expect.stringMatching(/"Torn" cannot be read[\s\S]*kept/) },
+    });
     await studio.close();
     const check = new DatabaseSync(join(dataDir, OUTBOX_FILE_NAME));
     expect(check.prepare('SELECT COUNT(*) AS n FROM drafts').get()).toEqual({ n: 2 });
@@ -167,7 +203,12 @@ describe('one history row that cannot be read', () => {
       kind: 'invite.send' as const,
       sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'lobby' },
       invitedXuid: `281467979629640${n}`,
-      request: { method: 'POST' as const, url: 'https://sessiondirectory.xboxlive.com/handles', headers: { 'x-xbl-contract-version': '107' }, body: '{}' },
+      request: {
+        method: 'POST' as const,
+        url: 'https://sessiondirectory.xboxlive.com/handles',
+        headers: { 'x-xbl-contract-version': '107' },
+        body: '{}',
+      },
       response: { status: 201, headers: {}, body: '{}' },
       durationMs: 5,
     });
@@ -181,10 +222,18 @@ describe('one history row that cannot be read', () => {
     const studio = await studioOn(dataDir);
     expect(await studio.dispatch('getHistoryEntry', { id: torn.id })).toMatchObject({
       ok: false,
-      error: { code: 'STORAGE', message: expect.stringMatching(new RegExp(`History entry ${torn.id} .* is damaged: its stored request cannot be read\\. It is kept`)) },
+      error: {
+        code: 'STORAGE',
+        message: expect.stringMatching(
+          new RegExp(`History entry ${torn.id} .* is damaged: its stored request cannot be read\\. It is kept`),
+        ),
+      },
     });
     expect(await studio.dispatch('getHistoryEntry', { id: good.id })).toMatchObject({ ok: true });
-    expect(await studio.dispatch('listHistory', { limit: 10 })).toMatchObject({ ok: true, value: { entries: [expect.anything(), expect.anything()] } });
+    expect(await studio.dispatch('listHistory', { limit: 10 })).toMatchObject({
+      ok: true,
+      value: { entries: [expect.anything(), expect.anything()] },
+    });
   });
 });
 
@@ -230,7 +279,11 @@ describe('a disk that fills up', () => {
     const full = new RegExp(`The disk holding ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is full: free some space and try again`);
     const answers = {
       draft: await studio.dispatch('saveDraft', draft('Big', 'z'.repeat(40))),
-      drafts: await studio.dispatch('saveDraft', { name: 'Many', kind: 'invite.send', fields: Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`f${n}`, 'y'.repeat(1000)])) }),
+      drafts: await studio.dispatch('saveDraft', {
+        name: 'Many',
+        kind: 'invite.send',
+        fields: Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`f${n}`, 'y'.repeat(1000)])),
+      }),
       profile: await studio.dispatch('saveProfile', { name: 'QA', environment: 'production', sandboxId: 'XDKS.1' }),
       preset: await studio.dispatch('createPreset', {
         name: 'Lobby',
@@ -251,9 +304,19 @@ describe('a disk that fills up', () => {
 
     rmSync(filler);
     expect(await studio.dispatch('saveDraft', draft('After'))).toMatchObject({ ok: true });
-    expect(await studio.dispatch('saveProfile', { name: 'QA', environment: 'production', sandboxId: 'XDKS.1' })).toMatchObject({ ok: true });
+    expect(await studio.dispatch('saveProfile', { name: 'QA', environment: 'production', sandboxId: 'XDKS.1' })).toMatchObject({
+      ok: true,
+    });
     const listed = await studio.dispatch('listDrafts', {});
-    expect(listed).toMatchObject({ ok: true, value: { drafts: expect.arrayContaining([expect.objectContaining({ name: 'Before the disk filled' }), expect.objectContaining({ name: 'After' })]) } });
+    expect(listed).toMatchObject({
+      ok: true,
+      value: {
+        drafts: expect.arrayContaining([
+          expect.objectContaining({ name: 'Before the disk filled' }),
+          expect.objectContaining({ name: 'After' }),
+        ]),
+      },
+    });
   });
 });
 
@@ -271,7 +334,9 @@ describe('a data folder on a disk that turns read-only', () => {
 
     const error = await failure(studioOn(dataDir));
     expect(error.code).toBe('STORAGE');
-    expect(error.message).toMatch(/cannot write to .*Handle Studio \(the disk is mounted read-only, or the folder or .* is not writable for you\): make it writable/);
+    expect(error.message).toMatch(
+      /cannot write to .*Handle Studio \(the disk is mounted read-only, or the folder or .* is not writable for you\): make it writable/,
+    );
     expect(sha(join(dataDir, OUTBOX_FILE_NAME))).toBe(outbox);
     expect(existsSync(join(dataDir, `${OUTBOX_FILE_NAME}.damaged`))).toBe(false);
     expect(statSync(dataDir).isDirectory()).toBe(true);

@@ -118,7 +118,8 @@ export function createMpaBook(now: () => number, follows: FollowGraph): MpaBook 
     },
     mayJoin(activity, viewer) {
       if (viewer === activity.xuid) return true;
-      const full = activity.maxPlayers !== undefined && activity.currentPlayers !== undefined && activity.currentPlayers >= activity.maxPlayers;
+      const full =
+        activity.maxPlayers !== undefined && activity.currentPlayers !== undefined && activity.currentPlayers >= activity.maxPlayers;
       if (full) return false;
       if (activity.joinRestriction === 'InviteOnly') return false;
       // Followed: only people the activity's owner follows (Learn live-mpa-activities, Privacy).

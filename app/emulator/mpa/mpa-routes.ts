@@ -54,7 +54,8 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 function checkEnum(value: unknown, allowed: readonly string[], field: string, required: boolean): string | undefined {
   if (value === undefined && !required) return undefined;
   const found = typeof value === 'string' ? allowed.find((name) => name.toLowerCase() === value.toLowerCase()) : undefined;
-  if (found === undefined) invalid(`${field} must be one of ${allowed.join(', ')}${value === undefined ? '' : `, not ${JSON.stringify(value).slice(0, 40)}`}.`);
+  if (found === undefined)
+    invalid(`${field} must be one of ${allowed.join(', ')}${value === undefined ? '' : `, not ${JSON.stringify(value).slice(0, 40)}`}.`);
   return found;
 }
 
@@ -62,17 +63,26 @@ function checkBody(call: MpsdCall, allowed: readonly string[]): Record<string, u
   const body = jsonBodyOf(call);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('The request body must be a JSON object.');
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) invalid(`Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key.slice(0, 40)}"`).join(', ')}: MPA accepts ${allowed.join(', ')} here.`);
+  if (unknown.length > 0)
+    invalid(
+      `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key.slice(0, 40)}"`).join(', ')}: MPA accepts ${allowed.join(', ')} here.`,
+    );
   return body as Record<string, unknown>;
 }
 
 /** A ulong above 0; a JSON number as XSAPI sends it, or the decimal string the docs describe (mpa.md: accept both). */
 function checkSequenceNumber(value: unknown): number {
-  const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' && /^[0-9]{1,20}$/.test(value) ? value : undefined;
+  const text =
+    typeof value === 'number' && Number.isInteger(value)
+      ? String(value)
+      : typeof value === 'string' && /^[0-9]{1,20}$/.test(value)
+        ? value
+        : undefined;
   if (text === undefined) invalid('sequenceNumber is required: a whole number above 0 that grows with every write of this activity.');
   const parsed = BigInt(text);
   if (parsed <= 0n || parsed > UINT64_MAX) invalid('sequenceNumber must be above 0 and at most 18446744073709551615.');
-  if (parsed > BigInt(Number.MAX_SAFE_INTEGER)) invalid('sequenceNumber above 2^53 cannot be compared exactly by this stand-in; send a smaller one.');
+  if (parsed > BigInt(Number.MAX_SAFE_INTEGER))
+    invalid('sequenceNumber above 2^53 cannot be compared exactly by this stand-in; send a smaller one.');
   return Number(parsed);
 }
 
@@ -95,7 +105,10 @@ function checkXuidList(value: unknown, field: string, max: number): string[] {
   if (!Array.isArray(value) || value.length === 0) invalid(`${field} is required: a list of 1 to ${max} XUID strings.`);
   if (value.length > max) invalid(`${field} holds ${value.length} XUIDs; at most ${max} per call.`);
   for (const [index, xuid] of value.entries()) {
-    if (!isXuid(xuid)) invalid(`${field}[${index}] must be a decimal XUID string without leading zeros, such as "2814679796296491"${typeof xuid === 'number' ? ', not a JSON number' : ''}.`);
+    if (!isXuid(xuid))
+      invalid(
+        `${field}[${index}] must be a decimal XUID string without leading zeros, such as "2814679796296491"${typeof xuid === 'number' ? ', not a JSON number' : ''}.`,
+      );
   }
   if (new Set(value).size !== value.length) invalid(`${field} names one XUID twice.`);
   return value as string[];
@@ -105,7 +118,10 @@ function spend(call: MpsdCall, state: EmulatorState, bucket: MpaBucketName, titl
   const throttle = state.mpa.limits?.[bucket].admit(`${call.caller.xuid}/${titleId}`) ?? null;
   if (throttle === null) return;
   state.counters.throttled += 1;
-  const body = { ...throttle.body, debugMessage: `MPA ${bucket} limit: at most ${throttle.body.maxRequests} calls per ${throttle.body.periodInSeconds} s per user and title.` };
+  const body = {
+    ...throttle.body,
+    debugMessage: `MPA ${bucket} limit: at most ${throttle.body.maxRequests} calls per ${throttle.body.periodInSeconds} s per user and title.`,
+  };
   throw new MpsdRefusal(429, body.debugMessage, { 'Retry-After': String(throttle.retryAfterSeconds) }, body);
 }
 
@@ -118,18 +134,27 @@ function admit(call: MpsdCall, state: EmulatorState, titleId: string, bucket: Mp
   if (version?.trim() !== '1') {
     invalid(
       version === undefined
-        ? 'The x-xbl-contract-version header is required; Microsoft\'s client sends 1 to MPA.'
+        ? "The x-xbl-contract-version header is required; Microsoft's client sends 1 to MPA."
         : `x-xbl-contract-version "${version.slice(0, 20)}" is not MPA's; send 1 (the MPSD versions 104-107 are for MPSD).`,
     );
   }
   if (call.caller.titleId !== undefined && call.caller.titleId !== titleId) {
-    throw mpaRefusal(403, 'AuthorizationError', `The token was issued for title ${call.caller.titleId}, not ${titleId}: use the title id in the path the token speaks for.`);
+    throw mpaRefusal(
+      403,
+      'AuthorizationError',
+      `The token was issued for title ${call.caller.titleId}, not ${titleId}: use the title id in the path the token speaks for.`,
+    );
   }
   spend(call, state, bucket, titleId);
 }
 
 function ownPath(call: MpsdCall, xuid: string, what: string): void {
-  if (call.caller.xuid !== xuid) throw mpaRefusal(403, 'AuthorizationError', `Players ${what} only their own activity: the path names ${xuid}, the token is ${call.caller.xuid}'s.`);
+  if (call.caller.xuid !== xuid)
+    throw mpaRefusal(
+      403,
+      'AuthorizationError',
+      `Players ${what} only their own activity: the path names ${xuid}, the token is ${call.caller.xuid}'s.`,
+    );
 }
 
 /** The activity as a viewer receives it: titleId a JSON number, connectionString only for those who may join. */
@@ -149,14 +174,24 @@ function checkFresh(state: EmulatorState, xuid: string, titleId: string, sequenc
   const last = state.mpa.book.lastSequence(xuid, titleId);
   if (last !== undefined && sequenceNumber <= last) {
     state.mpa.book.noteStaleWrite();
-    invalid(`sequenceNumber ${sequenceNumber} is not above the last one written for this activity (${last}): every write needs a larger one.`);
+    invalid(
+      `sequenceNumber ${sequenceNumber} is not above the last one written for this activity (${last}): every write needs a larger one.`,
+    );
   }
 }
 
 function setActivity(call: MpsdCall, state: EmulatorState, titleId: string, xuid: string): MpsdAnswer {
   admit(call, state, titleId, 'activityWrite');
   ownPath(call, xuid, 'set');
-  const body = checkBody(call, ['sequenceNumber', 'connectionString', 'joinRestriction', 'maxPlayers', 'currentPlayers', 'groupId', 'platform']);
+  const body = checkBody(call, [
+    'sequenceNumber',
+    'connectionString',
+    'joinRestriction',
+    'maxPlayers',
+    'currentPlayers',
+    'groupId',
+    'platform',
+  ]);
   const sequenceNumber = checkSequenceNumber(body.sequenceNumber);
   const connectionString = checkText(body.connectionString, 'connectionString', MPA_WIRE_LIMITS.activityConnectionString, true) as string;
   const joinRestriction = checkEnum(body.joinRestriction, JOIN_RESTRICTIONS, 'joinRestriction', true) as string;
@@ -225,7 +260,14 @@ function sendInvites(call: MpsdCall, state: EmulatorState, titleId: string): Mps
   const stranger = invitedUsers.find((xuid) => state.directory.find(xuid) === undefined);
   if (stranger !== undefined) invalid(`invitedUsers: ${stranger} is not a user of this emulator (GET /_emulator/users lists them).`);
   const sentAt = new Date(state.mpa.now()).toISOString();
-  const records: MpaInviteRecord[] = invitedUsers.map((invitedUser) => ({ titleId, sender, invitedUser, connectionString, ...(platform === undefined ? {} : { platform }), sentAt }));
+  const records: MpaInviteRecord[] = invitedUsers.map((invitedUser) => ({
+    titleId,
+    sender,
+    invitedUser,
+    connectionString,
+    ...(platform === undefined ? {} : { platform }),
+    sentAt,
+  }));
   state.mpa.book.addInvites(records);
   return { status: 204 };
 }
@@ -242,10 +284,12 @@ function updateRecentPlayers(call: MpsdCall, state: EmulatorState, titleId: stri
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) invalid(`${where} must be a JSON object.`);
     const fields = entry as Record<string, unknown>;
     const unknown = Object.keys(fields).filter((key) => !['id', 'timestamp', 'encounterType', 'network'].includes(key));
-    if (unknown.length > 0) invalid(`${where}: unknown field "${String(unknown[0]).slice(0, 40)}"; MPA accepts id, timestamp, encounterType, network.`);
+    if (unknown.length > 0)
+      invalid(`${where}: unknown field "${String(unknown[0]).slice(0, 40)}"; MPA accepts id, timestamp, encounterType, network.`);
     if (!isXuid(fields.id)) invalid(`${where}.id must be a decimal XUID string.`);
     if (fields.id === call.caller.xuid) invalid(`${where}.id is the caller: a player is not their own recent player.`);
-    if (typeof fields.timestamp !== 'string' || !ISO_8601.test(fields.timestamp)) invalid(`${where}.timestamp must be an ISO 8601 time such as 2026-12-01T13:05:00Z.`);
+    if (typeof fields.timestamp !== 'string' || !ISO_8601.test(fields.timestamp))
+      invalid(`${where}.timestamp must be an ISO 8601 time such as 2026-12-01T13:05:00Z.`);
     if (fields.network !== undefined && fields.network !== 'XboxLive') invalid(`${where}.network must be XboxLive when present.`);
     const encounterType = checkEnum(fields.encounterType ?? 'Default', ENCOUNTER_TYPES, `${where}.encounterType`, true) as string;
     return { id: fields.id, timestamp: fields.timestamp, encounterType };
@@ -258,7 +302,10 @@ type Action = (call: MpsdCall, state: EmulatorState) => MpsdAnswer;
 
 function byMethod(method: string, actions: Record<string, Action>): Action {
   const action = actions[method];
-  if (action === undefined) throw new MpsdRefusal(405, `${method} is not supported on this MPA path; use ${Object.keys(actions).join(' or ')}.`, { Allow: Object.keys(actions).join(', ') });
+  if (action === undefined)
+    throw new MpsdRefusal(405, `${method} is not supported on this MPA path; use ${Object.keys(actions).join(' or ')}.`, {
+      Allow: Object.keys(actions).join(', '),
+    });
   return action;
 }
 
@@ -268,18 +315,29 @@ function inMpaForm(action: Action): Action {
     try {
       return action(call, state);
     } catch (error) {
-      if (error instanceof MpsdRefusal && error.status === 400 && error.json === undefined) throw mpaRefusal(400, 'RequestValidationError', error.message);
+      if (error instanceof MpsdRefusal && error.status === 400 && error.json === undefined)
+        throw mpaRefusal(400, 'RequestValidationError', error.message);
       throw error;
     }
   };
 }
 
-const NOT_FOUND = () => mpaRefusal(404, 'InvalidRequest', 'The requested MPA URI was not found: /titles/{titleId}/users/{xuid}/activities, /activities/query, /invites or /recentplayers.');
+const NOT_FOUND = () =>
+  mpaRefusal(
+    404,
+    'InvalidRequest',
+    'The requested MPA URI was not found: /titles/{titleId}/users/{xuid}/activities, /activities/query, /invites or /recentplayers.',
+  );
 
 /** The MPA action for `segments` (starting with `titles`), or throws 404/405. */
 export function matchMpaRoute(method: string, segments: readonly string[]): Action {
   const [, titleId, third, fourth, fifth] = segments;
-  if (!isTitleId(titleId)) throw mpaRefusal(404, 'InvalidRequest', `"${String(titleId).slice(0, 20)}" is not a decimal title id: use /titles/1234/... (hex title ids are the client's to convert).`);
+  if (!isTitleId(titleId))
+    throw mpaRefusal(
+      404,
+      'InvalidRequest',
+      `"${String(titleId).slice(0, 20)}" is not a decimal title id: use /titles/1234/... (hex title ids are the client's to convert).`,
+    );
   if (segments.length === 5 && third === 'users' && fifth === 'activities') {
     if (!isXuid(fourth)) throw mpaRefusal(404, 'InvalidRequest', 'The XUID in the path must be decimal without leading zeros.');
     return inMpaForm(
@@ -290,8 +348,11 @@ export function matchMpaRoute(method: string, segments: readonly string[]): Acti
       }),
     );
   }
-  if (segments.length === 4 && third === 'activities' && fourth === 'query') return inMpaForm(byMethod(method, { POST: (call, state) => queryActivities(call, state, titleId) }));
-  if (segments.length === 3 && third === 'invites') return inMpaForm(byMethod(method, { POST: (call, state) => sendInvites(call, state, titleId) }));
-  if (segments.length === 3 && third === 'recentplayers') return inMpaForm(byMethod(method, { POST: (call, state) => updateRecentPlayers(call, state, titleId) }));
+  if (segments.length === 4 && third === 'activities' && fourth === 'query')
+    return inMpaForm(byMethod(method, { POST: (call, state) => queryActivities(call, state, titleId) }));
+  if (segments.length === 3 && third === 'invites')
+    return inMpaForm(byMethod(method, { POST: (call, state) => sendInvites(call, state, titleId) }));
+  if (segments.length === 3 && third === 'recentplayers')
+    return inMpaForm(byMethod(method, { POST: (call, state) => updateRecentPlayers(call, state, titleId) }));
   throw NOT_FOUND();
 }

@@ -19,7 +19,12 @@ export function createMpaState(now: () => number, follows: FollowGraph, rateLimi
   return {
     book: createMpaBook(now, follows),
     limits: rateLimits
-      ? { activityWrite: limiter('activityWrite'), activityRead: limiter('activityRead'), invites: limiter('invites'), recentPlayers: limiter('recentPlayers') }
+      ? {
+          activityWrite: limiter('activityWrite'),
+          activityRead: limiter('activityRead'),
+          invites: limiter('invites'),
+          recentPlayers: limiter('recentPlayers'),
+        }
       : null,
     now,
   };

@@ -25,7 +25,10 @@ async function start(rateLimits = false): Promise<LocalMpsd> {
 
 /** An MPA call as XSAPI makes it: contract version 1, JSON body. */
 function mpa(user: LocalMpsdUser, method: string, path: string, body?: unknown, headers: CallOptions['headers'] = {}) {
-  return callAs(running(), user, method, path, { ...(body === undefined ? {} : { body }), headers: { 'x-xbl-contract-version': '1', 'Accept-Language': null, ...headers } });
+  return callAs(running(), user, method, path, {
+    ...(body === undefined ? {} : { body }),
+    headers: { 'x-xbl-contract-version': '1', 'Accept-Language': null, ...headers },
+  });
 }
 
 let sequence = 1000;
@@ -44,7 +47,9 @@ describe('activities: set, read, delete', () => {
   it('A sets an activity and invites B; B queries A and sees the connection string; the invite is recorded', async () => {
     await start();
     const [a, b] = [userAt(running(), 0), userAt(running(), 1)];
-    expect((await mpa(a, 'PUT', activityPath(a), setBody({ maxPlayers: 8, currentPlayers: 1, groupId: 'g1', platform: 'Scarlett' }))).status).toBe(204);
+    expect(
+      (await mpa(a, 'PUT', activityPath(a), setBody({ maxPlayers: 8, currentPlayers: 1, groupId: 'g1', platform: 'Scarlett' }))).status,
+    ).toBe(204);
     expect((await mpa(a, 'POST', `/titles/${TITLE}/invites`, { invitedUsers: [b.xuid], connectionString: 'lobby:9f2c' })).status).toBe(204);
     const seen = await activitiesSeen(b, a);
     expect(seen.status).toBe(200);
@@ -52,11 +57,24 @@ describe('activities: set, read, delete', () => {
       userActivities: [
         {
           userId: a.xuid,
-          activities: [{ sequenceNumber: sequence, titleId: 1234, connectionString: 'lobby:9f2c', joinRestriction: 'Public', maxPlayers: 8, currentPlayers: 1, groupId: 'g1', platform: 'Scarlett' }],
+          activities: [
+            {
+              sequenceNumber: sequence,
+              titleId: 1234,
+              connectionString: 'lobby:9f2c',
+              joinRestriction: 'Public',
+              maxPlayers: 8,
+              currentPlayers: 1,
+              groupId: 'g1',
+              platform: 'Scarlett',
+            },
+          ],
         },
       ],
     });
-    expect(running().mpa().invites).toEqual([expect.objectContaining({ sender: a.xuid, invitedUser: b.xuid, connectionString: 'lobby:9f2c', titleId: TITLE })]);
+    expect(running().mpa().invites).toEqual([
+      expect.objectContaining({ sender: a.xuid, invitedUser: b.xuid, connectionString: 'lobby:9f2c', titleId: TITLE }),
+    ]);
     const one = await mpa(b, 'GET', activityPath(a));
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({ titleId: 1234, connectionString: 'lobby:9f2c' });
@@ -79,7 +97,10 @@ describe('activities: set, read, delete', () => {
     await mpa(a, 'PUT', activityPath(a), { ...setBody(), sequenceNumber: 500 });
     const stale = await mpa(a, 'PUT', activityPath(a), { ...setBody(), sequenceNumber: 500 });
     expect(stale.status).toBe(400);
-    expect(stale.json).toMatchObject({ errorCode: 'RequestValidationError', debugMessage: expect.stringContaining('not above the last one written') });
+    expect(stale.json).toMatchObject({
+      errorCode: 'RequestValidationError',
+      debugMessage: expect.stringContaining('not above the last one written'),
+    });
     expect((await mpa(a, 'DELETE', activityPath(a), { sequenceNumber: 499 })).status).toBe(400);
     expect(running().mpa().staleWrites).toBe(2);
     expect((await mpa(a, 'PUT', activityPath(a), { ...setBody(), sequenceNumber: '501' })).status).toBe(204);
@@ -203,12 +224,23 @@ describe('wire format: every mistake is a 400 that says which and how', () => {
     await start();
     const [a, b] = [userAt(running(), 0), userAt(running(), 1)];
     const invite = (body: unknown) => mpa(a, 'POST', `/titles/${TITLE}/invites`, body);
-    expect(((await invite({ invitedUsers: [Number(b.xuid)] })).json as { debugMessage: string }).debugMessage).toContain('not a JSON number');
+    expect(((await invite({ invitedUsers: [Number(b.xuid)] })).json as { debugMessage: string }).debugMessage).toContain(
+      'not a JSON number',
+    );
     expect((await invite({ invitedUsers: [] })).status).toBe(400);
-    expect(((await invite({ invitedUsers: Array.from({ length: 17 }, (_, index) => String(index + 1)) })).json as { debugMessage: string }).debugMessage).toContain('at most 16');
-    expect(((await invite({ invitedUsers: ['999'] })).json as { debugMessage: string }).debugMessage).toContain('not a user of this emulator');
-    expect(((await invite({ invitedUsers: [a.xuid] })).json as { debugMessage: string }).debugMessage).toContain('cannot invite themselves');
-    expect(((await invite({ invitedUsers: [b.xuid], connectionString: 'x'.repeat(256) })).json as { debugMessage: string }).debugMessage).toContain('at most 255');
+    expect(
+      ((await invite({ invitedUsers: Array.from({ length: 17 }, (_, index) => String(index + 1)) })).json as { debugMessage: string })
+        .debugMessage,
+    ).toContain('at most 16');
+    expect(((await invite({ invitedUsers: ['999'] })).json as { debugMessage: string }).debugMessage).toContain(
+      'not a user of this emulator',
+    );
+    expect(((await invite({ invitedUsers: [a.xuid] })).json as { debugMessage: string }).debugMessage).toContain(
+      'cannot invite themselves',
+    );
+    expect(
+      ((await invite({ invitedUsers: [b.xuid], connectionString: 'x'.repeat(256) })).json as { debugMessage: string }).debugMessage,
+    ).toContain('at most 255');
     expect(running().mpa().invites).toEqual([]);
   });
 
@@ -221,7 +253,9 @@ describe('wire format: every mistake is a 400 that says which and how', () => {
     expect((await mpa(a, 'POST', `/titles/${TITLE}/recentplayers`, { recentPlayers: [entry('Teammate')] })).status).toBe(204);
     expect((await mpa(a, 'POST', `/titles/${TITLE}/recentplayers`, { recentPlayers: [entry('Opponent')] })).status).toBe(204);
     expect(running().mpa().recentPlayers).toEqual({ [`${a.xuid}/${TITLE}`]: [entry('Opponent')] });
-    expect((await mpa(a, 'POST', `/titles/${TITLE}/recentplayers`, { recentPlayers: [{ ...entry('Default'), timestamp: 'yesterday' }] })).status).toBe(400);
+    expect(
+      (await mpa(a, 'POST', `/titles/${TITLE}/recentplayers`, { recentPlayers: [{ ...entry('Default'), timestamp: 'yesterday' }] })).status,
+    ).toBe(400);
   });
 
   it('unknown MPA paths are 404, a wrong method 405, and no token 401', async () => {
@@ -233,7 +267,7 @@ describe('wire format: every mistake is a 400 that says which and how', () => {
   });
 });
 
-describe('rate buckets: MPA\'s own, per user and title', () => {
+describe("rate buckets: MPA's own, per user and title", () => {
   it('the 8th invite call in 15 s is 429 with Retry-After and a ThrottledEntity; activity writes have their own bucket', async () => {
     await start(true);
     const [a, b] = [userAt(running(), 0), userAt(running(), 1)];
@@ -243,7 +277,13 @@ describe('rate buckets: MPA\'s own, per user and title', () => {
     const throttled = await mpa(a, 'POST', `/titles/${TITLE}/invites`, { invitedUsers: [b.xuid] });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(throttled.json).toMatchObject({ version: 1, maxRequests: 7, periodInSeconds: 15, limitType: 'rate', debugMessage: expect.stringContaining('invites') });
+    expect(throttled.json).toMatchObject({
+      version: 1,
+      maxRequests: 7,
+      periodInSeconds: 15,
+      limitType: 'rate',
+      debugMessage: expect.stringContaining('invites'),
+    });
     // Another bucket and another title are untouched.
     expect((await mpa(a, 'PUT', activityPath(a), setBody())).status).toBe(204);
     // Ten writes fill the write bucket (one spent above).

@@ -16,4 +16,3 @@ export type AppInfo = z.output<typeof appInfoSchema>;
 export const appChannels = {
   getAppInfo: channel(z.strictObject({}), appInfoSchema, 'Version, shell, data folder, and storage problems found at start-up.'),
 };
-

@@ -13,12 +13,8 @@ export type Invoke = (name: ChannelName, input: unknown) => Promise<Result<unkno
 export type Listen = (name: EventName, listener: (payload: unknown) => void) => () => void;
 
 export function buildApi(invoke: Invoke, listen: Listen): HandleStudioApi {
-  const methods = Object.fromEntries(
-    channelNames.map((name) => [name, (input: unknown) => invoke(name, input ?? {})]),
-  );
-  const on = Object.fromEntries(
-    eventNames.map((name) => [name, (listener: (payload: unknown) => void) => listen(name, listener)]),
-  );
+  const methods = Object.fromEntries(channelNames.map((name) => [name, (input: unknown) => invoke(name, input ?? {})]));
+  const on = Object.fromEntries(eventNames.map((name) => [name, (listener: (payload: unknown) => void) => listen(name, listener)]));
   // The keys come from the contract itself, so the shape matches HandleStudioApi by construction.
   return Object.freeze({ ...methods, on: Object.freeze(on) }) as unknown as HandleStudioApi;
 }

@@ -26,7 +26,10 @@ export const eventsPath = (token: string): string => `${EVENTS_PATH}?${TOKEN_PAR
 export const pageUrl = (origin: string, token: string): string => `${origin}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
 
 /** The part of `fetch` a call needs, so the host's tests can drive the page's side in Node. */
-export type CallFetch = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string }) => Promise<{ status: number; text(): Promise<string> }>;
+export type CallFetch = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 /**
  * One channel call over HTTP. The three ways it can go wrong stay apart, because each asks the
@@ -49,7 +52,10 @@ export async function callOverHttp(fetch: CallFetch, token: string, name: Channe
     return { ok: false, error: { code: 'OFFLINE', message: 'Handle Studio (browser mode) is not answering: is it still running?' } };
   }
   if (status === 401) {
-    return { ok: false, error: { code: 'UNAUTHORIZED', message: 'This page has no valid token: open the URL that Handle Studio printed when it started.' } };
+    return {
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'This page has no valid token: open the URL that Handle Studio printed when it started.' },
+    };
   }
   const result = resultIn(text);
   if (result) return result;

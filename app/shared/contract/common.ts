@@ -20,12 +20,14 @@ export const exchangeSchema = z.object({
     headers: z.record(z.string(), z.string()),
     body: z.optional(z.string()),
   }),
-  response: z.optional(z.object({
+  response: z.optional(
+    z.object({
       status: z.number().check(z.int()),
       headers: z.record(z.string(), z.string()),
       body: z.string(),
       json: z.optional(z.unknown()),
-    })),
+    }),
+  ),
   correlationId: z.optional(z.string()),
   handleId: z.optional(z.string()),
   sessionRef: z.optional(sessionRefViewSchema),
@@ -37,8 +39,10 @@ export const exchangeSchema = z.object({
 export type ExchangeView = z.output<typeof exchangeSchema>;
 
 /** Ids that name stored things (profiles, presets, drafts, outbox items, runs). */
-export const recordIdSchema = z.string({ error: 'An id is required.' }).check(
-  z.minLength(1, { error: 'An id is required.' }),
-  z.maxLength(64, { error: 'Ids are at most 64 characters.' }),
-  z.regex(/^[A-Za-z0-9_-]+$/, { error: 'Ids hold only letters, digits, - and _.' }),
-);
+export const recordIdSchema = z
+  .string({ error: 'An id is required.' })
+  .check(
+    z.minLength(1, { error: 'An id is required.' }),
+    z.maxLength(64, { error: 'Ids are at most 64 characters.' }),
+    z.regex(/^[A-Za-z0-9_-]+$/, { error: 'Ids hold only letters, digits, - and _.' }),
+  );

@@ -22,11 +22,7 @@ export interface EventSpec<P extends z.ZodMiniType = z.ZodMiniType> {
   readonly doc: string;
 }
 
-export function channel<I extends z.ZodMiniType, O extends z.ZodMiniType>(
-  input: I,
-  output: O,
-  doc: string,
-): ChannelSpec<I, O> {
+export function channel<I extends z.ZodMiniType, O extends z.ZodMiniType>(input: I, output: O, doc: string): ChannelSpec<I, O> {
   return { input, output, doc };
 }
 
@@ -56,7 +52,4 @@ export type HandlersFor<C extends ChannelMap> = {
 };
 
 /** How core publishes an event; main forwards it over IPC, the host over Server-Sent Events. */
-export type EventPublisher<E extends EventMap> = <K extends keyof E & string>(
-  name: K,
-  payload: z.input<E[K]['payload']>,
-) => void;
+export type EventPublisher<E extends EventMap> = <K extends keyof E & string>(name: K, payload: z.input<E[K]['payload']>) => void;

@@ -11,30 +11,34 @@ export const DRAFT_FIELD_MAX = 50;
 const FIELD_TEXT_MAX = 4000;
 const FIELD_LIST_MAX = 100;
 
-const draftNameSchema = z.string({ error: 'Draft name is required.' }).check(
-  z.trim(),
-  z.minLength(1, { error: 'Draft name is required: give the draft a name you will recognise.' }),
-  z.maxLength(100, { error: 'Draft name is at most 100 characters.' }),
-);
+const draftNameSchema = z
+  .string({ error: 'Draft name is required.' })
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Draft name is required: give the draft a name you will recognise.' }),
+    z.maxLength(100, { error: 'Draft name is at most 100 characters.' }),
+  );
 
 /** Form fields as typed: text, a list of texts (e.g. invitee XUIDs), or a switch. */
-export const draftFieldsSchema = z.record(
+export const draftFieldsSchema = z
+  .record(
     z.string().check(z.minLength(1), z.maxLength(64, { error: 'Field names are at most 64 characters.' })),
     z.union(
       [
         z.string().check(z.maxLength(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` })),
-        z.array(z.string().check(z.maxLength(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` }))).check(
-          z.maxLength(FIELD_LIST_MAX, { error: `A list field holds at most ${FIELD_LIST_MAX} entries.` }),
-        ),
+        z
+          .array(z.string().check(z.maxLength(FIELD_TEXT_MAX, { error: `A draft field holds at most ${FIELD_TEXT_MAX} characters.` })))
+          .check(z.maxLength(FIELD_LIST_MAX, { error: `A list field holds at most ${FIELD_LIST_MAX} entries.` })),
         z.boolean(),
       ],
       { error: 'A draft field must be text, a list of texts, or true/false.' },
     ),
-  ).check(
-  z.refine((fields) => Object.keys(fields).length <= DRAFT_FIELD_MAX, {
-    error: `A draft has at most ${DRAFT_FIELD_MAX} fields.`,
-  }),
-);
+  )
+  .check(
+    z.refine((fields) => Object.keys(fields).length <= DRAFT_FIELD_MAX, {
+      error: `A draft has at most ${DRAFT_FIELD_MAX} fields.`,
+    }),
+  );
 
 export const draftSaveInputSchema = z.strictObject({
   /** Absent for a new draft; the answer carries the id to use from then on. */

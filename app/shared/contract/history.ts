@@ -22,29 +22,30 @@ const isoTime = z.iso.datetime({
 
 /** Which entries to list or export. All parts are optional and combine with AND. */
 export const historyFilterSchema = z.strictObject({
-  kinds: z.optional(z.array(z.enum(requestKinds, { error: `Kind must be one of: ${requestKinds.join(', ')}.` })).check(
-    z.maxLength(requestKinds.length, { error: 'Give each kind at most once.' }),
-  )),
+  kinds: z.optional(
+    z
+      .array(z.enum(requestKinds, { error: `Kind must be one of: ${requestKinds.join(', ')}.` }))
+      .check(z.maxLength(requestKinds.length, { error: 'Give each kind at most once.' })),
+  ),
   status: z.optional(z.enum(historyOutcomes, { error: 'Status must be ok, error or outcome-unknown.' })),
   profileId: z.optional(z.string().check(z.maxLength(ID_MAX, { error: `Profile id is at most ${ID_MAX} characters.` }))),
   from: z.optional(isoTime),
   to: z.optional(isoTime),
-  search: z.optional(z.string().check(
-    z.trim(),
-    z.maxLength(TEXT_MAX, { error: `Search text is at most ${TEXT_MAX} characters.` }),
-  )),
+  search: z.optional(z.string().check(z.trim(), z.maxLength(TEXT_MAX, { error: `Search text is at most ${TEXT_MAX} characters.` }))),
 });
 export type HistoryFilter = z.output<typeof historyFilterSchema>;
 
 export const historyListInputSchema = z.extend(historyFilterSchema, {
-  cursor: z.optional(z.string().check(
-    z.regex(/^[0-9]{1,16}:[0-9]{1,16}$/, { error: 'Cursor must be the nextCursor value a previous page returned.' }),
-  )),
-  limit: z.number().check(
-    z.int({ error: 'Limit must be a whole number.' }),
-    z.gte(1, { error: 'Limit must be at least 1.' }),
-    z.lte(500, { error: 'Limit is at most 500 entries a page.' }),
+  cursor: z.optional(
+    z.string().check(z.regex(/^[0-9]{1,16}:[0-9]{1,16}$/, { error: 'Cursor must be the nextCursor value a previous page returned.' })),
   ),
+  limit: z
+    .number()
+    .check(
+      z.int({ error: 'Limit must be a whole number.' }),
+      z.gte(1, { error: 'Limit must be at least 1.' }),
+      z.lte(500, { error: 'Limit is at most 500 entries a page.' }),
+    ),
 });
 export type HistoryListInput = z.output<typeof historyListInputSchema>;
 
@@ -111,16 +112,24 @@ export type HistoryPage = z.output<typeof historyPageSchema>;
  * says how many it removed.
  */
 export const retentionSchema = z.strictObject({
-  maxEntries: z.optional(z.number({ error: 'Keep-at-most must be a whole number of entries.' }).check(
-    z.int({ error: 'Keep-at-most must be a whole number of entries.' }),
-    z.gte(1, { error: 'Keep at least 1 entry (or leave the limit empty for no limit).' }),
-    z.lte(10_000_000, { error: 'Keep-at-most is at most 10,000,000 entries.' }),
-  )),
-  maxAgeDays: z.optional(z.number({ error: 'Keep-for must be a whole number of days.' }).check(
-    z.int({ error: 'Keep-for must be a whole number of days.' }),
-    z.gte(1, { error: 'Keep entries for at least 1 day (or leave it empty for no limit).' }),
-    z.lte(3650, { error: 'Keep-for is at most 3650 days.' }),
-  )),
+  maxEntries: z.optional(
+    z
+      .number({ error: 'Keep-at-most must be a whole number of entries.' })
+      .check(
+        z.int({ error: 'Keep-at-most must be a whole number of entries.' }),
+        z.gte(1, { error: 'Keep at least 1 entry (or leave the limit empty for no limit).' }),
+        z.lte(10_000_000, { error: 'Keep-at-most is at most 10,000,000 entries.' }),
+      ),
+  ),
+  maxAgeDays: z.optional(
+    z
+      .number({ error: 'Keep-for must be a whole number of days.' })
+      .check(
+        z.int({ error: 'Keep-for must be a whole number of days.' }),
+        z.gte(1, { error: 'Keep entries for at least 1 day (or leave it empty for no limit).' }),
+        z.lte(3650, { error: 'Keep-for is at most 3650 days.' }),
+      ),
+  ),
 });
 export type Retention = z.output<typeof retentionSchema>;
 

@@ -87,7 +87,8 @@ const sessionSourceShape = { ...profileChoice, sessionRef: z.optional(sessionRef
 const oneSource = {
   error: 'Say which session: give either its sessionRef (SCID, template, name) or a handle id pointing at it, not both.',
 };
-const namesOneSource = (input: { sessionRef?: unknown; handleId?: unknown }) => (input.sessionRef === undefined) !== (input.handleId === undefined);
+const namesOneSource = (input: { sessionRef?: unknown; handleId?: unknown }) =>
+  (input.sessionRef === undefined) !== (input.handleId === undefined);
 
 export const sessionCheckSchema = z.object({
   sessionRef: sessionRefView,
@@ -103,7 +104,15 @@ export const sessionLookSchema = z.object({
   /** The document as MPSD answered it. */
   document: z.unknown(),
   /** Handles known to point at the session: members' activities (asked of MPSD) and invites sent from here (history). */
-  handles: z.array(z.object({ type: z.enum(['activity', 'invite']), id: z.string(), ownerXuid: z.optional(z.string()), invitedXuid: z.optional(z.string()), at: z.optional(z.string()) })),
+  handles: z.array(
+    z.object({
+      type: z.enum(['activity', 'invite']),
+      id: z.string(),
+      ownerXuid: z.optional(z.string()),
+      invitedXuid: z.optional(z.string()),
+      at: z.optional(z.string()),
+    }),
+  ),
   steps: z.array(inviteeStepSchema),
 });
 export type SessionLook = z.output<typeof sessionLookSchema>;
@@ -142,11 +151,25 @@ export const inviteeChannels = {
     sessionCheckSchema,
     'Pre-flight: read the session as the sender and list what would make MPSD refuse the send or the shell hide it, each with the fix.',
   ),
-  inspectSession: channel(z.strictObject(sessionSourceShape).check(z.refine(namesOneSource, oneSource)), sessionLookSchema, 'Read a session: settings, members with states, and the handles known to point at it.'),
+  inspectSession: channel(
+    z.strictObject(sessionSourceShape).check(z.refine(namesOneSource, oneSource)),
+    sessionLookSchema,
+    'Read a session: settings, members with states, and the handles known to point at it.',
+  ),
   confirmActivity: channel(
-    z.strictObject({ ...profileChoice, ...ownXuid, sessionRef: sessionRefSchema, delayMs: z.int().check(z.minimum(0, { error: 'delayMs cannot be negative.' }), z.maximum(120_000, { error: 'Wait at most 120000 ms (2 minutes).' })) }),
+    z.strictObject({
+      ...profileChoice,
+      ...ownXuid,
+      sessionRef: sessionRefSchema,
+      delayMs: z
+        .int()
+        .check(
+          z.minimum(0, { error: 'delayMs cannot be negative.' }),
+          z.maximum(120_000, { error: 'Wait at most 120000 ms (2 minutes).' }),
+        ),
+    }),
     z.object({ present: z.boolean(), steps: z.array(inviteeStepSchema) }),
-    'After a wait, ask MPSD whether the profile\'s activity for the session is still there (its presence check drops activities of members not running the title).',
+    "After a wait, ask MPSD whether the profile's activity for the session is still there (its presence check drops activities of members not running the title).",
   ),
   runRoundTrip: channel(
     z.strictObject({
@@ -159,6 +182,6 @@ export const inviteeChannels = {
       activityCheckDelayMs: z.optional(z.int().check(z.minimum(0), z.maximum(120_000, { error: 'Wait at most 120000 ms (2 minutes).' }))),
     }),
     roundTripSchema,
-    'A joins the preset\'s session and sets its activity, invites B; B reads the invite and joins through it; A\'s session shows B. Stops at the first failing step.',
+    "A joins the preset's session and sets its activity, invites B; B reads the invite and joins through it; A's session shows B. Stops at the first failing step.",
   ),
 } as const;

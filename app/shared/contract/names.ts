@@ -62,7 +62,15 @@ export const channelNames = [
   'runRoundTrip',
 ] as const;
 
-export const eventNames = ['requestProgress', 'profilesChanged', 'signInProgress', 'presetsChanged', 'historyAppended', 'outboxChanged', 'outboxTrouble'] as const;
+export const eventNames = [
+  'requestProgress',
+  'profilesChanged',
+  'signInProgress',
+  'presetsChanged',
+  'historyAppended',
+  'outboxChanged',
+  'outboxTrouble',
+] as const;
 
 export type ChannelName = (typeof channelNames)[number];
 export type EventName = (typeof eventNames)[number];

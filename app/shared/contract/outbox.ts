@@ -78,14 +78,20 @@ export type OutboxFlushSummary = z.output<typeof outboxFlushSummarySchema>;
 export const outboxChannels = {
   listOutbox: channel(
     z.strictObject({
-      states: z.optional(z.array(z.enum(outboxStates, { error: `State must be one of: ${outboxStates.join(', ')}.` })).check(
-        z.maxLength(outboxStates.length, { error: 'Give each state at most once.' }),
-      )),
-      limit: z.optional(z.number().check(
-        z.int({ error: 'Limit must be a whole number.' }),
-        z.gte(1, { error: 'Limit must be at least 1.' }),
-        z.lte(1000, { error: 'Limit is at most 1000 items.' }),
-      )),
+      states: z.optional(
+        z
+          .array(z.enum(outboxStates, { error: `State must be one of: ${outboxStates.join(', ')}.` }))
+          .check(z.maxLength(outboxStates.length, { error: 'Give each state at most once.' })),
+      ),
+      limit: z.optional(
+        z
+          .number()
+          .check(
+            z.int({ error: 'Limit must be a whole number.' }),
+            z.gte(1, { error: 'Limit must be at least 1.' }),
+            z.lte(1000, { error: 'Limit is at most 1000 items.' }),
+          ),
+      ),
     }),
     z.object({
       items: z.array(outboxItemSchema),

@@ -18,7 +18,9 @@ export const presetsStatusSchema = z.object({
   readOnlyReason: z.optional(z.string()),
 });
 
-const presetFileContent = z.string().check(z.maxLength(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' }));
+const presetFileContent = z
+  .string()
+  .check(z.maxLength(PRESET_FILE_MAX_CHARS, { error: 'The presets file is larger than 5 MB; is this a presets file?' }));
 
 const presetIdInput = z.strictObject({ id: recordIdSchema });
 
@@ -38,7 +40,9 @@ export const presetChannels = {
   deletePreset: channel(presetIdInput, z.object({ deleted: z.literal(true) }), 'Delete a preset.'),
   setPresetFavourite: channel(z.strictObject({ id: recordIdSchema, favourite: z.boolean() }), presetSchema, 'Mark or unmark a favourite.'),
   exportPresets: channel(
-    z.strictObject({ ids: z.optional(z.array(recordIdSchema).check(z.maxLength(1000, { error: 'Export at most 1000 presets at once.' }))) }),
+    z.strictObject({
+      ids: z.optional(z.array(recordIdSchema).check(z.maxLength(1000, { error: 'Export at most 1000 presets at once.' }))),
+    }),
     z.object({ fileName: z.string(), content: z.string() }),
     'The team presets file (no ids, no profiles, no credentials).',
   ),
@@ -50,9 +54,16 @@ export const presetChannels = {
   importPresets: channel(
     z.strictObject({
       content: presetFileContent,
-      replaceExisting: z.boolean({ error: 'replaceExisting must be true or false: say whether saved presets of the same name may be replaced.' }),
+      replaceExisting: z.boolean({
+        error: 'replaceExisting must be true or false: say whether saved presets of the same name may be replaced.',
+      }),
     }),
-    z.object({ added: z.number().check(z.int()), updated: z.number().check(z.int()), unchanged: z.number().check(z.int()), presets: z.array(presetSchema) }),
+    z.object({
+      added: z.number().check(z.int()),
+      updated: z.number().check(z.int()),
+      unchanged: z.number().check(z.int()),
+      presets: z.array(presetSchema),
+    }),
     'Import a team presets file: all presets or none; same-named presets are replaced only with replaceExisting.',
   ),
   retrySavePresets: channel(z.strictObject({}), presetsStatusSchema, 'Write presets held in memory after a failed save.'),

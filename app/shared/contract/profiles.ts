@@ -35,23 +35,23 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 function serviceUrl(what: string, example: string) {
   return z.pipe(
     z.string({ error: `${what} is required, e.g. ${example}.` }).check(
-    z.trim(),
-    z.superRefine((value, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `${what} must be a full URL, e.g. ${example}.` });
-        return;
-      }
-      if (url.protocol === 'https:') return;
-      if (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)) return;
-      ctx.addIssue({
-        code: 'custom',
-        message: `${what} must use https (plain http is allowed only for 127.0.0.1 or localhost, where tokens never leave this computer).`,
-      });
-    }),
-  ),
+      z.trim(),
+      z.superRefine((value, ctx) => {
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `${what} must be a full URL, e.g. ${example}.` });
+          return;
+        }
+        if (url.protocol === 'https:') return;
+        if (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)) return;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} must use https (plain http is allowed only for 127.0.0.1 or localhost, where tokens never leave this computer).`,
+        });
+      }),
+    ),
     z.transform((value) => value.replace(/\/+$/, '')),
   );
 }
@@ -68,28 +68,32 @@ export const tokenEndpointsSchema = z.strictObject({
 
 export const profileAuthSchema = z.strictObject({
   /** The application (client) id your organisation registered in Azure for Xbox Live sign-in. */
-  msaClientId: z.optional(z.pipe(
-    z.string().check(
-    z.trim(),
-    z.refine((value) => GUID.test(value), {
-      error: 'Application (client) id must be a GUID from your organisation\'s Azure app registration, e.g. 1f907974-e22b-4810-a9de-d9647380c97e.',
-    }),
+  msaClientId: z.optional(
+    z.pipe(
+      z.string().check(
+        z.trim(),
+        z.refine((value) => GUID.test(value), {
+          error:
+            "Application (client) id must be a GUID from your organisation's Azure app registration, e.g. 1f907974-e22b-4810-a9de-d9647380c97e.",
+        }),
+      ),
+      z.transform((value) => value.toLowerCase()),
+    ),
   ),
-    z.transform((value) => value.toLowerCase()),
-  )),
   tokenEndpoints: z.optional(tokenEndpointsSchema),
 });
 
-const profileNameSchema = z.string({ error: 'Profile name is required.' }).check(
-  z.trim(),
-  z.minLength(1, { error: 'Profile name is required, e.g. "ABCD.3 dev".' }),
-  z.maxLength(60, { error: 'Profile name is at most 60 characters.' }),
-);
+const profileNameSchema = z
+  .string({ error: 'Profile name is required.' })
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Profile name is required, e.g. "ABCD.3 dev".' }),
+    z.maxLength(60, { error: 'Profile name is at most 60 characters.' }),
+  );
 
-export const localeSchema = z.string().check(
-  z.trim(),
-  z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'Locale must be a language tag such as en-US or fr-FR.' }),
-);
+export const localeSchema = z
+  .string()
+  .check(z.trim(), z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'Locale must be a language tag such as en-US or fr-FR.' }));
 
 const profileIdSchema = z.uuid({ error: 'Profile id must be a UUID, as listProfiles returned it.' });
 
@@ -138,7 +142,7 @@ function withEndpointRule<T extends { environment: Environment; endpoint?: strin
       path: ['endpoint'],
       message:
         profile.environment === 'local'
-          ? 'Endpoint is required for a local profile: the local MPSD\'s URL, e.g. http://127.0.0.1:7777.'
+          ? "Endpoint is required for a local profile: the local MPSD's URL, e.g. http://127.0.0.1:7777."
           : 'Endpoint is required for a custom profile: the MPSD base URL to call.',
     });
     return z.NEVER;
@@ -193,7 +197,9 @@ export const profileViewSchema = z.object({
   service: z.enum(profileServices),
   auth: z.object({
     msaClientId: z.optional(z.string()),
-    tokenEndpoints: z.optional(z.object({ authority: z.optional(z.string()), userAuthenticate: z.optional(z.string()), xstsAuthorize: z.optional(z.string()) })),
+    tokenEndpoints: z.optional(
+      z.object({ authority: z.optional(z.string()), userAuthenticate: z.optional(z.string()), xstsAuthorize: z.optional(z.string()) }),
+    ),
   }),
   active: z.boolean(),
   token: tokenStateSchema,
@@ -206,26 +212,32 @@ const profileRefSchema = z.strictObject({ profileId: profileIdSchema });
  * A pasted token: the whole header value, or the user hash and token separately; with an
  * optional expiry (ISO-8601) when the token's own expiry cannot be read.
  */
-export const pasteTokenInputSchema = z.strictObject({
+export const pasteTokenInputSchema = z
+  .strictObject({
     profileId: profileIdSchema,
-    authorization: z.optional(z.string().check(z.maxLength(20_000, { error: 'The pasted header is too long: paste only the Authorization value.' }))),
-    userHash: z.optional(z.string().check(z.maxLength(100, { error: 'The user hash is too long: it is the short part between "x=" and ";".' }))),
+    authorization: z.optional(
+      z.string().check(z.maxLength(20_000, { error: 'The pasted header is too long: paste only the Authorization value.' })),
+    ),
+    userHash: z.optional(
+      z.string().check(z.maxLength(100, { error: 'The user hash is too long: it is the short part between "x=" and ";".' })),
+    ),
     token: z.optional(z.string().check(z.maxLength(20_000, { error: 'The token is too long: paste only the XSTS token.' }))),
     expiresAt: z.optional(z.iso.datetime({ offset: true, error: 'Expiry must be a date and time, e.g. 2026-05-01T18:00:00Z.' })),
-  }).check(
-  z.superRefine((input, ctx) => {
-    const whole = input.authorization !== undefined && input.authorization.trim() !== '';
-    const parts = input.userHash !== undefined || input.token !== undefined;
-    if (whole && parts) {
-      ctx.addIssue({ code: 'custom', message: 'Paste either the whole Authorization value or the user hash and token, not both.' });
-    } else if (!whole && !(input.userHash?.trim() && input.token?.trim())) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Paste the whole Authorization value (XBL3.0 x=<uhs>;<token>), or both the user hash and the token.',
-      });
-    }
-  }),
-);
+  })
+  .check(
+    z.superRefine((input, ctx) => {
+      const whole = input.authorization !== undefined && input.authorization.trim() !== '';
+      const parts = input.userHash !== undefined || input.token !== undefined;
+      if (whole && parts) {
+        ctx.addIssue({ code: 'custom', message: 'Paste either the whole Authorization value or the user hash and token, not both.' });
+      } else if (!whole && !(input.userHash?.trim() && input.token?.trim())) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Paste the whole Authorization value (XBL3.0 x=<uhs>;<token>), or both the user hash and the token.',
+        });
+      }
+    }),
+  );
 export type PasteTokenInput = z.output<typeof pasteTokenInputSchema>;
 
 export const signInMethods = ['browser', 'device-code'] as const;
@@ -245,7 +257,7 @@ export const profileChannels = {
   saveProfile: channel(profileDraftSchema, profileViewSchema, 'Creates a profile (no id) or replaces one (with id). Names are unique.'),
   removeProfile: channel(profileRefSchema, z.object({ removed: z.boolean() }), 'Deletes a profile and its keychain entries.'),
   activateProfile: channel(profileRefSchema, profileViewSchema, 'Makes a profile the one requests use.'),
-  getTokenState: channel(profileRefSchema, tokenStateSchema, 'What is known about a profile\'s token (never the token).'),
+  getTokenState: channel(profileRefSchema, tokenStateSchema, "What is known about a profile's token (never the token)."),
   pasteToken: channel(pasteTokenInputSchema, tokenStateSchema, 'Stores a pasted XBL3.0 token for a profile in the vault.'),
   signIn: channel(
     z.strictObject({
@@ -253,10 +265,10 @@ export const profileChannels = {
       method: z.enum(signInMethods, { error: 'Sign-in method must be browser or device-code.' }),
     }),
     tokenStateSchema,
-    'Signs in with a Microsoft test account and gets an XSTS token for the profile\'s sandbox. Progress comes as signInProgress events.',
+    "Signs in with a Microsoft test account and gets an XSTS token for the profile's sandbox. Progress comes as signInProgress events.",
   ),
   cancelSignIn: channel(profileRefSchema, z.object({ cancelled: z.boolean() }), 'Stops a sign-in that is waiting for the user.'),
-  signOut: channel(profileRefSchema, tokenStateSchema, 'Forgets the profile\'s token and Microsoft account sign-in.'),
+  signOut: channel(profileRefSchema, tokenStateSchema, "Forgets the profile's token and Microsoft account sign-in."),
   keepSecretsInMemory: channel(
     z.strictObject({}),
     z.object({ vault: z.enum(['keychain', 'memory']) }),

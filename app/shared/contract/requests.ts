@@ -39,9 +39,9 @@ export const sendResultSchema = z.object({
 });
 export type SendResult = z.output<typeof sendResultSchema>;
 
-const recipientLabelsSchema = z.record(xuidSchema, z.string().check(z.maxLength(100, { error: 'A recipient label is at most 100 characters.' }))).check(
-  z.refine((labels) => Object.keys(labels).length <= 100, { error: 'At most 100 recipient labels.' }),
-);
+const recipientLabelsSchema = z
+  .record(xuidSchema, z.string().check(z.maxLength(100, { error: 'A recipient label is at most 100 characters.' })))
+  .check(z.refine((labels) => Object.keys(labels).length <= 100, { error: 'At most 100 recipient labels.' }));
 
 export const requestChannels = {
   sendRequest: channel(
@@ -68,7 +68,12 @@ export const requestChannels = {
 
 export const requestEvents = {
   requestProgress: event(
-    z.object({ runId: z.string(), done: z.number().check(z.int()), total: z.number().check(z.int()), last: z.optional(inviteeResultSchema) }),
+    z.object({
+      runId: z.string(),
+      done: z.number().check(z.int()),
+      total: z.number().check(z.int()),
+      last: z.optional(inviteeResultSchema),
+    }),
     'One more invitee of a running send has an answer.',
   ),
 };

@@ -3,10 +3,16 @@ import type { SendResult } from '../contract/requests.ts';
 import { draftFateAfterSend, draftFateBeforeSend } from './draft-fate.ts';
 
 type Answer = Pick<SendResult, 'outcome' | 'exchanges' | 'invitees' | 'queued'>;
-const answered = (error?: { code: 'MPSD_REJECTED'; message: string }) => ({ ...(error ? { error } : {}) }) as SendResult['exchanges'][number];
+const answered = (error?: { code: 'MPSD_REJECTED'; message: string }) =>
+  ({ ...(error ? { error } : {}) }) as SendResult['exchanges'][number];
 const invitee = (state: 'sent' | 'failed' | 'queued') => ({ invitedXuid: '2533274800000001', state });
 
-const delivered: Answer = { outcome: 'completed', exchanges: [answered(), answered()], invitees: [invitee('sent'), invitee('sent')], queued: 0 };
+const delivered: Answer = {
+  outcome: 'completed',
+  exchanges: [answered(), answered()],
+  invitees: [invitee('sent'), invitee('sent')],
+  queued: 0,
+};
 
 describe('sending from a draft', () => {
   it('keeps the draft unless the user asked to remove it, and says so before and after', () => {
@@ -32,12 +38,31 @@ describe('sending from a draft', () => {
 
   it.each<[string, Answer, string]>([
     ['queued', { outcome: 'queued', exchanges: [], queued: 2 }, 'it is queued in the outbox, not sent yet'],
-    ['cancelled', { outcome: 'cancelled', exchanges: [answered()], invitees: [invitee('sent'), invitee('queued')], queued: 0 }, 'the send was cancelled'],
+    [
+      'cancelled',
+      { outcome: 'cancelled', exchanges: [answered()], invitees: [invitee('sent'), invitee('queued')], queued: 0 },
+      'the send was cancelled',
+    ],
     ['failed', { outcome: 'failed', exchanges: [], queued: 0 }, 'the send failed'],
-    ['partly queued', { outcome: 'completed', exchanges: [answered()], invitees: [invitee('sent'), invitee('queued')], queued: 1 }, '1 request is still queued in the outbox'],
-    ['partly failed', { outcome: 'completed', exchanges: [answered(), answered()], invitees: [invitee('sent'), invitee('failed')], queued: 0 }, 'only 1 of 2 invites went out'],
-    ['refused by MPSD', { outcome: 'completed', exchanges: [answered({ code: 'MPSD_REJECTED', message: '400' })], queued: 0 }, 'MPSD did not accept the request'],
+    [
+      'partly queued',
+      { outcome: 'completed', exchanges: [answered()], invitees: [invitee('sent'), invitee('queued')], queued: 1 },
+      '1 request is still queued in the outbox',
+    ],
+    [
+      'partly failed',
+      { outcome: 'completed', exchanges: [answered(), answered()], invitees: [invitee('sent'), invitee('failed')], queued: 0 },
+      'only 1 of 2 invites went out',
+    ],
+    [
+      'refused by MPSD',
+      { outcome: 'completed', exchanges: [answered({ code: 'MPSD_REJECTED', message: '400' })], queued: 0 },
+      'MPSD did not accept the request',
+    ],
   ])('keeps the draft it was asked to remove when the send is %s', (_case, answer, reason) => {
-    expect(draftFateAfterSend({ name: 'D', removeWhenSent: true }, answer)).toEqual({ remove: false, words: `Draft “D” was kept because ${reason}.` });
+    expect(draftFateAfterSend({ name: 'D', removeWhenSent: true }, answer)).toEqual({
+      remove: false,
+      words: `Draft “D” was kept because ${reason}.`,
+    });
   });
 });

@@ -44,7 +44,10 @@ function undelivered(result: Pick<SendResult, 'outcome' | 'exchanges' | 'invitee
 }
 
 /** After the answer: whether to remove the draft, and the sentence that says what became of it. */
-export function draftFateAfterSend(choice: Pick<DraftSendChoice, 'name' | 'removeWhenSent'>, result: Pick<SendResult, 'outcome' | 'exchanges' | 'invitees' | 'queued'>): DraftFate {
+export function draftFateAfterSend(
+  choice: Pick<DraftSendChoice, 'name' | 'removeWhenSent'>,
+  result: Pick<SendResult, 'outcome' | 'exchanges' | 'invitees' | 'queued'>,
+): DraftFate {
   if (!choice.removeWhenSent) return { remove: false, words: `Draft “${choice.name}” was kept as saved.` };
   const reason = undelivered(result);
   return reason === undefined

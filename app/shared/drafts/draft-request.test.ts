@@ -16,7 +16,14 @@ describe('drafts to requests', () => {
   it('leaves blank fields out so the schema says what is required', () => {
     const { request, recipientLabels } = requestFromDraft({
       kind: 'invite.send',
-      fields: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', sessionName: 'lobby', invitees: ['2814679796296491 Alice'], titleId: '', context: '' },
+      fields: {
+        scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862',
+        templateName: 'GameSession',
+        sessionName: 'lobby',
+        invitees: ['2814679796296491 Alice'],
+        titleId: '',
+        context: '',
+      },
     });
     expect(request).toEqual({
       kind: 'invite.send',
@@ -53,31 +60,55 @@ describe('drafts of the handle calls', () => {
 
   it('joins through a handle as the form typed it, inactive unless asked', () => {
     const fields = { handleId: HANDLE, memberXuid: '2814679796296492' };
-    expect(parseHandleRequest(requestFromDraft({ kind: 'handle.join', fields }).request)).toEqual({ kind: 'handle.join', handleId: HANDLE, xuid: '2814679796296492' });
+    expect(parseHandleRequest(requestFromDraft({ kind: 'handle.join', fields }).request)).toEqual({
+      kind: 'handle.join',
+      handleId: HANDLE,
+      xuid: '2814679796296492',
+    });
     expect(requestFromDraft({ kind: 'handle.join', fields: { ...fields, joinActive: true } }).request).toMatchObject({ active: true });
   });
 
   it('creates a transfer handle from a lobby of the same SCID; the same session twice is refused on the origin', () => {
-    const fields = { ...session, templateName: 'GameSession', sessionName: 'match-7', originTemplateName: 'LobbySession', originSessionName: 'lobby-1' };
+    const fields = {
+      ...session,
+      templateName: 'GameSession',
+      sessionName: 'match-7',
+      originTemplateName: 'LobbySession',
+      originSessionName: 'lobby-1',
+    };
     expect(parseHandleRequest(requestFromDraft({ kind: 'transfer.create', fields }).request)).toEqual({
       kind: 'transfer.create',
       sessionRef: { scid: SCID, templateName: 'GameSession', name: 'match-7' },
       originSessionRef: { scid: SCID, templateName: 'LobbySession', name: 'lobby-1' },
     });
-    const same = handleRequestSchema.safeParse(requestFromDraft({ kind: 'transfer.create', fields: { ...session, originTemplateName: 'LobbySession', originSessionName: 'lobby-1' } }).request);
+    const same = handleRequestSchema.safeParse(
+      requestFromDraft({
+        kind: 'transfer.create',
+        fields: { ...session, originTemplateName: 'LobbySession', originSessionName: 'lobby-1' },
+      }).request,
+    );
     expect(same.error?.issues.map((issue) => issue.path)).toEqual([['originSessionRef', 'name']]);
   });
 
   it('reads search attributes from the boxes: tags by spaces or commas, one NAME=VALUE a line', () => {
     const draft = requestFromDraft({
       kind: 'search.create',
-      fields: { ...session, searchTags: 'ProRankOnly, Casual', searchStrings: 'MapName=Urban City\n\nMode = ctf=2', searchNumbers: 'MinLevel=25\nRatio=-1.5e2' },
+      fields: {
+        ...session,
+        searchTags: 'ProRankOnly, Casual',
+        searchStrings: 'MapName=Urban City\n\nMode = ctf=2',
+        searchNumbers: 'MinLevel=25\nRatio=-1.5e2',
+      },
     });
     expect(draft.unreadable).toEqual({});
     expect(parseHandleRequest(draft.request)).toEqual({
       kind: 'search.create',
       sessionRef: { scid: SCID, templateName: 'LobbySession', name: 'lobby-1' },
-      searchAttributes: { tags: ['ProRankOnly', 'Casual'], strings: { MapName: 'Urban City', Mode: 'ctf=2' }, numbers: { MinLevel: 25, Ratio: -150 } },
+      searchAttributes: {
+        tags: ['ProRankOnly', 'Casual'],
+        strings: { MapName: 'Urban City', Mode: 'ctf=2' },
+        numbers: { MinLevel: 25, Ratio: -150 },
+      },
     });
     expect(formatAttributeLines({ MinLevel: 25, Ratio: -150 })).toBe('MinLevel=25\nRatio=-150');
   });
@@ -95,7 +126,14 @@ describe('drafts of the handle calls', () => {
   });
 
   it('searches one template, with the social list only when it is switched on', () => {
-    const fields = { scid: SCID, templateName: 'LobbySession', searchFilter: 'numbers/minlevel le 30', searchOrderBy: 'numbers/minlevel desc', moniker: 'friends', monikerXuid: '2814679796296491' };
+    const fields = {
+      scid: SCID,
+      templateName: 'LobbySession',
+      searchFilter: 'numbers/minlevel le 30',
+      searchOrderBy: 'numbers/minlevel desc',
+      moniker: 'friends',
+      monikerXuid: '2814679796296491',
+    };
     expect(parseHandleRequest(requestFromDraft({ kind: 'search.query', fields }).request)).toEqual({
       kind: 'search.query',
       scid: SCID,

@@ -122,7 +122,11 @@ export function requestFromDraft(draft: Pick<Draft, 'kind' | 'fields'>): DraftRe
       break;
     case 'transfer.create':
       // The origin is a session of the same title, so it shares the target's SCID.
-      request = { kind, sessionRef, originSessionRef: { scid: sessionRef.scid, templateName: given('originTemplateName'), name: given('originSessionName') } };
+      request = {
+        kind,
+        sessionRef,
+        originSessionRef: { scid: sessionRef.scid, templateName: given('originTemplateName'), name: given('originSessionName') },
+      };
       break;
     case 'search.create': {
       const tags = (given('searchTags') ?? '').split(SEPARATORS).filter((tag) => tag !== '');
@@ -202,7 +206,8 @@ function readNumberAttributes(text: string): Record<string, number> | string {
   const lines = attributeLines(text, 'MinLevel=25');
   if (typeof lines === 'string') return lines;
   const notANumber = lines.find((line) => !NUMBER.test(line.value) || !Number.isFinite(Number(line.value)));
-  if (notANumber !== undefined) return `${notANumber.where}: the value must be a number, e.g. ${notANumber.name}=25 or ${notANumber.name}=1.5.`;
+  if (notANumber !== undefined)
+    return `${notANumber.where}: the value must be a number, e.g. ${notANumber.name}=25 or ${notANumber.name}=1.5.`;
   // fromEntries, not assignment: a name such as __proto__ stays a plain key.
   return Object.fromEntries(lines.map((line) => [line.name, Number(line.value)]));
 }

@@ -11,9 +11,7 @@ export type RetentionField = keyof Retention;
 /** The two limits as typed; an empty one means no limit. */
 export type RetentionText = Record<RetentionField, string>;
 
-export type RetentionReading =
-  | { ok: true; rule: Retention }
-  | { ok: false; problems: Partial<Record<RetentionField, string>> };
+export type RetentionReading = { ok: true; rule: Retention } | { ok: false; problems: Partial<Record<RetentionField, string>> };
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -61,7 +59,8 @@ function days(n: number): string {
 export function describeRetention(rule: Retention): string {
   const { maxEntries, maxAgeDays } = rule;
   if (maxEntries === undefined && maxAgeDays === undefined) return 'Keeping all entries';
-  if (maxAgeDays === undefined) return maxEntries === 1 ? 'Keeping the newest entry' : `Keeping the newest ${count.format(maxEntries!)} entries`;
+  if (maxAgeDays === undefined)
+    return maxEntries === 1 ? 'Keeping the newest entry' : `Keeping the newest ${count.format(maxEntries!)} entries`;
   if (maxEntries === undefined) return `Keeping ${days(maxAgeDays)}`;
   return `Keeping ${days(maxAgeDays)}, at most ${entries(maxEntries)}`;
 }

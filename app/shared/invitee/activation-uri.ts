@@ -71,13 +71,19 @@ export function activityHandleJoinUri(activation: ActivityJoinActivation): strin
  */
 export function activationOpenSupport(os: string, platform: ActivationPlatform): { canOpen: boolean; why: string } {
   if (platform === 'console') {
-    return { canOpen: false, why: 'Console URIs are launched on the console (e.g. xbapp launch "<uri>" from the GDK command prompt), not on this computer.' };
+    return {
+      canOpen: false,
+      why: 'Console URIs are launched on the console (e.g. xbapp launch "<uri>" from the GDK command prompt), not on this computer.',
+    };
   }
   if (os !== 'win32') {
-    return { canOpen: false, why: 'Only Windows has the ms-xbl-multiplayer scheme (registered by a title with <MultiplayerProtocol>true</MultiplayerProtocol> and Game Bar). Copy the URI instead.' };
+    return {
+      canOpen: false,
+      why: 'Only Windows has the ms-xbl-multiplayer scheme (registered by a title with <MultiplayerProtocol>true</MultiplayerProtocol> and Game Bar). Copy the URI instead.',
+    };
   }
   return {
     canOpen: true,
-    why: 'Windows passes the URI to whichever app registered ms-xbl-multiplayer. Untested: Handle Studio\'s tests do not run on Windows with a title installed.',
+    why: "Windows passes the URI to whichever app registered ms-xbl-multiplayer. Untested: Handle Studio's tests do not run on Windows with a title installed.",
   };
 }

@@ -46,7 +46,9 @@ function testcase(step: JunitStep, index: number, classname: string): string {
   if (step.status === 'skipped') return `${open}>\n      <skipped message="${xml(step.message ?? 'Not run.')}"/>\n    </testcase>`;
   const out = `      <system-out>${xml(stepFacts(step))}</system-out>`;
   if (step.status === 'passed') return `${open}>\n${out}\n    </testcase>`;
-  const body = [step.message, step.mpsdSaid === undefined ? undefined : `MPSD said: ${step.mpsdSaid}`].filter((part) => part !== undefined).join('\n');
+  const body = [step.message, step.mpsdSaid === undefined ? undefined : `MPSD said: ${step.mpsdSaid}`]
+    .filter((part) => part !== undefined)
+    .join('\n');
   return `${open}>\n      <failure message="${xml(step.message ?? 'Failed.')}" type="${step.httpStatus === undefined ? 'failed' : `HTTP ${step.httpStatus}`}">${xml(body)}</failure>\n${out}\n    </testcase>`;
 }
 

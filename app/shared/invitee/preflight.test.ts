@@ -7,10 +7,17 @@ const B = '2814679796296492';
 const C = '2814679796296493';
 
 /** A session MPSD would show: A active, a game template with the usual capabilities; `change` adjusts it. */
-function session(change: { system?: Record<string, unknown>; properties?: Record<string, unknown>; members?: Record<string, unknown> } = {}) {
+function session(
+  change: { system?: Record<string, unknown>; properties?: Record<string, unknown>; members?: Record<string, unknown> } = {},
+) {
   return readSession({
     constants: {
-      system: { inviteProtocol: 'game', maxMembersCount: 4, capabilities: { gameplay: true, connectionRequiredForActiveMembers: true }, ...change.system },
+      system: {
+        inviteProtocol: 'game',
+        maxMembersCount: 4,
+        capabilities: { gameplay: true, connectionRequiredForActiveMembers: true },
+        ...change.system,
+      },
     },
     properties: { system: { ...change.properties } },
     members: change.members ?? {
@@ -38,11 +45,15 @@ describe('pre-flight', () => {
     expect(finding.severity).toBe('blocks');
     expect(finding.says).toContain('"chat", not "game"');
     expect(finding.fix).toContain('constants.system.inviteProtocol');
-    expect(one(preflightFindings(session({ system: { inviteProtocol: undefined } }), invite), 'invite-protocol').says).toContain('no inviteProtocol');
+    expect(one(preflightFindings(session({ system: { inviteProtocol: undefined } }), invite), 'invite-protocol').says).toContain(
+      'no inviteProtocol',
+    );
     // XSAPI's fixtures capitalise values; MPSD compares without case.
     expect(preflightFindings(session({ system: { inviteProtocol: 'Game' } }), invite)).toEqual([]);
     // An activity has no toast to lose.
-    expect(ids(preflightFindings(session({ system: { inviteProtocol: 'chat' } }), { action: 'activity', senderXuid: A }))).not.toContain('invite-protocol');
+    expect(ids(preflightFindings(session({ system: { inviteProtocol: 'chat' } }), { action: 'activity', senderXuid: A }))).not.toContain(
+      'invite-protocol',
+    );
   });
 
   it('closed: refused, unless the invitee already holds a seat', () => {
@@ -55,7 +66,9 @@ describe('pre-flight', () => {
   });
 
   it('locked: only members who left come back', () => {
-    expect(one(preflightFindings(session({ properties: { closed: true, locked: true } }), invite), 'locked').says).toContain('never was one');
+    expect(one(preflightFindings(session({ properties: { closed: true, locked: true } }), invite), 'locked').says).toContain(
+      'never was one',
+    );
   });
 
   it('full: counts reserved seats', () => {
@@ -79,7 +92,11 @@ describe('pre-flight', () => {
   it('join restriction: blocks a join from the activity, warns for an invite', () => {
     const local = preflightFindings(session({ properties: { joinRestriction: 'local' } }), invite);
     expect(one(local, 'join-restriction').severity).toBe('warns');
-    const followed = preflightFindings(session({ properties: { joinRestriction: 'Followed' } }), { action: 'activity', senderXuid: A, inviteeXuid: B });
+    const followed = preflightFindings(session({ properties: { joinRestriction: 'Followed' } }), {
+      action: 'activity',
+      senderXuid: A,
+      inviteeXuid: B,
+    });
     expect(one(followed, 'join-restriction').severity).toBe('blocks');
     expect(one(followed, 'join-restriction').fix).toContain('follow the invitee');
   });
@@ -95,7 +112,9 @@ describe('pre-flight', () => {
     expect(finding.fix).toContain('allowNonOwnerInviteHandles');
     // The first member is the owner; allowed non-owner invites need no check.
     expect(ids(preflightFindings(session(owned), { ...invite, senderXuid: C, inviteeXuid: B }))).not.toContain('owners');
-    expect(ids(preflightFindings(session({ ...owned, system: { ...owned.system, allowNonOwnerInviteHandles: true } }), invite))).not.toContain('owners');
+    expect(
+      ids(preflightFindings(session({ ...owned, system: { ...owned.system, allowNonOwnerInviteHandles: true } }), invite)),
+    ).not.toContain('owners');
   });
 
   it('the sender must be an active member; blocks an activity', () => {
@@ -111,12 +130,17 @@ describe('pre-flight', () => {
     expect(ids(pc)).toEqual(['pc-user-authorization', 'cross-play']);
     const both = preflightFindings(session(), { ...invite, senderPlatform: 'pc', inviteePlatform: 'pc' });
     expect(ids(both)).toEqual(['pc-user-authorization']);
-    const ready = session({ system: { capabilities: { gameplay: true, connectionRequiredForActiveMembers: true, crossPlay: true, userAuthorizationStyle: true } }, properties: { joinRestriction: 'none' } });
+    const ready = session({
+      system: { capabilities: { gameplay: true, connectionRequiredForActiveMembers: true, crossPlay: true, userAuthorizationStyle: true } },
+      properties: { joinRestriction: 'none' },
+    });
     expect(preflightFindings(ready, { ...invite, inviteePlatform: 'pc' })).toEqual([]);
   });
 
   it('userAuthorizationStyle makes the restrictions local by default', () => {
-    const style = session({ system: { capabilities: { gameplay: true, connectionRequiredForActiveMembers: true, userAuthorizationStyle: true } } });
+    const style = session({
+      system: { capabilities: { gameplay: true, connectionRequiredForActiveMembers: true, userAuthorizationStyle: true } },
+    });
     expect(style.joinRestriction).toBe('local');
     expect(ids(preflightFindings(style, invite))).toEqual(['join-restriction']);
   });

@@ -102,7 +102,10 @@ export function preflightFindings(session: SessionView, setup: PreflightSetup): 
     );
   }
   if (session.joinRestriction === 'local' || session.joinRestriction === 'followed') {
-    const admits = session.joinRestriction === 'local' ? 'users on the same device as an active member' : 'users on a member\'s device, or users a non-reserved member follows';
+    const admits =
+      session.joinRestriction === 'local'
+        ? 'users on the same device as an active member'
+        : "users on a member's device, or users a non-reserved member follows";
     add(
       'join-restriction',
       setup.action === 'activity' ? 'blocks' : 'warns',
@@ -137,7 +140,7 @@ export function preflightFindings(session: SessionView, setup: PreflightSetup): 
       'sender-not-active',
       setup.action === 'activity' ? 'blocks' : 'warns',
       `The sender is a member but ${sender.state}, not active: an activity is bound only to an active member (MPSD refuses it), and the shell shows nobody to join.`,
-      'Join again with properties.system.active: true (the title sets it when it plays; MPSD\'s presence check turns members who are not running the title inactive).',
+      "Join again with properties.system.active: true (the title sets it when it plays; MPSD's presence check turns members who are not running the title inactive).",
     );
   }
   const platforms = [setup.senderPlatform ?? 'xbox', setup.inviteePlatform ?? 'xbox'];
@@ -162,7 +165,7 @@ export function preflightFindings(session: SessionView, setup: PreflightSetup): 
     add(
       'gameplay',
       'notes',
-      `The session lacks capabilities.${missing.join(' and capabilities.')}: ${missing.includes('gameplay') ? 'players do not show in each other\'s recent players or reputation' : ''}${missing.length === 2 ? ', and ' : ''}${missing.includes('connectionRequiredForActiveMembers') ? 'MPSD does not notice disconnected players' : ''}.`,
+      `The session lacks capabilities.${missing.join(' and capabilities.')}: ${missing.includes('gameplay') ? "players do not show in each other's recent players or reputation" : ''}${missing.length === 2 ? ', and ' : ''}${missing.includes('connectionRequiredForActiveMembers') ? 'MPSD does not notice disconnected players' : ''}.`,
       'Set them in the template if this is a real gameplay session.',
     );
   }

@@ -19,8 +19,20 @@ describe('session view', () => {
       },
       membersInfo: { count: 4 },
     });
-    expect(view.members.map((m) => [m.index, m.state])).toEqual([['0', 'active'], ['1', 'reserved'], ['2', 'ready'], ['3', 'inactive']]);
-    expect(view).toMatchObject({ visibility: 'open', joinRestriction: 'none', readRestriction: 'none', maxMembersCount: 100, memberCount: 4, closed: false });
+    expect(view.members.map((m) => [m.index, m.state])).toEqual([
+      ['0', 'active'],
+      ['1', 'reserved'],
+      ['2', 'ready'],
+      ['3', 'inactive'],
+    ]);
+    expect(view).toMatchObject({
+      visibility: 'open',
+      joinRestriction: 'none',
+      readRestriction: 'none',
+      maxMembersCount: 100,
+      memberCount: 4,
+      closed: false,
+    });
     expect(readSession(undefined).members).toEqual([]);
   });
 

@@ -59,7 +59,8 @@ function memberView(index: string, member: Json): SessionMemberView | undefined 
   const view: SessionMemberView = { index, xuid: String(xuid), state: memberState(member) };
   if (typeof member['gamertag'] === 'string') view.gamertag = member['gamertag'];
   if (typeof member['joinTime'] === 'string') view.joinTime = member['joinTime'];
-  if (typeof member['activeTitleId'] === 'string' || typeof member['activeTitleId'] === 'number') view.activeTitleId = String(member['activeTitleId']);
+  if (typeof member['activeTitleId'] === 'string' || typeof member['activeTitleId'] === 'number')
+    view.activeTitleId = String(member['activeTitleId']);
   return view;
 }
 
@@ -144,13 +145,15 @@ export function sessionChanges(before: SessionView, after: SessionView): Session
   for (const member of after.members) {
     const previous = earlier.get(member.xuid);
     if (previous === undefined) changes.push({ what: 'joined', says: `${who(member)} joined as ${member.state}.` });
-    else if (previous.state !== member.state) changes.push({ what: 'state', says: `${who(member)} went from ${previous.state} to ${member.state}.` });
+    else if (previous.state !== member.state)
+      changes.push({ what: 'state', says: `${who(member)} went from ${previous.state} to ${member.state}.` });
   }
   for (const member of before.members) {
     if (!later.has(member.xuid)) changes.push({ what: 'left', says: `${who(member)} left.` });
   }
   for (const [key, label] of SETTINGS) {
-    if (before[key] !== after[key]) changes.push({ what: 'setting', says: `${label} changed from ${String(before[key])} to ${String(after[key])}.` });
+    if (before[key] !== after[key])
+      changes.push({ what: 'setting', says: `${label} changed from ${String(before[key])} to ${String(after[key])}.` });
   }
   return changes;
 }

@@ -53,7 +53,10 @@ export function readActivityQuery(json: unknown, titleId: string): MpaUserActivi
   if (!parsed.success) return undefined;
   return parsed.data.userActivities.map((user) => ({
     xuid: user.userId,
-    activities: user.activities === null ? null : user.activities.filter((one) => String(one.titleId) === titleId).map((one) => toActivity(user.userId, one)),
+    activities:
+      user.activities === null
+        ? null
+        : user.activities.filter((one) => String(one.titleId) === titleId).map((one) => toActivity(user.userId, one)),
   }));
 }
 

@@ -62,30 +62,36 @@ function oneOf<const T extends readonly string[]>(values: T, what: string) {
 }
 
 function wholeNumber(what: string, min: number, max: number, why: string) {
-  return z.int({ error: `${what} must be a whole number from ${min} to ${max}${why}.` }).check(
-    z.gte(min, { error: `${what} must be at least ${min}${why}.` }),
-    z.lte(max, { error: `${what} must be at most ${max}${why}.` }),
-  );
+  return z
+    .int({ error: `${what} must be a whole number from ${min} to ${max}${why}.` })
+    .check(z.gte(min, { error: `${what} must be at least ${min}${why}.` }), z.lte(max, { error: `${what} must be at most ${max}${why}.` }));
 }
 
 function text(what: string, max: number, why: string, required: boolean) {
-  return z.string({ error: `${what} must be text.` }).check(
-    ...(required ? [z.minLength(1, { error: `${what} is required.` })] : [z.minLength(1, { error: `${what} is empty: leave it out instead.` })]),
-    z.maxLength(max, { error: `${what} is at most ${max} characters${why}.` }),
-  );
-}
-
-function xuidList(what: string, max: number, why: string) {
   return z
-    .array(xuid, { error: `${what} must be a list of XUIDs.` })
+    .string({ error: `${what} must be text.` })
     .check(
-      z.minLength(1, { error: `${what}: give at least one XUID.` }),
-      z.maxLength(max, { error: `${what}: at most ${max} XUIDs in one call${why}.` }),
-      z.refine((list) => new Set(list).size === list.length, { error: `${what} names the same XUID twice: give each once.` }),
+      ...(required
+        ? [z.minLength(1, { error: `${what} is required.` })]
+        : [z.minLength(1, { error: `${what} is empty: leave it out instead.` })]),
+      z.maxLength(max, { error: `${what} is at most ${max} characters${why}.` }),
     );
 }
 
-const sequenceNumber = wholeNumber('sequenceNumber', 1, MAX_SEQUENCE_NUMBER, ' (leave it out to use the time-based number Microsoft\'s client sends)');
+function xuidList(what: string, max: number, why: string) {
+  return z.array(xuid, { error: `${what} must be a list of XUIDs.` }).check(
+    z.minLength(1, { error: `${what}: give at least one XUID.` }),
+    z.maxLength(max, { error: `${what}: at most ${max} XUIDs in one call${why}.` }),
+    z.refine((list) => new Set(list).size === list.length, { error: `${what} names the same XUID twice: give each once.` }),
+  );
+}
+
+const sequenceNumber = wholeNumber(
+  'sequenceNumber',
+  1,
+  MAX_SEQUENCE_NUMBER,
+  " (leave it out to use the time-based number Microsoft's client sends)",
+);
 const platform = oneOf(mpaPlatforms, 'platform');
 
 /**
@@ -141,7 +147,12 @@ const activitySet = z
     }),
   );
 
-const activityDelete = z.strictObject({ kind: z.literal('mpa.activity.delete'), titleId, xuid, sequenceNumber: z.optional(sequenceNumber) });
+const activityDelete = z.strictObject({
+  kind: z.literal('mpa.activity.delete'),
+  titleId,
+  xuid,
+  sequenceNumber: z.optional(sequenceNumber),
+});
 
 const activityGet = z.strictObject({ kind: z.literal('mpa.activity.get'), titleId, xuid });
 
@@ -157,7 +168,12 @@ const inviteSend = z
     titleId,
     invitedUsers: xuidList('invitedUsers', MPA_LIMITS.invitedUsers, ' (MPA takes at most 16 per invite call; send another call for more)'),
     connectionString: z.optional(
-      text('connectionString', MPA_LIMITS.inviteConnectionString, ' (Learn\'s invites page says under 256, XBL-REST says 512: the stricter is kept)', false),
+      text(
+        'connectionString',
+        MPA_LIMITS.inviteConnectionString,
+        " (Learn's invites page says under 256, XBL-REST says 512: the stricter is kept)",
+        false,
+      ),
     ),
     ...crossPlatform,
   })
@@ -176,15 +192,13 @@ const recentPlayer = z.strictObject({
 const recentPlayersUpdate = z.strictObject({
   kind: z.literal('mpa.recentPlayers.update'),
   titleId,
-  recentPlayers: z
-    .array(recentPlayer, { error: 'recentPlayers must be a list of { id, encounterType }.' })
-    .check(
-      z.minLength(1, { error: 'recentPlayers: give at least one player.' }),
-      z.maxLength(MPA_LIMITS.recentPlayers, { error: `recentPlayers: at most ${MPA_LIMITS.recentPlayers} players in one call.` }),
-      z.refine((list) => new Set(list.map((player) => player.id)).size === list.length, {
-        error: 'recentPlayers names the same XUID twice: give each once (Microsoft\'s client keeps one entry per XUID).',
-      }),
-    ),
+  recentPlayers: z.array(recentPlayer, { error: 'recentPlayers must be a list of { id, encounterType }.' }).check(
+    z.minLength(1, { error: 'recentPlayers: give at least one player.' }),
+    z.maxLength(MPA_LIMITS.recentPlayers, { error: `recentPlayers: at most ${MPA_LIMITS.recentPlayers} players in one call.` }),
+    z.refine((list) => new Set(list.map((player) => player.id)).size === list.length, {
+      error: "recentPlayers names the same XUID twice: give each once (Microsoft's client keeps one entry per XUID).",
+    }),
+  ),
 });
 
 export const mpaRequestSchema = z.discriminatedUnion(

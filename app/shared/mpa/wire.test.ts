@@ -25,7 +25,17 @@ function problems(input: unknown): string {
 describe('bodies equal XSAPI unit-test fixtures', () => {
   it('set activity: XSAPI TestSetActivity (Tests/UnitTests/Tests/Services/MultiplayerActivityTests.cpp), sequenceNumber removed as there', () => {
     // Fixture: { "connectionString": "mockConnectionString", "joinRestriction": "Public", "maxPlayers": 10 }
-    const wire = mpaWireFor({ kind: 'mpa.activity.set', titleId: TITLE, xuid: ME, connectionString: 'mockConnectionString', joinRestriction: 'Public', maxPlayers: 10 }, options);
+    const wire = mpaWireFor(
+      {
+        kind: 'mpa.activity.set',
+        titleId: TITLE,
+        xuid: ME,
+        connectionString: 'mockConnectionString',
+        joinRestriction: 'Public',
+        maxPlayers: 10,
+      },
+      options,
+    );
     const { sequenceNumber, ...rest } = wire.body as Record<string, unknown>;
     expect(rest).toEqual({ connectionString: 'mockConnectionString', joinRestriction: 'Public', maxPlayers: 10 });
     expect(sequenceNumber).toBe(42);
@@ -36,7 +46,14 @@ describe('bodies equal XSAPI unit-test fixtures', () => {
   it('send invites: XSAPI TestSendInvites, XUIDs as strings, platform then connectionString then invitedUsers', () => {
     // Fixture: { "invitedUsers": ["1","2","3"], "platform": "Win32", "connectionString": "mockConnectionString" }
     const wire = mpaWireFor(
-      { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: ['1', '2', '3'], allowCrossPlatformJoin: false, platform: 'Win32', connectionString: 'mockConnectionString' },
+      {
+        kind: 'mpa.invite.send',
+        titleId: TITLE,
+        invitedUsers: ['1', '2', '3'],
+        allowCrossPlatformJoin: false,
+        platform: 'Win32',
+        connectionString: 'mockConnectionString',
+      },
       options,
     );
     expect(wire.body).toEqual({ invitedUsers: ['1', '2', '3'], platform: 'Win32', connectionString: 'mockConnectionString' });
@@ -47,11 +64,20 @@ describe('bodies equal XSAPI unit-test fixtures', () => {
 
   it('query: XSAPI TestGetActivities sends { users: ["1","2"] } to /activities/query', () => {
     const wire = mpaWireFor({ kind: 'mpa.activity.query', titleId: TITLE, users: ['1', '2'] }, options);
-    expect(wire).toMatchObject({ method: 'POST', path: '/titles/1234/activities/query', body: { users: ['1', '2'] }, bucket: 'activityRead', notIdempotent: false });
+    expect(wire).toMatchObject({
+      method: 'POST',
+      path: '/titles/1234/activities/query',
+      body: { users: ['1', '2'] },
+      bucket: 'activityRead',
+      notIdempotent: false,
+    });
   });
 
   it('recent players: XSAPI FlushRecentPlayers body, id as string, ISO time from whole seconds, Default encounter', () => {
-    const wire = mpaWireFor({ kind: 'mpa.recentPlayers.update', titleId: TITLE, recentPlayers: [{ id: '0001' }, { id: '2', encounterType: 'Opponent' }] }, options);
+    const wire = mpaWireFor(
+      { kind: 'mpa.recentPlayers.update', titleId: TITLE, recentPlayers: [{ id: '0001' }, { id: '2', encounterType: 'Opponent' }] },
+      options,
+    );
     expect(wire.body).toEqual({
       recentPlayers: [
         { id: '1', timestamp: '2026-12-01T13:05:00Z', encounterType: 'Default' },
@@ -107,11 +133,42 @@ describe('reading XSAPI getActivityResponse fixture', () => {
         {
           userId: '1',
           activities: [
-            { sequenceNumber: 0, titleId: 1234, connectionString: 'connectionString', joinRestriction: 'Public', maxPlayers: 10, currentPlayers: 2, groupId: 'groupId', platform: 'XboxOne' },
-            { sequenceNumber: 0, titleId: 0, connectionString: 'connectionString2', joinRestriction: 'Public', maxPlayers: 0, currentPlayers: 0, groupId: 'string', platform: 'XboxOne' },
+            {
+              sequenceNumber: 0,
+              titleId: 1234,
+              connectionString: 'connectionString',
+              joinRestriction: 'Public',
+              maxPlayers: 10,
+              currentPlayers: 2,
+              groupId: 'groupId',
+              platform: 'XboxOne',
+            },
+            {
+              sequenceNumber: 0,
+              titleId: 0,
+              connectionString: 'connectionString2',
+              joinRestriction: 'Public',
+              maxPlayers: 0,
+              currentPlayers: 0,
+              groupId: 'string',
+              platform: 'XboxOne',
+            },
           ],
         },
-        { userId: '2', activities: [{ sequenceNumber: 0, titleId: 1234, joinRestriction: 'Public', maxPlayers: 2, currentPlayers: 1, groupId: 'groupId', platform: 'IOS' }] },
+        {
+          userId: '2',
+          activities: [
+            {
+              sequenceNumber: 0,
+              titleId: 1234,
+              joinRestriction: 'Public',
+              maxPlayers: 2,
+              currentPlayers: 1,
+              groupId: 'groupId',
+              platform: 'IOS',
+            },
+          ],
+        },
         { userId: '3', activities: null },
       ],
     };
@@ -123,7 +180,7 @@ describe('reading XSAPI getActivityResponse fixture', () => {
   });
 });
 
-describe('validation: the doc\'s limits, the stricter where sources disagree', () => {
+describe("validation: the doc's limits, the stricter where sources disagree", () => {
   const set = { kind: 'mpa.activity.set', titleId: TITLE, xuid: ME, connectionString: 'c', joinRestriction: 'Public' };
 
   it('activity connection string: 511 kept, 512 refused naming both sources', () => {
@@ -138,7 +195,15 @@ describe('validation: the doc\'s limits, the stricter where sources disagree', (
   });
 
   it('players, groupId, joinRestriction, platform and unknown fields, every problem at once', () => {
-    const message = problems({ ...set, maxPlayers: 1, currentPlayers: 0, groupId: 'g'.repeat(128), joinRestriction: 'public', platform: 'Switch', extra: 1 });
+    const message = problems({
+      ...set,
+      maxPlayers: 1,
+      currentPlayers: 0,
+      groupId: 'g'.repeat(128),
+      joinRestriction: 'public',
+      platform: 'Switch',
+      extra: 1,
+    });
     expect(message).toMatch(/^6 problems:/);
     expect(message).toContain('maxPlayers: maxPlayers must be at least 2');
     expect(message).toContain('currentPlayers must be at least 1');
@@ -191,7 +256,7 @@ describe('sequence numbers as XSAPI computes them', () => {
 });
 
 describe('where MPA calls go, and the invite URI', () => {
-  it('Microsoft\'s MPSD means Microsoft\'s MPA; a local endpoint serves both', () => {
+  it("Microsoft's MPSD means Microsoft's MPA; a local endpoint serves both", () => {
     expect(mpaBaseUrlFor('https://sessiondirectory.xboxlive.com')).toBe('https://multiplayeractivity.xboxlive.com');
     expect(mpaBaseUrlFor('http://127.0.0.1:7777')).toBe('http://127.0.0.1:7777');
   });
@@ -200,6 +265,8 @@ describe('where MPA calls go, and the invite URI', () => {
     expect(mpaInviteAcceptUri({ platform: 'pc', titleId: '1234', invitedUser: '2', sender: '1', connectionString: 'a+b/c=' })).toBe(
       'ms-xbl-multiplayer://inviteAccept?invitedUser=2&sender=1&connectionString=a%2Bb%2Fc%3D',
     );
-    expect(mpaInviteAcceptUri({ platform: 'console', titleId: '1234', invitedUser: '2', sender: '1' })).toBe('ms-xbl-4d2://inviteAccept?invitedUser=2&sender=1&connectionString=');
+    expect(mpaInviteAcceptUri({ platform: 'console', titleId: '1234', invitedUser: '2', sender: '1' })).toBe(
+      'ms-xbl-4d2://inviteAccept?invitedUser=2&sender=1&connectionString=',
+    );
   });
 });

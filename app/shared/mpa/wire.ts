@@ -54,9 +54,16 @@ export function parseMpaRequest(input: unknown): MpaRequest {
   if (parsed.success) return parsed.data;
   // fieldProblems only reads `issues`, which zod/mini's error carries exactly as classic zod's does.
   const problems = fieldProblems(parsed.error as unknown as classic.ZodError);
-  throw new HandleStudioError('VALIDATION', problemsInWords(problems.map(({ field, message }) => ({ where: field, message })), 'The MPA request is not valid.'), {
-    fields: problems,
-  });
+  throw new HandleStudioError(
+    'VALIDATION',
+    problemsInWords(
+      problems.map(({ field, message }) => ({ where: field, message })),
+      'The MPA request is not valid.',
+    ),
+    {
+      fields: problems,
+    },
+  );
 }
 
 /**
@@ -94,7 +101,14 @@ export function buildMpaWire(request: MpaRequest, options: MpaWireOptions): MpaW
       if (request.currentPlayers !== undefined) body.currentPlayers = request.currentPlayers;
       if (request.groupId !== undefined) body.groupId = request.groupId;
       if (request.platform !== undefined) body.platform = request.platform;
-      return { kind: request.kind, method: 'PUT', path: `${titles}/users/${request.xuid}/activities`, body, bucket: 'activityWrite', notIdempotent: true };
+      return {
+        kind: request.kind,
+        method: 'PUT',
+        path: `${titles}/users/${request.xuid}/activities`,
+        body,
+        bucket: 'activityWrite',
+        notIdempotent: true,
+      };
     }
     case 'mpa.activity.delete':
       return {
@@ -106,9 +120,22 @@ export function buildMpaWire(request: MpaRequest, options: MpaWireOptions): MpaW
         notIdempotent: true,
       };
     case 'mpa.activity.get':
-      return { kind: request.kind, method: 'GET', path: `${titles}/users/${request.xuid}/activities`, bucket: 'activityRead', notIdempotent: false };
+      return {
+        kind: request.kind,
+        method: 'GET',
+        path: `${titles}/users/${request.xuid}/activities`,
+        bucket: 'activityRead',
+        notIdempotent: false,
+      };
     case 'mpa.activity.query':
-      return { kind: request.kind, method: 'POST', path: `${titles}/activities/query`, body: { users: request.users }, bucket: 'activityRead', notIdempotent: false };
+      return {
+        kind: request.kind,
+        method: 'POST',
+        path: `${titles}/activities/query`,
+        body: { users: request.users },
+        bucket: 'activityRead',
+        notIdempotent: false,
+      };
     case 'mpa.invite.send': {
       const body: Record<string, unknown> = {};
       if (request.platform !== undefined) body.platform = request.platform;
@@ -120,7 +147,14 @@ export function buildMpaWire(request: MpaRequest, options: MpaWireOptions): MpaW
       const timestamp = isoSeconds(options.now);
       const recentPlayers = request.recentPlayers.map((player) => ({ id: player.id, timestamp, encounterType: player.encounterType }));
       // One-way and additive: sending the same list again changes nothing, so a retry is safe.
-      return { kind: request.kind, method: 'POST', path: `${titles}/recentplayers`, body: { recentPlayers }, bucket: 'recentPlayers', notIdempotent: false };
+      return {
+        kind: request.kind,
+        method: 'POST',
+        path: `${titles}/recentplayers`,
+        body: { recentPlayers },
+        bucket: 'recentPlayers',
+        notIdempotent: false,
+      };
     }
   }
 }

@@ -11,7 +11,13 @@ const build = (input: unknown) => buildWireRequests(parseHandleRequest(input));
 
 describe('invites', () => {
   it('are one POST per invitee, in order, bodies as Microsoft sends them', () => {
-    const wires = build({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['111', '222'], titleId: '0x4D2', context: 'room=7' });
+    const wires = build({
+      kind: 'invite.send',
+      sessionRef: SESSION_REF,
+      invitedXuids: ['111', '222'],
+      titleId: '0x4D2',
+      context: 'room=7',
+    });
     expect(wires.map((wire) => wire.invitedXuid)).toEqual(['111', '222']);
     expect(wires[1]).toEqual({
       kind: 'invite.send',
@@ -32,7 +38,14 @@ describe('invites', () => {
   });
 
   it('omit unset attributes instead of sending empty strings', () => {
-    const [wire] = build({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['111'], titleId: 7, context: '', senderString: 'Tournament bot' });
+    const [wire] = build({
+      kind: 'invite.send',
+      sessionRef: SESSION_REF,
+      invitedXuids: ['111'],
+      titleId: 7,
+      context: '',
+      senderString: 'Tournament bot',
+    });
     expect(JSON.stringify(wire?.body)).not.toContain('""');
     expect((wire?.body as { inviteAttributes: unknown }).inviteAttributes).toEqual({ titleId: '7', senderString: 'Tournament bot' });
   });
@@ -41,11 +54,20 @@ describe('invites', () => {
 describe('activities', () => {
   it('set: POST /handles with all three sessionRef parts, not idempotent', () => {
     const [wire] = build({ kind: 'activity.set', sessionRef: SESSION_REF });
-    expect(wire).toMatchObject({ method: 'POST', path: '/handles', notIdempotent: true, body: { version: 1, type: 'activity', sessionRef: SESSION_REF } });
+    expect(wire).toMatchObject({
+      method: 'POST',
+      path: '/handles',
+      notIdempotent: true,
+      body: { version: 1, type: 'activity', sessionRef: SESSION_REF },
+    });
   });
 
   it('set with the service naming the session leaves name out of the body', () => {
-    const [wire] = build({ kind: 'activity.set', sessionRef: { scid: SESSION_REF.scid, templateName: 'GameSession' }, letServiceNameSession: true });
+    const [wire] = build({
+      kind: 'activity.set',
+      sessionRef: { scid: SESSION_REF.scid, templateName: 'GameSession' },
+      letServiceNameSession: true,
+    });
     expect(wire?.body).toEqual({ version: 1, type: 'activity', sessionRef: { scid: SESSION_REF.scid, templateName: 'GameSession' } });
     expect(wire?.sessionRef).toBeUndefined();
   });
@@ -58,7 +80,11 @@ describe('activities', () => {
       body: { type: 'activity', scid: SESSION_REF.scid, owners: { xuids: [ME, '5'] } },
     });
     const [byMoniker] = build({ kind: 'activity.query', scid: SESSION_REF.scid, people: { moniker: 'people', monikerXuid: ME } });
-    expect(byMoniker?.body).toEqual({ type: 'activity', scid: SESSION_REF.scid, owners: { people: { moniker: 'people', monikerXuid: ME } } });
+    expect(byMoniker?.body).toEqual({
+      type: 'activity',
+      scid: SESSION_REF.scid,
+      owners: { people: { moniker: 'people', monikerXuid: ME } },
+    });
   });
 
   it('clear is a query for my activity, then a delete of the handle found, both filed as activity.clear', () => {
@@ -76,11 +102,26 @@ describe('activities', () => {
 
 describe('handles and sessions', () => {
   it('address the handle or session path, with bodies only where MPSD takes one', () => {
-    expect(build({ kind: 'handle.get', handleId: HANDLE_ID })[0]).toMatchObject({ method: 'GET', path: `/handles/${HANDLE_ID}`, headers: {} });
-    expect(build({ kind: 'handle.session', handleId: HANDLE_ID })[0]).toMatchObject({ method: 'GET', path: `/handles/${HANDLE_ID}/session` });
+    expect(build({ kind: 'handle.get', handleId: HANDLE_ID })[0]).toMatchObject({
+      method: 'GET',
+      path: `/handles/${HANDLE_ID}`,
+      headers: {},
+    });
+    expect(build({ kind: 'handle.session', handleId: HANDLE_ID })[0]).toMatchObject({
+      method: 'GET',
+      path: `/handles/${HANDLE_ID}/session`,
+    });
     expect(build({ kind: 'handle.delete', handleId: HANDLE_ID })[0]).toMatchObject({ kind: 'handle.delete', method: 'DELETE' });
-    expect(build({ kind: 'session.get', sessionRef: SESSION_REF })[0]).toMatchObject({ method: 'GET', path: SESSION_PATH, notIdempotent: false });
-    expect(build({ kind: 'session.leave', sessionRef: SESSION_REF })[0]).toMatchObject({ method: 'DELETE', path: `${SESSION_PATH}/members/me`, notIdempotent: true });
+    expect(build({ kind: 'session.get', sessionRef: SESSION_REF })[0]).toMatchObject({
+      method: 'GET',
+      path: SESSION_PATH,
+      notIdempotent: false,
+    });
+    expect(build({ kind: 'session.leave', sessionRef: SESSION_REF })[0]).toMatchObject({
+      method: 'DELETE',
+      path: `${SESSION_PATH}/members/me`,
+      notIdempotent: true,
+    });
   });
 
   it('join PUTs the caller as an initialised, active member', () => {
@@ -116,7 +157,11 @@ describe('handle joins, transfer and search handles', () => {
   });
 
   it('search handle POSTs all three attribute groups, empty ones included', () => {
-    const [wire] = build({ kind: 'search.create', sessionRef: SESSION_REF, searchAttributes: { tags: ['micsrequired', 'micsrequired'], numbers: { Skill_D: 10.145 } } });
+    const [wire] = build({
+      kind: 'search.create',
+      sessionRef: SESSION_REF,
+      searchAttributes: { tags: ['micsrequired', 'micsrequired'], numbers: { Skill_D: 10.145 } },
+    });
     expect(wire?.body).toEqual({
       version: 1,
       type: 'search',
@@ -136,7 +181,12 @@ describe('handle joins, transfer and search handles', () => {
       orderBy: 'numbers/rank desc',
       people: { moniker: 'favorites', monikerXuid: ME },
     });
-    expect(wire).toMatchObject({ kind: 'search.query', method: 'POST', path: '/handles/query?include=relatedInfo,customProperties', notIdempotent: false });
+    expect(wire).toMatchObject({
+      kind: 'search.query',
+      method: 'POST',
+      path: '/handles/query?include=relatedInfo,customProperties',
+      notIdempotent: false,
+    });
     expect(wire?.body).toEqual({
       type: 'search',
       scid: SESSION_REF.scid,

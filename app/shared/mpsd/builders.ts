@@ -205,7 +205,14 @@ export function searchQuery(request: SearchQueryRequest): WireRequest {
   if (request.people !== undefined) body.sessionMembers = { people: { ...request.people } };
   // XSAPI sends `global: true` on every search query, with or without a social group.
   body.global = true;
-  return { kind: 'search.query', method: 'POST', path: `/handles/query?${QUERY_INCLUDE}`, headers: jsonHeaders(), body, notIdempotent: false };
+  return {
+    kind: 'search.query',
+    method: 'POST',
+    path: `/handles/query?${QUERY_INCLUDE}`,
+    headers: jsonHeaders(),
+    body,
+    notIdempotent: false,
+  };
 }
 
 /**

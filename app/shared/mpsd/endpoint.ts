@@ -14,9 +14,7 @@ export const MPSD_BASE_URL = 'https://sessiondirectory.xboxlive.com';
  * trailing slash so paths can be appended as they are.
  */
 export const mpsdBaseUrlSchema = z.pipe(
-  z.string({ error: `MPSD base URL is required, e.g. ${MPSD_BASE_URL}.` }).check(
-  z.trim(),
-),
+  z.string({ error: `MPSD base URL is required, e.g. ${MPSD_BASE_URL}.` }).check(z.trim()),
   z.transform((text, ctx) => {
     let url: URL;
     try {

@@ -35,14 +35,31 @@ describe('readHandleDocument', () => {
   });
 
   it('leaves out a field of an unexpected type instead of failing the whole document', () => {
-    const handle = readHandleDocument({ id: 42, type: 'activity', titleId: 'not-a-number', relatedInfo: { closed: 'yes', membersCount: 2, maxMembersCount: 8 } });
-    expect(handle).toMatchObject({ id: undefined, type: 'activity', titleId: 'not-a-number', relatedInfo: { closed: undefined, membersCount: 2 } });
+    const handle = readHandleDocument({
+      id: 42,
+      type: 'activity',
+      titleId: 'not-a-number',
+      relatedInfo: { closed: 'yes', membersCount: 2, maxMembersCount: 8 },
+    });
+    expect(handle).toMatchObject({
+      id: undefined,
+      type: 'activity',
+      titleId: 'not-a-number',
+      relatedInfo: { closed: undefined, membersCount: 2 },
+    });
     expect(readHandleDocument('not an object')).toBeUndefined();
   });
 
   it('keeps custom properties and search attributes', () => {
-    const handle = readHandleDocument({ type: 'search', searchAttributes: { tags: ['elite'], strings: { Class: 'A' }, numbers: { Skill: 10.5 } }, customProperties: { Map: 'Helmand Valley' } });
-    expect(handle).toMatchObject({ searchAttributes: { tags: ['elite'], strings: { Class: 'A' }, numbers: { Skill: 10.5 } }, customProperties: { Map: 'Helmand Valley' } });
+    const handle = readHandleDocument({
+      type: 'search',
+      searchAttributes: { tags: ['elite'], strings: { Class: 'A' }, numbers: { Skill: 10.5 } },
+      customProperties: { Map: 'Helmand Valley' },
+    });
+    expect(handle).toMatchObject({
+      searchAttributes: { tags: ['elite'], strings: { Class: 'A' }, numbers: { Skill: 10.5 } },
+      customProperties: { Map: 'Helmand Valley' },
+    });
   });
 });
 
@@ -52,13 +69,17 @@ describe('joinability', () => {
   it('an open, unrestricted session with room is joinable, whatever the case MPSD writes values in', () => {
     expect(joinabilityOf(open)).toEqual({ verdict: 'joinable', reasons: [], summary: 'joinable' });
     // XSAPI's fixtures: "joinRestriction": "None", "Open".
-    expect(readHandleDocument({ relatedInfo: { ...open, visibility: 'Open', joinRestriction: 'None' } })?.joinability.verdict).toBe('joinable');
+    expect(readHandleDocument({ relatedInfo: { ...open, visibility: 'Open', joinRestriction: 'None' } })?.joinability.verdict).toBe(
+      'joinable',
+    );
   });
 
   it('says each reason a session cannot be joined: closed, full, visibility', () => {
     expect(joinabilityOf({ ...open, closed: true }).summary).toBe('not joinable: closed');
     expect(joinabilityOf({ ...open, membersCount: 10 }).summary).toBe('not joinable: full (10/10)');
-    expect(joinabilityOf({ ...open, visibility: 'private' }).summary).toBe('not joinable: visibility private (members and reserved users only)');
+    expect(joinabilityOf({ ...open, visibility: 'private' }).summary).toBe(
+      'not joinable: visibility private (members and reserved users only)',
+    );
     expect(joinabilityOf({ ...open, visibility: 'visible' }).summary).toContain('needs a reservation');
     expect(joinabilityOf({ ...open, visibility: 'full', membersCount: 10 }).reasons).toEqual(['full (10/10)']);
     expect(joinabilityOf({ ...open, closed: true, membersCount: 12, joinRestriction: 'followed' }).reasons).toEqual([
@@ -71,7 +92,9 @@ describe('joinability', () => {
   it('a search handle is the way past a join restriction: it does not restrict a search result', () => {
     const info = { ...open, joinRestriction: 'local' };
     expect(readHandleDocument({ type: 'search', relatedInfo: info })?.joinability.verdict).toBe('joinable');
-    expect(readHandleDocument({ type: 'search', relatedInfo: { ...info, closed: true } })?.joinability.summary).toBe('not joinable: closed');
+    expect(readHandleDocument({ type: 'search', relatedInfo: { ...info, closed: true } })?.joinability.summary).toBe(
+      'not joinable: closed',
+    );
     expect(readHandleDocument({ type: 'activity', relatedInfo: info })?.joinability.verdict).toBe('restricted');
   });
 
@@ -85,7 +108,7 @@ describe('joinability', () => {
 });
 
 describe('readHandleQueryAnswer', () => {
-  it('reads each result in MPSD\'s order and skips what is not a handle', () => {
+  it("reads each result in MPSD's order and skips what is not a handle", () => {
     const handles = readHandleQueryAnswer({ results: [{ id: 'a', relatedInfo: { closed: true } }, 7, { id: 'b' }] });
     expect(handles.map((handle) => [handle.id, handle.joinability.verdict])).toEqual([
       ['a', 'not-joinable'],
@@ -99,11 +122,19 @@ describe('readHandleQueryAnswer', () => {
 describe('sessionRefFromPath', () => {
   it('reads the session from Content-Location, in the case MPSD writes the path', () => {
     expect(sessionRefFromPath(`/serviceconfigs/${SCID}/sessiontemplates/GameSession/sessions/Lobby.7`)).toEqual(ref('Lobby.7'));
-    expect(sessionRefFromPath(`https://sessiondirectory.xboxlive.com/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/lobby-7`)).toEqual(ref('lobby-7'));
+    expect(
+      sessionRefFromPath(`https://sessiondirectory.xboxlive.com/serviceconfigs/${SCID}/sessionTemplates/GameSession/sessions/lobby-7`),
+    ).toEqual(ref('lobby-7'));
   });
 
   it('is undefined for anything that is not a valid session path', () => {
-    for (const location of [undefined, '', '/handles/x', `/serviceconfigs/${SCID}/sessiontemplates/GameSession/sessions/..`, '/serviceconfigs/not-a-guid/sessiontemplates/t/sessions/n']) {
+    for (const location of [
+      undefined,
+      '',
+      '/handles/x',
+      `/serviceconfigs/${SCID}/sessiontemplates/GameSession/sessions/..`,
+      '/serviceconfigs/not-a-guid/sessiontemplates/t/sessions/n',
+    ]) {
       expect(sessionRefFromPath(location), String(location)).toBeUndefined();
     }
   });

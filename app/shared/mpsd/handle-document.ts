@@ -21,9 +21,19 @@ const sessionRefSchema = z.looseObject({
 });
 
 const relatedInfoSchema = z.looseObject({
-  visibility: lenient(z.pipe(z.string(), z.transform((value) => value.toLowerCase()))),
+  visibility: lenient(
+    z.pipe(
+      z.string(),
+      z.transform((value) => value.toLowerCase()),
+    ),
+  ),
   // XSAPI's fixtures show "None" where the docs write "none": compared without case.
-  joinRestriction: lenient(z.pipe(z.string(), z.transform((value) => value.toLowerCase()))),
+  joinRestriction: lenient(
+    z.pipe(
+      z.string(),
+      z.transform((value) => value.toLowerCase()),
+    ),
+  ),
   closed: lenient(z.boolean()),
   membersCount: lenient(count),
   maxMembersCount: lenient(count),

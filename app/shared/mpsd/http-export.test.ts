@@ -8,7 +8,9 @@ const SESSION_REF = { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName
 const BASE = 'https://sessiondirectory.xboxlive.com/';
 
 const invites = (context: string) =>
-  buildWireRequests(parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['111', '222'], titleId: 1234, context }));
+  buildWireRequests(
+    parseHandleRequest({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['111', '222'], titleId: 1234, context }),
+  );
 
 describe('previewRequest', () => {
   it('shows the full URL, every header in send order and the body as sent, with the placeholder', () => {
@@ -72,7 +74,7 @@ describe('toHttpFile', () => {
 describe('contract versions per call', () => {
   const search = buildWireRequests(parseHandleRequest({ kind: 'search.query', scid: SESSION_REF.scid, templateName: 'GameSession' }));
 
-  it('sends a call with the profile\'s version when the call supports it', () => {
+  it("sends a call with the profile's version when the call supports it", () => {
     for (const version of [104, 105, 107] as const) {
       expect(previewRequest(invites('x')[0]!, BASE, version, 'en-US').headers['x-xbl-contract-version']).toBe(String(version));
     }

@@ -24,11 +24,17 @@ const HEADER_TEXT = /^[\x20-\x7e]*$/;
  */
 function checkWire(wire: WireRequest): void {
   if (typeof wire.path !== 'string' || !wire.path.startsWith('/') || !HEADER_TEXT.test(wire.path)) {
-    throw new HandleStudioError('VALIDATION', `The ${String(wire.kind)} request's path must start with / and hold printable ASCII only; rebuild the request.`);
+    throw new HandleStudioError(
+      'VALIDATION',
+      `The ${String(wire.kind)} request's path must start with / and hold printable ASCII only; rebuild the request.`,
+    );
   }
   for (const [name, value] of Object.entries(wire.headers)) {
     if (!/^[A-Za-z0-9-]+$/.test(name) || !HEADER_TEXT.test(value) || name.toLowerCase() === 'authorization') {
-      throw new HandleStudioError('VALIDATION', `The ${String(wire.kind)} request carries a header "${name.slice(0, 40)}" that cannot be sent; rebuild the request.`);
+      throw new HandleStudioError(
+        'VALIDATION',
+        `The ${String(wire.kind)} request carries a header "${name.slice(0, 40)}" that cannot be sent; rebuild the request.`,
+      );
     }
   }
 }

@@ -25,9 +25,9 @@ export const scidSchema = z.string({ error: 'SCID is required: the service confi
 /** A GUID handle id (handles are immutable pointers named by GUID). */
 export const handleIdSchema = z.pipe(
   z.string({ error: 'Handle id is required.' }).check(
-  z.trim(),
-  z.refine((value) => GUID.test(value), { error: 'Handle id must be a GUID, as MPSD returned it.' }),
-),
+    z.trim(),
+    z.refine((value) => GUID.test(value), { error: 'Handle id must be a GUID, as MPSD returned it.' }),
+  ),
   z.transform((value) => value.toLowerCase()),
 );
 
@@ -50,7 +50,9 @@ function mpsdName(what: string, example: string) {
   return z.string({ error: `${what} is required.` }).check(
     z.trim(),
     z.minLength(1, { error: `${what} is required, e.g. ${example}.` }),
-    z.maxLength(MPSD_NAME_MAX, { error: `${what} is at most ${MPSD_NAME_MAX} characters (Microsoft's client cannot address longer names).` }),
+    z.maxLength(MPSD_NAME_MAX, {
+      error: `${what} is at most ${MPSD_NAME_MAX} characters (Microsoft's client cannot address longer names).`,
+    }),
     z.refine((value) => NAME.test(value), {
       error: `${what} may only hold letters, digits, '-', '_' and '.' (e.g. ${example}): it is part of the URL path.`,
     }),
@@ -66,15 +68,15 @@ export const sessionNameSchema = mpsdName('Session name', 'lobby-7');
 /** Xbox user id: an unsigned 64-bit integer above 0, always sent as a decimal string. */
 export const xuidSchema = z.pipe(
   z.string({ error: 'XUID is required: the decimal Xbox user id, e.g. 2814679796296491.' }).check(
-  z.trim(),
-  z.refine((value) => /^[0-9]+$/.test(value), {
-    error: 'XUID must be decimal digits only, e.g. 2814679796296491.',
-  }),
-  // Any run of digits reaches the range check, so 23 digits reads "out of range", not "digits only".
-  z.refine((value) => !/^[0-9]+$/.test(value) || (BigInt(value) > 0n && BigInt(value) <= UINT64_MAX), {
-    error: 'XUID must be a number between 1 and 18446744073709551615.',
-  }),
-),
+    z.trim(),
+    z.refine((value) => /^[0-9]+$/.test(value), {
+      error: 'XUID must be decimal digits only, e.g. 2814679796296491.',
+    }),
+    // Any run of digits reaches the range check, so 23 digits reads "out of range", not "digits only".
+    z.refine((value) => !/^[0-9]+$/.test(value) || (BigInt(value) > 0n && BigInt(value) <= UINT64_MAX), {
+      error: 'XUID must be a number between 1 and 18446744073709551615.',
+    }),
+  ),
   z.transform((value) => BigInt(value).toString()),
 );
 
@@ -104,7 +106,7 @@ export const titleIdSchema = z.pipe(
 export const contractVersions = [104, 105, 107] as const;
 export type ContractVersion = (typeof contractVersions)[number];
 export const contractVersionSchema = z.union([z.literal(104), z.literal(105), z.literal(107)], {
-  error: 'Contract version must be 104, 105 or 107 (107 is what Microsoft\'s client sends).',
+  error: "Contract version must be 104, 105 or 107 (107 is what Microsoft's client sends).",
 });
 
 /** Sandbox id: `<PUBLISHER>.<n>` (case-sensitive) or the built-in RETAIL and CERT. */

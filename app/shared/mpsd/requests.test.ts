@@ -17,12 +17,22 @@ function problem(input: unknown): string {
   throw new Error('expected the request to be refused');
 }
 
-const invite = (fields: Record<string, unknown>) => ({ kind: 'invite.send', sessionRef: SESSION_REF, invitedXuids: ['1234567'], titleId: '1234', ...fields });
+const invite = (fields: Record<string, unknown>) => ({
+  kind: 'invite.send',
+  sessionRef: SESSION_REF,
+  invitedXuids: ['1234567'],
+  titleId: '1234',
+  ...fields,
+});
 
 describe('invite.send', () => {
   it('normalises: hex title id to decimal, duplicate invitees once in first-seen order; the SCID keeps its case', () => {
     const request = parseHandleRequest(invite({ invitedXuids: ['7', '0007', '12', '7'], titleId: '0x4D2' }));
-    expect(request).toMatchObject({ titleId: '1234', invitedXuids: ['7', '12'], sessionRef: { scid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' } });
+    expect(request).toMatchObject({
+      titleId: '1234',
+      invitedXuids: ['7', '12'],
+      sessionRef: { scid: 'BD6C41C3-01C3-468A-A3B5-3E0FE8133862' },
+    });
     // Core parses what the CLI already parsed: a second parse changes nothing.
     expect(parseHandleRequest(request)).toEqual(request);
   });
@@ -30,7 +40,9 @@ describe('invite.send', () => {
   it('takes a custom invite string id only with its /// prefix, and says what it is for', () => {
     expect(parseHandleRequest(invite({ contextString: '///JoinMyRaid' }))).toMatchObject({ contextString: '///JoinMyRaid' });
     for (const contextString of ['JoinMyRaid', '//JoinMyRaid', '///', '///join my raid', `///${'x'.repeat(97)}`]) {
-      expect(problem(invite({ contextString })), contextString).toContain('custom invite string defined at ingestion, written with its "///" prefix');
+      expect(problem(invite({ contextString })), contextString).toContain(
+        'custom invite string defined at ingestion, written with its "///" prefix',
+      );
     }
   });
 
@@ -76,19 +88,25 @@ describe('activity.set', () => {
   it('needs a session name unless MPSD is asked to name the session', () => {
     const unnamed = { scid: SESSION_REF.scid, templateName: 'GameSession' };
     expect(problem({ kind: 'activity.set', sessionRef: unnamed })).toContain('set letServiceNameSession: true');
-    expect(parseHandleRequest({ kind: 'activity.set', sessionRef: unnamed, letServiceNameSession: true })).toMatchObject({ sessionRef: { templateName: 'GameSession' } });
+    expect(parseHandleRequest({ kind: 'activity.set', sessionRef: unnamed, letServiceNameSession: true })).toMatchObject({
+      sessionRef: { templateName: 'GameSession' },
+    });
     expect(problem({ kind: 'activity.set', sessionRef: SESSION_REF, letServiceNameSession: true })).toContain('Leave the session name out');
   });
 
-  it('refuses names that could change the URL or that Microsoft\'s client cannot hold', () => {
+  it("refuses names that could change the URL or that Microsoft's client cannot hold", () => {
     for (const name of ['../x', 'a/b', 'lobby 7', 'lobby%2F7', 'lobby~7', 'lobby?x']) {
-      expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name } }), name).toContain("may only hold letters, digits, '-', '_' and '.'");
+      expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name } }), name).toContain(
+        "may only hold letters, digits, '-', '_' and '.'",
+      );
     }
     for (const name of ['.', '..']) {
       expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name } }), name).toContain('cannot be "." or ".."');
     }
     expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, name: 'n'.repeat(100) } })).toContain('at most 99 characters');
-    expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, templateName: 'Game Session' } })).toContain('Template name may only hold');
+    expect(problem({ kind: 'activity.set', sessionRef: { ...SESSION_REF, templateName: 'Game Session' } })).toContain(
+      'Template name may only hold',
+    );
   });
 
   it('accepts what MPSD names look like: dots, underscores, mixed case, kept as typed', () => {
@@ -101,10 +119,14 @@ describe('activity.set', () => {
 describe('activity.query', () => {
   it('takes xuids or people, never both and never neither', () => {
     const scid = SESSION_REF.scid;
-    expect(parseHandleRequest({ kind: 'activity.query', scid, people: { moniker: 'favorites', monikerXuid: ME } })).toMatchObject({ people: { moniker: 'favorites' } });
+    expect(parseHandleRequest({ kind: 'activity.query', scid, people: { moniker: 'favorites', monikerXuid: ME } })).toMatchObject({
+      people: { moniker: 'favorites' },
+    });
     expect(problem({ kind: 'activity.query', scid, xuids: [ME], people: { moniker: 'people', monikerXuid: ME } })).toContain('not both');
     expect(problem({ kind: 'activity.query', scid })).toContain('Say whose activities to find');
-    expect(problem({ kind: 'activity.query', scid, people: { moniker: 'followers', monikerXuid: ME } })).toContain('people, favorites, friends');
+    expect(problem({ kind: 'activity.query', scid, people: { moniker: 'followers', monikerXuid: ME } })).toContain(
+      'people, favorites, friends',
+    );
   });
 });
 

@@ -39,22 +39,22 @@ const activitySetSchema = requestObject('activity.set', {
   letServiceNameSession: z.optional(z.boolean({ error: 'letServiceNameSession must be true or false.' })),
 }).check(
   z.superRefine((request, ctx) => {
-  const named = request.sessionRef.name !== undefined;
-  if (request.letServiceNameSession === true && named) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['sessionRef', 'name'],
-      message: 'Leave the session name out when letServiceNameSession is true: MPSD fills in a GUID.',
-    });
-  }
-  if (request.letServiceNameSession !== true && !named) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['sessionRef', 'name'],
-      message: 'Session name is required (e.g. lobby-7), or set letServiceNameSession: true to let MPSD name it.',
-    });
-  }
-}),
+    const named = request.sessionRef.name !== undefined;
+    if (request.letServiceNameSession === true && named) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionRef', 'name'],
+        message: 'Leave the session name out when letServiceNameSession is true: MPSD fills in a GUID.',
+      });
+    }
+    if (request.letServiceNameSession !== true && !named) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sessionRef', 'name'],
+        message: 'Session name is required (e.g. lobby-7), or set letServiceNameSession: true to let MPSD name it.',
+      });
+    }
+  }),
 );
 
 const activityClearSchema = requestObject('activity.clear', {
@@ -73,31 +73,35 @@ const peopleSchema = z.strictObject({
 
 const activityQuerySchema = requestObject('activity.query', {
   scid: scidSchema,
-  xuids: z.optional(z.pipe(
-    z.array(xuidSchema, { error: 'xuids must be a list of XUIDs.' }).check(
-    z.minLength(1, { error: 'xuids needs at least one XUID (or use people instead).' }),
-    z.maxLength(MAX_QUERY_XUIDS, { error: `MPSD answers at most ${MAX_QUERY_XUIDS} handles per query: give at most ${MAX_QUERY_XUIDS} XUIDs.` }),
+  xuids: z.optional(
+    z.pipe(
+      z.array(xuidSchema, { error: 'xuids must be a list of XUIDs.' }).check(
+        z.minLength(1, { error: 'xuids needs at least one XUID (or use people instead).' }),
+        z.maxLength(MAX_QUERY_XUIDS, {
+          error: `MPSD answers at most ${MAX_QUERY_XUIDS} handles per query: give at most ${MAX_QUERY_XUIDS} XUIDs.`,
+        }),
+      ),
+      z.transform(withoutDuplicates),
+    ),
   ),
-    z.transform(withoutDuplicates),
-  )),
   people: z.optional(peopleSchema),
 }).check(
   z.superRefine((request, ctx) => {
-  if (request.xuids !== undefined && request.people !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['people'],
-      message: 'Give either xuids or people, not both: MPSD refuses a query with both (400).',
-    });
-  }
-  if (request.xuids === undefined && request.people === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['xuids'],
-      message: 'Say whose activities to find: a list of xuids, or people { moniker, monikerXuid }.',
-    });
-  }
-}),
+    if (request.xuids !== undefined && request.people !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['people'],
+        message: 'Give either xuids or people, not both: MPSD refuses a query with both (400).',
+      });
+    }
+    if (request.xuids === undefined && request.people === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['xuids'],
+        message: 'Say whose activities to find: a list of xuids, or people { moniker, monikerXuid }.',
+      });
+    }
+  }),
 );
 
 /**
@@ -105,10 +109,12 @@ const activityQuerySchema = requestObject('activity.query', {
  * omitted, never an empty string.
  */
 function optionalAttribute(what: string) {
-  return z.optional(z.pipe(
-    z.string({ error: `${what} must be text.` }),
-    z.transform((value) => (value === '' ? undefined : value)),
-  ));
+  return z.optional(
+    z.pipe(
+      z.string({ error: `${what} must be text.` }),
+      z.transform((value) => (value === '' ? undefined : value)),
+    ),
+  );
 }
 
 /** `encodeURIComponent` throws on lone surrogates; those count as "cannot be encoded". */
@@ -122,36 +128,38 @@ function encodedLength(text: string): number | undefined {
 
 const inviteSendSchema = requestObject('invite.send', {
   sessionRef: sessionRefSchema,
-  invitedXuids: z.pipe(
-    z.array(xuidSchema, { error: 'invitedXuids must be a list of XUIDs.' }).check(
-    z.minLength(1, { error: 'Add at least one person to invite (invitedXuids is empty).' }),
-  ),
-    z.transform(withoutDuplicates),
-  ).check(
-    z.refine((xuids) => xuids.length <= MAX_INVITEES, {
-      error: (issue) =>
-        `At most ${MAX_INVITEES} invitees per send; this list has ${(issue.input as string[]).length} different XUIDs: split it into several sends.`,
-    }),
-  ),
+  invitedXuids: z
+    .pipe(
+      z
+        .array(xuidSchema, { error: 'invitedXuids must be a list of XUIDs.' })
+        .check(z.minLength(1, { error: 'Add at least one person to invite (invitedXuids is empty).' })),
+      z.transform(withoutDuplicates),
+    )
+    .check(
+      z.refine((xuids) => xuids.length <= MAX_INVITEES, {
+        error: (issue) =>
+          `At most ${MAX_INVITEES} invitees per send; this list has ${(issue.input as string[]).length} different XUIDs: split it into several sends.`,
+      }),
+    ),
   /** The signed-in user; when given, the list is checked so nobody invites themselves. */
   senderXuid: z.optional(xuidSchema),
   titleId: titleIdSchema,
   context: optionalAttribute('Invite context').check(
     z.superRefine((value, ctx) => {
-    if (value === undefined) return;
-    const length = encodedLength(value);
-    if (length === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Invite context holds a broken Unicode character (a lone surrogate): retype it.',
-      });
-    } else if (length > MAX_INVITE_CONTEXT_ENCODED) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Invite context is ${length} characters once URI-encoded; MPSD allows ${MAX_INVITE_CONTEXT_ENCODED}: shorten it (spaces and non-ASCII characters count 3 or more each).`,
-      });
-    }
-  }),
+      if (value === undefined) return;
+      const length = encodedLength(value);
+      if (length === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Invite context holds a broken Unicode character (a lone surrogate): retype it.',
+        });
+      } else if (length > MAX_INVITE_CONTEXT_ENCODED) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Invite context is ${length} characters once URI-encoded; MPSD allows ${MAX_INVITE_CONTEXT_ENCODED}: shorten it (spaces and non-ASCII characters count 3 or more each).`,
+        });
+      }
+    }),
   ),
   /**
    * The id of a custom invite string ingested for the title (Partner Center), shown in the
@@ -160,27 +168,27 @@ const inviteSendSchema = requestObject('invite.send', {
    */
   contextString: optionalAttribute('Invite context string').check(
     z.superRefine((value, ctx) => {
-    if (value === undefined) return;
-    if (!/^\/\/\/\S+$/.test(value) || value.length > CONTEXT_STRING_MAX) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `Invite context string is the id of a custom invite string defined at ingestion, written with its "///" prefix and no spaces (e.g. ///JoinMyRaid, at most ${CONTEXT_STRING_MAX} characters). For free text that the game reads, use context.`,
-      });
-    }
-  }),
+      if (value === undefined) return;
+      if (!/^\/\/\/\S+$/.test(value) || value.length > CONTEXT_STRING_MAX) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Invite context string is the id of a custom invite string defined at ingestion, written with its "///" prefix and no spaces (e.g. ///JoinMyRaid, at most ${CONTEXT_STRING_MAX} characters). For free text that the game reads, use context.`,
+        });
+      }
+    }),
   ),
   /** Shown as the sender when a service sends the invite; a user's invites show their gamertag. */
   senderString: optionalAttribute('Sender string (the sender name shown when a service, not a user, sends the invite)'),
 }).check(
   z.superRefine((request, ctx) => {
-  if (request.senderXuid !== undefined && request.invitedXuids.includes(request.senderXuid)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['invitedXuids'],
-      message: `You cannot invite yourself: remove the sender's XUID ${request.senderXuid} from the invitees.`,
-    });
-  }
-}),
+    if (request.senderXuid !== undefined && request.invitedXuids.includes(request.senderXuid)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['invitedXuids'],
+        message: `You cannot invite yourself: remove the sender's XUID ${request.senderXuid} from the invitees.`,
+      });
+    }
+  }),
 );
 
 /** XSAPI keeps custom invite string ids with other MPSD names in 100-byte buffers. */
@@ -207,14 +215,14 @@ const transferCreateSchema = requestObject('transfer.create', {
   originSessionRef: sessionRefSchema,
 }).check(
   z.superRefine((request, ctx) => {
-  if (sameSession(request.sessionRef, request.originSessionRef)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['originSessionRef', 'name'],
-      message: 'A transfer handle lets the members of one session join another: give a different origin session.',
-    });
-  }
-}),
+    if (sameSession(request.sessionRef, request.originSessionRef)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['originSessionRef', 'name'],
+        message: 'A transfer handle lets the members of one session join another: give a different origin session.',
+      });
+    }
+  }),
 );
 
 const searchCreateSchema = requestObject('search.create', {

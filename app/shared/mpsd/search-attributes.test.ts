@@ -4,7 +4,12 @@ import { parseHandleRequest } from './requests.ts';
 
 const SESSION_REF = { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'lobby-7' };
 const search = (searchAttributes: unknown) => ({ kind: 'search.create', sessionRef: SESSION_REF, searchAttributes });
-const query = (fields: Record<string, unknown>) => ({ kind: 'search.query', scid: SESSION_REF.scid, templateName: 'GameSession', ...fields });
+const query = (fields: Record<string, unknown>) => ({
+  kind: 'search.query',
+  scid: SESSION_REF.scid,
+  templateName: 'GameSession',
+  ...fields,
+});
 
 function problem(input: unknown): string {
   try {
@@ -17,8 +22,12 @@ function problem(input: unknown): string {
 }
 
 describe('search attributes', () => {
-  it('accepts MPSD\'s own examples', () => {
-    const attributes = { tags: ['ProRankOnly', 'norocketlaunchers'], strings: { MapName: 'UrbanCityAssault', description: 'Fun casual game, new people welcome.' }, numbers: { MinLevel: 25, halokdratio: 1.5 } };
+  it("accepts MPSD's own examples", () => {
+    const attributes = {
+      tags: ['ProRankOnly', 'norocketlaunchers'],
+      strings: { MapName: 'UrbanCityAssault', description: 'Fun casual game, new people welcome.' },
+      numbers: { MinLevel: 25, halokdratio: 1.5 },
+    };
     expect(parseHandleRequest(search(attributes))).toMatchObject({ searchAttributes: attributes });
   });
 
@@ -39,7 +48,7 @@ describe('search attributes', () => {
 });
 
 describe('search queries', () => {
-  it('take MPSD\'s documented filters', () => {
+  it("take MPSD's documented filters", () => {
     for (const filter of [
       "tags/any(d:tolower(d) eq 'coolpeopleonly') eq true and numbers/halokdratio eq 7.5",
       "tags/any(a:tolower(a) eq 'elite') or number/guns gt 15 and string/clan eq 'purple'",
@@ -72,11 +81,15 @@ describe('search queries', () => {
 describe('transfer handles and handle joins', () => {
   it('refuse a transfer from a session to itself, whatever the case of its names', () => {
     const origin = { ...SESSION_REF, templateName: 'gamesession', name: 'LOBBY-7' };
-    expect(problem({ kind: 'transfer.create', sessionRef: SESSION_REF, originSessionRef: origin })).toContain('give a different origin session');
-    expect(() => parseHandleRequest({ kind: 'transfer.create', sessionRef: SESSION_REF, originSessionRef: { ...origin, name: 'lobby-8' } })).not.toThrow();
+    expect(problem({ kind: 'transfer.create', sessionRef: SESSION_REF, originSessionRef: origin })).toContain(
+      'give a different origin session',
+    );
+    expect(() =>
+      parseHandleRequest({ kind: 'transfer.create', sessionRef: SESSION_REF, originSessionRef: { ...origin, name: 'lobby-8' } }),
+    ).not.toThrow();
   });
 
-  it('a handle join needs the joining user\'s XUID', () => {
+  it("a handle join needs the joining user's XUID", () => {
     expect(problem({ kind: 'handle.join', handleId: '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13' })).toContain('xuid: XUID is required');
   });
 });

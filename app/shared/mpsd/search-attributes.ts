@@ -20,7 +20,8 @@ function searchName(what: string) {
     z.minLength(1, { error: `${what} is empty: give a name that starts with a letter, e.g. ProRankOnly.` }),
     z.maxLength(FIELD_MAX, { error: `${what} is too long: MPSD wants fewer than 100 characters.` }),
     z.refine((value) => /^[A-Za-z]\S*$/.test(value), {
-      error: (issue) => `${what} "${String(issue.input)}" must start with a letter and hold no spaces (MPSD's rule for search attributes), e.g. ProRankOnly.`,
+      error: (issue) =>
+        `${what} "${String(issue.input)}" must start with a letter and hold no spaces (MPSD's rule for search attributes), e.g. ProRankOnly.`,
     }),
   );
 }
@@ -40,24 +41,36 @@ const tagSchema = searchName('Tag');
 const attributeNameSchema = searchName('Attribute name');
 
 export const searchAttributesSchema = z.strictObject({
-  tags: z.optional(z.pipe(
-    z.array(tagSchema, { error: 'tags must be a list of words.' }).check(
-    z.maxLength(ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} tags.` }),
+  tags: z.optional(
+    z.pipe(
+      z
+        .array(tagSchema, { error: 'tags must be a list of words.' })
+        .check(z.maxLength(ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} tags.` })),
+      z.transform((tags) => [...new Set(tags)]),
+    ),
   ),
-    z.transform((tags) => [...new Set(tags)]),
-  )),
-  strings: z.optional(z.record(
-      attributeNameSchema,
-      z.string({ error: 'A string attribute\'s value must be text.' }).check(z.maxLength(FIELD_MAX, { error: `A string attribute's value is at most ${FIELD_MAX} characters.` })),
-      { error: recordError('strings must map names to text, e.g. { "MapName": "UrbanCityAssault" }.') },
-    ).check(
-    z.refine((strings) => Object.keys(strings).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} string attributes.` }),
-  )),
-  numbers: z.optional(z.record(attributeNameSchema, z.number({ error: 'A number attribute\'s value must be a number, e.g. 25 or 1.5.' }), {
-      error: recordError('numbers must map names to numbers, e.g. { "MinLevel": 25 }.'),
-    }).check(
-    z.refine((numbers) => Object.keys(numbers).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} number attributes.` }),
-  )),
+  strings: z.optional(
+    z
+      .record(
+        attributeNameSchema,
+        z
+          .string({ error: "A string attribute's value must be text." })
+          .check(z.maxLength(FIELD_MAX, { error: `A string attribute's value is at most ${FIELD_MAX} characters.` })),
+        { error: recordError('strings must map names to text, e.g. { "MapName": "UrbanCityAssault" }.') },
+      )
+      .check(
+        z.refine((strings) => Object.keys(strings).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} string attributes.` }),
+      ),
+  ),
+  numbers: z.optional(
+    z
+      .record(attributeNameSchema, z.number({ error: "A number attribute's value must be a number, e.g. 25 or 1.5." }), {
+        error: recordError('numbers must map names to numbers, e.g. { "MinLevel": 25 }.'),
+      })
+      .check(
+        z.refine((numbers) => Object.keys(numbers).length <= ATTRIBUTES_MAX, { error: `At most ${ATTRIBUTES_MAX} number attributes.` }),
+      ),
+  ),
 });
 
 /**
@@ -93,7 +106,10 @@ export const searchFilterSchema = z.string({ error: 'The filter must be text.' }
   z.maxLength(FILTER_MAX, { error: `The filter is at most ${FILTER_MAX} characters.` }),
   z.superRefine((filter, ctx) => {
     if ((filter.match(/'/g) ?? []).length % 2 === 1) {
-      ctx.addIssue({ code: 'custom', message: "The filter has an unclosed quote: quote text values like 'classb' (write '' for a quote inside)." });
+      ctx.addIssue({
+        code: 'custom',
+        message: "The filter has an unclosed quote: quote text values like 'classb' (write '' for a quote inside).",
+      });
       return;
     }
     const { count, nested } = orPlacement(filter);

@@ -11,9 +11,13 @@ describe('title id as typed', () => {
   it('refuses what the request schema refuses, with its message', () => {
     const refused = titleIdAsTypedSchema.safeParse('0xZZ');
     expect(refused.success).toBe(false);
-    expect(refused.error?.issues.map((issue) => issue.message)).toEqual(['Title id "0xZZ" is not a 32-bit number: give it in decimal (1234) or hex (0x4D2).']);
+    expect(refused.error?.issues.map((issue) => issue.message)).toEqual([
+      'Title id "0xZZ" is not a 32-bit number: give it in decimal (1234) or hex (0x4D2).',
+    ]);
     expect(titleIdAsTypedSchema.safeParse('0x100000000').success).toBe(false);
-    expect(titleIdAsTypedSchema.safeParse(undefined).error?.issues[0]?.message).toBe('Title id is required, in decimal (1234) or hex (0x4D2).');
+    expect(titleIdAsTypedSchema.safeParse(undefined).error?.issues[0]?.message).toBe(
+      'Title id is required, in decimal (1234) or hex (0x4D2).',
+    );
   });
 
   it('shows the decimal beside a hex id only', () => {

@@ -28,5 +28,7 @@ export function titleIdWithDecimal(typed: string): string {
 export function titleIdHint(typed: string): string {
   const trimmed = typed.trim();
   const parsed = /^0x/i.test(trimmed) ? titleIdSchema.safeParse(trimmed) : undefined;
-  return parsed?.success === true ? `${trimmed} is ${parsed.data} in decimal, which is what is sent.` : "Decimal (1234) or Partner Center's hex (0x4D2); sent as decimal.";
+  return parsed?.success === true
+    ? `${trimmed} is ${parsed.data} in decimal, which is what is sent.`
+    : "Decimal (1234) or Partner Center's hex (0x4D2); sent as decimal.";
 }

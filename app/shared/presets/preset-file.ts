@@ -65,9 +65,9 @@ export function parsePresetFile(text: string): SharedPreset[] {
       version: z.literal(PRESET_FILE_VERSION, {
         error: `version must be ${PRESET_FILE_VERSION}; a file from a newer Handle Studio needs that version to import.`,
       }),
-      presets: z.array(z.unknown(), { error: 'presets must be a list.' }).check(
-        z.maxLength(PRESET_FILE_MAX_PRESETS, { error: `A presets file holds at most ${PRESET_FILE_MAX_PRESETS} presets.` }),
-      ),
+      presets: z
+        .array(z.unknown(), { error: 'presets must be a list.' })
+        .check(z.maxLength(PRESET_FILE_MAX_PRESETS, { error: `A presets file holds at most ${PRESET_FILE_MAX_PRESETS} presets.` })),
     })
     .safeParse(json);
   if (!envelope.success) refuse(fieldProblems(envelope.error));
@@ -87,7 +87,12 @@ export function parsePresetFile(text: string): SharedPreset[] {
     const key = parsed.data.name.toLowerCase();
     const earlier = seenNames.get(key);
     if (earlier !== undefined) {
-      problems.push({ presetNumber, presetName, field: 'name', message: `the same name as preset ${earlier}: names must be unique in a file.` });
+      problems.push({
+        presetNumber,
+        presetName,
+        field: 'name',
+        message: `the same name as preset ${earlier}: names must be unique in a file.`,
+      });
       return;
     }
     seenNames.set(key, presetNumber);

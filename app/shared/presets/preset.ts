@@ -19,43 +19,50 @@ const ATTRIBUTE_MAX = 256;
  * exactly which part is missing.
  */
 export const presetSessionRefSchema = z.pipe(
-  z.strictObject({
-    scid: scidSchema,
-    templateName: templateNameSchema,
-    name: z.optional(sessionNameSchema),
-    newNameEachTime: z.optional(z.literal(true, { error: 'newNameEachTime is either true or left out.' })),
-  }).check(
-  z.superRefine((ref, ctx) => {
-    if (ref.name === undefined && ref.newNameEachTime !== true) {
-      ctx.addIssue({ code: 'custom', path: ['name'], message: 'Give a session name, or set newNameEachTime to true for a fresh session at each send.' });
-    }
-    if (ref.name !== undefined && ref.newNameEachTime === true) {
-      ctx.addIssue({ code: 'custom', path: ['name'], message: 'Leave the session name out when newNameEachTime is true.' });
-    }
-  }),
-),
+  z
+    .strictObject({
+      scid: scidSchema,
+      templateName: templateNameSchema,
+      name: z.optional(sessionNameSchema),
+      newNameEachTime: z.optional(z.literal(true, { error: 'newNameEachTime is either true or left out.' })),
+    })
+    .check(
+      z.superRefine((ref, ctx) => {
+        if (ref.name === undefined && ref.newNameEachTime !== true) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['name'],
+            message: 'Give a session name, or set newNameEachTime to true for a fresh session at each send.',
+          });
+        }
+        if (ref.name !== undefined && ref.newNameEachTime === true) {
+          ctx.addIssue({ code: 'custom', path: ['name'], message: 'Leave the session name out when newNameEachTime is true.' });
+        }
+      }),
+    ),
   z.transform((ref) =>
     ref.newNameEachTime === true
       ? { scid: ref.scid, templateName: ref.templateName, newNameEachTime: true as const }
-      : { scid: ref.scid, templateName: ref.templateName, name: ref.name as string }),
+      : { scid: ref.scid, templateName: ref.templateName, name: ref.name as string },
+  ),
 );
 export type PresetSessionRef = z.output<typeof presetSessionRefSchema>;
 
 const optionalAttribute = (what: string) =>
-  z.optional(z.pipe(
-    z.string().check(
-    z.maxLength(ATTRIBUTE_MAX, { error: `${what} is at most ${ATTRIBUTE_MAX} characters.` }),
-  ),
-    z.transform((value) => (value.trim() === '' ? undefined : value)),
-  ));
+  z.optional(
+    z.pipe(
+      z.string().check(z.maxLength(ATTRIBUTE_MAX, { error: `${what} is at most ${ATTRIBUTE_MAX} characters.` })),
+      z.transform((value) => (value.trim() === '' ? undefined : value)),
+    ),
+  );
 
 export const presetInviteAttributesSchema = z.strictObject({
   /** As typed (Partner Center's hex stays hex); made decimal when the invite is built. */
   titleId: titleIdAsTypedSchema,
   context: optionalAttribute('Context').check(
     z.refine((value) => value === undefined || encodeURIComponent(value).length <= 256, {
-    error: 'Context must be at most 256 characters once URI-encoded: shorten it.',
-  }),
+      error: 'Context must be at most 256 characters once URI-encoded: shorten it.',
+    }),
   ),
   contextString: optionalAttribute('Context string'),
   senderString: optionalAttribute('Sender string'),
@@ -67,11 +74,13 @@ export const presetRecipientSchema = z.strictObject({
   xuid: xuidSchema,
 });
 
-const presetNameSchema = z.string({ error: 'Preset name is required.' }).check(
-  z.trim(),
-  z.minLength(1, { error: 'Preset name is required: give it a name the team will recognise.' }),
-  z.maxLength(PRESET_NAME_MAX, { error: `Preset name is at most ${PRESET_NAME_MAX} characters.` }),
-);
+const presetNameSchema = z
+  .string({ error: 'Preset name is required.' })
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Preset name is required: give it a name the team will recognise.' }),
+    z.maxLength(PRESET_NAME_MAX, { error: `Preset name is at most ${PRESET_NAME_MAX} characters.` }),
+  );
 
 /** The fields a person edits; shared by the editor, the stored file and the team file. */
 export const presetFieldsShape = {
@@ -79,7 +88,9 @@ export const presetFieldsShape = {
   sessionRef: presetSessionRefSchema,
   inviteAttributes: presetInviteAttributesSchema,
   recipients: z.array(presetRecipientSchema).check(
-    z.maxLength(PRESET_RECIPIENTS_MAX, { error: `A preset holds at most ${PRESET_RECIPIENTS_MAX} recipients (MPSD takes one invite per recipient).` }),
+    z.maxLength(PRESET_RECIPIENTS_MAX, {
+      error: `A preset holds at most ${PRESET_RECIPIENTS_MAX} recipients (MPSD takes one invite per recipient).`,
+    }),
     z.refine((list) => new Set(list.map((r) => r.xuid)).size === list.length, {
       error: 'The same XUID is listed twice: remove the duplicate recipient.',
     }),

@@ -57,7 +57,9 @@ export class ComposeForm extends ValidatedForm<ComposeField> {
    * except that the invitee box is read as typed, blank lines and all, so a message can name
    * the line the user sees.
    */
-  readonly #draft: DraftRequest = $derived(requestFromDraft({ kind: this.kind, fields: { ...this.toDraftFields(), invitees: this.invitees } }));
+  readonly #draft: DraftRequest = $derived(
+    requestFromDraft({ kind: this.kind, fields: { ...this.toDraftFields(), invitees: this.invitees } }),
+  );
   readonly inviteeLines: InviteeLine[] = $derived(this.#draft.invitees);
   /** Lines naming an XUID an earlier line named (0042 and 42 too): shown to the user, invited once. */
   readonly repeatedInvitees: { line: InviteeLine; firstLine: number }[] = $derived(repeatedInvitees(this.inviteeLines));
@@ -152,7 +154,9 @@ export class ComposeForm extends ValidatedForm<ComposeField> {
    */
   get holdsUnsavedWork(): boolean {
     if (this.draftSnapshot() === this.#settled) return false;
-    return Object.values(this.toDraftFields()).some((value) => (Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== ''));
+    return Object.values(this.toDraftFields()).some((value) =>
+      Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== '',
+    );
   }
 
   /** What the form holds now is kept elsewhere (sent, saved as a draft) or was filled for the user. */

@@ -9,12 +9,9 @@ describe('request kinds as Compose, History, Outbox and Drafts name them', () =>
   });
 
   it('names the handle calls as what they are, not as Set activity', () => {
-    expect(requestKinds.filter((kind) => kind.startsWith('search.') || kind === 'handle.join' || kind === 'transfer.create').map(kindLabel)).toEqual([
-      'Join through handle',
-      'Create transfer handle',
-      'Create search handle',
-      'Search sessions',
-    ]);
+    expect(
+      requestKinds.filter((kind) => kind.startsWith('search.') || kind === 'handle.join' || kind === 'transfer.create').map(kindLabel),
+    ).toEqual(['Join through handle', 'Create transfer handle', 'Create search handle', 'Search sessions']);
     expect(describeKind('handle.join').summary).toContain('PUT /handles/{id}/session');
   });
 });

@@ -34,11 +34,13 @@ const kindTable = {
     fields: ['scid', 'ownerXuid'],
   },
   'activity.query': {
-    summary: 'POST /handles/query type activity: activities of listed users or of someone\u2019s people list (at most 100), each with whether it can be joined.',
+    summary:
+      'POST /handles/query type activity: activities of listed users or of someone\u2019s people list (at most 100), each with whether it can be joined.',
     fields: ['scid', 'queryXuids', 'monikerXuid'],
   },
   'handle.join': {
-    summary: 'PUT /handles/{id}/session: join the session an invite, activity, transfer or search handle points at, as an invitee accepting does.',
+    summary:
+      'PUT /handles/{id}/session: join the session an invite, activity, transfer or search handle points at, as an invitee accepting does.',
     fields: ['handleId', 'memberXuid'],
   },
   'handle.get': { summary: 'GET /handles/{id}: the handle document.', fields: ['handleId'] },
@@ -51,15 +53,18 @@ const kindTable = {
     fields: ['handleId'],
   },
   'transfer.create': {
-    summary: 'POST /handles type transfer: members of the origin session (e.g. a lobby) may join the target session through it. You must be a member of the origin.',
+    summary:
+      'POST /handles type transfer: members of the origin session (e.g. a lobby) may join the target session through it. You must be a member of the origin.',
     fields: [...sessionFields, 'originTemplateName', 'originSessionName'],
   },
   'search.create': {
-    summary: 'POST /handles type search: makes the session findable by its tags and attributes (one per session; the template must be searchable).',
+    summary:
+      'POST /handles type search: makes the session findable by its tags and attributes (one per session; the template must be searchable).',
     fields: [...sessionFields, 'searchTags', 'searchStrings', 'searchNumbers'],
   },
   'search.query': {
-    summary: 'POST /handles/query type search: sessions of one template found by their search attributes (at most 100), each with whether it can be joined.',
+    summary:
+      'POST /handles/query type search: sessions of one template found by their search attributes (at most 100), each with whether it can be joined.',
     fields: ['scid', 'templateName', 'searchFilter', 'searchOrderBy', 'monikerXuid'],
   },
   'session.join': {

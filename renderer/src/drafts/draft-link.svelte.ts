@@ -35,7 +35,7 @@ export class DraftLink {
   }
 
   /** As a send starts: the choice it is made under (undefined without a draft), and last send's words go. */
-  sending(snapshot: string): DraftSendChoice & { id: string } | undefined {
+  sending(snapshot: string): (DraftSendChoice & { id: string }) | undefined {
     this.fate = undefined;
     if (this.id === undefined) return undefined;
     return { id: this.id, name: this.name, removeWhenSent: this.removeWhenSent, unsavedChanges: snapshot !== this.savedSnapshot };

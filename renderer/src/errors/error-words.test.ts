@@ -23,7 +23,10 @@ describe('errorInWords', () => {
   });
 
   it('an activity refused because the user has not joined says to join first, not to check ids', () => {
-    for (const [code, status] of [['NOT_FOUND', 404], ['CONFLICT', 409]] as const) {
+    for (const [code, status] of [
+      ['NOT_FOUND', 404],
+      ['CONFLICT', 409],
+    ] as const) {
       const words = errorInWords({ code, message: 'm', details: { status } }, 'activity.set');
       expect(words.title, code).toBe('Activity not set: you are not in this session');
       expect(words.advice, code).toContain('Join the session first');
@@ -33,8 +36,10 @@ describe('errorInWords', () => {
     expect(errorInWords({ code: 'NOT_FOUND', message: 'm', details: { status: 404 } }, 'invite.send').advice).toContain('Partner Center');
   });
 
-  it('sends only MPSD\'s own 404 to Partner Center; a local record that is gone is not about ids', () => {
-    expect(errorInWords({ code: 'NOT_FOUND', message: 'No draft with id 7: it may have been deleted or sent.' }).advice).not.toContain('Partner Center');
+  it("sends only MPSD's own 404 to Partner Center; a local record that is gone is not about ids", () => {
+    expect(errorInWords({ code: 'NOT_FOUND', message: 'No draft with id 7: it may have been deleted or sent.' }).advice).not.toContain(
+      'Partner Center',
+    );
   });
 
   it('a refused input does not claim it was a send or that fields are marked', () => {
@@ -46,8 +51,12 @@ describe('errorInWords', () => {
     const refused = { code: 'VALIDATION', message: 'The token must be between 16 and 16384 characters.' } as const;
     expect(errorInWords(refused, undefined, 'Token not saved').title).toBe('Token not saved');
     expect(errorInWords(refused, undefined, 'Presets file not imported').title).toBe('Presets file not imported');
-    expect(errorInWords({ code: 'KEYCHAIN_UNAVAILABLE', message: 'm' }, undefined, 'Token not saved').title).toBe('Token not saved: keychain unavailable');
-    expect(errorInWords({ code: 'TIMEOUT', message: 'm' }, undefined, 'Preset not sent').title).toBe('Preset not sent: MPSD did not answer in time');
+    expect(errorInWords({ code: 'KEYCHAIN_UNAVAILABLE', message: 'm' }, undefined, 'Token not saved').title).toBe(
+      'Token not saved: keychain unavailable',
+    );
+    expect(errorInWords({ code: 'TIMEOUT', message: 'm' }, undefined, 'Preset not sent').title).toBe(
+      'Preset not sent: MPSD did not answer in time',
+    );
     // The advice is still the code's: what to do does not change with the action.
     expect(errorInWords(refused, undefined, 'Token not saved').advice).toBe(errorInWords(refused).advice);
   });

@@ -17,19 +17,35 @@ const words: Record<ErrorCode, ErrorWords> = {
   OFFLINE: { title: 'No connection', advice: 'MPSD could not be reached. Queue it to the outbox, or check your network and send again.' },
   TIMEOUT: { title: 'MPSD did not answer in time', advice: 'Reads are safe to repeat; for an invite, check History before resending.' },
   CANCELLED: { title: 'Cancelled', advice: 'You stopped this send; invitees not yet attempted were not invited.' },
-  UNAUTHORIZED: { title: 'MPSD refused the token (401)', advice: 'The token is missing, expired or for another sandbox: paste a fresh one or sign in again in Profiles.' },
-  FORBIDDEN: { title: 'Not allowed (403)', advice: 'Wrong sandbox, no access to this service config, or no multiplayer privilege. Check the profile\u2019s sandbox.' },
+  UNAUTHORIZED: {
+    title: 'MPSD refused the token (401)',
+    advice: 'The token is missing, expired or for another sandbox: paste a fresh one or sign in again in Profiles.',
+  },
+  FORBIDDEN: {
+    title: 'Not allowed (403)',
+    advice: 'Wrong sandbox, no access to this service config, or no multiplayer privilege. Check the profile\u2019s sandbox.',
+  },
   NOT_FOUND: { title: 'Not found', advice: 'It may have been removed meanwhile: refresh the list and pick it again.' },
-  CONFLICT: { title: 'Conflict (409)', advice: 'The request conflicts with the session, e.g. you are not an active member: join the session first.' },
+  CONFLICT: {
+    title: 'Conflict (409)',
+    advice: 'The request conflicts with the session, e.g. you are not an active member: join the session first.',
+  },
   PRECONDITION_FAILED: { title: 'Precondition failed (412)', advice: 'The session changed or already exists. Read it again and retry.' },
-  THROTTLED: { title: 'Rate-limited', advice: 'MPSD is rate-limiting this user (30 requests per 15 s, 300 per 5 min). Wait and send again.' },
+  THROTTLED: {
+    title: 'Rate-limited',
+    advice: 'MPSD is rate-limiting this user (30 requests per 15 s, 300 per 5 min). Wait and send again.',
+  },
   SERVICE_UNAVAILABLE: { title: 'MPSD is overloaded (503)', advice: 'Wait a little and send again.' },
   MPSD_REJECTED: { title: 'MPSD rejected the request', advice: 'Read the service\u2019s own text below.' },
   OUTCOME_UNKNOWN: {
     title: 'Outcome unknown',
-    advice: 'The connection dropped after the request went out: check before resending (History, a query, or ask the invitee). MPSD may have applied it, so sending again may invite twice.',
+    advice:
+      'The connection dropped after the request went out: check before resending (History, a query, or ask the invitee). MPSD may have applied it, so sending again may invite twice.',
   },
-  KEYCHAIN_UNAVAILABLE: { title: 'Keychain unavailable', advice: 'Tokens are kept for this run only. Check the OS keychain (Secret Service on Linux) and restart.' },
+  KEYCHAIN_UNAVAILABLE: {
+    title: 'Keychain unavailable',
+    advice: 'Tokens are kept for this run only. Check the OS keychain (Secret Service on Linux) and restart.',
+  },
   NO_CREDENTIALS: { title: 'No token for this profile', advice: 'Open Profiles and paste a token or sign in.' },
   TOKEN_EXPIRED: { title: 'Token expired', advice: 'Open Profiles and paste a fresh token or sign in again.' },
   SIGN_IN_FAILED: { title: 'Sign-in failed', advice: 'Try again, or paste a token captured from a trace instead.' },
@@ -38,7 +54,10 @@ const words: Record<ErrorCode, ErrorWords> = {
 };
 
 /** What MPSD's own 404 means: an id it does not know (Handle Studio's own "not found" is about local data). */
-const mpsdNotFound: ErrorWords = { title: 'Not found (404)', advice: 'Unknown SCID, template, session or handle: check the ids against Partner Center.' };
+const mpsdNotFound: ErrorWords = {
+  title: 'Not found (404)',
+  advice: 'Unknown SCID, template, session or handle: check the ids against Partner Center.',
+};
 
 /**
  * An activity points at a session its user is an active member of: MPSD answers 404 (no such

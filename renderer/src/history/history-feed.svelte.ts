@@ -51,7 +51,14 @@ export class HistoryFeed {
   }
 
   get filtered(): boolean {
-    return this.kind !== '' || this.status !== '' || this.profileId !== '' || this.fromDay !== '' || this.toDay !== '' || this.search.trim() !== '';
+    return (
+      this.kind !== '' ||
+      this.status !== '' ||
+      this.profileId !== '' ||
+      this.fromDay !== '' ||
+      this.toDay !== '' ||
+      this.search.trim() !== ''
+    );
   }
 
   /** The filter as the contract takes it; days become local-midnight bounds. */

@@ -109,7 +109,9 @@ export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): Rebui
     case 'activity.query': {
       const scid = textOf(body?.['scid']) ?? entry.scid;
       const owners = objectOf(body?.['owners']);
-      const xuids = Array.isArray(owners?.['xuids']) ? (owners['xuids'] as unknown[]).filter((x): x is string => typeof x === 'string') : undefined;
+      const xuids = Array.isArray(owners?.['xuids'])
+        ? (owners['xuids'] as unknown[]).filter((x): x is string => typeof x === 'string')
+        : undefined;
       const people = objectOf(owners?.['people']);
       if (!scid) return undefined;
       if (people) {
@@ -143,7 +145,11 @@ export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): Rebui
       const sessionRef = sessionRefOf(entry, body);
       // The origin is only in the body: no summary field holds it, so without the body there is nothing to rebuild.
       const origin = objectOf(body?.['originSessionRef']);
-      const originSessionRef = { scid: textOf(origin?.['scid']), templateName: textOf(origin?.['templateName']), name: textOf(origin?.['name']) };
+      const originSessionRef = {
+        scid: textOf(origin?.['scid']),
+        templateName: textOf(origin?.['templateName']),
+        name: textOf(origin?.['name']),
+      };
       const { scid, templateName, name } = originSessionRef;
       return sessionRef && scid && templateName && name
         ? { request: { kind: 'transfer.create', sessionRef, originSessionRef: { scid, templateName, name } }, labels }
@@ -154,7 +160,9 @@ export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): Rebui
       const attributes = objectOf(body?.['searchAttributes']);
       if (!sessionRef || !attributes) return undefined;
       // Sent as XSAPI sends them (all three groups, empty or not); the request keeps only the groups that hold something.
-      const tags = Array.isArray(attributes['tags']) ? (attributes['tags'] as unknown[]).filter((tag): tag is string => typeof tag === 'string') : [];
+      const tags = Array.isArray(attributes['tags'])
+        ? (attributes['tags'] as unknown[]).filter((tag): tag is string => typeof tag === 'string')
+        : [];
       const strings = objectOf(attributes['strings']);
       const numbers = objectOf(attributes['numbers']);
       const searchAttributes = {
@@ -162,7 +170,10 @@ export function requestFromHistory(entry: HistoryEntry, ownXuid?: string): Rebui
         ...(strings && Object.keys(strings).length > 0 ? { strings: strings as Record<string, string> } : {}),
         ...(numbers && Object.keys(numbers).length > 0 ? { numbers: numbers as Record<string, number> } : {}),
       };
-      return { request: { kind: 'search.create', sessionRef, ...(Object.keys(searchAttributes).length > 0 ? { searchAttributes } : {}) }, labels };
+      return {
+        request: { kind: 'search.create', sessionRef, ...(Object.keys(searchAttributes).length > 0 ? { searchAttributes } : {}) },
+        labels,
+      };
     }
     case 'search.query': {
       const scid = textOf(body?.['scid']);

@@ -42,22 +42,29 @@ describe('a queued send', () => {
   });
 
   it('is neutral while queued and says when the next attempt is', () => {
-    const items = [item('a', { nextAttemptAt: '2026-11-25T12:00:40.000Z', lastError: { code: 'OFFLINE', message: 'No route' } }), item('b', { nextAttemptAt: '2026-11-25T12:00:20.000Z' })];
+    const items = [
+      item('a', { nextAttemptAt: '2026-11-25T12:00:40.000Z', lastError: { code: 'OFFLINE', message: 'No route' } }),
+      item('b', { nextAttemptAt: '2026-11-25T12:00:20.000Z' }),
+    ];
     const words = queuedInWords(queuedProgress(['a', 'b'], items), now);
     expect(words.tone).toBe('neutral');
     expect(words.headline).toBe('Queued in the outbox (2 requests)');
     expect(words.detail).toMatch(/^Next automatic attempt at .+; Flush now in the Outbox tries at once\.$/);
-    expect(words.detail).toContain(new Date('2026-11-25T12:00:20.000Z').toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
-  });
-
-  it('says it waits for a token, not for time, while the profile has none', () => {
-    expect(nextAttemptWords({ nextAttemptAt: '2026-11-25T12:00:40.000Z', waitingBecause: { code: 'NO_CREDENTIALS', message: 'No token' } }, now)).toBe(
-      'Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.',
+    expect(words.detail).toContain(
+      new Date('2026-11-25T12:00:20.000Z').toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
     );
   });
 
+  it('says it waits for a token, not for time, while the profile has none', () => {
+    expect(
+      nextAttemptWords({ nextAttemptAt: '2026-11-25T12:00:40.000Z', waitingBecause: { code: 'NO_CREDENTIALS', message: 'No token' } }, now),
+    ).toBe('Paused until the profile has a valid token: it goes out once you paste one or sign in, in Profiles.');
+  });
+
   it('says on the Outbox screen itself just "Flush now"', () => {
-    expect(nextAttemptWords({}, now, true)).toBe('It goes out automatically as soon as the network and a valid token are back; Flush now tries at once.');
+    expect(nextAttemptWords({}, now, true)).toBe(
+      'It goes out automatically as soon as the network and a valid token are back; Flush now tries at once.',
+    );
   });
 
   it('says it is paused, not retrying, while the profile\u2019s token is refused', () => {
@@ -69,7 +76,10 @@ describe('a queued send', () => {
 
   it('follows the outbox as it delivers', () => {
     const ids = ['a', 'b'];
-    expect(queuedInWords(queuedProgress(ids, [item('a', { state: 'sent' }), item('b')]), now)).toMatchObject({ headline: '1 of 2 sent by the outbox, 1 waiting', tone: 'neutral' });
+    expect(queuedInWords(queuedProgress(ids, [item('a', { state: 'sent' }), item('b')]), now)).toMatchObject({
+      headline: '1 of 2 sent by the outbox, 1 waiting',
+      tone: 'neutral',
+    });
     expect(queuedInWords(queuedProgress(ids, [item('a', { state: 'sent' }), item('b', { state: 'sent' })]), now)).toMatchObject({
       headline: 'Delivered by the outbox (2 of 2 sent)',
       tone: 'ok',

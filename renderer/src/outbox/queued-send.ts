@@ -30,10 +30,14 @@ export function queuedRequests(kind: RequestKind, result: Pick<SendResult, 'queu
  * (whatever state they reached meanwhile: the outbox may have delivered them already).
  */
 export function claimItems(items: readonly OutboxItem[], profileId: string | undefined, requests: readonly QueuedRequest[]): string[] {
-  const newestFirst = items.filter((item) => profileId === undefined || item.profileId === profileId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const newestFirst = items
+    .filter((item) => profileId === undefined || item.profileId === profileId)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const claimed: string[] = [];
   for (const request of requests) {
-    const match = newestFirst.find((item) => item.kind === request.kind && item.invitedXuid === request.invitedXuid && !claimed.includes(item.id));
+    const match = newestFirst.find(
+      (item) => item.kind === request.kind && item.invitedXuid === request.invitedXuid && !claimed.includes(item.id),
+    );
     if (match) claimed.push(match.id);
   }
   return claimed;
@@ -85,7 +89,11 @@ function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 /** When the waiting items go out, as the user can act on it (`inOutbox`: said on the Outbox screen itself). */
-export function nextAttemptWords(progress: { nextAttemptAt?: string | undefined; waitingBecause?: AppError | undefined }, now: number, inOutbox = false): string {
+export function nextAttemptWords(
+  progress: { nextAttemptAt?: string | undefined; waitingBecause?: AppError | undefined },
+  now: number,
+  inOutbox = false,
+): string {
   const flush = inOutbox ? 'Flush now tries at once.' : 'Flush now in the Outbox tries at once.';
   // These wait for the user, not for time: the outbox does not try them until the token or keychain is fixed.
   switch (progress.waitingBecause?.code) {
@@ -116,7 +124,11 @@ export function queuedInWords(progress: QueuedProgress, now: number): QueuedWord
     return { headline: `Queued in the outbox (${plural(total, 'request')})`, detail: nextAttemptWords(progress, now), tone: 'neutral' };
   }
   if (sent === total) {
-    return { headline: `Delivered by the outbox (${sent} of ${total} sent)`, detail: 'Every queued request went out; History has MPSD\u2019s answers.', tone: 'ok' };
+    return {
+      headline: `Delivered by the outbox (${sent} of ${total} sent)`,
+      detail: 'Every queued request went out; History has MPSD\u2019s answers.',
+      tone: 'ok',
+    };
   }
   const parts = [`${sent} of ${total} sent by the outbox`, ...(waiting > 0 ? [`${waiting} waiting`] : []), ...others];
   const detail =

@@ -6,7 +6,8 @@ import { presetInputSchema, type Preset, type PresetInput } from '../../../app/s
 import { formatInvitees, parseInvitees } from '../../../app/shared/drafts/invitee-lines.ts';
 import { ValidatedForm } from '../ui/validated-form.svelte.ts';
 
-export type PresetField = 'name' | 'scid' | 'templateName' | 'sessionName' | 'titleId' | 'context' | 'contextString' | 'senderString' | 'recipients' | 'notes';
+export type PresetField =
+  'name' | 'scid' | 'templateName' | 'sessionName' | 'titleId' | 'context' | 'contextString' | 'senderString' | 'recipients' | 'notes';
 
 export class PresetForm extends ValidatedForm<PresetField> {
   id = $state<string | undefined>(undefined);

@@ -22,7 +22,12 @@ export function freshSessionName(): string {
  * preset's order). `ownXuid` is needed to join first; without it that step cannot be built,
  * and the caller must say so rather than skip it.
  */
-export function presetSteps(preset: Preset, recipientXuids: readonly string[], ownXuid: string | undefined, sessionName: string): PresetStep[] | { problem: string } {
+export function presetSteps(
+  preset: Preset,
+  recipientXuids: readonly string[],
+  ownXuid: string | undefined,
+  sessionName: string,
+): PresetStep[] | { problem: string } {
   const name = preset.sessionRef.name ?? sessionName;
   const sessionRef = { scid: preset.sessionRef.scid, templateName: preset.sessionRef.templateName, name };
   const chosen = preset.recipients.filter((recipient) => recipientXuids.includes(recipient.xuid));
@@ -30,7 +35,10 @@ export function presetSteps(preset: Preset, recipientXuids: readonly string[], o
   const steps: PresetStep[] = [];
   if (preset.joinAndSetActivityFirst) {
     if (ownXuid === undefined) {
-      return { problem: 'This preset joins the session first, which needs your XUID: set “Your XUID” in the profile (Profiles, Edit), or sign in so the token names you.' };
+      return {
+        problem:
+          'This preset joins the session first, which needs your XUID: set “Your XUID” in the profile (Profiles, Edit), or sign in so the token names you.',
+      };
     }
     steps.push({ label: `Join ${sessionRef.templateName}/${name}`, request: { kind: 'session.join', sessionRef, xuid: ownXuid } });
     steps.push({ label: 'Set activity', request: { kind: 'activity.set', sessionRef } });
@@ -47,7 +55,9 @@ export function presetSteps(preset: Preset, recipientXuids: readonly string[], o
       ...(contextString === undefined ? {} : { contextString }),
       ...(senderString === undefined ? {} : { senderString }),
     },
-    recipientLabels: Object.fromEntries(chosen.filter((recipient) => recipient.label !== '').map((recipient) => [recipient.xuid, recipient.label])),
+    recipientLabels: Object.fromEntries(
+      chosen.filter((recipient) => recipient.label !== '').map((recipient) => [recipient.xuid, recipient.label]),
+    ),
   });
   return steps;
 }

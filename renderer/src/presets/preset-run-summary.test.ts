@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { InviteeResult, SendResult } from '../../../app/shared/contract/requests.ts';
 import { runSummary, stepVerdict, stepWords, type StepSnapshot } from './preset-run-summary.ts';
 
-const exchange = { kind: 'session.join', durationMs: 12, request: { method: 'PUT', url: 'http://127.0.0.1/x', headers: {} } } as unknown as SendResult['exchanges'][number];
+const exchange = {
+  kind: 'session.join',
+  durationMs: 12,
+  request: { method: 'PUT', url: 'http://127.0.0.1/x', headers: {} },
+} as unknown as SendResult['exchanges'][number];
 
 function result(outcome: SendResult['outcome'], invitees?: InviteeResult['state'][], failedExchange = false): SendResult {
   return {
@@ -14,7 +18,12 @@ function result(outcome: SendResult['outcome'], invitees?: InviteeResult['state'
   };
 }
 
-const join = (snapshot: Partial<StepSnapshot> = {}): StepSnapshot => ({ label: 'Join GameSession/lobby-7', running: false, result: result('completed'), ...snapshot });
+const join = (snapshot: Partial<StepSnapshot> = {}): StepSnapshot => ({
+  label: 'Join GameSession/lobby-7',
+  running: false,
+  result: result('completed'),
+  ...snapshot,
+});
 const invite = (snapshot: Partial<StepSnapshot> = {}): StepSnapshot => ({ label: 'Invite 3 people', running: false, ...snapshot });
 
 describe('preset run summary', () => {
@@ -45,6 +54,8 @@ describe('preset run summary', () => {
 
   it('says which step is running while it runs, and a cancelled send as cancelled', () => {
     expect(runSummary([join({ running: true, result: undefined }), invite()], true)).toBe('Sending: Join GameSession/lobby-7…');
-    expect(runSummary([invite({ result: result('cancelled', ['sent', 'not-attempted']) })], false)).toBe('Cancelled: 1 of 2 invited, 1 not attempted');
+    expect(runSummary([invite({ result: result('cancelled', ['sent', 'not-attempted']) })], false)).toBe(
+      'Cancelled: 1 of 2 invited, 1 not attempted',
+    );
   });
 });

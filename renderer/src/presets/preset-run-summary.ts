@@ -74,7 +74,8 @@ export function runSummary(steps: readonly StepSnapshot[], running: boolean): st
   const invited = invite?.result === undefined ? undefined : invitedWords(invite.result);
   if (invite !== undefined && invited !== undefined) return stepVerdict(invite) === 'cancelled' ? `Cancelled: ${invited}` : invited;
   const stopped = steps.find((step) => stepVerdict(step) === 'failed' || stepVerdict(step) === 'cancelled');
-  if (stopped !== undefined) return `Nobody invited: “${stopped.label}” ${stepVerdict(stopped) === 'cancelled' ? 'was cancelled' : 'failed'}`;
+  if (stopped !== undefined)
+    return `Nobody invited: “${stopped.label}” ${stepVerdict(stopped) === 'cancelled' ? 'was cancelled' : 'failed'}`;
   if (steps.some((step) => stepVerdict(step) === 'queued')) return 'Queued to the outbox: it goes out in order when it can';
   return 'Done';
 }

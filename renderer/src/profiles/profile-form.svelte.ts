@@ -2,7 +2,13 @@
  * The profile editor's state, validated as the user types by the shared profile schema.
  * Blank optional fields are left out, so "not set" never reaches main as an empty string.
  */
-import { profileDraftSchema, type Environment, type ProfileDraft, type ProfileService, type ProfileView } from '../../../app/shared/contract/profiles.ts';
+import {
+  profileDraftSchema,
+  type Environment,
+  type ProfileDraft,
+  type ProfileService,
+  type ProfileView,
+} from '../../../app/shared/contract/profiles.ts';
 import { LOCAL_SIGN_IN_CLIENT_ID, localSignInEndpoints, standInsUrlBeside } from '../../../app/shared/local-sign-in.ts';
 import type { ContractVersion } from '../../../app/shared/mpsd/ids.ts';
 import { ValidatedForm } from '../ui/validated-form.svelte.ts';

@@ -30,7 +30,10 @@ export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
     case 'pasted':
       return { label: token.expiresAt ? `Pasted token, ${untilWords(token.expiresAt, now)}` : 'Pasted token (expiry unknown)', tone: 'ok' };
     case 'signed-in':
-      return { label: `Signed in${token.gamertag ? ` as ${token.gamertag}` : ''}${token.expiresAt ? `, ${untilWords(token.expiresAt, now)}` : ''}`, tone: 'ok' };
+      return {
+        label: `Signed in${token.gamertag ? ` as ${token.gamertag}` : ''}${token.expiresAt ? `, ${untilWords(token.expiresAt, now)}` : ''}`,
+        tone: 'ok',
+      };
     case 'expiring':
       return { label: token.expiresAt ? `Token ${untilWords(token.expiresAt, now)}` : 'Token expiring soon', tone: 'warning', fix };
     case 'expired':

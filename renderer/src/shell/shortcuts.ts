@@ -9,10 +9,7 @@ import { screens } from './screens.ts';
 const SEQUENCE_MS = 1500;
 
 function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  );
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
 /** Installs the shortcuts on `window`; returns the function that removes them. */
