@@ -59,7 +59,7 @@ test('a pasted local MPSD token names the user; a hex title id stays hex; a pres
   await editor.getByLabel('Default SCID').fill(SCID);
   await editor.getByRole('button', { name: 'Save profile' }).click();
   await expect(editor).toHaveCount(0);
-  await expect(card).toContainText('Default title id0x4D2 (1234)');
+  await expect(card).toContainText(/Default title id\s*0x4D2 \(1234\)/);
   await screenshots(page, 'polish-profile-user');
 
   await openScreen(page, 'Presets');

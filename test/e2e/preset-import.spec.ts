@@ -41,9 +41,9 @@ test('a team file without notes imports; replacing saved presets is previewed an
   await chooser.setInputFiles(changed);
   const preview = page.getByTestId('import-preview');
   await expect(preview.getByRole('heading')).toHaveText('Importing team-v2.json replaces 1 saved preset');
-  await expect(preview).toContainText('Replaced (1)Friday');
-  await expect(preview).toContainText('New (1)Sunday');
-  await expect(preview).toContainText('Unchanged (1)Saturday');
+  await expect(preview).toContainText(/Replaced \(1\)\s*Friday/);
+  await expect(preview).toContainText(/New \(1\)\s*Sunday/);
+  await expect(preview).toContainText(/Unchanged \(1\)\s*Saturday/);
   await preview.getByRole('button', { name: 'Cancel' }).click();
   await expect(preview).toHaveCount(0);
   await expect(page.getByTestId('preset-card')).toHaveCount(2);

@@ -304,7 +304,8 @@ test('presets: favourite, send to chosen recipients, and the team file round-tri
   await editor.getByRole('button', { name: 'Save preset' }).click();
 
   const card = page.getByTestId('preset-card');
-  await expect(card).toContainText('title 1234');
+  // A hex title id stays as typed, with the decimal that is sent beside it.
+  await expect(card).toContainText('title 0x4D2 (1234)');
   await card.getByRole('button', { name: /Mark Squad as favourite/ }).click();
   await expect(card.getByRole('button', { name: /Remove Squad from favourites/ })).toHaveAttribute('aria-pressed', 'true');
 
