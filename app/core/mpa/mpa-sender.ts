@@ -10,7 +10,17 @@ import type { MpaBudgets } from './mpa-budgets.ts';
 import { createMpaService, type MpaResult } from './mpa-service.ts';
 
 export type MpaSend =
-  | { request: unknown; profileId?: string; signal?: AbortSignal }
+  | {
+      request: unknown;
+      profileId?: string;
+      signal?: AbortSignal;
+      /**
+       * A write (activity set/delete, invite, recent players) that cannot go out now (offline,
+       * no usable token) waits in the outbox instead of failing. Default true; without a
+       * profile (the variant below) nothing queues, since the outbox must know who sends it later.
+       */
+      queueIfUnavailable?: boolean;
+    }
   | { request: unknown; endpoint: string; authorization: AuthorizationSource; signal?: AbortSignal };
 
 export interface MpaSenderDeps {

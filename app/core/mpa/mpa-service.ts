@@ -22,14 +22,23 @@ export interface MpaTarget {
 
 export interface MpaInviteeOutcome {
   xuid: string;
-  /** invited: MPA took the call (204); not-invited: it refused it; unknown: it may or may not have. */
-  outcome: 'invited' | 'not-invited' | 'unknown';
+  /**
+   * invited: MPA took the call (204); not-invited: it refused it; unknown: it may or may not
+   * have; queued: the call could not go out now and waits in the outbox (one item for the call).
+   */
+  outcome: 'invited' | 'not-invited' | 'unknown' | 'queued';
 }
 
 export interface MpaResult {
   request: MpaRequest;
+  /** The call; when it was queued instead of sent, an exchange with no response saying why. */
   exchange: MpaExchange;
   error?: AppError;
+  /**
+   * 1 when the call could not go out now (offline, no usable token) and waits in the outbox,
+   * which sends it when the network and a token are back; `error` then says why. 0 otherwise.
+   */
+  queued: number;
   /** mpa.invite.send: one line per invitee. */
   invitees?: MpaInviteeOutcome[];
   /** mpa.activity.query: this title's activities per user. */
@@ -65,7 +74,7 @@ export function createMpaService(deps: { fetch: FetchLike; clock: Clock; budgets
       });
       const budget = deps.budgets.budgetFor(wire.bucket, target.sender, request.titleId);
       const exchange = await client.send(wire, { budget, ...(signal === undefined ? {} : { signal }) });
-      const result: MpaResult = { request, exchange };
+      const result: MpaResult = { request, exchange, queued: 0 };
       if (exchange.error !== undefined) result.error = exchange.error;
       if (request.kind === 'mpa.invite.send') {
         const outcome = exchange.error === undefined ? 'invited' : exchange.error.code === 'OUTCOME_UNKNOWN' ? 'unknown' : 'not-invited';
