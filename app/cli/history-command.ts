@@ -5,7 +5,7 @@
 import { historyChannels, type HistorySummary } from '../shared/contract/history.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { outcomeLabels, requestKindLabel } from '../shared/history/request-words.ts';
-import { requestKinds } from '../shared/mpsd/wire.ts';
+import { recordedKinds } from '../shared/recorded-kinds.ts';
 import type { CommandSpec } from './command.ts';
 import { callChannel } from './context.ts';
 import { list, text } from './request-flags.ts';
@@ -37,7 +37,7 @@ export const historyCommand: CommandSpec = {
   summary: 'List sent requests, newest first, with status, handle id and correlation id.',
   flags: {
     search: { type: 'string', value: 'TEXT', help: 'Only entries mentioning this text (XUID, session, handle id, message...).' },
-    kind: { type: 'string', multiple: true, value: 'KIND', help: `Only this request kind: ${requestKinds.join(', ')}.` },
+    kind: { type: 'string', multiple: true, value: 'KIND', help: `Only this request kind: ${recordedKinds.join(', ')}.` },
     status: { type: 'string', value: 'ok|error|outcome-unknown', help: 'Only entries with this outcome.' },
     limit: { type: 'string', value: 'N', help: `How many entries (default ${DEFAULT_LIMIT}, at most 500).` },
   },
@@ -51,7 +51,7 @@ export const historyCommand: CommandSpec = {
     const page = await callChannel(context, historyChannels, 'listHistory', {
       limit: limit === undefined ? DEFAULT_LIMIT : limitFromFlag(limit),
       ...(search === undefined ? {} : { search }),
-      ...(kinds.length === 0 ? {} : { kinds: kinds as (typeof requestKinds)[number][] }),
+      ...(kinds.length === 0 ? {} : { kinds: kinds as (typeof recordedKinds)[number][] }),
       ...(status === undefined ? {} : { status: status as 'ok' }),
     });
     if (flags['json'] === true) {

@@ -5,7 +5,7 @@
 import * as z from '../../shared/zod.ts';
 import { errorCodes } from '../../shared/errors.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
-import { requestKinds } from '../../shared/mpsd/wire.ts';
+import { recordedKinds } from '../../shared/recorded-kinds.ts';
 import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 
 /** Response bodies longer than this (in characters) are cut, so one huge answer cannot bloat the file. */
@@ -18,7 +18,7 @@ export const historyEntryInputSchema = z.strictObject({
   profileId: z.string().check(z.minLength(1, { error: 'History entry needs the profile id that sent the request.' }), z.maxLength(64)),
   profileName: z.string().check(z.maxLength(200)),
   sandbox: z.string().check(z.maxLength(64)),
-  kind: z.enum(requestKinds, { error: `History entry kind must be one of: ${requestKinds.join(', ')}.` }),
+  kind: z.enum(recordedKinds, { error: `History entry kind must be one of: ${recordedKinds.join(', ')}.` }),
   sessionRef: z.optional(
     z.object({
       scid: z.string().check(z.maxLength(64)),
@@ -27,6 +27,8 @@ export const historyEntryInputSchema = z.strictObject({
     }),
   ),
   invitedXuid: z.optional(z.string().check(z.maxLength(20))),
+  /** The invitees of an MPA invite: one call, one entry, up to 16 people. */
+  invitedXuids: z.optional(z.array(z.string().check(z.maxLength(20))).check(z.maxLength(16))),
   recipientLabel: z.optional(z.string().check(z.maxLength(200))),
   request: z.object({
     method: z.string().check(z.maxLength(10)),
@@ -95,4 +97,18 @@ export function historyEntryFromExchange(
     error: exchange.error ? { code: exchange.error.code, message: exchange.error.message } : undefined,
     ...(attempts === undefined || attempts.length === 0 ? {} : { attempts: [...attempts] }),
   };
+}
+
+/**
+ * The invited_xuid column: an MPSD invite's one XUID, or an MPA invite's XUIDs separated by
+ * spaces, so history's substring search finds the entry by any of its invitees.
+ */
+export function invitedColumn(entry: Pick<HistoryEntryInput, 'invitedXuid' | 'invitedXuids'>): string | null {
+  return entry.invitedXuid ?? (entry.invitedXuids === undefined ? null : entry.invitedXuids.join(' '));
+}
+
+/** The invitees an entry names, read back from its invited_xuid column. */
+export function inviteesOf(kind: string, column: string | null): { invitedXuid?: string; invitedXuids?: string[] } {
+  if (column === null) return {};
+  return kind === 'mpa.invite.send' ? { invitedXuids: column.split(' ') } : { invitedXuid: column };
 }

@@ -23,10 +23,10 @@ import type {
 import { historyFilterSchema, historyListInputSchema, retentionSchema } from '../../shared/contract/history.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
-import type { RequestKind } from '../../shared/mpsd/wire.ts';
+import type { RecordedKind } from '../../shared/recorded-kinds.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import type { HistoryEntryInput } from './history-entry.ts';
-import { historyEntryInputSchema, RESPONSE_BODY_CAP } from './history-entry.ts';
+import { historyEntryInputSchema, invitedColumn, inviteesOf, RESPONSE_BODY_CAP } from './history-entry.ts';
 import { historyToCsv, historyToJson } from './history-export.ts';
 import type { Migration } from '../storage/sqlite-file.ts';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
@@ -173,11 +173,11 @@ function toSummary(row: HistoryRow): HistorySummary {
     profileId: row.profile_id,
     profileName: row.profile_name,
     sandbox: row.sandbox,
-    kind: row.kind as RequestKind,
+    kind: row.kind as RecordedKind,
     scid: optional(row.scid),
     templateName: optional(row.template_name),
     sessionName: optional(row.session_name),
-    invitedXuid: optional(row.invited_xuid),
+    ...inviteesOf(row.kind, row.invited_xuid),
     recipientLabel: optional(row.recipient_label),
     method: row.method,
     url: row.url,
@@ -440,7 +440,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
         entry.sessionRef?.scid ?? null,
         entry.sessionRef?.templateName ?? null,
         entry.sessionRef?.name ?? null,
-        entry.invitedXuid ?? null,
+        invitedColumn(entry),
         entry.recipientLabel ?? null,
         entry.request.method,
         entry.request.url,
@@ -468,6 +468,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
         templateName: entry.sessionRef?.templateName,
         sessionName: entry.sessionRef?.name,
         invitedXuid: entry.invitedXuid,
+        invitedXuids: entry.invitedXuids,
         recipientLabel: entry.recipientLabel,
         method: entry.request.method,
         url: entry.request.url,

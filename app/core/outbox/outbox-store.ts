@@ -43,7 +43,7 @@ import { outboxAttemptSchema, outboxOrigins, outboxStates } from '../../shared/c
 import type { AppError } from '../../shared/errors.ts';
 import { errorCodes, HandleStudioError, toAppError } from '../../shared/errors.ts';
 import { xuidSchema } from '../../shared/mpsd/ids.ts';
-import { requestKinds } from '../../shared/mpsd/wire.ts';
+import { recordedKinds } from '../../shared/recorded-kinds.ts';
 import { validationError } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import { inTransaction } from '../storage/sqlite-file.ts';
@@ -184,7 +184,7 @@ export interface OpenOutboxOptions {
 
 export const newOutboxItemSchema = z.strictObject({
   profileId: z.string().check(z.minLength(1, { error: 'An outbox item needs the profile that will send it.' }), z.maxLength(64)),
-  kind: z.enum(requestKinds, { error: `Outbox item kind must be one of: ${requestKinds.join(', ')}.` }),
+  kind: z.enum(recordedKinds, { error: `Outbox item kind must be one of: ${recordedKinds.join(', ')}.` }),
   request: z.unknown(),
   invitedXuid: z.optional(xuidSchema),
   label: z.optional(z.string().check(z.maxLength(100, { error: 'A recipient label is at most 100 characters.' }))),
@@ -216,7 +216,7 @@ interface OutboxRow {
 
 /** How a stored row must look to be read back; anything else is reported as damaged, never guessed. */
 const storedRowSchema = z.object({
-  kind: z.enum(requestKinds, { error: 'its kind is not one this version knows' }),
+  kind: z.enum(recordedKinds, { error: 'its kind is not one this version knows' }),
   state: z.enum(outboxStates, { error: 'its state is not one this version knows' }),
   origin: z.enum(outboxOrigins, { error: 'its origin is not one this version knows' }),
   lastError: z.optional(appErrorInputSchema),

@@ -5,7 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
-import { requestKinds } from '../mpsd/wire.ts';
+import { recordedKinds } from '../recorded-kinds.ts';
 import { channel, event } from './define.ts';
 
 const ID_MAX = 64;
@@ -24,8 +24,8 @@ const isoTime = z.iso.datetime({
 export const historyFilterSchema = z.strictObject({
   kinds: z.optional(
     z
-      .array(z.enum(requestKinds, { error: `Kind must be one of: ${requestKinds.join(', ')}.` }))
-      .check(z.maxLength(requestKinds.length, { error: 'Give each kind at most once.' })),
+      .array(z.enum(recordedKinds, { error: `Kind must be one of: ${recordedKinds.join(', ')}.` }))
+      .check(z.maxLength(recordedKinds.length, { error: 'Give each kind at most once.' })),
   ),
   status: z.optional(z.enum(historyOutcomes, { error: 'Status must be ok, error or outcome-unknown.' })),
   profileId: z.optional(z.string().check(z.maxLength(ID_MAX, { error: `Profile id is at most ${ID_MAX} characters.` }))),
@@ -64,11 +64,13 @@ export const historySummarySchema = z.object({
   profileId: z.string(),
   profileName: z.string(),
   sandbox: z.string(),
-  kind: z.enum(requestKinds),
+  kind: z.enum(recordedKinds),
   scid: z.optional(z.string()),
   templateName: z.optional(z.string()),
   sessionName: z.optional(z.string()),
   invitedXuid: z.optional(z.string()),
+  /** An MPA invite is one call for up to 16 invitees: one entry naming each of them. */
+  invitedXuids: z.optional(z.array(z.string())),
   recipientLabel: z.optional(z.string()),
   method: z.string(),
   url: z.string(),

@@ -5,7 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
-import { requestKinds } from '../mpsd/wire.ts';
+import { recordedKinds } from '../recorded-kinds.ts';
 import { appErrorSchema, recordIdSchema } from './common.ts';
 import { channel, event } from './define.ts';
 
@@ -32,7 +32,7 @@ export const outboxItemSchema = z.object({
   id: z.string(),
   createdAt: z.string(),
   profileId: z.string(),
-  kind: z.enum(requestKinds),
+  kind: z.enum(recordedKinds),
   /** The request as it will be sent (validated JSON, no credentials). */
   request: z.unknown(),
   invitedXuid: z.optional(z.string()),

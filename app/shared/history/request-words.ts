@@ -5,7 +5,7 @@
  * words here a type error.
  */
 import type { HistoryOutcome } from '../contract/history.ts';
-import type { RequestKind } from '../mpsd/wire.ts';
+import type { RecordedKind } from '../recorded-kinds.ts';
 
 export const requestKindLabels = {
   'activity.set': 'Set activity',
@@ -22,7 +22,13 @@ export const requestKindLabels = {
   'session.join': 'Join session',
   'session.get': 'Get session',
   'session.leave': 'Leave session',
-} as const satisfies Record<RequestKind, string>;
+  'mpa.activity.set': 'MPA: set activity',
+  'mpa.activity.delete': 'MPA: delete activity',
+  'mpa.activity.get': 'MPA: get activity',
+  'mpa.activity.query': 'MPA: query activities',
+  'mpa.invite.send': 'MPA: send invites',
+  'mpa.recentPlayers.update': 'MPA: recent players',
+} as const satisfies Record<RecordedKind, string>;
 
 export const outcomeLabels = {
   ok: 'Succeeded',
@@ -31,6 +37,6 @@ export const outcomeLabels = {
 } as const satisfies Record<HistoryOutcome, string>;
 
 /** Short label for tables and lists. */
-export function requestKindLabel(kind: RequestKind): string {
+export function requestKindLabel(kind: RecordedKind): string {
   return requestKindLabels[kind];
 }

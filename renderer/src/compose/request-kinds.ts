@@ -1,6 +1,7 @@
 import type { DraftTextField } from '../../../app/shared/drafts/draft-request.ts';
 import { requestKindLabel } from '../../../app/shared/history/request-words.ts';
 import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
+import type { RecordedKind } from '../../../app/shared/recorded-kinds.ts';
 
 /** The Compose form's fields, named as drafts store them; each request kind shows a subset. */
 export type ComposeField = DraftTextField;
@@ -85,7 +86,7 @@ export function describeKind(kind: RequestKind): KindDescription {
   return { kind, label: requestKindLabel(kind), ...kindTable[kind] };
 }
 
-/** Short label for tables and lists (history, drafts, outbox). */
-export function kindLabel(kind: RequestKind): string {
+/** Short label for tables and lists (history, drafts, outbox), MPA's kinds included. */
+export function kindLabel(kind: RecordedKind): string {
   return requestKindLabel(kind);
 }
