@@ -27,6 +27,7 @@ import { createInviteeHandlers } from './invitee/invitee-handlers.ts';
 import { openHistoryStore } from './history/history-store.ts';
 import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
 import { openMpaBudgets } from './mpa/mpa-budgets.ts';
+import { createMpaHandlers } from './mpa/mpa-handlers.ts';
 import { createMpaSender, type MpaSend } from './mpa/mpa-sender.ts';
 import type { MpaResult } from './mpa/mpa-service.ts';
 import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
@@ -54,6 +55,8 @@ export interface HandleStudioDeps {
   openKeychain?: () => Promise<SecretVault>;
   /** Shows a sign-in page; default the system browser. */
   openBrowser?: (url: string) => Promise<void>;
+  /** Opens an activation URI with the OS (Electron's shell.openExternal); left out where the app must not. */
+  openActivationUri?: (uri: string) => Promise<void>;
   /** Electron main passes electron-store; elsewhere Conf (the library electron-store wraps). */
   openProfilesBackingStore?: ProfileStoreOptions['openBackingStore'];
   presetFileSource?: PresetFileSource;
@@ -207,6 +210,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     ...createDraftHandlers({ drafts }),
     ...createOutboxHandlers({ outbox, deliver: sender.deliver }),
     ...createInviteeHandlers({ send: (input) => sender.send(input), profiles, credentials, history, presets }),
+    ...createMpaHandlers({ sendMpa, openExternal: deps.openActivationUri, os: () => process.platform }),
   };
 
   function collectNotices(): void {

@@ -64,7 +64,21 @@ describe.skipIf(!existsSync(built))('built main process (out/main/index.js; skip
     expect(report!['webviewPrevented']).toBe(true);
     expect(report!['windowOpenForeign']).toEqual({ action: 'deny' });
     expect(report!['windowOpenAllowListed']).toEqual({ action: 'deny' });
-    expect(report!['openedExternally']).toBe('https://learn.microsoft.com/gaming/');
+    expect(report!['externalOpens'][0]).toBe('https://learn.microsoft.com/gaming/');
+  });
+
+  it('opens an activation URI only through the openActivationUri channel, only on Windows, and nothing but ms-xbl activation URIs', () => {
+    // The window-open handler (what window.open reached before) refuses the custom scheme and opens nothing.
+    expect(report!['windowOpenActivationUri']).toEqual({ action: 'deny' });
+    expect(report!['activationOnThisOs']).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: /only on Windows/ } });
+    expect(report!['activationOnWindows']).toEqual({ ok: true, value: { opened: true } });
+    expect(report!['httpsOnWindows']).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: /Only activation URIs/ } });
+    expect(report!['fileOnWindows']).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // The allow-listed https link of the window-open probe, then the one activation URI: nothing else reached the OS.
+    expect(report!['externalOpens']).toEqual([
+      'https://learn.microsoft.com/gaming/',
+      'ms-xbl-multiplayer://inviteAccept?invitedUser=2814000000000002&sender=2814000000000001&connectionString=lobby%2B1',
+    ]);
   });
 
   it('answers every contract channel for our page only, with core running on the data folder', () => {

@@ -8,7 +8,12 @@ import { fork } from 'node:child_process';
 
 type Listener = (...args: unknown[]) => unknown;
 
-const report: Record<string, unknown> = { ipcChannels: [] as string[], privilegedSchemes: [], protocolHandlers: [] as string[] };
+const report: Record<string, unknown> = {
+  ipcChannels: [] as string[],
+  privilegedSchemes: [],
+  protocolHandlers: [] as string[],
+  externalOpens: [] as string[],
+};
 const appListeners = new Map<string, Listener[]>();
 const ipcHandlers = new Map<string, Listener>();
 let userData = '/nonexistent-default-user-data';
@@ -88,7 +93,11 @@ export const utilityProcess = {
 };
 
 export const net = { fetch: (input: string, init?: RequestInit) => fetch(input, init) };
-export const shell = { openExternal: async (url: string) => void (report['openedExternally'] = url) };
+export const shell = {
+  openExternal: async (url: string) => void (report['externalOpens'] as string[]).push(url),
+};
+/** History export's save dialog: the stand-in always cancels (no file is chosen, nothing is written). */
+export const dialog = { showSaveDialog: async () => ({ canceled: true, filePath: '' }) };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 
 /** A web contents as main's hardening sees it: navigation and window-open attempts are replayed. */
@@ -110,6 +119,29 @@ function probeWebContents(): void {
   report['webviewPrevented'] = prevented('will-attach-webview', '');
   report['windowOpenForeign'] = openHandler?.({ url: 'https://attacker.example/' });
   report['windowOpenAllowListed'] = openHandler?.({ url: 'https://learn.microsoft.com/gaming/' });
+  report['windowOpenActivationUri'] = openHandler?.({ url: ACTIVATION_URI });
+}
+
+const ACTIVATION_URI = 'ms-xbl-multiplayer://inviteAccept?invitedUser=2814000000000002&sender=2814000000000001&connectionString=lobby%2B1';
+
+/**
+ * The openActivationUri channel as our page calls it: on this OS (not Windows: refused), then
+ * with process.platform played as win32 for these calls only (the activation URI opens, an
+ * https page and a file do not). Main's opener and core both read the OS when called.
+ */
+async function openActivationUris(): Promise<void> {
+  const open = (uri: string) =>
+    ipcHandlers.get('handle-studio:openActivationUri')?.({ senderFrame: { url: 'app://handle-studio/index.html', parent: null } }, { uri });
+  report['activationOnThisOs'] = await open(ACTIVATION_URI);
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+  Object.defineProperty(process, 'platform', { ...platform, value: 'win32' });
+  try {
+    report['activationOnWindows'] = await open(ACTIVATION_URI);
+    report['httpsOnWindows'] = await open('https://attacker.example/');
+    report['fileOnWindows'] = await open('file:///C:/Windows/System32/calc.exe');
+  } finally {
+    Object.defineProperty(process, 'platform', platform);
+  }
 }
 
 export class BrowserWindow {
@@ -149,6 +181,7 @@ export class BrowserWindow {
         { profileId: saved.value.id },
       );
     }
+    await openActivationUris();
     setImmediate(() => {
       process.stdout.write(`ELECTRON_STUB_REPORT ${JSON.stringify(report)}\n`);
       process.exit(0);
@@ -156,4 +189,4 @@ export class BrowserWindow {
   }
 }
 
-export default { app, ipcMain, protocol, session, net, shell, screen, utilityProcess, BrowserWindow };
+export default { app, ipcMain, protocol, session, net, shell, dialog, screen, utilityProcess, BrowserWindow };

@@ -6,6 +6,7 @@
 import { app, session, shell } from 'electron';
 import { HandleStudioError } from '../shared/errors.ts';
 import { isAllowedExternalLink, isSignInPageUrl } from '../shared/security.ts';
+import { activationOpenRefusal } from '../shared/invitee/open-activation.ts';
 import { APP_ORIGIN } from './protocol.ts';
 
 export function hardenWebContents(): void {
@@ -41,6 +42,17 @@ export async function openSignInPage(url: string): Promise<void> {
     'SIGN_IN_FAILED',
     "The sign-in page is not an https address: check the profile's Microsoft authority setting.",
   );
+}
+
+/**
+ * Opens an activation URI the page asked for (the openActivationUri channel). Core checks it
+ * first; main checks again right before the OS sees it, since this is the one call that starts
+ * another program. The window-open handler never opens these: it allows https pages only.
+ */
+export async function openActivationUri(uri: string): Promise<void> {
+  const refusal = activationOpenRefusal(uri, process.platform);
+  if (refusal !== undefined) throw new HandleStudioError('VALIDATION', refusal);
+  await shell.openExternal(uri);
 }
 
 function isOwnClipboardWrite(permission: string, requestingUrl: string): boolean {

@@ -10,7 +10,7 @@ import { systemClock } from '../core/clock.ts';
 import { keychainOpener } from '../core/credentials/keychain-vault.ts';
 import { PRODUCT_NAME } from '../core/data-dir.ts';
 import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
-import { hardenWebContents, openSignInPage } from './hardening.ts';
+import { hardenWebContents, openActivationUri, openSignInPage } from './hardening.ts';
 import { forwardEvents, registerChannels } from './ipc.ts';
 import { startKeychainUtilityProcess } from './keychain-helper.ts';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol.ts';
@@ -60,6 +60,7 @@ async function start(): Promise<void> {
     fetch: (input, init) => net.fetch(input.toString(), init),
     clock: systemClock,
     openBrowser: openSignInPage,
+    openActivationUri,
     openKeychain: keychainOpener({ service: PRODUCT_NAME, startHelper: startKeychainUtilityProcess }),
     // electron-store is Conf with Electron's defaults; it names the file with `name`, not `configName`.
     openProfilesBackingStore: (options) =>

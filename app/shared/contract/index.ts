@@ -9,6 +9,7 @@ import { appChannels } from './app.ts';
 import { draftChannels } from './drafts.ts';
 import { historyChannels, historyEvents } from './history.ts';
 import { inviteeChannels } from './invitee.ts';
+import { mpaChannels } from './mpa.ts';
 import { outboxChannels, outboxEvents } from './outbox.ts';
 import { presetChannels, presetEvents } from './presets.ts';
 import { profileChannels, profileEvents } from './profiles.ts';
@@ -23,6 +24,7 @@ export const channels = {
   ...draftChannels,
   ...outboxChannels,
   ...inviteeChannels,
+  ...mpaChannels,
 };
 
 export const events = {

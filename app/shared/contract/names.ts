@@ -60,6 +60,9 @@ export const channelNames = [
   'inspectSession',
   'confirmActivity',
   'runRoundTrip',
+  // mpa.ts
+  'sendMpa',
+  'openActivationUri',
 ] as const;
 
 export const eventNames = [

@@ -1,0 +1,146 @@
+/**
+ * The MPA channels as the page reaches them in browser mode: real core on a temporary folder,
+ * an MPA profile for the local MPSD (which serves MPA beside it), and calls over the host's
+ * loopback HTTP. The answers say what MPA did per invitee and per user, and carry no token.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../core/clock.ts';
+import { MemoryVault } from '../core/credentials/memory-vault.ts';
+import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
+import { callOverHttp, type CallFetch } from '../shared/contract/browser-transport.ts';
+import type { ChannelName } from '../shared/contract/index.ts';
+import type { MpaSendResult } from '../shared/contract/mpa.ts';
+import { startHost, type Host } from './server.ts';
+
+const TOKEN = 'mpa-channel-token-0123456789';
+const TITLE = '1234';
+let dataDir: string;
+let mpsd: LocalMpsd;
+let studio: HandleStudio;
+let host: Host;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'handle-studio-mpa-channels-'));
+  writeFileSync(join(dataDir, 'index.html'), '<!doctype html><title>Handle Studio</title>');
+  mpsd = await startLocalMpsd({ users: 3 });
+  studio = await createHandleStudio({
+    dataDir,
+    shell: 'browser',
+    version: 'test',
+    fetch: globalThis.fetch,
+    clock: systemClock,
+    openKeychain: async () => new MemoryVault(),
+  });
+  host = await startHost({ dispatch: studio.dispatch, subscribe: studio.events.subscribe, staticDir: dataDir, token: TOKEN });
+});
+
+afterEach(async () => {
+  await host.close();
+  await studio.close();
+  await mpsd.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const pageFetch: CallFetch = (path, init) => fetch(`${host.origin}${path}`, init);
+
+/** A call as the page makes it; the answer as the page gets it. */
+async function call(name: ChannelName, input: unknown) {
+  return callOverHttp(pageFetch, TOKEN, name, input);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks
+async function value<T = any>(name: ChannelName, input: unknown): Promise<T> {
+  const answer = await call(name, input);
+  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
+  return answer.value as T;
+}
+
+/** An MPA profile signed in as the emulator's user `index`, made active. */
+async function mpaProfile(index: number): Promise<string> {
+  const profile = await value('saveProfile', {
+    name: `MPA ${index}`,
+    environment: 'local',
+    endpoint: mpsd.url,
+    sandboxId: 'XDKS.1',
+    service: 'mpa',
+  });
+  await value('activateProfile', { profileId: profile.id });
+  await value('pasteToken', { profileId: profile.id, authorization: mpsd.users[index]!.authorization });
+  return profile.id as string;
+}
+
+describe('sendMpa over browser mode', () => {
+  it('sets an activity, reads it back, invites two users in one call, and no answer holds the token', async () => {
+    const [a, b, c] = mpsd.users;
+    const profileId = await mpaProfile(0);
+    const answers: MpaSendResult[] = [];
+    const send = async (request: unknown) => {
+      const answer = await value<MpaSendResult>('sendMpa', { profileId, request });
+      answers.push(answer);
+      return answer;
+    };
+
+    const set = await send({
+      kind: 'mpa.activity.set',
+      titleId: '0x4D2',
+      xuid: a!.xuid,
+      connectionString: 'lobby+1/=',
+      joinRestriction: 'Public',
+      maxPlayers: 4,
+      currentPlayers: 1,
+    });
+    expect(set.error).toBeUndefined();
+    expect(set.request).toMatchObject({ titleId: TITLE });
+    expect(set.exchange).toMatchObject({ kind: 'mpa.activity.set', request: { method: 'PUT' }, response: { status: 204 } });
+
+    const got = await send({ kind: 'mpa.activity.get', titleId: TITLE, xuid: a!.xuid });
+    expect(got.activity).toMatchObject({ xuid: a!.xuid, connectionString: 'lobby+1/=', joinRestriction: 'Public', maxPlayers: 4 });
+
+    const queried = await send({ kind: 'mpa.activity.query', titleId: TITLE, users: [a!.xuid, b!.xuid] });
+    expect(queried.users).toEqual([
+      { xuid: a!.xuid, activities: [expect.objectContaining({ connectionString: 'lobby+1/=' })] },
+      { xuid: b!.xuid, activities: [] },
+    ]);
+
+    const invite = await send({ kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [b!.xuid, c!.xuid], connectionString: 'lobby+1/=' });
+    expect(invite.invitees).toEqual([
+      { xuid: b!.xuid, outcome: 'invited' },
+      { xuid: c!.xuid, outcome: 'invited' },
+    ]);
+    expect(invite.exchange.request.headers['Authorization']).toBe('XBL3.0 x=<uhs>;<token>');
+
+    const everything = JSON.stringify(answers);
+    const secret = a!.authorization.split(';')[1]!;
+    expect(secret.length).toBeGreaterThan(15);
+    expect(everything).not.toContain(secret);
+  });
+
+  it('refuses a request the MPA schema refuses, naming the field and the limit, before anything is sent', async () => {
+    const profileId = await mpaProfile(0);
+    const seventeen = Array.from({ length: 17 }, (_, index) => String(2814000000000100 + index));
+    const answer = await call('sendMpa', { profileId, request: { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: seventeen } });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('at most 16') } });
+    expect(mpsd.mpa().invites).toEqual([]);
+  });
+
+  it('a failed call answers with what MPA said, per invitee, not as a thrown error', async () => {
+    const profileId = await mpaProfile(0);
+    // The emulator has no such user: MPA refuses the whole call, so no invitee was invited.
+    const answer = await value<MpaSendResult>('sendMpa', {
+      profileId,
+      request: { kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: ['2814999999999999'] },
+    });
+    expect(answer.error).toBeDefined();
+    expect(answer.invitees).toEqual([{ xuid: '2814999999999999', outcome: 'not-invited' }]);
+  });
+
+  it('openActivationUri is refused in browser mode: only the desktop app on Windows opens one', async () => {
+    const answer = await call('openActivationUri', { uri: 'ms-xbl-multiplayer://inviteAccept?invitedUser=1&sender=2&connectionString=' });
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) expect(answer.error.message).toMatch(process.platform === 'win32' ? /Only the desktop app/ : /only on Windows/);
+  });
+});
