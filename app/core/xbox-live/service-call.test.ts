@@ -1,0 +1,172 @@
+/**
+ * The retry loop both clients share, driven through each client against a scripted loopback
+ * server: the same answers must mean the same thing for an MPSD call and an MPA call. The
+ * MPSD client's own test (../mpsd/client.test.ts) covers MPSD's wording and options; this
+ * file is where MPA's calls meet the cases that were only ever tested for MPSD.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { HandleStudioError } from '../../shared/errors.ts';
+import { mpaWireFor } from '../../shared/mpa/wire.ts';
+import { getHandle, inviteSend } from '../../shared/mpsd/builders.ts';
+import { parseHandleRequest, type InviteSendRequest } from '../../shared/mpsd/requests.ts';
+import { AUTHORIZATION_PLACEHOLDER, type ReceivedResponse, type WireRequest } from '../../shared/mpsd/wire.ts';
+import type { AppError } from '../../shared/errors.ts';
+import { createMpaClient } from '../mpa/client.ts';
+import { createMpsdClient } from '../mpsd/client.ts';
+import { createRateBudget } from '../mpsd/rate-budget.ts';
+import { echoAuthorization, startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from '../mpsd/scripted-mpsd.fixture.ts';
+import { createVirtualClock, type VirtualClock } from '../mpsd/virtual-clock.fixture.ts';
+import type { AuthorizationSource } from '../ports.ts';
+import type { SendOptions } from './service-call.ts';
+
+// '+' and '/' every few characters: once JSON escapes them, no stretch of the raw text is long enough to be recognised.
+const TOKEN = 'eyJhbGciOi+JSU0EtT0F/FUCJ9.sec+ret-tok/en-val+ue-mor/e-pi+eces';
+const AUTH = `XBL3.0 x=1234567890;${TOKEN}`;
+const HANDLE_ID = '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13';
+const XUID = '2814679796296491';
+
+/** What a test needs of either client: an invite (not idempotent) and a read, and what came back. */
+interface Outcome {
+  response?: ReceivedResponse;
+  error?: AppError;
+  attempts?: number;
+}
+interface ClientUnderTest {
+  invite(options?: SendOptions): Promise<Outcome>;
+  read(options?: SendOptions): Promise<Outcome>;
+}
+interface Setup {
+  baseUrl: string;
+  clock: VirtualClock;
+  authorization: AuthorizationSource;
+  timeoutMs?: number;
+}
+
+const clients: { service: string; create(setup: Setup): ClientUnderTest }[] = [
+  {
+    service: 'MPSD',
+    create: ({ baseUrl, clock, authorization, timeoutMs }) => {
+      const client = createMpsdClient({
+        fetch: globalThis.fetch,
+        baseUrl,
+        contractVersion: 107,
+        locale: 'en-US',
+        authorization,
+        clock,
+        random: () => 0.5,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      });
+      const request = parseHandleRequest({
+        kind: 'invite.send',
+        sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'lobby-7' },
+        invitedXuids: [XUID],
+        titleId: '0x4D2',
+      });
+      const invite = inviteSend(request as InviteSendRequest)[0] as WireRequest;
+      return {
+        invite: (options) => client.send(invite, options),
+        read: (options) => client.send(getHandle(HANDLE_ID), options),
+      };
+    },
+  },
+  {
+    service: 'MPA',
+    create: ({ baseUrl, clock, authorization, timeoutMs }) => {
+      const client = createMpaClient({
+        fetch: globalThis.fetch,
+        baseUrl,
+        authorization,
+        clock,
+        random: () => 0.5,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      });
+      const at = { sequenceNumber: 1, now: clock.now() };
+      const invite = mpaWireFor({ kind: 'mpa.invite.send', titleId: '1234', invitedUsers: [XUID] }, at);
+      const read = mpaWireFor({ kind: 'mpa.activity.get', titleId: '1234', xuid: XUID }, at);
+      return {
+        invite: (options) => client.send(invite, options),
+        read: (options) => client.send(read, options),
+      };
+    },
+  },
+];
+
+let server: ScriptedMpsd | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const noRenewal: AuthorizationSource = {
+  current: async () => AUTH,
+  renew: async () => {
+    throw new HandleStudioError('UNAUTHORIZED', 'no renewal in this test');
+  },
+};
+
+describe.each(clients)('$service client, through the shared loop', ({ create }) => {
+  async function setup(script: MpsdScript, options: { timeoutMs?: number } = {}) {
+    server = await startScriptedMpsd(script);
+    const clock = createVirtualClock();
+    return { client: create({ baseUrl: server.url, clock, authorization: noRenewal, ...options }), clock, server };
+  }
+
+  it('never records a token echoed in a response header or in a JSON body that escapes + and /', async () => {
+    const { client } = await setup((call) => echoAuthorization(call));
+    const outcome = await client.invite();
+    const recorded = JSON.stringify(outcome);
+    for (const piece of TOKEN.split(/[+/]/)) expect(recorded).not.toContain(piece);
+    expect(outcome.response?.headers['x-echoed-authorization']).toBe(AUTHORIZATION_PLACEHOLDER);
+    expect(outcome.response?.json).toMatchObject({ authorization: AUTHORIZATION_PLACEHOLDER });
+  });
+
+  it('waits out a 429 Retry-After (+ jitter), pauses the budget that long, and sends the invite once more', async () => {
+    const { client, clock, server } = await setup((_, index) =>
+      index === 0 ? { status: 429, headers: { 'Retry-After': '3' } } : { status: 200, body: {} },
+    );
+    const budget = createRateBudget({ clock, windows: [] });
+    const paused: number[] = [];
+    const outcome = await client.invite({
+      budget: { ...budget, backOffUntil: (until: number) => paused.push(until - clock.now()) },
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(server.calls).toHaveLength(2);
+    expect(clock.sleeps).toEqual([3000 * 1.1]);
+    expect(paused).toEqual([3000]);
+  });
+
+  it('retries a read answered 503 without Retry-After with backoff from 2 s, but calls such an invite unknown and sends it once', async () => {
+    const { client, clock, server } = await setup((call, index) =>
+      call.method === 'GET' && index === 2 ? { status: 200, body: {} } : { status: 503 },
+    );
+    expect((await client.read()).error).toBeUndefined();
+    expect(clock.sleeps).toEqual([2000 * 1.1, 4000 * 1.1]);
+    const invite = await client.invite();
+    expect(invite.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { status: 503, reason: 'unclear-answer' } });
+    expect(server.calls).toHaveLength(4);
+  });
+
+  it('an invite whose answer never came is OUTCOME_UNKNOWN and sent once; such a read is TIMEOUT', async () => {
+    const { client, server } = await setup(() => 'hang', { timeoutMs: 300 });
+    expect((await client.invite()).error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { reason: 'timeout' } });
+    expect(server.calls).toHaveLength(1);
+    expect((await client.read()).error?.code).toBe('TIMEOUT');
+  });
+
+  it('a cancelled read in flight is cut off; a cancelled invite in flight runs to its answer, so its outcome is known', async () => {
+    let controller = new AbortController();
+    const { client } = await setup(async (call) => {
+      controller.abort();
+      if (call.method === 'GET') return 'hang';
+      // The invite's answer comes after the abort has surely been seen.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { status: 200, body: {} };
+    });
+    expect((await client.read({ signal: controller.signal })).error?.code).toBe('CANCELLED');
+    controller = new AbortController();
+    const invite = await client.invite({ signal: controller.signal });
+    expect(controller.signal.aborted).toBe(true);
+    expect(invite.error).toBeUndefined();
+    expect(invite.response?.status).toBe(200);
+  });
+});
