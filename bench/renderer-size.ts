@@ -44,6 +44,8 @@ interface Measured {
   preloadRaw: number;
   /** Minified JS bytes per source module, from the source maps. */
   modules: Map<string, number>;
+  /** The same, counting only the files of the first load. */
+  firstLoadModules: Map<string, number>;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'renderer-size-'));
@@ -83,11 +85,13 @@ async function measureTree(label: string, tree: string, outDir: string): Promise
   });
   if (run.status !== 0) throw new Error(`building ${label} failed:\n${run.stdout}\n${run.stderr}`);
   const rendererDir = join(outDir, 'renderer');
+  const size = await measureRenderer(rendererDir);
   return {
     label,
-    size: await measureRenderer(rendererDir),
+    size,
     preloadRaw: statSync(join(outDir, 'preload', 'index.cjs')).size,
-    modules: moduleBytes(rendererDir, tree),
+    modules: moduleBytes(rendererDir, tree, jsFiles(rendererDir)),
+    firstLoadModules: moduleBytes(rendererDir, tree, size.firstLoad.files.filter((file) => file.endsWith('.js'))),
   };
 }
 
@@ -116,6 +120,16 @@ function report(before: Measured, after: Measured): void {
   table(
     ['', before.label, after.label],
     names.map((name) => [name, kb(groupsBefore.get(name) ?? 0), kb(groupsAfter.get(name) ?? 0)]),
+  );
+
+  console.log('\nFirst load only, by package or app folder (bytes as shipped)\n');
+  const firstBefore = grouped(before.firstLoadModules);
+  const firstAfter = grouped(after.firstLoadModules);
+  table(
+    ['', before.label, after.label],
+    [...new Set([...firstBefore.keys(), ...firstAfter.keys()])]
+      .sort((a, b) => (firstAfter.get(b) ?? 0) - (firstAfter.get(a) ?? 0) || (firstBefore.get(b) ?? 0) - (firstBefore.get(a) ?? 0))
+      .map((name) => [name, kb(firstBefore.get(name) ?? 0), kb(firstAfter.get(name) ?? 0)]),
   );
 
   console.log('\nLargest modules after (bytes as shipped)\n');
@@ -155,10 +169,10 @@ function grouped(modules: Map<string, number>): Map<string, number> {
  * Each shipped JS file's bytes, attributed to the source module its source map names for
  * them (a mapping segment owns the columns up to the next segment).
  */
-function moduleBytes(rendererDir: string, tree: string): Map<string, number> {
+function moduleBytes(rendererDir: string, tree: string, files: string[]): Map<string, number> {
   const modules = new Map<string, number>();
   const add = (name: string, bytes: number) => modules.set(name, (modules.get(name) ?? 0) + bytes);
-  for (const file of jsFiles(rendererDir)) {
+  for (const file of files.map((path) => resolve(rendererDir, path))) {
     const code = readFileSync(file, 'utf8');
     if (!existsSync(`${file}.map`)) {
       add('(no source map)', code.length);

@@ -1,5 +1,6 @@
 /**
- * Screens other than Compose load when first opened (renderer/src/shell/screen-modules.ts).
+ * The shell paints first; the workbench (Compose and the state the screens share) loads right
+ * after it, and every other screen when first opened (renderer/src/shell/screen-modules.ts).
  * What a user sees when that load is slow (a note, only after a moment) and when it fails (the
  * screen named, a reload offered), in light and dark, with axe on the failure. The chunk's
  * request is held or refused through Playwright's routing, so nothing depends on timing.
@@ -8,6 +9,37 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, openScreen, saveScreenshot, test } from './fixtures.ts';
 
 const PRESETS_CHUNK = /\/assets\/PresetsScreen-[^/]+\.js$/;
+const WORKBENCH_CHUNK = /\/assets\/Workbench-[^/]+\.js$/;
+
+test('the shell shows before the workbench arrives, then Compose shows without taking focus', async ({ page, studio }) => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(WORKBENCH_CHUNK, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(studio.url);
+  await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
+  await expect(page.getByTestId('screen-loading')).toHaveText('Loading Compose…');
+  await expect(page.getByRole('heading', { level: 1, name: 'Compose' })).toHaveCount(0);
+  release();
+  await expect(page.getByRole('heading', { level: 1, name: 'Compose' })).toBeVisible();
+  await expect(page.getByTestId('screen-loading')).toHaveCount(0);
+  // The first screen at start is left as it always was: nothing in it is focused for the user.
+  await expect(page.getByRole('heading', { level: 1, name: 'Compose' })).not.toBeFocused();
+});
+
+test('a workbench that cannot be fetched leaves the shell working and offers a reload', async ({ page, studio }) => {
+  await page.route(WORKBENCH_CHUNK, (route) => route.abort('connectionrefused'));
+  await page.goto(studio.url);
+  const failed = page.getByTestId('screen-load-failed');
+  await expect(failed).toContainText('The Compose screen could not be loaded.');
+  await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
+  await page.unroute(WORKBENCH_CHUNK);
+  await failed.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Compose' })).toBeVisible();
+  await expect(failed).toHaveCount(0);
+});
 
 test('a screen whose chunk cannot be fetched says which screen, and a reload brings it', async ({ app: page }) => {
   await page.route(PRESETS_CHUNK, (route) => route.abort('connectionrefused'));

@@ -16,5 +16,9 @@ export const screens = [
 
 export type ScreenId = (typeof screens)[number]['id'];
 
+export function screenLabel(id: ScreenId): string {
+  return screens.find((screen) => screen.id === id)?.label ?? id;
+}
+
 /** "Ctrl" on Windows/Linux, "⌘" on macOS: shortcut hints show the key the user will press. */
 export const modifierLabel = /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
