@@ -2,11 +2,11 @@
  * `handle-studio history`: the requests the app and the CLI have sent, newest first, from
  * the same history database the History screen reads. Entries hold no token.
  */
-import { historyChannels, type HistorySummary } from '../shared/contract/history.ts';
+import { historyChannels, type HistoryFilter, type HistorySummary } from '../shared/contract/history.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { outcomeLabels, requestKindLabel } from '../shared/history/request-words.ts';
 import { recordedKinds } from '../shared/recorded-kinds.ts';
-import type { CommandSpec } from './command.ts';
+import type { CommandSpec, FlagSpec, FlagValues } from './command.ts';
 import { callChannel } from './context.ts';
 import { list, text } from './request-flags.ts';
 
@@ -32,27 +32,38 @@ function historyLine(entry: HistorySummary): string {
   return `${entry.at}  ${requestKindLabel(entry.kind).padEnd(22)} ${status.padEnd(9)} ${outcomeLabels[entry.outcome].padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;
 }
 
+/** The flags that narrow history, shared by `history` and `history export`. */
+export const historyFilterFlags: Readonly<Record<string, FlagSpec>> = {
+  search: { type: 'string', value: 'TEXT', help: 'Only entries mentioning this text (XUID, session, handle id, message...).' },
+  kind: { type: 'string', multiple: true, value: 'KIND', help: `Only this request kind: ${recordedKinds.join(', ')}.` },
+  status: { type: 'string', value: 'ok|error|outcome-unknown', help: 'Only entries with this outcome.' },
+};
+
+/** The filter the flags ask for. The schema checks kind and status and says what is allowed; the casts only pass the typed text on. */
+export function historyFilterFromFlags(flags: FlagValues): HistoryFilter {
+  const search = text(flags, 'search');
+  const kinds = list(flags, 'kind');
+  const status = text(flags, 'status');
+  return {
+    ...(search === undefined ? {} : { search }),
+    ...(kinds.length === 0 ? {} : { kinds: kinds as (typeof recordedKinds)[number][] }),
+    ...(status === undefined ? {} : { status: status as 'ok' }),
+  };
+}
+
 export const historyCommand: CommandSpec = {
   path: ['history'],
   summary: 'List sent requests, newest first, with status, handle id and correlation id.',
   flags: {
-    search: { type: 'string', value: 'TEXT', help: 'Only entries mentioning this text (XUID, session, handle id, message...).' },
-    kind: { type: 'string', multiple: true, value: 'KIND', help: `Only this request kind: ${recordedKinds.join(', ')}.` },
-    status: { type: 'string', value: 'ok|error|outcome-unknown', help: 'Only entries with this outcome.' },
+    ...historyFilterFlags,
     limit: { type: 'string', value: 'N', help: `How many entries (default ${DEFAULT_LIMIT}, at most 500).` },
   },
   examples: ['handle-studio history --kind invite.send --limit 50', 'handle-studio history --search 2814679796296492 --json'],
   run: async (context, flags) => {
-    const search = text(flags, 'search');
-    const kinds = list(flags, 'kind');
-    const status = text(flags, 'status');
-    // The channel's schema checks kind and status and says what is allowed; the casts only pass the typed text on.
     const limit = text(flags, 'limit');
     const page = await callChannel(context, historyChannels, 'listHistory', {
       limit: limit === undefined ? DEFAULT_LIMIT : limitFromFlag(limit),
-      ...(search === undefined ? {} : { search }),
-      ...(kinds.length === 0 ? {} : { kinds: kinds as (typeof recordedKinds)[number][] }),
-      ...(status === undefined ? {} : { status: status as 'ok' }),
+      ...historyFilterFromFlags(flags),
     });
     if (flags['json'] === true) {
       context.printJson({ ok: true, entries: page.entries, ...(page.nextCursor === undefined ? {} : { more: true }) });

@@ -38,8 +38,12 @@ const handleModule = async () => (await import('./handle-commands.ts')).handleCo
 const profileModule = async () => (await import('./profile-commands.ts')).profileCommands;
 const presetModule = async () => (await import('./preset-commands.ts')).presetCommands;
 const historyModule = async () => {
-  const [list, retention] = await Promise.all([import('./history-command.ts'), import('./history-retention-command.ts')]);
-  return [list.historyCommand, retention.historyRetentionCommand];
+  const [list, retention, exporting] = await Promise.all([
+    import('./history-command.ts'),
+    import('./history-retention-command.ts'),
+    import('./history-export-command.ts'),
+  ]);
+  return [list.historyCommand, retention.historyRetentionCommand, exporting.historyExportCommand];
 };
 const outboxModule = async () => {
   const { outboxCommands, draftCommands } = await import('./outbox-commands.ts');
@@ -123,6 +127,11 @@ export const commandTable: readonly CommandEntry[] = [
   {
     path: ['history', 'retention'],
     line: 'Show or set which history entries are kept; setting a rule removes the others now.',
+    module: historyModule,
+  },
+  {
+    path: ['history', 'export'],
+    line: 'Write history as CSV or JSON (no tokens) to FILE, or to standard output when FILE is "-" or left out.',
     module: historyModule,
   },
   {

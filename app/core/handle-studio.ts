@@ -10,6 +10,7 @@ import { channels, events, type Channels } from '../shared/contract/index.ts';
 import type { HandlersFor } from '../shared/contract/define.ts';
 import type * as z from '../shared/zod.ts';
 import type { SendResult } from '../shared/contract/requests.ts';
+import type { HistoryFilter } from '../shared/contract/history.ts';
 import { handleRequestSchema } from '../shared/mpsd/requests.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 import { HandleStudioError } from '../shared/errors.ts';
@@ -22,7 +23,8 @@ import { createDispatcher, type Dispatch } from './dispatch.ts';
 import { createDraftHandlers } from './drafts/drafts-handlers.ts';
 import { openDraftsStore } from './drafts/drafts-store.ts';
 import { createEventHub, type EventHub } from './event-hub.ts';
-import { createHistoryHandlers } from './history/history-handlers.ts';
+import { createHistoryHandlers, type ExportDestination } from './history/history-handlers.ts';
+import { historyExport, type ExportFormat, type HistoryExport } from './history/history-export.ts';
 import { createInviteeHandlers } from './invitee/invitee-handlers.ts';
 import { openHistoryStore } from './history/history-store.ts';
 import { openSharedRateBudgets } from './mpsd/shared-rate-budget.ts';
@@ -55,6 +57,8 @@ export interface HandleStudioDeps {
   openKeychain?: () => Promise<SecretVault>;
   /** Shows a sign-in page; default the system browser. */
   openBrowser?: (url: string) => Promise<void>;
+  /** Where the History screen's exports go (a save dialog in Electron, a download in browser mode). */
+  exportDestination?: ExportDestination;
   /** Opens an activation URI with the OS (Electron's shell.openExternal); left out where the app must not. */
   openActivationUri?: (uri: string) => Promise<void>;
   /** Electron main passes electron-store; elsewhere Conf (the library electron-store wraps). */
@@ -88,6 +92,8 @@ export interface HandleStudio {
   sendAdHoc(send: AdHocSend): Promise<SendResult>;
   /** A Multiplayer Activity call, as a profile or with XBL_AUTHORIZATION (see mpa/mpa-sender.ts). */
   sendMpa(send: MpaSend): Promise<MpaResult>;
+  /** The filtered history as CSV or JSON, streamed from the database as it is read (the CLI's `history export`). */
+  exportHistory(format: ExportFormat, filter: HistoryFilter): HistoryExport;
   notices: StorageNotice[];
   close(): Promise<void>;
 }
@@ -205,7 +211,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     sendRequest: (input) => sender.send(input),
     cancelRequest: async ({ runId }) => ({ cancelled: sender.cancel(runId) }),
     ...createProfileHandlers({ profiles, credentials, publish: hub.publish, fetch: deps.fetch }),
-    ...createHistoryHandlers({ history }),
+    ...createHistoryHandlers({ history, ...(deps.exportDestination ? { exportDestination: deps.exportDestination } : {}) }),
     ...createPresetHandlers({ presets }),
     ...createDraftHandlers({ drafts }),
     ...createOutboxHandlers({ outbox, deliver: sender.deliver }),
@@ -288,6 +294,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
         },
       ),
     sendMpa,
+    exportHistory: (format, filter) => historyExport(history, format, filter, deps.clock.now()),
     close: async () => {
       stopPoking();
       await flusher.stop();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { systemClock } from '../core/clock.ts';
 import { resolveDataDir } from '../core/data-dir.ts';
 import { createHandleStudio } from '../core/handle-studio.ts';
+import { createExportDownloads } from './export-downloads.ts';
 import { startHost } from './server.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,17 +26,20 @@ if (fixedToken !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(fixedToken)) {
 }
 
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
+const downloads = createExportDownloads();
 const studio = await createHandleStudio({
   dataDir: resolveDataDir(),
   shell: 'browser',
   version,
   fetch: globalThis.fetch,
   clock: systemClock,
+  exportDestination: { kind: 'download', offer: downloads.offer },
 });
 const host = await startHost({
   dispatch: studio.dispatch,
   subscribe: studio.events.subscribe,
   staticDir: `${root}out/renderer`,
+  downloads,
   port,
   ...(fixedToken === undefined ? {} : { token: fixedToken }),
 });

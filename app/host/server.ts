@@ -12,9 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Dispatch } from '../core/dispatch.ts';
 import type { EventListener } from '../core/event-hub.ts';
+import type { ExportDownloads } from './export-downloads.ts';
 import {
   API_PATH_PREFIX,
   CALL_PATH_PREFIX,
+  DOWNLOAD_PATH_PREFIX,
   EVENTS_PATH,
   pageUrl,
   TOKEN_HEADER,
@@ -31,6 +33,8 @@ export interface HostOptions {
   port?: number;
   /** Fixed token for tests; a fresh random one otherwise. */
   token?: string;
+  /** History exports offered as one-use download links (see export-downloads.ts). */
+  downloads?: ExportDownloads;
 }
 
 export interface Host {
@@ -75,6 +79,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }
     const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
 
+    // A download link is its own credential (one use, unguessable): a clicked link sends no token header.
+    if (url.pathname.startsWith(DOWNLOAD_PATH_PREFIX) && request.method === 'GET') {
+      const served = await options.downloads?.serve(url.pathname.slice(DOWNLOAD_PATH_PREFIX.length), response);
+      if (!served) send(response, 404, 'text/plain; charset=utf-8', 'This download link was used already or has expired: export again.');
+      return;
+    }
     if (url.pathname.startsWith(API_PATH_PREFIX)) {
       const presented = url.pathname === EVENTS_PATH ? url.searchParams.get(TOKEN_PARAM) : request.headers[TOKEN_HEADER];
       if (typeof presented !== 'string' || !sameToken(presented, token)) {
@@ -167,6 +177,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     token,
     close: async () => {
       unsubscribe();
+      options.downloads?.close();
       for (const stream of streams) stream.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,7 @@
  * checklist, builds the window, and hands Electron's real parts (net.fetch, which honours the
  * system proxy and Fiddler; electron-store; the OS keychain) to core.
  */
-import { app, BrowserWindow, net } from 'electron';
+import { app, BrowserWindow, dialog, net } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { systemClock } from '../core/clock.ts';
@@ -66,6 +66,18 @@ async function start(): Promise<void> {
     openProfilesBackingStore: (options) =>
       new Store({ cwd: options.cwd, name: options.configName, clearInvalidConfig: options.clearInvalidConfig }),
     presetFileSource: { path: join(dataDir, 'presets.json'), open: () => new Store({ cwd: dataDir, name: 'presets' }) },
+    // History exports: the user picks the file here and core streams into it (the text never crosses to the page).
+    exportDestination: {
+      kind: 'file',
+      choose: async (suggestedName, format) => {
+        const options = {
+          defaultPath: join(app.getPath('downloads'), suggestedName),
+          filters: [format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] }],
+        };
+        const chosen = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+        return chosen.canceled || !chosen.filePath ? undefined : chosen.filePath;
+      },
+    },
   });
   registerChannels(studio.dispatch);
 

@@ -1,8 +1,25 @@
 /**
  * History as files a person opens elsewhere: CSV for spreadsheets, JSON for tools.
  * Neither carries a token: requests are stored masked, and that is what is exported.
+ *
+ * An export streams: it reads history a page at a time (HistoryStore.pages) and writes each
+ * page before reading the next, so 100,000 entries cost the memory of one page, not of the
+ * whole file (issue 12). A file is written beside its destination under a temporary name and
+ * renamed into place only once complete, so a failed or cancelled export never leaves a half
+ * file that looks whole.
  */
-import type { HistoryEntry, HistorySummary } from '../../shared/contract/history.ts';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { historyFilterSchema, type HistoryFilter, type HistorySummary } from '../../shared/contract/history.ts';
+import { parseOrThrow } from '../../shared/validation.ts';
+import { asStorageError } from '../storage/storage-errors.ts';
+import type { HistoryStore } from './history-store.ts';
+
+export type ExportFormat = 'csv' | 'json';
 
 const CSV_COLUMNS: readonly [header: string, value: (entry: HistorySummary) => string | number | undefined][] = [
   ['id', (e) => e.id],
@@ -38,16 +55,104 @@ export function csvCell(value: string | number | undefined): string {
   return `"${guarded.replaceAll('"', '""')}"`;
 }
 
-/** RFC 4180 CSV (CRLF line ends, every text cell quoted) with a header row. */
-export function historyToCsv(entries: Iterable<HistorySummary>): string {
-  const lines = [CSV_COLUMNS.map(([header]) => header).join(',')];
-  for (const entry of entries) lines.push(CSV_COLUMNS.map(([, value]) => csvCell(value(entry))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+/** One export of the filtered history, ready to be read once as text. */
+export interface HistoryExport {
+  /** A name to suggest for the file, with the time of the export. */
+  readonly fileName: string;
+  readonly mediaType: string;
+  /**
+   * The file's text, one page of entries per chunk: RFC 4180 CSV (CRLF line ends, every text
+   * cell quoted, a header row) or a JSON array of whole entries, one per line.
+   */
+  chunks(): Generator<string>;
+  /** How many entries the chunks read so far held. */
+  readonly count: number;
 }
 
-/** A JSON array of whole entries, one per line for readable diffs. */
-export function historyToJson(entries: Iterable<HistoryEntry>): string {
-  const parts: string[] = [];
-  for (const entry of entries) parts.push(JSON.stringify(entry));
-  return parts.length === 0 ? '[]\n' : `[\n${parts.join(',\n')}\n]\n`;
+/** The export of `filter` as `format`; nothing is read until its chunks are. */
+export function historyExport(history: Pick<HistoryStore, 'pages'>, format: ExportFormat, rawFilter: HistoryFilter, now: number): HistoryExport {
+  // Checked now, so a wrong filter is refused before a line is written (a CSV header included).
+  const filter = parseOrThrow(historyFilterSchema, rawFilter, 'Export filter is not valid');
+  const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  let count = 0;
+  function* csv(): Generator<string> {
+    yield `${CSV_COLUMNS.map(([header]) => header).join(',')}\r\n`;
+    for (const page of history.pages(filter, 'summary')) {
+      count += page.length;
+      yield page.map((entry) => `${CSV_COLUMNS.map(([, value]) => csvCell(value(entry))).join(',')}\r\n`).join('');
+    }
+  }
+  function* json(): Generator<string> {
+    for (const page of history.pages(filter, 'entry')) {
+      // The first entry opens the array; every later one follows a comma.
+      const opening = count === 0 ? '[\n' : ',\n';
+      count += page.length;
+      yield `${opening}${page.map((entry) => JSON.stringify(entry)).join(',\n')}`;
+    }
+    yield count === 0 ? '[]\n' : '\n]\n';
+  }
+  return {
+    fileName: `handle-studio-history-${stamp}.${format}`,
+    mediaType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+    chunks: format === 'csv' ? csv : json,
+    get count() {
+      return count;
+    },
+  };
+}
+
+/**
+ * Writes the chunks to `sink` as they are read, waiting whenever it asks to (its buffer is
+ * full), so a slow disk or a slow download holds back the reading instead of filling memory.
+ * Rejects with the sink's error (disk full, the download cancelled) and stops reading.
+ */
+export async function pipeExport(exported: HistoryExport, sink: Writable): Promise<void> {
+  let failure: Error | undefined;
+  const onError = (error: Error) => (failure ??= error);
+  sink.on('error', onError);
+  try {
+    for (const chunk of exported.chunks()) {
+      if (!sink.write(chunk)) await drained(sink);
+      if (failure) throw failure;
+      if (sink.destroyed) throw new Error('The destination was closed before the export was complete.');
+    }
+  } finally {
+    sink.off('error', onError);
+  }
+}
+
+/** Until `sink` can take more, or is closed (a cancelled download, a failed file). */
+async function drained(sink: Writable): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([once(sink, 'drain', { signal: stop.signal }), once(sink, 'close', { signal: stop.signal })]);
+  } finally {
+    // The waiter that lost the race lets go of its listener.
+    stop.abort();
+  }
+}
+
+/**
+ * Writes the export to the file `destination`: into `.<name>.<random>.partial` beside it, then
+ * renamed over it once flushed, so the destination is either the whole export or untouched.
+ * Any failure (a full disk, a folder that cannot be written) removes the partial file and is a
+ * STORAGE error that says what to do. Answers how many entries the file holds.
+ */
+export async function writeExportFile(exported: HistoryExport, destination: string): Promise<number> {
+  const partial = join(dirname(destination), `.${basename(destination)}.${randomBytes(4).toString('hex')}.partial`);
+  const place = { what: 'history export', path: destination };
+  // flush: the data reaches the disk before the rename makes it the destination.
+  const file = createWriteStream(partial, { flags: 'wx', flush: true });
+  try {
+    await once(file, 'open');
+    await pipeExport(exported, file);
+    file.end();
+    await once(file, 'close');
+    await rename(partial, destination);
+    return exported.count;
+  } catch (error) {
+    file.destroy();
+    await unlink(partial).catch(() => undefined);
+    throw asStorageError(error, place);
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -37,18 +37,44 @@ it('lists, exports and sets retention through the contract, outputs passing thei
     response: { status: 200, headers: {}, body: '' },
     durationMs: 12,
   });
-  const handlers = createHistoryHandlers({ history: store, now: () => Date.parse('2026-03-02T08:30:00Z') });
+  const picked = join(dir, 'picked.csv');
+  const asked: string[] = [];
+  const handlers = createHistoryHandlers({
+    history: store,
+    now: () => Date.parse('2026-03-02T08:30:00Z'),
+    exportDestination: {
+      kind: 'file',
+      choose: async (suggestedName, format) => {
+        asked.push(`${suggestedName} as ${format}`);
+        return picked;
+      },
+    },
+  });
 
   const page = historyChannels.listHistory.output.parse(await handlers.listHistory(historyChannels.listHistory.input.parse({ limit: 50 })));
   expect(page.entries.map((e) => e.kind)).toEqual(['activity.set']);
   const entry = historyChannels.getHistoryEntry.output.parse(await handlers.getHistoryEntry({ id: page.entries[0]!.id }));
   expect(entry.request.headers.Authorization).toBe(AUTHORIZATION_PLACEHOLDER);
 
-  const exported = await handlers.exportHistory({ format: 'csv', filter: {} });
-  expect(exported).toMatchObject({ fileName: 'handle-studio-history-2026-03-02-08-30-00.csv', count: 1 });
+  const exported = historyChannels.exportHistory.output.parse(await handlers.exportHistory({ format: 'csv', filter: {} }));
+  expect(exported).toEqual({ outcome: 'saved', path: picked, count: 1 });
+  expect(asked).toEqual(['handle-studio-history-2026-03-02-08-30-00.csv as csv']);
+  expect(readFileSync(picked, 'utf8')).toContain('"activity.set"');
 
   expect(await handlers.setHistoryRetention({ maxAgeDays: 30 })).toEqual({ retention: { maxAgeDays: 30 }, removed: 1 });
   expect(await handlers.getHistoryRetention({})).toEqual({ maxAgeDays: 30 });
+});
+
+it('exports nothing when the save dialog is cancelled, and points the CLI to its own export', async () => {
+  const cancelled = createHistoryHandlers({ history: store, exportDestination: { kind: 'file', choose: async () => undefined } });
+  expect(historyChannels.exportHistory.output.parse(await cancelled.exportHistory({ format: 'json', filter: {} }))).toEqual({
+    outcome: 'cancelled',
+  });
+  // Nothing written: no file, no partial one.
+  expect(readdirSync(dir).filter((name) => !name.startsWith('history.sqlite'))).toEqual([]);
+  await expect(createHistoryHandlers({ history: store }).exportHistory({ format: 'csv', filter: {} })).rejects.toThrow(
+    /handle-studio history export/,
+  );
 });
 
 it('refuses unknown fields and over-long search text at the contract', () => {

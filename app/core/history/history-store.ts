@@ -27,7 +27,6 @@ import type { RecordedKind } from '../../shared/recorded-kinds.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import type { HistoryEntryInput } from './history-entry.ts';
 import { historyEntryInputSchema, invitedColumn, inviteesOf, RESPONSE_BODY_CAP } from './history-entry.ts';
-import { historyToCsv, historyToJson } from './history-export.ts';
 import type { Migration } from '../storage/sqlite-file.ts';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
 
@@ -128,6 +127,8 @@ const PRUNE_EVERY_APPENDS = 1000;
  */
 const INDEX_EVERY_APPENDS = 500;
 const DAY_MS = 86_400_000;
+/** Rows per page of `pages`: about 0.5 MB of whole entries, so an export's memory stays flat. */
+const EXPORT_PAGE_ROWS = 500;
 
 interface HistoryRow {
   seq: number;
@@ -325,10 +326,13 @@ export interface HistoryStore {
   list(input: HistoryListInput): HistoryPage;
   /** The whole entry, or NOT_FOUND. */
   get(id: string): HistoryEntry;
-  /** The filtered history as RFC 4180 CSV, cells guarded against spreadsheet formulas. */
-  exportCsv(filter: HistoryFilter): { content: string; count: number };
-  /** The filtered history as a JSON array of whole entries (masked requests, capped responses). */
-  exportJson(filter: HistoryFilter): { content: string; count: number };
+  /**
+   * The filtered history newest first, a page of rows at a time (exports read it while they
+   * write). Each page is its own short query from where the last ended, so no statement stays
+   * open between pages and appends go on while a caller writes a page out.
+   */
+  pages(filter: HistoryFilter, shape: 'summary'): Generator<HistorySummary[]>;
+  pages(filter: HistoryFilter, shape: 'entry'): Generator<HistoryEntry[]>;
   retention(): Retention;
   /** Stores the rule (it survives restarts) and prunes now; answers how many entries were removed. */
   setRetention(retention: Retention): number;
@@ -407,12 +411,6 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
       listStatements.set(sql, statement);
     }
     return statement;
-  }
-
-  function* rows(filter: HistoryFilter): Generator<HistoryRow> {
-    if (filter.search) indexPendingRows();
-    const { from, where, params } = filterClause(filter);
-    yield* db.prepare(`SELECT * FROM ${from} WHERE ${where} ORDER BY at DESC, seq DESC`).iterate(...params) as Iterable<HistoryRow>;
   }
 
   indexPendingRows();
@@ -515,33 +513,21 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
       return toEntry(row);
     },
 
-    exportCsv(rawFilter) {
+    pages: function* (rawFilter: HistoryFilter, shape: 'summary' | 'entry') {
       const filter = parseOrThrow(historyFilterSchema, rawFilter, 'Export filter is not valid');
-      let count = 0;
-      const content = historyToCsv(
-        (function* () {
-          for (const row of rows(filter)) {
-            count++;
-            yield toSummary(row);
-          }
-        })(),
-      );
-      return { content, count };
-    },
-
-    exportJson(rawFilter) {
-      const filter = parseOrThrow(historyFilterSchema, rawFilter, 'Export filter is not valid');
-      let count = 0;
-      const content = historyToJson(
-        (function* () {
-          for (const row of rows(filter)) {
-            count++;
-            yield toEntry(row);
-          }
-        })(),
-      );
-      return { content, count };
-    },
+      if (filter.search) indexPendingRows();
+      const { from, where, params } = filterClause(filter);
+      const columns = shape === 'entry' ? '*' : SUMMARY_COLUMNS;
+      const first = statementFor(`SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY at DESC, seq DESC LIMIT ?`);
+      const next = statementFor(`SELECT ${columns} FROM ${from} WHERE ${where} AND (at, seq) < (?, ?) ORDER BY at DESC, seq DESC LIMIT ?`);
+      let page = first.all(...params, EXPORT_PAGE_ROWS) as unknown as HistoryRow[];
+      while (page.length > 0) {
+        const last = page.at(-1) as HistoryRow;
+        yield shape === 'entry' ? page.map(toEntry) : page.map(toSummary);
+        if (page.length < EXPORT_PAGE_ROWS) return;
+        page = next.all(...params, last.at, last.seq, EXPORT_PAGE_ROWS) as unknown as HistoryRow[];
+      }
+    } as HistoryStore['pages'],
 
     retention,
 

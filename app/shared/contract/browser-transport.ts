@@ -13,6 +13,12 @@ export const API_PATH_PREFIX = '/api/';
 export const CALL_PATH_PREFIX = `${API_PATH_PREFIX}call/`;
 /** The event stream (GET, text/event-stream). */
 export const EVENTS_PATH = `${API_PATH_PREFIX}events`;
+/**
+ * Streamed downloads (history exports): this path, then a one-use ticket the export call
+ * answered with. A link the page clicks carries no header, so the unguessable ticket, good for
+ * one download within a minute, stands in for the token.
+ */
+export const DOWNLOAD_PATH_PREFIX = `${API_PATH_PREFIX}download/`;
 /** The per-run token travels in this header on calls… */
 export const TOKEN_HEADER = 'x-handle-studio-token';
 /** …and in this query parameter where no header can be set: the printed URL and the EventSource. */

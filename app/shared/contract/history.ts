@@ -135,12 +135,16 @@ export const retentionSchema = z.strictObject({
 });
 export type Retention = z.output<typeof retentionSchema>;
 
-export const historyExportSchema = z.object({
-  fileName: z.string(),
-  mediaType: z.string(),
-  content: z.string(),
-  count: z.number(),
-});
+/**
+ * Where an export went. The text itself never crosses the bridge (100,000 entries would be
+ * held whole in both processes): in the app, main writes the file the user chose; in browser
+ * mode the page downloads it from a one-use link the host streams it from.
+ */
+export const historyExportSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('saved'), path: z.string(), count: z.number() }),
+  z.object({ outcome: z.literal('cancelled') }),
+  z.object({ outcome: z.literal('download'), url: z.string(), fileName: z.string() }),
+]);
 
 export const historyChannels = {
   listHistory: channel(historyListInputSchema, historyPageSchema, 'One page of history, newest first, filtered and searched.'),
@@ -155,7 +159,7 @@ export const historyChannels = {
       filter: historyFilterSchema,
     }),
     historyExportSchema,
-    'The filtered history as CSV (spreadsheet-safe) or JSON, without tokens.',
+    'Exports the filtered history as CSV (spreadsheet-safe) or JSON, without tokens: to a file the user picks, or as a download.',
   ),
   getHistoryRetention: channel(z.strictObject({}), retentionSchema, 'The retention rule history is pruned by.'),
   setHistoryRetention: channel(

@@ -4,6 +4,13 @@
  */
 export function saveTextFile(fileName: string, mediaType: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: mediaType }));
+  downloadFrom(url, fileName);
+  // Revoke after the click has been handled, or some browsers cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Downloads what `url` answers as the file `fileName` (a link clicked once; browser mode's streamed exports). */
+export function downloadFrom(url: string, fileName: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
@@ -11,6 +18,4 @@ export function saveTextFile(fileName: string, mediaType: string, content: strin
   document.body.append(link);
   link.click();
   link.remove();
-  // Revoke after the click has been handled, or some browsers cancel the download.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
