@@ -149,6 +149,8 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     history,
     outbox,
     rateBudgetFor: rateBudgets.budgetFor,
+    // MPA's queued calls share the outbox; `mpa` is made below and is only called once items flush.
+    deliverMpa: (item, signal) => mpa.deliver(item, signal),
     targetForProfile: (profileId) => {
       const profile = profileId === undefined ? profiles.active() : profiles.get(profileId);
       if (!profile) {
@@ -173,16 +175,27 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
   });
   let outboxNotice: StorageNotice | null = null;
   const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: onRateBudgetFallback });
-  const sendMpa = createMpaSender({
+  const mpa = createMpaSender({
     fetch: deps.fetch,
     clock: deps.clock,
     budgets: mpaBudgets,
+    history,
+    outbox,
     profile: (profileId) => {
       const profile = profileId === undefined ? profiles.active() : profiles.get(profileId);
-      return profile && { id: profile.id, endpoint: profile.endpoint, authorization: credentials.authorizationFor(profile.id) };
+      return (
+        profile && {
+          id: profile.id,
+          name: profile.name,
+          sandbox: profile.sandboxId,
+          endpoint: profile.endpoint,
+          authorization: credentials.authorizationFor(profile.id),
+        }
+      );
     },
     adHocSender: adHocBudgetKey,
   });
+  const sendMpa = mpa.send;
   const flusher = startOutboxFlusher(outbox, sender.deliver, {
     intervalMs: deps.outboxRetryIntervalMs,
     // Queued invites that cannot go out must not wait in silence: a banner now, the notice for

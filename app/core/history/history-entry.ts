@@ -5,7 +5,7 @@
 import * as z from '../../shared/zod.ts';
 import { errorCodes } from '../../shared/errors.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
-import { recordedKinds } from '../../shared/recorded-kinds.ts';
+import { recordedKinds, type RecordedKind } from '../../shared/recorded-kinds.ts';
 import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 
 /** Response bodies longer than this (in characters) are cut, so one huge answer cannot bloat the file. */
@@ -72,9 +72,12 @@ export interface HistorySender {
   recipientLabel?: string;
 }
 
-/** Builds a history entry from one exchange the MPSD client recorded. */
+/** What history reads from an exchange: an MPSD one, or an MPA one (which has no session, handle or single invitee). */
+export type RecordedExchange = Omit<MpsdExchange, 'kind'> & { kind: RecordedKind };
+
+/** Builds a history entry from one exchange the MPSD or MPA client recorded. */
 export function historyEntryFromExchange(
-  exchange: MpsdExchange,
+  exchange: RecordedExchange,
   sender: HistorySender,
   attempts?: readonly OutboxAttempt[],
 ): HistoryEntryInput {

@@ -4,13 +4,13 @@
  * bucket, and reads the answer into words a person and a script can use. An invite is ONE call
  * for up to 16 invitees, so its result lists each invitee with that one call's outcome.
  */
-import type { AppError } from '../../shared/errors.ts';
+import { HandleStudioError, type AppError } from '../../shared/errors.ts';
 import { readActivityQuery, readOneActivity, type MpaActivity, type MpaUserActivities } from '../../shared/mpa/activities.ts';
 import type { MpaRequest } from '../../shared/mpa/requests.ts';
 import { nextSequenceNumber } from '../../shared/mpa/sequence-number.ts';
-import { buildMpaWire, parseMpaRequest } from '../../shared/mpa/wire.ts';
+import { buildMpaWire, parseMpaRequest, type MpaWire } from '../../shared/mpa/wire.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
-import { createMpaClient, type MpaExchange } from './client.ts';
+import { createMpaClient, type MpaClient, type MpaExchange } from './client.ts';
 import type { MpaBudgets } from './mpa-budgets.ts';
 
 export interface MpaTarget {
@@ -39,6 +39,8 @@ export interface MpaResult {
    * which sends it when the network and a token are back; `error` then says why. 0 otherwise.
    */
   queued: number;
+  /** What could not be written (history, the outbox journal) although the call went out: note the answer. */
+  warnings?: AppError[];
   /** mpa.invite.send: one line per invitee. */
   invitees?: MpaInviteeOutcome[];
   /** mpa.activity.query: this title's activities per user. */
@@ -48,54 +50,95 @@ export interface MpaResult {
 }
 
 export interface MpaService {
+  /** Checks, lays out and sends one call (no history, no outbox: mpa-sender.ts adds those). */
   send(target: MpaTarget, input: unknown, signal?: AbortSignal): Promise<MpaResult>;
+  /** Lays out a checked request as it goes on the wire; an activity write takes its sequence number now. */
+  wireFor(target: Pick<MpaTarget, 'sender'>, request: MpaRequest): MpaWire;
+  /**
+   * Sends one laid-out call through `wrap(client)` when given (the history and journal
+   * wrappers of mpa-sender.ts), paced by the sender's bucket.
+   */
+  call(target: MpaTarget, wire: MpaWire, options?: { signal?: AbortSignal; wrap?: (client: MpaClient) => MpaClient }): Promise<MpaExchange>;
+  /**
+   * For a queued activity write: the sequence number a later write of this sender and title
+   * has already taken in this process, when there is one (the queued write is then stale).
+   */
+  laterSequence(sender: string, titleId: string, sequenceNumber: number): number | undefined;
+}
+
+/** The title of a laid-out call: its path starts /titles/{titleId}/. */
+export function titleOfWire(wire: Pick<MpaWire, 'path'>): string {
+  const title = /^\/titles\/([0-9]+)\//.exec(wire.path)?.[1];
+  if (title === undefined)
+    throw new HandleStudioError('VALIDATION', `An MPA call's path must start /titles/{titleId}/ (it is ${wire.path}).`);
+  return title;
+}
+
+/** What one exchange says about the request, in words a person and a script can use. */
+export function mpaResultOf(request: MpaRequest, exchange: MpaExchange): MpaResult {
+  const result: MpaResult = { request, exchange, queued: 0 };
+  if (exchange.error !== undefined) result.error = exchange.error;
+  if (request.kind === 'mpa.invite.send') {
+    const outcome = exchange.error === undefined ? 'invited' : exchange.error.code === 'OUTCOME_UNKNOWN' ? 'unknown' : 'not-invited';
+    result.invitees = request.invitedUsers.map((xuid) => ({ xuid, outcome }));
+  }
+  if (exchange.error === undefined && request.kind === 'mpa.activity.query') {
+    const users = readActivityQuery(exchange.response?.json, request.titleId);
+    if (users === undefined)
+      result.error = {
+        code: 'MPSD_REJECTED',
+        message: 'MPA answered the query with a body that is not a list of userActivities; see the response.',
+      };
+    else result.users = users;
+  }
+  if (exchange.error === undefined && request.kind === 'mpa.activity.get') {
+    const activity = exchange.response?.status === 204 ? null : readOneActivity(exchange.response?.json, request.xuid);
+    if (activity === undefined)
+      result.error = { code: 'MPSD_REJECTED', message: 'MPA answered with a body that is not an activity; see the response.' };
+    else result.activity = activity;
+  }
+  return result;
 }
 
 export function createMpaService(deps: { fetch: FetchLike; clock: Clock; budgets: MpaBudgets }): MpaService {
+  /** The last sequence number an activity write took, per sender and title. */
   const lastSequence = new Map<string, number>();
+  const keyOf = (sender: string, titleId: string) => `${sender}/${titleId}`;
 
-  function sequenceFor(target: MpaTarget, request: MpaRequest): number {
-    const key = `${target.sender}/${request.titleId}`;
-    const next = nextSequenceNumber(deps.clock.now(), lastSequence.get(key));
-    if (request.kind === 'mpa.activity.set' || request.kind === 'mpa.activity.delete')
-      lastSequence.set(key, request.sequenceNumber ?? next);
-    return next;
-  }
+  const service: MpaService = {
+    wireFor(target, request) {
+      const key = keyOf(target.sender, request.titleId);
+      const next = nextSequenceNumber(deps.clock.now(), lastSequence.get(key));
+      const sequenceNumber = 'sequenceNumber' in request && request.sequenceNumber !== undefined ? request.sequenceNumber : next;
+      if (request.kind === 'mpa.activity.set' || request.kind === 'mpa.activity.delete')
+        lastSequence.set(key, Math.max(sequenceNumber, lastSequence.get(key) ?? 0));
+      return buildMpaWire(request, { sequenceNumber, now: deps.clock.now() });
+    },
 
-  return {
-    async send(target, input, signal) {
-      const request = parseMpaRequest(input);
-      const wire = buildMpaWire(request, { sequenceNumber: sequenceFor(target, request), now: deps.clock.now() });
+    async call(target, wire, options = {}) {
       const client = createMpaClient({
         fetch: deps.fetch,
         clock: deps.clock,
         baseUrl: target.baseUrl,
         authorization: target.authorization,
       });
-      const budget = deps.budgets.budgetFor(wire.bucket, target.sender, request.titleId);
-      const exchange = await client.send(wire, { budget, ...(signal === undefined ? {} : { signal }) });
-      const result: MpaResult = { request, exchange, queued: 0 };
-      if (exchange.error !== undefined) result.error = exchange.error;
-      if (request.kind === 'mpa.invite.send') {
-        const outcome = exchange.error === undefined ? 'invited' : exchange.error.code === 'OUTCOME_UNKNOWN' ? 'unknown' : 'not-invited';
-        result.invitees = request.invitedUsers.map((xuid) => ({ xuid, outcome }));
-      }
-      if (exchange.error === undefined && request.kind === 'mpa.activity.query') {
-        const users = readActivityQuery(exchange.response?.json, request.titleId);
-        if (users === undefined)
-          result.error = {
-            code: 'MPSD_REJECTED',
-            message: 'MPA answered the query with a body that is not a list of userActivities; see the response.',
-          };
-        else result.users = users;
-      }
-      if (exchange.error === undefined && request.kind === 'mpa.activity.get') {
-        const activity = exchange.response?.status === 204 ? null : readOneActivity(exchange.response?.json, request.xuid);
-        if (activity === undefined)
-          result.error = { code: 'MPSD_REJECTED', message: 'MPA answered with a body that is not an activity; see the response.' };
-        else result.activity = activity;
-      }
-      return result;
+      const budget = deps.budgets.budgetFor(wire.bucket, target.sender, titleOfWire(wire));
+      return (options.wrap ? options.wrap(client) : client).send(wire, {
+        budget,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+    },
+
+    laterSequence(sender, titleId, sequenceNumber) {
+      const last = lastSequence.get(keyOf(sender, titleId));
+      return last !== undefined && last > sequenceNumber ? last : undefined;
+    },
+
+    async send(target, input, signal) {
+      const request = parseMpaRequest(input);
+      const exchange = await service.call(target, service.wireFor(target, request), signal === undefined ? {} : { signal });
+      return mpaResultOf(request, exchange);
     },
   };
+  return service;
 }

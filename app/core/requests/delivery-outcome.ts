@@ -2,7 +2,8 @@
  * What one MPSD exchange means for an outbox item, and the error codes behind it. Shared by
  * the send service (queueing, the outbox's `deliver`) and the invite journal (settling).
  */
-import type { ErrorCode } from '../../shared/errors.ts';
+import { toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
+import type { AuthorizationSource } from '../ports.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import type { DeliveryOutcome } from '../outbox/outbox-store.ts';
 
@@ -23,8 +24,8 @@ const WAITS_FOR_USER: ReadonlySet<ErrorCode> = new Set([
 /** MPSD did not do it and a later attempt may work: the item backs off and tries again. */
 const RETRY_WITH_BACKOFF: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'THROTTLED', 'SERVICE_UNAVAILABLE', 'TIMEOUT']);
 
-/** What one exchange means for an outbox item: delivered, refused, not done yet (safe to send again), or unknown. */
-export function deliveryOutcomeOf(exchange: MpsdExchange): DeliveryOutcome {
+/** What one exchange (MPSD's or MPA's) means for an outbox item: delivered, refused, not done yet (safe to send again), or unknown. */
+export function deliveryOutcomeOf(exchange: Pick<MpsdExchange, 'error' | 'response' | 'correlationId' | 'handleId'>): DeliveryOutcome {
   const correlation = exchange.correlationId === undefined ? {} : { correlationId: exchange.correlationId };
   if (exchange.error === undefined)
     return { result: 'sent', ...(exchange.handleId ? { handleId: exchange.handleId } : {}), ...correlation };
@@ -43,4 +44,69 @@ export function deliveryOutcomeOf(exchange: MpsdExchange): DeliveryOutcome {
     };
   }
   return { result: 'failed', error, ...correlation };
+}
+
+/**
+ * Before an outbox item's call: why it must wait (its profile is gone or unreadable, or it has
+ * no usable token), or undefined when it can go. Nothing goes out while it waits, so it is
+ * paused rather than backed off: it goes as soon as the user has fixed that.
+ */
+export async function waitingBeforeDelivery<T>(
+  profileId: string,
+  resolve: () => T & { authorization: AuthorizationSource },
+): Promise<{ ready: T & { authorization: AuthorizationSource } } | { waiting: DeliveryOutcome }> {
+  let target: T & { authorization: AuthorizationSource };
+  try {
+    target = resolve();
+  } catch (thrown) {
+    // Deleted, or profiles.json could not be read: the item waits for its profile (restored
+    // from a backup, or the file repaired) instead of failing for good. Nothing went out.
+    const error = toAppError(thrown);
+    return {
+      waiting: {
+        result: 'retry-later',
+        paused: true,
+        error: {
+          code: error.code,
+          message: `Waiting for its profile (${profileId}): ${error.message} It goes out once the profile is back; dismiss it if it should not.`,
+        },
+      },
+    };
+  }
+  try {
+    await target.authorization.current();
+  } catch (thrown) {
+    // No token, an expired or refused one, no keychain: no network call until the user fixes it.
+    const error = toAppError(thrown);
+    return { waiting: { result: 'retry-later', paused: true, error: { code: error.code, message: error.message } } };
+  }
+  return { ready: target };
+}
+
+/** The error of a send that waits in the outbox instead: why, and that it goes out by itself. */
+export function queuedBecause(error: AppError): AppError {
+  return {
+    code: error.code,
+    message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.`,
+  };
+}
+
+/**
+ * Once something went out, a failing disk must not swallow the answers: what could not be
+ * written (history, the outbox journal) becomes a warning next to them instead. `keep` runs
+ * one write and answers false (the warning kept) when the disk refused it.
+ */
+export function storageWarnings(service: 'MPSD' | 'MPA'): { warnings: AppError[]; keep: (what: string, work: () => void) => boolean } {
+  const warnings: AppError[] = [];
+  const keep = (what: string, work: () => void): boolean => {
+    try {
+      work();
+      return true;
+    } catch (thrown) {
+      const message = `${what} could not be written (${toAppError(thrown).message}). The answers below are what ${service} said; note them before closing this.`;
+      if (!warnings.some((warning) => warning.message === message)) warnings.push({ code: 'STORAGE', message });
+      return false;
+    }
+  };
+  return { warnings, keep };
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type * as z from '../../shared/zod.ts';
 import type { SendResult, InviteeResult, requestChannels } from '../../shared/contract/requests.ts';
 import type { Profile } from '../../shared/contract/profiles.ts';
+import { isMpaKind } from '../../shared/recorded-kinds.ts';
 import { HandleStudioError, toAppError, type AppError } from '../../shared/errors.ts';
 import { buildWireRequests } from '../../shared/mpsd/builders.ts';
 import type { HandleRequest } from '../../shared/mpsd/requests.ts';
@@ -22,7 +23,7 @@ import { asStorageError } from '../storage/storage-errors.ts';
 import type { Deliver, OutboxStore } from '../outbox/outbox-store.ts';
 import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
-import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
+import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitingBeforeDelivery } from './delivery-outcome.ts';
 import { openInviteJournal, outboxItemsFor } from './invite-journal.ts';
 
 export { deliveryOutcomeOf } from './delivery-outcome.ts';
@@ -53,6 +54,8 @@ export interface SendServiceDeps {
   /** The target for a profile id (the active profile when undefined); throws NOT_FOUND / NO_CREDENTIALS. */
   targetForProfile(profileId: string | undefined): SendTarget & { profileId: string };
   onProgress(progress: { runId: string; done: number; total: number; last?: InviteeResult }): void;
+  /** Sends one queued MPA item (mpa-sender.ts); without it MPA items wait, paused. */
+  deliverMpa?: Deliver;
   /** A sending user's rate budget, shared with the other processes of the data folder; default: one per user in this process. */
   rateBudgetFor?(key: string): RateBudget;
 }
@@ -141,19 +144,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
     if (running.has(runId)) throw new HandleStudioError('CONFLICT', 'A send with this run id is already running.');
     const controller = new AbortController();
     running.set(runId, controller);
-    // Once something went out, a failing disk must not swallow the answers: what could not be
-    // written (history, the outbox journal) becomes a warning next to them instead.
-    const warnings: AppError[] = [];
-    const keep = (what: string, work: () => void): boolean => {
-      try {
-        work();
-        return true;
-      } catch (thrown) {
-        const message = `${what} could not be written (${toAppError(thrown).message}). The answers below are what MPSD said; note them before closing this.`;
-        if (!warnings.some((warning) => warning.message === message)) warnings.push({ code: 'STORAGE', message });
-        return false;
-      }
-    };
+    const { warnings, keep } = storageWarnings('MPSD');
     // Each exchange is written to history the moment it lands, not after the whole send: a
     // crash or a kill later in a fan-out must not lose what MPSD already did.
     const recorded = new Set<MpsdExchange>();
@@ -227,29 +218,19 @@ export function createSendService(deps: SendServiceDeps): SendService {
   }
 
   const deliver: Deliver = async (item, signal) => {
-    let target: SendTarget & { profileId: string };
-    try {
-      target = deps.targetForProfile(item.profileId);
-    } catch (thrown) {
-      // Deleted, or profiles.json could not be read: the item waits for its profile (restored
-      // from a backup, or the file repaired) instead of failing for good. Nothing went out.
-      const error = toAppError(thrown);
-      return {
-        result: 'retry-later',
-        paused: true,
-        error: {
-          code: error.code,
-          message: `Waiting for its profile (${item.profileId}): ${error.message} It goes out once the profile is back; dismiss it if it should not.`,
-        },
-      };
+    // One outbox holds both services' calls; MPA's go to MPA's client, with its own pacing and history words.
+    if (isMpaKind(item.kind)) {
+      return deps.deliverMpa
+        ? deps.deliverMpa(item, signal)
+        : {
+            result: 'retry-later',
+            paused: true,
+            error: { code: 'INTERNAL', message: 'This Handle Studio process cannot send MPA calls; the app sends it.' },
+          };
     }
-    try {
-      await target.authorization.current();
-    } catch (thrown) {
-      // No token, an expired or refused one, no keychain: no network call until the user fixes it.
-      const error = toAppError(thrown);
-      return { result: 'retry-later', paused: true, error: { code: error.code, message: error.message } };
-    }
+    const checked = await waitingBeforeDelivery(item.profileId, () => deps.targetForProfile(item.profileId));
+    if ('waiting' in checked) return checked.waiting;
+    const target = checked.ready;
     const exchange = await clientFor(target).send(item.request as WireRequest, { budget: budgetFor(target.sender.profileId), signal });
     const outcome = deliveryOutcomeOf(exchange);
     // One history row per outcome, with the attempts that sent it back to the queue listed in
@@ -299,12 +280,5 @@ function inviteeResult(
     ...(result.handleId ? { handleId: result.handleId } : {}),
     ...(result.exchange?.correlationId ? { correlationId: result.exchange.correlationId } : {}),
     ...(result.error ? { error: result.error } : {}),
-  };
-}
-
-function queuedBecause(error: AppError): AppError {
-  return {
-    code: error.code,
-    message: `${error.message} Queued in the outbox: it will be sent when the network and a valid token are back.`,
   };
 }
