@@ -245,6 +245,30 @@ describe('outbox claims (a live send journaling its invites)', () => {
     );
   });
 
+  it('settles one item and claims the next in one commit, telling the counts once; all or nothing', () => {
+    const told: OutboxCounts[] = [];
+    const store = open((counts) => told.push(counts));
+    const [first, second, third] = store.enqueue(invites(['1001', '1002', '1003']), { origin: 'live' });
+    store.claim(first!.id);
+    told.length = 0;
+    store.together(() => {
+      store.settle(first!.id, { result: 'sent', handleId: 'h-1001' });
+      return store.claim(second!.id);
+    });
+    expect(told).toEqual([{ queued: 0, sending: 1, sent: 1, failed: 0, 'outcome-unknown': 0 }]);
+
+    // A failure inside undoes both writes, and the counts told next are those on disk again.
+    expect(() =>
+      store.together(() => {
+        store.settle(second!.id, { result: 'sent' });
+        store.claim(third!.id);
+        throw new Error('the disk refused it');
+      }),
+    ).toThrow(/the disk refused it/);
+    expect([first, second, third].map((item) => store.get(item!.id).state)).toEqual(['sent', 'sending', 'queued']);
+    expect(store.counts()).toEqual({ queued: 0, sending: 1, sent: 1, failed: 0, 'outcome-unknown': 0 });
+  });
+
   it('reports a claimed item that was never settled (the process died) as outcome unknown after a restart', () => {
     const store = open();
     const [item] = store.enqueue(invites(['1001']));

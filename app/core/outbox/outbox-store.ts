@@ -33,6 +33,9 @@
  *   cut every invite of the interrupted send whose answer is not on disk is unknown, and none
  *   is sent again without the user deciding. A kill without a power cut loses nothing, so it
  *   keeps the exact answer: the one invite in flight unknown, the rest dropped.
+ * - A live send's settle shares the commit of its next invite's claim (`together`, see
+ *   invite-journal.ts): one commit per invite, and still every answer on disk before the next
+ *   invite leaves.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -158,6 +161,13 @@ export interface OutboxStore {
    * could not be kept, when the row is no longer this store's to settle.
    */
   settle(id: string, outcome: DeliveryOutcome): void;
+  /**
+   * Runs a settle and the next claim (this store's own single-statement writes) as one commit,
+   * telling onChange once: a live send records one invite's answer and marks the next one
+   * 'sending' with one write instead of two (see invite-journal.ts). All or nothing: if `work`
+   * throws, neither is kept. enqueue and dismissAll are not allowed inside (they are commits).
+   */
+  together<T>(work: () => T): T;
   /** The state of each of these items that still exists (one read for a whole send's journal). */
   statesOf(ids: readonly string[]): Map<string, string>;
   /** Removes these items (all in one commit), except any being sent right now; answers how many went. */
@@ -350,8 +360,12 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   /** How a row in this state and origin is counted. */
   const counted = (state: OutboxState, origin: string): OutboxState | null => (origin === 'live' && state === 'queued' ? null : state);
 
+  /** Set while `together` runs: the writes inside tell onChange once, after their commit. */
+  let joint: { changed: boolean } | null = null;
+
   function changed(): void {
-    options.onChange?.(counts());
+    if (joint !== null) joint.changed = true;
+    else options.onChange?.(counts());
   }
 
   /** Reads one row back, or throws STORAGE saying what is wrong with it. */
@@ -686,6 +700,22 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         throw new HandleStudioError('CONFLICT', warning.message, warning.details);
       }
       changed();
+    },
+
+    together(work) {
+      if (joint !== null) return work();
+      const current = { changed: false };
+      joint = current;
+      try {
+        return written(() => inTransaction(db, work));
+      } catch (thrown) {
+        // The counts were moved along by writes that were rolled back.
+        known = null;
+        throw thrown;
+      } finally {
+        joint = null;
+        if (current.changed) changed();
+      }
     },
 
     statesOf(ids) {

@@ -2,6 +2,7 @@
  * The invite journal on a real outbox.sqlite: each invite is 'sending' on disk (seen through a
  * second connection) while its POST is out, is settled after, and closing tidies the journal.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,9 @@ import type { MpsdClient } from '../mpsd/client.ts';
 import { openOutboxStore, type OutboxStore } from '../outbox/outbox-store.ts';
 import { openInviteJournal, type KeepWriting } from './invite-journal.ts';
 import { storedWireRequestSchema } from './wire-request-schema.ts';
+
+const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
+const CHILD = join(import.meta.dirname, 'journal-child.fixture.ts');
 
 const XUIDS = ['2814660000000002', '2814660000000003', '2814660000000004'] as const;
 const TARGET = { endpoint: 'https://sessiondirectory.xboxlive.com', contractVersion: 107 as const, locale: 'en-US' };
@@ -75,19 +79,26 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('marks each invite sending on disk before it goes out and settles it after', async () => {
+it('marks each invite sending on disk before it goes out, with the answer before it settled in the same commit', async () => {
   const journal = openInviteJournal({ outbox, profileId: 'p1', wires: wires(), labels: { [XUIDS[0]]: 'Alice' }, target: TARGET, keep });
-  const seenWhileOut: (string | undefined)[] = [];
+  const seenWhileOut: (string | undefined)[][] = [];
   const network: MpsdClient = {
     send(wire) {
-      seenWhileOut.push(stateOnDisk(wire.invitedXuid ?? ''));
+      seenWhileOut.push(XUIDS.map(stateOnDisk));
       return Promise.resolve(exchangeFor(wire));
     },
   };
   const client = journal.guard(network);
   for (const wire of wires()) await client.send(wire);
 
-  expect(seenWhileOut).toEqual(['sending', 'sending', 'sending']);
+  // While an invite is out, the one before it is settled on disk and the ones after are not yet claimed.
+  expect(seenWhileOut).toEqual([
+    ['sending', 'queued', 'queued'],
+    ['sent', 'sending', 'queued'],
+    ['sent', 'sent', 'sending'],
+  ]);
+  // The last answer has no next claim to ride with: it is written once the event loop turns.
+  await new Promise((resolve) => setImmediate(resolve));
   expect(XUIDS.map(stateOnDisk)).toEqual(['sent', 'sent', 'sent']);
   expect(outbox.list({ states: ['sent'] }).map((item) => [item.invitedXuid, item.handleId, item.label])).toEqual([
     [XUIDS[0], `handle-${XUIDS[0]}`, 'Alice'],
@@ -170,4 +181,36 @@ it('sends nothing when the journal cannot be written, and says so', () => {
   }
   expect(refused).toMatchObject({ code: 'STORAGE' });
   expect((refused as Error).message).toMatch(/^Nothing was sent: the outbox journal/);
+});
+
+it('kill -9 with the second invite out: the first is settled on disk, the second is outcome-unknown, the third is never sent', async () => {
+  outbox.close();
+  const child = spawn(NODE, [CHILD, dir, JSON.stringify(wires())], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`in flight ${XUIDS[1]}`)) resolve();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      void exited.then(() => reject(new Error(`The child exited before the second invite went out: ${output}`)));
+    });
+  } finally {
+    child.kill('SIGKILL');
+  }
+  expect(await exited).toBe('SIGKILL');
+
+  // What a kill without a power cut leaves on disk, read by the next process to open the outbox.
+  expect(XUIDS.map(stateOnDisk)).toEqual(['sent', 'sending', 'queued']);
+  outbox = openOutboxStore({ dataDir: dir, requestSchema: storedWireRequestSchema });
+  expect(outbox.status).toMatchObject({ interruptedAtOpen: 1, droppedAtOpen: 1 });
+  expect(outbox.list().map((item) => [item.invitedXuid, item.state, item.handleId])).toEqual([
+    [XUIDS[0], 'sent', `handle-${XUIDS[0]}`],
+    [XUIDS[1], 'outcome-unknown', undefined],
+  ]);
+  // Nothing of it is sent again by a flush.
+  const flushed = await outbox.flush({ deliver: () => Promise.reject(new Error('nothing may be sent')) });
+  expect(flushed.attempted).toBe(0);
 });

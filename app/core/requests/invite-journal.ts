@@ -2,7 +2,13 @@
  * The invite journal: how a live fan-out of invites keeps "each invite is sent at most once"
  * across a crash. Before the first POST every invite is written to the outbox as a 'live' item
  * owned by this process; each is durably marked 'sending' right before its POST and settled
- * right after. If Handle Studio is killed mid fan-out, the next process to open the outbox finds
+ * after its answer. The settle goes in the same commit as the next invite's claim (one commit
+ * per invite instead of two), so an answer is on disk before the next invite leaves; after the
+ * last one (or when no next claim comes) it is committed at the latest when the journal closes
+ * or the event loop turns, whichever is first. A kill in between, in the microseconds from an
+ * answer to the next claim, leaves that invite 'sending' with its owner gone: outcome unknown,
+ * never sent again (its history row, written as the answer landed, says what happened).
+ * If Handle Studio is killed mid fan-out, the next process to open the outbox finds
  * the owner gone: the invite in flight becomes "outcome unknown" and those never attempted are
  * dropped (a live item is never sent by a flush), so nothing goes out later that the user did
  * not queue. Closing the journal tidies it: what was answered and is in history leaves the
@@ -15,7 +21,7 @@ import type { ContractVersion } from '../../shared/mpsd/ids.ts';
 import { previewRequest } from '../../shared/mpsd/http-export.ts';
 import type { MpsdExchange, WireRequest } from '../../shared/mpsd/wire.ts';
 import type { MpsdClient } from '../mpsd/client.ts';
-import type { NewOutboxItem, OutboxStore } from '../outbox/outbox-store.ts';
+import type { DeliveryOutcome, NewOutboxItem, OutboxStore } from '../outbox/outbox-store.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
 
 /** Runs one write; false (and a warning kept by the caller) when the disk refused it. */
@@ -92,6 +98,32 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
     error,
   });
 
+  /** Answers not yet on disk: committed with the next claim, or by `settleAnswered` (see the top of this file). */
+  let answered: { id: string; outcome: DeliveryOutcome }[] = [];
+  const settle = (due: typeof answered): void => {
+    for (const { id, outcome } of due) keep('The outbox journal', () => outbox.settle(id, outcome));
+  };
+  const settleAnswered = (): void => {
+    const due = answered;
+    answered = [];
+    settle(due);
+  };
+  /** Claims `id`, committing the answers before it in the same write. */
+  const claimAfterAnswers = (id: string): boolean => {
+    const due = answered;
+    answered = [];
+    try {
+      return outbox.together(() => {
+        settle(due);
+        return outbox.claim(id);
+      });
+    } catch (thrown) {
+      // Rolled back with the claim: the answers are written (or reported) on their own.
+      settle(due);
+      throw thrown;
+    }
+  };
+
   return {
     guard(inner) {
       return {
@@ -99,7 +131,7 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
           const id = idFor(wire.invitedXuid);
           let claimed: boolean;
           try {
-            claimed = outbox.claim(id);
+            claimed = claimAfterAnswers(id);
           } catch (thrown) {
             // Without the durable mark a crash could send it twice, so it does not go out.
             return notSent(wire, {
@@ -115,13 +147,15 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
             });
           }
           const exchange = await inner.send(wire, options);
-          keep('The outbox journal', () => outbox.settle(id, deliveryOutcomeOf(exchange)));
+          if (answered.length === 0) setImmediate(settleAnswered);
+          answered.push({ id, outcome: deliveryOutcomeOf(exchange) });
           return exchange;
         },
       };
     },
 
     close(invitees, keepUnsent, unrecorded) {
+      settleAnswered();
       let kept = 0;
       keep('The outbox journal', () => {
         // One read and one commit for the whole send, not one per invite.
