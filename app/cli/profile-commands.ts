@@ -45,6 +45,11 @@ export function describeToken(token: TokenState, profileName = 'NAME'): string {
       return 'no token (run `profile set-token` or `profile login`)';
     case 'keychain-unavailable':
       return 'the OS keychain is unavailable, so no token can be read';
+    case 'unreadable': {
+      const name = `"${profileName}"`;
+      const why = token.problem ?? 'The token kept in the OS keychain for this profile cannot be read.';
+      return `UNREADABLE, not used: ${why} Replace it with \`handle-studio profile set-token ${name}\` or \`handle-studio profile login ${name}\`, or remove the profile with \`handle-studio profile remove ${name} --yes\`.`;
+    }
     case 'refused': {
       const fix =
         token.source === 'signed-in' ? `handle-studio profile login "${profileName}"` : `handle-studio profile set-token "${profileName}"`;

@@ -474,7 +474,13 @@ describe('the vault entry', () => {
   it('is reported and kept, not trusted and not deleted, when it does not parse', async () => {
     const profile = addProfile();
     await vault.set(secretKey(profile.id, 'xsts'), '{"v":1,"source":"pasted","uhs":"12"');
-    await expect(credentials.tokenState(profile.id)).rejects.toMatchObject({ code: 'STORAGE' });
+    // A state, so listing profiles shows the others; using it for a call is refused.
+    expect(await credentials.tokenState(profile.id)).toEqual({
+      state: 'unreadable',
+      vault: vault.kind,
+      problem: expect.stringContaining('cannot be read by this version of Handle Studio (it was kept, not deleted)'),
+    });
+    await expect(credentials.authorizationFor(profile.id).current()).rejects.toMatchObject({ code: 'STORAGE' });
     expect(await vault.get(secretKey(profile.id, 'xsts'))).toBe('{"v":1,"source":"pasted","uhs":"12"');
   });
 

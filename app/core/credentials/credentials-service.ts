@@ -80,7 +80,10 @@ export class CredentialsService {
     this.#onTokenChanged = options.onTokenChanged ?? (() => undefined);
   }
 
-  /** What the UI may know about the profile's token. Never throws for a missing keychain: that is a state. */
+  /**
+   * What the UI may know about the profile's token. Never throws for a missing keychain or an
+   * entry that cannot be read: those are states, so one bad entry cannot hide every profile.
+   */
   async tokenState(profileId: string): Promise<TokenState> {
     let vault: SecretVault;
     try {
@@ -91,7 +94,16 @@ export class CredentialsService {
       }
       throw error;
     }
-    return this.#describe(profileId, await readStoredToken(vault, profileId), vault.kind);
+    let stored: StoredToken | null;
+    try {
+      stored = await readStoredToken(vault, profileId);
+    } catch (error) {
+      // An entry that does not parse or lost some of its pieces (STORAGE): kept, shown with its fix.
+      if (error instanceof HandleStudioError && error.code === 'STORAGE')
+        return { state: 'unreadable', vault: vault.kind, problem: error.message };
+      throw error;
+    }
+    return this.#describe(profileId, stored, vault.kind);
   }
 
   /** Stores a pasted token (whole header, or user hash and token) for the profile. */

@@ -166,8 +166,11 @@ export type ProfileDraft = z.input<typeof profileDraftSchema>;
 
 /** What the UI may know about a profile's token, and nothing more. */
 export const tokenStateSchema = z.object({
-  /** 'refused': MPSD answered 401 to this token even after the one renewal; it is not used again until a new one is stored. */
-  state: z.enum(['none', 'pasted', 'signed-in', 'expiring', 'expired', 'refused', 'keychain-unavailable']),
+  /**
+   * 'refused': MPSD answered 401 to this token even after the one renewal; it is not used again until a new one is stored.
+   * 'unreadable': the keychain holds an entry for this profile that cannot be read (see `problem`); it is kept until replaced.
+   */
+  state: z.enum(['none', 'pasted', 'signed-in', 'expiring', 'expired', 'refused', 'keychain-unavailable', 'unreadable']),
   /** Where the token came from, so "expiring"/"expired" can offer the right fix (paste again or sign in again). */
   source: z.optional(z.enum(['pasted', 'signed-in'])),
   gamertag: z.optional(z.string()),
@@ -179,6 +182,8 @@ export const tokenStateSchema = z.object({
   refusedAt: z.optional(z.string()),
   /** Where this profile's secrets are kept: the OS keychain, or memory for this run only. */
   vault: z.enum(['keychain', 'memory']),
+  /** State 'unreadable': why the entry cannot be read and how to replace it (never any of its content). */
+  problem: z.optional(z.string()),
 });
 export type TokenState = z.output<typeof tokenStateSchema>;
 

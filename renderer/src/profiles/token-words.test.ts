@@ -46,5 +46,10 @@ describe('tokenInWords', () => {
   it('leaves states without an expiry as core said', () => {
     expect(tokenInWords({ state: 'none', vault: 'keychain' }, now)).toMatchObject({ label: 'No token', tone: 'error' });
     expect(tokenInWords({ state: 'pasted', vault: 'memory' }, now).label).toBe('Pasted token (expiry unknown)');
+    expect(tokenInWords({ state: 'unreadable', vault: 'keychain', problem: 'cannot be read' }, now)).toEqual({
+      label: 'Token unreadable',
+      tone: 'error',
+      fix: 'Paste a token or sign in',
+    });
   });
 });

@@ -43,6 +43,8 @@ export function tokenInWords(token: TokenState, now = Date.now()): TokenWords {
       return { label: 'Token refused by MPSD', tone: 'error', fix };
     case 'keychain-unavailable':
       return { label: 'Keychain unavailable', tone: 'error', fix: 'Choose in Profiles' };
+    case 'unreadable':
+      return { label: 'Token unreadable', tone: 'error', fix: 'Paste a token or sign in' };
   }
 }
 
