@@ -1,4 +1,5 @@
 import type { ExchangeView } from '../../../app/shared/contract/common.ts';
+import type { MpaExchangeView } from '../../../app/shared/contract/mpa.ts';
 import type { HistoryEntry } from '../../../app/shared/contract/history.ts';
 import type { AppError } from '../../../app/shared/errors.ts';
 
@@ -19,13 +20,16 @@ export interface ExchangeRecord {
   error?: AppError | undefined;
 }
 
-export function fromExchange(exchange: ExchangeView): ExchangeRecord {
+/** An MPSD call, or an MPA one (its own kinds, and no handle or single invitee). */
+type AnyExchange = ExchangeView | MpaExchangeView;
+
+export function fromExchange(exchange: AnyExchange): ExchangeRecord {
   return {
     kind: exchange.kind,
     status: exchange.response?.status,
     correlationId: exchange.correlationId,
-    handleId: exchange.handleId,
-    invitedXuid: exchange.invitedXuid,
+    handleId: 'handleId' in exchange ? exchange.handleId : undefined,
+    invitedXuid: 'invitedXuid' in exchange ? exchange.invitedXuid : undefined,
     durationMs: exchange.durationMs,
     startedAt: exchange.startedAt,
     request: exchange.request,

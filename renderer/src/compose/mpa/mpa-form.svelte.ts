@@ -1,0 +1,162 @@
+/**
+ * The MPA Compose form: the typed text of every field, turned into the input core receives and
+ * checked by the shared MPA schema on every keystroke. Like the MPSD form it never restates a
+ * rule; it only reads list boxes one XUID a line and places the schema's issues on its fields
+ * (a list's issue names the line the user sees).
+ */
+import type * as z from '../../../../app/shared/zod.ts';
+import {
+  mpaEncounterTypes,
+  mpaRequestSchema,
+  type MpaJoinRestriction,
+  type MpaKind,
+  type MpaPlatform,
+  type MpaRequest,
+  type MpaRequestInput,
+} from '../../../../app/shared/mpa/requests.ts';
+import { ValidatedForm } from '../../ui/validated-form.svelte.ts';
+import { describeMpaKind, type MpaField } from './mpa-kinds.ts';
+
+/** '' leaves allowCrossPlatformJoin out (MPA's default), the others send it. */
+export type CrossPlatformChoice = '' | 'true' | 'false';
+
+/** One non-blank line of a list box and where it is, so a message can say "Line 3". */
+interface ListLine {
+  line: number;
+  text: string;
+}
+
+function listLines(text: string): ListLine[] {
+  return text
+    .split(/\r?\n/)
+    .map((line, index) => ({ line: index + 1, text: line.trim() }))
+    .filter((line) => line.text !== '');
+}
+
+/** A number box: digits become the number, anything else goes to the schema as typed so it says what is wrong. */
+function numberOrText(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return /^[0-9]{1,16}$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+const optionalText = (text: string): string | undefined => (text === '' ? undefined : text);
+
+export class MpaComposeForm extends ValidatedForm<MpaField> {
+  kind = $state<MpaKind>('mpa.activity.set');
+  titleId = $state('');
+  xuid = $state('');
+  connectionString = $state('');
+  joinRestriction = $state<MpaJoinRestriction>('Public');
+  maxPlayers = $state('');
+  currentPlayers = $state('');
+  groupId = $state('');
+  platform = $state<MpaPlatform | ''>('');
+  crossPlatform = $state<CrossPlatformChoice>('');
+  sequenceNumber = $state('');
+  users = $state('');
+  invitedUsers = $state('');
+  /** One player a line: the XUID, then optionally Teammate or Opponent. */
+  recentPlayers = $state('');
+  /** The active profile's user: "your XUID" fields start with it. */
+  #profileXuid: string | undefined;
+
+  readonly fields = $derived(describeMpaKind(this.kind).fields);
+  readonly #lists = $derived({
+    users: listLines(this.users),
+    invitedUsers: listLines(this.invitedUsers),
+    recentPlayers: listLines(this.recentPlayers),
+  });
+  readonly input: MpaRequestInput = $derived(this.#build());
+  readonly #parsed = $derived(mpaRequestSchema.safeParse(this.input));
+  readonly request: MpaRequest | undefined = $derived(this.#parsed.success ? this.#parsed.data : undefined);
+  override readonly problems: Partial<Record<MpaField, string>> = $derived(this.#parsed.success ? {} : this.#place(this.#parsed.error));
+  /** How many users an invite call reaches (one call for all of them). */
+  readonly inviteeCount = $derived(this.#lists.invitedUsers.length);
+
+  /** Fills "your XUID" when it is blank or still holds the user an earlier profile put there. */
+  useProfileUser(xuid: string | undefined): void {
+    if (xuid === undefined) return;
+    if (this.xuid === '' || this.xuid === this.#profileXuid) this.xuid = xuid;
+    this.#profileXuid = xuid;
+  }
+
+  #build(): MpaRequestInput {
+    const titleId = this.titleId.trim();
+    const xuid = this.xuid.trim();
+    const crossPlatform = {
+      ...(this.platform === '' ? {} : { platform: this.platform }),
+      ...(this.crossPlatform === '' ? {} : { allowCrossPlatformJoin: this.crossPlatform === 'true' }),
+    };
+    const sequenceNumber = numberOrText(this.sequenceNumber);
+    const sequence = sequenceNumber === undefined ? {} : { sequenceNumber: sequenceNumber as number };
+    switch (this.kind) {
+      case 'mpa.activity.set': {
+        const maxPlayers = numberOrText(this.maxPlayers);
+        const currentPlayers = numberOrText(this.currentPlayers);
+        const groupId = optionalText(this.groupId);
+        return {
+          kind: this.kind,
+          titleId,
+          xuid,
+          connectionString: this.connectionString,
+          joinRestriction: this.joinRestriction,
+          // Typed text that is not a number goes through as typed: the schema's message says what a number must be.
+          ...(maxPlayers === undefined ? {} : { maxPlayers: maxPlayers as number }),
+          ...(currentPlayers === undefined ? {} : { currentPlayers: currentPlayers as number }),
+          ...(groupId === undefined ? {} : { groupId }),
+          ...crossPlatform,
+          ...sequence,
+        };
+      }
+      case 'mpa.activity.delete':
+        return { kind: this.kind, titleId, xuid, ...sequence };
+      case 'mpa.activity.get':
+        return { kind: this.kind, titleId, xuid };
+      case 'mpa.activity.query':
+        return { kind: this.kind, titleId, users: this.#lists.users.map((line) => line.text) };
+      case 'mpa.invite.send': {
+        const connectionString = optionalText(this.connectionString);
+        return {
+          kind: this.kind,
+          titleId,
+          invitedUsers: this.#lists.invitedUsers.map((line) => line.text),
+          ...(connectionString === undefined ? {} : { connectionString }),
+          ...crossPlatform,
+        };
+      }
+      case 'mpa.recentPlayers.update':
+        return {
+          kind: this.kind,
+          titleId,
+          recentPlayers: this.#lists.recentPlayers.map((line) => {
+            const [id = '', encounterType] = line.text.split(/[\s,]+/);
+            return encounterType === undefined ? { id } : { id, encounterType: encounterType as (typeof mpaEncounterTypes)[number] };
+          }),
+        };
+    }
+  }
+
+  /** The first message per field; a list box names every bad line at once. */
+  #place(error: z.core.$ZodError): Partial<Record<MpaField, string>> {
+    const placed: Partial<Record<MpaField, string>> = {};
+    for (const issue of error.issues) {
+      const [first, index] = issue.path;
+      const field = first === 'allowCrossPlatformJoin' ? 'crossPlatform' : (first as MpaField | undefined);
+      if (field === undefined || !this.fields.includes(field)) continue;
+      const list = field === 'users' || field === 'invitedUsers' || field === 'recentPlayers' ? this.#lists[field] : undefined;
+      const line = list !== undefined && typeof index === 'number' ? list[index] : undefined;
+      const message = line === undefined ? issue.message : `Line ${line.line} (“${line.text}”): ${issue.message}`;
+      const already = placed[field];
+      if (already === undefined) placed[field] = message;
+      else if (line !== undefined) placed[field] = `${already} ${message}`;
+    }
+    return placed;
+  }
+}
+
+/**
+ * One form for the whole page: it lives in this lazily loaded module, so switching screens (or
+ * between MPA profiles) keeps what was typed, as the MPSD form does.
+ */
+export const mpaComposeForm = new MpaComposeForm();

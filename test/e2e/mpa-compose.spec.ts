@@ -1,0 +1,115 @@
+/**
+ * Issue 11 in the app: Compose for a Multiplayer Activity profile, against the local MPA in
+ * browser mode. The profile sets an activity (refused first, with the schema's message on the
+ * field), queries it back, invites two users in one call and sees each invitee with the
+ * activation URI their title would get. Screenshots light and dark (the refused form, the
+ * invite's result with a long profile name); axe finds 0 violations on each.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { addLocalProfile, expect, openScreen, saveScreenshot, test, type LocalMpsdInfo } from './fixtures.ts';
+
+test.describe.configure({ timeout: 240_000 });
+
+async function lookAndCheck(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, name, scheme);
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    expect(
+      violations.map(
+        (violation) => `${name} (${scheme}): ${violation.id} ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The local MPA's own record (its control API). */
+async function localMpa(page: Page, mpsd: LocalMpsdInfo) {
+  const response = await page.request.get(`${mpsd.url}/_emulator/mpa`);
+  expect(response.status()).toBe(200);
+  return (await response.json()) as {
+    activities: Array<{ xuid: string; titleId: string; connectionString: string; maxPlayers?: number }>;
+    invites: Array<{ sender: string; invitedUser: string; connectionString: string }>;
+  };
+}
+
+/** A local profile (the emulator's user pasted), switched to Multiplayer Activity through Edit. */
+async function addMpaProfile(page: Page, mpsd: LocalMpsdInfo, name: string): Promise<void> {
+  await addLocalProfile(page, mpsd, mpsd.users[0]!, name);
+  const card = page.getByTestId('profile-card').filter({ hasText: name });
+  await card.getByRole('button', { name: 'Edit' }).click();
+  await page.getByTestId('profile-editor').getByLabel('Activities and invites through').selectOption('mpa');
+  await page.getByTestId('profile-editor').getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('active-service')).toHaveText('MPA');
+}
+
+test('an MPA profile sets an activity, queries it back and invites two users in one call, each with their activation URI', async ({
+  app: page,
+  mpsd,
+}) => {
+  const [me, second, third] = mpsd.users;
+  // 60 characters, the most a profile name may have.
+  const longName = 'Weekend tournament lobby on PlayFab Party, Scarlett + PC QA1';
+  await addMpaProfile(page, mpsd, longName);
+  await openScreen(page, 'Compose');
+  await expect(page.getByTestId('compose-service')).toHaveText('Multiplayer Activity');
+  const kinds = page.getByRole('radiogroup', { name: 'Request kind' });
+  await expect(kinds.getByRole('radio', { name: 'Set activity' })).toHaveAttribute('aria-checked', 'true');
+
+  // Set activity: the profile's user fills "Your XUID"; more players than seats is refused on the field.
+  await expect(page.getByLabel('Your XUID')).toHaveValue(me!.xuid);
+  await page.getByLabel('Title id').fill('0x4D2');
+  await page.getByLabel('Connection string').fill('lobby+1/=');
+  await page.getByLabel('Max players').fill('4');
+  await page.getByLabel('Current players').fill('9');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('mpa-currentPlayers-message')).toHaveText(/currentPlayers \(9\) is more than maxPlayers \(4\)/);
+  await expect(page.getByTestId('request-preview')).toContainText('the request appears here once they are valid');
+  await lookAndCheck(page, 'mpa-compose-refused');
+  expect((await localMpa(page, mpsd)).activities).toEqual([]);
+
+  await page.getByLabel('Current players').fill('1');
+  await expect(page.getByTestId('mpa-currentPlayers-message')).toHaveText('');
+  const preview = page.getByTestId('request-preview');
+  await expect(preview.getByTestId('sent-request')).toContainText(`PUT ${mpsd.url}/titles/1234/users/${me!.xuid}/activities`);
+  await expect(preview).toContainText('XBL3.0 x=<uhs>;<token>');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome')).toContainText('Activity set');
+  expect((await localMpa(page, mpsd)).activities).toMatchObject([
+    { xuid: me!.xuid, titleId: '1234', connectionString: 'lobby+1/=', maxPlayers: 4 },
+  ]);
+
+  // Query it back, beside a user with no activity: the title id stays as typed.
+  await kinds.getByRole('radio', { name: 'Query activities' }).click();
+  await page.getByLabel('Users').fill(`${me!.xuid}\n${second!.xuid}`);
+  await page.getByTestId('send').click();
+  const users = page.getByTestId('mpa-user');
+  await expect(users).toHaveCount(2);
+  await expect(users.filter({ hasText: me!.xuid }).getByTestId('mpa-connection-string')).toHaveText('lobby+1/=');
+  await expect(users.filter({ hasText: second!.xuid })).toContainText('No activity in this title.');
+
+  // Invite two users: one call, one line each, and the URI each one's title gets on accepting.
+  await kinds.getByRole('radio', { name: 'Invite' }).click();
+  await page.getByLabel('Invited users').fill(`${second!.xuid}\n${third!.xuid}`);
+  await page.getByLabel('Connection string').fill('lobby+1/=');
+  await expect(page.getByTestId('send')).toContainText('Invite 2 users in one call');
+  await expect(preview.getByTestId('sent-request')).toContainText(`POST ${mpsd.url}/titles/1234/invites`);
+  await page.getByTestId('send').click();
+  const outcome = page.getByTestId('send-outcome');
+  await expect(outcome.getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
+  const rows = outcome.getByTestId('invitee-row');
+  await expect(rows).toHaveCount(2);
+  for (const user of [second!, third!]) await expect(rows.filter({ hasText: user.xuid })).toContainText('Invited');
+  const uris = outcome.getByTestId('activation-uri');
+  await expect(uris).toHaveCount(2);
+  await expect(uris.first()).toHaveText(
+    `ms-xbl-multiplayer://inviteAccept?invitedUser=${second!.xuid}&sender=${me!.xuid}&connectionString=lobby%2B1%2F%3D`,
+  );
+  expect((await localMpa(page, mpsd)).invites).toMatchObject([
+    { sender: me!.xuid, invitedUser: second!.xuid, connectionString: 'lobby+1/=' },
+    { sender: me!.xuid, invitedUser: third!.xuid, connectionString: 'lobby+1/=' },
+  ]);
+  await lookAndCheck(page, 'mpa-compose-invited');
+});
