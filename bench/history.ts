@@ -8,7 +8,8 @@
  * every change: that baseline is capped at a few thousand entries and extrapolated.
  *
  * Then 5,000 more appends while a send journals its invites in outbox.sqlite of the same
- * folder (an outbox claim and settle before each append, as the send path does). Exporting
+ * folder (an outbox claim and settle before each append, as the send path does, and the
+ * event loop turning between invites as it does while a send waits for MPSD). Exporting
  * everything, with its memory, is bench/history-export.ts (a fresh process, so the peak is its own).
  *
  * Times are CPU (user + system) and wall: on a shared machine the wall clock also counts
@@ -113,6 +114,8 @@ function timed(work: () => unknown, runs = 7): { cpu: number; wall: number } {
 const both = ({ cpu, wall }: { cpu: number; wall: number }) => `${ms(cpu).padStart(11)} CPU ${ms(wall).padStart(11)} wall`;
 /** Measured before this rework on an unloaded run of the same machine (issue 12). */
 const BASELINE_SHORT_NO_MATCH = '94-130 ms';
+/** The append p99 while a send journals before the WAL checkpoint was moved out of append (CPU, 2026-12-01). */
+const BASELINE_JOURNALED_P99 = '3.1 ms';
 
 const dir = mkdtempSync(join(tmpdir(), 'hs-bench-history-'));
 try {
@@ -202,13 +205,16 @@ try {
     const spent = process.cpuUsage(used);
     journaledWall.push(performance.now() - start);
     journaledCpu.push((spent.user + spent.system) / 1000);
+    // A send waits for MPSD's answer before its next invite: the event loop turns between
+    // appends, and the store's upkeep (index batch, WAL checkpoint) runs there, as in the app.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   outbox.close();
   journaledWall.sort((a, b) => a - b);
   journaledCpu.sort((a, b) => a - b);
   const journaledP99 = percentile(journaledCpu, 0.99);
   console.log(
-    `  append while a send journals (${JOURNALED}): CPU median ${ms(percentile(journaledCpu, 0.5))} p99 ${ms(journaledP99)} (goal <= 1 ms: ${journaledP99 <= 1 ? 'met' : 'NOT met'});` +
+    `  append while a send journals (${JOURNALED}): CPU median ${ms(percentile(journaledCpu, 0.5))} p99 ${ms(journaledP99)} (goal <= 1 ms: ${journaledP99 <= 1 ? 'met' : 'NOT met'}; baseline ${BASELINE_JOURNALED_P99}, checkpoints inside appends);` +
       ` wall median ${ms(percentile(journaledWall, 0.5))} p99 ${ms(percentile(journaledWall, 0.99))}`,
   );
 

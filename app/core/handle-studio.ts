@@ -174,8 +174,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     onProgress: (progress) => hub.publish('requestProgress', progress),
   });
   let outboxNotice: StorageNotice | null = null;
-  // MPA's four buckets are keys on the same connection as MPSD's budgets: the file is opened once.
-  const mpaBudgets = openMpaBudgets({ shared: rateBudgets });
+  const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: onRateBudgetFallback });
   const mpa = createMpaSender({
     fetch: deps.fetch,
     clock: deps.clock,
@@ -318,6 +317,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       outbox.close();
       drafts.close();
       rateBudgets.close();
+      mpaBudgets.close();
     },
   };
 }

@@ -120,6 +120,23 @@ describe('history store', () => {
     }
   });
 
+  it('keeps the WAL checkpoint out of append: it runs once the event loop is free, or inline after 2,000 appends in a row', async () => {
+    const store = open();
+    const fileSize = () => statSync(join(dir, HISTORY_FILE_NAME)).size;
+    const before = fileSize();
+    // About 1,800 WAL pages: SQLite's own checkpoint (at 1,000) would have run inside one of these appends.
+    for (let n = 0; n < 300; n++) store.append(invite(n));
+    expect(fileSize()).toBe(before);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fileSize()).toBeGreaterThan(before);
+
+    // A caller that never yields still gets it, so the WAL stays bounded.
+    const afterUpkeep = fileSize();
+    for (let n = 300; n < 2300; n++) store.append(invite(n));
+    expect(fileSize()).toBeGreaterThan(afterUpkeep);
+    expect(store.list({ limit: 1, search: 'tester' }).entries[0]?.at).toBe(new Date(T0 + 2299_000).toISOString());
+  });
+
   it('cuts a huge response body at the cap and says so', () => {
     const store = open();
     const huge = 'x'.repeat(RESPONSE_BODY_CAP + 10);

@@ -119,21 +119,28 @@ export const historyMigrations: readonly Migration[] = [
   },
 ];
 
-/** How often `append` prunes by itself when a retention rule is set. */
+/** How often the upkeep after appends prunes by itself when a retention rule is set. */
 const PRUNE_EVERY_APPENDS = 1000;
 /**
- * How often `append` brings the search index up to date. Rarer than 1 in 100 appends, so
- * the batch's cost stays out of the append p99; a search indexes whatever is left first.
+ * How often the upkeep after appends brings the search index up to date; a search indexes
+ * whatever is left first.
  */
 const INDEX_EVERY_APPENDS = 500;
-const DAY_MS = 86_400_000;
 /**
- * Rows per page of `pages`. Small on purpose: a page's rows and text (about 70 KB of JSON) are
- * garbage before V8's young generation fills, so they are collected there cheaply; pages of 500
- * outlived it, were promoted, and grew the heap by 70 to 140 MiB over a 100,000-entry export
- * (bench/history-export.ts). A page is one indexed seek, so more pages cost little.
+ * Upkeep that `append` leaves for later, so an append stays one small commit (p99 under 1 ms
+ * in bench/history.ts): the search index's batch, pruning, and the WAL checkpoint, which copies
+ * the WAL into the file and fsyncs it (1 to 20 ms at 100k entries; SQLite's own would run it
+ * inside whichever append took the WAL past 1,000 pages). It runs when the event loop is next
+ * free (during a send, while the next invite waits for MPSD) after every TIDY_EVERY_APPENDS
+ * appends, about 600 WAL pages. A caller appending in a loop that never yields gets it inline
+ * every TIDY_INLINE_APPENDS, so the WAL and a search's catch-up stay bounded. A checkpoint
+ * changes nothing about durability: every commit is already in the WAL.
  */
-const EXPORT_PAGE_ROWS = 50;
+const TIDY_EVERY_APPENDS = 100;
+const TIDY_INLINE_APPENDS = 2000;
+const DAY_MS = 86_400_000;
+/** Rows per page of `pages`: about 0.5 MB of whole entries, so an export's memory stays flat. */
+const EXPORT_PAGE_ROWS = 500;
 
 interface HistoryRow {
   seq: number;
@@ -385,6 +392,10 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
   function indexPendingRows(): void {
     // A newer build's file is only read here: its rows are indexed by the build that wrote them.
     if (status.readOnlyReason) return;
+  let appendsSinceTidy = 0;
+  let tidyLater: NodeJS.Immediate | null = null;
+  // Checkpoints are the upkeep's (see TIDY_EVERY_APPENDS), never an append's.
+  if (!status.readOnlyReason) db.exec('PRAGMA wal_autocheckpoint = 0');
     appendsSinceIndex = 0;
     inTransaction(db, () => {
       indexPending.run();
@@ -414,6 +425,29 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     if (!statement) {
       statement = db.prepare(sql);
       listStatements.set(sql, statement);
+  /** The upkeep after appends (see TIDY_EVERY_APPENDS). */
+  function tidy(): void {
+    if (tidyLater !== null) clearImmediate(tidyLater);
+    tidyLater = null;
+    appendsSinceTidy = 0;
+    if (appendsSinceIndex >= INDEX_EVERY_APPENDS) indexPendingRows();
+    if (appendsSincePrune >= PRUNE_EVERY_APPENDS) prune();
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  }
+
+  function tidySoon(): void {
+    tidyLater = setImmediate(() => {
+      tidyLater = null;
+      if (!db.isOpen) return;
+      try {
+        tidy();
+      } catch {
+        // Nothing is lost: every append is committed in the WAL, and the next upkeep (or a
+        // search, which indexes first and says so if it cannot) tries again.
+      }
+    }).unref();
+  }
+
     }
     return statement;
   }
@@ -483,8 +517,10 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
         errorCode: entry.error?.code,
         errorMessage: entry.error?.message,
       };
-      if (++appendsSinceIndex >= INDEX_EVERY_APPENDS) indexPendingRows();
-      if (++appendsSincePrune >= PRUNE_EVERY_APPENDS) prune();
+      appendsSinceIndex++;
+      appendsSincePrune++;
+      if (++appendsSinceTidy >= TIDY_INLINE_APPENDS) tidy();
+      else if (appendsSinceTidy >= TIDY_EVERY_APPENDS && tidyLater === null) tidySoon();
       options.onAppended?.(summary);
       return summary;
     },
@@ -549,3 +585,5 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     },
   };
 }
+      if (tidyLater !== null) clearImmediate(tidyLater);
+      tidyLater = null;
