@@ -10,7 +10,7 @@ import type { HistoryEntry } from '../shared/contract/history.ts';
 import { AUTHORIZATION_PLACEHOLDER } from '../shared/mpsd/wire.ts';
 import { runCli, tempDataDir } from './cli-process.fixture.ts';
 
-// More than two pages of 500, so the export crosses page boundaries.
+// Many pages of history, so the export crosses page boundaries.
 const ENTRIES = 1_203;
 let dataDir: ReturnType<typeof tempDataDir>;
 

@@ -174,7 +174,8 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     onProgress: (progress) => hub.publish('requestProgress', progress),
   });
   let outboxNotice: StorageNotice | null = null;
-  const mpaBudgets = openMpaBudgets({ dataDir: deps.dataDir, clock: deps.clock, onFallback: onRateBudgetFallback });
+  // MPA's four buckets are keys on the same connection as MPSD's budgets: the file is opened once.
+  const mpaBudgets = openMpaBudgets({ shared: rateBudgets });
   const mpa = createMpaSender({
     fetch: deps.fetch,
     clock: deps.clock,
@@ -317,7 +318,6 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       outbox.close();
       drafts.close();
       rateBudgets.close();
-      mpaBudgets.close();
     },
   };
 }

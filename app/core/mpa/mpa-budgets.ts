@@ -5,41 +5,32 @@
  */
 import { mpaBuckets, MPA_BURST_WINDOW_MS, MPA_SUSTAIN_WINDOW_MS, type MpaBucket } from '../../shared/mpa/wire.ts';
 import type { RateBudget } from '../mpsd/rate-budget.ts';
-import { openSharedRateBudgets, type SharedRateBudgets } from '../mpsd/shared-rate-budget.ts';
-import type { Clock } from '../ports.ts';
+import { openSharedRateBudgets, type SharedRateBudgetOptions, type SharedRateBudgets } from '../mpsd/shared-rate-budget.ts';
 
 export interface MpaBudgets {
   /** The budget of one sender (a profile id, or a digest for XBL_AUTHORIZATION) in one title and bucket. */
   budgetFor(bucket: MpaBucket, sender: string, titleId: string): RateBudget;
+  /** Closes the budget file when these budgets opened it; budgets on core's shared connection leave it to core. */
   close(): void;
 }
 
-export function openMpaBudgets(options: { dataDir: string; clock: Clock; onFallback(message: string): void }): MpaBudgets {
-  let told = false;
-  // Four buckets share one file: if it cannot be used, say so once, not four times.
-  const onFallback = (message: string) => {
-    if (told) return;
-    told = true;
-    options.onFallback(message);
-  };
-  const byBucket = Object.fromEntries(
-    (Object.keys(mpaBuckets) as MpaBucket[]).map((bucket) => [
-      bucket,
-      openSharedRateBudgets({
-        dataDir: options.dataDir,
-        clock: options.clock,
-        onFallback,
-        windows: [
-          { limit: mpaBuckets[bucket].burst, windowMs: MPA_BURST_WINDOW_MS },
-          { limit: mpaBuckets[bucket].sustain, windowMs: MPA_SUSTAIN_WINDOW_MS },
-        ],
-      }),
-    ]),
-  ) as Record<MpaBucket, SharedRateBudgets>;
+/** Each bucket's two windows. */
+const pacingOf = (bucket: MpaBucket) => ({
+  windows: [
+    { limit: mpaBuckets[bucket].burst, windowMs: MPA_BURST_WINDOW_MS },
+    { limit: mpaBuckets[bucket].sustain, windowMs: MPA_SUSTAIN_WINDOW_MS },
+  ],
+});
+
+/**
+ * MPA's buckets as keys of `shared` (core passes the connection MPSD's budgets use, so the file
+ * is opened once), or of a budget file opened here for them alone.
+ */
+export function openMpaBudgets(options: { shared: SharedRateBudgets } | Omit<SharedRateBudgetOptions, 'windows'>): MpaBudgets {
+  const budgets = 'shared' in options ? options.shared : openSharedRateBudgets(options);
+  const owned = 'shared' in options ? undefined : budgets;
   return {
-    budgetFor: (bucket, sender, titleId) => byBucket[bucket].budgetFor(`mpa/${bucket}/${sender}/${titleId}`),
-    close() {
-      for (const budgets of Object.values(byBucket)) budgets.close();
-    },
+    budgetFor: (bucket, sender, titleId) => budgets.budgetFor(`mpa/${bucket}/${sender}/${titleId}`, pacingOf(bucket)),
+    close: () => owned?.close(),
   };
 }

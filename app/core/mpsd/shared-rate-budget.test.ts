@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -96,6 +96,66 @@ describe('one budget for every process of a data folder', () => {
     // About a day from now (the child recorded it a moment ago): not waited, not forgotten.
     expect(retryAt - Date.now()).toBeGreaterThan(23 * 3_600_000);
     expect(granted(sender.lines)).toBe(0);
+  });
+});
+
+describe('one connection for every budget of a process', () => {
+  /** This process's open descriptors on the budget file itself (SQLite holds one per connection). */
+  const budgetFileHandles = () =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === join(dir, RATE_BUDGET_FILE);
+      } catch {
+        return false;
+      }
+    }).length;
+
+  it("core opens rate-budget.sqlite once for MPSD's budgets and MPA's four buckets", async (context) => {
+    if (process.platform !== 'linux') return context.skip('counts open files through /proc/self/fd');
+    const studio = await createHandleStudio({
+      dataDir: dir,
+      shell: 'cli',
+      version: 'test',
+      fetch: globalThis.fetch,
+      clock: systemClock,
+      openKeychain: async () => new MemoryVault(),
+    });
+    try {
+      expect(budgetFileHandles()).toBe(1);
+    } finally {
+      await studio.close();
+    }
+    expect(budgetFileHandles()).toBe(0);
+  });
+
+  it('each key keeps the windows it was first asked with, on the one file', async () => {
+    const clock = createVirtualClock();
+    const budgets = openSharedRateBudgets({
+      dataDir: dir,
+      clock,
+      windows: [{ limit: 1, windowMs: 1000 }],
+      safetyMarginMs: 0,
+      onFallback: (message) => expect.unreachable(message),
+    });
+    try {
+      const start = clock.now();
+      const roomy = budgets.budgetFor('mpa/invite/p1/1234', { windows: [{ limit: 3, windowMs: 5000 }] });
+      for (let index = 0; index < 3; index += 1) await roomy.take();
+      expect(clock.now() - start).toBe(0);
+      // The default windows: the second start waits a whole second.
+      await budgets.budgetFor('profile-1').take();
+      await budgets.budgetFor('profile-1').take();
+      expect(clock.now() - start).toBe(1000);
+      const db = new DatabaseSync(join(dir, RATE_BUDGET_FILE), { readOnly: true });
+      expect(db.prepare('SELECT budget, count(*) AS n FROM starts GROUP BY budget ORDER BY budget').all()).toEqual([
+        { budget: 'mpa/invite/p1/1234', n: 3 },
+        // Each key keeps only as many starts as its largest window counts.
+        { budget: 'profile-1', n: 1 },
+      ]);
+      db.close();
+    } finally {
+      budgets.close();
+    }
   });
 });
 

@@ -4,11 +4,14 @@
  * budget, not a full budget each: start times and Retry-After pauses live in
  * `rate-budget.sqlite`, and each claim reads and records them in one IMMEDIATE transaction.
  *
+ * One connection serves every budget of the process, MPSD's and MPA's four buckets alike: each
+ * budget is a key with windows of its own (budgetFor), so starting core opens the file once.
+ *
  * The file only paces sends; it never holds anything a send depends on. When it cannot be
  * opened or written (damaged, read-only, disk full), budgets fall back to this process's
  * memory and the user is told once, so a broken file never stops a send.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
 import type { Clock } from '../ports.ts';
@@ -41,10 +44,40 @@ export interface SharedRateBudgetOptions extends Omit<RateBudgetOptions, 'ledger
   onFallback(message: string): void;
 }
 
+/** How one key's budget is paced, where it differs from what the budgets were opened with (e.g. MPA's windows). */
+export type BudgetPacing = Omit<RateBudgetOptions, 'ledger' | 'clock'>;
+
 export interface SharedRateBudgets {
-  /** The budget of one sending user (a profile id); the same object for the same key. */
-  budgetFor(key: string): RateBudget;
+  /**
+   * The budget under `key` (a profile id, or MPA's bucket, sender and title); the same object
+   * for the same key. `pacing` applies when the key is first asked for.
+   */
+  budgetFor(key: string, pacing?: BudgetPacing): RateBudget;
   close(): void;
+}
+
+/** The statements every claim and pause runs, prepared once per connection. */
+interface LedgerStatements {
+  newestStarts: StatementSync;
+  pause: StatementSync;
+  recordStart: StatementSync;
+  forgetOldStarts: StatementSync;
+  recordPause: StatementSync;
+}
+
+function prepareLedger(db: DatabaseSync): LedgerStatements {
+  return {
+    newestStarts: db.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?'),
+    pause: db.prepare('SELECT until FROM pauses WHERE budget = ?'),
+    recordStart: db.prepare('INSERT INTO starts (budget, at) VALUES (?, ?)'),
+    // Only the newest `keep` starts can ever decide a wait.
+    forgetOldStarts: db.prepare(
+      'DELETE FROM starts WHERE budget = ? AND rowid NOT IN (SELECT rowid FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?)',
+    ),
+    recordPause: db.prepare(
+      'INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)',
+    ),
+  };
 }
 
 export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedRateBudgets {
@@ -52,6 +85,7 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
   const { dataDir: _dataDir, onFallback, ...budgetOptions } = options;
   const budgets = new Map<string, RateBudget>();
   let db: DatabaseSync | undefined;
+  let statements: LedgerStatements | undefined;
   let failed = false;
 
   /** The first failure, at open or later, switches every budget to memory for the rest of this run. */
@@ -63,18 +97,21 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
       // Already unusable: closing is only tidying up.
     }
     db = undefined;
+    statements = undefined;
     const reason = thrown instanceof Error ? thrown.message : String(thrown);
     onFallback(
       `The shared rate budget at ${path} cannot be used (${reason.slice(0, 200)}): sends from this process are paced on their own, so the app and the CLI together may meet MPSD's rate limit (429) sooner. Delete the file to start it again.`,
     );
   }
 
-  function database(): DatabaseSync | undefined {
-    if (db !== undefined || failed) return db;
+  function database(): { db: DatabaseSync; statements: LedgerStatements } | undefined {
+    if (failed) return undefined;
+    if (db !== undefined && statements !== undefined) return { db, statements };
     for (let attempt = 1; ; attempt += 1) {
       try {
         db = openSqliteFile(path, MIGRATIONS, { synchronous: 'NORMAL', label: 'rate budget' }).db;
-        return db;
+        statements = prepareLedger(db);
+        return { db, statements };
       } catch (thrown) {
         if (attempt < OPEN_ATTEMPTS && LOCKED.test(thrown instanceof Error ? thrown.message : '')) {
           // Switching a new file to WAL needs a moment alone with it; another process may be doing just that.
@@ -93,21 +130,15 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
       claim(now, keep, decide) {
         const shared = database();
         if (shared !== undefined) {
+          const { statements: ledger } = shared;
           try {
-            return inTransaction(shared, () => {
-              const newestFirst = shared.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?').all(key, keep) as {
-                at: number;
-              }[];
-              const pause = shared.prepare('SELECT until FROM pauses WHERE budget = ?').get(key) as { until: number } | undefined;
+            return inTransaction(shared.db, () => {
+              const newestFirst = ledger.newestStarts.all(key, keep) as { at: number }[];
+              const pause = ledger.pause.get(key) as { until: number } | undefined;
               const wait = decide(newestFirst.map((row) => row.at).reverse(), pause?.until ?? Number.NEGATIVE_INFINITY);
               if (wait <= 0) {
-                shared.prepare('INSERT INTO starts (budget, at) VALUES (?, ?)').run(key, now);
-                // Only the newest `keep` starts can ever decide a wait.
-                shared
-                  .prepare(
-                    'DELETE FROM starts WHERE budget = ? AND rowid NOT IN (SELECT rowid FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?)',
-                  )
-                  .run(key, key, keep);
+                ledger.recordStart.run(key, now);
+                ledger.forgetOldStarts.run(key, key, keep);
               }
               return wait;
             });
@@ -123,13 +154,7 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
         const shared = database();
         if (shared === undefined) return;
         try {
-          inTransaction(shared, () =>
-            shared
-              .prepare(
-                'INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)',
-              )
-              .run(key, Math.round(until)),
-          );
+          inTransaction(shared.db, () => shared.statements.recordPause.run(key, Math.round(until)));
         } catch (thrown) {
           fallBack(thrown);
         }
@@ -142,10 +167,10 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
   database();
 
   return {
-    budgetFor(key) {
+    budgetFor(key, pacing) {
       let budget = budgets.get(key);
       if (budget === undefined) {
-        budget = createRateBudget({ ...budgetOptions, ledger: ledgerFor(key) });
+        budget = createRateBudget({ ...budgetOptions, ...pacing, ledger: ledgerFor(key) });
         budgets.set(key, budget);
       }
       return budget;
@@ -153,6 +178,7 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
     close() {
       db?.close();
       db = undefined;
+      statements = undefined;
     },
   };
 }
