@@ -102,8 +102,9 @@ function describeActivity(activity: MpaActivity): string {
 function report(context: CliContext, flags: FlagValues, sender: Sender, result: MpaResult): number {
   const { request, exchange, error } = result;
   const unknownOutcome = error?.code === 'OUTCOME_UNKNOWN';
-  // OUTCOME_UNKNOWN is 7 (exit-codes.ts): the script must look before sending again.
-  const exitCode = error === undefined ? EXIT_OK : exitCodeFor(error.code);
+  // OUTCOME_UNKNOWN is 7 (exit-codes.ts): the script must look before sending again. A call
+  // waiting in the outbox is done as far as the caller asked, as for MPSD's queued sends.
+  const exitCode = error === undefined || result.queued > 0 ? EXIT_OK : exitCodeFor(error.code);
   const acceptUris =
     request.kind === 'mpa.invite.send' && error === undefined && sender.xuid !== undefined
       ? Object.fromEntries(
@@ -122,8 +123,9 @@ function report(context: CliContext, flags: FlagValues, sender: Sender, result: 
   if (flags['json'] === true) {
     context.printJson({
       kind: request.kind,
-      outcome: error === undefined ? 'sent' : unknownOutcome ? 'unknown' : 'failed',
+      outcome: result.queued > 0 ? 'queued' : error === undefined ? 'sent' : unknownOutcome ? 'unknown' : 'failed',
       exitCode,
+      queued: result.queued,
       request: exchange.request,
       ...withoutUndefined({
         status: exchange.response?.status,
@@ -137,6 +139,11 @@ function report(context: CliContext, flags: FlagValues, sender: Sender, result: 
       attempts: exchange.attempts,
       durationMs: exchange.durationMs,
     });
+    return exitCode;
+  }
+  if (result.queued > 0) {
+    context.say(`${request.kind} not sent now: ${error?.message ?? 'queued in the outbox.'} See \`handle-studio outbox list\`.`);
+    for (const invitee of result.invitees ?? []) context.say(`  ${invitee.xuid}: ${invitee.outcome}`);
     return exitCode;
   }
   if (error !== undefined) {
