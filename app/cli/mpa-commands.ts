@@ -76,15 +76,31 @@ function platformChoice(flags: FlagValues): Record<string, unknown> {
   return platform === undefined ? {} : { platform, allowCrossPlatformJoin: false };
 }
 
-interface Sender {
+export interface Sender {
   profileId?: string;
   /** The caller's own XUID, when known (a profile's, or --xuid). */
   xuid?: string;
 }
 
-async function send(context: CliContext, flags: FlagValues, sender: Sender, request: Record<string, unknown>): Promise<MpaResult> {
+/**
+ * Sends one MPA call as the profile or with XBL_AUTHORIZATION. `queue` (a profile only) lets a
+ * call that cannot go out now wait in the outbox; left out, core's default applies.
+ */
+export async function send(
+  context: CliContext,
+  flags: FlagValues,
+  sender: Sender,
+  request: Record<string, unknown>,
+  queue?: boolean,
+): Promise<MpaResult> {
   const studio = await context.studio();
-  if (sender.profileId !== undefined) return studio.sendMpa({ request, profileId: sender.profileId, signal: context.signal });
+  if (sender.profileId !== undefined)
+    return studio.sendMpa({
+      request,
+      profileId: sender.profileId,
+      signal: context.signal,
+      ...(queue === undefined ? {} : { queueIfUnavailable: queue }),
+    });
   const endpoint = endpointFromFlag(text(flags, 'endpoint') ?? MPA_BASE_URL);
   return studio.sendMpa({ request, endpoint, authorization: environmentAuthorization(context.io.env), signal: context.signal });
 }
@@ -99,7 +115,7 @@ function describeActivity(activity: MpaActivity): string {
 }
 
 /** Says what happened, in words or as one JSON document, and returns the exit code. */
-function report(context: CliContext, flags: FlagValues, sender: Sender, result: MpaResult): number {
+export function report(context: CliContext, flags: FlagValues, sender: Sender, result: MpaResult): number {
   const { request, exchange, error } = result;
   const unknownOutcome = error?.code === 'OUTCOME_UNKNOWN';
   // OUTCOME_UNKNOWN is 7 (exit-codes.ts): the script must look before sending again. A call

@@ -1,18 +1,22 @@
 /**
  * `outbox list|flush` and `draft list|send`: what is waiting to go out. The outbox holds
  * requests that could not be sent (offline, no valid token), one item per MPSD call; a draft
- * is a form saved in the app, sent from here with the same credentials rules as any request.
+ * is a form saved in the app, sent from here with the same credentials rules as any request
+ * (an MPA draft through core's sendMpa, as the `mpa ...` commands send).
  */
 import { draftChannels, type Draft } from '../shared/contract/drafts.ts';
 import { outboxChannels, outboxStates, type OutboxCounts, type OutboxItem } from '../shared/contract/outbox.ts';
 import { requestFromDraft, type DraftTextField } from '../shared/drafts/draft-request.ts';
+import { isMpaKind, mpaRequestFromDraft } from '../shared/drafts/mpa-draft-request.ts';
+import type { MpaKind } from '../shared/mpa/requests.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { requestKindLabel } from '../shared/history/request-words.ts';
 import { parseHandleRequest } from '../shared/mpsd/requests.ts';
-import type { CommandSpec } from './command.ts';
+import type { CommandSpec, FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { exitCodeForFlush } from './exit-codes.ts';
 import { limitFromFlag } from './history-command.ts';
+import { checkMpaSteps, mpaCaller, sendMpaSteps } from './mpa-steps.ts';
 import { list, text } from './request-flags.ts';
 import { reportSend } from './send-report.ts';
 import { AUTHORIZATION_NOTE, senderFlags, sendWithFlags } from './send.ts';
@@ -141,6 +145,20 @@ const draftList: CommandSpec = {
   },
 };
 
+/**
+ * An MPA draft: read as the MPA request it describes, your own XUID (set and delete name it in
+ * the path) from the profile or --xuid when the draft leaves it blank, then one sendMpa call.
+ */
+async function sendMpaDraft(context: CliContext, flags: FlagValues, draft: Draft & { kind: MpaKind }): Promise<number> {
+  const caller = await mpaCaller(context, draftSend, flags);
+  const { request } = mpaRequestFromDraft(draft);
+  const ownXuid = draft.kind === 'mpa.activity.set' || draft.kind === 'mpa.activity.delete' || draft.kind === 'mpa.activity.get';
+  const step: Record<string, unknown> =
+    ownXuid && !('xuid' in request) && caller.xuid !== undefined ? { ...request, xuid: caller.xuid } : request;
+  checkMpaSteps([step], (reason) => `Draft "${draft.name}" cannot be sent yet: ${reason} Finish it in the app's Compose screen.`);
+  return sendMpaSteps(context, flags, caller, [step]);
+}
+
 const draftSend: CommandSpec = {
   path: ['draft', 'send'],
   summary: 'Send a draft saved in the app (by name or id). It is checked first; a draft with a mistake is not sent.',
@@ -148,11 +166,18 @@ const draftSend: CommandSpec = {
   flags: {
     ...senderFlags,
     queue: { type: 'boolean', help: 'With --profile: put what cannot be sent now in the outbox and exit 0.' },
+    xuid: {
+      type: 'string',
+      value: 'XUID',
+      help: "An MPA draft that sets, reads or deletes your activity and leaves the XUID blank: your own (default: the profile's).",
+    },
   },
   notes: [AUTHORIZATION_NOTE],
   examples: ['handle-studio draft send "lobby invites" --profile dev --json'],
   run: async (context, flags, [name]) => {
-    const draft = await findDraft(context, name!);
+    const found = await findDraft(context, name!);
+    if (isMpaKind(found.kind)) return sendMpaDraft(context, flags, { ...found, kind: found.kind });
+    const draft = { ...found, kind: found.kind };
     const { request, recipientLabels, unreadable } = requestFromDraft(draft);
     // A box with a line that cannot be read at all: the schema would only say the box is not a map,
     // so name the box and the line (requestFromDraft's message says how to write it).

@@ -10,7 +10,7 @@ import { presetChannels } from '../shared/contract/presets.ts';
 import { profileChannels } from '../shared/contract/profiles.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
-import type { Preset, PresetInput } from '../shared/presets/preset.ts';
+import type { MpaPreset, MpsdPreset, Preset, PresetInput } from '../shared/presets/preset.ts';
 import type { CommandSpec, FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
@@ -65,7 +65,15 @@ export async function presetInviteRequest(
   /** The user of the profile the send goes as, asked only when the preset joins first and --xuid is not given. */
   profileUser: () => Promise<string | undefined> = () => Promise.resolve(undefined),
 ): Promise<PresetSend> {
-  const preset = await presetByName(context, name);
+  const found = await presetByName(context, name);
+  if (found.service === 'mpa') {
+    throw new HandleStudioError(
+      'VALIDATION',
+      `Preset "${found.name}" is an MPA preset: \`invite send\` sends MPSD invite handles, and Microsoft advises not mixing the two for one title. Send it with \`handle-studio preset send "${found.name}"\`.`,
+      { field: 'preset' },
+    );
+  }
+  const preset: MpsdPreset = found;
   const fromPreset = preset.sessionRef;
   const typed = overrides.sessionRef ?? {};
   const sessionRef = {
@@ -114,17 +122,36 @@ export async function senderProfileUser(context: CliContext, flags: FlagValues):
   return profile?.token.xuid ?? profile?.xuid;
 }
 
+/** An MPA preset's lines: the title, the activity it sets, how its one invite call goes out. */
+function describeMpaPreset(context: CliContext, preset: MpaPreset): void {
+  context.say(`    MPA, title ${titleIdWithDecimal(preset.titleId)}`);
+  const { activity, invite } = preset;
+  if (activity !== undefined) {
+    const seats = activity.maxPlayers === undefined ? '' : `, ${activity.currentPlayers ?? '?'}/${activity.maxPlayers} players`;
+    const group = activity.groupId === undefined ? '' : `, group ${activity.groupId}`;
+    context.say(
+      `    sets the activity first: ${activity.joinRestriction}${seats}${group}, ${activity.platform ?? 'cross-platform'}, connection string "${activity.connectionString}"`,
+    );
+  }
+  const connection = invite.connectionString === undefined ? 'no connection string' : `connection string "${invite.connectionString}"`;
+  context.say(`    invites in one MPA call: ${invite.platform ?? 'cross-platform'}, ${connection}`);
+}
+
 function describePreset(context: CliContext, preset: Preset): void {
-  const ref = preset.sessionRef;
-  const session = 'name' in ref ? ref.name : '(a new session each send)';
   context.say(`${preset.favourite ? '* ' : '  '}${preset.name}`);
-  context.say(`    session ${ref.scid} / ${ref.templateName} / ${session}, title ${titleIdWithDecimal(preset.inviteAttributes.titleId)}`);
+  if (preset.service === 'mpa') describeMpaPreset(context, preset);
+  else {
+    const ref = preset.sessionRef;
+    const session = 'name' in ref ? ref.name : '(a new session each send)';
+    context.say(`    session ${ref.scid} / ${ref.templateName} / ${session}, title ${titleIdWithDecimal(preset.inviteAttributes.titleId)}`);
+  }
   if (preset.recipients.length > 0) {
     context.say(
       `    invites ${preset.recipients.map((recipient) => (recipient.label ? `${recipient.xuid} (${recipient.label})` : recipient.xuid)).join(', ')}`,
     );
   }
-  if (preset.joinAndSetActivityFirst) context.say('    joins the session and sets the activity before inviting');
+  if (preset.service === 'mpsd' && preset.joinAndSetActivityFirst)
+    context.say('    joins the session and sets the activity before inviting');
   if (preset.notes.trim() !== '') context.say(`    notes: ${preset.notes.trim().split('\n')[0]}`);
 }
 

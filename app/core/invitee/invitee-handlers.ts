@@ -20,6 +20,13 @@ import type { Send } from './invitee-steps.ts';
  * preset makes a new session at each send) and its invite attributes.
  */
 export function roundTripPlan(preset: Preset, from: string, to: string, fresh: () => string): RoundTripPlan {
+  if (preset.service === 'mpa') {
+    throw new HandleStudioError(
+      'VALIDATION',
+      `Preset "${preset.name}" is an MPA preset: the round trip follows MPSD's invite handles (session, handle, join through it). Pick an MPSD preset; for MPA, send the preset and query the activity back with \`mpa activity query\`.`,
+      { field: 'preset' },
+    );
+  }
   const { scid, templateName } = preset.sessionRef;
   const { titleId, context, contextString, senderString } = preset.inviteAttributes;
   return {

@@ -7,7 +7,13 @@ import * as z from '../../shared/zod.ts';
 import type { Preset } from '../../shared/presets/preset.ts';
 import { presetSchema } from '../../shared/presets/preset.ts';
 
-export const PRESET_DOCUMENT_VERSION = 2;
+/**
+ * v3 added MPA presets and `service` on every preset. A v2 preset needs no reshaping (without
+ * `service` the schema reads it as the MPSD preset it was), but the version still goes up: a
+ * v2 build meeting an MPA preset would take it for a damaged entry and set the file aside,
+ * while a newer version number makes it open the file read-only and say why (presets-store.ts).
+ */
+export const PRESET_DOCUMENT_VERSION = 3;
 
 /**
  * v1 (the first release) kept bare XUIDs; v2 gives each recipient a label. Only the

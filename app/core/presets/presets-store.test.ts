@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presetChannels } from '../../shared/contract/presets.ts';
-import type { PresetInput } from '../../shared/presets/preset.ts';
+import type { MpsdPreset, MpsdPresetInput, Preset, PresetInput } from '../../shared/presets/preset.ts';
 import { createPresetHandlers } from './presets-handlers.ts';
 import type { PresetFile, PresetsStore } from './presets-store.ts';
 import { confPresetFileSource, openPresetsStore } from './presets-store.ts';
@@ -16,7 +16,7 @@ function open(dataDir = dir): PresetsStore {
   return openPresetsStore({ source: confPresetFileSource(dataDir), now: () => clock });
 }
 
-function lobbyInvite(overrides: Partial<PresetInput> = {}): PresetInput {
+function lobbyInvite(overrides: Partial<MpsdPresetInput> = {}): MpsdPresetInput {
   return {
     name: 'Lobby invite',
     sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' },
@@ -31,6 +31,12 @@ function lobbyInvite(overrides: Partial<PresetInput> = {}): PresetInput {
   };
 }
 
+/** The preset as an MPSD one (failing the test when it is not). */
+function mpsd(preset: Preset): MpsdPreset {
+  if (preset.service !== 'mpsd') throw new Error(`expected an MPSD preset, got ${preset.service}`);
+  return preset;
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hs-presets-'));
   clock = Date.parse('2026-03-01T09:00:00Z');
@@ -42,7 +48,7 @@ afterEach(() => {
 
 describe('presets', () => {
   it('creates a preset, normalising what MPSD needs, and reads it back after a restart', () => {
-    const created = open().create(lobbyInvite());
+    const created = mpsd(open().create(lobbyInvite()));
     expect(created).toMatchObject({
       sessionRef: { scid: SCID, templateName: 'GameSession', name: 'lobby-7' },
       // The title id stays as typed (Partner Center's hex); the invite built from it carries the decimal.
@@ -55,12 +61,12 @@ describe('presets', () => {
     const reopened = open();
     expect(reopened.list()).toEqual([JSON.parse(JSON.stringify(created))]);
     const onDisk = JSON.parse(readFileSync(join(dir, 'presets.json'), 'utf8')) as { schemaVersion: number };
-    expect(onDisk.schemaVersion).toBe(2);
+    expect(onDisk.schemaVersion).toBe(3);
   });
 
   it('supports a fresh session name at each send instead of a fixed one', () => {
     const store = open();
-    const preset = store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession', newNameEachTime: true } }));
+    const preset = mpsd(store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession', newNameEachTime: true } })));
     expect(preset.sessionRef).toEqual({ scid: SCID, templateName: 'GameSession', newNameEachTime: true });
     expect(() => store.create(lobbyInvite({ sessionRef: { scid: SCID, templateName: 'GameSession' } }))).toThrow(
       /sessionRef\.name: Give a session name, or set newNameEachTime/,
@@ -133,9 +139,10 @@ describe('presets', () => {
     };
     writeFileSync(join(dir, 'presets.json'), JSON.stringify(v1));
     const store = open();
-    expect(store.status().upgradedFrom).toEqual({ version: 1, backupPath: join(dir, 'presets.json.before-v2') });
+    expect(store.status().upgradedFrom).toEqual({ version: 1, backupPath: join(dir, 'presets.json.before-v3') });
     expect(store.list()).toEqual([
       {
+        service: 'mpsd',
         id: 'legacy-1',
         name: 'Old invite',
         profileId: 'profile-7',
@@ -151,8 +158,8 @@ describe('presets', () => {
         updatedAt: '2025-12-01T10:00:00.000Z',
       },
     ]);
-    expect(JSON.parse(readFileSync(join(dir, 'presets.json.before-v2'), 'utf8'))).toEqual(v1);
-    // The upgraded file is written as v2, and opening it again is not another upgrade.
+    expect(JSON.parse(readFileSync(join(dir, 'presets.json.before-v3'), 'utf8'))).toEqual(v1);
+    // The upgraded file is written as v3, and opening it again is not another upgrade.
     const again = open();
     expect(again.status().upgradedFrom).toBeUndefined();
     expect(again.list()[0]?.recipients).toHaveLength(2);
@@ -182,7 +189,7 @@ describe('presets', () => {
   });
 
   it('never overwrites a file from a newer version', () => {
-    const newer = JSON.stringify({ schemaVersion: 3, presets: [] });
+    const newer = JSON.stringify({ schemaVersion: 4, presets: [] });
     writeFileSync(join(dir, 'presets.json'), newer);
     const store = open();
     expect(store.status().readOnlyReason).toMatch(/newer Handle Studio/);
@@ -352,8 +359,8 @@ describe('team presets file', () => {
       store.importFile(JSON.stringify({ format: 'something-else', version: 1, presets: [] }), { replaceExisting: true }),
     ).toThrow(/not a Handle Studio presets file/);
     expect(() =>
-      store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 2, presets: [] }), { replaceExisting: true }),
-    ).toThrow(/version must be 1/);
+      store.importFile(JSON.stringify({ format: 'handle-studio-presets', version: 3, presets: [] }), { replaceExisting: true }),
+    ).toThrow(/version must be 1 or 2/);
     const twice = { format: 'handle-studio-presets', version: 1, presets: [lobbyInvite(), lobbyInvite({ name: 'LOBBY INVITE' })] };
     expect(() => store.importFile(JSON.stringify(twice), { replaceExisting: true })).toThrow(
       /Preset 2 \("LOBBY INVITE"\), name: the same name as preset 1/,
@@ -382,5 +389,132 @@ describe('team presets file', () => {
     expect(presetChannels.createPreset.input.safeParse({ ...lobbyInvite(), secret: 'x' }).success).toBe(false);
     expect(existsSync(join(dir, 'presets.json'))).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('damaged'))).toEqual([]);
+  });
+});
+
+describe('MPA presets in the store', () => {
+  const ALICE = '2814679796296492';
+  function squad(overrides: Record<string, unknown> = {}): PresetInput {
+    return {
+      service: 'mpa',
+      name: 'Squad lobby',
+      titleId: '0x4D2',
+      activity: { connectionString: 'lobby:9f2c', joinRestriction: 'Followed', maxPlayers: 8, currentPlayers: 3, platform: 'Scarlett' },
+      invite: { connectionString: 'lobby:9f2c', platform: 'Scarlett', allowCrossPlatformJoin: false },
+      recipients: [{ label: 'Alice', xuid: ALICE }],
+      notes: 'PlayFab lobby',
+      ...overrides,
+    } as PresetInput;
+  }
+
+  it('upgrades a presets.json written by the v2 build: every preset becomes MPSD, nothing lost, the original kept', () => {
+    // Written by the store as it was before MPA presets (commit 2cabc6d), byte for byte.
+    const v2Text = readFileSync(new URL('./presets-v2.fixture.json', import.meta.url), 'utf8');
+    writeFileSync(join(dir, 'presets.json'), v2Text);
+    const v2 = JSON.parse(v2Text) as { schemaVersion: number; presets: Record<string, unknown>[] };
+    const store = open();
+    expect(store.status()).toMatchObject({
+      upgradedFrom: { version: 2, backupPath: join(dir, 'presets.json.before-v3') },
+      unreadablePresets: 0,
+    });
+    expect(store.status().damagedFileMovedTo).toBeUndefined();
+    const byId = new Map(store.list().map((preset) => [preset.id, preset]));
+    expect(byId.size).toBe(2);
+    for (const old of v2.presets) expect(byId.get(old['id'] as string)).toEqual({ service: 'mpsd', ...old });
+    expect(readFileSync(join(dir, 'presets.json.before-v3'), 'utf8')).toBe(v2Text);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'presets.json'), 'utf8')) as { schemaVersion: number };
+    expect(onDisk.schemaVersion).toBe(3);
+    // Opening the upgraded file again is not another upgrade, and the presets are the same.
+    const again = open();
+    expect(again.status().upgradedFrom).toBeUndefined();
+    expect(again.list()).toEqual(store.list());
+  });
+
+  it('saves, reads back after a restart, searches and filters by service', () => {
+    const store = open();
+    const mpa = store.create(squad());
+    const mpsd = store.create(lobbyInvite());
+    expect(mpa).toMatchObject({ service: 'mpa', titleId: '0x4D2', invite: { platform: 'Scarlett' }, favourite: false });
+    expect(open().get(mpa.id)).toEqual(JSON.parse(JSON.stringify(mpa)));
+    expect(store.list({ service: 'mpa' }).map((p) => p.id)).toEqual([mpa.id]);
+    expect(store.list({ service: 'mpsd' }).map((p) => p.id)).toEqual([mpsd.id]);
+    expect(store.list({ search: '9F2C' }).map((p) => p.id)).toEqual([mpa.id]);
+    // An edit may change the service: the preset is replaced whole, never half of each.
+    const turned = store.update(mpa.id, lobbyInvite({ name: 'Squad lobby' }));
+    expect(turned).toMatchObject({ service: 'mpsd', name: 'Squad lobby' });
+    expect('activity' in turned).toBe(false);
+  });
+
+  it('refuses a bad MPA preset naming the field, and a token in a connection string', () => {
+    const store = open();
+    expect(() => store.create(squad({ activity: { connectionString: 'c', joinRestriction: 'Public', maxPlayers: 1 } }))).toThrow(
+      /activity\.maxPlayers: maxPlayers must be at least 2/,
+    );
+    expect(() => store.create(squad({ invite: { connectionString: 'XBL3.0 x=1234;eyJhbGciOi.sig' } }))).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
+    expect(store.list()).toEqual([]);
+  });
+
+  it('carries MPA presets through the team file: exported as version 2, imported unchanged into another data folder', () => {
+    const store = open();
+    store.create(squad({ profileId: 'p-1', favourite: true }));
+    store.create(lobbyInvite());
+    const text = store.exportFile();
+    const file = JSON.parse(text) as { version: number; presets: Record<string, unknown>[] };
+    expect(file.version).toBe(2);
+    expect(file.presets.find((p) => p['name'] === 'Squad lobby')).toEqual({
+      service: 'mpa',
+      name: 'Squad lobby',
+      titleId: '0x4D2',
+      activity: { connectionString: 'lobby:9f2c', joinRestriction: 'Followed', maxPlayers: 8, currentPlayers: 3, platform: 'Scarlett' },
+      invite: { connectionString: 'lobby:9f2c', platform: 'Scarlett', allowCrossPlatformJoin: false },
+      recipients: [{ label: 'Alice', xuid: ALICE }],
+      notes: 'PlayFab lobby',
+    });
+    // An MPSD preset is written exactly as before (no service), so only files with MPA presets need the new version.
+    expect(file.presets.find((p) => p['name'] === 'Lobby invite')).not.toHaveProperty('service');
+    const mpsdOnly = store.list({ service: 'mpsd' }).map((preset) => preset.id);
+    expect(JSON.parse(store.exportFile(mpsdOnly)).version).toBe(1);
+
+    const other = mkdtempSync(join(tmpdir(), 'hs-presets-team-'));
+    try {
+      const teammate = open(other);
+      expect(teammate.importFile(text, { replaceExisting: false })).toMatchObject({ added: 2 });
+      const [imported] = teammate.list({ service: 'mpa' });
+      expect(imported).toMatchObject({ ...squad(), favourite: false });
+      expect(imported?.profileId).toBeUndefined();
+      // Imported again, nothing changes.
+      expect(teammate.previewImport(text)).toEqual({ added: [], replaced: [], unchanged: ['Squad lobby', 'Lobby invite'] });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('names the preset and the field of an unknown service or a bad MPA field in a team file, and imports nothing', () => {
+    const store = open();
+    const file = {
+      format: 'handle-studio-presets',
+      version: 2,
+      presets: [
+        { ...squad(), name: 'Too many seats', activity: { connectionString: 'c', joinRestriction: 'Public', currentPlayers: 101 } },
+        { ...squad(), name: 'Spelled wrong', service: 'MPA' },
+        { ...squad(), name: 'Long invite', invite: { connectionString: 'x'.repeat(300) } },
+      ],
+    };
+    let thrown: { code?: string; message?: string } = {};
+    try {
+      store.importFile(JSON.stringify(file), { replaceExisting: true });
+    } catch (error) {
+      thrown = error as typeof thrown;
+    }
+    expect(thrown.code).toBe('VALIDATION');
+    expect(thrown.message).toContain('Preset 1 ("Too many seats"), activity.currentPlayers: currentPlayers must be at most 100');
+    expect(thrown.message).toContain(
+      'Preset 2 ("Spelled wrong"), service: service must be mpsd (MPSD handles) or mpa (Multiplayer Activity); left out, it is mpsd. Fix the spelling, or remove the preset.',
+    );
+    expect(thrown.message).toContain('Preset 3 ("Long invite"), invite.connectionString: connectionString is at most 255 characters');
+    expect(thrown.message).toMatch(/Nothing was imported\.$/);
+    expect(store.list()).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { HandleStudioError } from '../../shared/errors.ts';
-import type { Preset, PresetInput } from '../../shared/presets/preset.ts';
+import type { Preset, PresetInput, PresetService } from '../../shared/presets/preset.ts';
 import { presetInputSchema } from '../../shared/presets/preset.ts';
 import { formatPresetFile, parsePresetFile, sharedFieldsOf, type SharedPreset } from '../../shared/presets/preset-file.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
@@ -61,6 +61,8 @@ export interface PresetListOptions {
   /** Matches name, notes, session or template name, recipient labels and XUIDs (case-insensitive). */
   search?: string;
   favouritesOnly?: boolean;
+  /** Only presets for this service (a profile is offered the presets of its own service). */
+  service?: PresetService;
 }
 
 export interface PresetImportResult {
@@ -115,6 +117,13 @@ export interface OpenPresetsOptions {
   now?: () => number;
 }
 
+/** A preset's own fields, either kind (Omit on each member keeps `service` telling them apart). */
+type PresetFields = Preset extends infer Each
+  ? Each extends Preset
+    ? Omit<Each, 'id' | 'profileId' | 'favourite' | 'updatedAt'>
+    : never
+  : never;
+
 function timestampForFileName(ms: number): string {
   return new Date(ms).toISOString().replace(/[:.]/g, '-');
 }
@@ -139,16 +148,18 @@ function sameShared(saved: Preset, shared: SharedPreset): boolean {
 }
 
 function searchableText(preset: Preset): string {
-  const ref = preset.sessionRef;
-  return [
-    preset.name,
-    preset.notes,
-    ref.templateName,
-    'name' in ref ? ref.name : '',
-    ...preset.recipients.flatMap((r) => [r.label, r.xuid]),
-  ]
-    .join('\n')
-    .toLowerCase();
+  const own =
+    preset.service === 'mpa'
+      ? [preset.activity?.connectionString ?? '', preset.activity?.groupId ?? '', preset.invite.connectionString ?? '']
+      : [preset.sessionRef.templateName, 'name' in preset.sessionRef ? preset.sessionRef.name : ''];
+  return [preset.name, preset.notes, ...own, ...preset.recipients.flatMap((r) => [r.label, r.xuid])].join('\n').toLowerCase();
+}
+
+/** The text of a preset a person typed freely, where a pasted token could hide (checked before saving or sharing). */
+function freeText(preset: Preset | SharedPreset | PresetFields): Record<string, unknown> {
+  return preset.service === 'mpa'
+    ? { notes: preset.notes, name: preset.name, activity: preset.activity, invite: preset.invite }
+    : { notes: preset.notes, name: preset.name };
 }
 
 /** Opens the presets: reads (upgrading or recovering as needed) and keeps them in memory. */
@@ -230,18 +241,13 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
   }
 
   function build(id: string, input: PresetInput, previous?: Preset): Preset {
-    const parsed = parseOrThrow(presetInputSchema, input, 'Preset');
-    assertNoCredentials({ notes: parsed.notes, name: parsed.name }, 'presets');
+    const { profileId, favourite, ...fields } = parseOrThrow(presetInputSchema, input, 'Preset');
+    assertNoCredentials(freeText(fields), 'presets');
     return {
       id,
-      name: parsed.name,
-      sessionRef: parsed.sessionRef,
-      inviteAttributes: parsed.inviteAttributes,
-      recipients: parsed.recipients,
-      joinAndSetActivityFirst: parsed.joinAndSetActivityFirst,
-      notes: parsed.notes,
-      profileId: parsed.profileId ?? previous?.profileId,
-      favourite: parsed.favourite ?? previous?.favourite ?? false,
+      ...fields,
+      profileId: profileId ?? previous?.profileId,
+      favourite: favourite ?? previous?.favourite ?? false,
       updatedAt: new Date(now()).toISOString(),
     };
   }
@@ -251,11 +257,11 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     const incoming = parsePresetFile(text);
     incoming.forEach((shared, index) => {
       try {
-        assertNoCredentials({ notes: shared.notes, name: shared.name }, 'presets');
+        assertNoCredentials(freeText(shared), 'presets');
       } catch {
         throw new HandleStudioError(
           'VALIDATION',
-          `Preset ${index + 1} ("${shared.name}"), notes: holds something shaped like an Xbox Live token; presets files must not carry credentials. Nothing was imported.`,
+          `Preset ${index + 1} ("${shared.name}"), ${shared.service === 'mpa' ? 'notes or a connection string: hold' : 'notes: holds'} something shaped like an Xbox Live token; presets files must not carry credentials. Nothing was imported.`,
         );
       }
     });
@@ -274,6 +280,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
       const needle = listOptions.search?.trim().toLowerCase();
       return presets
         .filter((p) => !listOptions.favouritesOnly || p.favourite)
+        .filter((p) => listOptions.service === undefined || p.service === listOptions.service)
         .filter((p) => !needle || searchableText(p).includes(needle))
         .sort(byFavouriteThenName);
     },
@@ -316,11 +323,11 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
       const chosen = ids ? ids.map(get) : [...presets].sort(byFavouriteThenName);
       for (const preset of chosen) {
         try {
-          assertNoCredentials({ notes: preset.notes, name: preset.name }, 'presets file');
+          assertNoCredentials(freeText(preset), 'presets file');
         } catch {
           throw new HandleStudioError(
             'VALIDATION',
-            `Preset "${preset.name}" has something shaped like an Xbox Live token in its name or notes; remove it before sharing the file.`,
+            `Preset "${preset.name}" has something shaped like an Xbox Live token in its ${preset.service === 'mpa' ? 'name, notes or connection strings' : 'name or notes'}; remove it before sharing the file.`,
           );
         }
       }

@@ -1,8 +1,10 @@
 /**
  * The drafts channels: a named, possibly incomplete form, saved as the user types and sent
- * later (the form's fields are validated into a request only at send time).
+ * later (the form's fields are validated into a request only at send time). A draft is an
+ * MPSD request or an MPA one (its kind says which: `mpa.*`); see app/shared/drafts/.
  */
 import * as z from '../zod.ts';
+import { mpaKinds } from '../mpa/requests.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 import { recordIdSchema } from './common.ts';
 import { channel } from './define.ts';
@@ -10,6 +12,10 @@ import { channel } from './define.ts';
 export const DRAFT_FIELD_MAX = 50;
 const FIELD_TEXT_MAX = 4000;
 const FIELD_LIST_MAX = 100;
+
+/** Every kind a draft can be: MPSD's requests, then MPA's. */
+export const draftKinds = [...requestKinds, ...mpaKinds] as const;
+export type DraftKind = (typeof draftKinds)[number];
 
 const draftNameSchema = z
   .string({ error: 'Draft name is required.' })
@@ -44,7 +50,7 @@ export const draftSaveInputSchema = z.strictObject({
   /** Absent for a new draft; the answer carries the id to use from then on. */
   id: z.optional(recordIdSchema),
   name: draftNameSchema,
-  kind: z.enum(requestKinds, { error: `Draft kind must be one of: ${requestKinds.join(', ')}.` }),
+  kind: z.enum(draftKinds, { error: `Draft kind must be one of: ${draftKinds.join(', ')}.` }),
   fields: draftFieldsSchema,
   profileId: z.optional(recordIdSchema),
 });
@@ -53,7 +59,7 @@ export type DraftSaveInput = z.input<typeof draftSaveInputSchema>;
 export const draftSchema = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(requestKinds),
+  kind: z.enum(draftKinds),
   fields: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean()])),
   profileId: z.optional(z.string()),
   updatedAt: z.string(),

@@ -3,7 +3,7 @@
  * shared with the team as a JSON file kept in the game's repository.
  */
 import * as z from '../zod.ts';
-import { presetInputSchema, presetSchema } from '../presets/preset.ts';
+import { presetInputSchema, presetSchema, presetServices } from '../presets/preset.ts';
 import { PRESET_FILE_MAX_CHARS } from '../presets/preset-file.ts';
 import { recordIdSchema } from './common.ts';
 import { channel, event } from './define.ts';
@@ -29,9 +29,10 @@ export const presetChannels = {
     z.strictObject({
       search: z.optional(z.string().check(z.trim(), z.maxLength(200, { error: 'Search text is at most 200 characters.' }))),
       favouritesOnly: z.optional(z.boolean()),
+      service: z.optional(z.enum(presetServices, { error: 'service must be mpsd or mpa.' })),
     }),
     z.object({ presets: z.array(presetSchema), status: presetsStatusSchema }),
-    'Presets (favourites first, then by name) and the store status the UI warns about.',
+    'Presets (favourites first, then by name; with service, only that service’s) and the store status the UI warns about.',
   ),
   getPreset: channel(presetIdInput, presetSchema, 'One preset.'),
   createPreset: channel(presetInputSchema, presetSchema, 'Save a new preset.'),

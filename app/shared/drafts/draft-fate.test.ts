@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SendResult } from '../contract/requests.ts';
-import { draftFateAfterSend, draftFateBeforeSend } from './draft-fate.ts';
+import { draftFateAfterMpaSend, draftFateAfterSend, draftFateBeforeSend } from './draft-fate.ts';
 
 type Answer = Pick<SendResult, 'outcome' | 'exchanges' | 'invitees' | 'queued'>;
 const answered = (error?: { code: 'MPSD_REJECTED'; message: string }) =>
@@ -63,6 +63,43 @@ describe('sending from a draft', () => {
     expect(draftFateAfterSend({ name: 'D', removeWhenSent: true }, answer)).toEqual({
       remove: false,
       words: `Draft “D” was kept because ${reason}.`,
+    });
+  });
+});
+
+describe('sending from an MPA draft (one call for every invitee)', () => {
+  const choice = { name: 'Squad invites', removeWhenSent: true };
+  const invitees = (outcome: string) => [
+    { xuid: '2814679796296492', outcome },
+    { xuid: '2814679796296493', outcome },
+  ];
+
+  it('removes the draft when MPA took the call', () => {
+    expect(draftFateAfterMpaSend(choice, { queued: 0, invitees: invitees('invited') })).toEqual({
+      remove: true,
+      words: 'Draft “Squad invites” was removed: everything in it was sent.',
+    });
+    expect(draftFateAfterMpaSend(choice, { queued: 0 })).toMatchObject({ remove: true });
+  });
+
+  it('keeps it, saying why, when the call was queued, refused or its outcome is unknown', () => {
+    expect(draftFateAfterMpaSend(choice, { queued: 1, error: { code: 'OFFLINE' }, invitees: invitees('queued') })).toEqual({
+      remove: false,
+      words: 'Draft “Squad invites” was kept because it is queued in the outbox, not sent yet.',
+    });
+    expect(draftFateAfterMpaSend(choice, { queued: 0, error: { code: 'MPSD_REJECTED' }, invitees: invitees('not-invited') }).words).toBe(
+      'Draft “Squad invites” was kept because the send failed.',
+    );
+    expect(draftFateAfterMpaSend(choice, { queued: 0, error: { code: 'OUTCOME_UNKNOWN' }, invitees: invitees('unknown') })).toMatchObject({
+      remove: false,
+      words: expect.stringMatching(/may or may not have taken the call \(check History before sending again\)/),
+    });
+  });
+
+  it('keeps it as saved when the user did not ask to remove it', () => {
+    expect(draftFateAfterMpaSend({ ...choice, removeWhenSent: false }, { queued: 0, invitees: invitees('invited') })).toEqual({
+      remove: false,
+      words: 'Draft “Squad invites” was kept as saved.',
     });
   });
 });

@@ -43,13 +43,42 @@ function undelivered(result: Pick<SendResult, 'outcome' | 'exchanges' | 'invitee
   return result.exchanges.some((exchange) => exchange.error !== undefined) ? 'MPSD did not accept the request' : undefined;
 }
 
+/**
+ * What an MPA send answered, as far as a draft's fate goes (core's MpaResult has these fields;
+ * app/shared cannot name core's type). One call: queued, refused, unknown or done.
+ */
+export interface MpaSendOutcome {
+  error?: { code: string } | undefined;
+  /** 1 when the call waits in the outbox. */
+  queued: number;
+  invitees?: readonly { outcome: string }[] | undefined;
+}
+
+/** Why an MPA send did not deliver, or undefined when it did. */
+function mpaUndelivered(result: MpaSendOutcome): string | undefined {
+  if (result.queued > 0) return 'it is queued in the outbox, not sent yet';
+  if (result.error?.code === 'OUTCOME_UNKNOWN') return 'MPA may or may not have taken the call (check History before sending again)';
+  if (result.error !== undefined) return 'the send failed';
+  const invitees = result.invitees ?? [];
+  const invited = invitees.filter((invitee) => invitee.outcome === 'invited').length;
+  return invited === invitees.length ? undefined : `only ${invited} of ${invitees.length} invitees were invited`;
+}
+
 /** After the answer: whether to remove the draft, and the sentence that says what became of it. */
 export function draftFateAfterSend(
   choice: Pick<DraftSendChoice, 'name' | 'removeWhenSent'>,
   result: Pick<SendResult, 'outcome' | 'exchanges' | 'invitees' | 'queued'>,
 ): DraftFate {
+  return fateOf(choice, undelivered(result));
+}
+
+/** The same for an MPA draft, after sendMpa answered. */
+export function draftFateAfterMpaSend(choice: Pick<DraftSendChoice, 'name' | 'removeWhenSent'>, result: MpaSendOutcome): DraftFate {
+  return fateOf(choice, mpaUndelivered(result));
+}
+
+function fateOf(choice: Pick<DraftSendChoice, 'name' | 'removeWhenSent'>, reason: string | undefined): DraftFate {
   if (!choice.removeWhenSent) return { remove: false, words: `Draft “${choice.name}” was kept as saved.` };
-  const reason = undelivered(result);
   return reason === undefined
     ? { remove: true, words: `Draft “${choice.name}” was removed: everything in it was sent.` }
     : { remove: false, words: `Draft “${choice.name}” was kept because ${reason}.` };

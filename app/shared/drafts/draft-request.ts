@@ -7,6 +7,7 @@
  */
 import type { Draft } from '../contract/drafts.ts';
 import type { HandleRequestInput } from '../mpsd/requests.ts';
+import type { RequestKind } from '../mpsd/wire.ts';
 import { parseInviteeLines, parseInvitees, recipientLabels, type InviteeLine } from './invitee-lines.ts';
 
 /** A draft's fields as the drafts contract stores them: text, a list of texts, or a switch. */
@@ -56,15 +57,20 @@ export interface DraftRequest {
   unreadable: Partial<Record<DraftTextField, string>>;
 }
 
-const SEPARATORS = /[\s,;]+/;
+/** How a box of several XUIDs splits: spaces, commas, semicolons, line breaks. */
+export const SEPARATORS = /[\s,;]+/;
 
-function inviteesOf(value: DraftFields[string] | undefined): InviteeLine[] {
+/** The invitee box, stored one entry per line (text is read too). */
+export function inviteesOf(value: DraftFields[string] | undefined): InviteeLine[] {
   if (Array.isArray(value)) return parseInviteeLines(value);
   return typeof value === 'string' ? parseInvitees(value) : [];
 }
 
-/** The request a draft describes (blank fields left out, so the schema says "required"). */
-export function requestFromDraft(draft: Pick<Draft, 'kind' | 'fields'>): DraftRequest {
+/**
+ * The MPSD request a draft describes (blank fields left out, so the schema says "required").
+ * An MPA draft (kind `mpa.*`) is read by mpaRequestFromDraft (mpa-draft-request.ts).
+ */
+export function requestFromDraft(draft: { kind: RequestKind; fields: DraftFields }): DraftRequest {
   const fields: Readonly<Partial<Record<DraftTextField | DraftChoice, DraftFields[string]>>> = draft.fields;
   const given = (name: DraftTextField | 'moniker'): string | undefined => {
     const value = fields[name];

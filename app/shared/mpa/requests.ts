@@ -113,39 +113,87 @@ const crossPlatform = {
   allowCrossPlatformJoin: z.optional(z.boolean({ error: 'allowCrossPlatformJoin must be true or false.' })),
 };
 
+/**
+ * The activity's own fields (E1's body without the sequence number and the path's ids). The
+ * set request and an MPA preset's activity are both built from this one shape and checked by
+ * mpaActivityIssues, so a preset is judged by exactly the rules its send will be.
+ */
+export const mpaActivityShape = {
+  connectionString: text(
+    'connectionString',
+    MPA_LIMITS.activityConnectionString,
+    ' (Learn says under 512; older copies say under 256 for invites, kept apart)',
+    true,
+  ),
+  joinRestriction: oneOf(mpaJoinRestrictions, 'joinRestriction'),
+  maxPlayers: z.optional(wholeNumber('maxPlayers', 2, MPA_LIMITS.players, ' (MPA: more than 1, at most 100)')),
+  currentPlayers: z.optional(wholeNumber('currentPlayers', 1, MPA_LIMITS.players, ' (MPA: more than 0, at most 100)')),
+  groupId: z.optional(text('groupId', MPA_LIMITS.groupId, ' (MPA: under 128)', false)),
+  ...crossPlatform,
+};
+
+/** The invite call's own fields (E5's body without the invitees): shared by the request and MPA presets. */
+export const mpaInviteShape = {
+  connectionString: z.optional(
+    text(
+      'connectionString',
+      MPA_LIMITS.inviteConnectionString,
+      " (Learn's invites page says under 256, XBL-REST says 512: the stricter is kept)",
+      false,
+    ),
+  ),
+  ...crossPlatform,
+};
+
+/** A rule broken across fields, with the field to show it on. */
+export interface MpaFieldIssue {
+  path: string;
+  message: string;
+}
+
+/** What is wrong between an activity's fields (a platform clash, more players than seats). */
+export function mpaActivityIssues(value: {
+  platform?: MpaPlatform | undefined;
+  allowCrossPlatformJoin?: boolean | undefined;
+  maxPlayers?: number | undefined;
+  currentPlayers?: number | undefined;
+}): MpaFieldIssue[] {
+  const issues = mpaInviteIssues(value);
+  if (value.maxPlayers !== undefined && value.currentPlayers !== undefined && value.currentPlayers > value.maxPlayers) {
+    issues.push({
+      path: 'currentPlayers',
+      message: `currentPlayers (${value.currentPlayers}) is more than maxPlayers (${value.maxPlayers}): a full activity has currentPlayers equal to maxPlayers.`,
+    });
+  }
+  return issues;
+}
+
+/** What is wrong between an invite's fields (a platform clash). */
+export function mpaInviteIssues(value: {
+  platform?: MpaPlatform | undefined;
+  allowCrossPlatformJoin?: boolean | undefined;
+}): MpaFieldIssue[] {
+  const clash = platformChoice(value);
+  return clash === undefined ? [] : [{ path: 'platform', message: clash }];
+}
+
+/** A check that reports these issues on their fields. */
+export function mpaFieldChecks<T>(issuesOf: (value: T) => MpaFieldIssue[]) {
+  return z.superRefine<T>((value, context) => {
+    for (const issue of issuesOf(value)) context.issues.push({ code: 'custom', message: issue.message, path: [issue.path], input: value });
+  });
+}
+
 const activitySet = z
   .strictObject({
     kind: z.literal('mpa.activity.set'),
     titleId,
     /** The caller's own XUID: MPA lets players set an activity only for themselves. */
     xuid,
-    connectionString: text(
-      'connectionString',
-      MPA_LIMITS.activityConnectionString,
-      ' (Learn says under 512; older copies say under 256 for invites, kept apart)',
-      true,
-    ),
-    joinRestriction: oneOf(mpaJoinRestrictions, 'joinRestriction'),
-    maxPlayers: z.optional(wholeNumber('maxPlayers', 2, MPA_LIMITS.players, ' (MPA: more than 1, at most 100)')),
-    currentPlayers: z.optional(wholeNumber('currentPlayers', 1, MPA_LIMITS.players, ' (MPA: more than 0, at most 100)')),
-    groupId: z.optional(text('groupId', MPA_LIMITS.groupId, ' (MPA: under 128)', false)),
-    ...crossPlatform,
+    ...mpaActivityShape,
     sequenceNumber: z.optional(sequenceNumber),
   })
-  .check(
-    z.superRefine((value, context) => {
-      const clash = platformChoice(value);
-      if (clash !== undefined) context.issues.push({ code: 'custom', message: clash, path: ['platform'], input: value });
-      if (value.maxPlayers !== undefined && value.currentPlayers !== undefined && value.currentPlayers > value.maxPlayers) {
-        context.issues.push({
-          code: 'custom',
-          message: `currentPlayers (${value.currentPlayers}) is more than maxPlayers (${value.maxPlayers}): a full activity has currentPlayers equal to maxPlayers.`,
-          path: ['currentPlayers'],
-          input: value,
-        });
-      }
-    }),
-  );
+  .check(mpaFieldChecks(mpaActivityIssues));
 
 const activityDelete = z.strictObject({
   kind: z.literal('mpa.activity.delete'),
@@ -167,22 +215,9 @@ const inviteSend = z
     kind: z.literal('mpa.invite.send'),
     titleId,
     invitedUsers: xuidList('invitedUsers', MPA_LIMITS.invitedUsers, ' (MPA takes at most 16 per invite call; send another call for more)'),
-    connectionString: z.optional(
-      text(
-        'connectionString',
-        MPA_LIMITS.inviteConnectionString,
-        " (Learn's invites page says under 256, XBL-REST says 512: the stricter is kept)",
-        false,
-      ),
-    ),
-    ...crossPlatform,
+    ...mpaInviteShape,
   })
-  .check(
-    z.superRefine((value, context) => {
-      const clash = platformChoice(value);
-      if (clash !== undefined) context.issues.push({ code: 'custom', message: clash, path: ['platform'], input: value });
-    }),
-  );
+  .check(mpaFieldChecks(mpaInviteIssues));
 
 const recentPlayer = z.strictObject({
   id: xuid,

@@ -1,6 +1,9 @@
 /**
  * The presets file a team keeps in its game's repository:
- * `{ "format": "handle-studio-presets", "version": 1, "presets": [...] }`.
+ * `{ "format": "handle-studio-presets", "version": 1, "presets": [...] }`. Version 2 is the
+ * same with MPA presets (`"service": "mpa"`) in it; a file of MPSD presets only is still
+ * written as version 1, byte for byte as before, so teammates on an older build can import it,
+ * while an older build refuses a file with MPA presets by its version instead of by its fields.
  * It holds only what a teammate can reuse: no ids, no profile ids, no favourites and never
  * a credential. Import validates the whole file first and names every bad preset and field.
  */
@@ -8,16 +11,28 @@ import * as z from '../zod.ts';
 import { HandleStudioError } from '../errors.ts';
 import { fieldProblems, problemsInWords } from '../validation.ts';
 import type { Preset } from './preset.ts';
-import { presetFieldsShape } from './preset.ts';
+import { mpaPresetFieldsShape, mpsdPresetFieldsShape } from './preset.ts';
 
 export const PRESET_FILE_FORMAT = 'handle-studio-presets';
-export const PRESET_FILE_VERSION = 1;
+/** The version of a file that holds MPA presets; one of MPSD presets only is written as version 1. */
+export const PRESET_FILE_VERSION = 2;
+const MPSD_ONLY_FILE_VERSION = 1;
 /** A team file bigger than this is not a presets file someone wrote by hand. */
 export const PRESET_FILE_MAX_CHARS = 5 * 1024 * 1024;
 export const PRESET_FILE_MAX_PRESETS = 1000;
 
 /** Notes are optional in a team file: a hand-written preset often has none. */
-export const sharedPresetSchema = z.strictObject({ ...presetFieldsShape, notes: z._default(presetFieldsShape.notes, '') });
+export const sharedPresetSchema = z.discriminatedUnion(
+  'service',
+  [
+    z.strictObject({ ...mpsdPresetFieldsShape, notes: z._default(mpsdPresetFieldsShape.notes, '') }),
+    z.strictObject({ ...mpaPresetFieldsShape, notes: z._default(mpaPresetFieldsShape.notes, '') }),
+  ],
+  {
+    error:
+      'service must be mpsd (MPSD handles) or mpa (Multiplayer Activity); left out, it is mpsd. Fix the spelling, or remove the preset.',
+  },
+);
 export type SharedPreset = z.output<typeof sharedPresetSchema>;
 
 /** One thing wrong in an imported file, as the import dialog lists it. */
@@ -62,8 +77,8 @@ export function parsePresetFile(text: string): SharedPreset[] {
   const envelope = z
     .strictObject({
       format: z.literal(PRESET_FILE_FORMAT, { error: `format must be "${PRESET_FILE_FORMAT}": this is not a Handle Studio presets file.` }),
-      version: z.literal(PRESET_FILE_VERSION, {
-        error: `version must be ${PRESET_FILE_VERSION}; a file from a newer Handle Studio needs that version to import.`,
+      version: z.literal([MPSD_ONLY_FILE_VERSION, PRESET_FILE_VERSION], {
+        error: `version must be ${MPSD_ONLY_FILE_VERSION} or ${PRESET_FILE_VERSION}; a file from a newer Handle Studio needs that version to import.`,
       }),
       presets: z
         .array(z.unknown(), { error: 'presets must be a list.' })
@@ -102,8 +117,22 @@ export function parsePresetFile(text: string): SharedPreset[] {
   return presets;
 }
 
-/** What a teammate can reuse of a preset: its ids, profile and favourite left out. */
-export function sharedFieldsOf(preset: Preset | SharedPreset): SharedPreset {
+/**
+ * What a teammate can reuse of a preset: its ids, profile and favourite left out. An MPSD
+ * preset is written without `service`, exactly as before MPA presets existed.
+ */
+export function sharedFieldsOf(preset: Preset | SharedPreset): Record<string, unknown> {
+  if (preset.service === 'mpa') {
+    return {
+      service: preset.service,
+      name: preset.name,
+      titleId: preset.titleId,
+      ...(preset.activity === undefined ? {} : { activity: preset.activity }),
+      invite: preset.invite,
+      recipients: preset.recipients,
+      notes: preset.notes,
+    };
+  }
   return {
     name: preset.name,
     sessionRef: preset.sessionRef,
@@ -117,5 +146,6 @@ export function sharedFieldsOf(preset: Preset | SharedPreset): SharedPreset {
 /** The team file for these presets (ids, profile ids and favourites left out), as pretty JSON. */
 export function formatPresetFile(presets: readonly Preset[]): string {
   const shared = presets.map(sharedFieldsOf);
-  return `${JSON.stringify({ format: PRESET_FILE_FORMAT, version: PRESET_FILE_VERSION, presets: shared }, null, 2)}\n`;
+  const version = presets.some((preset) => preset.service === 'mpa') ? PRESET_FILE_VERSION : MPSD_ONLY_FILE_VERSION;
+  return `${JSON.stringify({ format: PRESET_FILE_FORMAT, version, presets: shared }, null, 2)}\n`;
 }

@@ -2,7 +2,7 @@
  * The preset editor's state, validated as the user types by the shared preset schema.
  * Recipients are typed like Compose's invitees: one "XUID label" per line.
  */
-import { presetInputSchema, type Preset, type PresetInput } from '../../../app/shared/presets/preset.ts';
+import { presetInputSchema, type MpsdPreset, type MpsdPresetInput, type PresetInput } from '../../../app/shared/presets/preset.ts';
 import { formatInvitees, parseInvitees } from '../../../app/shared/drafts/invitee-lines.ts';
 import { ValidatedForm } from '../ui/validated-form.svelte.ts';
 
@@ -37,7 +37,7 @@ export class PresetForm extends ValidatedForm<PresetField> {
       context: this.context,
       contextString: this.contextString,
       senderString: this.senderString,
-    } as PresetInput['inviteAttributes'],
+    } as MpsdPresetInput['inviteAttributes'],
     recipients: this.#recipientLines.map((line) => ({ xuid: line.xuid, label: line.label ?? '' })),
     joinAndSetActivityFirst: this.joinAndSetActivityFirst,
     notes: this.notes,
@@ -59,7 +59,7 @@ export class PresetForm extends ValidatedForm<PresetField> {
     return placed;
   });
 
-  constructor(preset?: Preset) {
+  constructor(preset?: MpsdPreset) {
     super();
     if (preset === undefined) return;
     this.id = preset.id;

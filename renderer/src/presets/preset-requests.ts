@@ -3,7 +3,7 @@
  * set it as your activity first (so invitees can join you), then one invite.send to the
  * chosen recipients. Pure, so the order and the fields are easy to check.
  */
-import type { Preset } from '../../../app/shared/presets/preset.ts';
+import type { MpsdPreset } from '../../../app/shared/presets/preset.ts';
 import type { HandleRequestInput } from '../../../app/shared/mpsd/requests.ts';
 
 export interface PresetStep {
@@ -23,7 +23,7 @@ export function freshSessionName(): string {
  * and the caller must say so rather than skip it.
  */
 export function presetSteps(
-  preset: Preset,
+  preset: MpsdPreset,
   recipientXuids: readonly string[],
   ownXuid: string | undefined,
   sessionName: string,

@@ -1,0 +1,121 @@
+/**
+ * An MPA draft (kind `mpa.*`: the Compose form's MPA fields as typed) read as an MPA request,
+ * the counterpart of requestFromDraft for MPSD drafts. Compose and the CLI (`draft send`) both
+ * read a draft here, so it means the same call wherever it is sent. Nothing is judged here:
+ * the MPA request schema (app/shared/mpa/requests.ts) does that at send time, with its own
+ * messages; a number box holding something else is passed on as typed so the schema says so.
+ */
+import type { DraftKind } from '../contract/drafts.ts';
+import type { MpaKind, MpaRequestInput } from '../mpa/requests.ts';
+import type { DraftFields } from './draft-request.ts';
+import { inviteesOf, SEPARATORS } from './draft-request.ts';
+import { recipientLabels, type InviteeLine } from './invitee-lines.ts';
+
+/**
+ * The MPA form's text fields, named as drafts store them. `titleId`, `invitees` and
+ * `queryXuids` are the boxes MPSD drafts use for the same thing; `platform` left blank means
+ * cross-platform (a platform named means allowCrossPlatformJoin false, as XSAPI sends it);
+ * `recentPlayers` is one `XUID` or `XUID=Teammate` per line.
+ */
+export type MpaDraftTextField =
+  | 'titleId'
+  | 'xuid'
+  | 'connectionString'
+  | 'joinRestriction'
+  | 'maxPlayers'
+  | 'currentPlayers'
+  | 'groupId'
+  | 'platform'
+  | 'invitees'
+  | 'queryXuids'
+  | 'recentPlayers';
+
+export interface MpaDraftRequest {
+  /** Unchecked: parseMpaRequest (app/shared/mpa/wire.ts) judges it. */
+  request: MpaRequestInput;
+  /** The invitee box read line by line (empty for other kinds), for messages that name a line. */
+  invitees: InviteeLine[];
+  /** Labels typed beside invitees, keyed by XUID; undefined when there are none. */
+  recipientLabels: Record<string, string> | undefined;
+}
+
+/**
+ * True for a draft (or request) kind MPA sends, false for an MPSD one: every MPA kind starts
+ * with `mpa.` and no MPSD one does. Read by the prefix so the page need not load MPA's schemas.
+ */
+export function isMpaKind(kind: DraftKind): kind is MpaKind {
+  return kind.startsWith('mpa.');
+}
+
+/** A whole number as a number; anything else as typed, for the schema to refuse with its own words. */
+function count(text: string | undefined): number | string | undefined {
+  return text !== undefined && /^\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : text;
+}
+
+function words(text: string | undefined): string[] {
+  return (text ?? '').split(SEPARATORS).filter((word) => word !== '');
+}
+
+/** The MPA request an MPA draft describes (blank fields left out, so the schema says "required"). */
+export function mpaRequestFromDraft(draft: { kind: MpaKind; fields: DraftFields }): MpaDraftRequest {
+  const fields: Readonly<Partial<Record<MpaDraftTextField, DraftFields[string]>>> = draft.fields;
+  const given = (name: MpaDraftTextField): string | undefined => {
+    const value = fields[name];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  };
+  const platform = given('platform');
+  const platformChoice = platform === undefined ? {} : { platform, allowCrossPlatformJoin: false };
+  const { kind } = draft;
+  const titleId = given('titleId');
+  let request: Record<string, unknown>;
+  let invitees: InviteeLine[] = [];
+  switch (kind) {
+    case 'mpa.activity.set':
+      request = {
+        kind,
+        titleId,
+        xuid: given('xuid'),
+        connectionString: given('connectionString'),
+        joinRestriction: given('joinRestriction'),
+        maxPlayers: count(given('maxPlayers')),
+        currentPlayers: count(given('currentPlayers')),
+        groupId: given('groupId'),
+        ...platformChoice,
+      };
+      break;
+    case 'mpa.activity.delete':
+    case 'mpa.activity.get':
+      request = { kind, titleId, xuid: given('xuid') };
+      break;
+    case 'mpa.activity.query':
+      request = { kind, titleId, users: words(given('queryXuids')) };
+      break;
+    case 'mpa.invite.send':
+      invitees = inviteesOf(fields.invitees);
+      request = {
+        kind,
+        titleId,
+        invitedUsers: invitees.map((invitee) => invitee.xuid),
+        connectionString: given('connectionString'),
+        ...platformChoice,
+      };
+      break;
+    case 'mpa.recentPlayers.update':
+      request = {
+        kind,
+        titleId,
+        recentPlayers: words(given('recentPlayers')).map((word) => {
+          const [id, encounterType] = word.split('=');
+          return { id, encounterType: encounterType === '' ? undefined : encounterType };
+        }),
+      };
+      break;
+  }
+  const labels = recipientLabels(invitees);
+  return {
+    // As in requestFromDraft: the JSON round trip drops fields left undefined, so a blank one reads as missing.
+    request: JSON.parse(JSON.stringify(request)) as MpaRequestInput,
+    invitees,
+    recipientLabels: Object.keys(labels).length > 0 ? labels : undefined,
+  };
+}
