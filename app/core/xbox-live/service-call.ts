@@ -165,7 +165,14 @@ export function createServiceCaller(
 ): <Kind extends string>(call: ServiceCall<Kind>, sendOptions?: SendOptions) => Promise<ServiceExchange<Kind>> {
   const { service, fetch, host, authorization: source, clock, timeoutMs, maxRetries, bodyCap, maxRetryAfterMs, random } = options;
 
-  // A token lives for hours: its scrubber (an index of the token's pieces) is built once, not per answer.
+  // A token lives for hours and is 1-2 KB: it is checked once, not per call.
+  let usableChecked: string | undefined;
+  function usable(authorization: string): string {
+    if (authorization !== usableChecked) usableChecked = usableAuthorization(authorization);
+    return authorization;
+  }
+
+  // Likewise its scrubber (an index of the token's pieces) is built once, not per answer.
   let scrubbing: { authorization: string; scrubber: SecretScrubber } | undefined;
   function scrubberFor(authorization: string): SecretScrubber {
     if (scrubbing?.authorization !== authorization) scrubbing = { authorization, scrubber: createSecretScrubber(authorization) };
@@ -200,8 +207,9 @@ export function createServiceCaller(
   /** The answer as it is kept: every header and the body scrubbed of our own Authorization, JSON parsed. */
   function received(response: Response, body: { text: string; truncated: boolean }, scrubber: SecretScrubber): ReceivedResponse {
     const headers: Record<string, string> = {};
+    // Headers hands out lower-cased names (the Fetch standard), as ReceivedResponse keeps them.
     response.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = scrubber.text(value);
+      headers[name] = scrubber.text(value);
     });
     const kept: ReceivedResponse = { status: response.status, headers, body: scrubber.text(body.text) };
     if (body.truncated) kept.bodyTruncated = true;
@@ -314,7 +322,7 @@ export function createServiceCaller(
 
     let authorization: string;
     try {
-      authorization = usableAuthorization(await source.current());
+      authorization = usable(await source.current());
     } catch (thrown) {
       return ended(undefined, credentialError(thrown, 'NO_CREDENTIALS', service));
     }
@@ -346,7 +354,7 @@ export function createServiceCaller(
         // A 401 means the service did not process the call, so one retry with a fresh token is safe.
         renewed = true;
         try {
-          authorization = usableAuthorization(await source.renew());
+          authorization = usable(await source.renew());
         } catch (thrown) {
           const error = credentialError(thrown, 'UNAUTHORIZED', service);
           if (error.code === 'UNAUTHORIZED') tellRefused();
