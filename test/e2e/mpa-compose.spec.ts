@@ -7,7 +7,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { addLocalProfile, expect, openScreen, saveScreenshot, test, type LocalMpsdInfo } from './fixtures.ts';
+import { addLocalProfile, expect, openScreen, saveScreenshot, startSeededMpsd, test, type LocalMpsdInfo } from './fixtures.ts';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -112,4 +112,49 @@ test('an MPA profile sets an activity, queries it back and invites two users in 
     { sender: me!.xuid, invitedUser: third!.xuid, connectionString: 'lobby+1/=' },
   ]);
   await lookAndCheck(page, 'mpa-compose-invited');
+
+  // History: the invite call is one row naming both users, its detail lists them.
+  await openScreen(page, 'History');
+  const row = page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(`2 users: ${second!.xuid}, ${third!.xuid}`);
+  await expect(row).toContainText('title 1234');
+  await row.getByRole('button', { name: /MPA: send invites/ }).click();
+  await expect(page.getByTestId('history-invitees')).toHaveText(`${second!.xuid}, ${third!.xuid}`);
+  await lookAndCheck(page, 'mpa-history');
+});
+
+test('an MPA invite made offline waits in the outbox as one item and goes out when the local MPA is back', async ({ app: page }) => {
+  let mpsd = await startSeededMpsd(0, 'mpa-queued');
+  try {
+    const [, second, third] = mpsd.info.users;
+    await addMpaProfile(page, mpsd.info, 'Local MPA');
+    await openScreen(page, 'Compose');
+    await page.getByRole('radiogroup', { name: 'Request kind' }).getByRole('radio', { name: 'Invite' }).click();
+    await page.getByLabel('Title id').fill('1234');
+    await page.getByLabel('Invited users').fill(`${second!.xuid}\n${third!.xuid}`);
+
+    const port = Number(new URL(mpsd.info.url).port);
+    await mpsd.process.stop();
+    await page.getByTestId('send').click();
+    const outcome = page.getByTestId('send-outcome');
+    await expect(outcome).toHaveAttribute('data-outcome', 'queued');
+    await expect(outcome.getByRole('heading', { level: 2 })).toHaveText('Queued in the outbox');
+    await expect(outcome.getByTestId('invitee-row')).toHaveCount(2);
+    for (const row of await outcome.getByTestId('invitee-row').all()) await expect(row).toContainText('Queued');
+
+    await openScreen(page, 'Outbox');
+    const item = page.getByTestId('outbox-item');
+    await expect(item).toHaveCount(1);
+    await expect(item).toContainText('MPA: send invites');
+    await expect(item).toContainText(`title 1234 · 2 users: ${second!.xuid}, ${third!.xuid}`);
+    await lookAndCheck(page, 'mpa-outbox-queued');
+
+    mpsd = await startSeededMpsd(port, 'mpa-queued');
+    await expect(item).toHaveAttribute('data-state', 'sent', { timeout: 90_000 });
+    const { invites } = await localMpa(page, mpsd.info);
+    expect(invites.map((invite) => invite.invitedUser)).toEqual([second!.xuid, third!.xuid]);
+  } finally {
+    await mpsd.process.stop();
+  }
 });

@@ -7,14 +7,14 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { HistoryFilter, HistoryOutcome, HistorySummary } from '../../../app/shared/contract/history.ts';
 import type { AppError } from '../../../app/shared/errors.ts';
-import type { RequestKind } from '../../../app/shared/mpsd/wire.ts';
+import type { RecordedKind } from '../../../app/shared/recorded-kinds.ts';
 import { api } from '../api.ts';
 import { HistoryPages } from './history-pages.ts';
 
 const PAGE_SIZE = 50;
 
 export class HistoryFeed {
-  kind = $state<RequestKind | ''>('');
+  kind = $state<RecordedKind | ''>('');
   status = $state<HistoryOutcome | ''>('');
   profileId = $state('');
   /** yyyy-mm-dd from the date inputs, in local time. */
