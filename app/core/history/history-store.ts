@@ -361,7 +361,8 @@ export interface HistoryStore {
 /** Opens (creating or upgrading) `history.sqlite` in the data folder. */
 export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
   const path = join(options.dataDir, HISTORY_FILE_NAME);
-  const opened = openSqliteFile(path, historyMigrations, { synchronous: 'NORMAL', label: 'history' });
+  // trustCleanClose: history is the big file, and quick_check of all of it was half of core's start-up.
+  const opened = openSqliteFile(path, historyMigrations, { synchronous: 'NORMAL', label: 'history', trustCleanClose: true });
   const db: DatabaseSync = opened.db;
   const now = options.now ?? Date.now;
   const status: HistoryStoreStatus = {
@@ -588,7 +589,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     close() {
       if (tidyLater !== null) clearImmediate(tidyLater);
       tidyLater = null;
-      if (db.isOpen) db.close();
+      opened.close();
     },
   };
 }

@@ -11,11 +11,28 @@
  *   STORAGE error that says to update Handle Studio;
  * - a disk fault (full, read-only, a file where the folder should be): STORAGE, in words
  *   from storage-errors.ts.
+ *
+ * `quick_check` reads every page, so for history (145 MB at 100,000 entries) it was half of
+ * core's start-up. A file opened with `trustCleanClose` skips it when the file is exactly as
+ * the last clean close left it. Why that keeps the promise that damage never goes unseen:
+ * - the close that vouches for the file runs after SQLite's own last checkpoint, and records
+ *   the file's device, inode, size, mtime and ctime beside it (`<file>-clean`);
+ * - the record is removed when the file is next opened, so a run that dies (crash, kill -9,
+ *   power loss) leaves none, and the next start checks; a WAL left beside the file means the
+ *   same (a process died or still writes), so it checks too;
+ * - any later write to the file, by us or anything else (a copy over it, a restore, a sync
+ *   tool), changes its size, mtime or ctime (ctime cannot be set back), or its inode;
+ * - damage SQLite meets while the file is in use (a damaged page read) is noted
+ *   (damage-seen.ts), and then no file of this process is vouched for at close, so the
+ *   restart the STORAGE message asks for checks and keeps the damaged file aside.
+ * What is left unseen at open is media decay that changes no metadata; SQLite still reports
+ * such a page as damaged when it is read, and the next start then checks.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { HandleStudioError } from '../../shared/errors.ts';
+import { damageWasSeen } from './damage-seen.ts';
 import { asStorageError, diskFault } from './storage-errors.ts';
 
 /** One schema step. `version` numbers start at 1 and go up by one; `sql` never drops user data. */
@@ -26,6 +43,8 @@ export interface Migration {
 
 export interface OpenedSqliteFile {
   db: DatabaseSync;
+  /** Closes the file; with `trustCleanClose`, records that it was closed cleanly (see the top of this file). */
+  close(): void;
   /** Set when the file on disk was damaged and was moved aside to this path. */
   damagedFileMovedTo?: string;
   /** What was wrong with the damaged file, in SQLite's words. */
@@ -41,6 +60,44 @@ export interface OpenSqliteOptions {
   synchronous: 'FULL' | 'NORMAL';
   /** Used in messages, e.g. "history". */
   label: string;
+  /** Skip `quick_check` at open when the file is as its last clean close left it (see the top of this file). */
+  trustCleanClose?: boolean;
+}
+
+/** What identifies the file's exact bytes on disk without reading them. */
+function fingerprint(stat: Stats): string {
+  return JSON.stringify([stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs]);
+}
+
+const cleanMarkOf = (path: string) => `${path}-clean`;
+
+/**
+ * Whether the file is exactly as its last clean close left it. The mark is used up here,
+ * whatever the answer: from now on the file is open, and only a clean close vouches again.
+ */
+function closedCleanly(path: string): boolean {
+  let mark: string;
+  try {
+    mark = readFileSync(cleanMarkOf(path), 'utf8');
+    rmSync(cleanMarkOf(path));
+  } catch {
+    // No mark (or one that cannot be used up): check.
+    return false;
+  }
+  const wal = statSync(`${path}-wal`, { throwIfNoEntry: false });
+  if (wal !== undefined && wal.size > 0) return false;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat !== undefined && mark === fingerprint(stat);
+}
+
+/** After a clean close: vouch for the file as it is now, unless damage was seen in this run. */
+function markClosedCleanly(path: string): void {
+  if (damageWasSeen()) return;
+  try {
+    writeFileSync(cleanMarkOf(path), fingerprint(statSync(path)));
+  } catch {
+    // Without the mark the next start checks the file: slower, never less safe.
+  }
 }
 
 /** Thrown inside this module when quick_check (or SQLite itself) finds the file damaged. */
@@ -105,23 +162,35 @@ export function newerSchemaReason(path: string, migrations: readonly Migration[]
 
 function openAndMigrate(path: string, migrations: readonly Migration[], options: OpenSqliteOptions): OpenedSqliteFile {
   const newest = migrations.at(-1)?.version ?? 0;
+  const trusted = options.trustCleanClose === true && closedCleanly(path);
   let db = new DatabaseSync(path);
   try {
     db.exec('PRAGMA busy_timeout = 2000');
-    checkIntegrity(db);
+    if (!trusted) checkIntegrity(db);
     const current = schemaVersion(db);
     if (current > newest) {
       // A newer build's file: reading it is safe (schemas only ever add), rewriting it with this build's rules is not.
       db.close();
-      db = new DatabaseSync(path, { readOnly: true });
-      db.exec('PRAGMA busy_timeout = 2000');
-      return { db, previousVersion: current, readOnlyReason: newerFileReason(options.label, current, newest) };
+      const readOnly = new DatabaseSync(path, { readOnly: true });
+      readOnly.exec('PRAGMA busy_timeout = 2000');
+      db = readOnly;
+      // Never written here, so never vouched for here either.
+      const close = () => {
+        if (readOnly.isOpen) readOnly.close();
+      };
+      return { db, close, previousVersion: current, readOnlyReason: newerFileReason(options.label, current, newest) };
     }
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous}`);
     db.exec('PRAGMA foreign_keys = ON');
     migrate(db, migrations, current);
-    return { db, previousVersion: current };
+    const writable = db;
+    const close = () => {
+      if (!writable.isOpen) return;
+      writable.close();
+      if (options.trustCleanClose === true) markClosedCleanly(path);
+    };
+    return { db, close, previousVersion: current };
   } catch (error) {
     if (db.isOpen) db.close();
     throw error;

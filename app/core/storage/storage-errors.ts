@@ -6,6 +6,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
+import { noteDamageSeen } from './damage-seen.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 
 /** SQLite's primary result codes we give words to (https://sqlite.org/rescode.html). */
@@ -109,6 +110,8 @@ export function storageFaultError(error: unknown, place: StoragePlace): HandleSt
   if (error instanceof HandleStudioError) return undefined;
   let fault = diskFault(error);
   if (fault === undefined) return undefined;
+  // The restart this message asks for must check the files again (see sqlite-file.ts).
+  if (fault === 'damaged') noteDamageSeen();
   if (fault === 'cannot-open') fault = whyCannotOpen(place);
   return new HandleStudioError('STORAGE', sentence(fault, place), { fault, path: place.path, reason: reasonOf(error) });
 }
