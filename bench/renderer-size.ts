@@ -1,6 +1,6 @@
 /**
  * How much the page weighs, before and after:
- * `node bench/renderer-size.ts [--baseline <git rev>] [--after <git rev>]` (about a minute).
+ * `node bench/renderer-size.ts [--baseline <git rev>] [--after <git rev>] [--top N]` (about a minute).
  * Builds the baseline commit (in a git worktree under the temp folder, sharing this tree's
  * node_modules) and the working tree as it is (or the `--after` commit, to leave out work in
  * progress), each into a temp folder with the project's own electron-vite config, and prints
@@ -10,7 +10,8 @@
  *    statically), raw and gzipped, measured exactly as `scripts/check-bundle-budget.ts` does;
  *  - the preload bundle (not part of the page's budget; it carries the bridge);
  *  - where the bytes go: the shipped JS attributed to source modules through source maps
- *    (emitted for this measurement only), by package or app folder, and the largest modules.
+ *    (emitted for this measurement only), by package or app folder, for the whole and for the
+ *    first load, and the N largest modules (15 unless `--top` says).
  *
  * Prints figures; asserts nothing. The baseline defaults to the commit before issue 12's
  * renderer work.
@@ -28,7 +29,12 @@ const BASELINE = 'c8d27d6';
 const UNMAPPED = '(unmapped: mostly compiled Svelte templates)';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({
-  options: { baseline: { type: 'string', default: BASELINE }, after: { type: 'string' }, 'build-into': { type: 'string' } },
+  options: {
+    baseline: { type: 'string', default: BASELINE },
+    after: { type: 'string' },
+    top: { type: 'string', default: '15' },
+    'build-into': { type: 'string' },
+  },
 });
 
 if (values['build-into'] !== undefined) {
@@ -133,7 +139,7 @@ function report(before: Measured, after: Measured): void {
   );
 
   console.log('\nLargest modules after (bytes as shipped)\n');
-  const largest = [...after.modules].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  const largest = [...after.modules].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top));
   table(
     ['module', 'size'],
     largest.map(([name, bytes]) => [name, kb(bytes)]),

@@ -22,10 +22,14 @@ export interface EventSpec<P extends z.ZodMiniType = z.ZodMiniType> {
   readonly doc: string;
 }
 
+// Marked free of side effects so a bundle that imports a contract file for one constant (the
+// page: an enum) leaves out the channels it never calls (zod's builders are marked alike).
+/* @__NO_SIDE_EFFECTS__ */
 export function channel<I extends z.ZodMiniType, O extends z.ZodMiniType>(input: I, output: O, doc: string): ChannelSpec<I, O> {
   return { input, output, doc };
 }
 
+/* @__NO_SIDE_EFFECTS__ */
 export function event<P extends z.ZodMiniType>(payload: P, doc: string): EventSpec<P> {
   return { payload, doc };
 }
