@@ -116,6 +116,7 @@ export const commandTable: readonly CommandEntry[] = [
   { path: ['preset', 'list'], line: 'List saved presets (favourites first).', module: presetModule },
   { path: ['preset', 'show'], line: 'Show one preset.', module: presetModule },
   { path: ['preset', 'save'], line: 'Save a preset (a new one, or replace the one with this name).', module: presetModule },
+  { path: ['preset', 'send'], line: "Send a preset in one go as a profile of the preset's service.", module: presetModule },
   { path: ['preset', 'delete'], line: 'Delete a preset.', module: presetModule },
   { path: ['preset', 'import'], line: 'Import a team presets file (all presets or none).', module: presetModule },
   {

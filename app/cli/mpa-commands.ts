@@ -12,6 +12,7 @@ import { mpaInviteAcceptUri } from '../shared/mpa/invite-uri.ts';
 import { mpaEncounterTypes, mpaJoinRestrictions, mpaPlatforms, type MpaKind } from '../shared/mpa/requests.ts';
 import { MPA_BASE_URL } from '../shared/mpa/wire.ts';
 import type { MpaResult } from '../core/mpa/mpa-service.ts';
+import { QUEUEABLE_MPA_KINDS } from '../core/mpa/mpa-sender.ts';
 import { UsageError, type CommandSpec, type FlagSpec, type FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { EXIT_OK, exitCodeFor } from './exit-codes.ts';
@@ -101,6 +102,13 @@ export async function send(
       signal: context.signal,
       ...(queue === undefined ? {} : { queueIfUnavailable: queue }),
     });
+  if (queue === true) {
+    throw new HandleStudioError(
+      'VALIDATION',
+      "--queue needs a profile (--profile NAME, or `profile use NAME`): the outbox sends later with the profile's stored token, and XBL_AUTHORIZATION is not stored.",
+      { field: 'queue' },
+    );
+  }
   const endpoint = endpointFromFlag(text(flags, 'endpoint') ?? MPA_BASE_URL);
   return studio.sendMpa({ request, endpoint, authorization: environmentAuthorization(context.io.env), signal: context.signal });
 }
@@ -199,7 +207,7 @@ function mpaCommand(
   const { kind, needsOwnXuid = false, ...shown } = spec;
   const command: CommandSpec = {
     ...shown,
-    flags: { ...senderFlags, ...spec.flags },
+    flags: { ...senderFlags, ...(QUEUEABLE_MPA_KINDS.has(kind) ? queueFlag : {}), ...spec.flags },
     notes: [AUTHORIZATION_NOTE],
     run: async (context, flags) => {
       if (text(flags, 'profile') !== undefined && flags['endpoint'] !== undefined) {
@@ -218,16 +226,26 @@ function mpaCommand(
         );
       }
       const sender = withoutUndefined({ profileId, xuid });
-      const result = await send(context, flags, sender, {
-        kind,
-        ...withoutUndefined({ titleId: text(flags, 'title') }),
-        ...build(flags, sender),
-      });
+      const result = await send(
+        context,
+        flags,
+        sender,
+        { kind, ...withoutUndefined({ titleId: text(flags, 'title') }), ...build(flags, sender) },
+        flags['queue'] === true,
+      );
       return report(context, flags, sender, result);
     },
   };
   return command;
 }
+
+/** The writes' flag: as for MPSD's sends, the app queues by default and the CLI only when asked. */
+const queueFlag = {
+  queue: {
+    type: 'boolean',
+    help: 'With a profile: a call that cannot go out now (offline, no valid token) waits in the outbox as one item (an invite call too) and exits 0.',
+  },
+} as const satisfies Record<string, FlagSpec>;
 
 const ownXuid = {
   xuid: { type: 'string', value: 'XUID', help: "Your own XUID; with a profile, the signed-in user's when left out." },

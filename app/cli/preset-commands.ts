@@ -1,7 +1,8 @@
 /**
- * `preset list|show|save|delete|import|export`, and turning a preset into the requests of
+ * `preset list|show|save|send|delete|import|export`, and turning a preset into the requests of
  * `invite send --preset NAME`. Presets are the app's own (the same file the Presets screen
- * edits), reached through the preset channels.
+ * edits), reached through the preset channels. An MPA preset (mpa-preset.ts) is sent with
+ * `preset send`, which sends an MPSD preset as `invite send --preset` does.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -10,12 +11,14 @@ import { presetChannels } from '../shared/contract/presets.ts';
 import { profileChannels } from '../shared/contract/profiles.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
-import type { MpaPreset, MpsdPreset, Preset, PresetInput } from '../shared/presets/preset.ts';
+import type { MpaPreset, MpsdPreset, Preset, PresetInput, PresetService } from '../shared/presets/preset.ts';
 import type { CommandSpec, FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { EXIT_USAGE } from './exit-codes.ts';
 import { inviteFlags, list, recipientsFromFlags, text, withoutUndefined, type Recipients } from './request-flags.ts';
-import { senderProfileId } from './send.ts';
+import { mpaPresetFlags, mpaPresetFromFlags, mpaPresetSteps, presetServiceFromFlags, refuseMixedServices } from './mpa-preset.ts';
+import { checkMpaSteps, mpaCaller, sendMpaSteps } from './mpa-steps.ts';
+import { profileIdByName, senderProfileId } from './send.ts';
 import { titleIdWithDecimal } from '../shared/mpsd/title-id-as-typed.ts';
 
 /** Finds a preset by name (exact, then ignoring case). */
@@ -158,11 +161,25 @@ function describePreset(context: CliContext, preset: Preset): void {
 const presetList: CommandSpec = {
   path: ['preset', 'list'],
   summary: 'List saved presets (favourites first).',
-  flags: { search: { type: 'string', value: 'TEXT', help: 'Only presets whose name, session or recipients match.' } },
-  examples: ['handle-studio preset list', 'handle-studio preset list --search friday --json'],
+  flags: {
+    search: { type: 'string', value: 'TEXT', help: 'Only presets whose name, session or recipients match.' },
+    profile: { type: 'string', value: 'NAME', help: 'Only the presets this profile can send: those of its service (MPSD handles or MPA).' },
+  },
+  examples: [
+    'handle-studio preset list',
+    'handle-studio preset list --search friday --json',
+    'handle-studio preset list --profile mpa-box',
+  ],
   run: async (context, flags) => {
     const search = text(flags, 'search');
-    const { presets, status } = await callChannel(context, presetChannels, 'listPresets', search === undefined ? {} : { search });
+    const profileName = text(flags, 'profile');
+    let service: PresetService | undefined;
+    if (profileName !== undefined) {
+      const profileId = await profileIdByName(context, profileName);
+      const { profiles } = await callChannel(context, profileChannels, 'listProfiles', {});
+      service = profiles.find((profile) => profile.id === profileId)?.service;
+    }
+    const { presets, status } = await callChannel(context, presetChannels, 'listPresets', withoutUndefined({ search, service }));
     if (flags['json'] === true) {
       context.printJson({ ok: true, presets });
       return 0;
@@ -192,10 +209,12 @@ const presetShow: CommandSpec = {
 
 const presetSave: CommandSpec = {
   path: ['preset', 'save'],
-  summary: 'Save a preset (a new one, or replace the one with this name): a session, invite attributes and recipients.',
+  summary:
+    'Save a preset (a new one, or replace the one with this name): a session, invite attributes and recipients; or with --service mpa, an MPA activity and invite.',
   positionals: ['NAME'],
   flags: {
     ...inviteFlags,
+    ...mpaPresetFlags,
     'new-session-each-time': { type: 'boolean', help: 'Instead of --session: a fresh session name at every send.' },
     'join-first': { type: 'boolean', help: 'Join the session and set your activity before inviting.' },
     notes: { type: 'string', value: 'TEXT', help: 'Notes for the team.' },
@@ -205,8 +224,9 @@ const presetSave: CommandSpec = {
     'handle-studio preset save friday-night --scid bd6c41c3-01c3-468a-a3b5-3e0fe8133862 --template GameSession --session lobby-7 --title-id 0x4D2 --to 2814679796296492=Alice --to 2814679796296493=Bob',
   ],
   run: async (context, flags, [name]) => {
+    const service = presetServiceFromFlags(flags);
     const recipients = recipientsFromFlags(list(flags, 'to'));
-    const input = {
+    const mpsdInput = {
       name: name!,
       sessionRef: withoutUndefined({
         scid: text(flags, 'scid'),
@@ -225,6 +245,7 @@ const presetSave: CommandSpec = {
       notes: text(flags, 'notes') ?? '',
       favourite: flags['favourite'] === true,
     } as PresetInput;
+    const input = service === 'mpa' ? mpaPresetFromFlags(name!, flags) : mpsdInput;
     const { presets } = await callChannel(context, presetChannels, 'listPresets', {});
     const existing = presets.find((preset) => preset.name.toLowerCase() === name!.trim().toLowerCase());
     const saved =
@@ -234,9 +255,62 @@ const presetSave: CommandSpec = {
     if (flags['json'] === true) context.printJson({ ok: true, preset: saved, replaced: existing !== undefined });
     else
       context.say(
-        `${existing === undefined ? 'Saved' : 'Replaced'} preset "${saved.name}". Send it with \`handle-studio invite send --preset "${saved.name}" --profile NAME\`.`,
+        `${existing === undefined ? 'Saved' : 'Replaced'} preset "${saved.name}". Send it with \`handle-studio ${saved.service === 'mpa' ? 'preset send' : 'invite send --preset'} "${saved.name}" --profile NAME\`.`,
       );
     return 0;
+  },
+};
+
+const presetSend: CommandSpec = {
+  path: ['preset', 'send'],
+  summary:
+    "Send a preset in one go as a profile of the preset's service: an MPA preset sets its activity (when it has one), then invites every recipient in ONE MPA call; an MPSD preset is sent as `invite send --preset` sends it.",
+  positionals: ['NAME'],
+  flags: {
+    profile: {
+      type: 'string',
+      value: 'NAME',
+      help: "Send as this profile (its token and endpoint); it must be set to the preset's service. Default: the active profile when XBL_AUTHORIZATION is not set.",
+    },
+    endpoint: {
+      type: 'string',
+      value: 'URL',
+      help: "With XBL_AUTHORIZATION: the MPSD base URL (a local MPSD also serves MPA on its origin); default Microsoft's.",
+    },
+    xuid: {
+      type: 'string',
+      value: 'XUID',
+      help: "Your own XUID, for a preset that sets your activity or joins first (default: the profile's).",
+    },
+    to: {
+      type: 'string',
+      multiple: true,
+      value: 'XUID[=label]',
+      help: "Invite these too, after the preset's recipients (MPA: at most 16 in all).",
+    },
+    queue: { type: 'boolean', help: 'With a profile: put what cannot be sent now (offline, no valid token) in the outbox and exit 0.' },
+  },
+  notes: [
+    'A preset goes out only as a profile of its own service: Microsoft advises one service per title, so an MPSD preset as an MPA profile (or the reverse) is refused, saying why.',
+    'An MPA preset holds at most 16 recipients because MPA takes at most 16 per invite call and a preset is one call (one History entry, one outbox item).',
+  ],
+  examples: [
+    'handle-studio preset send squad-lobby --profile mpa-box',
+    'XBL_AUTHORIZATION="$AUTH" handle-studio preset send squad-lobby --endpoint http://127.0.0.1:7777 --xuid 2814679796296491 --json',
+  ],
+  run: async (context, flags, [name]) => {
+    const preset = await presetByName(context, name!);
+    const caller = await mpaCaller(context, presetSend, flags);
+    refuseMixedServices(preset, caller.profile);
+    if (preset.service === 'mpsd') {
+      // The profile already chosen (and said) is named, so `invite send` does not choose it again.
+      const { requestCommands } = await import('./request-commands.ts');
+      const inviteSend = requestCommands.find((command) => command.path.join(' ') === 'invite send') as CommandSpec;
+      return inviteSend.run(context, { ...flags, preset: preset.name, ...withoutUndefined({ profile: caller.profile?.name }) }, []);
+    }
+    const steps = mpaPresetSteps(preset, flags, caller.xuid);
+    checkMpaSteps(steps, (reason) => `Preset "${preset.name}" cannot be sent: ${reason}`);
+    return sendMpaSteps(context, flags, caller, steps);
   },
 };
 
@@ -359,4 +433,4 @@ async function readInput(context: CliContext, file: string): Promise<string> {
   }
 }
 
-export const presetCommands: CommandSpec[] = [presetList, presetShow, presetSave, presetDelete, presetImport, presetExport];
+export const presetCommands: CommandSpec[] = [presetList, presetShow, presetSave, presetSend, presetDelete, presetImport, presetExport];
