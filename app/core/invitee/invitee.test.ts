@@ -208,7 +208,9 @@ describe('round trip', () => {
     const { a, b } = await open();
     const mpa = await call('createPreset', { service: 'mpa', name: 'Squad', titleId: '1234', recipients: [], notes: '' });
     const refused = await studio!.dispatch('runRoundTrip', { fromProfileId: a.id, toProfileId: b.id, presetId: mpa.id });
-    expect(refused.ok ? '' : refused.error.message).toContain('Preset "Squad" is an MPA preset: the round trip follows MPSD\'s invite handles');
+    expect(refused.ok ? '' : refused.error.message).toContain(
+      'Preset "Squad" is an MPA preset: the round trip follows MPSD\'s invite handles',
+    );
     expect(mpsd!.stats().requests).toBe(0);
   });
 });
