@@ -8,6 +8,7 @@
  * child's user+sys by then. The core runs three ways, interleaved round by round with the floor:
  *   - bundled, as the CLI's out/cli and the app's out/main run it (built here the same way)
  *   - from the TypeScript sources, as browser mode and a CLI with a stale bundle run it
+ *   - bundled, after a run that did not close cleanly: history's integrity check runs at open
  * Every child has a warm compile cache (the first rounds fill it and are not counted).
  */
 import { spawn } from 'node:child_process';
@@ -109,6 +110,7 @@ const variants = {
   ],
   'core ready, bundled': [join(bundleDir, 'core-ready-child.js'), dataDir],
   'core ready, TS sources': [join(ROOT, 'bench', 'core-ready-child.ts'), dataDir],
+  'bundled, after a crash': [join(bundleDir, 'core-ready-child.js'), dataDir, '--after-crash'],
 } as const;
 type Name = keyof typeof variants;
 const names = Object.keys(variants) as Name[];
