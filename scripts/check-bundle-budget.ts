@@ -5,8 +5,8 @@
  *
  * Each is held to a ceiling, the size measured when the check was set plus a little room, so
  * a change that makes the page larger fails here and has to say why by raising it. Each is also
- * printed against issue 12's goal (60 KB whole, 45 KB first load), which the page does not meet
- * yet: the goal is reported, the ceiling enforced. Lower a ceiling whenever the page shrinks.
+ * printed against issue 12's goal (60 KB whole, 45 KB first load), which the whole page does not
+ * meet yet: the goal is reported, the ceiling enforced. Lower a ceiling whenever the page shrinks.
  *
  * Prints each figure (raw size too) and `N passed, N failed` last; exits 1 when a ceiling is
  * exceeded or there is no build to measure. `node bench/renderer-size.ts` says which modules
@@ -18,9 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { kb, measureRenderer, type Size } from './renderer-size.ts';
 
-/** Enforced: measured on 2026-12-01 (122.4 KB whole, 70.6 KB first load) plus about 5 %. */
-export const budgets = { whole: 128_000, firstLoad: 74_000 } as const;
-/** Issue 12's goals, not met yet: printed beside each figure. */
+/**
+ * Enforced: measured at 05c52da on 2026-12-01 (130.7 KB whole, 33.1 KB first load) plus about
+ * 5 %. The first load was 70.6 KB before the shell started painting without the workbench; the
+ * whole ceiling is above the earlier 128 KB because the MPA screens and forms arrived the same
+ * day (about +20 KB), which the page's own savings (about -15 KB) did not fully offset.
+ */
+export const budgets = { whole: 137_000, firstLoad: 35_000 } as const;
+/** Issue 12's goals: the first load's is met, the whole UI's not yet. Printed beside each figure. */
 export const goals = { whole: 60_000, firstLoad: 45_000 } as const;
 
 const { values } = parseArgs({ options: { dir: { type: 'string' } } });
