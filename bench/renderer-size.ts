@@ -97,7 +97,11 @@ async function measureTree(label: string, tree: string, outDir: string): Promise
     size,
     preloadRaw: statSync(join(outDir, 'preload', 'index.cjs')).size,
     modules: moduleBytes(rendererDir, tree, jsFiles(rendererDir)),
-    firstLoadModules: moduleBytes(rendererDir, tree, size.firstLoad.files.filter((file) => file.endsWith('.js'))),
+    firstLoadModules: moduleBytes(
+      rendererDir,
+      tree,
+      size.firstLoad.files.filter((file) => file.endsWith('.js')),
+    ),
   };
 }
 
