@@ -133,11 +133,12 @@ const INDEX_EVERY_APPENDS = 500;
  * inside whichever append took the WAL past 1,000 pages). It runs when the event loop is next
  * free (during a send, while the next invite waits for MPSD) after every TIDY_EVERY_APPENDS
  * appends, about 600 WAL pages. A caller appending in a loop that never yields gets it inline
- * every TIDY_INLINE_APPENDS, so the WAL and a search's catch-up stay bounded. A checkpoint
+ * every TIDY_INLINE_APPENDS (the index batch append used to run inline, plus a checkpoint of
+ * about 3,000 pages), so the WAL and a search's catch-up stay bounded. A checkpoint
  * changes nothing about durability: every commit is already in the WAL.
  */
 const TIDY_EVERY_APPENDS = 100;
-const TIDY_INLINE_APPENDS = 2000;
+const TIDY_INLINE_APPENDS = 500;
 const DAY_MS = 86_400_000;
 /**
  * Rows per page of `pages`. Small on purpose: a page's rows and text (about 70 KB of JSON) are
