@@ -174,6 +174,28 @@ describe('one service per title', () => {
     expect((await cli(['preset', 'list', '--profile', 'mpsd-box'])).stdout).not.toContain('Squad lobby');
   });
 
+  it('sends an MPA preset as a profile set to MPA, with its stored token', async (context) => {
+    const [a, b, c] = [user(0), user(1), user(2)];
+    try {
+      expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
+      const stored = await runCli(data.path, ['profile', 'set-token', 'mpa-box'], { stdin: `${a.authorization}\n` });
+      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
+        context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
+      expect(stored.code, stored.stderr).toBe(0);
+      await saveSquad('Squad lobby', [b.xuid, c.xuid], ['--connection', 'lobby:p', '--join-restriction', 'Public']);
+      const sent = await cli(['preset', 'send', 'Squad lobby', '--profile', 'mpa-box', '--xuid', a.xuid]);
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(sent.stdout).toContain('Invited 2 in one MPA call (204):');
+      expect(sent.stdout).not.toContain(a.authorization.split(';')[1]);
+      expect(mpsd.mpa().invites.map((invite) => [invite.sender, invite.invitedUser])).toEqual([
+        [a.xuid, b.xuid],
+        [a.xuid, c.xuid],
+      ]);
+    } finally {
+      await cli(['profile', 'remove', 'mpa-box', '--yes']);
+    }
+  });
+
   it('refuses MPSD flags on an MPA preset, and MPA flags on an MPSD one', async () => {
     const mixed = await cli(['preset', 'save', 'Odd', '--service', 'mpa', '--title-id', '1234', '--scid', SCID]);
     expect(mixed.code).toBe(3);
