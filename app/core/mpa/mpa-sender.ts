@@ -66,7 +66,7 @@ export interface MpaSender {
 }
 
 /** Reads are pointless to replay later; these writes wait in the outbox when they cannot go out now. */
-const QUEUEABLE_KINDS: ReadonlySet<MpaKind> = new Set([
+export const QUEUEABLE_MPA_KINDS: ReadonlySet<MpaKind> = new Set([
   'mpa.activity.set',
   'mpa.activity.delete',
   'mpa.invite.send',
@@ -144,7 +144,7 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
     const recorded = exchange.attempts > 0 ? keep('History', () => record(exchange, wire, sender)) : true;
     const result = mpaResultOf(request, exchange);
     const why = exchange.error;
-    const queueFor = queueing?.queueIfUnavailable === true && QUEUEABLE_KINDS.has(request.kind) ? queueing.profileId : undefined;
+    const queueFor = queueing?.queueIfUnavailable === true && QUEUEABLE_MPA_KINDS.has(request.kind) ? queueing.profileId : undefined;
     if (journal) {
       if (journal.close(exchange, queueFor !== undefined, recorded) && why) markQueued(result, why);
     } else if (queueFor !== undefined && why && NOT_SENT_NOW.has(why.code)) {

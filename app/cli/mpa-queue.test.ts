@@ -1,0 +1,79 @@
+/**
+ * `mpa ... --queue`: as a profile, an MPA write that cannot go out now waits in the outbox as
+ * ONE item (an invite call to several users too), the command says so and exits 0; without
+ * --queue it fails as offline (6) and nothing waits; with XBL_AUTHORIZATION --queue is refused.
+ * The profile's token lives in the OS keychain (skipped, saying why, without one).
+ */
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { runCli, tempDataDir } from './cli-process.fixture.ts';
+
+let data: ReturnType<typeof tempDataDir>;
+beforeEach(() => {
+  data = tempDataDir();
+});
+afterEach(() => data.remove());
+
+/** A loopback port nothing listens on: connecting is refused, so nothing is sent (offline). */
+async function deadEndpoint(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+const TOKEN = 'XBL3.0 x=4242;mpa-queue-cli-token-0123456789abcdefghij';
+const INVITE = ['mpa', 'invite', 'send', '--profile', 'box', '--title', '1234', '--to', '2814000000000001', '--to', '2814000000000002'];
+
+it('mpa invite send --queue offline: one outbox item, each invitee queued, exit 0; without --queue exit 6', async (context) => {
+  const cli = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(data.path, args, options);
+  expect((await cli(['profile', 'add', 'box', '--endpoint', await deadEndpoint(), '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(
+    0,
+  );
+  const stored = await cli(['profile', 'set-token', 'box'], { stdin: `${TOKEN}\n` });
+  if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
+    context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
+  expect(stored.code, stored.stderr).toBe(0);
+
+  const failed = await cli(INVITE);
+  expect(failed.code, failed.stderr).toBe(6);
+  expect(JSON.parse((await cli(['outbox', 'list', '--json'])).stdout)).toMatchObject({ items: [] });
+
+  const queued = await cli([...INVITE, '--queue', '--json']);
+  expect(queued.code, queued.stderr).toBe(0);
+  expect(JSON.parse(queued.stdout)).toMatchObject({
+    kind: 'mpa.invite.send',
+    outcome: 'queued',
+    queued: 1,
+    exitCode: 0,
+    error: { code: 'OFFLINE' },
+    invitees: [
+      { xuid: '2814000000000001', outcome: 'queued' },
+      { xuid: '2814000000000002', outcome: 'queued' },
+    ],
+  });
+  const words = await cli([...INVITE, '--queue']);
+  expect(words.code, words.stderr).toBe(0);
+  expect(words.stdout).toMatch(/mpa\.invite\.send not sent now: .*Queued in the outbox/);
+  expect(words.stdout).toContain('2814000000000002: queued');
+
+  const listed = JSON.parse((await cli(['outbox', 'list', '--json'])).stdout) as { items: Array<{ kind: string; state: string }> };
+  expect(listed.items.map((item) => [item.kind, item.state])).toEqual([
+    ['mpa.invite.send', 'queued'],
+    ['mpa.invite.send', 'queued'],
+  ]);
+  for (const run of [queued, words]) expect(run.stdout + run.stderr).not.toContain(TOKEN.split(';')[1]);
+}, 240_000);
+
+it('--queue with XBL_AUTHORIZATION is refused before anything is sent: the outbox needs a stored token', async () => {
+  const refused = await runCli(
+    data.path,
+    ['mpa', 'invite', 'send', '--endpoint', await deadEndpoint(), '--title', '1234', '--to', '2814000000000001', '--queue'],
+    {
+      env: { XBL_AUTHORIZATION: TOKEN },
+    },
+  );
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain('--queue needs a profile');
+}, 240_000);
