@@ -124,6 +124,31 @@ describe('preset send for an MPA preset', () => {
   });
 });
 
+describe('preset send --queue', () => {
+  it('puts an MPA preset that cannot go out now in the outbox only when asked: the invite is ONE item for both recipients', async () => {
+    const [a, b, c] = [user(0), user(1), user(2)];
+    // A profile without a token: nothing can go out now (no token, or no keychain to read one from).
+    expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
+    await saveSquad('Squad lobby', [b.xuid, c.xuid], ['--connection', 'lobby:q', '--join-restriction', 'Public']);
+
+    const notAsked = await cli(['preset', 'send', 'Squad lobby', '--profile', 'mpa-box', '--xuid', a.xuid]);
+    expect(notAsked.code).toBe(4);
+    expect(notAsked.stderr).toContain('Stopped before mpa.invite.send');
+    expect(JSON.parse((await cli(['outbox', 'list', '--json'])).stdout).items).toEqual([]);
+
+    const queued = await cli(['preset', 'send', 'Squad lobby', '--profile', 'mpa-box', '--xuid', a.xuid, '--queue']);
+    expect(queued.code, queued.stderr).toBe(0);
+    expect(queued.stdout).toContain('mpa.invite.send not sent now');
+    expect(queued.stdout).toContain(`  ${b.xuid}: queued`);
+    const items = (JSON.parse((await cli(['outbox', 'list', '--json'])).stdout) as { items: { kind: string; state: string }[] }).items;
+    expect(items.map((item) => [item.kind, item.state])).toEqual([
+      ['mpa.activity.set', 'queued'],
+      ['mpa.invite.send', 'queued'],
+    ]);
+    expect(mpsd.mpa().invites).toEqual([]);
+  });
+});
+
 describe('one service per title', () => {
   it('refuses an MPSD preset as an MPA profile and an MPA preset as an MPSD profile, saying why and how to fix it', async () => {
     const [b] = [user(1)];
