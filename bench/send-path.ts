@@ -8,7 +8,8 @@
  * fetch that answers 201 at once. Measured in CPU time (user + system, so fsync's kernel work
  * counts) per invite, next to client + fan-out alone over the same fetch, which is the part
  * bench (a) compares with bare fetch. Goal: the full path <= 150 µs CPU per invite (issue 12;
- * it was 1,081 µs before the journal's commits and counts were reworked).
+ * it was 1,081 µs before the journal's commits and counts were reworked). Per invite it makes
+ * two SQLite commits: the previous invite's settle with this one's claim, and the history row.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
