@@ -158,3 +158,43 @@ test('an MPA invite made offline waits in the outbox as one item and goes out wh
     await mpsd.process.stop();
   }
 });
+
+test('an MPA preset is sent from its card in one click: its activity, then one invite call to its recipients', async ({
+  app: page,
+  mpsd,
+  studio,
+}) => {
+  const [me, second, third] = mpsd.users;
+  await addMpaProfile(page, mpsd, 'Local MPA');
+  // No editor for MPA presets in the app yet: made through the contract, as the CLI's preset add does.
+  const created = await page.request.post(`${studio.origin}/api/call/createPreset`, {
+    headers: { 'x-handle-studio-token': studio.token },
+    data: {
+      service: 'mpa',
+      name: 'Friday lobby',
+      titleId: '0x4D2',
+      activity: { connectionString: 'lobby+7', joinRestriction: 'Followed', maxPlayers: 8 },
+      invite: { connectionString: 'lobby+7' },
+      recipients: [
+        { xuid: second!.xuid, label: 'Second' },
+        { xuid: third!.xuid, label: 'Third' },
+      ],
+      notes: '',
+    },
+  });
+  expect(((await created.json()) as { ok: boolean }).ok).toBe(true);
+
+  await openScreen(page, 'Presets');
+  const card = page.getByTestId('preset-card').filter({ hasText: 'Friday lobby' });
+  await card.getByRole('button', { name: 'Send invites (2)' }).click();
+  const run = page.getByTestId('preset-run');
+  await expect(run.getByTestId('preset-run-summary')).toHaveText('All 2 calls sent; see each answer below.');
+  const steps = run.getByTestId('preset-step');
+  await expect(steps.nth(0)).toContainText('Activity set');
+  await expect(steps.nth(1)).toContainText('2 of 2 invited in one call');
+  await expect(steps.nth(1).getByTestId('activation-uri')).toHaveCount(2);
+  const record = await localMpa(page, mpsd);
+  expect(record.activities).toMatchObject([{ xuid: me!.xuid, connectionString: 'lobby+7', maxPlayers: 8 }]);
+  expect(record.invites.map((invite) => invite.invitedUser)).toEqual([second!.xuid, third!.xuid]);
+  await lookAndCheck(page, 'mpa-preset-sent');
+});
