@@ -2,27 +2,12 @@
  * `handle-studio history retention` as a script runs it: history filled by real sends to a
  * local MPSD, a rule that prunes it, and the rule read back by a later process.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { expect, it } from 'vitest';
+import { TEST_SCID, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
-const session = ['--scid', SCID, '--template', 'GameSession', '--session', 'lobby-7'];
-
-let dataDir: ReturnType<typeof tempDataDir>;
-let mpsd: LocalMpsd;
-
-beforeEach(async () => {
-  dataDir = tempDataDir();
-  mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [SCID] });
-});
-
-afterEach(async () => {
-  await mpsd.stop();
-  dataDir.remove();
-});
-
-const cli = (args: string[]) => runCli(dataDir.path, args, { env: { XBL_AUTHORIZATION: mpsd.users[0]!.authorization } });
+const session = ['--scid', TEST_SCID, '--template', 'GameSession', '--session', 'lobby-7'];
+const world = useCliWorld({ mpsd: true });
+const cli = (args: string[]) => world.cli(args, { env: { XBL_AUTHORIZATION: world.mpsd.users[0]!.authorization } });
 
 async function historyIds(): Promise<string[]> {
   const run = await cli(['history', '--json']);
@@ -31,6 +16,7 @@ async function historyIds(): Promise<string[]> {
 }
 
 it('keeps the newest N entries, says how many it removed, and the rule holds in the next process', async () => {
+  const { mpsd } = world;
   const [me, alice, bob] = mpsd.users;
   const join = await cli(['session', 'join', ...session, '--xuid', me!.xuid, '--endpoint', mpsd.url]);
   expect(join.code, join.stderr).toBe(0);

@@ -5,43 +5,24 @@
  * same. The entry is kept, not deleted. Runs the real CLI against the real keychain (npm test
  * runs inside a private gnome-keyring; elsewhere the test is skipped).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openKeychainVault } from '../core/credentials/keychain-vault.ts';
 import { secretKey } from '../core/credentials/secret-keys.ts';
 import { PRODUCT_NAME } from '../core/data-dir.ts';
 import type { ProfileView } from '../shared/contract/profiles.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { useCliWorld } from './cli-world.fixture.ts';
 
 const AUTHORIZATION = `XBL3.0 x=1234567890123456789;${'A'.repeat(64)}`;
-const NAMES = ['Good dev', 'Broken dev'];
-
-let dataDir: ReturnType<typeof tempDataDir>;
-const cli = (args: string[], stdin?: string) => runCli(dataDir.path, args, stdin === undefined ? {} : { stdin });
-
-beforeEach(() => {
-  dataDir = tempDataDir();
-});
-
-afterEach(async () => {
-  // The profiles' keychain entries go with them.
-  for (const name of NAMES) await cli(['profile', 'remove', name, '--yes']);
-  dataDir.remove();
-});
+const world = useCliWorld();
+const cli = (args: string[], stdin?: string) => world.cli(args, stdin === undefined ? {} : { stdin });
 
 describe('a keychain entry that cannot be read', () => {
   it(
     'is marked UNREADABLE with the fix by profile list and show; every other profile is listed; exit 0',
     { timeout: 120_000 },
     async (context) => {
-      for (const name of NAMES) {
-        const add = await cli(['profile', 'add', name, '--endpoint', 'http://127.0.0.1:9', '--sandbox', 'XDKS.1']);
-        expect(add.code, add.stderr).toBe(0);
-        const stored = await cli(['profile', 'set-token', name], AUTHORIZATION);
-        if (stored.code !== 0 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
-          context.skip('No Secret Service here: run inside dbus-run-session with gnome-keyring (npm test does).');
-        }
-        expect(stored.code, stored.stderr).toBe(0);
-      }
+      for (const name of ['Good dev', 'Broken dev'])
+        await world.addProfile(name, 'http://127.0.0.1:9', { authorization: AUTHORIZATION, skip: (reason) => context.skip(reason) });
       const before = JSON.parse((await cli(['profile', 'list', '--json'])).stdout) as { profiles: ProfileView[] };
       const broken = before.profiles.find((profile) => profile.name === 'Broken dev');
       expect(broken).toBeDefined();

@@ -5,17 +5,17 @@
  * Profiles keep tokens in the OS keychain: run under a Secret Service (see the working rules).
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { afterEach, beforeEach, expect, it, type TestContext } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
-import { exited, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
+import { exited, startCli } from './cli-process.fixture.ts';
+import { TEST_SCID, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const AUTH = 'XBL3.0 x=998877;eyJ.send-queue-cli-secret';
 const invite = [
   'invite',
   'send',
   '--scid',
-  SCID,
+  TEST_SCID,
   '--template',
   'GameSession',
   '--session',
@@ -28,22 +28,14 @@ const invite = [
   '2814660000000003',
 ];
 
-let dataDir: ReturnType<typeof tempDataDir>;
+const world = useCliWorld();
+const { cli, addProfile } = world;
 let mpsd: ScriptedMpsd | undefined;
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeEach(() => {
-  dataDir = tempDataDir();
-});
 
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
   await mpsd?.close();
   mpsd = undefined;
-  dataDir.remove();
 });
-
-const cli = (args: string[], options?: { stdin?: string }) => runCli(dataDir.path, args, options);
 
 async function closedPortUrl(): Promise<string> {
   const server = createServer();
@@ -51,18 +43,6 @@ async function closedPortUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
-}
-
-async function addProfile(name: string, endpoint: string): Promise<void> {
-  const add = await cli(['profile', 'add', name, '--endpoint', endpoint, '--sandbox', 'XDKS.1']);
-  expect(add.code, add.stderr).toBe(0);
-  cleanups.push(() => cli(['profile', 'remove', name, '--yes']));
-}
-
-function skipWithoutKeychain(run: CliRun, context: TestContext): void {
-  if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
-    context.skip(`No OS keychain reachable here, so profile tokens cannot be stored: ${run.stderr.trim()}`);
-  }
 }
 
 async function outboxItems(): Promise<{ state: string; invitedXuid?: string }[]> {
@@ -82,9 +62,7 @@ it(
     expect(noToken.stdout).not.toMatch(/Queued/);
     expect(await outboxItems()).toEqual([]);
 
-    const stored = await cli(['profile', 'set-token', 'offline'], { stdin: AUTH });
-    skipWithoutKeychain(stored, context);
-    expect(stored.code, stored.stderr).toBe(0);
+    await world.storeToken('offline', { authorization: AUTH, skip: (reason) => context.skip(reason) });
     const unreachable = await cli([...invite, '--profile', 'offline', '--json']);
     expect(unreachable.code, unreachable.stderr).toBe(6);
     expect(JSON.parse(unreachable.stdout)).toMatchObject({ ok: false, queued: 0 });
@@ -113,10 +91,9 @@ it(
     await addProfile('busy', mpsd.url);
     const queued = await cli([...invite.slice(0, -2), '--profile', 'busy', '--queue']);
     expect(queued.code, queued.stderr).toBe(0);
-    const stored = await cli(['profile', 'set-token', 'busy'], { stdin: AUTH });
-    skipWithoutKeychain(stored, context);
+    await world.storeToken('busy', { authorization: AUTH, skip: (reason) => context.skip(reason) });
 
-    const flush = startCli(dataDir.path, ['outbox', 'flush']);
+    const flush = startCli(world.dataDir, ['outbox', 'flush']);
     let stderr = '';
     flush.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     // The deadline is the test's own: on 2 busy cores the child alone can take 10 s to start and call.
