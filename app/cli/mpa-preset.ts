@@ -5,6 +5,7 @@
  */
 import { HandleStudioError } from '../shared/errors.ts';
 import { mpaJoinRestrictions, mpaPlatforms } from '../shared/mpa/requests.ts';
+import { mpaPresetRequests } from '../shared/presets/mpa-preset-requests.ts';
 import type { MpaPreset, MpaPresetInput, Preset, PresetService } from '../shared/presets/preset.ts';
 import type { FlagSpec, FlagValues } from './command.ts';
 import { list, recipientsFromFlags, text, withoutUndefined } from './request-flags.ts';
@@ -121,30 +122,22 @@ export function refuseMixedServices(preset: Preset, profile: { name: string; ser
 }
 
 /**
- * The MPA calls a preset makes: its activity (with the sender's own XUID, which MPA puts in
- * the path) when it has one, then one invite call to its recipients and those added with --to.
+ * The MPA calls a preset makes (mpa-preset-requests.ts): its activity, then one invite call to
+ * its recipients and those added with --to; what is missing is said in the CLI's words.
  */
 export function mpaPresetSteps(preset: MpaPreset, flags: FlagValues, ownXuid: string | undefined): Record<string, unknown>[] {
   const added = recipientsFromFlags(list(flags, 'to'));
-  const invitedUsers = [...preset.recipients.map((recipient) => recipient.xuid), ...added.xuids];
-  const steps: Record<string, unknown>[] = [];
-  if (preset.activity !== undefined) {
-    if (ownXuid === undefined) {
-      throw new HandleStudioError(
+  const planned = mpaPresetRequests(preset, [...preset.recipients.map((recipient) => recipient.xuid), ...added.xuids], ownXuid);
+  if ('requests' in planned) return planned.requests;
+  throw planned.missing === 'ownXuid'
+    ? new HandleStudioError(
         'VALIDATION',
         `--xuid: preset "${preset.name}" sets your MPA activity first, which names your own XUID: add --xuid YOUR_XUID (a profile that is signed in, or whose XUID is set in the app, gives it without the flag).`,
         { field: 'xuid' },
+      )
+    : new HandleStudioError(
+        'VALIDATION',
+        `Preset "${preset.name}" sets no activity and has no recipients: add --to XUID (repeat for more, at most 16 in all), or save the preset with some.`,
+        { field: 'to' },
       );
-    }
-    steps.push({ kind: 'mpa.activity.set', titleId: preset.titleId, xuid: ownXuid, ...preset.activity });
-  }
-  if (invitedUsers.length > 0) steps.push({ kind: 'mpa.invite.send', titleId: preset.titleId, invitedUsers, ...preset.invite });
-  if (steps.length === 0) {
-    throw new HandleStudioError(
-      'VALIDATION',
-      `Preset "${preset.name}" sets no activity and has no recipients: add --to XUID (repeat for more, at most 16 in all), or save the preset with some.`,
-      { field: 'to' },
-    );
-  }
-  return steps;
 }
