@@ -9,9 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exited, firstLine, runCli, startCli, tempDataDir } from './cli-process.fixture.ts';
+import { exited, firstLine, startCli } from './cli-process.fixture.ts';
+import { TEST_SCID as SCID, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 const TEMPLATES = {
   serviceConfigs: {
     '*': {
@@ -37,27 +37,23 @@ const TEMPLATES = {
   },
 };
 
-let dataDir: ReturnType<typeof tempDataDir>;
+const world = useCliWorld();
+const cli = (args: string[]) => world.cli(args);
 let emulator: ReturnType<typeof startCli>;
 let mpsd: { url: string; users: { xuid: string; authorization: string }[] };
-const cli = (args: string[], stdin?: string) => runCli(dataDir.path, args, stdin === undefined ? {} : { stdin });
 
 beforeEach(async () => {
-  dataDir = tempDataDir();
-  const templates = join(dataDir.path, 'templates.json');
+  const templates = join(world.dataDir, 'templates.json');
   writeFileSync(templates, JSON.stringify(TEMPLATES));
-  emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits', '--templates', templates]);
+  emulator = startCli(world.dataDir, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits', '--templates', templates]);
   mpsd = JSON.parse(await firstLine(emulator)) as typeof mpsd;
   emulator.stdout.resume();
   emulator.stderr.resume();
 });
 
 afterEach(async () => {
-  await cli(['profile', 'remove', 'alpha', '--yes']);
-  await cli(['profile', 'remove', 'bravo', '--yes']);
   if (emulator.exitCode === null) emulator.kill('SIGTERM');
   await exited(emulator);
-  dataDir.remove();
 });
 
 /** Profiles alpha (user 1) and bravo (user 2) with stored tokens; skips where no keychain is reachable. */
@@ -66,10 +62,7 @@ async function twoProfiles(skip: (reason: string) => void): Promise<void> {
     ['alpha', mpsd.users[0]!],
     ['bravo', mpsd.users[1]!],
   ] as const) {
-    expect((await cli(['profile', 'add', name, '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
-    const stored = await cli(['profile', 'set-token', name], user.authorization);
-    if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
-    expect(stored.code, stored.stderr).toBe(0);
+    await world.addProfile(name, mpsd.url, { authorization: user.authorization, skip });
   }
 }
 
@@ -125,7 +118,7 @@ describe('handle-studio roundtrip', () => {
   it('passes against the local MPSD and writes a JUnit file with one testcase per step', async (context) => {
     await twoProfiles((reason) => context.skip(reason));
     await savePreset('rt', 'GameSession');
-    const junit = join(dataDir.path, 'roundtrip.xml');
+    const junit = join(world.dataDir, 'roundtrip.xml');
     const run = await cli(['roundtrip', '--from', 'alpha', '--to', 'bravo', '--preset', 'rt', ...who(), '--junit', junit]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^PASS {2}1\. alpha joins or creates the session {2}\(HTTP 20\d, \d+ ms, correlation [0-9a-f-]{36}\)$/m);
@@ -157,7 +150,7 @@ describe('handle-studio roundtrip', () => {
   it('fails at the step MPSD refused, with its words in the JUnit failure, exit 5', async (context) => {
     await twoProfiles((reason) => context.skip(reason));
     await savePreset('private', 'PrivateSession');
-    const junit = join(dataDir.path, 'failed.xml');
+    const junit = join(world.dataDir, 'failed.xml');
     const run = await cli(['roundtrip', '--from', 'alpha', '--to', 'bravo', '--preset', 'private', ...who(), '--junit', junit, '--json']);
     expect(run.code).toBe(5);
     const answer = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; steps: { status: string }[] };
