@@ -267,6 +267,12 @@ describe('outbox claims (a live send journaling its invites)', () => {
     ).toThrow(/the disk refused it/);
     expect([first, second, third].map((item) => store.get(item!.id).state)).toEqual(['sent', 'sending', 'queued']);
     expect(store.counts()).toEqual({ queued: 0, sending: 1, sent: 1, failed: 0, 'outcome-unknown': 0 });
+
+    // A queued item's claim must be fsynced, which SQLite cannot do to a commit already begun: refused, nothing written.
+    const [queued] = store.enqueue(invites(['1004']));
+    expect(() => store.together(() => store.claim(queued!.id))).toThrow(/fsynced on its own/);
+    expect(store.get(queued!.id).state).toBe('queued');
+    expect(store.claim(queued!.id)).toBe(true);
   });
 
   it('reports a claimed item that was never settled (the process died) as outcome unknown after a restart', () => {

@@ -165,7 +165,8 @@ export interface OutboxStore {
    * Runs a settle and the next claim (this store's own single-statement writes) as one commit,
    * telling onChange once: a live send records one invite's answer and marks the next one
    * 'sending' with one write instead of two (see invite-journal.ts). All or nothing: if `work`
-   * throws, neither is kept. enqueue and dismissAll are not allowed inside (they are commits).
+   * throws, neither is kept. Only a live send's claims go inside (a queued item's claim is
+   * fsynced, a commit of its own), and neither enqueue nor dismissAll (they are commits too).
    */
   together<T>(work: () => T): T;
   /** The state of each of these items that still exists (one read for a whole send's journal). */
@@ -536,6 +537,13 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     const found = stateOf.get(id) as { state: OutboxState; origin: string } | undefined;
     if (found?.state !== 'queued') return false;
     // A queued item's claim must survive a power cut (or it would be sent again); a live invite's need not (see the top of this file).
+    // SQLite cannot raise a transaction's safety level once it has begun, so that fsynced claim is a commit of its own.
+    if (joint !== null && found.origin !== 'live') {
+      throw new HandleStudioError(
+        'INTERNAL',
+        `Outbox item ${id} is a queued item: its claim is fsynced on its own, never inside together().`,
+      );
+    }
     const mark = () => markSending.run(now(), owner.pid, owner.start, owner.instance, owner.boot, id);
     if (Number(written(() => (found.origin === 'live' ? mark() : durably(mark))).changes) !== 1) return false;
     shift(counted('queued', found.origin), 'sending');
