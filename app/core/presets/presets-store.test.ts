@@ -463,15 +463,8 @@ describe('MPA presets in the store', () => {
     const text = store.exportFile();
     const file = JSON.parse(text) as { version: number; presets: Record<string, unknown>[] };
     expect(file.version).toBe(2);
-    expect(file.presets.find((p) => p['name'] === 'Squad lobby')).toEqual({
-      service: 'mpa',
-      name: 'Squad lobby',
-      titleId: '0x4D2',
-      activity: { connectionString: 'lobby:9f2c', joinRestriction: 'Followed', maxPlayers: 8, currentPlayers: 3, platform: 'Scarlett' },
-      invite: { connectionString: 'lobby:9f2c', platform: 'Scarlett', allowCrossPlatformJoin: false },
-      recipients: [{ label: 'Alice', xuid: ALICE }],
-      notes: 'PlayFab lobby',
-    });
+    // Exactly the fields a person typed: no id, profile or favourite.
+    expect(file.presets.find((p) => p['name'] === 'Squad lobby')).toEqual(squad());
     // An MPSD preset is written exactly as before (no service), so only files with MPA presets need the new version.
     expect(file.presets.find((p) => p['name'] === 'Lobby invite')).not.toHaveProperty('service');
     const mpsdOnly = store.list({ service: 'mpsd' }).map((preset) => preset.id);

@@ -162,14 +162,23 @@ export function requestFromDraft(draft: { kind: RequestKind; fields: DraftFields
       request = { kind, sessionRef };
       break;
   }
+  return { ...draftRequestOf<HandleRequestInput>(request, invitees), unreadable };
+}
+
+/**
+ * The request a draft's reader built, with its invitee lines and their labels. A JSON round
+ * trip drops the fields left undefined at every depth, so a blank field reads as "missing" and
+ * the schema (which decides whether this is a valid request) says it is required.
+ */
+export function draftRequestOf<R>(
+  request: Record<string, unknown>,
+  invitees: InviteeLine[],
+): { request: R; invitees: InviteeLine[]; recipientLabels: Record<string, string> | undefined } {
   const labels = recipientLabels(invitees);
   return {
-    // A JSON round trip drops the fields left undefined at every depth, so a blank field reads as
-    // "missing" and the schema (which decides whether this is a valid request) says it is required.
-    request: JSON.parse(JSON.stringify(request)) as HandleRequestInput,
+    request: JSON.parse(JSON.stringify(request)) as R,
     invitees,
     recipientLabels: Object.keys(labels).length > 0 ? labels : undefined,
-    unreadable,
   };
 }
 

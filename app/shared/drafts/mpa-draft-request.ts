@@ -8,8 +8,8 @@
 import type { DraftKind } from '../contract/drafts.ts';
 import type { MpaKind, MpaRequestInput } from '../mpa/requests.ts';
 import type { DraftFields } from './draft-request.ts';
-import { inviteesOf, SEPARATORS } from './draft-request.ts';
-import { recipientLabels, type InviteeLine } from './invitee-lines.ts';
+import { draftRequestOf, inviteesOf, SEPARATORS } from './draft-request.ts';
+import type { InviteeLine } from './invitee-lines.ts';
 
 /**
  * The MPA form's text fields, named as drafts store them. `titleId`, `invitees` and
@@ -111,11 +111,5 @@ export function mpaRequestFromDraft(draft: { kind: MpaKind; fields: DraftFields 
       };
       break;
   }
-  const labels = recipientLabels(invitees);
-  return {
-    // As in requestFromDraft: the JSON round trip drops fields left undefined, so a blank one reads as missing.
-    request: JSON.parse(JSON.stringify(request)) as MpaRequestInput,
-    invitees,
-    recipientLabels: Object.keys(labels).length > 0 ? labels : undefined,
-  };
+  return draftRequestOf<MpaRequestInput>(request, invitees);
 }
