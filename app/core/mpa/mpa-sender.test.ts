@@ -175,6 +175,22 @@ describe('history', () => {
     ]);
     expect(outbox.list()).toEqual([]);
   });
+
+  it('with XBL_AUTHORIZATION (no profile): history names the environment as sender, and nothing ever queues', async () => {
+    const authorization: AuthorizationSource = {
+      current: async () => user(0).authorization,
+      renew: async () => user(0).authorization,
+    };
+    const sent = await mpa.send({ request: invite(), endpoint: mpsd.url, authorization });
+    expect(sent.error).toBeUndefined();
+    const offline = await mpa.send({ request: invite(), endpoint: await deadEndpoint(), authorization });
+    expect(offline).toMatchObject({ queued: 0, error: { code: 'OFFLINE' } });
+    expect(outbox.list()).toEqual([]);
+    expect(history.list({ limit: 10 }).entries.map((entry) => [entry.profileId, entry.profileName, entry.outcome])).toEqual([
+      ['environment', 'XBL_AUTHORIZATION', 'error'],
+      ['environment', 'XBL_AUTHORIZATION', 'ok'],
+    ]);
+  });
 });
 
 describe('outbox', () => {
