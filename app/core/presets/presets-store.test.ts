@@ -430,6 +430,31 @@ describe('MPA presets in the store', () => {
     expect(again.list()).toEqual(store.list());
   });
 
+  it('keeps the readable presets of a v3 file with a damaged MPA preset, and sets the original aside', () => {
+    const store = open();
+    const good = store.create(squad());
+    const kept = store.create(lobbyInvite());
+    const onDisk = JSON.parse(readFileSync(join(dir, 'presets.json'), 'utf8')) as { presets: Record<string, unknown>[] };
+    // A hand edit took maxPlayers past MPA's limit in one MPA preset.
+    onDisk.presets.push({
+      ...good,
+      id: 'broken',
+      name: 'Broken',
+      activity: { connectionString: 'c', joinRestriction: 'Public', maxPlayers: 500 },
+    });
+    const damagedText = JSON.stringify(onDisk);
+    writeFileSync(join(dir, 'presets.json'), damagedText);
+    const reopened = open();
+    expect(reopened.status()).toMatchObject({ unreadablePresets: 1, damagedFileMovedTo: expect.stringContaining('presets.json.damaged-') });
+    expect(readFileSync(reopened.status().damagedFileMovedTo ?? '', 'utf8')).toBe(damagedText);
+    expect(
+      reopened
+        .list()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([good.id, kept.id].sort());
+  });
+
   it('saves, reads back after a restart, searches and filters by service', () => {
     const store = open();
     const mpa = store.create(squad());
