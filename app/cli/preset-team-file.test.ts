@@ -111,6 +111,52 @@ describe('preset import and export, from the command line', () => {
     expect(await savedPresets()).toEqual(before);
   });
 
+  it('carries an MPA preset from one data folder to another through the team file', async () => {
+    const saved = await runCli(data.path, [
+      'preset',
+      'save',
+      'Squad',
+      '--service',
+      'mpa',
+      '--title-id',
+      '0x4D2',
+      '--connection',
+      'lobby:9f2c',
+      '--join-restriction',
+      'Followed',
+      '--platform',
+      'Scarlett',
+      '--to',
+      '2814679796296492=Alice',
+    ]);
+    expect(saved.code, saved.stderr).toBe(0);
+    const exported = await runCli(data.path, ['preset', 'export', '-']);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ version: 2, presets: [{ service: 'mpa', name: 'Squad' }] });
+
+    const teammate = tempDataDir();
+    try {
+      const file = join(teammate.path, 'team.json');
+      writeFileSync(file, exported.stdout);
+      const imported = await runCli(teammate.path, ['preset', 'import', file]);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toContain('1 new');
+      const shown = await runCli(teammate.path, ['preset', 'show', 'Squad', '--json']);
+      const mine = await runCli(data.path, ['preset', 'show', 'Squad', '--json']);
+      const withoutIds = (text: string) => {
+        const { id: _id, updatedAt: _at, ...rest } = (JSON.parse(text) as { preset: Record<string, unknown> }).preset;
+        return rest;
+      };
+      expect(withoutIds(shown.stdout)).toEqual(withoutIds(mine.stdout));
+      expect(withoutIds(shown.stdout)).toMatchObject({
+        service: 'mpa',
+        activity: { platform: 'Scarlett', allowCrossPlatformJoin: false },
+        invite: { connectionString: 'lobby:9f2c', platform: 'Scarlett' },
+      });
+    } finally {
+      teammate.remove();
+    }
+  });
+
   it('export - writes the file to standard output and creates no file named "-"; export FILE names the absolute path', async () => {
     await runCli(data.path, ['preset', 'import', teamFile([handWritten('Friday', 'lobby-1')])]);
     const toStdout = await runCli(data.path, ['preset', 'export', '-']);
