@@ -107,5 +107,7 @@ describe('bin/handle-studio.js', () => {
     expect(fromBundle(listed.loaded)[0]).toBe('out/cli/main.js');
     expect(listed.packages).toContain('zod');
     expect(listed.packages.filter((name) => name.startsWith('@azure/') || name === 'keytar')).toEqual([]);
+    // Profiles and presets are read without conf (and its ajv): it loads for a write only (storage/conf-file.ts).
+    expect(listed.packages.filter((name) => ['conf', 'ajv', 'semver'].includes(name))).toEqual([]);
   });
 });

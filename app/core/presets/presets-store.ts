@@ -12,13 +12,13 @@
 import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import Conf from 'conf';
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { Preset, PresetInput, PresetService } from '../../shared/presets/preset.ts';
 import { presetInputSchema } from '../../shared/presets/preset.ts';
 import { formatPresetFile, parsePresetFile, sharedFieldsOf, type SharedPreset } from '../../shared/presets/preset-file.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
+import { lazyConfFile } from '../storage/conf-file.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import { PRESET_DOCUMENT_VERSION, presetDocument, readPresetDocument } from './preset-document.ts';
 
@@ -38,7 +38,7 @@ export interface PresetFileSource {
 export function confPresetFileSource(dataDir: string): PresetFileSource {
   return {
     path: join(dataDir, 'presets.json'),
-    open: () => new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'presets' }),
+    open: () => lazyConfFile({ cwd: dataDir, configName: 'presets', clearInvalidConfig: false }),
   };
 }
 

@@ -12,11 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
 import { profileSchema, type Profile, type ProfileDraft, profileDraftSchema } from '../../shared/contract/profiles.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import type { ProfileLookup } from '../credentials/credentials-service.ts';
+import { lazyConfFile } from '../storage/conf-file.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import {
   emptyProfilesDocument,
@@ -43,7 +43,7 @@ export interface BackingStoreOptions {
 export interface ProfileStoreOptions {
   /** The data folder (resolveDataDir()). */
   directory: string;
-  /** Default: `new Conf(options)`. Electron main passes `(options) => new ElectronStore(options)`. */
+  /** Default: conf, loaded only for the first write (storage/conf-file.ts). Electron main passes `(options) => new ElectronStore(options)`. */
   openBackingStore?: (options: BackingStoreOptions) => ProfilesBackingStore;
   now?: () => number;
 }
@@ -66,7 +66,7 @@ export class ProfileStore implements ProfileLookup {
 
   /** Opens (or creates) the profiles file, keeping a damaged one aside. */
   static open(options: ProfileStoreOptions): ProfileStore {
-    const openBacking = options.openBackingStore ?? ((conf: BackingStoreOptions) => new Conf<Record<string, unknown>>(conf));
+    const openBacking = options.openBackingStore ?? lazyConfFile;
     const confOptions: BackingStoreOptions = { cwd: options.directory, configName: CONFIG_NAME, clearInvalidConfig: false };
     const path = join(options.directory, `${CONFIG_NAME}.json`);
     let reason: string;
