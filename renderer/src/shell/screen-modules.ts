@@ -19,7 +19,6 @@ const modules = {
 } satisfies Record<Exclude<ScreenId, 'compose'> | 'workbench', () => Promise<{ default: Component }>>;
 
 export type LazyPart = keyof typeof modules;
-export type LazyScreenId = Exclude<LazyPart, 'workbench'>;
 
 const loaded = new Map<LazyPart, Component>();
 
