@@ -429,6 +429,30 @@ describe("ownership: only a gone sender's rows are relabelled, and a result that
     expect(next.status.droppedAtOpen).toBe(0);
     expect((await next.flush({ deliver: sendAll })).sent).toBe(1);
   });
+
+  it("a live send's requests are journaled as built, and a flush still refuses one that is not valid instead of sending it", async () => {
+    const store = open();
+    const odd = { ...invites(['1001'])[0]!, request: { method: 'POST', path: 'handles' } };
+    // Queued by the user: checked at once.
+    expect(() => store.enqueue([odd])).toThrow(/its request: .*Path must start with \//);
+    // Journaled by a live send (the sender built it): kept as is, then queued at the user's word.
+    const [item] = store.enqueue([odd], { origin: 'live' });
+    store.keepQueued(item!.id);
+    const delivered: string[] = [];
+    const summary = await store.flush({ deliver: async (sent) => (delivered.push(sent.id), { result: 'sent' }) });
+    expect(delivered).toEqual([]);
+    expect(summary.warnings?.[0]?.message).toMatch(/stored request is not valid .*Path must start with \//);
+    expect(store.get(item!.id).state).toBe('queued');
+    // A secret is refused either way.
+    expect(() =>
+      store.enqueue(
+        [{ ...odd, request: { method: 'POST', path: '/handles', headers: { Authorization: 'XBL3.0 x=1;abcdefghijklmnopqrstu' } } }],
+        {
+          origin: 'live',
+        },
+      ),
+    ).toThrow();
+  });
 });
 
 describe("retries: backoff with jitter, MPSD's own time, waiting for the user", () => {

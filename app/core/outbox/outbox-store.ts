@@ -139,7 +139,8 @@ export interface OutboxStore {
   readonly status: OutboxStoreStatus;
   /**
    * Adds items (all or none) in the given order, each 'queued'. Origin 'live' journals the
-   * invites of a send running now in this store: owned by it, never sent by a flush.
+   * invites of a send running now in this store: owned by it, never sent by a flush, and its
+   * requests are not checked against `requestSchema` (the sender built them).
    */
   enqueue(items: readonly NewOutboxItem[], options?: { origin?: 'queued' | 'live' }): OutboxItem[];
   /** Readable items oldest first, optionally only some states; damaged rows are in `damaged()`. */
@@ -564,7 +565,11 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       const live = enqueueOptions.origin === 'live';
       const items = rawItems.map((raw, index) => {
         const item = parseItemPart(newOutboxItemSchema, raw, `Outbox item ${index + 1}`);
-        const request = parseItemPart(options.requestSchema, item.request, `Outbox item ${index + 1}, its request`);
+        // A live send's requests are the app's own wires, built from a request parsed where it came
+        // in; parsing each again cost more than the journal's commit (bench/send-path.ts). Nothing
+        // is sent from the outbox unparsed: a flush parses every stored request first, including a
+        // live one the user kept queued.
+        const request = live ? item.request : parseItemPart(options.requestSchema, item.request, `Outbox item ${index + 1}, its request`);
         if (typeof request === 'object' && request !== null) assertNoCredentials(request as Record<string, unknown>, 'outbox');
         const json = JSON.stringify(request);
         if (json.length > REQUEST_JSON_MAX) {
