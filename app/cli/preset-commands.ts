@@ -65,10 +65,12 @@ export async function presetInviteRequest(
   overrides: PresetOverrides,
   added: Recipients,
   senderXuid: string | undefined,
-  /** The user of the profile the send goes as, asked only when the preset joins first and --xuid is not given. */
-  profileUser: () => Promise<string | undefined> = () => Promise.resolve(undefined),
+  /** The profile the send goes as (undefined with XBL_AUTHORIZATION): its service must be the preset's, its user joins first. */
+  sendingProfile: () => Promise<SenderProfile | undefined> = () => Promise.resolve(undefined),
 ): Promise<PresetSend> {
   const found = await presetByName(context, name);
+  const profile = await sendingProfile();
+  refuseMixedServices(found, profile);
   if (found.service === 'mpa') {
     throw new HandleStudioError(
       'VALIDATION',
@@ -103,7 +105,7 @@ export async function presetInviteRequest(
 
   const before: HandleRequestInput[] = [];
   if (preset.joinAndSetActivityFirst) {
-    const joiner = senderXuid ?? (await profileUser());
+    const joiner = senderXuid ?? profile?.xuid;
     if (joiner === undefined) {
       throw new HandleStudioError(
         'VALIDATION',
@@ -116,13 +118,21 @@ export async function presetInviteRequest(
   return { before, request, recipientLabels: Object.keys(labels).length > 0 ? labels : undefined };
 }
 
-/** The user of the profile a send goes as (its token's, else the one kept in the profile); undefined with XBL_AUTHORIZATION. */
-export async function senderProfileUser(context: CliContext, flags: FlagValues): Promise<string | undefined> {
+/** The profile a send goes as: its name, service and user (its token's, else the one kept in the profile). */
+export interface SenderProfile {
+  name: string;
+  service: PresetService;
+  xuid?: string;
+}
+
+/** The profile a send goes as; undefined with XBL_AUTHORIZATION. */
+export async function senderProfile(context: CliContext, flags: FlagValues): Promise<SenderProfile | undefined> {
   const profileId = await senderProfileId(context, flags, false);
   if (profileId === undefined) return undefined;
   const { profiles } = await callChannel(context, profileChannels, 'listProfiles', {});
   const profile = profiles.find((candidate) => candidate.id === profileId);
-  return profile?.token.xuid ?? profile?.xuid;
+  if (profile === undefined) return undefined;
+  return { name: profile.name, service: profile.service, ...withoutUndefined({ xuid: profile.token.xuid ?? profile.xuid }) };
 }
 
 /** An MPA preset's lines: the title, the activity it sets, how its one invite call goes out. */

@@ -186,6 +186,11 @@ describe('one service per title', () => {
       'Preset "Squad lobby" is for Multiplayer Activity (MPA) but profile "mpsd-box" is set to MPSD handles.',
     );
 
+    // `invite send --preset` keeps the same rule.
+    const inviteAsMpa = await cli(['invite', 'send', '--preset', 'Lobby', '--profile', 'mpa-box']);
+    expect(inviteAsMpa.code).toBe(3);
+    expect(inviteAsMpa.stderr).toContain('Preset "Lobby" is for MPSD handles but profile "mpa-box" is set to Multiplayer Activity (MPA).');
+
     // `invite send` sends MPSD handles: it points an MPA preset to `preset send`.
     const viaInvite = await cli(['invite', 'send', '--preset', 'Squad lobby', '--profile', 'mpa-box']);
     expect(viaInvite.code).toBe(3);

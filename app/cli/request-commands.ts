@@ -13,7 +13,7 @@ import type { CommandSpec, FlagSpec, FlagValues } from './command.ts';
 import type { CliContext } from './context.ts';
 import { exitCodeForSend } from './exit-codes.ts';
 import { reportHandleQuery, type SendReporter } from './handle-report.ts';
-import { presetInviteRequest, senderProfileUser } from './preset-commands.ts';
+import { presetInviteRequest, senderProfile } from './preset-commands.ts';
 import {
   inviteFlags,
   labelsForRequest,
@@ -262,9 +262,7 @@ const inviteSend = requestCommand(
     const senderXuid = text(flags, 'xuid');
     const presetName = text(flags, 'preset');
     if (presetName !== undefined) {
-      const planned = await presetInviteRequest(context, presetName, typed, recipients, senderXuid, () =>
-        senderProfileUser(context, flags),
-      );
+      const planned = await presetInviteRequest(context, presetName, typed, recipients, senderXuid, () => senderProfile(context, flags));
       const request = senderXuid === undefined ? planned.request : ({ ...planned.request, senderXuid } as HandleRequestInput);
       return { ...planned, request, queue: flags['queue'] === true };
     }
