@@ -4,8 +4,8 @@
  * --queue it fails as offline (6) and nothing waits; with XBL_AUTHORIZATION --queue is refused.
  * The profile's token lives in the OS keychain (skipped, saying why, without one).
  */
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { deadEndpoint } from '../core/mpa/mpa-sender.fixture.ts';
 import { runCli, tempDataDir } from './cli-process.fixture.ts';
 
 let data: ReturnType<typeof tempDataDir>;
@@ -13,15 +13,6 @@ beforeEach(() => {
   data = tempDataDir();
 });
 afterEach(() => data.remove());
-
-/** A loopback port nothing listens on: connecting is refused, so nothing is sent (offline). */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 const TOKEN = 'XBL3.0 x=4242;mpa-queue-cli-token-0123456789abcdefghij';
 const INVITE = ['mpa', 'invite', 'send', '--profile', 'box', '--title', '1234', '--to', '2814000000000001', '--to', '2814000000000002'];

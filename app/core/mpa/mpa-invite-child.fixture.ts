@@ -9,7 +9,7 @@ import { openHistoryStore } from '../history/history-store.ts';
 import { openOutboxStore } from '../outbox/outbox-store.ts';
 import { storedWireRequestSchema } from '../requests/wire-request-schema.ts';
 import { openMpaBudgets } from './mpa-budgets.ts';
-import { createMpaSender } from './mpa-sender.ts';
+import { devProfileSender, fixedAuthorization } from './mpa-sender.fixture.ts';
 
 const [dataDir, endpoint, requestJson] = process.argv.slice(2);
 const authorization = process.env['MPA_TEST_AUTHORIZATION'];
@@ -20,21 +20,7 @@ if (!dataDir || !endpoint || !requestJson || !authorization) {
 const history = openHistoryStore({ dataDir });
 const outbox = openOutboxStore({ dataDir, requestSchema: storedWireRequestSchema });
 const budgets = openMpaBudgets({ dataDir, clock: systemClock, onFallback: (message) => process.stderr.write(`${message}\n`) });
-const mpa = createMpaSender({
-  fetch: globalThis.fetch,
-  clock: systemClock,
-  budgets,
-  history,
-  outbox,
-  profile: () => ({
-    id: 'dev',
-    name: 'Dev profile',
-    sandbox: 'XDKS.1',
-    endpoint,
-    authorization: { current: async () => authorization, renew: async () => authorization },
-  }),
-  adHocSender: async () => 'ad-hoc',
-});
+const mpa = devProfileSender({ history, outbox, budgets }, () => endpoint, fixedAuthorization(authorization));
 process.stdout.write('sending\n');
 const result = await mpa.send({ request: JSON.parse(requestJson) });
 process.stdout.write(`finished ${JSON.stringify(result.error ?? 'ok')}\n`);

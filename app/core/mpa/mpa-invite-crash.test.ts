@@ -16,7 +16,7 @@ import { openHistoryStore } from '../history/history-store.ts';
 import { openOutboxStore, type OutboxStore } from '../outbox/outbox-store.ts';
 import { storedWireRequestSchema } from '../requests/wire-request-schema.ts';
 import { openMpaBudgets } from './mpa-budgets.ts';
-import { createMpaSender } from './mpa-sender.ts';
+import { devProfileSender, fixedAuthorization } from './mpa-sender.fixture.ts';
 
 const CHILD = fileURLToPath(new URL('./mpa-invite-child.fixture.ts', import.meta.url));
 const AUTHORIZATION = 'XBL3.0 x=4242;crash-test-token-0123456789abcdefghijklmnop';
@@ -87,21 +87,7 @@ it('kill -9 while MPA holds the invite call: outcome unknown after the restart, 
   const history = openHistoryStore({ dataDir: dir });
   const budgets = openMpaBudgets({ dataDir: dir, clock: systemClock, onFallback: () => undefined });
   try {
-    const mpa = createMpaSender({
-      fetch: globalThis.fetch,
-      clock: systemClock,
-      budgets,
-      history,
-      outbox,
-      profile: () => ({
-        id: 'dev',
-        name: 'Dev profile',
-        sandbox: 'XDKS.1',
-        endpoint,
-        authorization: { current: async () => AUTHORIZATION, renew: async () => AUTHORIZATION },
-      }),
-      adHocSender: async () => 'ad-hoc',
-    });
+    const mpa = devProfileSender({ history, outbox, budgets }, () => endpoint, fixedAuthorization(AUTHORIZATION));
     expect(await outbox.flush({ deliver: mpa.deliver })).toMatchObject({ attempted: 0 });
   } finally {
     budgets.close();

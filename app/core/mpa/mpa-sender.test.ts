@@ -5,7 +5,6 @@
  * MPA once the network or a token is back, and no token ever reaches either file.
  */
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +17,8 @@ import type { AuthorizationSource } from '../ports.ts';
 import { createSendService, type SendService } from '../requests/send-service.ts';
 import { storedWireRequestSchema } from '../requests/wire-request-schema.ts';
 import { openMpaBudgets, type MpaBudgets } from './mpa-budgets.ts';
-import { createMpaSender, type MpaSender } from './mpa-sender.ts';
+import type { MpaSender } from './mpa-sender.ts';
+import { deadEndpoint, devProfileSender, fixedAuthorization } from './mpa-sender.fixture.ts';
 
 const TITLE = '1234';
 let mpsd: LocalMpsd;
@@ -35,15 +35,6 @@ let token: string | undefined;
 let renewal: () => Promise<string>;
 
 const user = (index: number) => mpsd.users[index] as LocalMpsdUser;
-
-/** A loopback port nothing listens on: connecting is refused, so nothing is sent (OFFLINE). */
-async function deadEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 beforeEach(async () => {
   mpsd = await startLocalMpsd({ users: 3, rateLimits: false });
@@ -69,15 +60,7 @@ beforeEach(async () => {
     },
     renew: () => renewal(),
   };
-  mpa = createMpaSender({
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    budgets,
-    history,
-    outbox,
-    profile: () => ({ id: 'dev', name: 'Dev profile', sandbox: 'XDKS.1', endpoint, authorization }),
-    adHocSender: async () => 'ad-hoc',
-  });
+  mpa = devProfileSender({ history, outbox, budgets }, () => endpoint, authorization);
   // The outbox's deliver is the send service's: it hands MPA items to MPA.
   sendService = createSendService({
     fetch: globalThis.fetch,
@@ -112,22 +95,7 @@ const activitySet = (connectionString: string) => ({
 const invite = () => ({ kind: 'mpa.invite.send', titleId: TITLE, invitedUsers: [user(1).xuid, user(2).xuid], connectionString: 'lobby:1' });
 const flush = () => outbox.flush({ deliver: sendService.deliver });
 /** The same profile in another (or a restarted) process: it knows none of the sequence numbers taken here. */
-const freshSender = () =>
-  createMpaSender({
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    budgets,
-    history,
-    outbox,
-    profile: () => ({
-      id: 'dev',
-      name: 'Dev profile',
-      sandbox: 'XDKS.1',
-      endpoint: mpsd.url,
-      authorization: { current: async () => user(0).authorization, renew: async () => user(0).authorization },
-    }),
-    adHocSender: async () => 'ad-hoc',
-  });
+const freshSender = () => devProfileSender({ history, outbox, budgets }, () => mpsd.url, fixedAuthorization(user(0).authorization));
 const mpaInvites = () => mpsd.mpa().invites;
 
 describe('history', () => {
@@ -177,10 +145,7 @@ describe('history', () => {
   });
 
   it('with XBL_AUTHORIZATION (no profile): history names the environment as sender, and nothing ever queues', async () => {
-    const authorization: AuthorizationSource = {
-      current: async () => user(0).authorization,
-      renew: async () => user(0).authorization,
-    };
+    const authorization = fixedAuthorization(user(0).authorization);
     const sent = await mpa.send({ request: invite(), endpoint: mpsd.url, authorization });
     expect(sent.error).toBeUndefined();
     const offline = await mpa.send({ request: invite(), endpoint: await deadEndpoint(), authorization });

@@ -15,6 +15,7 @@
  * outbox, unknown outcomes stay for the user to decide, and what could not go out now becomes
  * an ordinary queued item only when the user asked for that.
  */
+import type { OutboxItem } from '../../shared/contract/outbox.ts';
 import type { InviteeResult } from '../../shared/contract/requests.ts';
 import { HandleStudioError, toAppError, type AppError } from '../../shared/errors.ts';
 import type { ContractVersion } from '../../shared/mpsd/ids.ts';
@@ -64,13 +65,13 @@ export function outboxItemsFor(
 }
 
 /**
- * Writes the journal of a send's invites. Throws STORAGE (nothing was sent) when it cannot be
- * written: without it a crash could send an invite twice.
+ * Writes a live send's journal items (MPSD's invites here, an MPA invite call in mpa-journal.ts).
+ * Throws STORAGE (nothing was sent) when they cannot be written: without them a crash could
+ * send an invite twice.
  */
-export function openInviteJournal({ outbox, profileId, wires, labels, target, keep }: InviteJournalOptions): InviteJournal {
-  let items;
+export function writeJournal(outbox: OutboxStore, items: readonly NewOutboxItem[]): OutboxItem[] {
   try {
-    items = outbox.enqueue(outboxItemsFor(profileId, wires, labels), { origin: 'live' });
+    return outbox.enqueue(items, { origin: 'live' });
   } catch (thrown) {
     const error = toAppError(thrown);
     if (error.code === 'VALIDATION') throw thrown;
@@ -79,6 +80,11 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
       `Nothing was sent: the outbox journal that keeps a crash from sending an invite twice could not be written (${error.message}). Free some disk space or check the data folder, then send again.`,
     );
   }
+}
+
+/** Writes the journal of a send's invites (see writeJournal). */
+export function openInviteJournal({ outbox, profileId, wires, labels, target, keep }: InviteJournalOptions): InviteJournal {
+  const items = writeJournal(outbox, outboxItemsFor(profileId, wires, labels));
   const itemFor = new Map(items.map((item) => [item.invitedXuid, item.id]));
   /** Every invite wire names its invitee, and the journal holds one item per invitee. */
   const idFor = (xuid: string | undefined): string => {

@@ -12,7 +12,7 @@ import type { MpaWire } from '../../shared/mpa/wire.ts';
 import type { MpaClient, MpaExchange } from '../mpa/client.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
-import type { KeepWriting } from './invite-journal.ts';
+import { writeJournal, type KeepWriting } from './invite-journal.ts';
 
 export interface MpaInviteJournal {
   /** The client that journals the call: 'sending' on disk before it leaves, its result after. */
@@ -34,24 +34,11 @@ export interface MpaInviteJournalOptions {
   keep: KeepWriting;
 }
 
-/**
- * Writes the journal of one MPA invite call. Throws STORAGE (nothing was sent) when it cannot
- * be written: without it a crash could send the invite twice.
- */
+/** Writes the journal of one MPA invite call (see writeJournal: STORAGE, nothing sent, when it cannot). */
 export function openMpaInviteJournal({ outbox, profileId, wire, baseUrl, keep }: MpaInviteJournalOptions): MpaInviteJournal {
-  let id: string;
-  try {
-    const [item] = outbox.enqueue([{ profileId, kind: wire.kind, request: wire }], { origin: 'live' });
-    if (item === undefined) throw new HandleStudioError('INTERNAL', 'The outbox added no journal entry for the invite call.');
-    id = item.id;
-  } catch (thrown) {
-    const error = toAppError(thrown);
-    if (error.code === 'VALIDATION') throw thrown;
-    throw new HandleStudioError(
-      'STORAGE',
-      `Nothing was sent: the outbox journal that keeps a crash from sending an invite twice could not be written (${error.message}). Free some disk space or check the data folder, then send again.`,
-    );
-  }
+  const [item] = writeJournal(outbox, [{ profileId, kind: wire.kind, request: wire }]);
+  if (item === undefined) throw new HandleStudioError('INTERNAL', 'The outbox added no journal entry for the invite call.');
+  const id = item.id;
 
   /** The exchange of a call that was not handed to the network, saying why. */
   const notSent = (error: AppError): MpaExchange => ({
