@@ -39,7 +39,7 @@ afterEach(() => dataDir.remove());
 
 /** Files in the data folder other than the app's own (its databases and settings, made when it opens). */
 const strayFiles = () =>
-  readdirSync(dataDir.path).filter((name) => !/^[a-z-]+\.sqlite(-wal|-shm)?$/.test(name) && !/^(profiles|presets|config)\.json$/.test(name));
+  readdirSync(dataDir.path).filter((name) => !/^[a-z-]+\.sqlite(-wal|-shm|-clean)?$/.test(name) && !/^(profiles|presets|config)\.json$/.test(name));
 
 it('writes every entry to FILE, in the format its name says, and says how many', async () => {
   const file = join(dataDir.path, 'everything.json');
