@@ -113,6 +113,17 @@ describe('sendMpa over browser mode', () => {
     ]);
     expect(invite.exchange.request.headers['Authorization']).toBe('XBL3.0 x=<uhs>;<token>');
 
+    // The other two kinds answer through the same contract (their requests pass the output schema too).
+    const recent = await send({
+      kind: 'mpa.recentPlayers.update',
+      titleId: TITLE,
+      recentPlayers: [{ id: b!.xuid, encounterType: 'Teammate' }],
+    });
+    expect(recent.error).toBeUndefined();
+    const deleted = await send({ kind: 'mpa.activity.delete', titleId: TITLE, xuid: a!.xuid });
+    expect(deleted.error).toBeUndefined();
+    expect(mpsd.mpa().activities).toEqual([]);
+
     const everything = JSON.stringify(answers);
     const secret = a!.authorization.split(';')[1]!;
     expect(secret.length).toBeGreaterThan(15);
