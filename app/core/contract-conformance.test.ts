@@ -23,21 +23,68 @@ const handlers = Object.fromEntries(
 ) as unknown as HandlersFor<Channels>;
 const dispatch = createDispatcher(channels, handlers);
 
-/** The object shape behind a channel's input, looking through transforms and optional wrappers. */
-function shapeOf(schema: z.ZodMiniType): Record<string, z.ZodMiniType> | null {
-  const def = (
-    schema as unknown as {
-      _zod: { def: { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType; shape?: Record<string, z.ZodMiniType> } };
+type SchemaDef = {
+  type: string;
+  in?: z.ZodMiniType;
+  innerType?: z.ZodMiniType;
+  shape?: Record<string, z.ZodMiniType>;
+  options?: z.ZodMiniType[];
+  discriminator?: string;
+  values?: unknown[];
+};
+
+function defOf(schema: z.ZodMiniType): SchemaDef {
+  return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+}
+
+/**
+ * One way a channel's input can look: an object's fields, and the fields that pick this way
+ * among a union's options (`{ service: 'mpa' }`), so a test aims at this option's fields.
+ */
+interface InputShape {
+  fields: Record<string, z.ZodMiniType>;
+  picked: Record<string, unknown>;
+}
+
+/**
+ * The object shapes behind a channel's input, looking through transforms and optional
+ * wrappers; a union gives one per option. Null when the input, or any option of it, is not
+ * an object: every option must name its fields for the refusals below to reach them.
+ */
+function shapesOf(schema: z.ZodMiniType): InputShape[] | null {
+  const def = defOf(schema);
+  if (def.type === 'object') return def.shape ? [{ fields: def.shape, picked: {} }] : null;
+  if (def.type === 'pipe' && def.in) return shapesOf(def.in);
+  if ((def.type === 'optional' || def.type === 'default') && def.innerType) return shapesOf(def.innerType);
+  if (def.type === 'union' && def.options && def.options.length > 0) {
+    const shapes: InputShape[] = [];
+    for (const option of def.options) {
+      const optionShapes = shapesOf(option);
+      if (optionShapes === null) return null;
+      for (const shape of optionShapes) shapes.push(pickedBy(shape, def.discriminator));
     }
-  )._zod.def;
-  if (def.type === 'object') return def.shape ?? null;
-  if (def.type === 'pipe' && def.in) return shapeOf(def.in);
-  if ((def.type === 'optional' || def.type === 'default') && def.innerType) return shapeOf(def.innerType);
+    return shapes;
+  }
   return null;
 }
 
+/** The option's own value of the union's discriminator, so input reaches this option's checks. */
+function pickedBy(shape: InputShape, discriminator: string | undefined): InputShape {
+  const field = discriminator === undefined ? undefined : shape.fields[discriminator];
+  if (discriminator === undefined || field === undefined) return shape;
+  const value = literalOf(field);
+  return value === undefined ? shape : { ...shape, picked: { ...shape.picked, [discriminator]: value } };
+}
+
+function literalOf(schema: z.ZodMiniType): unknown {
+  const def = defOf(schema);
+  if (def.type === 'literal') return def.values?.[0];
+  if ((def.type === 'optional' || def.type === 'default') && def.innerType) return literalOf(def.innerType);
+  return undefined;
+}
+
 function isString(schema: z.ZodMiniType): boolean {
-  const def = (schema as unknown as { _zod: { def: { type: string; in?: z.ZodMiniType; innerType?: z.ZodMiniType } } })._zod.def;
+  const def = defOf(schema);
   if (def.type === 'string') return true;
   if (def.type === 'pipe' && def.in) return isString(def.in);
   if ((def.type === 'optional' || def.type === 'default') && def.innerType) return isString(def.innerType);
@@ -66,10 +113,10 @@ async function expectRefused(channel: string, input: unknown, field?: string): P
 }
 
 describe.each(channelNames)('channel %s', (name) => {
-  const shape = shapeOf(channels[name].input);
+  const shapes = shapesOf(channels[name].input);
 
   it('has an object input whose fields are known', () => {
-    expect(shape, `${name}'s input is not an object schema`).not.toBeNull();
+    expect(shapes, `${name}'s input, or an option of its union, is not an object schema`).not.toBeNull();
   });
 
   it('refuses input of the wrong type', async () => {
@@ -83,24 +130,29 @@ describe.each(channelNames)('channel %s', (name) => {
   });
 
   it('refuses missing required fields', async () => {
-    const required = Object.entries(shape ?? {})
-      .filter(([, field]) => !isOptional(field))
-      .map(([key]) => key);
-    if (required.length === 0) return;
-    await expectRefused(name, {}, required[0]);
+    for (const { fields, picked } of shapes ?? []) {
+      const required = Object.entries(fields)
+        .filter(([key, field]) => !(key in picked) && !isOptional(field))
+        .map(([key]) => key);
+      if (required.length > 0) await expectRefused(name, { ...picked }, required[0]);
+    }
   });
 
   it('refuses oversized strings in every text field', async () => {
-    for (const [key, field] of Object.entries(shape ?? {})) {
-      // Larger than any field allows, the imported presets file (5 MB) included.
-      if (isString(field)) await expectRefused(name, { [key]: oversized }, key);
+    for (const { fields, picked } of shapes ?? []) {
+      for (const [key, field] of Object.entries(fields)) {
+        // Larger than any field allows, the imported presets file (5 MB) included.
+        if (isString(field)) await expectRefused(name, { ...picked, [key]: oversized }, key);
+      }
     }
   });
 
   it('refuses wrong types in every field', async () => {
-    for (const key of Object.keys(shape ?? {})) {
-      // Nested lists fit no field: not text, number, switch, record, or list of text.
-      await expectRefused(name, { [key]: [[['x']]] }, key);
+    for (const { fields, picked } of shapes ?? []) {
+      for (const key of Object.keys(fields)) {
+        // Nested lists fit no field: not text, number, switch, record, or list of text.
+        await expectRefused(name, { ...picked, [key]: [[['x']]] }, key);
+      }
     }
   });
 });
