@@ -92,6 +92,33 @@ it('exports CSV that a spreadsheet reads as text, quoted and formula-safe', asyn
   expect((await exportToFile('csv', { search: 'SUM' })).count).toBe(1);
 });
 
+it("exports an MPA invite call's invitees in the invitedXuid cell, space-separated, in one row", async () => {
+  store.append(
+    invite(1, {
+      kind: 'mpa.invite.send',
+      sessionRef: undefined,
+      invitedXuid: undefined,
+      invitedXuids: ['2814679796296401', '2814679796296402', '2814679796296403'],
+      recipientLabel: '3 invitees',
+      request: {
+        method: 'POST',
+        url: 'https://multiplayeractivity.xboxlive.com/titles/1234/invites',
+        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+        body: '{}',
+      },
+      response: { status: 200, headers: {}, body: '' },
+    }),
+  );
+  store.append(invite(2));
+  const { content } = await exportToFile('csv');
+  const [header, mpsdRow, mpaRow] = content.split('\r\n').map((line) => line.split(','));
+  const column = header?.indexOf('invitedXuid') ?? -1;
+  expect(column).toBeGreaterThan(0);
+  // Newest first: the MPSD invite (2) is the first row, the MPA call (1) the second.
+  expect(mpsdRow?.[column]).toBe('"2814679796296402"');
+  expect(mpaRow?.[column]).toBe('"2814679796296401 2814679796296402 2814679796296403"');
+});
+
 it('exports JSON with the masked request, parseable back; an empty export is an empty array', async () => {
   store.append(invite(1));
   const { content, count } = await exportToFile('json', { kinds: ['invite.send'] });

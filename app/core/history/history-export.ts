@@ -30,7 +30,9 @@ const CSV_COLUMNS: readonly [header: string, value: (entry: HistorySummary) => s
   ['scid', (e) => e.scid],
   ['template', (e) => e.templateName],
   ['session', (e) => e.sessionName],
-  ['invitedXuid', (e) => e.invitedXuid],
+  // An MPSD invite's one XUID, or an MPA invite call's invitees (up to 16) separated by
+  // spaces, as History stores them: one row per call, so one cell names everyone it invited.
+  ['invitedXuid', (e) => e.invitedXuid ?? e.invitedXuids?.join(' ')],
   ['recipient', (e) => e.recipientLabel],
   ['method', (e) => e.method],
   ['url', (e) => e.url],
