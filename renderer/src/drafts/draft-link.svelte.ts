@@ -4,7 +4,13 @@
  * stored, so the screen can say whether there are unsaved changes.
  */
 import type { SendResult } from '../../../app/shared/contract/requests.ts';
-import { draftFateAfterSend, type DraftSendChoice } from '../../../app/shared/drafts/draft-fate.ts';
+import {
+  draftFateAfterMpaSend,
+  draftFateAfterSend,
+  type DraftFate,
+  type DraftSendChoice,
+  type MpaSendOutcome,
+} from '../../../app/shared/drafts/draft-fate.ts';
 import { api } from '../api.ts';
 
 export class DraftLink {
@@ -41,14 +47,21 @@ export class DraftLink {
     return { id: this.id, name: this.name, removeWhenSent: this.removeWhenSent, unsavedChanges: snapshot !== this.savedSnapshot };
   }
 
-  /** After the answer: removes the draft when that was asked and everything was sent, and says what became of it. */
+  /** After an MPSD send's answer: removes the draft when that was asked and everything was sent, and says what became of it. */
   async settle(choice: (DraftSendChoice & { id: string }) | undefined, result: SendResult | undefined): Promise<void> {
-    if (choice === undefined) return;
-    if (result === undefined) {
+    if (choice !== undefined) await this.#settle(choice, result === undefined ? undefined : draftFateAfterSend(choice, result));
+  }
+
+  /** The same after sendMpa's answer: an MPA call is one item, sent or not as a whole. */
+  async settleMpa(choice: (DraftSendChoice & { id: string }) | undefined, result: MpaSendOutcome | undefined): Promise<void> {
+    if (choice !== undefined) await this.#settle(choice, result === undefined ? undefined : draftFateAfterMpaSend(choice, result));
+  }
+
+  async #settle(choice: DraftSendChoice & { id: string }, fate: DraftFate | undefined): Promise<void> {
+    if (fate === undefined) {
       this.fate = `Draft “${choice.name}” was kept: nothing was sent.`;
       return;
     }
-    const fate = draftFateAfterSend(choice, result);
     if (fate.remove) {
       const answer = await api.deleteDraft({ id: choice.id });
       if (!answer.ok) {

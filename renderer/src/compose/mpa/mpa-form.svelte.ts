@@ -81,6 +81,34 @@ export class MpaComposeForm extends ValidatedForm<MpaField> {
     this.#profileXuid = xuid;
   }
 
+  /**
+   * Fills the form from a stored call (a draft read by mpaRequestFromDraft, a history entry)
+   * and clears touched marks. Fields the call does not have are emptied; "your XUID" is kept
+   * when the call names no one. A stored call has no sequence number: the sender adds one.
+   */
+  load(request: MpaRequestInput): void {
+    const read = request as Partial<Record<string, unknown>>;
+    const text = (name: string): string => (read[name] === undefined ? '' : String(read[name]));
+    this.kind = request.kind;
+    this.titleId = text('titleId');
+    if (read['xuid'] !== undefined) this.xuid = text('xuid');
+    this.connectionString = text('connectionString');
+    this.joinRestriction = request.kind === 'mpa.activity.set' ? request.joinRestriction : 'Public';
+    this.maxPlayers = text('maxPlayers');
+    this.currentPlayers = text('currentPlayers');
+    this.groupId = text('groupId');
+    this.platform = (read['platform'] as MpaPlatform | undefined) ?? '';
+    this.crossPlatform = read['allowCrossPlatformJoin'] === undefined ? '' : read['allowCrossPlatformJoin'] === true ? 'true' : 'false';
+    this.sequenceNumber = '';
+    this.users = request.kind === 'mpa.activity.query' ? request.users.join('\n') : '';
+    this.invitedUsers = request.kind === 'mpa.invite.send' ? request.invitedUsers.join('\n') : '';
+    this.recentPlayers =
+      request.kind === 'mpa.recentPlayers.update'
+        ? request.recentPlayers.map((player) => (player.encounterType === undefined ? player.id : `${player.id} ${player.encounterType}`)).join('\n')
+        : '';
+    this.forgetTouches();
+  }
+
   #build(): MpaRequestInput {
     const titleId = this.titleId.trim();
     const xuid = this.xuid.trim();
