@@ -195,9 +195,29 @@ describe('requestFromHistory', () => {
   });
 
   it('asks before resending what repeats an effect, not before a read or a delete', () => {
-    for (const kind of ['invite.send', 'activity.set', 'session.join', 'handle.join', 'transfer.create', 'search.create'] as const)
+    for (const kind of [
+      'invite.send',
+      'activity.set',
+      'session.join',
+      'handle.join',
+      'transfer.create',
+      'search.create',
+      'mpa.activity.set',
+      'mpa.invite.send',
+    ] as const)
       expect(resendRepeatsEffect(kind), kind).toBe(true);
-    for (const kind of ['handle.get', 'handle.delete', 'search.query', 'activity.query', 'session.get'] as const)
+    // MPA's recent players are additive (the same list again changes nothing), its delete and reads repeat nothing.
+    for (const kind of [
+      'handle.get',
+      'handle.delete',
+      'search.query',
+      'activity.query',
+      'session.get',
+      'mpa.activity.get',
+      'mpa.activity.query',
+      'mpa.activity.delete',
+      'mpa.recentPlayers.update',
+    ] as const)
       expect(resendRepeatsEffect(kind), kind).toBe(false);
   });
 });

@@ -67,6 +67,8 @@ const kindsThatRepeatAnEffect: ReadonlySet<HistoryEntry['kind']> = new Set([
   'handle.join',
   'transfer.create',
   'search.create',
+  'mpa.activity.set',
+  'mpa.invite.send',
 ]);
 
 /** True when resending an entry of this kind does its effect again, so History asks first. */

@@ -1,0 +1,100 @@
+/**
+ * Issue 11 item 3 in the app: MPA Compose saves a draft, opens it again from Drafts (read by
+ * the same function the CLI's `draft send` uses) and sends it; History opens a recorded MPA
+ * call in MPA Compose and resends it. Against the local MPA in browser mode. Screenshots
+ * light and dark (a long draft name with unsaved changes, the History detail); axe finds 0
+ * violations on each.
+ */
+import { expect, openScreen, test } from './fixtures.ts';
+import { addMpaProfile, localMpa, lookAndCheck } from './mpa-flows.ts';
+
+test.describe.configure({ timeout: 240_000 });
+
+test('an MPA invite saved as a draft reopens from Drafts as it was saved and is sent from it; History opens and resends the call', async ({
+  app: page,
+  mpsd,
+}) => {
+  const [me, second, third] = mpsd.users;
+  if (me === undefined || second === undefined || third === undefined) throw new Error('The local MPSD seeds three users.');
+  await addMpaProfile(page, mpsd, 'Local MPA');
+  await openScreen(page, 'Compose');
+  const kinds = page.getByRole('radiogroup', { name: 'Request kind' });
+  await kinds.getByRole('radio', { name: 'Invite' }).click();
+  await page.getByLabel('Title id').fill('0x4D2');
+  await page.getByLabel('Invited users').fill(`${second.xuid}\n${third.xuid}`);
+  await page.getByLabel('Connection string').fill('lobby-9');
+
+  // As long as a draft name may be, so the tag beside the title shows how it cuts.
+  const longName = `Weekend MPA invite for the Scarlett + PC QA squad ${'x'.repeat(50)}`.slice(0, 100);
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await expect(page.getByLabel('Draft name')).toHaveValue('Invite');
+  await page.getByLabel('Draft name').fill(longName);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText(`Saved as draft “${longName}”.`)).toBeVisible();
+  await expect(page.getByTestId('draft-tag')).toContainText(`Draft: ${longName}`);
+  await expect(page.getByRole('button', { name: 'Update draft' })).toBeDisabled();
+
+  // An edit is not in the draft until Update draft; the form says so.
+  await page.getByLabel('Connection string').fill('lobby-10');
+  await expect(page.getByTestId('draft-tag')).toContainText('unsaved changes');
+  await expect(page.getByRole('button', { name: 'Update draft' })).toBeEnabled();
+  await lookAndCheck(page, 'mpa-compose-draft');
+
+  // Another call typed over the form; the draft read back from core (a fresh page) is as saved.
+  await kinds.getByRole('radio', { name: 'Query activities' }).click();
+  await page.getByLabel('Users').fill(me.xuid);
+  await page.reload();
+  await openScreen(page, 'Drafts');
+  const row = page.getByTestId('draft-row');
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: 'Open in Compose' }).click();
+  await expect(kinds.getByRole('radio', { name: 'Invite' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel('Title id')).toHaveValue('0x4D2');
+  await expect(page.getByLabel('Invited users')).toHaveValue(`${second.xuid}\n${third.xuid}`);
+  await expect(page.getByLabel('Connection string')).toHaveValue('lobby-9');
+  await expect(page.getByTestId('draft-tag')).toContainText(`Draft: ${longName}`);
+  await expect(page.getByTestId('draft-tag')).not.toContainText('unsaved changes');
+
+  // Sent from the reopened draft: one call for both, and the draft is kept as saved.
+  await page.getByTestId('send').click();
+  const outcome = page.getByTestId('send-outcome');
+  await expect(outcome.getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
+  await expect(page.getByTestId('draft-fate-after')).toContainText('kept');
+  expect((await localMpa(page, mpsd)).invites).toMatchObject([
+    { sender: me.xuid, invitedUser: second.xuid, connectionString: 'lobby-9' },
+    { sender: me.xuid, invitedUser: third.xuid, connectionString: 'lobby-9' },
+  ]);
+
+  // Drafts' Send sends it as saved, through MPA Compose, which shows the answer.
+  await openScreen(page, 'Drafts');
+  await page.getByTestId('draft-row').getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByTestId('send-outcome').getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
+  expect((await localMpa(page, mpsd)).invites).toHaveLength(4);
+
+  // History: the recorded call opens in MPA Compose as it went out.
+  await kinds.getByRole('radio', { name: 'Query activities' }).click();
+  await openScreen(page, 'History');
+  const calls = page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' });
+  await expect(calls).toHaveCount(2);
+  await calls.first().getByRole('button', { name: /MPA: send invites/ }).click();
+  await expect(page.getByTestId('history-invitees')).toHaveText(`${second.xuid}, ${third.xuid}`);
+  await page.getByRole('button', { name: 'Open as draft in Compose' }).click();
+  // The form holds a call typed since the last send (another kind): replacing it asks first.
+  await expect(page.getByTestId('history-use-warning')).toContainText('Compose holds changes that were not sent or saved as a draft');
+  await page.getByRole('button', { name: 'Replace and open' }).click();
+  await expect(kinds.getByRole('radio', { name: 'Invite' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel('Title id')).toHaveValue('1234');
+  await expect(page.getByLabel('Invited users')).toHaveValue(`${second.xuid}\n${third.xuid}`);
+  await expect(page.getByLabel('Connection string')).toHaveValue('lobby-9');
+  await expect(page.getByTestId('draft-tag')).toHaveCount(0);
+
+  // Resend asks first (every invitee gets a second invite), then sends through MPA Compose.
+  await openScreen(page, 'History');
+  await page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' }).first().getByRole('button', { name: /MPA: send invites/ }).click();
+  await page.getByRole('button', { name: 'Resend' }).click();
+  await expect(page.getByTestId('history-use-warning')).toContainText('every invitee gets a second invite');
+  await lookAndCheck(page, 'mpa-history-resend');
+  await page.getByRole('button', { name: 'Resend anyway' }).click();
+  await expect(page.getByTestId('send-outcome').getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
+  expect((await localMpa(page, mpsd)).invites).toHaveLength(6);
+});
