@@ -6,6 +6,7 @@
 import { HandleStudioError } from '../shared/errors.ts';
 import { mpaJoinRestrictions, mpaPlatforms } from '../shared/mpa/requests.ts';
 import { mpaPresetRequests } from '../shared/presets/mpa-preset-requests.ts';
+import { mixedServicesReason, PRESET_SERVICE_WORDS } from '../shared/presets/preset-service.ts';
 import type { MpaPreset, MpaPresetInput, Preset, PresetService } from '../shared/presets/preset.ts';
 import type { FlagSpec, FlagValues } from './command.ts';
 import { list, recipientsFromFlags, text, withoutUndefined } from './request-flags.ts';
@@ -102,8 +103,6 @@ export function mpaPresetFromFlags(name: string, flags: FlagValues): MpaPresetIn
   } as MpaPresetInput;
 }
 
-const SERVICE_WORDS: Record<PresetService, string> = { mpsd: 'MPSD handles', mpa: 'Multiplayer Activity (MPA)' };
-
 /**
  * Refuses a preset of one service sent as a profile set to the other: Microsoft advises one
  * service per title, never both (mpa.md §6), since the shell would get two kinds of invite for
@@ -113,9 +112,8 @@ export function refuseMixedServices(preset: Preset, profile: { name: string; ser
   if (profile === undefined || profile.service === preset.service) return;
   throw new HandleStudioError(
     'VALIDATION',
-    `Preset "${preset.name}" is for ${SERVICE_WORDS[preset.service]} but profile "${profile.name}" is set to ${SERVICE_WORDS[profile.service]}. ` +
-      `Microsoft advises one service per title, not both (players would get two kinds of invite for one game), so it is not sent. ` +
-      `Send it as a profile set to ${SERVICE_WORDS[preset.service]} (--profile NAME; \`handle-studio profile list\` shows each one's service), ` +
+    `${mixedServicesReason(preset, profile)} ` +
+      `Send it as a profile set to ${PRESET_SERVICE_WORDS[preset.service]} (--profile NAME; \`handle-studio profile list\` shows each one's service), ` +
       `or pick one of this profile's presets (\`handle-studio preset list --profile "${profile.name}"\`).`,
     { field: 'profile' },
   );

@@ -159,33 +159,59 @@ test('an MPA invite made offline waits in the outbox as one item and goes out wh
   }
 });
 
-test('an MPA preset is sent from its card in one click: its activity, then one invite call to its recipients', async ({
+test("an MPA preset is made and edited in the editor (with the schema's messages on its fields), then sent from its card in one click", async ({
   app: page,
   mpsd,
-  studio,
 }) => {
   const [me, second, third] = mpsd.users;
   await addMpaProfile(page, mpsd, 'Local MPA');
-  // No editor for MPA presets in the app yet: made through the contract, as the CLI's preset add does.
-  const created = await page.request.post(`${studio.origin}/api/call/createPreset`, {
-    headers: { 'x-handle-studio-token': studio.token },
-    data: {
-      service: 'mpa',
-      name: 'Friday lobby',
-      titleId: '0x4D2',
-      activity: { connectionString: 'lobby+7', joinRestriction: 'Followed', maxPlayers: 8 },
-      invite: { connectionString: 'lobby+7' },
-      recipients: [
-        { xuid: second!.xuid, label: 'Second' },
-        { xuid: third!.xuid, label: 'Third' },
-      ],
-      notes: '',
-    },
-  });
-  expect(((await created.json()) as { ok: boolean }).ok).toBe(true);
-
   await openScreen(page, 'Presets');
-  const card = page.getByTestId('preset-card').filter({ hasText: 'Friday lobby' });
+  await page.getByRole('button', { name: 'New preset' }).first().click();
+  const editor = page.getByTestId('preset-editor');
+  // A new preset is for the active profile's service.
+  await expect(editor.getByRole('radio', { name: 'Multiplayer Activity (MPA)' })).toBeChecked();
+  // 100 characters, the most a preset name may have.
+  const longName = 'Friday lobby: PlayFab Party squad invite for the Scarlett + PC certification pass, QA floor 3, east';
+  await editor.getByLabel('Name').fill(longName);
+  await editor.locator('#preset-mpa-invite-titleId').fill('0x4D2');
+  await editor.locator('#preset-mpa-invite-connectionString').fill('lobby+7');
+  // 17 recipients: one more than one MPA invite call takes.
+  const seventeen = Array.from({ length: 17 }, (_, index) => `28146797962964${String(index + 10)}`);
+  await editor.getByLabel('Recipients').fill(seventeen.join('\n'));
+  // Leaving the box shows the schema's message on it (MPA's 16 per call), before Save is tried.
+  await editor.getByLabel('Recipients').blur();
+  await expect(editor.locator('#preset-recipients-message')).toContainText(
+    'A preset holds at most 16 recipients (MPA invites at most 16 users per call',
+  );
+  await editor.getByLabel('Set my activity before inviting').check();
+  await editor.locator('#preset-mpa-activity-connectionString').fill('lobby+7');
+  await editor.locator('#preset-mpa-activity-joinRestriction').selectOption('Followed');
+  await editor.locator('#preset-mpa-activity-maxPlayers').fill('1');
+  await editor.getByRole('button', { name: 'Save preset' }).click();
+  await expect(editor.locator('#preset-recipients-message')).toContainText(
+    'A preset holds at most 16 recipients (MPA invites at most 16 users per call',
+  );
+  await expect(editor.locator('#preset-mpa-activity-maxPlayers-message')).toContainText('maxPlayers');
+  await expect(editor.locator('#preset-mpa-activity-maxPlayers')).toHaveAttribute('aria-invalid', 'true');
+  await lookAndCheck(page, 'mpa-preset-editor-refused');
+
+  await editor.getByLabel('Recipients').fill(`${second!.xuid} Second\n${third!.xuid} Third`);
+  await editor.locator('#preset-mpa-activity-maxPlayers').fill('8');
+  await editor.getByRole('button', { name: 'Save preset' }).click();
+  await expect(editor).toHaveCount(0);
+  const card = page.getByTestId('preset-card').filter({ hasText: longName });
+  await expect(card).toContainText('MPA activity + invite');
+
+  // Edit: the saved preset reads back into the same fields; a change is saved through the same channel.
+  await card.getByRole('button', { name: 'Edit' }).click();
+  await expect(editor.getByRole('radio')).toHaveCount(0);
+  await expect(editor.locator('#preset-mpa-activity-maxPlayers')).toHaveValue('8');
+  await expect(editor.locator('#preset-mpa-activity-joinRestriction')).toHaveValue('Followed');
+  await editor.locator('#preset-mpa-activity-maxPlayers').fill('6');
+  await editor.getByRole('button', { name: 'Save preset' }).click();
+  await expect(editor).toHaveCount(0);
+  await lookAndCheck(page, 'mpa-preset-card');
+
   await card.getByRole('button', { name: 'Send invites (2)' }).click();
   const run = page.getByTestId('preset-run');
   await expect(run.getByTestId('preset-run-summary')).toHaveText('All 2 calls sent; see each answer below.');
@@ -194,7 +220,7 @@ test('an MPA preset is sent from its card in one click: its activity, then one i
   await expect(steps.nth(1)).toContainText('2 of 2 invited in one call');
   await expect(steps.nth(1).getByTestId('activation-uri')).toHaveCount(2);
   const record = await localMpa(page, mpsd);
-  expect(record.activities).toMatchObject([{ xuid: me!.xuid, connectionString: 'lobby+7', maxPlayers: 8 }]);
+  expect(record.activities).toMatchObject([{ xuid: me!.xuid, connectionString: 'lobby+7', maxPlayers: 6 }]);
   expect(record.invites.map((invite) => invite.invitedUser)).toEqual([second!.xuid, third!.xuid]);
   await lookAndCheck(page, 'mpa-preset-sent');
 });

@@ -42,6 +42,48 @@ function numberOrText(text: string): number | string | undefined {
 
 const optionalText = (text: string): string | undefined => (text === '' ? undefined : text);
 
+/** The typed text of an activity's and an invite call's own fields: Compose's MPA form and an MPA preset's editor both hold it. */
+export interface TypedMpaFields {
+  connectionString: string;
+  joinRestriction: MpaJoinRestriction;
+  maxPlayers: string;
+  currentPlayers: string;
+  groupId: string;
+  platform: MpaPlatform | '';
+  crossPlatform: CrossPlatformChoice;
+}
+type ActivityFields = Omit<Extract<MpaRequestInput, { kind: 'mpa.activity.set' }>, 'kind' | 'titleId' | 'xuid' | 'sequenceNumber'>;
+type InviteFields = Omit<Extract<MpaRequestInput, { kind: 'mpa.invite.send' }>, 'kind' | 'titleId' | 'invitedUsers'>;
+
+function typedCrossPlatform(typed: TypedMpaFields): Pick<InviteFields, 'platform' | 'allowCrossPlatformJoin'> {
+  return {
+    ...(typed.platform === '' ? {} : { platform: typed.platform }),
+    ...(typed.crossPlatform === '' ? {} : { allowCrossPlatformJoin: typed.crossPlatform === 'true' }),
+  };
+}
+
+/** An activity's fields as typed, for the shared schema to judge. */
+export function typedActivity(typed: TypedMpaFields): ActivityFields {
+  const maxPlayers = numberOrText(typed.maxPlayers);
+  const currentPlayers = numberOrText(typed.currentPlayers);
+  const groupId = optionalText(typed.groupId);
+  return {
+    connectionString: typed.connectionString,
+    joinRestriction: typed.joinRestriction,
+    // Typed text that is not a number goes through as typed: the schema's message says what a number must be.
+    ...(maxPlayers === undefined ? {} : { maxPlayers: maxPlayers as number }),
+    ...(currentPlayers === undefined ? {} : { currentPlayers: currentPlayers as number }),
+    ...(groupId === undefined ? {} : { groupId }),
+    ...typedCrossPlatform(typed),
+  };
+}
+
+/** An invite call's own fields as typed (an empty connection string sends none). */
+export function typedInvite(typed: TypedMpaFields): InviteFields {
+  const connectionString = optionalText(typed.connectionString);
+  return { ...(connectionString === undefined ? {} : { connectionString }), ...typedCrossPlatform(typed) };
+}
+
 export class MpaComposeForm extends ValidatedForm<MpaField> {
   kind = $state<MpaKind>('mpa.activity.set');
   titleId = $state('');
@@ -112,47 +154,19 @@ export class MpaComposeForm extends ValidatedForm<MpaField> {
   #build(): MpaRequestInput {
     const titleId = this.titleId.trim();
     const xuid = this.xuid.trim();
-    const crossPlatform = {
-      ...(this.platform === '' ? {} : { platform: this.platform }),
-      ...(this.crossPlatform === '' ? {} : { allowCrossPlatformJoin: this.crossPlatform === 'true' }),
-    };
     const sequenceNumber = numberOrText(this.sequenceNumber);
     const sequence = sequenceNumber === undefined ? {} : { sequenceNumber: sequenceNumber as number };
     switch (this.kind) {
-      case 'mpa.activity.set': {
-        const maxPlayers = numberOrText(this.maxPlayers);
-        const currentPlayers = numberOrText(this.currentPlayers);
-        const groupId = optionalText(this.groupId);
-        return {
-          kind: this.kind,
-          titleId,
-          xuid,
-          connectionString: this.connectionString,
-          joinRestriction: this.joinRestriction,
-          // Typed text that is not a number goes through as typed: the schema's message says what a number must be.
-          ...(maxPlayers === undefined ? {} : { maxPlayers: maxPlayers as number }),
-          ...(currentPlayers === undefined ? {} : { currentPlayers: currentPlayers as number }),
-          ...(groupId === undefined ? {} : { groupId }),
-          ...crossPlatform,
-          ...sequence,
-        };
-      }
+      case 'mpa.activity.set':
+        return { kind: this.kind, titleId, xuid, ...typedActivity(this), ...sequence };
       case 'mpa.activity.delete':
         return { kind: this.kind, titleId, xuid, ...sequence };
       case 'mpa.activity.get':
         return { kind: this.kind, titleId, xuid };
       case 'mpa.activity.query':
         return { kind: this.kind, titleId, users: this.#lists.users.map((line) => line.text) };
-      case 'mpa.invite.send': {
-        const connectionString = optionalText(this.connectionString);
-        return {
-          kind: this.kind,
-          titleId,
-          invitedUsers: this.#lists.invitedUsers.map((line) => line.text),
-          ...(connectionString === undefined ? {} : { connectionString }),
-          ...crossPlatform,
-        };
-      }
+      case 'mpa.invite.send':
+        return { kind: this.kind, titleId, invitedUsers: this.#lists.invitedUsers.map((line) => line.text), ...typedInvite(this) };
       case 'mpa.recentPlayers.update':
         return {
           kind: this.kind,
