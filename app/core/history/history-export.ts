@@ -153,6 +153,10 @@ export async function writeExportFile(exported: HistoryExport, destination: stri
     await rename(partial, destination);
     return exported.count;
   } catch (error) {
+    // The failure is reported below. A write still in flight fails once more against the
+    // destroyed stream (ERR_STREAM_DESTROYED) after pipeExport let go of its listener: with no
+    // listener that second error would be an uncaught exception in the process.
+    file.on('error', () => undefined);
     file.destroy();
     await unlink(partial).catch(() => undefined);
     throw asStorageError(error, place);
