@@ -5,45 +5,10 @@
  * activation URI their title would get. Screenshots light and dark (the refused form, the
  * invite's result with a long profile name); axe finds 0 violations on each.
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { addLocalProfile, expect, openScreen, saveScreenshot, startSeededMpsd, test, type LocalMpsdInfo } from './fixtures.ts';
+import { expect, openScreen, startSeededMpsd, test } from './fixtures.ts';
+import { addMpaProfile, localMpa, lookAndCheck } from './mpa-flows.ts';
 
 test.describe.configure({ timeout: 240_000 });
-
-async function lookAndCheck(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await saveScreenshot(page, name, scheme);
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-    expect(
-      violations.map(
-        (violation) => `${name} (${scheme}): ${violation.id} ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-      ),
-    ).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-/** The local MPA's own record (its control API). */
-async function localMpa(page: Page, mpsd: LocalMpsdInfo) {
-  const response = await page.request.get(`${mpsd.url}/_emulator/mpa`);
-  expect(response.status()).toBe(200);
-  return (await response.json()) as {
-    activities: Array<{ xuid: string; titleId: string; connectionString: string; maxPlayers?: number }>;
-    invites: Array<{ sender: string; invitedUser: string; connectionString: string }>;
-  };
-}
-
-/** A local profile (the emulator's user pasted), switched to Multiplayer Activity through Edit. */
-async function addMpaProfile(page: Page, mpsd: LocalMpsdInfo, name: string): Promise<void> {
-  await addLocalProfile(page, mpsd, mpsd.users[0]!, name);
-  const card = page.getByTestId('profile-card').filter({ hasText: name });
-  await card.getByRole('button', { name: 'Edit' }).click();
-  await page.getByTestId('profile-editor').getByLabel('Activities and invites through').selectOption('mpa');
-  await page.getByTestId('profile-editor').getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByTestId('active-service')).toHaveText('MPA');
-}
 
 test('an MPA profile sets an activity, queries it back and invites two users in one call, each with their activation URI', async ({
   app: page,
