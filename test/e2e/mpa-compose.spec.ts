@@ -127,6 +127,7 @@ test('an MPA invite made offline waits in the outbox as one item and goes out wh
 test("an MPA preset is made and edited in the editor (with the schema's messages on its fields), then sent from its card in one click", async ({
   app: page,
   mpsd,
+  studio,
 }) => {
   const [me, second, third] = mpsd.users;
   await addMpaProfile(page, mpsd, 'Local MPA');
@@ -188,4 +189,23 @@ test("an MPA preset is made and edited in the editor (with the schema's messages
   expect(record.activities).toMatchObject([{ xuid: me!.xuid, connectionString: 'lobby+7', maxPlayers: 6 }]);
   expect(record.invites.map((invite) => invite.invitedUser)).toEqual([second!.xuid, third!.xuid]);
   await lookAndCheck(page, 'mpa-preset-sent');
+
+  // An MPSD preset (made as the CLI or another profile would) is marked on this MPA profile and not sent, in the CLI's words.
+  const created = await page.request.post(`${studio.origin}/api/call/createPreset`, {
+    headers: { 'x-handle-studio-token': studio.token },
+    data: {
+      name: 'Old lobby',
+      sessionRef: { scid: 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862', templateName: 'GameSession', name: 'old-lobby' },
+      inviteAttributes: { titleId: '1234' },
+      recipients: [{ xuid: second!.xuid, label: 'Second' }],
+      joinAndSetActivityFirst: false,
+      notes: '',
+    },
+  });
+  expect(((await created.json()) as { ok: boolean }).ok).toBe(true);
+  const mpsdCard = page.getByTestId('preset-card').filter({ hasText: 'Old lobby' });
+  await expect(mpsdCard.getByTestId('preset-other-service')).toHaveText(
+    'Preset "Old lobby" is for MPSD handles but profile "Local MPA" is set to Multiplayer Activity (MPA). Microsoft advises one service per title, not both (players would get two kinds of invite for one game), so it is not sent.',
+  );
+  await expect(mpsdCard.getByRole('button', { name: 'Send invites (1)' })).toBeDisabled();
 });
