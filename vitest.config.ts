@@ -1,6 +1,10 @@
+import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Renderer state modules (*.svelte.ts) use runes: compile them as the renderer build does.
+  plugins: [svelte({ configFile: resolve('svelte.config.js') })],
   test: {
     include: ['app/**/*.test.ts', 'scripts/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     environment: 'node',

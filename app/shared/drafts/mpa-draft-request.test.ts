@@ -82,4 +82,47 @@ describe('MPA drafts', () => {
       ],
     });
   });
+
+  describe('keep the choices the MPA form can make', () => {
+    const invite = { titleId: '1234', invitees: [ALICE], connectionString: 'c' };
+    const read = (
+      fields: Record<string, string | string[]>,
+      kind: 'mpa.invite.send' | 'mpa.activity.set' | 'mpa.activity.delete' = 'mpa.invite.send',
+    ) => mpaRequestFromDraft({ kind, fields }).request as unknown as Record<string, unknown>;
+
+    it('a platform named with cross-platform left blank leaves allowCrossPlatformJoin out', () => {
+      const request = read({ ...invite, platform: 'Scarlett', crossPlatform: '' });
+      expect(request['platform']).toBe('Scarlett');
+      expect('allowCrossPlatformJoin' in request).toBe(false);
+    });
+
+    it('cross-platform on with no platform is sent as true', () => {
+      expect(parseMpaRequest(read({ ...invite, crossPlatform: 'true' }))).toMatchObject({ allowCrossPlatformJoin: true });
+    });
+
+    it('cross-platform off beside a platform is sent as false', () => {
+      expect(parseMpaRequest(read({ ...invite, platform: 'Scarlett', crossPlatform: 'false' }))).toMatchObject({
+        platform: 'Scarlett',
+        allowCrossPlatformJoin: false,
+      });
+    });
+
+    it('a draft saved before crossPlatform existed keeps its meaning: a platform named means false', () => {
+      expect(read({ ...invite, platform: 'Scarlett' })['allowCrossPlatformJoin']).toBe(false);
+      expect('allowCrossPlatformJoin' in read(invite)).toBe(false);
+    });
+
+    it('other text for cross-platform goes to the schema as typed, which refuses it', () => {
+      expect(() => parseMpaRequest(read({ ...invite, crossPlatform: 'yes' }))).toThrow(/allowCrossPlatformJoin must be true or false/);
+    });
+
+    it('a typed sequence number is kept for an activity PUT and DELETE, and left out when blank', () => {
+      const activity = { titleId: '1234', xuid: ALICE, connectionString: 'c', joinRestriction: 'Public' };
+      expect(parseMpaRequest(read({ ...activity, sequenceNumber: ' 42 ' }, 'mpa.activity.set'))).toMatchObject({ sequenceNumber: 42 });
+      expect(parseMpaRequest(read({ titleId: '1234', xuid: ALICE, sequenceNumber: '7' }, 'mpa.activity.delete'))).toMatchObject({
+        sequenceNumber: 7,
+      });
+      expect('sequenceNumber' in read({ ...activity, sequenceNumber: '' }, 'mpa.activity.set')).toBe(false);
+    });
+  });
 });

@@ -13,9 +13,12 @@ import type { InviteeLine } from './invitee-lines.ts';
 
 /**
  * The MPA form's text fields, named as drafts store them. `titleId`, `invitees` and
- * `queryXuids` are the boxes MPSD drafts use for the same thing; `platform` left blank means
- * cross-platform (a platform named means allowCrossPlatformJoin false, as XSAPI sends it);
- * `recentPlayers` is one `XUID` or `XUID=Teammate` per line.
+ * `queryXuids` are the boxes MPSD drafts use for the same thing; `crossPlatform` is the form's
+ * choice for allowCrossPlatformJoin (`true`, `false`, or blank to leave it out). A draft saved
+ * before that field existed has no `crossPlatform` key and keeps its meaning then: a platform
+ * named means allowCrossPlatformJoin false, as XSAPI sends it. `sequenceNumber` is the number
+ * typed for an activity's PUT or DELETE (blank: the sender picks one). `recentPlayers` is one
+ * `XUID` or `XUID=Teammate` per line.
  */
 export type MpaDraftTextField =
   | 'titleId'
@@ -26,6 +29,8 @@ export type MpaDraftTextField =
   | 'currentPlayers'
   | 'groupId'
   | 'platform'
+  | 'crossPlatform'
+  | 'sequenceNumber'
   | 'invitees'
   | 'queryXuids'
   | 'recentPlayers';
@@ -56,6 +61,17 @@ function words(text: string | undefined): string[] {
   return (text ?? '').split(SEPARATORS).filter((word) => word !== '');
 }
 
+/**
+ * allowCrossPlatformJoin as the draft says it. `crossPlatform` present (even blank) is the
+ * choice made in the form; absent, the draft predates it and a named platform meant false.
+ * Text other than true/false goes through as typed for the schema to refuse.
+ */
+function crossPlatformOf(choice: DraftFields[string] | undefined, platform: string | undefined): unknown {
+  if (typeof choice !== 'string') return platform === undefined ? undefined : false;
+  const typed = choice.trim();
+  return typed === '' ? undefined : typed === 'true' ? true : typed === 'false' ? false : typed;
+}
+
 /** The MPA request an MPA draft describes (blank fields left out, so the schema says "required"). */
 export function mpaRequestFromDraft(draft: { kind: MpaKind; fields: DraftFields }): MpaDraftRequest {
   const fields: Readonly<Partial<Record<MpaDraftTextField, DraftFields[string]>>> = draft.fields;
@@ -64,7 +80,8 @@ export function mpaRequestFromDraft(draft: { kind: MpaKind; fields: DraftFields 
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
   const platform = given('platform');
-  const platformChoice = platform === undefined ? {} : { platform, allowCrossPlatformJoin: false };
+  const platformChoice = { platform, allowCrossPlatformJoin: crossPlatformOf(fields.crossPlatform, platform) };
+  const sequenceNumber = count(given('sequenceNumber'));
   const { kind } = draft;
   const titleId = given('titleId');
   let request: Record<string, unknown>;
@@ -81,9 +98,12 @@ export function mpaRequestFromDraft(draft: { kind: MpaKind; fields: DraftFields 
         currentPlayers: count(given('currentPlayers')),
         groupId: given('groupId'),
         ...platformChoice,
+        sequenceNumber,
       };
       break;
     case 'mpa.activity.delete':
+      request = { kind, titleId, xuid: given('xuid'), sequenceNumber };
+      break;
     case 'mpa.activity.get':
       request = { kind, titleId, xuid: given('xuid') };
       break;

@@ -37,6 +37,8 @@ const lines = (text: string): string[] => text.split(/\r?\n/).filter((line) => l
 /**
  * The form as typed, for a draft: the current kind's fields under the names MPA drafts use.
  * A recent player's line (`XUID Teammate`) is stored as drafts write it (`XUID=Teammate`).
+ * The cross-platform choice is stored even when blank: a draft without it is read the way
+ * drafts were before it existed (a named platform meant allowCrossPlatformJoin false).
  */
 export function mpaDraftFields(form: MpaComposeForm): DraftFields {
   const text: Partial<Record<MpaDraftTextField, string>> = {
@@ -48,15 +50,22 @@ export function mpaDraftFields(form: MpaComposeForm): DraftFields {
     currentPlayers: form.currentPlayers,
     groupId: form.groupId,
     platform: form.platform,
+    sequenceNumber: form.sequenceNumber,
     queryXuids: lines(form.users).join('\n'),
     recentPlayers: lines(form.recentPlayers)
-      .map((line) => line.trim().split(/[\s,]+/).join('='))
+      .map((line) =>
+        line
+          .trim()
+          .split(/[\s,]+/)
+          .join('='),
+      )
       .join('\n'),
   };
   const fields: DraftFields = {};
   for (const field of form.fields) {
     if (field === 'invitedUsers') fields['invitees'] = lines(form.invitedUsers);
     else if (field === 'users') fields['queryXuids'] = text.queryXuids ?? '';
+    else if (field === 'crossPlatform') fields['crossPlatform'] = form.crossPlatform;
     else if (field in text && text[field as MpaDraftTextField] !== '') fields[field] = text[field as MpaDraftTextField] ?? '';
   }
   return fields;
@@ -83,7 +92,8 @@ export function settleMpaForm(form: MpaComposeForm): void {
 export function mpaHoldsUnsavedWork(form: MpaComposeForm): boolean {
   if (mpaDraftSnapshot(form) === settled) return false;
   return Object.entries(mpaDraftFields(form)).some(
-    ([name, value]) => name !== 'joinRestriction' && (Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== ''),
+    ([name, value]) =>
+      name !== 'joinRestriction' && (Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== ''),
   );
 }
 
@@ -93,7 +103,11 @@ export function mpaHoldsUnsavedWork(form: MpaComposeForm): boolean {
  */
 export function openMpaDraft(form: MpaComposeForm, draft: Pick<Draft, 'id' | 'name' | 'kind' | 'fields' | 'updatedAt'>): void {
   if (!isMpaKind(draft.kind)) throw new Error(`Draft “${draft.name}” is an MPSD draft: open it in MPSD Compose.`);
-  form.load(mpaRequestFromDraft({ kind: draft.kind, fields: draft.fields }).request);
+  const { request } = mpaRequestFromDraft({ kind: draft.kind, fields: draft.fields });
+  form.load(request);
+  // load() drops a stored call's sequence number (History's resend must not reuse one); a
+  // draft's is what the user typed, so it comes back.
+  if ('sequenceNumber' in request && request.sequenceNumber !== undefined) form.sequenceNumber = String(request.sequenceNumber);
   settleMpaForm(form);
   mpaDraftLink.link(draft.id, draft.name, mpaDraftSnapshot(form), draft.updatedAt);
 }
