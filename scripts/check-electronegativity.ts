@@ -96,6 +96,20 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
         : 'isSignInPageUrl no longer limits sign-in pages to https (and loopback http)',
   },
   {
+    rule: 'OPEN_EXTERNAL_JS_CHECK',
+    file: /^app\/main\/hardening\.ts$/,
+    sample: /^await shell\.openExternal\(uri\);$/,
+    why: 'An activation URI is opened only after activationOpenRefusal (app/shared/invitee/open-activation.ts) accepts it, right above: one of the three ms-xbl-* URIs the app builds, printable ASCII only, on Windows; never https:, file:, smb: or another scheme.',
+    stillHolds: (projectDir) => {
+      const guard = readSource(projectDir, 'app/shared/invitee/open-activation.ts');
+      const main = readSource(projectDir, 'app/main/hardening.ts');
+      if (!/const ACTIVATION_URI = \/\^ms-xbl-/.test(guard)) return 'open-activation.ts no longer pins activation URIs to an ms-xbl- scheme';
+      return /activationOpenRefusal\(uri, process\.platform\);\s*if \(refusal !== undefined\) throw [^;]*;\s*await shell\.openExternal\(uri\);/.test(main)
+        ? null
+        : 'openActivationUri no longer refuses what activationOpenRefusal refuses right before opening';
+    },
+  },
+  {
     rule: 'PRELOAD_JS_CHECK',
     file: /^app\/main\/index\.ts$/,
     sample: /^preload: join\(import\.meta\.dirname, '\.\.\/preload\/index\.cjs'\),$/,
