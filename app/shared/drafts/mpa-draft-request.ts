@@ -92,7 +92,8 @@ export function mpaRequestFromDraft(draft: { kind: MpaKind; fields: DraftFields 
         kind,
         titleId,
         xuid: given('xuid'),
-        connectionString: given('connectionString'),
+        // Required here, so blank goes as '' for the schema to say "required" (absent reads "must be text").
+        connectionString: given('connectionString') ?? '',
         joinRestriction: given('joinRestriction'),
         maxPlayers: count(given('maxPlayers')),
         currentPlayers: count(given('currentPlayers')),

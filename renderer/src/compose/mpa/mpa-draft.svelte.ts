@@ -7,7 +7,7 @@
  * (Update draft), and the form says when it holds changes the draft does not.
  */
 import type { Draft } from '../../../../app/shared/contract/drafts.ts';
-import type { DraftFields } from '../../../../app/shared/drafts/draft-request.ts';
+import { SEPARATORS, type DraftFields } from '../../../../app/shared/drafts/draft-request.ts';
 import { isMpaKind, mpaRequestFromDraft, type MpaDraftTextField } from '../../../../app/shared/drafts/mpa-draft-request.ts';
 import { DraftLink } from '../../drafts/draft-link.svelte.ts';
 import type { MpaComposeForm } from './mpa-form.svelte.ts';
@@ -53,12 +53,7 @@ export function mpaDraftFields(form: MpaComposeForm): DraftFields {
     sequenceNumber: form.sequenceNumber,
     queryXuids: lines(form.users).join('\n'),
     recentPlayers: lines(form.recentPlayers)
-      .map((line) =>
-        line
-          .trim()
-          .split(/[\s,]+/)
-          .join('='),
-      )
+      .map((line) => line.trim().split(SEPARATORS).join('='))
       .join('\n'),
   };
   const fields: DraftFields = {};

@@ -1,12 +1,14 @@
 /**
  * The MPA Compose form: the typed text of every field, turned into the input core receives and
- * checked by the shared MPA schema on every keystroke. Like the MPSD form it never restates a
- * rule; it only reads list boxes one XUID a line and places the schema's issues on its fields
- * (a list's issue names the line the user sees).
+ * checked by the shared MPA schema on every keystroke. The text is read the way a draft of it
+ * is (mpaRequestFromDraft), so the form and its drafts cannot mean different calls. Like the
+ * MPSD form it never restates a rule; it places the schema's issues on its fields (a list's
+ * issue names the line the user sees).
  */
 import type * as z from '../../../../app/shared/zod.ts';
+import { SEPARATORS } from '../../../../app/shared/drafts/draft-request.ts';
+import { mpaRequestFromDraft } from '../../../../app/shared/drafts/mpa-draft-request.ts';
 import {
-  mpaEncounterTypes,
   mpaRequestSchema,
   type MpaJoinRestriction,
   type MpaKind,
@@ -15,21 +17,23 @@ import {
   type MpaRequestInput,
 } from '../../../../app/shared/mpa/requests.ts';
 import { ValidatedForm } from '../../ui/validated-form.svelte.ts';
+import { mpaDraftFields } from './mpa-draft.svelte.ts';
 import { describeMpaKind, type MpaField } from './mpa-kinds.ts';
 
 /** '' leaves allowCrossPlatformJoin out (MPA's default), the others send it. */
 export type CrossPlatformChoice = '' | 'true' | 'false';
 
-/** One non-blank line of a list box and where it is, so a message can say "Line 3". */
+/** One entry of a list box and the line it is on, so a message can say "Line 3". */
 interface ListLine {
   line: number;
   text: string;
 }
 
-function listLines(text: string): ListLine[] {
+/** A list box's entries in the order the draft reader finds them (`perLine`: one entry a line, else any separator). */
+function listLines(text: string, perLine: boolean): ListLine[] {
   return text
     .split(/\r?\n/)
-    .map((line, index) => ({ line: index + 1, text: line.trim() }))
+    .flatMap((line, index) => (perLine ? [line.trim()] : line.split(SEPARATORS)).map((entry) => ({ line: index + 1, text: entry.trim() })))
     .filter((line) => line.text !== '');
 }
 
@@ -104,12 +108,21 @@ export class MpaComposeForm extends ValidatedForm<MpaField> {
   #profileXuid: string | undefined;
 
   readonly fields = $derived(describeMpaKind(this.kind).fields);
-  readonly #lists = $derived({
-    users: listLines(this.users),
-    invitedUsers: listLines(this.invitedUsers),
-    recentPlayers: listLines(this.recentPlayers),
+  /** The form read as its draft would be: one mapping from typed text to a call. */
+  readonly #read = $derived(mpaRequestFromDraft({ kind: this.kind, fields: mpaDraftFields(this) }));
+  readonly #lists = $derived.by(() => {
+    // A draft stores the invitee box without its blank lines: count them back in.
+    const inviteeLines = listLines(this.invitedUsers, true);
+    return {
+      users: listLines(this.users, false),
+      invitedUsers: this.#read.invitees.map((invitee) => ({
+        line: inviteeLines[invitee.line - 1]?.line ?? invitee.line,
+        text: invitee.xuid,
+      })),
+      recentPlayers: listLines(this.recentPlayers, true),
+    };
   });
-  readonly input: MpaRequestInput = $derived(this.#build());
+  readonly input: MpaRequestInput = $derived(this.#read.request);
   readonly #parsed = $derived(mpaRequestSchema.safeParse(this.input));
   readonly request: MpaRequest | undefined = $derived(this.#parsed.success ? this.#parsed.data : undefined);
   override readonly problems: Partial<Record<MpaField, string>> = $derived(this.#parsed.success ? {} : this.#place(this.#parsed.error));
@@ -146,37 +159,11 @@ export class MpaComposeForm extends ValidatedForm<MpaField> {
     this.invitedUsers = request.kind === 'mpa.invite.send' ? request.invitedUsers.join('\n') : '';
     this.recentPlayers =
       request.kind === 'mpa.recentPlayers.update'
-        ? request.recentPlayers.map((player) => (player.encounterType === undefined ? player.id : `${player.id} ${player.encounterType}`)).join('\n')
+        ? request.recentPlayers
+            .map((player) => (player.encounterType === undefined ? player.id : `${player.id} ${player.encounterType}`))
+            .join('\n')
         : '';
     this.forgetTouches();
-  }
-
-  #build(): MpaRequestInput {
-    const titleId = this.titleId.trim();
-    const xuid = this.xuid.trim();
-    const sequenceNumber = numberOrText(this.sequenceNumber);
-    const sequence = sequenceNumber === undefined ? {} : { sequenceNumber: sequenceNumber as number };
-    switch (this.kind) {
-      case 'mpa.activity.set':
-        return { kind: this.kind, titleId, xuid, ...typedActivity(this), ...sequence };
-      case 'mpa.activity.delete':
-        return { kind: this.kind, titleId, xuid, ...sequence };
-      case 'mpa.activity.get':
-        return { kind: this.kind, titleId, xuid };
-      case 'mpa.activity.query':
-        return { kind: this.kind, titleId, users: this.#lists.users.map((line) => line.text) };
-      case 'mpa.invite.send':
-        return { kind: this.kind, titleId, invitedUsers: this.#lists.invitedUsers.map((line) => line.text), ...typedInvite(this) };
-      case 'mpa.recentPlayers.update':
-        return {
-          kind: this.kind,
-          titleId,
-          recentPlayers: this.#lists.recentPlayers.map((line) => {
-            const [id = '', encounterType] = line.text.split(/[\s,]+/);
-            return encounterType === undefined ? { id } : { id, encounterType: encounterType as (typeof mpaEncounterTypes)[number] };
-          }),
-        };
-    }
   }
 
   /** The first message per field; a list box names every bad line at once. */
