@@ -19,12 +19,13 @@ import { parseArgs } from 'node:util';
 import { kb, measureRenderer, type Size } from './renderer-size.ts';
 
 /**
- * Enforced: measured at 05c52da on 2026-12-01 (130.7 KB whole, 33.1 KB first load) plus about
+ * Enforced: the whole UI measured at the end of 2026-12-01 (137.8 KB, with MPA's Compose, preset
+ * editor, drafts and History resend) and the first load at 05c52da (33.1 KB), each plus about
  * 5 %. The first load was 70.6 KB before the shell started painting without the workbench; the
- * whole ceiling is above the earlier 128 KB because the MPA screens and forms arrived the same
- * day (about +20 KB), which the page's own savings (about -15 KB) did not fully offset.
+ * whole was 122.4 KB that morning, before the MPA screens and forms arrived (about +25 KB),
+ * which the page's own savings (about -15 KB) did not fully offset.
  */
-export const budgets = { whole: 137_000, firstLoad: 35_000 } as const;
+export const budgets = { whole: 145_000, firstLoad: 35_000 } as const;
 /** Issue 12's goals: the first load's is met, the whole UI's not yet. Printed beside each figure. */
 export const goals = { whole: 60_000, firstLoad: 45_000 } as const;
 
