@@ -99,7 +99,9 @@ if (process.argv[2] === '--child') {
   try {
     console.log(`Filling history with ${entries.toLocaleString('en')} entries...`);
     fill(dir, entries);
-    console.log(`history.sqlite: ${(statSync(join(dir, 'history.sqlite')).size / MIB).toFixed(0)} MiB; ${ROUNDS} rounds, each export in a fresh process\n`);
+    console.log(
+      `history.sqlite: ${(statSync(join(dir, 'history.sqlite')).size / MIB).toFixed(0)} MiB; ${ROUNDS} rounds, each export in a fresh process\n`,
+    );
     for (const format of ['csv', 'json'] as const) {
       const figures: Record<Way, Figures[]> = { streamed: [], whole: [] };
       // Alternate the order so neither way always runs on a warmer page cache.

@@ -103,8 +103,11 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
     stillHolds: (projectDir) => {
       const guard = readSource(projectDir, 'app/shared/invitee/open-activation.ts');
       const main = readSource(projectDir, 'app/main/hardening.ts');
-      if (!/const ACTIVATION_URI = \/\^ms-xbl-/.test(guard)) return 'open-activation.ts no longer pins activation URIs to an ms-xbl- scheme';
-      return /activationOpenRefusal\(uri, process\.platform\);\s*if \(refusal !== undefined\) throw [^;]*;\s*await shell\.openExternal\(uri\);/.test(main)
+      if (!/const ACTIVATION_URI = \/\^ms-xbl-/.test(guard))
+        return 'open-activation.ts no longer pins activation URIs to an ms-xbl- scheme';
+      return /activationOpenRefusal\(uri, process\.platform\);\s*if \(refusal !== undefined\) throw [^;]*;\s*await shell\.openExternal\(uri\);/.test(
+        main,
+      )
         ? null
         : 'openActivationUri no longer refuses what activationOpenRefusal refuses right before opening';
     },

@@ -25,7 +25,11 @@ beforeEach(() => {
       sandbox: 'XDKS.1',
       kind: n % 3 === 0 ? 'activity.set' : 'invite.send',
       invitedXuid: String(2814679796296400 + n),
-      request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } },
+      request: {
+        method: 'POST',
+        url: 'https://sessiondirectory.xboxlive.com/handles',
+        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+      },
       response: { status: 201, headers: {}, body: `{"id":"handle-${n}"}` },
       ...(n === 7 ? { error: { code: 'MPSD_REJECTED' as const, message: '=cmd|calc' } } : {}),
       correlationId: `corr-${n}`,
@@ -39,7 +43,9 @@ afterEach(() => dataDir.remove());
 
 /** Files in the data folder other than the app's own (its databases and settings, made when it opens). */
 const strayFiles = () =>
-  readdirSync(dataDir.path).filter((name) => !/^[a-z-]+\.sqlite(-wal|-shm|-clean)?$/.test(name) && !/^(profiles|presets|config)\.json$/.test(name));
+  readdirSync(dataDir.path).filter(
+    (name) => !/^[a-z-]+\.sqlite(-wal|-shm|-clean)?$/.test(name) && !/^(profiles|presets|config)\.json$/.test(name),
+  );
 
 it('writes every entry to FILE, in the format its name says, and says how many', async () => {
   const file = join(dataDir.path, 'everything.json');

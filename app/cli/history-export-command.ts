@@ -55,7 +55,10 @@ export const historyExportCommand: CommandSpec = {
       } catch (error) {
         if (error instanceof HandleStudioError) throw error;
         // A closed pipe (`| head`) or a full disk behind `>`: say so, not an unexplained crash.
-        throw new HandleStudioError('STORAGE', `Standard output stopped taking the export after ${exported.count} entries: ${(error as Error).message}`);
+        throw new HandleStudioError(
+          'STORAGE',
+          `Standard output stopped taking the export after ${exported.count} entries: ${(error as Error).message}`,
+        );
       }
       return 0;
     }

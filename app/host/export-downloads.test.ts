@@ -36,7 +36,11 @@ beforeEach(async () => {
       sandbox: 'XDKS.1',
       kind: 'invite.send',
       invitedXuid: String(2814679796296400 + n),
-      request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } },
+      request: {
+        method: 'POST',
+        url: 'https://sessiondirectory.xboxlive.com/handles',
+        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+      },
       response: { status: 201, headers: {}, body: `{"id":"handle-${n}"}` },
       correlationId: `corr-${n}`,
       durationMs: 12,

@@ -76,7 +76,10 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
   await openScreen(page, 'History');
   const calls = page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' });
   await expect(calls).toHaveCount(2);
-  await calls.first().getByRole('button', { name: /MPA: send invites/ }).click();
+  await calls
+    .first()
+    .getByRole('button', { name: /MPA: send invites/ })
+    .click();
   await expect(page.getByTestId('history-invitees')).toHaveText(`${second.xuid}, ${third.xuid}`);
   await page.getByRole('button', { name: 'Open as draft in Compose' }).click();
   // The form holds a call typed since the last send (another kind): replacing it asks first.
@@ -90,7 +93,12 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
 
   // Resend asks first (every invitee gets a second invite), then sends through MPA Compose.
   await openScreen(page, 'History');
-  await page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' }).first().getByRole('button', { name: /MPA: send invites/ }).click();
+  await page
+    .getByTestId('history-row')
+    .filter({ hasText: 'MPA: send invites' })
+    .first()
+    .getByRole('button', { name: /MPA: send invites/ })
+    .click();
   await page.getByRole('button', { name: 'Resend' }).click();
   await expect(page.getByTestId('history-use-warning')).toContainText('every invitee gets a second invite');
   await lookAndCheck(page, 'mpa-history-resend');

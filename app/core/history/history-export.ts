@@ -72,7 +72,12 @@ export interface HistoryExport {
 }
 
 /** The export of `filter` as `format`; nothing is read until its chunks are. */
-export function historyExport(history: Pick<HistoryStore, 'pages'>, format: ExportFormat, rawFilter: HistoryFilter, now: number): HistoryExport {
+export function historyExport(
+  history: Pick<HistoryStore, 'pages'>,
+  format: ExportFormat,
+  rawFilter: HistoryFilter,
+  now: number,
+): HistoryExport {
   // Checked now, so a wrong filter is refused before a line is written (a CSV header included).
   const filter = parseOrThrow(historyFilterSchema, rawFilter, 'Export filter is not valid');
   const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');

@@ -32,7 +32,10 @@ export function createHistoryHandlers(deps: HistoryHandlerDeps): HandlersFor<typ
       const exported = historyExport(deps.history, format, filter, now());
       const destination = deps.exportDestination;
       if (destination === undefined) {
-        throw new HandleStudioError('VALIDATION', 'Exports are written by the app or browser mode; from the CLI use `handle-studio history export`.');
+        throw new HandleStudioError(
+          'VALIDATION',
+          'Exports are written by the app or browser mode; from the CLI use `handle-studio history export`.',
+        );
       }
       if (destination.kind === 'download') return { outcome: 'download', url: destination.offer(exported), fileName: exported.fileName };
       const path = await destination.choose(exported.fileName, format);

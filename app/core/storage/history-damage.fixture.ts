@@ -21,7 +21,11 @@ export function historyClosedCleanly(dataDir: string, entries = 200): void {
       sandbox: 'XDKS.1',
       kind: 'invite.send',
       invitedXuid: String(2814679796296400 + n),
-      request: { method: 'POST', url: 'https://sessiondirectory.xboxlive.com/handles', headers: { Authorization: AUTHORIZATION_PLACEHOLDER } },
+      request: {
+        method: 'POST',
+        url: 'https://sessiondirectory.xboxlive.com/handles',
+        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+      },
       response: { status: 201, headers: {}, body: `{"id":"handle-${n}","padding":"${'x'.repeat(300)}"}` },
       durationMs: 12,
     });

@@ -54,7 +54,10 @@ describe('an MPA history entry read back as the call it recorded', () => {
     {
       kind: 'mpa.recentPlayers.update',
       titleId: '1234',
-      recentPlayers: [{ id: FRIEND, encounterType: 'Teammate' }, { id: OTHER, encounterType: 'Opponent' }],
+      recentPlayers: [
+        { id: FRIEND, encounterType: 'Teammate' },
+        { id: OTHER, encounterType: 'Opponent' },
+      ],
     },
   ];
 

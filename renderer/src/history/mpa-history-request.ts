@@ -75,7 +75,9 @@ export function mpaRequestFromHistory(entry: HistoryEntry): MpaRequestInput | un
     }
     case 'mpa.recentPlayers.update': {
       if (!Array.isArray(body['recentPlayers'])) return undefined;
-      const players = (body['recentPlayers'] as unknown[]).map((player) => (typeof player === 'object' && player !== null ? (player as Json) : {}));
+      const players = (body['recentPlayers'] as unknown[]).map((player) =>
+        typeof player === 'object' && player !== null ? (player as Json) : {},
+      );
       return {
         kind: entry.kind,
         titleId,
