@@ -12,7 +12,23 @@ import { readStoredToken, writeStoredToken } from './stored-token.ts';
 
 const [mode, service, profileId, roundsText] = process.argv.slice(2) as [string, string, string, string];
 const rounds = Number(roundsText);
-const vault = await openKeychainVault({ service, timeoutMs: 20_000 });
+/**
+ * Opening lists the service's entries, and a listing while the writer deletes old pieces is
+ * what keytar cannot do (its helper may crash: KEYCHAIN_UNAVAILABLE, and the next call starts a
+ * new one). The reader starts while the writer runs, so its open is retried; what is tested is
+ * its reads, which are never retried.
+ */
+async function openVault(): Promise<Awaited<ReturnType<typeof openKeychainVault>>> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await openKeychainVault({ service, timeoutMs: 20_000 });
+    } catch (error) {
+      const listingFailed = error instanceof HandleStudioError && error.code === 'KEYCHAIN_UNAVAILABLE';
+      if (mode !== 'reader' || !listingFailed || attempt === 5) throw error;
+    }
+  }
+}
+const vault = await openVault();
 
 if (mode === 'writer') {
   for (let round = 0; round < rounds; round += 1) {
