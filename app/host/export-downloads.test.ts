@@ -2,85 +2,44 @@
  * Browser mode's history export, end to end over loopback: the export call answers a one-use
  * link, and the host streams the export from the real history file into the download.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.ts';
-import { MemoryVault } from '../core/credentials/memory-vault.ts';
-import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import { expect, it } from 'vitest';
 import { openHistoryStore } from '../core/history/history-store.ts';
 import { AUTHORIZATION_PLACEHOLDER } from '../shared/mpsd/wire.ts';
-import { createExportDownloads } from './export-downloads.ts';
-import { startHost, type Host } from './server.ts';
+import { HOST_TOKEN as TOKEN, useHostWorld } from './host-world.fixture.ts';
 
-const TOKEN = 'export-download-test-token-0123456789abcdef';
 const ENTRIES = 1_234;
 
-let dataDir: string;
-let staticDir: string;
-let studio: HandleStudio;
-let host: Host;
-
-beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hs-export-download-'));
-  staticDir = mkdtempSync(join(tmpdir(), 'hs-export-download-page-'));
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Handle Studio</title>');
-  const history = openHistoryStore({ dataDir });
-  for (let n = 0; n < ENTRIES; n++) {
-    history.append({
-      at: new Date(Date.parse('2026-03-01T12:00:00Z') + n * 1000).toISOString(),
-      profileId: 'p1',
-      profileName: 'Dev',
-      sandbox: 'XDKS.1',
-      kind: 'invite.send',
-      invitedXuid: String(2814679796296400 + n),
-      request: {
-        method: 'POST',
-        url: 'https://sessiondirectory.xboxlive.com/handles',
-        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
-      },
-      response: { status: 201, headers: {}, body: `{"id":"handle-${n}"}` },
-      correlationId: `corr-${n}`,
-      durationMs: 12,
-    });
-  }
-  history.close();
-  const downloads = createExportDownloads();
-  const vault = new MemoryVault();
-  studio = await createHandleStudio({
-    dataDir,
-    shell: 'browser',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => vault,
-    exportDestination: { kind: 'download', offer: downloads.offer },
-  });
-  host = await startHost({ dispatch: studio.dispatch, subscribe: studio.events.subscribe, staticDir, token: TOKEN, downloads });
+const world = useHostWorld({
+  downloads: true,
+  prepare(dataDir) {
+    const history = openHistoryStore({ dataDir });
+    for (let n = 0; n < ENTRIES; n++) {
+      history.append({
+        at: new Date(Date.parse('2026-03-01T12:00:00Z') + n * 1000).toISOString(),
+        profileId: 'p1',
+        profileName: 'Dev',
+        sandbox: 'XDKS.1',
+        kind: 'invite.send',
+        invitedXuid: String(2814679796296400 + n),
+        request: {
+          method: 'POST',
+          url: 'https://sessiondirectory.xboxlive.com/handles',
+          headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
+        },
+        response: { status: 201, headers: {}, body: `{"id":"handle-${n}"}` },
+        correlationId: `corr-${n}`,
+        durationMs: 12,
+      });
+    }
+    history.close();
+  },
 });
-
-afterEach(async () => {
-  await host.close();
-  await studio.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(staticDir, { recursive: true, force: true });
-});
-
-async function call(name: string, input: unknown): Promise<{ ok: boolean; value?: Record<string, unknown> }> {
-  const response = await fetch(`${host.origin}/api/call/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-handle-studio-token': TOKEN },
-    body: JSON.stringify(input),
-  });
-  return (await response.json()) as { ok: boolean; value?: Record<string, unknown> };
-}
 
 async function exportLink(format: 'csv' | 'json'): Promise<string> {
-  const answer = await call('exportHistory', { format, filter: {} });
+  const answer = await world.call('exportHistory', { format, filter: {} });
   expect(answer).toMatchObject({ ok: true, value: { outcome: 'download', fileName: expect.stringMatching(/\.(csv|json)$/) as unknown } });
-  return `${host.origin}${String(answer.value?.['url'])}`;
+  return `${world.host.origin}${String((answer as { value?: Record<string, unknown> }).value?.['url'])}`;
 }
 
 it('streams the whole export once from the link the call answered, as an attachment, without the session token', async () => {
@@ -98,7 +57,7 @@ it('streams the whole export once from the link the call answered, as an attachm
   const again = await fetch(link);
   expect(again.status).toBe(404);
   expect(await again.text()).toMatch(/export again/);
-  expect((await fetch(`${host.origin}/api/download/not-a-ticket`)).status).toBe(404);
+  expect((await fetch(`${world.host.origin}/api/download/not-a-ticket`)).status).toBe(404);
 });
 
 it('a download the browser cancels midway leaves the host serving', async () => {
@@ -116,7 +75,7 @@ it('a download the browser cancels midway leaves the host serving', async () => 
   });
   expect(firstChunk).toMatch(/^id,time,/);
   // The host goes on answering, and a new export is whole.
-  const page = await call('listHistory', { limit: 1 });
+  const page = await world.call('listHistory', { limit: 1 });
   expect(page.ok).toBe(true);
   const csv = await (await fetch(await exportLink('csv'))).text();
   expect(csv.split('\r\n')).toHaveLength(ENTRIES + 2);

@@ -3,61 +3,23 @@
  * an MPA profile for the local MPSD (which serves MPA beside it), and calls over the host's
  * loopback HTTP. The answers say what MPA did per invitee and per user, and carry no token.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.ts';
-import { MemoryVault } from '../core/credentials/memory-vault.ts';
-import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
 import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
-import { callOverHttp, type CallFetch } from '../shared/contract/browser-transport.ts';
-import type { ChannelName } from '../shared/contract/index.ts';
 import type { MpaSendResult } from '../shared/contract/mpa.ts';
-import { startHost, type Host } from './server.ts';
+import { useHostWorld } from './host-world.fixture.ts';
 
-const TOKEN = 'mpa-channel-token-0123456789';
 const TITLE = '1234';
-let dataDir: string;
 let mpsd: LocalMpsd;
-let studio: HandleStudio;
-let host: Host;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'handle-studio-mpa-channels-'));
-  writeFileSync(join(dataDir, 'index.html'), '<!doctype html><title>Handle Studio</title>');
   mpsd = await startLocalMpsd({ users: 3 });
-  studio = await createHandleStudio({
-    dataDir,
-    shell: 'browser',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => new MemoryVault(),
-  });
-  host = await startHost({ dispatch: studio.dispatch, subscribe: studio.events.subscribe, staticDir: dataDir, token: TOKEN });
 });
-
 afterEach(async () => {
-  await host.close();
-  await studio.close();
   await mpsd.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
-const pageFetch: CallFetch = (path, init) => fetch(`${host.origin}${path}`, init);
-
-/** A call as the page makes it; the answer as the page gets it. */
-async function call(name: ChannelName, input: unknown) {
-  return callOverHttp(pageFetch, TOKEN, name, input);
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks
-async function value<T = any>(name: ChannelName, input: unknown): Promise<T> {
-  const answer = await call(name, input);
-  if (!answer.ok) throw new Error(`${name}: ${answer.error.code} ${answer.error.message}`);
-  return answer.value as T;
-}
+// After the MPSD's hooks: core and the host close before it stops.
+const { call, value } = useHostWorld();
 
 /** An MPA profile signed in as the emulator's user `index`, made active. */
 async function mpaProfile(index: number): Promise<string> {

@@ -4,29 +4,18 @@
  * included, must answer at once with THROTTLED and the time MPSD asked for instead of hanging
  * for a day behind the profile's rate budget, and another profile must go on sending.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.ts';
-import { MemoryVault } from '../core/credentials/memory-vault.ts';
-import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
 import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
-import { startHost, type Host } from './server.ts';
+import { useHostWorld } from './host-world.fixture.ts';
 
-const TOKEN = 'browser-mode-test-token-0123456789abcdef';
 const AUTH_A = 'XBL3.0 x=1111111111;profile-a-token-value';
 const AUTH_B = 'XBL3.0 x=2222222222;profile-b-token-value';
 const SESSION_REF = { scid: '00000000-0000-0000-0000-0000abcdef01', templateName: 'GameSession', name: 'lobby-1' };
 const DAY_S = 86_400;
 
-let dataDir: string;
 let mpsd: ScriptedMpsd;
-let studio: HandleStudio;
-let host: Host;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hs-host-throttled-'));
   mpsd = await startScriptedMpsd((call) => {
     if (call.method === 'POST' && call.path === '/handles') {
       return call.headers.authorization === AUTH_A
@@ -39,36 +28,13 @@ beforeEach(async () => {
     }
     return { status: 200, body: { constants: {}, properties: {}, members: {} } };
   });
-  studio = await createHandleStudio({
-    dataDir,
-    shell: 'browser',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => new MemoryVault(),
-  });
-  host = await startHost({ dispatch: studio.dispatch, subscribe: studio.events.subscribe, staticDir: dataDir, token: TOKEN });
 });
-
 afterEach(async () => {
-  await host.close();
-  await studio.close();
   await mpsd.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** One contract call over HTTP, as the page in the browser makes it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields it checks from the answer
-async function call<T = any>(name: string, input: unknown): Promise<T> {
-  const response = await fetch(`${host.origin}/api/call/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-handle-studio-token': TOKEN },
-    body: JSON.stringify(input),
-  });
-  const result = (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!result.ok) throw new Error(`${name}: ${result.error?.code} ${result.error?.message}`);
-  return result.value as T;
-}
+/** One contract call over HTTP, as the page in the browser makes it. After the MPSD's hooks: core and the host close before it stops. */
+const { value: call } = useHostWorld();
 
 async function profile(name: string, authorization: string): Promise<string> {
   const saved = await call<{ id: string }>('saveProfile', { name, environment: 'custom', endpoint: mpsd.url, sandboxId: 'XDKS.1' });
