@@ -1,14 +1,16 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import { BUNDLED_PACKAGES } from './scripts/bundled-packages.ts';
 
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // keytar is native and electron-store/conf/msal are plain packages: they stay in
-      // node_modules (keytar unpacked from the asar); core's own code is bundled.
-      externalizeDeps: true,
+      // Core's own code is bundled, and so is what core loads at every start (zod, which Node
+      // would otherwise link file by file: scripts/bundled-packages.ts). The other packages stay
+      // in node_modules: keytar is native (unpacked from the asar), electron-store/conf/msal are plain.
+      externalizeDeps: { exclude: [...BUNDLED_PACKAGES] },
       // The keychain helper runs in a utility process of its own (app/main/keychain-helper.ts).
       rollupOptions: {
         input: { index: resolve('app/main/index.ts'), 'keychain-worker': resolve('app/core/credentials/keychain-worker.ts') },

@@ -16,6 +16,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 import { INPUTS_FILE, type CliBundleInputs } from '../bin/cli-bundle.js';
+import { isBundledPackage } from './bundled-packages.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -33,12 +34,17 @@ function stamp(path: string): Stamp {
   return [stats.size, stats.mtimeMs];
 }
 
+/** Whether an import is of a package left in node_modules (not our code, not a package in BUNDLED_PACKAGES). */
+function isExternalPackage(id: string): boolean {
+  return !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0') && !isBundledPackage(id);
+}
+
 /**
  * Bundles `input` (name to source path) into `outDir` the way the CLI is bundled: ESM for Node,
- * packages left in node_modules (keytar is native; the others load only when a command needs
- * them), every file in one folder. Returns the stamp of every source that went in, taken just
- * before the bundler read it: a file saved while the build runs then differs from its stamp,
- * and the bin does not trust the bundle.
+ * our code and BUNDLED_PACKAGES in, other packages left in node_modules, every file in one
+ * folder. Returns the stamp of every source that went in (bundled packages' files too, so an
+ * upgrade makes the bundle stale), taken just before the bundler read it: a file saved while
+ * the build runs then differs from its stamp, and the bin does not trust the bundle.
  */
 export async function bundleForNode(input: Record<string, string>, outDir: string): Promise<Map<string, Stamp>> {
   rmSync(outDir, { recursive: true, force: true });
@@ -47,7 +53,7 @@ export async function bundleForNode(input: Record<string, string>, outDir: strin
     cwd: ROOT,
     input,
     platform: 'node',
-    external: (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0'),
+    external: isExternalPackage,
     logLevel: 'warn',
     plugins: [
       {
@@ -72,8 +78,8 @@ export async function bundleForNode(input: Record<string, string>, outDir: strin
 
 export async function buildCli(outDir = join(ROOT, 'out', 'cli')): Promise<CliBundleInputs> {
   // A change to how the bundle is made makes it stale too.
-  const thisScript = fileURLToPath(import.meta.url);
-  const buildStamp = stamp(thisScript);
+  const buildScripts = [fileURLToPath(import.meta.url), fileURLToPath(import.meta.resolve('./bundled-packages.ts'))];
+  const buildStamps = buildScripts.map((path) => [path, stamp(path)] as const);
   const sources = await bundleForNode(
     {
       main: join(ROOT, 'app/cli/main.ts'),
@@ -82,7 +88,7 @@ export async function buildCli(outDir = join(ROOT, 'out', 'cli')): Promise<CliBu
     },
     outDir,
   );
-  sources.set(thisScript, buildStamp);
+  for (const [path, buildStamp] of buildStamps) sources.set(path, buildStamp);
   for (const file of FILES_BESIDE_MODULES) {
     sources.set(file, stamp(file));
     copyFileSync(file, join(outDir, basename(file)));

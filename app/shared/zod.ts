@@ -7,7 +7,8 @@
  * core, the CLI and the emulator alike, before anything is parsed. The locale is zod's global
  * configuration, so schemas written against 'zod/mini' directly get it too.
  */
-import { en } from 'zod/locales';
+// English alone: 'zod/locales' would load every language zod has (about 50 files) at each start.
+import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 
 z.config(en());
