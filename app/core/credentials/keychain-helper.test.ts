@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { forkKeychainWorker, KeychainHelperError, keytarInHelper, type KeychainHelperProcess } from './keychain-helper.ts';
-import { keychainOpener, openKeychainVault } from './keychain-vault.ts';
+import { keychainOpener, openKeychainVault, type KeytarModule } from './keychain-vault.ts';
 import { secretKey } from './secret-keys.ts';
 import { inSecretService, ROOT, secretServiceMissing, steps } from './secret-service.fixture.ts';
 
@@ -27,35 +27,95 @@ async function failure(promise: Promise<unknown>): Promise<HandleStudioError> {
   return thrown as HandleStudioError;
 }
 
-/** Starts helpers in the given modes, one per start, and remembers them. */
-function helpers(...modes: string[]): { start: () => KeychainHelperProcess; started: string[] } {
+/** Starts helpers in the given modes, one per start, and remembers them and every request sent to them. */
+function helpers(...modes: string[]): { start: () => KeychainHelperProcess; started: string[]; sent: string[] } {
   const started: string[] = [];
+  const sent: string[] = [];
   return {
     started,
+    sent,
     start: () => {
       const mode = modes[Math.min(started.length, modes.length - 1)]!;
       started.push(mode);
-      return forkKeychainWorker(FAULTS, [mode]);
+      const helper = forkKeychainWorker(FAULTS, [mode]);
+      return {
+        ...helper,
+        send: (request) => {
+          sent.push(`${mode} ${request.op}`);
+          helper.send(request);
+        },
+      };
     },
   };
 }
 
 describe('keychain helper process', () => {
-  it('a helper that dies from SIGSEGV is KEYCHAIN_UNAVAILABLE with the fix; the next call starts a new helper', async () => {
-    // A listing that crashes is tried five times (another process deleting an entry mid-listing crashes it too).
-    const faults = helpers('segfault', 'segfault', 'segfault', 'segfault', 'segfault', 'memory');
+  it('a helper that dies from SIGSEGV twice in a row is KEYCHAIN_UNAVAILABLE with the fix; the next call starts a new helper', async () => {
+    const faults = helpers('segfault', 'segfault', 'memory');
     const error = await failure(openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start }));
     expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
-    expect(error.message).toMatch(/crashed while listing secrets/);
+    expect(error.message).toMatch(/crashed while listing secrets; on Linux that is what a locked login keyring does/);
     expect(error.message).toMatch(/Unlock your login keyring \(Seahorse, or `gnome-keyring-daemon --unlock`\) and try again/);
-    expect(error.details?.['reason']).toMatch(/signal SIGSEGV/);
+    expect(error.details?.['reason']).toBe('the keychain helper process ended (signal SIGSEGV), and again in a fresh helper');
+    // The listing was sent twice, to two helpers, and no more.
+    expect(faults.sent).toEqual(['segfault findCredentials', 'segfault findCredentials']);
 
     // This process is still here; the user unlocks and retries: a fresh helper answers.
     const vault = await openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start });
     const key = secretKey(randomUUID(), 'xsts');
     await vault.set(key, 'kept');
     expect(await vault.get(key)).toBe('kept');
-    expect(faults.started).toEqual(['segfault', 'segfault', 'segfault', 'segfault', 'segfault', 'memory']);
+    expect(faults.started).toEqual(['segfault', 'segfault', 'memory']);
+  });
+
+  it.each([
+    ['a listing', (keytar: KeytarModule) => keytar.findCredentials('Handle Studio'), 'findCredentials', []],
+    ['a read', (keytar: KeytarModule) => keytar.getPassword('Handle Studio', 'someone/xsts'), 'getPassword', null],
+    ['a write', (keytar: KeytarModule) => keytar.setPassword('Handle Studio', 'someone/xsts', 'same value'), 'setPassword', null],
+  ] as const)('%s whose helper dies is sent once more, to a fresh helper, and answered there', async (_, call, op, answer) => {
+    const faults = helpers('segfault', 'memory');
+    const keytar = keytarInHelper({ start: faults.start, timeoutMs: 20_000 });
+    expect(await call(keytar)).toEqual(answer);
+    expect(faults.sent).toEqual([`segfault ${op}`, `memory ${op}`]);
+    if (op === 'setPassword') expect(await keytar.getPassword('Handle Studio', 'someone/xsts')).toBe('same value');
+  });
+
+  it('a delete whose helper dies is not sent again (a repeat would answer "nothing to delete")', async () => {
+    const faults = helpers('segfault', 'memory');
+    const keytar = keytarInHelper({ start: faults.start, timeoutMs: 20_000 });
+    const thrown = await keytar.deletePassword('Handle Studio', 'someone/xsts').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(thrown).toMatchObject({ failure: 'crashed', message: 'the keychain helper process ended (signal SIGSEGV)' });
+    expect(faults.sent).toEqual(['segfault deletePassword']);
+    expect(faults.started).toEqual(['segfault']);
+  });
+
+  it('a read whose helper dies twice in a row is KEYCHAIN_UNAVAILABLE with the unlock fix, and the vault works once the keychain does', async () => {
+    const faults = helpers('segfault-on-read', 'segfault-on-read', 'memory');
+    const vault = await openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start });
+    const key = secretKey(randomUUID(), 'xsts');
+    const error = await failure(vault.get(key));
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(error.message).toMatch(
+      /crashed while reading a secret; on Linux that is what a locked login keyring does\)\. Unlock your login keyring[\s\S]*keep secrets in memory/,
+    );
+    expect(error.details?.['reason']).toBe('the keychain helper process ended (signal SIGSEGV), and again in a fresh helper');
+    expect(faults.sent).toEqual(['segfault-on-read findCredentials', 'segfault-on-read getPassword', 'segfault-on-read getPassword']);
+    expect(await vault.get(key)).toBeNull();
+    expect(faults.started).toEqual(['segfault-on-read', 'segfault-on-read', 'memory']);
+  });
+
+  it('a locked keychain that answers no is reported at once, never sent again', async () => {
+    const faults = helpers('locked');
+    const error = await failure(openKeychainVault({ service: 'Handle Studio', platform: 'linux', startHelper: faults.start }));
+    expect(error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', details: { reason: 'Cannot get secret of a locked object' } });
+    expect(error.message).toMatch(/the keychain refused listing secrets\)\. Unlock your login keyring/);
+    const keytar = keytarInHelper({ start: faults.start, timeoutMs: 20_000 });
+    await expect(keytar.getPassword('Handle Studio', 'someone/xsts')).rejects.toMatchObject({ failure: 'refused' });
+    expect(faults.sent).toEqual(['locked findCredentials', 'locked getPassword']);
+    expect(faults.started).toEqual(['locked', 'locked']);
   });
 
   it('a helper that never answers is killed at the deadline and reported, instead of hanging', async () => {
@@ -107,6 +167,46 @@ describe('keychain helper process', () => {
     );
     expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
     expect(error.details?.['reason']).toMatch(/keychain helper process ended/);
+  });
+});
+
+/**
+ * The real worker over the real keychain of this test run (npm test runs inside a private
+ * gnome-keyring; without a Secret Service the test skips and says why), its process killed
+ * with SIGKILL when a read is sent to it: the request dies with the process, as in a crash.
+ */
+describe('the real keychain helper killed in the middle of a read', () => {
+  it('the read is answered by a fresh helper with the stored secret', async (context) => {
+    const service = `Handle Studio test ${randomUUID()}`;
+    const ended: string[] = [];
+    let started = 0;
+    let killOnNextRequest = false;
+    const start = (): KeychainHelperProcess => {
+      started += 1;
+      const helper = forkKeychainWorker();
+      helper.onExit((how) => ended.push(how));
+      return {
+        ...helper,
+        send: (request) => {
+          if (!killOnNextRequest) return helper.send(request);
+          killOnNextRequest = false;
+          helper.kill();
+        },
+      };
+    };
+    const vault = await openKeychainVault({ service, platform: 'linux', timeoutMs: 20_000, startHelper: start }).catch((error: unknown) =>
+      context.skip(`No Secret Service / keychain reachable here: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const key = secretKey(randomUUID(), 'xsts');
+    await vault.set(key, '{"kept":"through a helper crash"}');
+    try {
+      killOnNextRequest = true;
+      expect(await vault.get(key)).toBe('{"kept":"through a helper crash"}');
+      expect(ended).toEqual(['signal SIGKILL']);
+      expect(started).toBe(2);
+    } finally {
+      await vault.delete(key);
+    }
   });
 });
 

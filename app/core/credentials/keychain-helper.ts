@@ -3,8 +3,9 @@
  * module does can take Handle Studio down. Each call has a deadline; a helper that crashes
  * or hangs fails the calls it was answering with a `KeychainHelperError` saying which, and
  * the next call starts a fresh helper (the user may have unlocked the keyring meanwhile).
+ * A call that is safe to repeat is sent once more, to a fresh helper, when the helper
+ * answering it died (see `repeatable`).
  */
-import { fork } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keychainHelperAnswerSchema, keychainHelperReadySchema, type KeychainHelperRequest } from './keychain-helper-protocol.ts';
@@ -46,6 +47,8 @@ export function forkKeychainWorker(
   modulePath = join(dirname(fileURLToPath(import.meta.url)), `keychain-worker${extname(fileURLToPath(import.meta.url))}`),
   args: readonly string[] = [],
 ): KeychainHelperProcess {
+  // Loaded here, at the first keychain call, not with core: child_process brings in net and streams (issue 12, start-up).
+  const { fork } = process.getBuiltinModule('node:child_process');
   const child = fork(modulePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [], serialization: 'json' });
   return {
     send: (request) => void child.send(request),
@@ -163,10 +166,38 @@ export function keytarInHelper(options: KeytarInHelperOptions): KeytarModule {
     });
   }
 
+  /**
+   * The call, sent ONCE more (to a fresh helper: the dead one is gone) when the helper died
+   * while answering it. keytar takes its process down not only on a locked keyring but when
+   * it lists entries another process is deleting (libsecret hands it a secret that is no
+   * longer there), and a fresh helper, started a moment later, finds that delete done. Only a death
+   * is tried again: a keychain that answers no (locked, denied, no Secret Service) says the
+   * same the second time, and a helper that hung was already given its whole deadline. A
+   * second death is the caller's to report: on Linux it is what a locked keyring does.
+   */
+  async function repeatable<T>(call: WithoutId<KeychainHelperRequest>): Promise<T> {
+    try {
+      return await request<T>(call);
+    } catch (error) {
+      if (!(error instanceof KeychainHelperError) || error.failure !== 'crashed') throw error;
+    }
+    try {
+      return await request<T>(call);
+    } catch (error) {
+      if (!(error instanceof KeychainHelperError) || error.failure !== 'crashed') throw error;
+      throw new KeychainHelperError('crashed', `${error.message}, and again in a fresh helper`);
+    }
+  }
+
   return {
-    getPassword: (service, account) => request<string | null>({ op: 'getPassword', service, account }),
-    setPassword: (service, account, password) => request<void>({ op: 'setPassword', service, account, password }),
+    // Reads and listings change nothing, so they are repeatable.
+    getPassword: (service, account) => repeatable<string | null>({ op: 'getPassword', service, account }),
+    findCredentials: (service) => repeatable<Array<{ account: string; password: string }>>({ op: 'findCredentials', service }),
+    // Storing the same value under the same name twice leaves what storing it once does (the
+    // vault runs one operation per key at a time, so no other write of ours comes between).
+    setPassword: (service, account, password) => repeatable<void>({ op: 'setPassword', service, account, password }),
+    // Not repeated: a helper that deleted the entry and died before answering would be
+    // followed by "nothing to delete" (false), a wrong answer about what happened.
     deletePassword: (service, account) => request<boolean>({ op: 'deletePassword', service, account }),
-    findCredentials: (service) => request<Array<{ account: string; password: string }>>({ op: 'findCredentials', service }),
   };
 }

@@ -5,9 +5,10 @@
  * keytar is a native module, and a Secret Service can be missing, locked or simply not
  * answer: on a locked gnome-keyring keytar crashes its process with SIGSEGV, and a D-Bus call
  * may wait for an unlock prompt nobody sees. So keytar runs in a helper process
- * (keychain-helper.ts) with a deadline per call, and any failure (the helper crashing,
- * hanging, keytar refusing or missing) becomes KEYCHAIN_UNAVAILABLE with the fix for this OS;
- * the UI then offers "keep secrets in memory".
+ * (keychain-helper.ts) with a deadline per call; a read, listing or write whose helper died
+ * is tried once more in a fresh one. Any failure left (the helper crashing twice, hanging,
+ * keytar refusing or missing) becomes KEYCHAIN_UNAVAILABLE with the fix for this OS; the UI
+ * then offers "keep secrets in memory".
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
@@ -99,8 +100,6 @@ const TORN_READ_ATTEMPTS = 5;
  * entry in several keychain calls, and looking again at once can land in the same write.
  */
 const lookAgainSoon = (attempt: number) => pause(25 * 2 ** (attempt - 1));
-/** Listings that crash are tried this often before the keychain is called locked (each try restarts the helper). */
-const CRASHED_LIST_ATTEMPTS = 5;
 
 /** The piece keys an entry points at; empty for a secret stored whole. */
 function pieceKeys(key: string, stored: string | null): string[] {
@@ -226,20 +225,18 @@ class KeychainVault implements SecretVault {
 
   /**
    * keytar's listing reads every entry's secret too, so an entry another process deletes
-   * between the two steps fails the whole listing: libsecret answers "No such secret item",
-   * or crashes on the missing value exactly as on a locked keyring. List again; a locked
-   * keyring crashes every time, so crashes get CRASHED_LIST_ATTEMPTS tries only (a writer in
-   * another process can crash two listings in a row: seen in the two-process race test).
+   * between the two steps fails the whole listing: libsecret answers "No such secret item"
+   * (list again, a little later), or crashes on the missing value exactly as on a locked
+   * keyring (the helper client already listed once more in a fresh helper; a second crash
+   * is reported, since a locked keyring crashes every time).
    */
   async #list(): Promise<Array<{ account: string }>> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.#keytar.findCredentials(this.#service);
       } catch (error) {
-        if (!(error instanceof KeychainHelperError)) throw error;
-        const vanished = error.failure === 'refused' && /no such secret item/i.test(error.message);
-        const crashed = error.failure === 'crashed' && attempt < CRASHED_LIST_ATTEMPTS;
-        if ((!vanished && !crashed) || attempt === TORN_READ_ATTEMPTS) throw error;
+        const vanished = error instanceof KeychainHelperError && error.failure === 'refused' && /no such secret item/i.test(error.message);
+        if (!vanished || attempt === TORN_READ_ATTEMPTS) throw error;
         await lookAgainSoon(attempt);
       }
     }
