@@ -20,7 +20,7 @@ describe('the active profile as the default sender', () => {
     expect(none.code).toBe(4);
     expect(none.stderr).toContain('No credentials');
 
-    await world.addProfile('qa-box', mpsd.url, { authorization: me!.authorization, skip: (reason) => context.skip(reason) });
+    await world.addProfile('qa-box', mpsd.url, { token: { authorization: me!.authorization, skip: (reason) => context.skip(reason) } });
     expect((await cli(['profile', 'use', 'qa-box'])).code).toBe(0);
 
     const joined = await cli(['session', 'join', ...session('lobby-1'), '--xuid', me!.xuid]);

@@ -1,36 +1,58 @@
 /**
  * The set-up most CLI tests share, written once: each test gets a data folder of its own,
- * when asked a local MPSD in this process (limits off, the test SCID allowed), a `cli` that
- * runs the real CLI on that folder, and `addProfile`, which adds a profile (storing its token
- * through `profile set-token`, so in the OS keychain) and removes it after the test with its
- * keychain entries. Without a reachable keychain a test that stores a token is skipped,
- * saying why. Test-only.
+ * when asked a local MPSD in this process (by default limits off and the test SCID allowed),
+ * a `cli` that runs the real CLI on that folder, `as`, which runs it as one of the MPSD's
+ * users, `addProfile`, which adds a profile (storing its token through `profile set-token`,
+ * so in the OS keychain) and removes it after the test with its keychain entries, and
+ * `withCore`, which saves what the app would (drafts) through core on the same folder.
+ * Without a reachable keychain a test that stores a token is skipped, saying why. Test-only.
  */
 import { afterEach, beforeEach, expect } from 'vitest';
-import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
+import { systemClock } from '../core/clock.ts';
+import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import { startLocalMpsd, type LocalMpsd, type LocalMpsdOptions, type LocalMpsdUser } from '../emulator/index.ts';
 import { runCli, tempDataDir, type CliOptions, type CliRun } from './cli-process.fixture.ts';
 
 /** The SCID the CLI tests send to. */
 export const TEST_SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
+
+/** The flags that name a session: `--scid`, `--template` and `--session`. */
+export function sessionFlags(name: string, template = 'GameSession', scid = TEST_SCID): string[] {
+  return ['--scid', scid, '--template', template, '--session', name];
+}
 
 export interface TokenToStore {
   authorization: string;
   skip: (reason: string) => void;
 }
 
+export interface ProfileToAdd {
+  /** Stores this token (see storeToken). */
+  token?: TokenToStore;
+  /** The profile's service (`--service`); MPSD handles when left out. */
+  service?: 'mpa';
+}
+
 export interface CliWorld {
   /** This test's data folder (HANDLE_STUDIO_DATA_DIR of every run). */
   readonly dataDir: string;
-  /** The local MPSD of this test; only with `{ mpsd: true }`. */
+  /** The local MPSD of this test; only with `{ mpsd: true }` or the MPSD's own options. */
   readonly mpsd: LocalMpsd;
-  cli(args: string[], options?: CliOptions): Promise<CliRun>;
-  /** Adds profile `name` for `endpoint` (sandbox XDKS.1) and, with `token`, stores its token (see storeToken). */
-  addProfile(name: string, endpoint: string, token?: TokenToStore): Promise<void>;
+  cli: (args: string[], options?: CliOptions) => Promise<CliRun>;
+  /** The local MPSD's user `index`. */
+  user: (index: number) => LocalMpsdUser;
+  /** The CLI as `who`: its Authorization in XBL_AUTHORIZATION, sent to the local MPSD's origin. */
+  as: (who: LocalMpsdUser, args: string[]) => Promise<CliRun>;
+  /** Adds profile `name` for `endpoint` (sandbox XDKS.1) and, with a token, stores it. */
+  addProfile: (name: string, endpoint: string, profile?: ProfileToAdd) => Promise<void>;
   /** Stores the profile's token through `profile set-token`; calls `skip` (Vitest's context.skip) when no keychain is reachable. */
-  storeToken(name: string, token: TokenToStore): Promise<void>;
+  storeToken: (name: string, token: TokenToStore) => Promise<void>;
+  /** Runs `use` on core opened on this data folder as the CLI opens it, then closes core. */
+  withCore: <T>(use: (studio: HandleStudio) => Promise<T>) => Promise<T>;
 }
 
-export function useCliWorld(options: { mpsd?: boolean } = {}): CliWorld {
+/** `mpsd: true` is a local MPSD with limits off that allows only TEST_SCID; or give its options. */
+export function useCliWorld(options: { mpsd?: boolean | LocalMpsdOptions } = {}): CliWorld {
   let dataDir: ReturnType<typeof tempDataDir> | undefined;
   let mpsd: LocalMpsd | undefined;
   const profiles: string[] = [];
@@ -38,6 +60,7 @@ export function useCliWorld(options: { mpsd?: boolean } = {}): CliWorld {
   beforeEach(async () => {
     dataDir = tempDataDir();
     if (options.mpsd === true) mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [TEST_SCID] });
+    else if (typeof options.mpsd === 'object') mpsd = await startLocalMpsd(options.mpsd);
   });
 
   afterEach(async () => {
@@ -59,17 +82,38 @@ export function useCliWorld(options: { mpsd?: boolean } = {}): CliWorld {
       return mpsd;
     },
     cli: (args, cliOptions) => runCli(world.dataDir, args, cliOptions),
-    async addProfile(name, endpoint, token) {
-      const added = await world.cli(['profile', 'add', name, '--endpoint', endpoint, '--sandbox', 'XDKS.1']);
+    user: (index) => {
+      const user = world.mpsd.users[index];
+      if (user === undefined) throw new Error(`The local MPSD has ${world.mpsd.users.length} users, not user ${index}.`);
+      return user;
+    },
+    as: (who, args) => world.cli([...args, '--endpoint', world.mpsd.url], { env: { XBL_AUTHORIZATION: who.authorization } }),
+    addProfile: async (name, endpoint, profile = {}) => {
+      const service = profile.service === undefined ? [] : ['--service', profile.service];
+      const added = await world.cli(['profile', 'add', name, '--endpoint', endpoint, '--sandbox', 'XDKS.1', ...service]);
       expect(added.code, added.stderr).toBe(0);
       profiles.push(name);
-      if (token !== undefined) await world.storeToken(name, token);
+      if (profile.token !== undefined) await world.storeToken(name, profile.token);
     },
-    async storeToken(name, token) {
+    storeToken: async (name, token) => {
       const stored = await world.cli(['profile', 'set-token', name], { stdin: `${token.authorization}\n` });
       if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
         token.skip(`No OS keychain reachable here, so profile tokens cannot be stored: ${stored.stderr.trim()}`);
       expect(stored.code, stored.stderr).toBe(0);
+    },
+    withCore: async (use) => {
+      const studio = await createHandleStudio({
+        dataDir: world.dataDir,
+        shell: 'cli',
+        version: 'test',
+        fetch: globalThis.fetch,
+        clock: systemClock,
+      });
+      try {
+        return await use(studio);
+      } finally {
+        await studio.close();
+      }
     },
   };
   return world;

@@ -3,26 +3,14 @@
  * (A sets an activity and invites B, B queries A and sees the connection string), the exit
  * codes, and a profile sending through the OS keychain (skipped, saying why, without one).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalMpsd, type LocalMpsd, type LocalMpsdUser } from '../emulator/index.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { describe, expect, it } from 'vitest';
+import type { LocalMpsdUser } from '../emulator/index.ts';
+import { useCliWorld } from './cli-world.fixture.ts';
 
-let data: ReturnType<typeof tempDataDir>;
-let mpsd: LocalMpsd;
-
-beforeEach(async () => {
-  data = tempDataDir();
-  mpsd = await startLocalMpsd({ rateLimits: true });
-});
-afterEach(async () => {
-  await mpsd.stop();
-  data.remove();
-});
-
-const user = (index: number) => mpsd.users[index] as LocalMpsdUser;
-/** The CLI as `who`, with XBL_AUTHORIZATION against the local MPSD's origin (which serves MPA). */
-const as = (who: LocalMpsdUser, args: string[]) =>
-  runCli(data.path, [...args, '--endpoint', mpsd.url, '--title', '1234'], { env: { XBL_AUTHORIZATION: who.authorization } });
+const world = useCliWorld({ mpsd: { rateLimits: true } });
+const { cli, user } = world;
+/** The CLI as `who` (see the world's `as`) in title 1234: the local MPSD's origin serves MPA. */
+const as = (who: LocalMpsdUser, args: string[]) => world.as(who, [...args, '--title', '1234']);
 
 describe('mpa commands against the local MPA', () => {
   it('round trip: A sets an activity and invites B; B queries A and sees the connection string; A deletes it', async () => {
@@ -65,7 +53,9 @@ describe('mpa commands against the local MPA', () => {
     expect((await as(a, ['mpa', 'activity', 'delete', '--xuid', a.xuid])).code).toBe(0);
     const gone = await as(b, ['mpa', 'activity', 'get', '--xuid', a.xuid]);
     expect(gone.stdout).toContain(`${a.xuid}: no activity in title 1234`);
-    expect(mpsd.mpa().invites).toEqual([expect.objectContaining({ sender: a.xuid, invitedUser: b.xuid, connectionString: 'lobby:9f2c' })]);
+    expect(world.mpsd.mpa().invites).toEqual([
+      expect.objectContaining({ sender: a.xuid, invitedUser: b.xuid, connectionString: 'lobby:9f2c' }),
+    ]);
   });
 
   it('an InviteOnly activity is listed without its connection string, saying why', async () => {
@@ -88,7 +78,7 @@ describe('mpa commands against the local MPA', () => {
     expect(badSet.code).toBe(3);
     expect(badSet.stderr).toContain('joinRestriction must be one of Public, InviteOnly, Followed');
 
-    mpsd.faults.set({ kind: 'status', status: 503, count: 1, pathPattern: '/invites$' });
+    world.mpsd.faults.set({ kind: 'status', status: 503, count: 1, pathPattern: '/invites$' });
     const unclear = await as(a, ['mpa', 'invite', 'send', '--to', b.xuid]);
     expect(unclear.code).toBe(7);
     expect(unclear.stderr).toContain(`${b.xuid}: unknown`);
@@ -96,48 +86,39 @@ describe('mpa commands against the local MPA', () => {
     const notMine = await as(b, ['mpa', 'activity', 'set', '--xuid', a.xuid, '--connection', 'x', '--join-restriction', 'Public']);
     expect(notMine.code).toBe(5);
     expect(notMine.stderr).toContain('Players set only their own activity');
-    expect(mpsd.mpa().invites).toEqual([]);
+    expect(world.mpsd.mpa().invites).toEqual([]);
   });
 
   it('as a profile: its stored token, its endpoint naming the local MPA', async (context) => {
     const [a, b] = [user(0), user(1)];
-    const cli = (args: string[], stdin?: string) => runCli(data.path, args, stdin === undefined ? {} : { stdin });
-    try {
-      expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
-      expect((await cli(['profile', 'show', 'mpa-box'])).stdout).toContain('service Multiplayer Activity (mpa)');
-      const stored = await cli(['profile', 'set-token', 'mpa-box'], `${a.authorization}\n`);
-      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
-        context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
-      expect(stored.code, stored.stderr).toBe(0);
-      const set = await cli([
-        'mpa',
-        'activity',
-        'set',
-        '--profile',
-        'mpa-box',
-        '--title',
-        '1234',
-        '--xuid',
-        a.xuid,
-        '--connection',
-        'lobby:p',
-        '--join-restriction',
-        'Public',
-      ]);
-      expect(set.code, set.stderr).toBe(0);
-      expect(set.stderr).not.toContain('set to MPSD handles');
-      const invited = await cli(['mpa', 'invite', 'send', '--profile', 'mpa-box', '--title', '1234', '--to', b.xuid]);
-      expect(invited.code, invited.stderr).toBe(0);
-      expect(mpsd.mpa().activities).toEqual([expect.objectContaining({ xuid: a.xuid, connectionString: 'lobby:p' })]);
-      // A profile set to MPSD handles still sends when asked, with a warning: one service per title.
-      expect((await cli(['profile', 'add', 'mpsd-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
-      await cli(['profile', 'set-token', 'mpsd-box'], `${b.authorization}\n`);
-      const mixed = await cli(['mpa', 'activity', 'get', '--profile', 'mpsd-box', '--title', '1234', '--xuid', a.xuid]);
-      expect(mixed.code, mixed.stderr).toBe(0);
-      expect(mixed.stderr).toContain('profile "mpsd-box" is set to MPSD handles');
-    } finally {
-      await cli(['profile', 'remove', 'mpa-box', '--yes']);
-      await cli(['profile', 'remove', 'mpsd-box', '--yes']);
-    }
+    const skip = (reason: string) => context.skip(reason);
+    await world.addProfile('mpa-box', world.mpsd.url, { service: 'mpa' });
+    expect((await cli(['profile', 'show', 'mpa-box'])).stdout).toContain('service Multiplayer Activity (mpa)');
+    await world.storeToken('mpa-box', { authorization: a.authorization, skip });
+    const set = await cli([
+      'mpa',
+      'activity',
+      'set',
+      '--profile',
+      'mpa-box',
+      '--title',
+      '1234',
+      '--xuid',
+      a.xuid,
+      '--connection',
+      'lobby:p',
+      '--join-restriction',
+      'Public',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).not.toContain('set to MPSD handles');
+    const invited = await cli(['mpa', 'invite', 'send', '--profile', 'mpa-box', '--title', '1234', '--to', b.xuid]);
+    expect(invited.code, invited.stderr).toBe(0);
+    expect(world.mpsd.mpa().activities).toEqual([expect.objectContaining({ xuid: a.xuid, connectionString: 'lobby:p' })]);
+    // A profile set to MPSD handles still sends when asked, with a warning: one service per title.
+    await world.addProfile('mpsd-box', world.mpsd.url, { token: { authorization: b.authorization, skip } });
+    const mixed = await cli(['mpa', 'activity', 'get', '--profile', 'mpsd-box', '--title', '1234', '--xuid', a.xuid]);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    expect(mixed.stderr).toContain('profile "mpsd-box" is set to MPSD handles');
   });
 });

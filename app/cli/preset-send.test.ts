@@ -4,31 +4,11 @@
  * preset of the other service than the profile's is refused before anything is sent, and an
  * MPA draft goes out through sendMpa.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.ts';
-import { createHandleStudio } from '../core/handle-studio.ts';
-import { startLocalMpsd, type LocalMpsd, type LocalMpsdUser } from '../emulator/index.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { TEST_SCID, sessionFlags, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
-
-let data: ReturnType<typeof tempDataDir>;
-let mpsd: LocalMpsd;
-
-beforeEach(async () => {
-  data = tempDataDir();
-  mpsd = await startLocalMpsd({ rateLimits: true });
-});
-afterEach(async () => {
-  await mpsd.stop();
-  data.remove();
-});
-
-const user = (index: number) => mpsd.users[index] as LocalMpsdUser;
-const cli = (args: string[]) => runCli(data.path, args);
-/** The CLI as `who`, with XBL_AUTHORIZATION against the local MPSD's origin. */
-const as = (who: LocalMpsdUser, args: string[]) =>
-  runCli(data.path, [...args, '--endpoint', mpsd.url], { env: { XBL_AUTHORIZATION: who.authorization } });
+const world = useCliWorld({ mpsd: { rateLimits: true } });
+const { cli, user, as } = world;
 
 /** Saves an MPA preset through the CLI, as a person would. */
 async function saveSquad(name: string, invitees: readonly string[], extra: string[] = []): Promise<void> {
@@ -58,21 +38,21 @@ describe('preset send for an MPA preset', () => {
     expect(shown.stdout).toContain('MPA, title 0x4D2 (1234)');
     expect(shown.stdout).toContain('sets the activity first: Followed, ?/8 players, cross-platform, connection string "lobby:9f2c"');
 
-    const before = mpsd.stats().requests;
+    const before = world.mpsd.stats().requests;
     const sent = await as(a, ['preset', 'send', 'Squad lobby', '--xuid', a.xuid]);
     expect(sent.code, sent.stderr).toBe(0);
     // Two MPA calls in all: the activity, then one invite for the three.
-    expect(mpsd.stats().requests - before).toBe(2);
+    expect(world.mpsd.stats().requests - before).toBe(2);
     expect(sent.stdout).toContain('mpa.activity.set: done (204).');
     expect(sent.stdout).toContain('Invited 3 in one MPA call (204):');
     const lines = sent.stdout.split('\n').filter((line) => / {2}\d+: invited/.test(line));
     expect(lines.map((line) => line.trim().split(':')[0])).toEqual([b.xuid, c.xuid, d.xuid]);
-    expect(mpsd.mpa().invites.map((invite) => [invite.sender, invite.invitedUser, invite.titleId, invite.connectionString])).toEqual([
+    expect(world.mpsd.mpa().invites.map((invite) => [invite.sender, invite.invitedUser, invite.titleId, invite.connectionString])).toEqual([
       [a.xuid, b.xuid, '1234', 'lobby:9f2c'],
       [a.xuid, c.xuid, '1234', 'lobby:9f2c'],
       [a.xuid, d.xuid, '1234', 'lobby:9f2c'],
     ]);
-    expect(mpsd.mpa().activities).toEqual([
+    expect(world.mpsd.mpa().activities).toEqual([
       expect.objectContaining({
         xuid: a.xuid,
         titleId: '1234',
@@ -101,18 +81,18 @@ describe('preset send for an MPA preset', () => {
     // Sixteen invitees (the most one MPA call takes); nothing reaches them in this test.
     const sixteen = Array.from({ length: 16 }, (_, index) => String(2814660000001000 + index));
     await saveSquad('Full squad', sixteen, ['--connection', 'lobby:2', '--join-restriction', 'Public']);
-    const before = mpsd.stats().requests;
+    const before = world.mpsd.stats().requests;
     const tooMany = await as(a, ['preset', 'send', 'Full squad', '--xuid', a.xuid, '--to', '2814660000009999']);
     expect(tooMany.code).toBe(3);
     expect(tooMany.stderr).toContain('Preset "Full squad" cannot be sent: ');
     expect(tooMany.stderr).toContain('at most 16 XUIDs in one call');
-    expect(mpsd.stats().requests).toBe(before);
+    expect(world.mpsd.stats().requests).toBe(before);
 
     // Setting someone else's activity is refused by MPA: the invite is not sent after it.
     const refused = await as(b, ['preset', 'send', 'Full squad', '--xuid', a.xuid]);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain('Stopped before mpa.invite.send');
-    expect(mpsd.mpa().invites).toEqual([]);
+    expect(world.mpsd.mpa().invites).toEqual([]);
   });
 
   it('needs your XUID to set the activity, and says so', async () => {
@@ -128,7 +108,7 @@ describe('preset send --queue', () => {
   it('puts an MPA preset that cannot go out now in the outbox only when asked: the invite is ONE item for both recipients', async () => {
     const [a, b, c] = [user(0), user(1), user(2)];
     // A profile without a token: nothing can go out now (no token, or no keychain to read one from).
-    expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
+    await world.addProfile('mpa-box', world.mpsd.url, { service: 'mpa' });
     await saveSquad('Squad lobby', [b.xuid, c.xuid], ['--connection', 'lobby:q', '--join-restriction', 'Public']);
 
     const notAsked = await cli(['preset', 'send', 'Squad lobby', '--profile', 'mpa-box', '--xuid', a.xuid]);
@@ -145,33 +125,19 @@ describe('preset send --queue', () => {
       ['mpa.activity.set', 'queued'],
       ['mpa.invite.send', 'queued'],
     ]);
-    expect(mpsd.mpa().invites).toEqual([]);
+    expect(world.mpsd.mpa().invites).toEqual([]);
   });
 });
 
 describe('one service per title', () => {
   it('refuses an MPSD preset as an MPA profile and an MPA preset as an MPSD profile, saying why and how to fix it', async () => {
     const [b] = [user(1)];
-    expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
-    expect((await cli(['profile', 'add', 'mpsd-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1'])).code).toBe(0);
-    const lobby = await cli([
-      'preset',
-      'save',
-      'Lobby',
-      '--scid',
-      SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      'lobby-7',
-      '--title-id',
-      '1234',
-      '--to',
-      b.xuid,
-    ]);
+    await world.addProfile('mpa-box', world.mpsd.url, { service: 'mpa' });
+    await world.addProfile('mpsd-box', world.mpsd.url);
+    const lobby = await cli(['preset', 'save', 'Lobby', ...sessionFlags('lobby-7'), '--title-id', '1234', '--to', b.xuid]);
     expect(lobby.code, lobby.stderr).toBe(0);
     await saveSquad('Squad lobby', [b.xuid]);
-    const before = mpsd.stats().requests;
+    const before = world.mpsd.stats().requests;
 
     const mpsdAsMpa = await cli(['preset', 'send', 'Lobby', '--profile', 'mpa-box']);
     expect(mpsdAsMpa.code).toBe(3);
@@ -195,7 +161,7 @@ describe('one service per title', () => {
     const viaInvite = await cli(['invite', 'send', '--preset', 'Squad lobby', '--profile', 'mpa-box']);
     expect(viaInvite.code).toBe(3);
     expect(viaInvite.stderr).toContain('Send it with `handle-studio preset send "Squad lobby"`');
-    expect(mpsd.stats().requests).toBe(before);
+    expect(world.mpsd.stats().requests).toBe(before);
 
     // Each profile is offered its own service's presets.
     const offered = await cli(['preset', 'list', '--profile', 'mpa-box']);
@@ -206,45 +172,26 @@ describe('one service per title', () => {
 
   it('sends an MPA preset as a profile set to MPA, with its stored token', async (context) => {
     const [a, b, c] = [user(0), user(1), user(2)];
-    try {
-      expect((await cli(['profile', 'add', 'mpa-box', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(0);
-      const stored = await runCli(data.path, ['profile', 'set-token', 'mpa-box'], { stdin: `${a.authorization}\n` });
-      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
-        context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
-      expect(stored.code, stored.stderr).toBe(0);
-      await saveSquad('Squad lobby', [b.xuid, c.xuid], ['--connection', 'lobby:p', '--join-restriction', 'Public']);
-      const sent = await cli(['preset', 'send', 'Squad lobby', '--profile', 'mpa-box', '--xuid', a.xuid]);
-      expect(sent.code, sent.stderr).toBe(0);
-      expect(sent.stdout).toContain('Invited 2 in one MPA call (204):');
-      expect(sent.stdout).not.toContain(a.authorization.split(';')[1]);
-      expect(mpsd.mpa().invites.map((invite) => [invite.sender, invite.invitedUser])).toEqual([
-        [a.xuid, b.xuid],
-        [a.xuid, c.xuid],
-      ]);
-    } finally {
-      await cli(['profile', 'remove', 'mpa-box', '--yes']);
-    }
+    await world.addProfile('mpa-box', world.mpsd.url, {
+      service: 'mpa',
+      token: { authorization: a.authorization, skip: (reason) => context.skip(reason) },
+    });
+    await saveSquad('Squad lobby', [b.xuid, c.xuid], ['--connection', 'lobby:p', '--join-restriction', 'Public']);
+    const sent = await cli(['preset', 'send', 'Squad lobby', '--profile', 'mpa-box', '--xuid', a.xuid]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain('Invited 2 in one MPA call (204):');
+    expect(sent.stdout).not.toContain(a.authorization.split(';')[1]);
+    expect(world.mpsd.mpa().invites.map((invite) => [invite.sender, invite.invitedUser])).toEqual([
+      [a.xuid, b.xuid],
+      [a.xuid, c.xuid],
+    ]);
   });
 
   it('refuses MPSD flags on an MPA preset, and MPA flags on an MPSD one', async () => {
-    const mixed = await cli(['preset', 'save', 'Odd', '--service', 'mpa', '--title-id', '1234', '--scid', SCID]);
+    const mixed = await cli(['preset', 'save', 'Odd', '--service', 'mpa', '--title-id', '1234', '--scid', TEST_SCID]);
     expect(mixed.code).toBe(3);
     expect(mixed.stderr).toContain('--scid: an MPA preset has no session, template or MPSD invite attributes.');
-    const other = await cli([
-      'preset',
-      'save',
-      'Odd',
-      '--scid',
-      SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      's',
-      '--title-id',
-      '1',
-      '--join-restriction',
-      'Public',
-    ]);
+    const other = await cli(['preset', 'save', 'Odd', ...sessionFlags('s'), '--title-id', '1', '--join-restriction', 'Public']);
     expect(other.code).toBe(3);
     expect(other.stderr).toContain('--join-restriction: they describe an MPA preset: add --service mpa.');
   });
@@ -253,14 +200,7 @@ describe('one service per title', () => {
 describe('draft send for an MPA draft', () => {
   it('sends the saved MPA invite through sendMpa as one call', async () => {
     const [a, b, c] = [user(0), user(1), user(2)];
-    const studio = await createHandleStudio({
-      dataDir: data.path,
-      shell: 'cli',
-      version: 'test',
-      fetch: globalThis.fetch,
-      clock: systemClock,
-    });
-    try {
+    await world.withCore(async (studio) => {
       const saved = await studio.dispatch('saveDraft', {
         name: 'Squad invites',
         kind: 'mpa.invite.send',
@@ -269,20 +209,18 @@ describe('draft send for an MPA draft', () => {
       expect(saved.ok, JSON.stringify(saved)).toBe(true);
       const unfinished = await studio.dispatch('saveDraft', { name: 'Unfinished', kind: 'mpa.activity.set', fields: { titleId: '1234' } });
       expect(unfinished.ok).toBe(true);
-    } finally {
-      await studio.close();
-    }
+    });
     const sent = await as(a, ['draft', 'send', 'Squad invites']);
     expect(sent.code, sent.stderr).toBe(0);
     expect(sent.stdout).toContain('Invited 2 in one MPA call (204):');
-    expect(mpsd.mpa().invites.map((invite) => invite.invitedUser)).toEqual([b.xuid, c.xuid]);
+    expect(world.mpsd.mpa().invites.map((invite) => invite.invitedUser)).toEqual([b.xuid, c.xuid]);
 
-    const before = mpsd.stats().requests;
+    const before = world.mpsd.stats().requests;
     const notYet = await as(a, ['draft', 'send', 'Unfinished', '--xuid', a.xuid]);
     expect(notYet.code).toBe(3);
     expect(notYet.stderr).toContain('Draft "Unfinished" cannot be sent yet: ');
     expect(notYet.stderr).toContain('connectionString');
     expect(notYet.stderr).toContain("Finish it in the app's Compose screen.");
-    expect(mpsd.stats().requests).toBe(before);
+    expect(world.mpsd.stats().requests).toBe(before);
   });
 });

@@ -22,7 +22,9 @@ describe('a keychain entry that cannot be read', () => {
     { timeout: 120_000 },
     async (context) => {
       for (const name of ['Good dev', 'Broken dev'])
-        await world.addProfile(name, 'http://127.0.0.1:9', { authorization: AUTHORIZATION, skip: (reason) => context.skip(reason) });
+        await world.addProfile(name, 'http://127.0.0.1:9', {
+          token: { authorization: AUTHORIZATION, skip: (reason) => context.skip(reason) },
+        });
       const before = JSON.parse((await cli(['profile', 'list', '--json'])).stdout) as { profiles: ProfileView[] };
       const broken = before.profiles.find((profile) => profile.name === 'Broken dev');
       expect(broken).toBeDefined();

@@ -62,7 +62,7 @@ async function twoProfiles(skip: (reason: string) => void): Promise<void> {
     ['alpha', mpsd.users[0]!],
     ['bravo', mpsd.users[1]!],
   ] as const) {
-    await world.addProfile(name, mpsd.url, { authorization: user.authorization, skip });
+    await world.addProfile(name, mpsd.url, { token: { authorization: user.authorization, skip } });
   }
 }
 
