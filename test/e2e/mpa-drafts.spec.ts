@@ -105,4 +105,60 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
   await page.getByRole('button', { name: 'Resend anyway' }).click();
   await expect(page.getByTestId('send-outcome').getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
   expect((await localMpa(page, mpsd)).invites).toHaveLength(6);
+
+  // Another MPA profile (another user) made active: a resend still goes out as the profile that
+  // sent the call, which it makes active first, and says so before it does.
+  await addMpaProfile(page, mpsd, 'QA box MPA', third);
+  await openScreen(page, 'History');
+  const drawer = page.getByTestId('history-drawer');
+  const openNewestInvite = async (): Promise<void> => {
+    await page
+      .getByTestId('history-row')
+      .filter({ hasText: 'MPA: send invites' })
+      .first()
+      .getByRole('button', { name: /MPA: send invites/ })
+      .click();
+  };
+  await openNewestInvite();
+  await expect(drawer.getByTestId('history-profile')).toHaveText('Local MPA');
+  await drawer.getByRole('button', { name: 'Resend' }).click();
+  await expect(drawer.getByTestId('history-use-warning')).toContainText(
+    'This makes “Local MPA”, the profile that sent it, the active profile: MPA Compose sends as the active one.',
+  );
+  await expect(drawer.getByTestId('history-use-warning')).toContainText('every invitee gets a second invite');
+  await lookAndCheck(page, 'mpa-history-resend-as-sender');
+  await drawer.getByRole('button', { name: 'Resend anyway' }).click();
+  await expect(page.getByTestId('send-outcome').getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
+  await expect(page.getByTestId('active-profile')).toHaveText('Local MPA');
+  expect((await localMpa(page, mpsd)).invites.slice(6)).toMatchObject([
+    { sender: me.xuid, invitedUser: second.xuid, connectionString: 'lobby-9' },
+    { sender: me.xuid, invitedUser: third.xuid, connectionString: 'lobby-9' },
+  ]);
+  await openScreen(page, 'History');
+  await expect(page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' })).toHaveCount(4);
+  await openNewestInvite();
+  await expect(drawer.getByTestId('history-profile')).toHaveText('Local MPA');
+
+  // The profile that sent it now talks to MPSD (and has a long name): nothing is resent, and
+  // the drawer says why and what to do.
+  // As long as a profile name may be (60).
+  const longProfileName = 'Local MPA lobby host for the Scarlett + PC weekend QA squad'.padEnd(60, 'x');
+  await openScreen(page, 'Profiles');
+  await page.getByTestId('profile-card').filter({ hasText: 'Local MPA' }).getByRole('button', { name: 'Edit' }).click();
+  const editor = page.getByTestId('profile-editor');
+  await editor.getByLabel('Name', { exact: true }).fill(longProfileName);
+  await editor.getByLabel('Activities and invites through').selectOption('mpsd');
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('active-service')).toHaveText('MPSD handles');
+  await openScreen(page, 'History');
+  await openNewestInvite();
+  await expect(drawer.getByTestId('history-mpa-resend-refused')).toHaveText(
+    `This call was sent as “Local MPA” (now named “${longProfileName}”), which now sends through MPSD, not Multiplayer Activity, so it cannot resend this call. ` +
+      'To resend it as it was, set that profile back to Multiplayer Activity in Profiles (Edit). ' +
+      'Otherwise: Choose an MPA profile in the top bar, then open it in Compose to send it as that profile.',
+  );
+  await expect(drawer.getByRole('button', { name: 'Resend' })).toHaveCount(0);
+  await expect(drawer.getByRole('button', { name: 'Open as draft in Compose' })).toHaveCount(0);
+  await lookAndCheck(page, 'mpa-history-resend-refused');
+  expect((await localMpa(page, mpsd)).invites).toHaveLength(8);
 });

@@ -31,9 +31,8 @@ export async function localMpa(page: Page, mpsd: LocalMpsdInfo) {
   };
 }
 
-/** A local profile (the emulator's user pasted), switched to Multiplayer Activity through Edit. */
-export async function addMpaProfile(page: Page, mpsd: LocalMpsdInfo, name: string): Promise<void> {
-  const [user] = mpsd.users;
+/** A local profile (the emulator's first user pasted, or `user`), switched to Multiplayer Activity through Edit. */
+export async function addMpaProfile(page: Page, mpsd: LocalMpsdInfo, name: string, user = mpsd.users[0]): Promise<void> {
   if (user === undefined) throw new Error('The local MPSD seeds its users: none came.');
   await addLocalProfile(page, mpsd, user, name);
   const card = page.getByTestId('profile-card').filter({ hasText: name });
