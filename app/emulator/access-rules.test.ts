@@ -8,15 +8,16 @@ import { startLocalMpsd } from './index.ts';
 import { CLOSED_SESSION, LOCKED_SESSION, PRIVATE_SESSION, RESERVATION_NEEDED, VISIBLE_SESSION } from './session-access.ts';
 import { MEMBER_REFERENCE_REFUSAL } from './session-bodies.ts';
 import {
-  SCID,
-  TEMPLATE,
   callAs,
   follow,
   hostSession,
   inviteBody,
   joinBody,
   joinSession,
+  locatedPath,
+  SCID,
   sessionPath,
+  TEMPLATE,
   userAt,
   withToken,
 } from './test-calls.fixture.ts';
@@ -161,7 +162,7 @@ describe('readRestriction', () => {
     const handle = await invite(0, 1);
     const throughInvite = await callAs(mpsd, guest, 'GET', `/handles/${handle}/session`);
     expect(throughInvite.status).toBe(200);
-    expect(throughInvite.headers.get('content-location')).toBe(sessionPath('lobby'));
+    expect(throughInvite.headers.get('content-location')).toBe(locatedPath('lobby'));
     await follow(mpsd, host, guest);
     expect((await read(1)).status).toBe(200);
   });

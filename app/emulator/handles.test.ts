@@ -3,15 +3,16 @@ import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
 import { INVITE_LIFETIME_MS } from './handles.ts';
 import {
-  OTHER_SCID,
-  SCID,
-  TEMPLATE,
   activityBody,
   callAs,
   inviteBody,
   joinSession,
+  locatedPath,
   manualClock,
+  OTHER_SCID,
+  SCID,
   sessionPath,
+  TEMPLATE,
   userAt,
 } from './test-calls.fixture.ts';
 
@@ -182,7 +183,7 @@ describe('invite handles', () => {
       },
     });
     expect(joined.status).toBe(200);
-    expect(joined.headers.get('content-location')).toBe(sessionPath('lobby'));
+    expect(joined.headers.get('content-location')).toBe(locatedPath('lobby'));
     expect((joined.json as { membersInfo: { count: number } }).membersInfo.count).toBe(2);
   });
 

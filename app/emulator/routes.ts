@@ -35,6 +35,11 @@ function sessionRefOf(scid: string, templateName: string, name: string): Session
   return { scid: scid.toLowerCase(), templateName, name };
 }
 
+/** True when a path segment is the fixed word `word` (lowercase), whatever its case. */
+function isWord(segment: string | undefined, word: string): boolean {
+  return segment?.toLowerCase() === word;
+}
+
 /** The action for `method` on `segments`, or throws MpsdRefusal 404/405. */
 export function matchRoute(method: string, segments: readonly string[]): RouteAction {
   const [first, second, third, fourth, fifth, sixth, seventh, eighth] = segments;
@@ -58,7 +63,10 @@ export function matchRoute(method: string, segments: readonly string[]): RouteAc
       });
     }
   }
-  if (first === 'serviceconfigs' && third === 'sessionTemplates' && fifth === 'sessions') {
+  // MPSD takes the session path's fixed words in any case: XSAPI itself writes `sessionTemplates` in
+  // some calls and `sessiontemplates` in others (multiplayer_service.cpp, multiplayer_session_reference.cpp),
+  // and the Content-Location MPSD answers with is lowercase (mpsd-sessions-and-invitees.md, Joining).
+  if (isWord(first, 'serviceconfigs') && isWord(third, 'sessiontemplates') && isWord(fifth, 'sessions')) {
     if (segments.length === 6) {
       const ref = sessionRefOf(second as string, fourth as string, sixth as string);
       return byMethod(method, {
@@ -66,7 +74,7 @@ export function matchRoute(method: string, segments: readonly string[]): RouteAc
         PUT: (call, state) => putSession(call, state, ref),
       });
     }
-    if (segments.length === 8 && seventh === 'members' && eighth === 'me') {
+    if (segments.length === 8 && isWord(seventh, 'members') && isWord(eighth, 'me')) {
       const ref = sessionRefOf(second as string, fourth as string, sixth as string);
       return byMethod(method, { DELETE: (call, state) => leaveSession(call, state, ref) });
     }

@@ -22,9 +22,13 @@ export function contractOf(call: MpsdCall): number {
   return checkContractVersion(headerOf(call, 'x-xbl-contract-version'), SESSION_CONTRACTS);
 }
 
-/** The session's path on MPSD, as `Content-Location` names it. */
+/**
+ * The session's path on MPSD, as `Content-Location` names it: MPSD writes `sessiontemplates` in
+ * lowercase there (mpsd-sessions-and-invitees.md, Joining), unlike the `sessionTemplates` most
+ * clients send, so a client that reads it case-sensitively fails here as it would against MPSD.
+ */
 export function sessionPathOf(ref: SessionRefValue): string {
-  return `/serviceconfigs/${ref.scid}/sessionTemplates/${ref.templateName}/sessions/${ref.name}`;
+  return `/serviceconfigs/${ref.scid}/sessiontemplates/${ref.templateName}/sessions/${ref.name}`;
 }
 
 /** 200/201 with the session document and its ETag; `located` adds Content-Location (handle calls). */

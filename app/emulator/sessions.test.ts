@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { OTHER_SCID, SCID, callAs, inviteBody, joinBody, joinSession, sessionPath, userAt } from './test-calls.fixture.ts';
+import { callAs, inviteBody, joinBody, joinSession, locatedPath, OTHER_SCID, SCID, sessionPath, userAt } from './test-calls.fixture.ts';
 
 let mpsd: LocalMpsd;
 
@@ -38,6 +38,18 @@ describe('create, join, read and leave', () => {
     ]);
     expect(session.membersInfo).toMatchObject({ count: 2, active: 2 });
     expect(read.headers.get('etag')).toBe(joined.headers.get('etag'));
+  });
+
+  it("takes the session path's fixed words in the lowercase form MPSD answers with, as XSAPI sends both", async () => {
+    const user = userAt(mpsd, 0);
+    await joinSession(mpsd, user, 'lobby');
+    const lowercase = locatedPath('lobby');
+    const read = await callAs(mpsd, user, 'GET', lowercase);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toMatch(/^".+"$/);
+    expect((await callAs(mpsd, user, 'DELETE', `${lowercase}/Members/Me`)).status).toBe(204);
+    // A different word is still not a session path.
+    expect((await callAs(mpsd, user, 'GET', sessionPath('lobby').replace('/sessionTemplates/', '/templates/'))).status).toBe(404);
   });
 
   it('answers 204 for a session that does not exist, and for a write that leaves nobody in it', async () => {

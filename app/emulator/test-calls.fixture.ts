@@ -71,6 +71,11 @@ export function sessionPath(name: string, scid = SCID, template = TEMPLATE): str
   return `/serviceconfigs/${scid}/sessionTemplates/${template}/sessions/${name}`;
 }
 
+/** The session's path as MPSD's Content-Location writes it: `sessiontemplates` in lowercase. */
+export function locatedPath(name: string, scid = SCID, template = TEMPLATE): string {
+  return `/serviceconfigs/${scid}/sessiontemplates/${template}/sessions/${name}`;
+}
+
 /** The PUT body that joins (or creates) a session as an active member. */
 export function joinBody(user: LocalMpsdUser, active = true) {
   return {

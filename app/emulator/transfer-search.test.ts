@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalMpsd, LocalMpsdOptions } from './index.ts';
 import { startLocalMpsd } from './index.ts';
-import { SCID, callAs, hostSession, joinBody, manualClock, sessionPath, userAt } from './test-calls.fixture.ts';
+import { callAs, hostSession, joinBody, locatedPath, manualClock, SCID, sessionPath, userAt } from './test-calls.fixture.ts';
 
 const running: LocalMpsd[] = [];
 
@@ -61,7 +61,7 @@ describe('transfer handles', () => {
     expect(refused.text).toContain('A transfer handle is for members of its origin session');
     const joined = await callAs(mpsd, friend, 'PUT', `/handles/${handle.id}/session`, { body: joinBody(friend) });
     expect(joined.status).toBe(200);
-    expect(joined.headers.get('content-location')).toBe(sessionPath('game', SCID, 'Game'));
+    expect(joined.headers.get('content-location')).toBe(locatedPath('game', SCID, 'Game'));
   });
 
   it('needs both sessions to exist, and goes when its target session goes', async () => {

@@ -12,8 +12,9 @@ const UINT32_MAX = 4294967295;
 
 /**
  * Service configuration id: a GUID, sent exactly as typed. Microsoft's client documents the
- * SCID as case-sensitive ("paste it directly from Partner Center", XSAPI multiplayer_c.h),
- * so changing its case could address a different service config.
+ * SCID as case-sensitive ("paste it directly from Partner Center", XSAPI multiplayer_c.h)
+ * while the service docs compare it case-insensitively (mpsd-handles.md, as the local MPSD
+ * does); keeping the case typed is right under either reading.
  */
 export const scidSchema = z.string({ error: 'SCID is required: the service configuration id from Partner Center, a GUID.' }).check(
   z.trim(),
