@@ -94,7 +94,16 @@ function readInviteAttributes(value: unknown): InviteAttributes {
     }
     result.context = context;
   }
-  if (contextString !== undefined) result.contextString = contextString;
+  if (contextString !== undefined) {
+    // An id of a string ingested for the title, which Microsoft's header says starts with "///";
+    // free text names no ingested string, so MPSD could not show it (refusing it is inferred).
+    if (!/^\/\/\/\S+$/.test(contextString)) {
+      badRequest(
+        'inviteAttributes.contextString must be the id of a custom invite string ingested for the title, written with its "///" prefix and no spaces (e.g. ///JoinMyRaid); send free text in context instead.',
+      );
+    }
+    result.contextString = contextString;
+  }
   if (senderString !== undefined) result.senderString = senderString;
   return result;
 }

@@ -84,6 +84,11 @@ const refusedBodies: Array<[string, unknown, string]> = [
     'inviteAttributes.context must be omitted rather than sent as an empty string',
   ],
   ['an empty contextString', inviteWithAttributes({ contextString: '' }), 'inviteAttributes.contextString must be omitted'],
+  [
+    'a contextString that is free text, not a "///" string id',
+    inviteWithAttributes({ contextString: 'Join my raid' }),
+    'inviteAttributes.contextString must be the id of a custom invite string ingested for the title',
+  ],
   ['an empty senderString', inviteWithAttributes({ senderString: '' }), 'inviteAttributes.senderString must be omitted'],
   ['a numeric context', inviteWithAttributes({ context: 5 }), 'inviteAttributes.context must be a string when present'],
   ['an unknown attribute', inviteWithAttributes({ color: 'red' }), 'inviteAttributes.color is not a field MPSD accepts here'],
