@@ -7,8 +7,19 @@ import type { AuthorizationSource } from '../ports.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import type { DeliveryOutcome } from '../outbox/outbox-store.ts';
 
-/** Nothing went out and it will work later: no network, or no usable token yet. */
-export const NOT_SENT_NOW: ReadonlySet<ErrorCode> = new Set(['OFFLINE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED', 'KEYCHAIN_UNAVAILABLE']);
+/**
+ * Nothing was done and it will work later: no network, or no usable token yet. UNAUTHORIZED is
+ * a token refused before the call (marked refused) or by the service's 401 even after renewing
+ * it: a 401 means the call was not processed, so what a `--queue` send could not do waits
+ * (paused) until the token is replaced. A code that may follow a processed call never belongs here.
+ */
+export const NOT_SENT_NOW: ReadonlySet<ErrorCode> = new Set([
+  'OFFLINE',
+  'NO_CREDENTIALS',
+  'TOKEN_EXPIRED',
+  'KEYCHAIN_UNAVAILABLE',
+  'UNAUTHORIZED',
+]);
 /**
  * For a queued item: the user must act first (a token, a renewed or accepted token, the
  * keychain), so waiting costs nothing and backing off would only delay the send once they have.

@@ -176,8 +176,12 @@ export function createSendService(deps: SendServiceDeps): SendService {
         const delivered = outcome.exchanges.filter((exchange) => exchange.error === undefined);
         const unrecorded = new Set(delivered.filter((exchange) => !recorded.has(exchange)).map((exchange) => exchange.invitedXuid));
         queuedCount = journal.close(invitees, canQueue, unrecorded);
-      } else if (canQueue && outcome.exchanges.length > 0 && outcome.exchanges.every((exchange) => exchange.error?.code === 'OFFLINE')) {
-        // A single call that never left this machine waits in the outbox instead.
+      } else if (
+        canQueue &&
+        outcome.exchanges.length > 0 &&
+        outcome.exchanges.every((exchange) => exchange.error !== undefined && NOT_SENT_NOW.has(exchange.error.code))
+      ) {
+        // A single call MPSD did not act on (it never left this machine, or its token was refused: 401) waits in the outbox instead.
         keep('The outbox', () => {
           queuedCount = queue(profileId, buildWireRequests(request), labels).length;
         });
