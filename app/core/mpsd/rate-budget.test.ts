@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateBudget, describeDuration, MPSD_RATE_WINDOWS } from './rate-budget.ts';
+import { createRateBudget, describeDuration, LONGEST_PAUSE_MS, MPSD_RATE_WINDOWS } from './rate-budget.ts';
 import { createVirtualClock } from './virtual-clock.fixture.ts';
 
 /** Takes `count` slots one after another and returns when each was granted, relative to the start. */
@@ -68,6 +68,16 @@ describe('back-off and fairness', () => {
       expect((refused as Error).message).toContain('(in 24 h)');
     }
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('takes a pause asked past a day (past what a Date holds, even) as a day', async () => {
+    const clock = createVirtualClock();
+    const budget = createRateBudget({ clock });
+    budget.backOffUntil(clock.now() + 1e17);
+    await expect(budget.take()).rejects.toMatchObject({
+      code: 'THROTTLED',
+      details: { retryAt: new Date(clock.now() + LONGEST_PAUSE_MS).toISOString(), retryAfterMs: LONGEST_PAUSE_MS },
+    });
   });
 
   it('waits out a pause within the bound, and Ctrl+C (the signal) ends that wait', async () => {

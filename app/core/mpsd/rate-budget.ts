@@ -25,6 +25,15 @@ export const MPSD_RATE_WINDOWS: readonly RateWindow[] = [
 /** How long a Retry-After is waited out at most; a longer one fails THROTTLED at once (client and budget agree). */
 export const MAX_WAITED_PAUSE_MS = 60_000;
 
+/**
+ * The longest pause a Retry-After is taken for: a day. MPSD's windows are at most 300 s, so a
+ * longer ask comes from a fault (a damaged header, a proxy's mistake, a file written by such a
+ * build), and taken as is it can lie past what a Date holds (`Retry-After: 99999999999999`, the
+ * year 9999): the user would get no time to read, only an internal error. A day is the longest
+ * pause README shows as MPSD sent it; after it the next call asks MPSD again.
+ */
+export const LONGEST_PAUSE_MS = 24 * 60 * 60 * 1000;
+
 export interface RateBudget {
   /**
    * Resolves when one more request may go out now, and counts it. Callers are served in
@@ -183,8 +192,9 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
       });
     },
     backOffUntil(retryAt) {
-      if (!(retryAt > clock.now())) return;
-      ledger.pauseUntil(retryAt);
+      const now = clock.now();
+      if (!(retryAt > now)) return;
+      ledger.pauseUntil(Math.min(retryAt, now + LONGEST_PAUSE_MS));
     },
   };
 }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.ts';
 import { MemoryVault } from '../credentials/memory-vault.ts';
 import { createHandleStudio } from '../handle-studio.ts';
+import { LONGEST_PAUSE_MS } from './rate-budget.ts';
 import { RATE_BUDGET_FILE, openSharedRateBudgets } from './shared-rate-budget.ts';
 import { createVirtualClock } from './virtual-clock.fixture.ts';
 
@@ -152,6 +153,38 @@ describe('one connection for every budget of a process', () => {
         // Each key keeps only as many starts as its largest window counts.
         { budget: 'profile-1', n: 1 },
       ]);
+      db.close();
+    } finally {
+      budgets.close();
+    }
+  });
+});
+
+describe('a pause read back from the file', () => {
+  it('past a day (damaged, or written by a build that believed any Retry-After) counts as a day from its first reading and is mended', async () => {
+    const clock = createVirtualClock();
+    openSharedRateBudgets({ dataDir: dir, clock, onFallback: (message) => expect.unreachable(message) }).close();
+    const raw = new DatabaseSync(join(dir, RATE_BUDGET_FILE));
+    // What such a build stored for `Retry-After: 99999999999999`: more than node:sqlite reads as a number.
+    raw.prepare('INSERT INTO pauses (budget, until) VALUES (?, ?)').run('far', 100_001_796_153_091_024n);
+    raw.prepare('INSERT INTO pauses (budget, until) VALUES (?, ?)').run('garbled', 'soon');
+    raw.close();
+
+    const budgets = openSharedRateBudgets({ dataDir: dir, clock, onFallback: (message) => expect.unreachable(message) });
+    try {
+      const dayAhead = clock.now() + LONGEST_PAUSE_MS;
+      const refusal = (retryAfterMs: number) => ({
+        code: 'THROTTLED',
+        details: { retryAt: new Date(dayAhead).toISOString(), retryAfterMs },
+      });
+      await expect(budgets.budgetFor('far').take()).rejects.toMatchObject(refusal(LONGEST_PAUSE_MS));
+      // An hour later the pause still ends at the same time: it does not slide a day ahead at every reading.
+      await clock.sleep(3_600_000);
+      await expect(budgets.budgetFor('far').take()).rejects.toMatchObject(refusal(LONGEST_PAUSE_MS - 3_600_000));
+      // A pause that is not a time at all paces nothing and is dropped.
+      await budgets.budgetFor('garbled').take();
+      const db = new DatabaseSync(join(dir, RATE_BUDGET_FILE), { readOnly: true });
+      expect(db.prepare('SELECT budget, until FROM pauses ORDER BY budget').all()).toEqual([{ budget: 'far', until: dayAhead }]);
       db.close();
     } finally {
       budgets.close();

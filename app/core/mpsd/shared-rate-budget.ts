@@ -15,7 +15,14 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
 import type { Clock } from '../ports.ts';
-import { createMemoryLedger, createRateBudget, type RateBudget, type RateBudgetOptions, type RateLedger } from './rate-budget.ts';
+import {
+  createMemoryLedger,
+  createRateBudget,
+  LONGEST_PAUSE_MS,
+  type RateBudget,
+  type RateBudgetOptions,
+  type RateLedger,
+} from './rate-budget.ts';
 
 export const RATE_BUDGET_FILE = 'rate-budget.sqlite';
 
@@ -60,6 +67,8 @@ export interface SharedRateBudgets {
 interface LedgerStatements {
   newestStarts: StatementSync;
   pause: StatementSync;
+  mendPause: StatementSync;
+  forgetPause: StatementSync;
   recordStart: StatementSync;
   forgetOldStarts: StatementSync;
   recordPause: StatementSync;
@@ -68,7 +77,16 @@ interface LedgerStatements {
 function prepareLedger(db: DatabaseSync): LedgerStatements {
   return {
     newestStarts: db.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?'),
-    pause: db.prepare('SELECT until FROM pauses WHERE budget = ?'),
+    // A pause is read as a number no later than the longest one believed (a row can be damaged, or
+    // written by a build that believed any Retry-After): node:sqlite cannot even read an integer
+    // past 2^53, so the bound is applied in SQL, and `damaged` says the row needs mending.
+    pause: db.prepare(
+      `SELECT CASE WHEN typeof(until) IN ('integer', 'real') THEN max(min(until, :latest), 0) END AS until,
+              typeof(until) NOT IN ('integer', 'real') OR until > :latest AS damaged
+       FROM pauses WHERE budget = :budget`,
+    ),
+    mendPause: db.prepare('UPDATE pauses SET until = ? WHERE budget = ?'),
+    forgetPause: db.prepare('DELETE FROM pauses WHERE budget = ?'),
     recordStart: db.prepare('INSERT INTO starts (budget, at) VALUES (?, ?)'),
     // Only the newest `keep` starts can ever decide a wait.
     forgetOldStarts: db.prepare(
@@ -134,7 +152,13 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
           try {
             return inTransaction(shared.db, () => {
               const newestFirst = ledger.newestStarts.all(key, keep) as { at: number }[];
-              const pause = ledger.pause.get(key) as { until: number } | undefined;
+              const pause = ledger.pause.get({ budget: key, latest: now + LONGEST_PAUSE_MS }) as
+                { until: number | null; damaged: number } | undefined;
+              // Mended where it lies, so a pause too long ends a day from the first time it is read, not a day from every read.
+              if (pause?.damaged === 1) {
+                if (pause.until === null) ledger.forgetPause.run(key);
+                else ledger.mendPause.run(Math.round(pause.until), key);
+              }
               const wait = decide(newestFirst.map((row) => row.at).reverse(), pause?.until ?? Number.NEGATIVE_INFINITY);
               if (wait <= 0) {
                 ledger.recordStart.run(key, now);

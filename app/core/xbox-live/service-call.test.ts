@@ -13,7 +13,7 @@ import { AUTHORIZATION_PLACEHOLDER, type ReceivedResponse, type WireRequest } fr
 import type { AppError } from '../../shared/errors.ts';
 import { createMpaClient } from '../mpa/client.ts';
 import { createMpsdClient } from '../mpsd/client.ts';
-import { createRateBudget } from '../mpsd/rate-budget.ts';
+import { createRateBudget, LONGEST_PAUSE_MS } from '../mpsd/rate-budget.ts';
 import { echoAuthorization, startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from '../mpsd/scripted-mpsd.fixture.ts';
 import { createVirtualClock, type VirtualClock } from '../mpsd/virtual-clock.fixture.ts';
 import type { AuthorizationSource } from '../ports.ts';
@@ -133,6 +133,24 @@ describe.each(clients)('$service client, through the shared loop', ({ create }) 
     expect(server.calls).toHaveLength(2);
     expect(clock.sleeps).toEqual([3000 * 1.1]);
     expect(paused).toEqual([3000]);
+  });
+
+  it.each([
+    ['a count of seconds past what a Date holds', '99999999999999'],
+    ['a date in the year 9999', 'Fri, 31 Dec 9999 23:59:59 GMT'],
+  ])('an invite answered 429 with %s ends THROTTLED at a readable time a day away, and pauses a day', async (_, retryAfter) => {
+    const { client, clock, server } = await setup(() => ({ status: 429, headers: { 'Retry-After': retryAfter } }));
+    const budget = createRateBudget({ clock, windows: [] });
+    const start = clock.now();
+    const outcome = await client.invite({ budget });
+    expect(server.calls).toHaveLength(1);
+    expect(outcome.error).toMatchObject({
+      code: 'THROTTLED',
+      details: { status: 429, retryAt: new Date(start + LONGEST_PAUSE_MS).toISOString(), retryAfterMs: LONGEST_PAUSE_MS },
+    });
+    expect(outcome.error?.message).toMatch(/\(in 24 h\)/);
+    // The budget's pause is the same day: the next call is refused with the same time, nothing sent.
+    await expect(budget.take()).rejects.toMatchObject({ code: 'THROTTLED', details: { retryAfterMs: LONGEST_PAUSE_MS } });
   });
 
   it('retries a read answered 503 without Retry-After with backoff from 2 s, but calls such an invite unknown and sends it once', async () => {

@@ -29,7 +29,7 @@
 import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ReceivedResponse, SentRequest } from '../../shared/mpsd/wire.ts';
 import { createSecretScrubber, type SecretScrubber } from '../mpsd/secret-scrubber.ts';
-import type { RateBudget } from '../mpsd/rate-budget.ts';
+import { LONGEST_PAUSE_MS, type RateBudget } from '../mpsd/rate-budget.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { networkFailure } from './network-failure.ts';
 
@@ -118,13 +118,15 @@ export function checkedOption(name: string, value: number | undefined, fallback:
   return value;
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+/**
+ * Retry-After in seconds or as an HTTP date, at most LONGEST_PAUSE_MS (why: see there); undefined
+ * when absent or unreadable.
+ */
 function retryAfterMs(headers: Record<string, string>, now: number): number | undefined {
   const value = headers['retry-after']?.trim();
   if (value === undefined || value === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(LONGEST_PAUSE_MS, Math.max(0, ms));
 }
 
 /**
