@@ -1,19 +1,23 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
-import { BUNDLED_PACKAGES } from './scripts/bundled-packages.ts';
+import { builtinsWithoutEsmFacade } from './scripts/builtins-without-esm-facade.ts';
+import { BUNDLED_PACKAGES, NODE_BUNDLE_MINIFY } from './scripts/node-bundle-options.ts';
 
 export default defineConfig({
   main: {
+    plugins: [builtinsWithoutEsmFacade()],
     build: {
       outDir: 'out/main',
       // Core's own code is bundled, and so is what core loads at every start (zod, which Node
-      // would otherwise link file by file: scripts/bundled-packages.ts). The other packages stay
+      // would otherwise link file by file: scripts/node-bundle-options.ts). The other packages stay
       // in node_modules: keytar is native (unpacked from the asar), electron-store/conf/msal are plain.
       externalizeDeps: { exclude: [...BUNDLED_PACKAGES] },
       // The keychain helper runs in a utility process of its own (app/main/keychain-helper.ts).
+      // Minified and without builtins' ESM facades, as the CLI's bundle (scripts/build-cli.ts), which bench/core-start.ts measures.
       rollupOptions: {
         input: { index: resolve('app/main/index.ts'), 'keychain-worker': resolve('app/core/credentials/keychain-worker.ts') },
+        output: { minify: NODE_BUNDLE_MINIFY },
       },
     },
   },

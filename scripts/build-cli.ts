@@ -16,7 +16,8 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 import { INPUTS_FILE, type CliBundleInputs } from '../bin/cli-bundle.js';
-import { isBundledPackage } from './bundled-packages.ts';
+import { builtinsWithoutEsmFacade } from './builtins-without-esm-facade.ts';
+import { isBundledPackage, NODE_BUNDLE_MINIFY } from './node-bundle-options.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -41,8 +42,8 @@ function isExternalPackage(id: string): boolean {
 
 /**
  * Bundles `input` (name to source path) into `outDir` the way the CLI is bundled: ESM for Node,
- * our code and BUNDLED_PACKAGES in, other packages left in node_modules, every file in one
- * folder. Returns the stamp of every source that went in (bundled packages' files too, so an
+ * our code and BUNDLED_PACKAGES in, other packages left in node_modules, builtins taken without
+ * their ESM facade, minified (scripts/node-bundle-options.ts), every file in one folder. Returns the stamp of every source that went in (bundled packages' files too, so an
  * upgrade makes the bundle stale), taken just before the bundler read it: a file saved while
  * the build runs then differs from its stamp, and the bin does not trust the bundle.
  */
@@ -64,10 +65,12 @@ export async function bundleForNode(input: Record<string, string>, outDir: strin
           return readFileSync(id, 'utf8');
         },
       },
+      builtinsWithoutEsmFacade(),
     ],
     output: {
       dir: outDir,
       format: 'esm',
+      minify: NODE_BUNDLE_MINIFY,
       // Code that finds a file beside its own module (keychain-worker, default-templates.json) finds it here too.
       entryFileNames: '[name].js',
       chunkFileNames: '[name]-[hash].js',
@@ -78,7 +81,11 @@ export async function bundleForNode(input: Record<string, string>, outDir: strin
 
 export async function buildCli(outDir = join(ROOT, 'out', 'cli')): Promise<CliBundleInputs> {
   // A change to how the bundle is made makes it stale too.
-  const buildScripts = [fileURLToPath(import.meta.url), fileURLToPath(import.meta.resolve('./bundled-packages.ts'))];
+  const buildScripts = [
+    import.meta.url,
+    import.meta.resolve('./node-bundle-options.ts'),
+    import.meta.resolve('./builtins-without-esm-facade.ts'),
+  ].map((url) => fileURLToPath(url));
   const buildStamps = buildScripts.map((path) => [path, stamp(path)] as const);
   const sources = await bundleForNode(
     {

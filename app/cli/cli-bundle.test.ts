@@ -29,7 +29,8 @@ beforeEach(() => {
   project = mkdtempSync(join(tmpdir(), 'handle-studio-cli-bundle-'));
   for (const path of ['bin', 'app', 'package.json']) cpSync(join(ROOT, path), join(project, path), { recursive: true });
   mkdirSync(join(project, 'scripts'));
-  for (const script of ['build-cli.ts', 'bundled-packages.ts']) cpSync(join(ROOT, 'scripts', script), join(project, 'scripts', script));
+  for (const script of ['build-cli.ts', 'node-bundle-options.ts', 'builtins-without-esm-facade.ts'])
+    cpSync(join(ROOT, 'scripts', script), join(project, 'scripts', script));
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
 });
 
@@ -105,10 +106,12 @@ describe('bin/handle-studio.js', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject({ entries: [] });
     expect(fromSources(listed.loaded)).toEqual([]);
     expect(fromBundle(listed.loaded)[0]).toBe('out/cli/main.js');
-    // zod is bundled in (scripts/bundled-packages.ts): Node would otherwise link its files one by one at every start.
+    // zod is bundled in (scripts/node-bundle-options.ts): Node would otherwise link its files one by one at every start.
     // Its files are stamped like ours, so upgrading it makes the bundle stale.
     expect(listed.packages).not.toContain('zod');
-    const { inputs } = JSON.parse(readFileSync(join(project, 'out', 'cli', 'inputs.json'), 'utf8')) as { inputs: Array<[string, number, number]> };
+    const { inputs } = JSON.parse(readFileSync(join(project, 'out', 'cli', 'inputs.json'), 'utf8')) as {
+      inputs: Array<[string, number, number]>;
+    };
     expect(inputs.map(([path]) => path)).toContain(join(ROOT, 'node_modules', 'zod', 'mini', 'index.js'));
     expect(listed.packages.filter((name) => name.startsWith('@azure/') || name === 'keytar')).toEqual([]);
     // Profiles and presets are read without conf (and its ajv): it loads for a write only (storage/conf-file.ts).

@@ -3,7 +3,6 @@
  * uses shell.openExternal instead). Only http(s) URLs, and the URL is passed as an argument,
  * never through a shell, so it cannot run anything.
  */
-import { spawn } from 'node:child_process';
 import { HandleStudioError } from '../shared/errors.ts';
 
 export async function openInSystemBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<void> {
@@ -14,6 +13,8 @@ export async function openInSystemBrowser(url: string, platform: NodeJS.Platform
       : platform === 'darwin'
         ? ['open', [url]]
         : ['xdg-open', [url]];
+  // Loaded at the first sign-in, not with core: child_process brings in net and streams (issue 12, start-up).
+  const { spawn } = await import('node:child_process');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
     child.once('error', () =>

@@ -10,7 +10,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -146,6 +145,8 @@ async function drained(sink: Writable): Promise<void> {
  * STORAGE error that says what to do. Answers how many entries the file holds.
  */
 export async function writeExportFile(exported: HistoryExport, destination: string): Promise<number> {
+  // Loaded at the first export, not with core: fs/promises brings in readline and more (issue 12, start-up).
+  const { rename, unlink } = await import('node:fs/promises');
   const partial = join(dirname(destination), `.${basename(destination)}.${randomBytes(4).toString('hex')}.partial`);
   const place = { what: 'history export', path: destination };
   // flush: the data reaches the disk before the rename makes it the destination.
