@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { MpaKind } from '../../../../app/shared/mpa/requests.ts';
+import type { MpaField } from './mpa-kinds.ts';
 
 // The page's api reaches for window when loaded; a draft's round trip never calls core.
 vi.mock('../../api.ts', () => ({ api: {} }));
@@ -13,24 +14,7 @@ const { MpaComposeForm } = await import('./mpa-form.svelte.ts');
 const { mpaDraftFields, openMpaDraft } = await import('./mpa-draft.svelte.ts');
 
 type Form = InstanceType<typeof MpaComposeForm>;
-type Typed = Partial<
-  Pick<
-    Form,
-    | 'titleId'
-    | 'xuid'
-    | 'connectionString'
-    | 'joinRestriction'
-    | 'maxPlayers'
-    | 'currentPlayers'
-    | 'groupId'
-    | 'platform'
-    | 'crossPlatform'
-    | 'sequenceNumber'
-    | 'users'
-    | 'invitedUsers'
-    | 'recentPlayers'
-  >
->;
+type Typed = Partial<Pick<Form, MpaField>>;
 
 const ALICE = '2814679796296492';
 const BOB = '2814679796296493';
