@@ -50,11 +50,12 @@ async function packedApp(files: Record<string, string>, unpack?: string): Promis
 
 const GOOD_APP = {
   'package.json': JSON.stringify({ name: 'handle-studio', main: 'out/main/index.js' }),
-  'out/main/index.js': 'export {};',
+  // Minified as the build writes it: one static and one dynamic import of packaged dependencies.
+  'out/main/index.js':
+    'import{app}from"electron";import Store from"electron-store";import{join}from"node:path";const m=()=>import(`@azure/msal-node`);',
   'out/main/keychain-worker.js': 'export {};',
   'out/preload/index.cjs': '"use strict";',
   'out/renderer/index.html': '<!doctype html>',
-  'node_modules/zod/package.json': '{}',
   'node_modules/conf/package.json': '{}',
   'node_modules/electron-store/package.json': '{}',
   'node_modules/@azure/msal-node/package.json': '{}',
@@ -142,6 +143,19 @@ describe('inspectPackage', () => {
     ]);
     const sources = results.find((result) => result.name.startsWith('app.asar holds no source folders'));
     expect(sources?.detail).toContain('/app/core/history/history-store.ts');
+  });
+
+  it('flags a package out/main imports that is not packaged, as zod would be if the build left it external again', async () => {
+    const appOutDir = await packedApp(
+      {
+        ...GOOD_APP,
+        'out/main/index.js': `${GOOD_APP['out/main/index.js']}import{object}from"zod/mini";import{en}from'zod/locales';`,
+      },
+      '*.node',
+    );
+    const results = await inspectPackage(appOutDir, { executableName: 'handle-studio', devDependencies: ['zod'] });
+    expect(failures(results)).toEqual(['every package out/main imports is packaged']);
+    expect(results.find((result) => !result.ok)?.detail).toMatch(/^out\/main imports zod, which app.asar lacks/);
   });
 
   it('says so when there is no app.asar at all', async () => {

@@ -12,7 +12,7 @@
  */
 import { Arch, build, Platform, type Configuration } from 'electron-builder';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -244,6 +244,22 @@ function archiveFiles(archive: string): Map<string, boolean> {
   return files;
 }
 
+/**
+ * The packages the built main process imports (static and dynamic imports, quoted any way a
+ * minifier writes them), Node's builtins and Electron aside.
+ */
+function packagesImportedByMain(archive: string, paths: string[]): string[] {
+  const names = new Set<string>();
+  for (const path of paths.filter((candidate) => candidate.startsWith('/out/main/') && candidate.endsWith('.js'))) {
+    const code = asar.extractFile(archive, path.slice(1)).toString('utf8');
+    for (const [, specifier = ''] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)["'`]([^"'`./][^"'`]*)["'`]/g)) {
+      const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
+      if (!name.startsWith('node:') && !builtinModules.includes(name) && name !== 'electron') names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
 function listOrNone(paths: string[]): string {
   const shown = paths.slice(0, 5).join(', ');
   return paths.length > 5 ? `${shown} and ${paths.length - 5} more` : shown;
@@ -302,13 +318,23 @@ export async function inspectPackage(
   const unexpected = ours.filter((path) => path !== '/package.json' && !path.startsWith('/out/'));
   expect('outside node_modules, app.asar holds only package.json and out/', unexpected.length === 0, `Found ${listOrNone(unexpected)}.`);
 
-  for (const dependency of ['zod', 'conf', 'electron-store', '@azure/msal-node']) {
+  // conf is loaded through createRequire (core/storage/conf-file.ts), which the import scan below does not see.
+  for (const dependency of ['conf', 'electron-store', '@azure/msal-node']) {
     expect(
       `runtime dependency ${dependency} is packaged`,
       files.has(`/node_modules/${dependency}/package.json`),
       `node_modules/${dependency} is missing; is it in package.json "dependencies"?`,
     );
   }
+  // zod is bundled into out/main (scripts/node-bundle-options.ts) and is a devDependency: put
+  // back in node_modules by the build, the packaged app would fail at its first import of it.
+  const imported = packagesImportedByMain(archive, paths);
+  const missing = imported.filter((name) => !files.has(`/node_modules/${name}/package.json`));
+  expect(
+    'every package out/main imports is packaged',
+    missing.length === 0,
+    `out/main imports ${missing.join(', ')}, which app.asar lacks: add it to package.json "dependencies", or bundle it (scripts/node-bundle-options.ts).`,
+  );
   const devOnly = options.devDependencies.filter((name) => files.has(`/node_modules/${name}/package.json`));
   expect(
     'no devDependencies are packaged',
