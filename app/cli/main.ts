@@ -145,6 +145,16 @@ export const commandTable: readonly CommandEntry[] = [
     line: "Try to send every queued item now, one at a time, each with its own profile's token.",
     module: outboxModule,
   },
+  {
+    path: ['outbox', 'reassign'],
+    line: 'Send queued items as another profile of the same service: one ITEM, or every item whose profile is gone.',
+    module: outboxModule,
+  },
+  {
+    path: ['outbox', 'dismiss'],
+    line: 'Remove one item from the outbox (a queued one is then never sent). An item being sent cannot be removed.',
+    module: outboxModule,
+  },
   { path: ['draft', 'list'], line: 'List drafts saved in the app, most recently changed first.', module: outboxModule },
   { path: ['draft', 'send'], line: 'Send a draft saved in the app (by name or id).', module: outboxModule },
   { path: ['roundtrip'], line: 'Run the invite round trip between two profiles.', module: inviteeModule },

@@ -1,6 +1,7 @@
 /**
- * `outbox list|flush` and `draft list|send`: what is waiting to go out. The outbox holds
- * requests that could not be sent (offline, no valid token), one item per MPSD call; a draft
+ * `outbox list|flush|reassign|dismiss` and `draft list|send`: what is waiting to go out. The
+ * outbox holds requests that could not be sent (offline, no valid token), one item per call;
+ * an item whose profile is gone is sent as another profile (reassign) or dismissed. A draft
  * is a form saved in the app, sent from here with the same credentials rules as any request
  * (an MPA draft through core's sendMpa, as the `mpa ...` commands send).
  */
@@ -12,17 +13,26 @@ import type { MpaKind } from '../shared/mpa/requests.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { requestKindLabel } from '../shared/history/request-words.ts';
 import { parseHandleRequest } from '../shared/mpsd/requests.ts';
-import type { CommandSpec, FlagValues } from './command.ts';
+import { UsageError, type CommandSpec, type FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { exitCodeForFlush } from './exit-codes.ts';
 import { limitFromFlag } from './history-command.ts';
 import { checkMpaSteps, mpaCaller, sendMpaSteps } from './mpa-steps.ts';
 import { list, text } from './request-flags.ts';
 import { reportSend } from './send-report.ts';
-import { AUTHORIZATION_NOTE, senderFlags, sendWithFlags } from './send.ts';
+import { AUTHORIZATION_NOTE, profileIdByName, senderFlags, sendWithFlags } from './send.ts';
 
 function countsLine(counts: OutboxCounts): string {
   return outboxStates.map((state) => `${counts[state]} ${state}`).join(', ');
+}
+
+/** Which profile sends it; one that is gone is named by its last known name, with the way out. */
+function profileWords(item: OutboxItem): string {
+  const name = item.profileName === undefined ? undefined : `"${item.profileName}"`;
+  if (item.profileMissing !== true) return name === undefined ? '' : `  as ${name}`;
+  const gone = name === undefined ? `a profile that is gone (id ${item.profileId})` : `profile ${name}, which is gone`;
+  const stuck = item.state === 'queued' ? ': `outbox reassign ITEM --profile NAME` sends it as another one, or `outbox dismiss ITEM`' : '';
+  return `  from ${gone}${stuck}`;
 }
 
 function outboxLine(item: OutboxItem): string {
@@ -30,7 +40,7 @@ function outboxLine(item: OutboxItem): string {
   const error = item.lastError === undefined ? '' : `  ${item.lastError.code}: ${item.lastError.message}`;
   const handle = item.handleId === undefined ? '' : `  handle ${item.handleId}`;
   const next = item.nextAttemptAt === undefined ? '' : `  next attempt ${item.nextAttemptAt}`;
-  return `${item.id}  ${item.state.padEnd(15)} ${requestKindLabel(item.kind)}${who}  attempts ${item.attempts}  since ${item.createdAt}${next}${handle}${error}`;
+  return `${item.id}  ${item.state.padEnd(15)} ${requestKindLabel(item.kind)}${who}${profileWords(item)}  attempts ${item.attempts}  since ${item.createdAt}${next}${handle}${error}`;
 }
 
 /** Problems around the outbox (a damaged row, a result another process took over) go to stderr, never dropped. */
@@ -74,6 +84,7 @@ const outboxFlush: CommandSpec = {
   flags: {},
   notes: [
     'Items whose outcome is unknown are never resent by a flush: check history, then requeue them in the app if they did not arrive.',
+    'Items whose profile is gone wait: `outbox reassign` sends them as another profile, `outbox dismiss` removes one.',
     'An item MPSD asked to hold (a long Retry-After) waits until the time `outbox list` shows. Ctrl+C stops the flush: the request in flight is finished and recorded, the rest stays queued.',
   ],
   examples: ['handle-studio outbox flush', 'handle-studio outbox flush --json'],
@@ -101,6 +112,77 @@ const outboxFlush: CommandSpec = {
     if (summary.cancelled) context.warn('Stopped (cancelled): what was not attempted stays queued.');
     context.say(`Outbox: ${countsLine(summary.counts)}.`);
     return exitCode;
+  },
+};
+
+const outboxReassign: CommandSpec = {
+  path: ['outbox', 'reassign'],
+  summary: 'Send queued items as another profile of the same service: one ITEM, or every item whose profile is gone.',
+  positionals: ['ITEM?'],
+  flags: {
+    profile: {
+      type: 'string',
+      value: 'NAME',
+      help: 'The profile that sends them from now on: MPSD items need an MPSD profile, MPA items an MPA profile.',
+    },
+    'all-from-missing': {
+      type: 'boolean',
+      help: 'Instead of one ITEM: every queued item whose profile is gone (removed, or profiles.json lost) and whose service the profile serves.',
+    },
+  },
+  notes: [
+    'Only queued items move: an item being sent, or whose outcome is unknown, may have gone out already and stays as it is. Moved items go out at the next flush (the app flushes by itself).',
+  ],
+  examples: ['handle-studio outbox reassign --all-from-missing --profile dev', 'handle-studio outbox reassign ITEM --profile dev --json'],
+  run: async (context, flags, [item]) => {
+    const profileName = text(flags, 'profile');
+    if (profileName === undefined)
+      throw new UsageError('Missing --profile NAME: the profile that sends the items from now on.', outboxReassign);
+    const allFromMissing = flags['all-from-missing'] === true;
+    if ((item === undefined) === !allFromMissing) {
+      throw new UsageError('Give one ITEM (its id, from `handle-studio outbox list`) or --all-from-missing, not both.', outboxReassign);
+    }
+    const profileId = await profileIdByName(context, profileName);
+    const moved = await callChannel(context, outboxChannels, 'reassignOutboxItems', {
+      profileId,
+      ...(allFromMissing ? { fromMissingProfiles: true } : { ids: [item!.trim()] }),
+    });
+    warnAll(
+      context,
+      moved.skipped.map((skip) => ({ code: 'VALIDATION', message: `Outbox item ${skip.id} was left where it is: ${skip.reason}.` })),
+    );
+    if (flags['json'] === true) {
+      context.printJson({ ok: true, ...moved });
+      return 0;
+    }
+    if (moved.items.length === 0) context.say('No queued item is waiting for a profile that is gone.');
+    else {
+      const count = moved.items.length === 1 ? '1 item' : `${moved.items.length} items`;
+      context.say(
+        `Moved ${count} to profile "${moved.items[0]!.profileName ?? profileName}": sent at the next flush (\`handle-studio outbox flush\`).`,
+      );
+    }
+    for (const each of moved.items) context.say(outboxLine(each));
+    context.say(`Outbox: ${countsLine(moved.counts)}.`);
+    return 0;
+  },
+};
+
+const outboxDismiss: CommandSpec = {
+  path: ['outbox', 'dismiss'],
+  summary: 'Remove one item from the outbox (a queued one is then never sent). An item being sent cannot be removed.',
+  positionals: ['ITEM'],
+  flags: {},
+  examples: ['handle-studio outbox dismiss ITEM'],
+  run: async (context, flags, [item]) => {
+    const { counts } = await callChannel(context, outboxChannels, 'dismissOutboxItem', { id: item!.trim() });
+    if (flags['json'] === true) {
+      context.printJson({ ok: true, id: item!.trim(), counts });
+      return 0;
+    }
+    context.say(`Dismissed ${item!.trim()}.`);
+    context.say(`Outbox: ${countsLine(counts)}.`);
+    return 0;
   },
 };
 
@@ -203,5 +285,5 @@ const draftSend: CommandSpec = {
   },
 };
 
-export const outboxCommands: CommandSpec[] = [outboxList, outboxFlush];
+export const outboxCommands: CommandSpec[] = [outboxList, outboxFlush, outboxReassign, outboxDismiss];
 export const draftCommands: CommandSpec[] = [draftList, draftSend];

@@ -127,6 +127,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
         dataDir: deps.dataDir,
         requestSchema: storedWireRequestSchema,
         onChange: (counts) => hub.publish('outboxChanged', { counts }),
+        profileNameOf: (profileId) => profiles.get(profileId)?.name,
       }),
   );
   const presets = openPresetsStore({
@@ -228,7 +229,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     ...createHistoryHandlers({ history, ...(deps.exportDestination ? { exportDestination: deps.exportDestination } : {}) }),
     ...createPresetHandlers({ presets }),
     ...createDraftHandlers({ drafts }),
-    ...createOutboxHandlers({ outbox, deliver: sender.deliver }),
+    ...createOutboxHandlers({ outbox, deliver: sender.deliver, profile: (id) => profiles.get(id), onReassigned: () => flusher.poke() }),
     ...createInviteeHandlers({ send: (input) => sender.send(input), profiles, credentials, history, presets }),
     ...createMpaHandlers({ sendMpa, openExternal: deps.openActivationUri, os: () => process.platform }),
   };

@@ -180,7 +180,7 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
   };
 
   const deliver: Deliver = async (item, signal) => {
-    const checked = await waitingBeforeDelivery(item.profileId, () => resolve(item.profileId));
+    const checked = await waitingBeforeDelivery(item, () => resolve(item.profileId));
     if ('waiting' in checked) return checked.waiting;
     const profile = checked.ready;
     // The outbox validated it against the stored-wire schema (a discriminated union on kind) before handing it over.

@@ -70,6 +70,12 @@ export const outboxFileMigrations: readonly Migration[] = [
     version: 4,
     sql: `ALTER TABLE outbox ADD COLUMN owner_boot TEXT;`,
   },
+  {
+    // profile_name: the name of the profile that queued the row, so an item whose profile was
+    // removed (or whose profiles.json was lost) is still named by what the user called it.
+    version: 5,
+    sql: `ALTER TABLE outbox ADD COLUMN profile_name TEXT;`,
+  },
 ];
 
 /**

@@ -180,6 +180,12 @@ export interface OutboxStore {
   requeue(id: string): OutboxItem;
   /** Removes an item that is not being sent right now. */
   dismiss(id: string): void;
+  /**
+   * Hands queued items (all or none) to another profile, which sends them from the next flush
+   * on. Only 'queued' items of the queue: one being sent, or whose outcome is unknown, may have
+   * gone out already (CONFLICT). The caller checks that the profile fits (outbox-handlers.ts).
+   */
+  reassign(ids: readonly string[], profile: { id: string; name: string }): OutboxItem[];
   close(): void;
 }
 
@@ -192,6 +198,8 @@ export interface OpenOutboxOptions {
   now?: () => number;
   /** 0..1 for backoff jitter; injectable so tests are deterministic. Default Math.random. */
   random?: () => number;
+  /** The name of a profile now, kept with the items it queues (named by it if the profile is later gone). */
+  profileNameOf?: (profileId: string) => string | undefined;
 }
 
 export const newOutboxItemSchema = z.strictObject({
@@ -224,6 +232,7 @@ interface OutboxRow {
   owner_boot: string | null;
   next_attempt_at: number | null;
   attempt_log_json: string | null;
+  profile_name: string | null;
 }
 
 /** How a stored row must look to be read back; anything else is reported as damaged, never guessed. */
@@ -288,8 +297,8 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
 
   const insert = db.prepare(
     `INSERT INTO outbox (id, created_at, profile_id, kind, request_json, invited_xuid, label, state, attempts, updated_at,
-       origin, owner_pid, owner_start, owner_instance, owner_boot)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)`,
+       origin, owner_pid, owner_start, owner_instance, owner_boot, profile_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
   const stateOf = db.prepare('SELECT state, origin FROM outbox WHERE id = ?');
@@ -332,6 +341,10 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
        owner_boot = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', 'outcome-unknown')`,
   );
   const deleteRow = db.prepare(`DELETE FROM outbox WHERE id = ? AND state <> 'sending'`);
+  const reassignRow = db.prepare(
+    `UPDATE outbox SET profile_id = ?, profile_name = ?, last_error_json = NULL, next_attempt_at = NULL, updated_at = ?
+     WHERE id = ? AND state = 'queued' AND origin = 'queued'`,
+  );
 
   let flushing = false;
 
@@ -387,6 +400,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
         id: row.id,
         createdAt: new Date(row.created_at).toISOString(),
         profileId: row.profile_id,
+        ...(row.profile_name === null ? {} : { profileName: row.profile_name }),
         kind,
         request,
         ...(row.invited_xuid === null ? {} : { invitedXuid: row.invited_xuid }),
@@ -599,6 +613,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
                 live ? owner.start : null,
                 live ? owner.instance : null,
                 live ? owner.boot : null,
+                options.profileNameOf?.(item.profileId) ?? null,
               );
               return id;
             }),
@@ -787,6 +802,31 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       if ((outboxStates as readonly string[]).includes(found.state)) shift(counted(found.state as OutboxState, found.origin), null);
       else known = null;
       changed();
+    },
+
+    reassign(ids, profile) {
+      const moved = written(() =>
+        durably(() =>
+          inTransaction(db, () => {
+            for (const id of ids) {
+              if (Number(reassignRow.run(profile.id, profile.name, now(), id).changes) === 1) continue;
+              const found = stateOf.get(id) as { state: string; origin: string } | undefined;
+              if (!found) throw new HandleStudioError('NOT_FOUND', `No outbox item with id ${id}: it may have been dismissed.`);
+              // Thrown inside the transaction: none of the items moves.
+              throw new HandleStudioError(
+                'CONFLICT',
+                found.state === 'queued'
+                  ? `Outbox item ${id} belongs to a send running now, not to the queue, so it was not moved; nothing was.`
+                  : `Outbox item ${id} is ${found.state}, so it was not moved; nothing was. Only a queued item can be sent as another profile: one being sent or whose outcome is unknown may have gone out already (check History or the recipient).`,
+                { id },
+              );
+            }
+            return ids.map((id) => get(id));
+          }),
+        ),
+      );
+      changed();
+      return moved;
     },
 
     close() {

@@ -6,6 +6,7 @@ import { toAppError, type AppError, type ErrorCode } from '../../shared/errors.t
 import type { AuthorizationSource } from '../ports.ts';
 import type { MpsdExchange } from '../../shared/mpsd/wire.ts';
 import type { DeliveryOutcome } from '../outbox/outbox-store.ts';
+import type { OutboxItem } from '../../shared/contract/outbox.ts';
 
 /**
  * Nothing was done and it will work later: no network, or no usable token yet. UNAUTHORIZED is
@@ -63,23 +64,25 @@ export function deliveryOutcomeOf(exchange: Pick<MpsdExchange, 'error' | 'respon
  * paused rather than backed off: it goes as soon as the user has fixed that.
  */
 export async function waitingBeforeDelivery<T>(
-  profileId: string,
+  item: Pick<OutboxItem, 'profileName'>,
   resolve: () => T & { authorization: AuthorizationSource },
 ): Promise<{ ready: T & { authorization: AuthorizationSource } } | { waiting: DeliveryOutcome }> {
   let target: T & { authorization: AuthorizationSource };
   try {
     target = resolve();
   } catch (thrown) {
-    // Deleted, or profiles.json could not be read: the item waits for its profile (restored
-    // from a backup, or the file repaired) instead of failing for good. Nothing went out.
+    // Deleted, or profiles.json could not be read: the item waits (nothing went out) until the
+    // user sends it as another profile, or the profile comes back from a backup; never failed for good.
     const error = toAppError(thrown);
+    const name = item.profileName === undefined ? 'Its profile' : `Its profile "${item.profileName}"`;
+    const why = error.code === 'NOT_FOUND' ? 'is gone (removed, or profiles.json could not be read)' : `cannot be used (${error.message})`;
     return {
       waiting: {
         result: 'retry-later',
         paused: true,
         error: {
           code: error.code,
-          message: `Waiting for its profile (${profileId}): ${error.message} It goes out once the profile is back; dismiss it if it should not.`,
+          message: `${name} ${why}, so it waits. Send it as another profile (Outbox: "Send as…"; CLI: \`handle-studio outbox reassign ITEM --profile NAME\`) or dismiss it; it also goes out if the profile comes back.`,
         },
       },
     };

@@ -234,7 +234,7 @@ describe('flushing queued items', () => {
     expect(outbox.list()[0]).toMatchObject({
       state: 'queued',
       attempts: 0,
-      lastError: { code: 'NOT_FOUND', message: expect.stringMatching(/^Waiting for its profile/) },
+      lastError: { code: 'NOT_FOUND', message: expect.stringMatching(/^Its profile is gone .*so it waits. Send it as another profile/) },
     });
     delete target.profileGone;
     expect((await outbox.flush({ deliver: sender.deliver })).sent).toBe(1);
@@ -262,7 +262,7 @@ describe('flushing queued items', () => {
     mpsd = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': '50' } }));
     const sender = service({ endpoint: mpsd.url });
     await queueInvites([ALICE]);
-    const handlers = createOutboxHandlers({ outbox, deliver: sender.deliver });
+    const handlers = createOutboxHandlers({ outbox, deliver: sender.deliver, profile: () => undefined });
     const flushing = handlers.flushOutbox({});
     await expect.poll(() => mpsd!.calls.length, { timeout: 5_000, interval: 10 }).toBe(1);
     expect(await handlers.cancelOutboxFlush({})).toEqual({ cancelled: true });

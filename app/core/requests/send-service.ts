@@ -232,7 +232,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
             error: { code: 'INTERNAL', message: 'This Handle Studio process cannot send MPA calls; the app sends it.' },
           };
     }
-    const checked = await waitingBeforeDelivery(item.profileId, () => deps.targetForProfile(item.profileId));
+    const checked = await waitingBeforeDelivery(item, () => deps.targetForProfile(item.profileId));
     if ('waiting' in checked) return checked.waiting;
     const target = checked.ready;
     const exchange = await clientFor(target).send(item.request as WireRequest, { budget: budgetFor(target.sender.profileId), signal });

@@ -53,6 +53,7 @@ export const channelNames = [
   'cancelOutboxFlush',
   'requeueOutboxItem',
   'dismissOutboxItem',
+  'reassignOutboxItems',
   // invitee.ts
   'acceptInvite',
   'joinActivity',

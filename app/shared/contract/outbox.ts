@@ -32,6 +32,10 @@ export const outboxItemSchema = z.object({
   id: z.string(),
   createdAt: z.string(),
   profileId: z.string(),
+  /** The profile's name: its current one, or the last known (the one it was queued with) when the profile is gone. */
+  profileName: z.optional(z.string()),
+  /** Set when the profile that sends it no longer exists (removed, or profiles.json lost): it waits until sent as another profile. */
+  profileMissing: z.optional(z.literal(true)),
   kind: z.enum(recordedKinds),
   /** The request as it will be sent (validated JSON, no credentials). */
   request: z.unknown(),
@@ -116,6 +120,30 @@ export const outboxChannels = {
     z.strictObject({ id: recordIdSchema }),
     z.object({ counts: outboxCountsSchema }),
     'Remove an item that is not being sent right now.',
+  ),
+  reassignOutboxItems: channel(
+    z.strictObject({
+      /** The profile that sends them from now on: it must exist and serve the items' service (MPSD or MPA). */
+      profileId: recordIdSchema,
+      /** These queued items (all or none)... */
+      ids: z.optional(
+        z
+          .array(recordIdSchema)
+          .check(
+            z.minLength(1, { error: 'Name at least one outbox item.' }),
+            z.maxLength(1000, { error: 'At most 1000 outbox items at a time.' }),
+          ),
+      ),
+      /** ...or every queued item whose profile is gone and whose service the profile serves. */
+      fromMissingProfiles: z.optional(z.literal(true)),
+    }),
+    z.object({
+      items: z.array(outboxItemSchema),
+      /** Items from missing profiles left where they were, and why (another service than the profile's). */
+      skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
+      counts: outboxCountsSchema,
+    }),
+    'Send queued items as another profile: the given ones, or every queued item whose profile is gone. Never an item being sent or whose outcome is unknown (it may have gone out).',
   ),
 } as const;
 
