@@ -3,11 +3,17 @@
  * id), or the activity set before it. It holds what MPA Compose's fields component shows
  * (MpaRequestFields), so the editor reuses that markup; the preset form judges the whole preset
  * with the shared schema and hands each part the messages on its fields.
+ *
+ * Its text is read as MPA Compose's is, as a draft (mpaDraftFields, then mpaRequestFromDraft,
+ * which the CLI's `draft send` uses too): one mapping from typed text to a call, so a field
+ * typed in a preset means what it means typed in Compose.
  */
 import type * as z from '../../../app/shared/zod.ts';
+import { mpaRequestFromDraft } from '../../../app/shared/drafts/mpa-draft-request.ts';
 import type { MpaJoinRestriction, MpaPlatform } from '../../../app/shared/mpa/requests.ts';
-import type { MpaPresetActivity, MpaPresetInvite } from '../../../app/shared/presets/preset.ts';
-import { typedActivity, typedInvite, type CrossPlatformChoice } from '../compose/mpa/mpa-form.svelte.ts';
+import type { MpaPresetActivity, MpaPresetInput, MpaPresetInvite } from '../../../app/shared/presets/preset.ts';
+import { mpaDraftFields } from '../compose/mpa/mpa-draft.svelte.ts';
+import type { CrossPlatformChoice } from '../compose/mpa/mpa-form.svelte.ts';
 import type { MpaField } from '../compose/mpa/mpa-kinds.ts';
 import { ValidatedForm } from '../ui/validated-form.svelte.ts';
 
@@ -23,6 +29,9 @@ export const mpaPresetActivityFields: readonly MpaField[] = [
 ];
 
 const crossPlatformChoice = (allow: boolean | undefined): CrossPlatformChoice => (allow === undefined ? '' : allow ? 'true' : 'false');
+
+/** What the sender adds to a preset's call at send time (the title is the preset's own, beside its parts). */
+const addedAtSend = new Set(['kind', 'titleId', 'xuid', 'sequenceNumber', 'invitedUsers']);
 
 export class MpaPresetPart extends ValidatedForm<MpaField> {
   titleId = $state('');
@@ -52,12 +61,20 @@ export class MpaPresetPart extends ValidatedForm<MpaField> {
     return this.#problemsOf();
   }
 
-  get activity() {
-    return typedActivity(this);
+  /** The activity as typed, for the preset schema to judge. */
+  get activity(): NonNullable<MpaPresetInput['activity']> {
+    return this.#read('mpa.activity.set');
   }
 
-  get invite() {
-    return typedInvite(this);
+  /** The invite call's own fields as typed (a blank connection string sends none). */
+  get invite(): NonNullable<MpaPresetInput['invite']> {
+    return this.#read('mpa.invite.send');
+  }
+
+  /** The part's text read as a draft of `kind` would be, less what the sender adds; unchecked, as a draft's call is. */
+  #read<Part>(kind: 'mpa.activity.set' | 'mpa.invite.send'): Part {
+    const { request } = mpaRequestFromDraft({ kind, fields: mpaDraftFields(this) });
+    return Object.fromEntries(Object.entries(request).filter(([name]) => !addedAtSend.has(name))) as Part;
   }
 
   load(titleId: string, saved: MpaPresetActivity | MpaPresetInvite): void {

@@ -34,13 +34,32 @@ export function takeSendRequest(): boolean {
 
 const lines = (text: string): string[] => text.split(/\r?\n/).filter((line) => line.trim() !== '');
 
+/** What a draft is made from: the text of each MPA field and the fields shown (Compose's MPA form, an MPA preset's part). */
+export type MpaTypedText = Pick<
+  MpaComposeForm,
+  | 'fields'
+  | 'titleId'
+  | 'xuid'
+  | 'connectionString'
+  | 'joinRestriction'
+  | 'maxPlayers'
+  | 'currentPlayers'
+  | 'groupId'
+  | 'platform'
+  | 'crossPlatform'
+  | 'sequenceNumber'
+  | 'users'
+  | 'invitedUsers'
+  | 'recentPlayers'
+>;
+
 /**
- * The form as typed, for a draft: the current kind's fields under the names MPA drafts use.
+ * The form as typed, for a draft: the shown fields under the names MPA drafts use.
  * A recent player's line (`XUID Teammate`) is stored as drafts write it (`XUID=Teammate`).
  * The cross-platform choice is stored even when blank: a draft without it is read the way
  * drafts were before it existed (a named platform meant allowCrossPlatformJoin false).
  */
-export function mpaDraftFields(form: MpaComposeForm): DraftFields {
+export function mpaDraftFields(form: MpaTypedText): DraftFields {
   const text: Partial<Record<MpaDraftTextField, string>> = {
     titleId: form.titleId,
     xuid: form.xuid,

@@ -37,57 +37,6 @@ function listLines(text: string, perLine: boolean): ListLine[] {
     .filter((line) => line.text !== '');
 }
 
-/** A number box: digits become the number, anything else goes to the schema as typed so it says what is wrong. */
-function numberOrText(text: string): number | string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  return /^[0-9]{1,16}$/.test(trimmed) ? Number(trimmed) : trimmed;
-}
-
-const optionalText = (text: string): string | undefined => (text === '' ? undefined : text);
-
-/** The typed text of an activity's and an invite call's own fields: Compose's MPA form and an MPA preset's editor both hold it. */
-export interface TypedMpaFields {
-  connectionString: string;
-  joinRestriction: MpaJoinRestriction;
-  maxPlayers: string;
-  currentPlayers: string;
-  groupId: string;
-  platform: MpaPlatform | '';
-  crossPlatform: CrossPlatformChoice;
-}
-type ActivityFields = Omit<Extract<MpaRequestInput, { kind: 'mpa.activity.set' }>, 'kind' | 'titleId' | 'xuid' | 'sequenceNumber'>;
-type InviteFields = Omit<Extract<MpaRequestInput, { kind: 'mpa.invite.send' }>, 'kind' | 'titleId' | 'invitedUsers'>;
-
-function typedCrossPlatform(typed: TypedMpaFields): Pick<InviteFields, 'platform' | 'allowCrossPlatformJoin'> {
-  return {
-    ...(typed.platform === '' ? {} : { platform: typed.platform }),
-    ...(typed.crossPlatform === '' ? {} : { allowCrossPlatformJoin: typed.crossPlatform === 'true' }),
-  };
-}
-
-/** An activity's fields as typed, for the shared schema to judge. */
-export function typedActivity(typed: TypedMpaFields): ActivityFields {
-  const maxPlayers = numberOrText(typed.maxPlayers);
-  const currentPlayers = numberOrText(typed.currentPlayers);
-  const groupId = optionalText(typed.groupId);
-  return {
-    connectionString: typed.connectionString,
-    joinRestriction: typed.joinRestriction,
-    // Typed text that is not a number goes through as typed: the schema's message says what a number must be.
-    ...(maxPlayers === undefined ? {} : { maxPlayers: maxPlayers as number }),
-    ...(currentPlayers === undefined ? {} : { currentPlayers: currentPlayers as number }),
-    ...(groupId === undefined ? {} : { groupId }),
-    ...typedCrossPlatform(typed),
-  };
-}
-
-/** An invite call's own fields as typed (an empty connection string sends none). */
-export function typedInvite(typed: TypedMpaFields): InviteFields {
-  const connectionString = optionalText(typed.connectionString);
-  return { ...(connectionString === undefined ? {} : { connectionString }), ...typedCrossPlatform(typed) };
-}
-
 export class MpaComposeForm extends ValidatedForm<MpaField> {
   kind = $state<MpaKind>('mpa.activity.set');
   titleId = $state('');
