@@ -3,6 +3,7 @@
  * only once the invite's claim ('sending') is committed to outbox.sqlite, and by then the
  * invite before it is settled there and has its row in history.sqlite. The server reads both
  * files through connections of its own, as the next process would after a kill at that moment.
+ * MPA's invite call, journaled in the same outbox, is checked the same way as it is handed to fetch.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,9 +12,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startLocalMpsd } from '../../emulator/index.ts';
 import { parseHandleRequest } from '../../shared/mpsd/requests.ts';
 import { systemClock } from '../clock.ts';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.ts';
+import { openMpaBudgets } from '../mpa/mpa-budgets.ts';
+import { createMpaSender } from '../mpa/mpa-sender.ts';
 import { createRateBudget } from '../mpsd/rate-budget.ts';
 import { openOutboxStore, type OutboxStore } from '../outbox/outbox-store.ts';
 import { createSendService } from './send-service.ts';
@@ -126,4 +130,59 @@ it('an invite reaches MPSD only once its claim is on disk, after the invite befo
     XUIDS.map((xuid) => ({ invited_xuid: xuid })),
   );
   expect(outbox.list()).toEqual([]);
+});
+
+it("an MPA invite call is handed to fetch only once its journal item is 'sending' on disk", async () => {
+  const local = await startLocalMpsd({ users: 3, rateLimits: false });
+  const budgets = openMpaBudgets({
+    dataDir: dir,
+    clock: systemClock,
+    onFallback: (message) => {
+      throw new Error(message);
+    },
+  });
+  try {
+    const [sender, ...invitees] = local.users;
+    if (sender === undefined) throw new Error('The local MPSD made no users.');
+    /** The journal item's state each time an invite call left. */
+    const seenAsItLeft: string[][] = [];
+    const mpa = createMpaSender({
+      fetch: (input, init) => {
+        if (String(input).endsWith('/invites')) {
+          const rows = readFile<{ state: string }>('outbox.sqlite', "SELECT state FROM outbox WHERE kind = 'mpa.invite.send'");
+          seenAsItLeft.push(rows.map((row) => row.state));
+        }
+        return globalThis.fetch(input, init);
+      },
+      clock: systemClock,
+      budgets,
+      history,
+      outbox,
+      profile: () => ({
+        id: 'dev',
+        name: 'Dev profile',
+        sandbox: 'XDKS.1',
+        endpoint: local.url,
+        authorization: { current: async () => sender.authorization, renew: async () => sender.authorization },
+      }),
+      adHocSender: async () => 'ad-hoc',
+    });
+
+    const result = await mpa.send({
+      request: {
+        kind: 'mpa.invite.send',
+        titleId: '1234',
+        invitedUsers: invitees.map((user) => user.xuid),
+        connectionString: 'lobby:1',
+      },
+    });
+
+    expect(result.error).toBeUndefined();
+    expect(seenAsItLeft).toEqual([['sending']]);
+    expect(readFile<{ kind: string }>('history.sqlite', 'SELECT kind FROM history')).toEqual([{ kind: 'mpa.invite.send' }]);
+    expect(outbox.list()).toEqual([]);
+  } finally {
+    budgets.close();
+    await local.stop();
+  }
 });
