@@ -4,7 +4,7 @@
  */
 import { historyChannels, type HistoryFilter, type HistorySummary } from '../shared/contract/history.ts';
 import { HandleStudioError } from '../shared/errors.ts';
-import { outcomeLabels, requestKindLabel } from '../shared/history/request-words.ts';
+import { historyErrorCode, historyKindLabel, historyOutcomeLabel } from '../shared/history/request-words.ts';
 import { recordedKinds } from '../shared/recorded-kinds.ts';
 import type { CommandSpec, FlagSpec, FlagValues } from './command.ts';
 import { callChannel } from './context.ts';
@@ -27,9 +27,10 @@ function historyLine(entry: HistorySummary): string {
   const ids = [entry.handleId && `handle ${entry.handleId}`, entry.correlationId && `correlation ${entry.correlationId}`]
     .filter(Boolean)
     .join('  ');
-  const error = entry.errorCode === undefined ? '' : `  ${entry.errorCode}: ${entry.errorMessage ?? ''}`;
+  const code = historyErrorCode(entry);
+  const error = code === undefined ? '' : `  ${code}: ${entry.errorMessage ?? ''}`;
   // The app's words for the kind and outcome (History says the same); --json keeps the raw values.
-  return `${entry.at}  ${requestKindLabel(entry.kind).padEnd(22)} ${status.padEnd(9)} ${outcomeLabels[entry.outcome].padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;
+  return `${entry.at}  ${historyKindLabel(entry).padEnd(22)} ${status.padEnd(9)} ${historyOutcomeLabel(entry).padEnd(15)}${session}${who}${ids ? `  ${ids}` : ''}${error}`;
 }
 
 /** The flags that narrow history, shared by `history` and `history export`. */

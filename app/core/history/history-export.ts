@@ -25,7 +25,8 @@ const CSV_COLUMNS: readonly [header: string, value: (entry: HistorySummary) => s
   ['time', (e) => e.at],
   ['profile', (e) => e.profileName],
   ['sandbox', (e) => e.sandbox],
-  ['kind', (e) => e.kind],
+  // A value this build does not know is written as it is stored (JSON keeps both: see UNRECOGNIZED).
+  ['kind', (e) => e.unrecognized?.kind ?? e.kind],
   ['scid', (e) => e.scid],
   ['template', (e) => e.templateName],
   ['session', (e) => e.sessionName],
@@ -36,11 +37,11 @@ const CSV_COLUMNS: readonly [header: string, value: (entry: HistorySummary) => s
   ['method', (e) => e.method],
   ['url', (e) => e.url],
   ['status', (e) => e.status],
-  ['outcome', (e) => e.outcome],
+  ['outcome', (e) => e.unrecognized?.outcome ?? e.outcome],
   ['correlationId', (e) => e.correlationId],
   ['handleId', (e) => e.handleId],
   ['durationMs', (e) => e.durationMs],
-  ['errorCode', (e) => e.errorCode],
+  ['errorCode', (e) => e.unrecognized?.errorCode ?? e.errorCode],
   ['errorMessage', (e) => e.errorMessage],
 ];
 

@@ -23,9 +23,9 @@ import type {
 import { historyFilterSchema, historyListInputSchema, retentionSchema } from '../../shared/contract/history.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
-import type { RecordedKind } from '../../shared/recorded-kinds.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import type { HistoryEntryInput } from './history-entry.ts';
+import { readRowValues } from './history-row-values.ts';
 import { historyEntryInputSchema, invitedColumn, inviteesOf, RESPONSE_BODY_CAP } from './history-entry.ts';
 import type { Migration } from '../storage/sqlite-file.ts';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
@@ -192,7 +192,8 @@ function toSummary(row: HistoryRow): HistorySummary {
     profileId: row.profile_id,
     profileName: row.profile_name,
     sandbox: row.sandbox,
-    kind: row.kind as RecordedKind,
+    // Checked, not cast: a kind, outcome or code this build does not know is listed as such.
+    ...readRowValues(row),
     scid: optional(row.scid),
     templateName: optional(row.template_name),
     sessionName: optional(row.session_name),
@@ -201,11 +202,9 @@ function toSummary(row: HistoryRow): HistorySummary {
     method: row.method,
     url: row.url,
     status: optional(row.status),
-    outcome: row.outcome as HistorySummary['outcome'],
     correlationId: optional(row.correlation_id),
     handleId: optional(row.handle_id),
     durationMs: row.duration_ms,
-    errorCode: optional(row.error_code) as HistorySummary['errorCode'],
     errorMessage: optional(row.error_message),
   };
 }
@@ -226,16 +225,34 @@ function storedJson(row: HistoryRow, column: string, text: string): unknown {
   }
 }
 
-function toEntry(row: HistoryRow): HistoryEntry {
+/**
+ * `damage`: 'refuse' when one entry is opened (STORAGE naming it, above); 'mark' in a JSON
+ * export, where one damaged row must not fail the whole file: its unreadable parts are written
+ * as their stored text under `damaged`.
+ */
+function toEntry(row: HistoryRow, damage: 'refuse' | 'mark' = 'refuse'): HistoryEntry {
+  const damaged: NonNullable<HistoryEntry['damaged']> = {};
+  const part = (column: string, name: keyof typeof damaged, text: string): unknown => {
+    if (damage === 'refuse') return storedJson(row, column, text);
+    try {
+      return JSON.parse(text);
+    } catch {
+      damaged[name] = text;
+      return undefined;
+    }
+  };
+  const request = part('request', 'request', row.request_json ?? '{}') as HistoryEntry['request'] | undefined;
+  const attempts = row.attempts_json ? (part('attempts', 'attempts', row.attempts_json) as HistoryEntry['attempts']) : undefined;
   return {
     ...toSummary(row),
-    request: storedJson(row, 'request', row.request_json ?? '{}') as HistoryEntry['request'],
+    request: request ?? { method: row.method, url: row.url, headers: {} },
     responseHeaders: row.response_headers_json
-      ? (storedJson(row, 'response headers', row.response_headers_json) as Record<string, string>)
+      ? (part('response headers', 'responseHeaders', row.response_headers_json) as Record<string, string> | undefined)
       : undefined,
     responseBody: optional(row.response_body),
     responseTruncated: row.response_truncated === 1,
-    ...(row.attempts_json ? { attempts: storedJson(row, 'attempts', row.attempts_json) as HistoryEntry['attempts'] } : {}),
+    ...(attempts === undefined ? {} : { attempts }),
+    ...(Object.keys(damaged).length > 0 ? { damaged } : {}),
   };
 }
 
@@ -571,7 +588,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
       let page = first.all(...params, EXPORT_PAGE_ROWS) as unknown as HistoryRow[];
       while (page.length > 0) {
         const last = page.at(-1) as HistoryRow;
-        yield shape === 'entry' ? page.map(toEntry) : page.map(toSummary);
+        yield shape === 'entry' ? page.map((row) => toEntry(row, 'mark')) : page.map(toSummary);
         if (page.length < EXPORT_PAGE_ROWS) return;
         page = next.all(...params, last.at, last.seq, EXPORT_PAGE_ROWS) as unknown as HistoryRow[];
       }

@@ -5,6 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
+import { UNRECOGNIZED } from '../history/unrecognized.ts';
 import { recordedKinds } from '../recorded-kinds.ts';
 import { channel, event } from './define.ts';
 
@@ -57,6 +58,14 @@ export const historyAttemptSchema = z.object({
   status: z.optional(z.number().check(z.int())),
 });
 
+/**
+ * UNRECOGNIZED stands in for a stored kind, outcome or error code this build does not know: a
+ * newer build wrote it (MPA's kinds came without a schema change, so an older build meets them),
+ * or the row is damaged. The row is still listed, its stored text kept in `unrecognized`, so one
+ * such row neither disappears nor makes the rest of history unreadable.
+ */
+const unrecognized = z.literal(UNRECOGNIZED);
+
 /** One row of the history list: what the table shows, without request and response bodies. */
 export const historySummarySchema = z.object({
   id: z.string(),
@@ -64,7 +73,7 @@ export const historySummarySchema = z.object({
   profileId: z.string(),
   profileName: z.string(),
   sandbox: z.string(),
-  kind: z.enum(recordedKinds),
+  kind: z.union([z.enum(recordedKinds), unrecognized]),
   scid: z.optional(z.string()),
   templateName: z.optional(z.string()),
   sessionName: z.optional(z.string()),
@@ -75,12 +84,14 @@ export const historySummarySchema = z.object({
   method: z.string(),
   url: z.string(),
   status: z.optional(z.number()),
-  outcome: z.enum(historyOutcomes),
+  outcome: z.union([z.enum(historyOutcomes), unrecognized]),
   correlationId: z.optional(z.string()),
   handleId: z.optional(z.string()),
   durationMs: z.number(),
-  errorCode: z.optional(z.enum(errorCodes)),
+  errorCode: z.optional(z.union([z.enum(errorCodes), unrecognized])),
   errorMessage: z.optional(z.string()),
+  /** The stored text of each value shown as UNRECOGNIZED. */
+  unrecognized: z.optional(z.object({ kind: z.optional(z.string()), outcome: z.optional(z.string()), errorCode: z.optional(z.string()) })),
 });
 export type HistorySummary = z.output<typeof historySummarySchema>;
 
@@ -98,6 +109,15 @@ export const historyEntrySchema = z.extend(historySummarySchema, {
   responseTruncated: z.boolean(),
   /** Earlier attempts of an outbox item that went back to the queue before this outcome, oldest first. */
   attempts: z.optional(z.array(historyAttemptSchema)),
+  /**
+   * Only in a JSON export: the stored text of each part that cannot be read (a damaged row), the
+   * rest of the entry as read (a damaged request as its method and URL). Opening such an entry
+   * is STORAGE naming it; an export writes it with its damage marked, as CSV (which needs none
+   * of these parts) does.
+   */
+  damaged: z.optional(
+    z.object({ request: z.optional(z.string()), responseHeaders: z.optional(z.string()), attempts: z.optional(z.string()) }),
+  ),
 });
 export type HistoryEntry = z.output<typeof historyEntrySchema>;
 

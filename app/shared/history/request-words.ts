@@ -4,8 +4,9 @@
  * request by different names. `satisfies Record<…>` makes a new kind or outcome without
  * words here a type error.
  */
-import type { HistoryOutcome } from '../contract/history.ts';
+import type { HistoryOutcome, HistorySummary } from '../contract/history.ts';
 import type { RecordedKind } from '../recorded-kinds.ts';
+import { UNRECOGNIZED } from './unrecognized.ts';
 
 export const requestKindLabels = {
   'activity.set': 'Set activity',
@@ -39,4 +40,24 @@ export const outcomeLabels = {
 /** Short label for tables and lists. */
 export function requestKindLabel(kind: RecordedKind): string {
   return requestKindLabels[kind];
+}
+
+/** A stored value this build does not know, with the text it was stored as. */
+function unknownToThisVersion(stored: string | undefined): string {
+  return `Unknown to this version (${stored ?? 'no value'})`;
+}
+
+/** A history row's kind in words; one this build does not know is named as such, with its stored name. */
+export function historyKindLabel(entry: Pick<HistorySummary, 'kind' | 'unrecognized'>): string {
+  return entry.kind === UNRECOGNIZED ? unknownToThisVersion(entry.unrecognized?.kind) : requestKindLabel(entry.kind);
+}
+
+/** A history row's outcome in words, likewise. */
+export function historyOutcomeLabel(entry: Pick<HistorySummary, 'outcome' | 'unrecognized'>): string {
+  return entry.outcome === UNRECOGNIZED ? unknownToThisVersion(entry.unrecognized?.outcome) : outcomeLabels[entry.outcome];
+}
+
+/** A history row's error code as shown, likewise (undefined when the row has none). */
+export function historyErrorCode(entry: Pick<HistorySummary, 'errorCode' | 'unrecognized'>): string | undefined {
+  return entry.errorCode === UNRECOGNIZED ? unknownToThisVersion(entry.unrecognized?.errorCode) : entry.errorCode;
 }

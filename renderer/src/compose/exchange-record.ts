@@ -2,6 +2,7 @@ import type { ExchangeView } from '../../../app/shared/contract/common.ts';
 import type { MpaExchangeView } from '../../../app/shared/contract/mpa.ts';
 import type { HistoryEntry } from '../../../app/shared/contract/history.ts';
 import type { AppError } from '../../../app/shared/errors.ts';
+import { UNRECOGNIZED } from '../../../app/shared/history/unrecognized.ts';
 
 /** One MPSD call as the exchange viewer shows it, whether it just happened or comes from history. */
 export interface ExchangeRecord {
@@ -53,6 +54,7 @@ export function fromHistoryEntry(entry: HistoryEntry): ExchangeRecord {
     responseHeaders: entry.responseHeaders,
     responseBody: entry.responseBody,
     responseTruncated: entry.responseTruncated,
-    ...(entry.errorCode ? { error: { code: entry.errorCode, message: entry.errorMessage ?? '' } } : {}),
+    // A code this build does not know has no words here; History's row names it (historyErrorCode).
+    ...(entry.errorCode && entry.errorCode !== UNRECOGNIZED ? { error: { code: entry.errorCode, message: entry.errorMessage ?? '' } } : {}),
   };
 }
