@@ -11,6 +11,7 @@ import { SEPARATORS, type DraftFields } from '../../../../app/shared/drafts/draf
 import { isMpaKind, mpaRequestFromDraft, type MpaDraftTextField } from '../../../../app/shared/drafts/mpa-draft-request.ts';
 import { DraftLink } from '../../drafts/draft-link.svelte.ts';
 import type { MpaComposeForm } from './mpa-form.svelte.ts';
+import type { MpaField } from './mpa-kinds.ts';
 
 /** The draft MPA Compose came from: apart from MPSD Compose's, as the two forms are. */
 export const mpaDraftLink = new DraftLink();
@@ -35,23 +36,7 @@ export function takeSendRequest(): boolean {
 const lines = (text: string): string[] => text.split(/\r?\n/).filter((line) => line.trim() !== '');
 
 /** What a draft is made from: the text of each MPA field and the fields shown (Compose's MPA form, an MPA preset's part). */
-export type MpaTypedText = Pick<
-  MpaComposeForm,
-  | 'fields'
-  | 'titleId'
-  | 'xuid'
-  | 'connectionString'
-  | 'joinRestriction'
-  | 'maxPlayers'
-  | 'currentPlayers'
-  | 'groupId'
-  | 'platform'
-  | 'crossPlatform'
-  | 'sequenceNumber'
-  | 'users'
-  | 'invitedUsers'
-  | 'recentPlayers'
->;
+export type MpaTypedText = Pick<MpaComposeForm, 'fields' | MpaField>;
 
 /**
  * The form as typed, for a draft: the shown fields under the names MPA drafts use.
