@@ -5,7 +5,7 @@
  * light and dark (a long draft name with unsaved changes, the History detail); axe finds 0
  * violations on each.
  */
-import { expect, openScreen, test } from './fixtures.ts';
+import { addLocalProfile, expect, openScreen, test } from './fixtures.ts';
 import { addMpaProfile, localMpa, lookAndCheck } from './mpa-flows.ts';
 
 test.describe.configure({ timeout: 240_000 });
@@ -139,6 +139,28 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
   await openNewestInvite();
   await expect(drawer.getByTestId('history-profile')).toHaveText('Local MPA');
 
+  // An MPSD profile active: MPA Compose cannot open the call as it, but the resend still goes
+  // out as the profile that sent it.
+  await addLocalProfile(page, mpsd, third, 'MPSD dev');
+  await openScreen(page, 'History');
+  await openNewestInvite();
+  await expect(drawer.getByTestId('history-mpa-needs-profile')).toHaveText(
+    'Choose an MPA profile in the top bar to open this call in Compose.',
+  );
+  await expect(drawer.getByRole('button', { name: 'Open as draft in Compose' })).toHaveCount(0);
+  await lookAndCheck(page, 'mpa-history-mpsd-active');
+  await drawer.getByRole('button', { name: 'Resend' }).click();
+  await expect(drawer.getByTestId('history-use-warning')).toContainText(
+    'This makes “Local MPA”, the profile that sent it, the active profile',
+  );
+  await drawer.getByRole('button', { name: 'Resend anyway' }).click();
+  await expect(page.getByTestId('send-outcome').getByRole('heading', { level: 2 })).toHaveText('2 of 2 invited in one call');
+  await expect(page.getByTestId('active-profile')).toHaveText('Local MPA');
+  expect((await localMpa(page, mpsd)).invites.slice(8)).toMatchObject([
+    { sender: me.xuid, invitedUser: second.xuid },
+    { sender: me.xuid, invitedUser: third.xuid },
+  ]);
+
   // The profile that sent it now talks to MPSD (and has a long name): nothing is resent, and
   // the drawer says why and what to do.
   // As long as a profile name may be (60).
@@ -160,5 +182,5 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
   await expect(drawer.getByRole('button', { name: 'Resend' })).toHaveCount(0);
   await expect(drawer.getByRole('button', { name: 'Open as draft in Compose' })).toHaveCount(0);
   await lookAndCheck(page, 'mpa-history-resend-refused');
-  expect((await localMpa(page, mpsd)).invites).toHaveLength(8);
+  expect((await localMpa(page, mpsd)).invites).toHaveLength(10);
 });
