@@ -5,7 +5,7 @@
  * and runs the real bin in a child process that records which modules Node loaded.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,6 +76,9 @@ describe('bin/handle-studio.js', () => {
     expect(after.stdout).toBe(before.stdout);
     expect(fromSources(after.loaded)).toEqual([]);
     expect(fromBundle(after.loaded)[0]).toBe('out/cli/main.js');
+    // Builtins are taken with process.getBuiltinModule(), never an ESM import (scripts/builtins-without-esm-facade.ts).
+    const chunks = readdirSync(join(project, 'out', 'cli')).filter((name) => name.endsWith('.js'));
+    expect(chunks.filter((name) => /\bfrom\s*["'`]node:/.test(readFileSync(join(project, 'out', 'cli', name), 'utf8')))).toEqual([]);
     // The overview reads the command table only: no zod, no core, no package at all.
     expect(after.packages).toEqual([]);
   });
