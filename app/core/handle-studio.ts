@@ -34,6 +34,7 @@ import { createMpaSender, type MpaSend } from './mpa/mpa-sender.ts';
 import type { MpaResult } from './mpa/mpa-service.ts';
 import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
 import { OUTBOX_FILE_NAME, outboxFileMigrations } from './outbox/outbox-file.ts';
+import { recordInterrupted } from './outbox/interrupted-history.ts';
 import { openOutboxStore } from './outbox/outbox-store.ts';
 import type { AuthorizationSource, Clock, FetchLike, SecretVault } from './ports.ts';
 import { createPresetHandlers } from './presets/presets-handlers.ts';
@@ -128,6 +129,11 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
         requestSchema: storedWireRequestSchema,
         onChange: (counts) => hub.publish('outboxChanged', { counts }),
         profileNameOf: (profileId) => profiles.get(profileId)?.name,
+        // An invite whose process died waiting for MPSD's answer may have landed: History lists it.
+        onInterrupted: (items) => {
+          const problem = recordInterrupted(history, items, (id) => profiles.get(id));
+          if (problem) notices.push({ message: problem });
+        },
       }),
   );
   const presets = openPresetsStore({
@@ -261,7 +267,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     }
     if (outbox.status.interruptedAtOpen > 0) {
       notices.push({
-        message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown". Check them before resending.`,
+        message: `${outbox.status.interruptedAtOpen} outbox item(s) were being sent when Handle Studio stopped: they are marked "outcome unknown" in the Outbox and in History. Check the session or the recipient before resending.`,
       });
     }
     if (outbox.status.droppedAtOpen > 0) {

@@ -200,6 +200,12 @@ export interface OpenOutboxOptions {
   random?: () => number;
   /** The name of a profile now, kept with the items it queues (named by it if the profile is later gone). */
   profileNameOf?: (profileId: string) => string | undefined;
+  /**
+   * Told the items this store found mid-send with their sender gone and marked outcome-unknown
+   * (at open, or at a later list or flush). Only the store whose mark took tells, so each item is
+   * told once even when two processes open at once (interrupted-history.ts gives each a History row).
+   */
+  onInterrupted?: (items: OutboxItem[]) => void;
 }
 
 export const newOutboxItemSchema = z.strictObject({
@@ -437,6 +443,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
    */
   function reclaimAbandoned(): { interrupted: number; dropped: number } {
     const found = { interrupted: 0, dropped: 0 };
+    const marked: string[] = [];
     const abandonedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: ABANDONED_MESSAGE } satisfies AppError);
     const unconfirmedError = JSON.stringify({ code: 'OUTCOME_UNKNOWN', message: UNCONFIRMED_MESSAGE } satisfies AppError);
     for (const row of ownedRows.all() as unknown as Pick<
@@ -444,13 +451,24 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance' | 'owner_boot'
     >[]) {
       if (ownerIsAlive({ pid: row.owner_pid, start: row.owner_start, instance: row.owner_instance })) continue;
-      if (row.state === 'sending')
-        found.interrupted += Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
+      let interrupted = 0;
+      if (row.state === 'sending') interrupted = Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
       // An earlier boot: its claim may be what a power cut lost (see the top of this file).
       else if (row.owner_boot !== null && row.owner_boot !== owner.boot)
-        found.interrupted += Number(markUnconfirmed.run(now(), unconfirmedError, row.id, row.owner_instance).changes);
+        interrupted = Number(markUnconfirmed.run(now(), unconfirmedError, row.id, row.owner_instance).changes);
       else found.dropped += Number(dropAbandoned.run(row.id, row.owner_instance).changes);
+      found.interrupted += interrupted;
+      if (interrupted === 1) marked.push(row.id);
     }
+    // A row that cannot be read back stays listed as damaged (see damaged()); the others are told.
+    const readable = marked.flatMap((id) => {
+      try {
+        return [get(id)];
+      } catch {
+        return [];
+      }
+    });
+    if (readable.length > 0) options.onInterrupted?.(readable);
     if (found.interrupted + found.dropped > 0) {
       known = null;
       changed();

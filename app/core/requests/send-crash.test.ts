@@ -104,7 +104,8 @@ it('kill -9 during a live fan-out to 10: what landed is in history, the rest is 
   // Every invite that landed is in history as it landed, except at most the one whose answer was in flight at the kill.
   for (const invite of mpsd.invites()) {
     const row = entries.find((entry) => entry.invitedXuid === invite.invitedXuid);
-    if (row) expect(row).toMatchObject({ outcome: 'ok', handleId: invite.id });
+    if (row?.outcome === 'ok') expect(row).toMatchObject({ handleId: invite.id });
+    // The invite in flight at the kill: History lists it as outcome unknown (interrupted-history.ts), as does the outbox.
     else
       expect(
         items.find((item) => item.invitedXuid === invite.invitedXuid)?.state,
