@@ -188,12 +188,16 @@ const outboxDismiss: CommandSpec = {
 
 /** A draft by id, or by name (exact, then ignoring case). */
 async function findDraft(context: CliContext, nameOrId: string): Promise<Draft> {
-  const { drafts } = await callChannel(context, draftChannels, 'listDrafts', {});
+  const { drafts, unreadable } = await callChannel(context, draftChannels, 'listDrafts', {});
   const wanted = nameOrId.trim();
-  const found =
-    drafts.find((draft) => draft.id === wanted) ??
-    drafts.find((draft) => draft.name === wanted) ??
-    drafts.find((draft) => draft.name.toLowerCase() === wanted.toLowerCase());
+  const named = <T extends { id: string; name: string }>(among: T[]): T | undefined =>
+    among.find((draft) => draft.id === wanted) ??
+    among.find((draft) => draft.name === wanted) ??
+    among.find((draft) => draft.name.toLowerCase() === wanted.toLowerCase());
+  const found = named(drafts);
+  // A draft that is there but cannot be read: opening it says so (STORAGE naming it), not "no such draft".
+  const damaged = found === undefined ? named(unreadable) : undefined;
+  if (damaged !== undefined) return callChannel(context, draftChannels, 'getDraft', { id: damaged.id });
   if (found === undefined) {
     throw new HandleStudioError('VALIDATION', `There is no draft named "${wanted.slice(0, 100)}": see \`handle-studio draft list\`.`, {
       field: 'draft',
@@ -215,14 +219,15 @@ const draftList: CommandSpec = {
   flags: {},
   examples: ['handle-studio draft list --json'],
   run: async (context, flags) => {
-    const { drafts } = await callChannel(context, draftChannels, 'listDrafts', {});
+    const { drafts, unreadable } = await callChannel(context, draftChannels, 'listDrafts', {});
     if (flags['json'] === true) {
-      context.printJson({ ok: true, drafts });
+      context.printJson({ ok: true, drafts, unreadable });
       return 0;
     }
-    if (drafts.length === 0) context.say('No drafts.');
+    if (drafts.length === 0 && unreadable.length === 0) context.say('No drafts.');
     for (const draft of drafts)
       context.say(`${draft.id}  ${requestKindLabel(draft.kind).padEnd(22)} ${draft.name}  (changed ${draft.updatedAt})`);
+    for (const draft of unreadable) context.say(`${draft.id}  ${'cannot be read'.padEnd(22)} ${draft.name}  (${draft.reason})`);
     return 0;
   },
 };

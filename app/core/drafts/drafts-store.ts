@@ -28,6 +28,8 @@ export interface DraftsStore {
   save(input: DraftSaveInput): Draft;
   /** Every draft, most recently changed first. */
   list(): Draft[];
+  /** The drafts whose saved form cannot be read now, most recently changed first. */
+  unreadable(): DraftsStatus['unreadable'];
   get(id: string): Draft;
   rename(id: string, name: string): Draft;
   /** True when there was such a draft. */
@@ -162,6 +164,8 @@ export function openDraftsStore(options: { dataDir: string; now?: () => number }
     },
 
     get,
+
+    unreadable: unreadableRows,
 
     rename(id, name) {
       const parsed = parseOrThrow(draftSaveInputSchema.shape.name, name, 'Draft name');

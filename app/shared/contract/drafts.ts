@@ -67,7 +67,15 @@ export const draftSchema = z.object({
 export type Draft = z.output<typeof draftSchema>;
 
 export const draftChannels = {
-  listDrafts: channel(z.strictObject({}), z.object({ drafts: z.array(draftSchema) }), 'Every draft, most recently changed first.'),
+  listDrafts: channel(
+    z.strictObject({}),
+    z.object({
+      drafts: z.array(draftSchema),
+      /** Drafts whose saved form cannot be read: kept in the file, named here so asking for one by name says so. */
+      unreadable: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })),
+    }),
+    'Every draft, most recently changed first, and those that cannot be read.',
+  ),
   getDraft: channel(z.strictObject({ id: recordIdSchema }), draftSchema, 'One draft, to open it in its form.'),
   saveDraft: channel(draftSaveInputSchema, draftSchema, 'Create or update a draft (called as the user types).'),
   renameDraft: channel(z.strictObject({ id: recordIdSchema, name: draftNameSchema }), draftSchema, 'Give a draft a new name.'),
