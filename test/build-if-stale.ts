@@ -16,7 +16,14 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const OUTPUTS = ['out/main/index.js', 'out/main/keychain-worker.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 /** What the build reads: app and renderer sources (not tests) and the build's own settings. */
 const INPUT_FOLDERS = ['app', 'renderer'];
-const INPUT_FILES = ['electron.vite.config.ts', 'svelte.config.js', 'package.json'];
+const INPUT_FILES = [
+  'electron.vite.config.ts',
+  // What electron.vite.config.ts imports for out/main.
+  'scripts/node-bundle-options.ts',
+  'scripts/builtins-without-esm-facade.ts',
+  'svelte.config.js',
+  'package.json',
+];
 
 function modified(path: string): number | undefined {
   return statSync(join(root, path), { throwIfNoEntry: false })?.mtimeMs;
