@@ -16,9 +16,22 @@ import { runCli, tempDataDir, type CliOptions, type CliRun } from './cli-process
 /** The SCID the CLI tests send to. */
 export const TEST_SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 
+/** A well-formed Authorization that no MPSD accepts, for runs that stop before anything is sent. */
+export const FAKE_AUTHORIZATION = 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
 /** The flags that name a session: `--scid`, `--template` and `--session`. */
 export function sessionFlags(name: string, template = 'GameSession', scid = TEST_SCID): string[] {
   return ['--scid', scid, '--template', template, '--session', name];
+}
+
+/**
+ * Profiles keep tokens in the OS keychain. On Linux that needs a Secret Service (npm test starts
+ * one); without it a run that needs one skips its test (Vitest's `context`) saying why, rather
+ * than failing on the machine.
+ */
+export function skipWithoutKeychain(run: CliRun, context: { skip: (note: string) => void }): void {
+  if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE'))
+    context.skip(`No OS keychain reachable here, so profile tokens cannot be stored: ${run.stderr.trim()}`);
 }
 
 export interface TokenToStore {
@@ -42,9 +55,11 @@ export interface CliWorld {
   /** The local MPSD's user `index`. */
   user: (index: number) => LocalMpsdUser;
   /** The CLI as `who`: its Authorization in XBL_AUTHORIZATION, sent to the local MPSD's origin. */
-  as: (who: LocalMpsdUser, args: string[]) => Promise<CliRun>;
-  /** Adds profile `name` for `endpoint` (sandbox XDKS.1) and, with a token, stores it. */
-  addProfile: (name: string, endpoint: string, profile?: ProfileToAdd) => Promise<void>;
+  as: (who: { authorization: string }, args: string[]) => Promise<CliRun>;
+  /** Adds profile `name` for `endpoint` (sandbox XDKS.1) and, with a token, stores it; answers the `profile add` run. */
+  addProfile: (name: string, endpoint: string, profile?: ProfileToAdd) => Promise<CliRun>;
+  /** Removes profile `name` and its keychain entries after the test (addProfile does this for its own). */
+  removeAfterTest: (name: string) => void;
   /** Stores the profile's token through `profile set-token`; calls `skip` (Vitest's context.skip) when no keychain is reachable. */
   storeToken: (name: string, token: TokenToStore) => Promise<void>;
   /** Runs `use` on core opened on this data folder as the CLI opens it, then closes core. */
@@ -92,13 +107,14 @@ export function useCliWorld(options: { mpsd?: boolean | LocalMpsdOptions } = {})
       const service = profile.service === undefined ? [] : ['--service', profile.service];
       const added = await world.cli(['profile', 'add', name, '--endpoint', endpoint, '--sandbox', 'XDKS.1', ...service]);
       expect(added.code, added.stderr).toBe(0);
-      profiles.push(name);
+      world.removeAfterTest(name);
       if (profile.token !== undefined) await world.storeToken(name, profile.token);
+      return added;
     },
+    removeAfterTest: (name) => profiles.push(name),
     storeToken: async (name, token) => {
       const stored = await world.cli(['profile', 'set-token', name], { stdin: `${token.authorization}\n` });
-      if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
-        token.skip(`No OS keychain reachable here, so profile tokens cannot be stored: ${stored.stderr.trim()}`);
+      skipWithoutKeychain(stored, token);
       expect(stored.code, stored.stderr).toBe(0);
     },
     withCore: async (use) => {

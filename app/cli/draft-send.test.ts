@@ -3,42 +3,24 @@
  * cannot be read: the real CLI, as a child process, against a local MPSD. The message names
  * the box and the line, and nothing reaches MPSD; once the line is fixed the draft goes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.ts';
-import { createHandleStudio } from '../core/handle-studio.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DraftFields } from '../shared/drafts/draft-request.ts';
-import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
 import { SCID, callAs, hostSession } from '../emulator/test-calls.fixture.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { useCliWorld } from './cli-world.fixture.ts';
 
 const TEMPLATE = 'LobbySession';
 const SESSION = 'lobby-7';
 
-let dataDir: ReturnType<typeof tempDataDir>;
-let mpsd: LocalMpsd;
+const world = useCliWorld({ mpsd: true });
 
 beforeEach(async () => {
-  dataDir = tempDataDir();
-  mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [SCID] });
   // A search handle needs a searchable session its creator is a member of (LobbySession is searchable).
-  expect((await hostSession(mpsd, mpsd.users[0]!, SESSION, { template: TEMPLATE })).status).toBe(201);
-});
-
-afterEach(async () => {
-  await mpsd.stop();
-  dataDir.remove();
+  expect((await hostSession(world.mpsd, world.user(0), SESSION, { template: TEMPLATE })).status).toBe(201);
 });
 
 /** Saves drafts the way the app does as the user types: through core, on this data folder. */
 async function saveSearchDrafts(drafts: Record<string, DraftFields>): Promise<void> {
-  const studio = await createHandleStudio({
-    dataDir: dataDir.path,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-  });
-  try {
+  await world.withCore(async (studio) => {
     for (const [name, fields] of Object.entries(drafts)) {
       const saved = await studio.dispatch('saveDraft', {
         name,
@@ -47,18 +29,15 @@ async function saveSearchDrafts(drafts: Record<string, DraftFields>): Promise<vo
       });
       expect(saved.ok, JSON.stringify(saved)).toBe(true);
     }
-  } finally {
-    await studio.close();
-  }
+  });
 }
 
-const draftSend = (name: string) =>
-  runCli(dataDir.path, ['draft', 'send', name, '--endpoint', mpsd.url], { env: { XBL_AUTHORIZATION: mpsd.users[0]!.authorization } });
+const draftSend = (name: string) => world.as(world.user(0), ['draft', 'send', name]);
 
 describe('draft send with an attribute line that cannot be read', () => {
   it('names the box and the line and how to write it, and sends nothing', async () => {
     await saveSearchDrafts({ 'browse lobby': { searchTags: 'elite', searchStrings: 'MapName=Urban\nRanked' } });
-    const requestsBefore = mpsd.stats().requests;
+    const requestsBefore = world.mpsd.stats().requests;
 
     const run = await draftSend('browse lobby');
 
@@ -67,8 +46,8 @@ describe('draft send with an attribute line that cannot be read', () => {
       'Draft "browse lobby" cannot be sent yet: String attributes: Line 2 (“Ranked”): write NAME=VALUE, one attribute per line, e.g. MapName=UrbanCityAssault. Fix it in the app\'s Compose screen.',
     );
     expect(run.stderr).not.toContain('strings must map names to text');
-    expect(mpsd.stats().requests).toBe(requestsBefore);
-    expect(mpsd.stats().handlesCreated).toBe(0);
+    expect(world.mpsd.stats().requests).toBe(requestsBefore);
+    expect(world.mpsd.stats().handlesCreated).toBe(0);
   });
 
   it('names every box with such a line, not only the first', async () => {
@@ -81,7 +60,7 @@ describe('draft send with an attribute line that cannot be read', () => {
     expect(run.stderr).toContain(
       'Number attributes: Line 2 (“MaxLevel=high”): the value must be a number, e.g. MaxLevel=25 or MaxLevel=1.5.',
     );
-    expect(mpsd.stats().handlesCreated).toBe(0);
+    expect(world.mpsd.stats().handlesCreated).toBe(0);
   });
 
   it('sends the draft once the line is fixed: the search handle carries every attribute', async () => {
@@ -92,7 +71,7 @@ describe('draft send with an attribute line that cannot be read', () => {
     const run = await draftSend('browse lobby');
 
     expect(run.code, run.stderr).toBe(0);
-    const found = await callAs(mpsd, mpsd.users[1]!, 'POST', '/handles/query', {
+    const found = await callAs(world.mpsd, world.user(1), 'POST', '/handles/query', {
       body: {
         type: 'search',
         scid: SCID,

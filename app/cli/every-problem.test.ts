@@ -1,31 +1,13 @@
 /** The real CLI, run as a child process: a request with several bad flags names every one of them. */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { expect, it } from 'vitest';
+import { FAKE_AUTHORIZATION, sessionFlags, useCliWorld } from './cli-world.fixture.ts';
 
-let dataDir: ReturnType<typeof tempDataDir>;
-beforeEach(() => (dataDir = tempDataDir()));
-afterEach(() => dataDir.remove());
+const world = useCliWorld();
 
 it('invite send with a bad SCID, template and 23-digit XUID exits 3 listing all three by flag', async () => {
-  const env = { XBL_AUTHORIZATION: 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' };
-  const run = await runCli(
-    dataDir.path,
-    [
-      'invite',
-      'send',
-      '--scid',
-      'not-a-guid',
-      '--template',
-      'a b',
-      '--session',
-      'lobby-7',
-      '--title-id',
-      '1234',
-      '--to',
-      '12345678901234567890123',
-    ],
-    { env },
-  );
+  const env = { XBL_AUTHORIZATION: FAKE_AUTHORIZATION };
+  const where = sessionFlags('lobby-7', 'a b', 'not-a-guid');
+  const run = await world.cli(['invite', 'send', ...where, '--title-id', '1234', '--to', '12345678901234567890123'], { env });
   expect(run.code).toBe(3);
   expect(run.stderr).toContain('3 problems: --scid: SCID must be a GUID');
   expect(run.stderr).toContain('--template: ');

@@ -3,27 +3,16 @@
  * against the local MPSD: joining through an invite or transfer handle, transfer and search
  * handles, joinability in query output, contract versions per call, SCID case and '.' in names.
  */
-import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
-import { exited, firstLine, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { approveDeviceCode, shownCode, signInProfileArgs, useCliChildren, watchLogin, type EmulatorLine } from './cli-children.fixture.ts';
+import type { CliRun } from './cli-process.fixture.ts';
+import { FAKE_AUTHORIZATION, TEST_SCID as SCID, sessionFlags, skipWithoutKeychain, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
-const FAKE_AUTH = 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+/** `handle search` over the test SCID's lobbies. */
+const SEARCH_LOBBIES = ['handle', 'search', '--scid', SCID, '--template', 'LobbySession'];
 
-let dataDir: ReturnType<typeof tempDataDir>;
-let mpsd: LocalMpsd | undefined;
-
-beforeEach(() => {
-  dataDir = tempDataDir();
-});
-
-afterEach(async () => {
-  await mpsd?.stop();
-  mpsd = undefined;
-  dataDir.remove();
-});
-
-const cli = (args: string[], env: Record<string, string> = { XBL_AUTHORIZATION: FAKE_AUTH }) => runCli(dataDir.path, args, { env });
+const world = useCliWorld({ mpsd: true });
+const cli = (args: string[], env: Record<string, string> = { XBL_AUTHORIZATION: FAKE_AUTHORIZATION }) => world.cli(args, { env });
 
 /** The --json document of a run. */
 function json<T>(run: CliRun): T {
@@ -48,18 +37,7 @@ describe('handle commands without a server', RUNS, () => {
   });
 
   it('refuses a contract version the call does not support before sending (exit 3)', async () => {
-    const run = await cli([
-      'handle',
-      'search',
-      '--scid',
-      SCID,
-      '--template',
-      'LobbySession',
-      '--contract',
-      '105',
-      '--endpoint',
-      'http://127.0.0.1:9',
-    ]);
+    const run = await cli([...SEARCH_LOBBIES, '--contract', '105', '--endpoint', 'http://127.0.0.1:9']);
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('--contract: search.query calls are sent with contract version 107 only, not "105".');
   });
@@ -71,12 +49,7 @@ describe('handle commands without a server', RUNS, () => {
     const run = await cli([
       'invite',
       'send',
-      '--scid',
-      SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      'lobby-7',
+      ...sessionFlags('lobby-7'),
       '--title-id',
       '1234',
       '--to',
@@ -91,23 +64,14 @@ describe('handle commands without a server', RUNS, () => {
   });
 
   it('names the flag of a bad search attribute, filter or origin session', async () => {
-    const where = ['--scid', SCID, '--template', 'LobbySession', '--session', 'lobby-1'];
+    const where = sessionFlags('lobby-1', 'LobbySession');
     const spaced = await cli(['handle', 'search-create', ...where, '--string', 'Map Name=Urban']);
     expect(spaced.code).toBe(3);
     expect(spaced.stderr).toContain('--string: Attribute name "Map Name" must start with a letter and hold no spaces');
     const notANumber = await cli(['handle', 'search-create', ...where, '--number', 'MinLevel=lots']);
     expect(notANumber.code).toBe(3);
     expect(notANumber.stderr).toContain('--number MinLevel=lots: the value must be a number');
-    const twoOrs = await cli([
-      'handle',
-      'search',
-      '--scid',
-      SCID,
-      '--template',
-      'LobbySession',
-      '--filter',
-      'numbers/a eq 1 or numbers/b eq 2 or numbers/c eq 3',
-    ]);
+    const twoOrs = await cli([...SEARCH_LOBBIES, '--filter', 'numbers/a eq 1 or numbers/b eq 2 or numbers/c eq 3']);
     expect(twoOrs.code).toBe(3);
     expect(twoOrs.stderr).toContain('--filter: MPSD allows at most one "or"');
     const noOrigin = await cli(['handle', 'transfer', ...where]);
@@ -119,12 +83,10 @@ describe('handle commands without a server', RUNS, () => {
 describe('handle commands against a local MPSD', RUNS, () => {
   let me: { xuid: string; authorization: string };
   let alice: { xuid: string; authorization: string };
-  const as = (user: { authorization: string }, args: string[]) =>
-    cli([...args, '--endpoint', mpsd!.url], { XBL_AUTHORIZATION: user.authorization });
-  const session = (template: string, name: string, scid = SCID) => ['--scid', scid, '--template', template, '--session', name];
+  const { as } = world;
   /** Setup steps go straight to MPSD: the CLI runs only for what a test is about (each run is a process start). */
   const mpsdCall = (user: { authorization: string }, method: string, path: string, body?: unknown) =>
-    fetch(`${mpsd!.url}${path}`, {
+    fetch(`${world.mpsd.url}${path}`, {
       method,
       headers: { Authorization: user.authorization, 'x-xbl-contract-version': '107', 'Content-Type': 'application/json; charset=utf-8' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -147,11 +109,8 @@ describe('handle commands against a local MPSD', RUNS, () => {
   const memberXuids = async (template: string, name: string) =>
     Object.values((await sessionDocument(template, name)).members).map((member) => member.constants.system.xuid);
 
-  beforeEach(async () => {
-    mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [SCID] });
-    const [first, second] = mpsd.users;
-    me = first!;
-    alice = second!;
+  beforeEach(() => {
+    [me, alice] = [world.user(0), world.user(1)];
   });
 
   it('handle join through an invite: the invitee becomes an active member, and the session is named from Content-Location', async () => {
@@ -159,7 +118,7 @@ describe('handle commands against a local MPSD', RUNS, () => {
     const invite = await as(me, [
       'invite',
       'send',
-      ...session('GameSession', 'lobby-7'),
+      ...sessionFlags('lobby-7'),
       '--title-id',
       '1234',
       '--to',
@@ -170,7 +129,7 @@ describe('handle commands against a local MPSD', RUNS, () => {
     ]);
     expect(invite.code, invite.stderr).toBe(0);
     const handleId = json<{ invitees: { handleId: string }[] }>(invite).invitees[0]!.handleId;
-    expect(mpsd!.invites()[0]?.inviteAttributes).toMatchObject({ contextString: '///JoinMyRaid' });
+    expect(world.mpsd.invites()[0]?.inviteAttributes).toMatchObject({ contextString: '///JoinMyRaid' });
 
     const joined = await as(alice, ['handle', 'join', '--handle', handleId, '--xuid', alice.xuid, '--active']);
     expect(joined.code, joined.stderr).toBe(0);
@@ -220,7 +179,7 @@ describe('handle commands against a local MPSD', RUNS, () => {
     const created = await as(me, [
       'handle',
       'search-create',
-      ...session('LobbySession', 'lobby-1'),
+      ...sessionFlags('lobby-1', 'LobbySession'),
       '--tag',
       'ProRankOnly',
       '--string',
@@ -234,23 +193,12 @@ describe('handle commands against a local MPSD', RUNS, () => {
     expect([200, 201]).toContain(searchHandle.status);
     expect(searchHandle.handleId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const found = await as(alice, [
-      'handle',
-      'search',
-      '--scid',
-      SCID,
-      '--template',
-      'LobbySession',
-      '--filter',
-      'numbers/minlevel le 30',
-      '--order-by',
-      'numbers/minlevel desc',
-    ]);
+    const found = await as(alice, [...SEARCH_LOBBIES, '--filter', 'numbers/minlevel le 30', '--order-by', 'numbers/minlevel desc']);
     expect(found.code, found.stderr).toBe(0);
     expect(found.stdout).toMatch(
       new RegExp(`LobbySession/lobby-1  handle ${searchHandle.handleId}  1/\\d+ members  joinable  tags prorankonly`, 'i'),
     );
-    const none = await as(alice, ['handle', 'search', '--scid', SCID, '--template', 'LobbySession', '--filter', 'numbers/minlevel gt 30']);
+    const none = await as(alice, [...SEARCH_LOBBIES, '--filter', 'numbers/minlevel gt 30']);
     expect(none.code, none.stderr).toBe(0);
     expect(none.stdout).toContain('No search handle found.');
 
@@ -263,9 +211,7 @@ describe('handle commands against a local MPSD', RUNS, () => {
     });
     const deleted = await as(me, ['handle', 'delete', '--handle', searchHandle.handleId]);
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect((await as(alice, ['handle', 'search', '--scid', SCID, '--template', 'LobbySession'])).stdout).toContain(
-      'No search handle found.',
-    );
+    expect((await as(alice, SEARCH_LOBBIES)).stdout).toContain('No search handle found.');
   });
 
   it('transfer: a member of the lobby creates it, another lobby member joins the game session through it', async () => {
@@ -275,7 +221,7 @@ describe('handle commands against a local MPSD', RUNS, () => {
     const created = await as(me, [
       'handle',
       'transfer',
-      ...session('GameSession', 'match-2'),
+      ...sessionFlags('match-2'),
       '--origin-template',
       'LobbySession',
       '--origin-session',
@@ -299,86 +245,31 @@ describe('handle commands against a local MPSD', RUNS, () => {
 
   it('sends the SCID in the case it was typed, and names with dots as they are', async () => {
     const upper = SCID.toUpperCase();
-    const run = await as(me, ['session', 'join', ...session('GameSession', 'lobby.9', upper), '--xuid', me.xuid, '--json']);
+    const run = await as(me, ['session', 'join', ...sessionFlags('lobby.9', 'GameSession', upper), '--xuid', me.xuid, '--json']);
     const url = json<{ requests: { url: string }[] }>(run).requests[0]!.url;
-    expect(url).toBe(`${mpsd!.url}/serviceconfigs/${upper}/sessionTemplates/GameSession/sessions/lobby.9`);
+    expect(url).toBe(`${world.mpsd.url}/serviceconfigs/${upper}/sessionTemplates/GameSession/sessions/lobby.9`);
     expect(run.code, run.stderr).toBe(0);
     expect(await memberXuids('GameSession', 'lobby.9')).toEqual([me.xuid]);
   });
 });
 
 describe('handle join with a signed-in profile', RUNS, () => {
-  interface EmulatorLine {
-    url: string;
-    users: { xuid: string; authorization: string }[];
-    tokenServices: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string };
-  }
-  const running: ReturnType<typeof startCli>[] = [];
-  const cleanups: (() => Promise<unknown>)[] = [];
-
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-    for (const child of running.splice(0)) {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited(child);
-    }
-  });
-
-  function skipWithoutKeychain(run: CliRun, context: TestContext): void {
-    if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE')) context.skip(`No OS keychain reachable here: ${run.stderr.trim()}`);
-  }
+  const children = useCliChildren();
 
   it("joins as the profile's signed-in user when --xuid is left out, through the app's send channel, and history keeps the call", async (context) => {
-    const emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits']);
-    running.push(emulator);
-    const printed = JSON.parse(await firstLine(emulator)) as EmulatorLine;
+    const { printed } = await children.emulator(world.dataDir);
     const [host, joiner] = printed.users as [EmulatorLine['users'][number], EmulatorLine['users'][number]];
-    const { clientId, authority, userAuthenticate, xstsAuthorize } = printed.tokenServices;
-    const add = await cli([
-      'profile',
-      'add',
-      'joiner',
-      '--endpoint',
-      printed.url,
-      '--sandbox',
-      'XDKS.1',
-      '--client-id',
-      clientId,
-      '--authority',
-      authority,
-      '--user-auth-url',
-      userAuthenticate,
-      '--xsts-url',
-      xstsAuthorize,
-    ]);
+    const add = await cli(signInProfileArgs('joiner', printed));
     skipWithoutKeychain(add, context);
     expect(add.code, add.stderr).toBe(0);
-    cleanups.push(() => cli(['profile', 'remove', 'joiner', '--yes']));
+    world.removeAfterTest('joiner');
 
     // Device-code sign-in, approved for the joiner as a second device would.
-    const login = startCli(dataDir.path, ['profile', 'login', 'joiner']);
-    running.push(login);
-    let stderr = '';
-    const userCode = await new Promise<string | undefined>((resolve) => {
-      login.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        const shown = /enter the code (\S+?)(?: |\.)/.exec(stderr);
-        if (shown) resolve(shown[1]!);
-      });
-      login.once('close', () => resolve(undefined));
-      login.stdin.end();
-    });
-    if (userCode === undefined) {
-      skipWithoutKeychain({ code: 4, stdout: '', stderr }, context);
-      throw new Error(`profile login ended before showing a code: ${stderr}`);
-    }
-    const approved = await fetch(`${new URL(authority).origin}/_emulator/device-codes/approve`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userCode, xuid: joiner.xuid }),
-    });
+    const login = watchLogin(children.start(world.dataDir, ['profile', 'login', 'joiner']));
+    const userCode = await shownCode(login, context);
+    const approved = await approveDeviceCode(printed, userCode, joiner.xuid);
     expect(approved.status).toBe(200);
-    expect(await exited(login)).toBe(0);
+    expect((await login.done).code).toBe(0);
 
     // The host opens a session and invites the joiner.
     const call = (path: string, method: string, body: unknown) =>

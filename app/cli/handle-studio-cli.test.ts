@@ -4,38 +4,15 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { systemClock } from '../core/clock.ts';
-import { createHandleStudio } from '../core/handle-studio.ts';
-import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
-import { exited, firstLine, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { OTHER_SCID } from '../emulator/test-calls.fixture.ts';
+import { useCliChildren } from './cli-children.fixture.ts';
+import { exited, firstLine, type CliRun } from './cli-process.fixture.ts';
+import { FAKE_AUTHORIZATION, TEST_SCID as SCID, sessionFlags as session, skipWithoutKeychain, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
-const OTHER_SCID = '00000000-1111-2222-3333-444444444444';
-const session = (name: string) => ['--scid', SCID, '--template', 'GameSession', '--session', name];
-
-let dataDir: ReturnType<typeof tempDataDir>;
-let mpsd: LocalMpsd | undefined;
-const running: ReturnType<typeof startCli>[] = [];
-/** Undo steps outside the data folder (keychain entries of profiles a test added). */
-const cleanups: (() => Promise<unknown>)[] = [];
-
-beforeEach(() => {
-  dataDir = tempDataDir();
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited(child);
-  }
-  await mpsd?.stop();
-  mpsd = undefined;
-  dataDir.remove();
-});
-
-const cli = (args: string[], options?: { env?: Record<string, string>; stdin?: string }) => runCli(dataDir.path, args, options);
+const world = useCliWorld({ mpsd: true });
+const { cli } = world;
+const children = useCliChildren({ signal: 'SIGKILL' });
 
 /** Asserts that no output of a run shows the token (or any part after the user hash). */
 function expectNoSecret(run: CliRun, authorization: string): void {
@@ -44,23 +21,8 @@ function expectNoSecret(run: CliRun, authorization: string): void {
   expect(run.stderr).not.toContain(token);
 }
 
-/**
- * Profiles keep tokens in the OS keychain. On Linux that needs a Secret Service (npm test
- * starts one); without it the test skips and says why rather than failing on the machine.
- */
-function skipWithoutKeychain(run: CliRun, context: TestContext): void {
-  if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
-    context.skip(`No OS keychain reachable here, so profile tokens cannot be stored: ${run.stderr.trim()}`);
-  }
-}
-
-/** Adds a profile for the local MPSD and removes it (with its keychain entry) after the test. */
-async function addLocalProfile(): Promise<CliRun> {
-  const add = await cli(['profile', 'add', 'local', '--endpoint', mpsd!.url, '--sandbox', 'XDKS.1']);
-  expect(add.code, add.stderr).toBe(0);
-  cleanups.push(() => cli(['profile', 'remove', 'local', '--yes']));
-  return add;
-}
+/** Adds a profile for the local MPSD; the world removes it (with its keychain entry) after the test. */
+const addLocalProfile = () => world.addProfile('local', world.mpsd.url);
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -133,23 +95,12 @@ describe('handle-studio without a server', () => {
   });
 
   it("a value that breaks the request's rules exits 3 with the flag and the field's message", async () => {
-    const env = { XBL_AUTHORIZATION: 'XBL3.0 x=abc123;eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' };
+    const env = { XBL_AUTHORIZATION: FAKE_AUTHORIZATION };
     const badScid = await cli(
-      [
-        'invite',
-        'send',
-        '--scid',
-        'not-a-guid',
-        '--template',
-        'GameSession',
-        '--session',
-        'lobby-7',
-        '--title-id',
-        '1234',
-        '--to',
-        '2814679796296491',
-      ],
-      { env },
+      ['invite', 'send', ...session('lobby-7', 'GameSession', 'not-a-guid'), '--title-id', '1234', '--to', '2814679796296491'],
+      {
+        env,
+      },
     );
     expect(badScid.code).toBe(3);
     expect(badScid.stderr).toContain('--scid: SCID must be a GUID');
@@ -190,8 +141,7 @@ describe('handle-studio without a server', () => {
   });
 
   it('emulator start --port 0 --json prints its URL and users first, serves, and stops on SIGTERM', async () => {
-    const child = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json']);
-    running.push(child);
+    const child = children.start(world.dataDir, ['emulator', 'start', '--port', '0', '--json']);
     const first = JSON.parse(await firstLine(child)) as { url: string; users: { xuid: string; authorization: string }[] };
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(first.users.length).toBeGreaterThan(0);
@@ -221,16 +171,12 @@ describe('handle-studio against a local MPSD', () => {
   let me: string;
   let alice: string;
   let bob: string;
-  const send = (args: string[], extra: string[] = []) =>
-    cli([...args, '--endpoint', mpsd!.url, ...extra], { env: { XBL_AUTHORIZATION: auth } });
+  /** The CLI as the MPSD's first user (`me`). */
+  const send = (args: string[]) => world.as(world.user(0), args);
 
-  beforeEach(async () => {
-    mpsd = await startLocalMpsd({ rateLimits: false, allowedScids: [SCID] });
-    const [first, second, third] = mpsd.users;
-    auth = first!.authorization;
-    me = first!.xuid;
-    alice = second!.xuid;
-    bob = third!.xuid;
+  beforeEach(() => {
+    auth = world.user(0).authorization;
+    [me, alice, bob] = [world.user(0).xuid, world.user(1).xuid, world.user(2).xuid];
   });
 
   it('session join, then activity set: the activity exists and activity get --json shows it', async () => {
@@ -241,7 +187,7 @@ describe('handle-studio against a local MPSD', () => {
     const setJson = JSON.parse(set.stdout) as { ok: boolean; requests: { method: string; status: number }[] };
     expect(setJson.ok).toBe(true);
     expect(setJson.requests[0]).toMatchObject({ method: 'POST' });
-    expect(mpsd!.stats().handlesCreated).toBe(1);
+    expect(world.mpsd.stats().handlesCreated).toBe(1);
 
     const get = await send(['activity', 'get', '--scid', SCID, '--xuid', me, '--json']);
     expect(get.code, get.stderr).toBe(0);
@@ -289,27 +235,14 @@ describe('handle-studio against a local MPSD', () => {
     expect(new Set(handleIds).size).toBe(2);
     for (const request of json.requests) expect([200, 201]).toContain(request.status);
     // Counted on the server, not just reported by the client.
-    const invites = mpsd!.invites();
+    const invites = world.mpsd.invites();
     expect(invites.map((invite) => invite.invitedXuid)).toEqual([alice, bob]);
-    expect(mpsd!.stats().invitesCreated).toBe(2);
+    expect(world.mpsd.stats().invitesCreated).toBe(2);
     expectNoSecret(run, auth);
   });
 
   it("a refused call exits 5 with MPSD's reason: a forbidden SCID (403) and an unknown handle (404)", async () => {
-    const forbidden = await send([
-      'invite',
-      'send',
-      '--scid',
-      OTHER_SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      'x',
-      '--title-id',
-      '1234',
-      '--to',
-      alice,
-    ]);
+    const forbidden = await send(['invite', 'send', ...session('x', 'GameSession', OTHER_SCID), '--title-id', '1234', '--to', alice]);
     expect(forbidden.code).toBe(5);
     expect(forbidden.stdout + forbidden.stderr).toMatch(/FORBIDDEN/);
 
@@ -332,21 +265,21 @@ describe('handle-studio against a local MPSD', () => {
 
   it('a fan-out where one invite fails and the other lands exits 7 and says which', async () => {
     await send(['session', 'join', ...session('lobby-9'), '--xuid', me]);
-    mpsd!.faults.set({ kind: 'status', status: 500, count: 1, pathPattern: '^/handles$' });
+    world.mpsd.faults.set({ kind: 'status', status: 500, count: 1, pathPattern: '^/handles$' });
     const run = await send(['invite', 'send', ...session('lobby-9'), '--title-id', '1234', '--to', alice, '--to', bob, '--json']);
     expect(run.code, run.stderr).toBe(7);
     const json = JSON.parse(run.stdout) as { ok: boolean; invitees: { invitedXuid: string; state: string }[] };
     expect(json.ok).toBe(false);
     expect(json.invitees.find((invitee) => invitee.invitedXuid === bob)?.state).toBe('sent');
     expect(json.invitees.find((invitee) => invitee.invitedXuid === alice)?.state).not.toBe('sent');
-    expect(mpsd!.invites().map((invite) => invite.invitedXuid)).toEqual([bob]);
+    expect(world.mpsd.invites().map((invite) => invite.invitedXuid)).toEqual([bob]);
   });
 
   it("human output names each invitee's state and the handle id", async () => {
     await send(['session', 'join', ...session('lobby-10'), '--xuid', me]);
     const run = await send(['invite', 'send', ...session('lobby-10'), '--title-id', '1234', '--to', `${alice}=Alice`]);
     expect(run.code, run.stderr).toBe(0);
-    const [invite] = mpsd!.invites();
+    const [invite] = world.mpsd.invites();
     expect(run.stdout).toContain(`sent`);
     expect(run.stdout).toContain(`${alice} (Alice)`);
     expect(run.stdout).toContain(`handle ${invite!.id}`);
@@ -371,7 +304,7 @@ describe('handle-studio against a local MPSD', () => {
     await cli(['session', 'join', ...session('lobby-11'), '--xuid', me, '--profile', 'local']);
     const run = await cli(['invite', 'send', ...session('lobby-11'), '--title-id', '1234', '--to', alice, '--profile', 'local', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(mpsd!.invites().map((invite) => invite.invitedXuid)).toEqual([alice]);
+    expect(world.mpsd.invites().map((invite) => invite.invitedXuid)).toEqual([alice]);
 
     const list = await cli(['profile', 'list', '--json']);
     expect(list.code).toBe(0);
@@ -384,15 +317,13 @@ describe('handle-studio against a local MPSD', () => {
     expect(history.code, history.stderr).toBe(0);
     const entries = (JSON.parse(history.stdout) as { entries: { invitedXuid?: string; handleId?: string }[] }).entries;
     expect(entries.map((entry) => entry.invitedXuid)).toEqual([alice]);
-    expect(entries[0]!.handleId).toBe(mpsd!.invites()[0]!.id);
+    expect(entries[0]!.handleId).toBe(world.mpsd.invites()[0]!.id);
     expectNoSecret(history, auth);
   });
 
   it('invite send --queue while MPSD is unreachable holds the invites in the outbox and exits 0; flush exits 6 while still offline', async (context) => {
     const port = await closedPort();
-    const add = await cli(['profile', 'add', 'offline', '--endpoint', `http://127.0.0.1:${port}`, '--sandbox', 'XDKS.1']);
-    expect(add.code, add.stderr).toBe(0);
-    cleanups.push(() => cli(['profile', 'remove', 'offline', '--yes']));
+    await world.addProfile('offline', `http://127.0.0.1:${port}`);
     const stored = await cli(['profile', 'set-token', 'offline'], { stdin: auth });
     skipWithoutKeychain(stored, context);
 
@@ -440,7 +371,7 @@ describe('handle-studio against a local MPSD', () => {
       { invitedXuid: alice, label: 'Alice', state: 'sent' },
       { invitedXuid: bob, state: 'sent' },
     ]);
-    expect(mpsd!.invites().map((invite) => [invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([
+    expect(world.mpsd.invites().map((invite) => [invite.invitedXuid, invite.inviteAttributes.titleId])).toEqual([
       [alice, '1234'],
       [bob, '1234'],
     ]);
@@ -476,24 +407,18 @@ describe('handle-studio against a local MPSD', () => {
     const json = JSON.parse(run.stdout) as { before: { requests: { kind: string }[] }[]; invitees: { state: string }[] };
     expect(json.before.map((step) => step.requests[0]!.kind)).toEqual(['session.join', 'activity.set']);
     expect(json.invitees.map((invitee) => invitee.state)).toEqual(['sent']);
-    const [invite] = mpsd!.invites();
+    const [invite] = world.mpsd.invites();
     expect(invite!.sessionRef.name).toMatch(/^[0-9a-f-]{36}$/);
-    expect(mpsd!.stats().handlesCreated).toBe(2);
+    expect(world.mpsd.stats().handlesCreated).toBe(2);
   });
 
   it('draft send sends a draft saved by the app, and refuses one with a mistake before any call', async () => {
     // The app saves drafts as the user types; do the same through core on this data folder.
-    const studio = await createHandleStudio({
-      dataDir: dataDir.path,
-      shell: 'cli',
-      version: 'test',
-      fetch: globalThis.fetch,
-      clock: systemClock,
-    });
     const fields = { scid: SCID, templateName: 'GameSession', sessionName: 'lobby-14', titleId: '1234', invitees: [`${alice} Alice`] };
-    const good = await studio.dispatch('saveDraft', { name: 'lobby invites', kind: 'invite.send', fields });
-    const bad = await studio.dispatch('saveDraft', { name: 'half done', kind: 'invite.send', fields: { ...fields, titleId: '' } });
-    await studio.close();
+    const [good, bad] = await world.withCore(async (studio) => [
+      await studio.dispatch('saveDraft', { name: 'lobby invites', kind: 'invite.send', fields }),
+      await studio.dispatch('saveDraft', { name: 'half done', kind: 'invite.send', fields: { ...fields, titleId: '' } }),
+    ]);
     expect(good.ok && bad.ok).toBe(true);
 
     const listed = await cli(['draft', 'list']);
@@ -501,14 +426,14 @@ describe('handle-studio against a local MPSD', () => {
     const incomplete = await send(['draft', 'send', 'half done']);
     expect(incomplete.code).toBe(3);
     expect(incomplete.stderr).toContain('Draft "half done" cannot be sent yet: titleId: Title id is required');
-    expect(mpsd!.stats().requests).toBe(0);
+    expect(world.mpsd.stats().requests).toBe(0);
 
     const run = await send(['draft', 'send', 'lobby invites', '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect((JSON.parse(run.stdout) as { invitees: unknown[] }).invitees).toMatchObject([
       { invitedXuid: alice, label: 'Alice', state: 'sent' },
     ]);
-    expect(mpsd!.invites().map((invite) => invite.invitedXuid)).toEqual([alice]);
+    expect(world.mpsd.invites().map((invite) => invite.invitedXuid)).toEqual([alice]);
   });
 
   it('profile remove refuses without --yes and names an unknown profile', async (context) => {

@@ -3,9 +3,9 @@
  * local MPSD, a rule that prunes it, and the rule read back by a later process.
  */
 import { expect, it } from 'vitest';
-import { TEST_SCID, useCliWorld } from './cli-world.fixture.ts';
+import { sessionFlags, useCliWorld } from './cli-world.fixture.ts';
 
-const session = ['--scid', TEST_SCID, '--template', 'GameSession', '--session', 'lobby-7'];
+const session = sessionFlags('lobby-7');
 const world = useCliWorld({ mpsd: true });
 const cli = (args: string[]) => world.cli(args, { env: { XBL_AUTHORIZATION: world.mpsd.users[0]!.authorization } });
 

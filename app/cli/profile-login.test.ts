@@ -3,77 +3,25 @@
  * processes against `emulator start`'s sign-in stand-ins, the code approved from here
  * through the stand-ins' control endpoint, as a second device would.
  */
-import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { exited, firstLine, runCli, startCli, tempDataDir, type CliRun } from './cli-process.fixture.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { approveDeviceCode, shownCode, signInProfileArgs, useCliChildren, watchLogin, type EmulatorLine } from './cli-children.fixture.ts';
+import { sessionFlags, skipWithoutKeychain, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
-
-interface EmulatorLine {
-  url: string;
-  users: { xuid: string; gamertag: string; authorization: string }[];
-  tokenServices: { authority: string; userAuthenticate: string; xstsAuthorize: string; clientId: string };
-}
-
-let dataDir: ReturnType<typeof tempDataDir>;
-let emulator: ReturnType<typeof startCli>;
+const world = useCliWorld();
+const { cli } = world;
+// Room for a loaded 2-core machine to end the emulator and a login.
+const children = useCliChildren({ timeout: 240_000 });
 let printed: EmulatorLine;
-const running: ReturnType<typeof startCli>[] = [];
-const cleanups: (() => Promise<unknown>)[] = [];
-
-const cli = (args: string[]) => runCli(dataDir.path, args);
 
 beforeEach(async () => {
-  dataDir = tempDataDir();
-  emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits']);
-  running.push(emulator);
-  printed = JSON.parse(await firstLine(emulator)) as EmulatorLine;
+  ({ printed } = await children.emulator(world.dataDir));
 }, 240_000);
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited(child);
-  }
-  dataDir.remove();
-}, 240_000);
-
-function signInFlags(): string[] {
-  const { clientId, authority, userAuthenticate, xstsAuthorize } = printed.tokenServices;
-  return ['--client-id', clientId, '--authority', authority, '--user-auth-url', userAuthenticate, '--xsts-url', xstsAuthorize];
-}
 
 async function addSignInProfile(name: string): Promise<void> {
-  const add = await cli(['profile', 'add', name, '--endpoint', printed.url, '--sandbox', 'XDKS.1', ...signInFlags()]);
+  const add = await cli(signInProfileArgs(name, printed));
   expect(add.code, add.stderr).toBe(0);
   expect(add.stdout).toContain(`run \`handle-studio profile login "${name}"\``);
-  cleanups.push(() => cli(['profile', 'remove', name, '--yes']));
-}
-
-/** Collects a child's output until it ends, resolving `code` once the device code shows on stderr. */
-function watchLogin(child: ReturnType<typeof startCli>): { code: Promise<string>; done: Promise<CliRun> } {
-  let stdout = '';
-  let stderr = '';
-  let foundCode: (code: string) => void;
-  const code = new Promise<string>((resolve) => (foundCode = resolve));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    const shown = /enter the code (\S+?)(?: |\.)/.exec(stderr);
-    if (shown) foundCode(shown[1]!);
-  });
-  child.stdin.end();
-  const done = exited(child).then((exitCode) => {
-    foundCode('(none: exited before showing a code)');
-    return { code: exitCode, stdout, stderr };
-  });
-  return { code, done };
-}
-
-function skipWithoutKeychain(run: CliRun, context: TestContext): void {
-  if (run.code === 4 && run.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
-    context.skip(`No OS keychain reachable here, so a signed-in token cannot be stored: ${run.stderr.trim()}`);
-  }
+  world.removeAfterTest(name);
 }
 
 // Each test starts the emulator and a login as processes: room for a loaded 2-core machine.
@@ -85,20 +33,11 @@ describe("profile login against emulator start's sign-in stand-ins", { timeout: 
       profile: { auth: { msaClientId: printed.tokenServices.clientId, tokenEndpoints: { authority: printed.tokenServices.authority } } },
     });
 
-    const login = startCli(dataDir.path, ['profile', 'login', 'local sign-in']);
-    running.push(login);
-    const watched = watchLogin(login);
-    const userCode = await Promise.race([
-      watched.code,
-      watched.done.then((run) => skipWithoutKeychain(run, context)).then(() => watched.code),
-    ]);
+    const watched = watchLogin(children.start(world.dataDir, ['profile', 'login', 'local sign-in']));
+    const userCode = await shownCode(watched, context);
     const linkPage = `${new URL(printed.tokenServices.authority).origin}/link`;
     const tester = printed.users[1]!;
-    const approved = await fetch(`${new URL(printed.tokenServices.authority).origin}/_emulator/device-codes/approve`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userCode, xuid: tester.xuid }),
-    });
+    const approved = await approveDeviceCode(printed, userCode, tester.xuid);
     expect(approved.status, await approved.clone().text()).toBe(200);
 
     const run = await watched.done;
@@ -114,42 +53,16 @@ describe("profile login against emulator start's sign-in stand-ins", { timeout: 
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/XBL3\.0|x=[0-9a-f]+;/);
 
     // The stored token is the tester's and the local MPSD accepts it.
-    const join = await cli([
-      'session',
-      'join',
-      '--scid',
-      SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      'cli-login',
-      '--xuid',
-      tester.xuid,
-      '--profile',
-      'local sign-in',
-    ]);
+    const join = await cli(['session', 'join', ...sessionFlags('cli-login'), '--xuid', tester.xuid, '--profile', 'local sign-in']);
     expect(join.code, join.stderr).toBe(0);
-    const activity = await cli([
-      'activity',
-      'set',
-      '--scid',
-      SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      'cli-login',
-      '--profile',
-      'local sign-in',
-      '--json',
-    ]);
+    const activity = await cli(['activity', 'set', ...sessionFlags('cli-login'), '--profile', 'local sign-in', '--json']);
     expect(activity.code, activity.stderr).toBe(0);
     expect(`${join.stdout}${activity.stdout}${activity.stderr}`).not.toMatch(/XBL3\.0 x=[0-9a-f]+;[^<]/);
   });
 
   it('Ctrl+C while waiting cancels the sign-in and stores nothing', async (context) => {
     await addSignInProfile('cancelled');
-    const login = startCli(dataDir.path, ['profile', 'login', 'cancelled']);
-    running.push(login);
+    const login = children.start(world.dataDir, ['profile', 'login', 'cancelled']);
     const watched = watchLogin(login);
     await Promise.race([watched.code, watched.done.then((run) => skipWithoutKeychain(run, context))]);
     login.kill('SIGINT');

@@ -8,9 +8,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exited, firstLine, startCli } from './cli-process.fixture.ts';
-import { TEST_SCID as SCID, useCliWorld } from './cli-world.fixture.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useCliChildren, type EmulatorLine } from './cli-children.fixture.ts';
+import { TEST_SCID as SCID, sessionFlags, useCliWorld } from './cli-world.fixture.ts';
 
 const TEMPLATES = {
   serviceConfigs: {
@@ -39,21 +39,16 @@ const TEMPLATES = {
 
 const world = useCliWorld();
 const cli = (args: string[]) => world.cli(args);
-let emulator: ReturnType<typeof startCli>;
-let mpsd: { url: string; users: { xuid: string; authorization: string }[] };
+const children = useCliChildren();
+let mpsd: EmulatorLine;
 
 beforeEach(async () => {
   const templates = join(world.dataDir, 'templates.json');
   writeFileSync(templates, JSON.stringify(TEMPLATES));
-  emulator = startCli(world.dataDir, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits', '--templates', templates]);
-  mpsd = JSON.parse(await firstLine(emulator)) as typeof mpsd;
-  emulator.stdout.resume();
-  emulator.stderr.resume();
-});
-
-afterEach(async () => {
-  if (emulator.exitCode === null) emulator.kill('SIGTERM');
-  await exited(emulator);
+  const emulator = await children.emulator(world.dataDir, ['--templates', templates]);
+  mpsd = emulator.printed;
+  emulator.child.stdout.resume();
+  emulator.child.stderr.resume();
 });
 
 /** Profiles alpha (user 1) and bravo (user 2) with stored tokens; skips where no keychain is reachable. */
@@ -65,6 +60,9 @@ async function twoProfiles(skip: (reason: string) => void): Promise<void> {
     await world.addProfile(name, mpsd.url, { token: { authorization: user.authorization, skip } });
   }
 }
+
+/** Sends as profile alpha, as its user (user 1). */
+const asAlpha = () => ['--profile', 'alpha', '--xuid', mpsd.users[0]!.xuid];
 
 async function savePreset(name: string, template: string): Promise<void> {
   const saved = await cli([
@@ -197,37 +195,13 @@ describe('pre-flight from the CLI', () => {
   it('session check lists findings with their fix and exits 8; a clean session exits 0', async (context) => {
     await twoProfiles((reason) => context.skip(reason));
     await closedSession('closed-1');
-    const where = ['--scid', SCID, '--template', 'GameSession'];
-    const found = await cli([
-      'session',
-      'check',
-      ...where,
-      '--session',
-      'closed-1',
-      '--invitee',
-      mpsd.users[1]!.xuid,
-      '--profile',
-      'alpha',
-      '--xuid',
-      mpsd.users[0]!.xuid,
-    ]);
+    const found = await cli(['session', 'check', ...sessionFlags('closed-1'), '--invitee', mpsd.users[1]!.xuid, ...asAlpha()]);
     expect(found.code).toBe(8);
     expect(found.stdout).toMatch(/\[blocks\] closed: The session is closed .* Fix: Have a member set properties\.system\.closed to false/);
 
-    const join = await cli(['session', 'join', ...where, '--session', 'open-1', '--xuid', mpsd.users[0]!.xuid, '--profile', 'alpha']);
+    const join = await cli(['session', 'join', ...sessionFlags('open-1'), ...asAlpha()]);
     expect(join.code, join.stderr).toBe(0);
-    const clean = await cli([
-      'session',
-      'check',
-      ...where,
-      '--session',
-      'open-1',
-      '--profile',
-      'alpha',
-      '--xuid',
-      mpsd.users[0]!.xuid,
-      '--json',
-    ]);
+    const clean = await cli(['session', 'check', ...sessionFlags('open-1'), ...asAlpha(), '--json']);
     expect(clean.code).toBe(0);
     expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, exitCode: 0, findings: [] });
   });
@@ -238,20 +212,12 @@ describe('pre-flight from the CLI', () => {
     const invite = [
       'invite',
       'send',
-      '--scid',
-      SCID,
-      '--template',
-      'GameSession',
-      '--session',
-      'closed-2',
+      ...sessionFlags('closed-2'),
       '--title-id',
       '1234',
       '--to',
       mpsd.users[1]!.xuid,
-      '--profile',
-      'alpha',
-      '--xuid',
-      mpsd.users[0]!.xuid,
+      ...asAlpha(),
       '--check',
     ];
     const stopped = await cli(invite);

@@ -8,25 +8,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
 import { exited, startCli } from './cli-process.fixture.ts';
-import { TEST_SCID, useCliWorld } from './cli-world.fixture.ts';
+import { sessionFlags, useCliWorld } from './cli-world.fixture.ts';
 
 const AUTH = 'XBL3.0 x=998877;eyJ.send-queue-cli-secret';
-const invite = [
-  'invite',
-  'send',
-  '--scid',
-  TEST_SCID,
-  '--template',
-  'GameSession',
-  '--session',
-  'lobby-3',
-  '--title-id',
-  '1234',
-  '--to',
-  '2814660000000002',
-  '--to',
-  '2814660000000003',
-];
+const invite = ['invite', 'send', ...sessionFlags('lobby-3'), '--title-id', '1234', '--to', '2814660000000002', '--to', '2814660000000003'];
 
 const world = useCliWorld();
 const { cli, addProfile } = world;
