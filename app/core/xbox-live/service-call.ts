@@ -299,14 +299,27 @@ export function createServiceCaller(
     return init;
   }
 
+  /**
+   * The request as it is recorded: its body scrubbed of the Authorization value too, since a
+   * person may paste the token (or its token part) into a field such as an invite's context.
+   * What goes out is left as typed; what is kept (History, its exports, the screens) never holds it.
+   */
+  function recordable(request: SentRequest, authorization: string): SentRequest {
+    if (request.body === undefined) return request;
+    const body = scrubberFor(authorization).text(request.body);
+    return body === request.body ? request : { ...request, body };
+  }
+
   return async function callService<Kind extends string>(call: ServiceCall<Kind>, sendOptions: SendOptions = {}) {
     const { signal, budget } = sendOptions;
     const startedAt = clock.now();
     let attempts = 0;
+    // Scrubbed with every Authorization this call uses (a renewal brings another one).
+    let recorded = call.request;
     const ended = (response: ReceivedResponse | undefined, error?: AppError): ServiceExchange<Kind> => {
       const exchange: ServiceExchange<Kind> = {
         kind: call.kind,
-        request: call.request,
+        request: recorded,
         startedAt: new Date(startedAt).toISOString(),
         durationMs: clock.now() - startedAt,
         attempts,
@@ -328,6 +341,7 @@ export function createServiceCaller(
     } catch (thrown) {
       return ended(undefined, credentialError(thrown, 'NO_CREDENTIALS', service));
     }
+    recorded = recordable(recorded, authorization);
     let init = requestInit(call.request, authorization);
 
     let renewed = false;
@@ -362,6 +376,7 @@ export function createServiceCaller(
           if (error.code === 'UNAUTHORIZED') tellRefused();
           return ended(response, error);
         }
+        recorded = recordable(recorded, authorization);
         init = requestInit(call.request, authorization);
         continue;
       }

@@ -1,0 +1,85 @@
+/**
+ * A token pasted into a field (an invite's context, an MPA invite's connection string) instead
+ * of where tokens go. What the CLI records of the request (History, its exports) was scrubbed
+ * only in the answer, so the token sat in history.sqlite and in `history export x.json` as
+ * typed. Checked on the raw bytes of every file the data folder holds.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
+import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { sessionFlags } from './cli-world.fixture.ts';
+
+// Like the local MPSD's tokens: random to a person, yet not shaped like one the CLI refuses as a flag.
+const TOKEN_PART = 'r8M-q3rSov58-token-in-a-field-Lk3w';
+const AUTH = `XBL3.0 x=5566778899;${TOKEN_PART}`;
+
+let mpsd: ScriptedMpsd | undefined;
+let data: ReturnType<typeof tempDataDir> | undefined;
+afterEach(async () => {
+  await mpsd?.close();
+  mpsd = undefined;
+  data?.remove();
+  data = undefined;
+});
+
+/** Every file of the data folder whose bytes hold `secret`. */
+function filesHolding(dir: string, secret: string): string[] {
+  return readdirSync(dir).filter((name) => readFileSync(join(dir, name)).includes(secret));
+}
+
+it.each([
+  [
+    'invite send --context',
+    (url: string) => [
+      'invite',
+      'send',
+      ...sessionFlags('lobby-2'),
+      '--title-id',
+      '1234',
+      '--to',
+      '2814660000000002',
+      '--context',
+      TOKEN_PART,
+      '--endpoint',
+      url,
+    ],
+  ],
+  [
+    'mpa invite send --connection',
+    (url: string) => [
+      'mpa',
+      'invite',
+      'send',
+      '--title',
+      '1234',
+      '--xuid',
+      '2814660000000001',
+      '--to',
+      '2814660000000002',
+      '--connection',
+      TOKEN_PART,
+      '--endpoint',
+      url,
+    ],
+  ],
+])('%s holding the token part: no file of the data folder and no export holds it', async (_, args) => {
+  mpsd = await startScriptedMpsd((call) =>
+    call.path.endsWith('/invites') ? { status: 204 } : { status: 201, body: { id: '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13' } },
+  );
+  data = tempDataDir();
+  const sent = await runCli(data.path, args(mpsd.url), { env: { XBL_AUTHORIZATION: AUTH } });
+  expect(sent.code, sent.stderr).toBe(0);
+  // Sent as typed: what the user asked for goes out; only what is kept is scrubbed.
+  expect(mpsd.calls.some((call) => call.body.includes(TOKEN_PART))).toBe(true);
+
+  const exported = join(data.path, 'export.json');
+  expect((await runCli(data.path, ['history', 'export', exported])).code).toBe(0);
+  const history = JSON.parse(readFileSync(exported, 'utf8')) as { request: { body?: string } }[];
+  expect(history).toHaveLength(1);
+  expect(history[0]?.request.body).toContain('<token>');
+  expect(filesHolding(data.path, TOKEN_PART)).toEqual([]);
+  // Nor a piece long enough to matter (the masking rule: 16 characters).
+  expect(filesHolding(data.path, TOKEN_PART.slice(-16))).toEqual([]);
+});
