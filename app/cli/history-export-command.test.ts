@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openHistoryStore } from '../core/history/history-store.ts';
+import { fillHistory, sampleInvite } from '../core/history/sample-history.fixture.ts';
 import type { HistoryEntry } from '../shared/contract/history.ts';
 import { AUTHORIZATION_PLACEHOLDER } from '../shared/mpsd/wire.ts';
 import { runCli, tempDataDir } from './cli-process.fixture.ts';
@@ -16,27 +16,12 @@ let dataDir: ReturnType<typeof tempDataDir>;
 
 beforeEach(() => {
   dataDir = tempDataDir();
-  const history = openHistoryStore({ dataDir: dataDir.path });
-  for (let n = 0; n < ENTRIES; n++) {
-    history.append({
-      at: new Date(Date.parse('2026-03-01T12:00:00Z') + n * 1000).toISOString(),
-      profileId: 'p1',
-      profileName: 'Dev',
-      sandbox: 'XDKS.1',
+  fillHistory(dataDir.path, ENTRIES, (n) =>
+    sampleInvite(n, {
       kind: n % 3 === 0 ? 'activity.set' : 'invite.send',
-      invitedXuid: String(2814679796296400 + n),
-      request: {
-        method: 'POST',
-        url: 'https://sessiondirectory.xboxlive.com/handles',
-        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
-      },
-      response: { status: 201, headers: {}, body: `{"id":"handle-${n}"}` },
       ...(n === 7 ? { error: { code: 'MPSD_REJECTED' as const, message: '=cmd|calc' } } : {}),
-      correlationId: `corr-${n}`,
-      durationMs: 12,
-    });
-  }
-  history.close();
+    }),
+  );
 });
 
 afterEach(() => dataDir.remove());

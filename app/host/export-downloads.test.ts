@@ -4,37 +4,13 @@
  */
 import { request as httpRequest } from 'node:http';
 import { expect, it } from 'vitest';
-import { openHistoryStore } from '../core/history/history-store.ts';
+import { fillHistory } from '../core/history/sample-history.fixture.ts';
 import { AUTHORIZATION_PLACEHOLDER } from '../shared/mpsd/wire.ts';
 import { HOST_TOKEN as TOKEN, useHostWorld } from './host-world.fixture.ts';
 
 const ENTRIES = 1_234;
 
-const world = useHostWorld({
-  downloads: true,
-  prepare(dataDir) {
-    const history = openHistoryStore({ dataDir });
-    for (let n = 0; n < ENTRIES; n++) {
-      history.append({
-        at: new Date(Date.parse('2026-03-01T12:00:00Z') + n * 1000).toISOString(),
-        profileId: 'p1',
-        profileName: 'Dev',
-        sandbox: 'XDKS.1',
-        kind: 'invite.send',
-        invitedXuid: String(2814679796296400 + n),
-        request: {
-          method: 'POST',
-          url: 'https://sessiondirectory.xboxlive.com/handles',
-          headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
-        },
-        response: { status: 201, headers: {}, body: `{"id":"handle-${n}"}` },
-        correlationId: `corr-${n}`,
-        durationMs: 12,
-      });
-    }
-    history.close();
-  },
-});
+const world = useHostWorld({ downloads: true, prepare: (dataDir) => fillHistory(dataDir, ENTRIES) });
 
 async function exportLink(format: 'csv' | 'json'): Promise<string> {
   const answer = await world.call('exportHistory', { format, filter: {} });

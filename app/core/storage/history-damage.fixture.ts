@@ -5,32 +5,19 @@
  */
 import { closeSync, openSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { HISTORY_FILE_NAME, openHistoryStore } from '../history/history-store.ts';
-import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
+import { HISTORY_FILE_NAME } from '../history/history-store.ts';
+import { fillHistory, sampleInvite } from '../history/sample-history.fixture.ts';
 
 const PAGE = 4096;
 
 /** Fills `dataDir`'s history with `entries` entries and closes it cleanly. */
 export function historyClosedCleanly(dataDir: string, entries = 200): void {
-  const store = openHistoryStore({ dataDir });
-  for (let n = 0; n < entries; n++) {
-    store.append({
-      at: new Date(Date.parse('2026-03-01T12:00:00Z') + n * 1000).toISOString(),
-      profileId: 'p1',
-      profileName: 'Dev',
-      sandbox: 'XDKS.1',
-      kind: 'invite.send',
-      invitedXuid: String(2814679796296400 + n),
-      request: {
-        method: 'POST',
-        url: 'https://sessiondirectory.xboxlive.com/handles',
-        headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
-      },
+  fillHistory(dataDir, entries, (n) =>
+    sampleInvite(n, {
       response: { status: 201, headers: {}, body: `{"id":"handle-${n}","padding":"${'x'.repeat(300)}"}` },
-      durationMs: 12,
-    });
-  }
-  store.close();
+      correlationId: undefined,
+    }),
+  );
 }
 
 /**
