@@ -277,9 +277,14 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
     }
     const presetStatus = presets.status();
     if (presetStatus.damagedFileMovedTo) {
-      const unreadable = presetStatus.unreadablePresets > 0 ? ` ${presetStatus.unreadablePresets} preset(s) in it could not be read.` : '';
+      const { keptPresets: kept, unreadablePresets: unreadable } = presetStatus;
+      // Say what was kept, and "nothing" when nothing was (a torn file is not read at all).
+      const what =
+        kept === 0
+          ? `nothing in it could be read, so no preset was kept${unreadable > 0 ? ` (${unreadable} preset(s) in it are unreadable)` : ''}`
+          : `${kept} preset(s) were kept${unreadable > 0 ? ` and ${unreadable} could not be read` : ''}`;
       notices.push({
-        message: `The presets file was damaged; what could be read was kept.${unreadable} A copy of the damaged file was kept as ${presetStatus.damagedFileMovedTo}.`,
+        message: `The presets file was damaged: ${what}. The original file is kept as ${presetStatus.damagedFileMovedTo}.`,
         keptAside: presetStatus.damagedFileMovedTo,
       });
     }

@@ -48,6 +48,8 @@ export interface PresetsStatus {
   damagedFileMovedTo?: string;
   /** How many saved presets could not be read (they remain in the damaged file). */
   unreadablePresets: number;
+  /** How many presets were read from the file (0 for a file that could not be read at all). */
+  keptPresets: number;
   /** The version the file was upgraded from on open, and where the original was kept. */
   upgradedFrom?: { version: number; backupPath: string };
   /** True when a change is held only in memory because the last write failed. */
@@ -166,7 +168,7 @@ function freeText(preset: Preset | SharedPreset | PresetFields): Record<string, 
 export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
   const now = options.now ?? Date.now;
   const { source } = options;
-  const status: PresetsStatus = { path: source.path, unreadablePresets: 0, unsavedChanges: false };
+  const status: PresetsStatus = { path: source.path, unreadablePresets: 0, keptPresets: 0, unsavedChanges: false };
 
   function moveDamagedAside(): void {
     const movedTo = `${source.path}.damaged-${timestampForFileName(now())}`;
@@ -189,6 +191,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
 
   const read = readPresetDocument(raw);
   let presets: Preset[] = read.presets;
+  status.keptPresets = presets.length;
   if (read.fileVersion > PRESET_DOCUMENT_VERSION) {
     status.readOnlyReason = `presets.json was written by a newer Handle Studio (file version ${read.fileVersion}); update Handle Studio to change presets.`;
   } else if (read.unreadable.length > 0) {
