@@ -147,12 +147,12 @@ export const commandTable: readonly CommandEntry[] = [
   },
   {
     path: ['outbox', 'reassign'],
-    line: 'Send queued items as another profile of the same service: one ITEM, or every item whose profile is gone.',
+    line: 'Send queued items as another profile of the same service.',
     module: outboxModule,
   },
   {
     path: ['outbox', 'dismiss'],
-    line: 'Remove one item from the outbox (a queued one is then never sent). An item being sent cannot be removed.',
+    line: 'Remove one item from the outbox (a queued one is then never sent).',
     module: outboxModule,
   },
   { path: ['draft', 'list'], line: 'List drafts saved in the app, most recently changed first.', module: outboxModule },
