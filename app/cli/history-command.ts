@@ -2,7 +2,7 @@
  * `handle-studio history`: the requests the app and the CLI have sent, newest first, from
  * the same history database the History screen reads. Entries hold no token.
  */
-import { historyChannels, type HistoryFilter, type HistorySummary } from '../shared/contract/history.ts';
+import { historyChannels, historyOutcomes, type HistoryFilter, type HistorySummary } from '../shared/contract/history.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { historyErrorCode, historyKindLabel, historyOutcomeLabel } from '../shared/history/request-words.ts';
 import { recordedKinds } from '../shared/recorded-kinds.ts';
@@ -12,12 +12,26 @@ import { list, text } from './request-flags.ts';
 
 const DEFAULT_LIMIT = 20;
 
-/** Reads --limit: a whole number; the channel's schema says the allowed range. */
-export function limitFromFlag(flag: string): number {
-  if (!/^[0-9]{1,7}$/.test(flag.trim())) {
+/** The most entries one page holds (the listHistory channel's own limit). */
+const MAX_LIMIT = 500;
+
+/** Reads --limit: a whole number from 1 to `max` (the channel's own bound), said in the flag's words. */
+export function limitFromFlag(flag: string, max: number): number {
+  const typed = flag.trim();
+  if (!/^[0-9]+$/.test(typed)) {
     throw new HandleStudioError('VALIDATION', '--limit must be a whole number, e.g. --limit 50.', { field: 'limit' });
   }
-  return Number(flag);
+  const limit = Number(typed);
+  if (limit < 1 || limit > max) {
+    throw new HandleStudioError(
+      'VALIDATION',
+      `--limit must be from 1 to ${max} (got ${typed.length > 12 ? `${typed.slice(0, 12)}…` : typed}).`,
+      {
+        field: 'limit',
+      },
+    );
+  }
+  return limit;
 }
 
 function historyLine(entry: HistorySummary): string {
@@ -40,15 +54,24 @@ export const historyFilterFlags: Readonly<Record<string, FlagSpec>> = {
   status: { type: 'string', value: 'ok|error|outcome-unknown', help: 'Only entries with this outcome.' },
 };
 
-/** The filter the flags ask for. The schema checks kind and status and says what is allowed; the casts only pass the typed text on. */
+/** `value` when it is one of `allowed`; else VALIDATION naming the flag and every allowed value. */
+function oneOf<T extends string>(flag: string, allowed: readonly T[], value: string): T {
+  const found = allowed.find((candidate) => candidate === value);
+  if (found !== undefined) return found;
+  throw new HandleStudioError('VALIDATION', `${flag} "${value.slice(0, 60)}" is not one of: ${allowed.join(', ')}.`, {
+    field: flag.replace(/^--/, ''),
+  });
+}
+
+/** The filter the flags ask for; a kind or status that is not allowed is refused in the flag's own words. */
 export function historyFilterFromFlags(flags: FlagValues): HistoryFilter {
   const search = text(flags, 'search');
-  const kinds = list(flags, 'kind');
+  const kinds = list(flags, 'kind').map((kind) => oneOf('--kind', recordedKinds, kind));
   const status = text(flags, 'status');
   return {
     ...(search === undefined ? {} : { search }),
-    ...(kinds.length === 0 ? {} : { kinds: kinds as (typeof recordedKinds)[number][] }),
-    ...(status === undefined ? {} : { status: status as 'ok' }),
+    ...(kinds.length === 0 ? {} : { kinds }),
+    ...(status === undefined ? {} : { status: oneOf('--status', historyOutcomes, status) }),
   };
 }
 
@@ -57,13 +80,13 @@ export const historyCommand: CommandSpec = {
   summary: 'List sent requests, newest first, with status, handle id and correlation id.',
   flags: {
     ...historyFilterFlags,
-    limit: { type: 'string', value: 'N', help: `How many entries (default ${DEFAULT_LIMIT}, at most 500).` },
+    limit: { type: 'string', value: 'N', help: `How many entries (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}).` },
   },
   examples: ['handle-studio history --kind invite.send --limit 50', 'handle-studio history --search 2814679796296492 --json'],
   run: async (context, flags) => {
     const limit = text(flags, 'limit');
     const page = await callChannel(context, historyChannels, 'listHistory', {
-      limit: limit === undefined ? DEFAULT_LIMIT : limitFromFlag(limit),
+      limit: limit === undefined ? DEFAULT_LIMIT : limitFromFlag(limit, MAX_LIMIT),
       ...historyFilterFromFlags(flags),
     });
     if (flags['json'] === true) {

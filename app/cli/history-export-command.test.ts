@@ -63,6 +63,6 @@ it('refuses a wrong format or filter before writing anything', async () => {
   const badKind = await runCli(dataDir.path, ['history', 'export', '--kind', 'invite.sned']);
   expect(badKind.code).not.toBe(0);
   expect(badKind.stdout).toBe('');
-  expect(badKind.stderr).toMatch(/Kind must be one of/);
+  expect(badKind.stderr).toMatch(/--kind "invite\.sned" is not one of: activity\.set, /);
   expect(strayFiles()).toEqual([]);
 });

@@ -48,6 +48,17 @@ function warnAll(context: CliContext, warnings: readonly { code: string; message
   for (const warning of warnings ?? []) context.warn(`Warning: ${warning.code}: ${warning.message}`);
 }
 
+/** Items no flush can send (their profile is gone) are named with the command that sends them, not left to wait in silence. */
+async function warnOrphans(context: CliContext): Promise<void> {
+  const { items } = await callChannel(context, outboxChannels, 'listOutbox', { states: ['queued'] });
+  const orphans = items.filter((item) => item.profileMissing === true);
+  if (orphans.length === 0) return;
+  const names = [...new Set(orphans.map((item) => (item.profileName === undefined ? `id ${item.profileId}` : `"${item.profileName}"`)))];
+  context.warn(
+    `${orphans.length} queued item(s) wait for a profile that is gone (${names.join(', ')}): \`handle-studio outbox reassign --all-from-missing --profile NAME\` sends them as another profile; \`handle-studio outbox dismiss ITEM\` removes one.`,
+  );
+}
+
 const outboxList: CommandSpec = {
   path: ['outbox', 'list'],
   summary: 'List requests waiting in the outbox (oldest first) and how many are in each state.',
@@ -62,7 +73,7 @@ const outboxList: CommandSpec = {
     const listed = await callChannel(context, outboxChannels, 'listOutbox', {
       // The channel's schema checks the state names and says which exist.
       ...(states.length === 0 ? {} : { states: states as OutboxItem['state'][] }),
-      ...(limit === undefined ? {} : { limit: limitFromFlag(limit) }),
+      ...(limit === undefined ? {} : { limit: limitFromFlag(limit, 1000) }),
     });
     if (flags['json'] === true) {
       context.printJson({ ok: true, items: listed.items, counts: listed.counts, ...(listed.damaged ? { damaged: listed.damaged } : {}) });
@@ -111,6 +122,7 @@ const outboxFlush: CommandSpec = {
     }
     if (summary.cancelled) context.warn('Stopped (cancelled): what was not attempted stays queued.');
     context.say(`Outbox: ${countsLine(summary.counts)}.`);
+    if (summary.counts.queued > 0) await warnOrphans(context);
     return exitCode;
   },
 };

@@ -45,7 +45,9 @@ it('one unreadable preset among readable ones: says how many were kept and how m
   const v2 = JSON.parse(readFileSync(new URL('./presets-v2.fixture.json', import.meta.url), 'utf8')) as {
     presets: Record<string, unknown>[];
   };
-  v2.presets[1]!['name'] = 42;
+  const second = v2.presets[1];
+  if (second === undefined) throw new Error('the v2 fixture holds two presets');
+  second['name'] = 42;
   writeFileSync(join(dir, 'presets.json'), JSON.stringify(v2));
   expect(await presetNotice()).toMatch(
     /^The presets file was damaged: 1 preset\(s\) were kept and 1 could not be read\. The original file is kept as .*presets\.json\.damaged-/,
