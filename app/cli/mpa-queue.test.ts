@@ -4,28 +4,21 @@
  * --queue it fails as offline (6) and nothing waits; with XBL_AUTHORIZATION --queue is refused.
  * The profile's token lives in the OS keychain (skipped, saying why, without one).
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { deadEndpoint } from '../core/mpa/mpa-sender.fixture.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
+import { useCliWorld } from './cli-world.fixture.ts';
 
-let data: ReturnType<typeof tempDataDir>;
-beforeEach(() => {
-  data = tempDataDir();
-});
-afterEach(() => data.remove());
+const world = useCliWorld();
+const { cli } = world;
 
 const TOKEN = 'XBL3.0 x=4242;mpa-queue-cli-token-0123456789abcdefghij';
 const INVITE = ['mpa', 'invite', 'send', '--profile', 'box', '--title', '1234', '--to', '2814000000000001', '--to', '2814000000000002'];
 
 it('mpa invite send --queue offline: one outbox item, each invitee queued, exit 0; without --queue exit 6', async (context) => {
-  const cli = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli(data.path, args, options);
-  expect((await cli(['profile', 'add', 'box', '--endpoint', await deadEndpoint(), '--sandbox', 'XDKS.1', '--service', 'mpa'])).code).toBe(
-    0,
-  );
-  const stored = await cli(['profile', 'set-token', 'box'], { stdin: `${TOKEN}\n` });
-  if (stored.code === 4 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE'))
-    context.skip(`No OS keychain reachable here: ${stored.stderr.trim()}`);
-  expect(stored.code, stored.stderr).toBe(0);
+  await world.addProfile('box', await deadEndpoint(), {
+    service: 'mpa',
+    token: { authorization: TOKEN, skip: (reason) => context.skip(reason) },
+  });
 
   const failed = await cli(INVITE);
   expect(failed.code, failed.stderr).toBe(6);
@@ -58,8 +51,7 @@ it('mpa invite send --queue offline: one outbox item, each invitee queued, exit 
 }, 240_000);
 
 it('--queue with XBL_AUTHORIZATION is refused before anything is sent: the outbox needs a stored token', async () => {
-  const refused = await runCli(
-    data.path,
+  const refused = await cli(
     ['mpa', 'invite', 'send', '--endpoint', await deadEndpoint(), '--title', '1234', '--to', '2814000000000001', '--queue'],
     {
       env: { XBL_AUTHORIZATION: TOKEN },

@@ -4,18 +4,18 @@
  * the command that fixes it, and the next command does not reach MPSD at all. Child
  * processes on the real keychain (the refusal is kept with the token there).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exited, firstLine, runCli, startCli, tempDataDir } from './cli-process.fixture.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useCliChildren, type EmulatorLine } from './cli-children.fixture.ts';
+import { TEST_SCID as SCID, useCliWorld } from './cli-world.fixture.ts';
 
-const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 /** Well-formed, but never issued by the local MPSD: it answers 401. */
 const UNKNOWN_AUTHORIZATION = `XBL3.0 x=1234567890123456789;${'A'.repeat(64)}`;
 
-let dataDir: ReturnType<typeof tempDataDir>;
-let emulator: ReturnType<typeof startCli>;
-let mpsd: { url: string; users: { xuid: string; authorization: string }[] };
+const world = useCliWorld();
+const children = useCliChildren();
+let mpsd: EmulatorLine;
 
-const cli = (args: string[], stdin?: string) => runCli(dataDir.path, args, stdin === undefined ? {} : { stdin });
+const cli = (args: string[], stdin?: string) => world.cli(args, stdin === undefined ? {} : { stdin });
 
 async function requestsReceived(): Promise<number> {
   const stats = (await (await fetch(`${mpsd.url}/_emulator/stats`)).json()) as { requests: number };
@@ -23,17 +23,7 @@ async function requestsReceived(): Promise<number> {
 }
 
 beforeEach(async () => {
-  dataDir = tempDataDir();
-  emulator = startCli(dataDir.path, ['emulator', 'start', '--port', '0', '--json', '--no-rate-limits']);
-  mpsd = JSON.parse(await firstLine(emulator)) as typeof mpsd;
-});
-
-afterEach(async () => {
-  // The profile's keychain entries go with it.
-  await cli(['profile', 'remove', 'Refused dev', '--yes']);
-  if (emulator.exitCode === null) emulator.kill('SIGTERM');
-  await exited(emulator);
-  dataDir.remove();
+  ({ printed: mpsd } = await children.emulator(world.dataDir));
 });
 
 describe('a refused token in the CLI', () => {
@@ -41,13 +31,9 @@ describe('a refused token in the CLI', () => {
     'is reported as refused by profile show/list in later processes, with the fix, and is not sent again',
     { timeout: 120_000 },
     async (context) => {
-      const add = await cli(['profile', 'add', 'Refused dev', '--endpoint', mpsd.url, '--sandbox', 'XDKS.1']);
-      expect(add.code, add.stderr).toBe(0);
-      const stored = await cli(['profile', 'set-token', 'Refused dev'], UNKNOWN_AUTHORIZATION);
-      if (stored.code !== 0 && stored.stderr.includes('KEYCHAIN_UNAVAILABLE')) {
-        context.skip('No Secret Service here: run inside dbus-run-session with gnome-keyring (npm test does).');
-      }
-      expect(stored.code, stored.stderr).toBe(0);
+      await world.addProfile('Refused dev', mpsd.url, {
+        token: { authorization: UNKNOWN_AUTHORIZATION, skip: (reason) => context.skip(reason) },
+      });
       const query = ['activity', 'get', '--scid', SCID, '--xuid', mpsd.users[0]!.xuid, '--profile', 'Refused dev'];
 
       const refused = await cli(query);
