@@ -51,6 +51,9 @@ it(
     // The new "q2" is another profile (another id): the items still wait, and say why and what to do.
     const stuck = await cli(['outbox', 'flush']);
     expect(stuck.code, stuck.stderr).toBe(6);
+    expect(stuck.stderr).toContain(
+      '2 queued item(s) wait for a profile that is gone ("q2"): `handle-studio outbox reassign --all-from-missing',
+    );
     const list = await cli(['outbox', 'list']);
     expect(list.stdout).toContain('from profile "q2", which is gone: `outbox reassign ITEM --profile NAME` sends it as another one');
     expect(list.stdout).toMatch(/Its profile "q2" is gone \(removed, or profiles.json could not be read\)/);
