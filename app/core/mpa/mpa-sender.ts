@@ -77,7 +77,7 @@ export const QUEUEABLE_MPA_KINDS: ReadonlySet<MpaKind> = new Set([
 const ENVIRONMENT_SENDER: HistorySender = { profileId: 'environment', profileName: 'XBL_AUTHORIZATION', sandbox: 'unknown' };
 
 /** The invitees a laid-out invite call names (its body's invitedUsers). */
-function inviteesOfWire(wire: MpaWire): string[] | undefined {
+export function inviteesOfWire(wire: MpaWire): string[] | undefined {
   if (wire.kind !== 'mpa.invite.send') return undefined;
   const listed = (wire.body as { invitedUsers?: unknown } | undefined)?.invitedUsers;
   return Array.isArray(listed) ? listed.filter((xuid): xuid is string => typeof xuid === 'string') : undefined;

@@ -17,7 +17,7 @@ import { startLocalMpsd, type LocalMpsd } from '../../emulator/index.ts';
 import { systemClock } from '../clock.ts';
 import { createHandleStudio, type HandleStudio } from '../handle-studio.ts';
 import { fileVault } from '../requests/file-vault.fixture.ts';
-import { INTERRUPTED_MESSAGE } from './interrupted-history.ts';
+import { INTERRUPTED_MESSAGE, interruptedEntry } from './interrupted-history.ts';
 
 const CHILD = fileURLToPath(new URL('../requests/fan-out-child.fixture.ts', import.meta.url));
 const SCID = '00000000-0000-0000-0000-00000000c0de';
@@ -134,4 +134,32 @@ it('an invite MPSD acted on whose answer never came back before kill -9 is in Hi
   // Nothing is sent again by anyone: the invite reached MPSD once.
   expect((await call(first, 'flushOutbox', {})).attempted).toBe(0);
   expect(mpsd.invites()).toHaveLength(1);
+});
+
+it("an interrupted MPA invite's row names each invitee, and a row whose profile is gone keeps the name it was queued with", () => {
+  const entry = interruptedEntry(
+    {
+      id: 'item-1',
+      createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:00:05.000Z',
+      profileId: 'gone',
+      profileName: 'Lobby QA',
+      kind: 'mpa.invite.send',
+      request: {
+        kind: 'mpa.invite.send',
+        method: 'POST',
+        path: '/titles/1234/invites',
+        body: { invitedUsers: ['2814660000000002', '2814660000000003'] },
+      },
+      state: 'outcome-unknown',
+      attempts: 1,
+    },
+    undefined,
+  );
+  expect(entry).toMatchObject({
+    profileName: 'Lobby QA',
+    invitedXuids: ['2814660000000002', '2814660000000003'],
+    request: { method: 'POST', url: '/titles/1234/invites' },
+    error: { code: 'OUTCOME_UNKNOWN', message: INTERRUPTED_MESSAGE },
+  });
 });

@@ -14,6 +14,8 @@ import { previewRequest } from '../../shared/mpsd/http-export.ts';
 import type { WireRequest } from '../../shared/mpsd/wire.ts';
 import type { HistoryEntryInput } from '../history/history-entry.ts';
 import type { HistoryStore } from '../history/history-store.ts';
+import { inviteesOfWire } from '../mpa/mpa-sender.ts';
+import type { MpaWire } from '../../shared/mpa/wire.ts';
 
 export const INTERRUPTED_MESSAGE =
   'Handle Studio stopped (killed or crashed) while this was being sent, before the answer was recorded, so it may or may not have gone out. Do not send it again blindly: check the session or ask the recipient first (the Outbox keeps it as outcome unknown).';
@@ -54,6 +56,8 @@ export function interruptedEntry(item: OutboxItem, profile: Profile | undefined)
     kind: item.kind,
     ...(call.sessionRef === undefined ? {} : { sessionRef: call.sessionRef }),
     ...(item.invitedXuid === undefined ? {} : { invitedXuid: item.invitedXuid }),
+    // An MPA invite is one call to several people: History finds it by any of them.
+    ...(item.kind === 'mpa.invite.send' ? { invitedXuids: inviteesOfWire(item.request as MpaWire) } : {}),
     ...(item.label === undefined ? {} : { recipientLabel: item.label }),
     request: requestOf(item, profile),
     durationMs: 0,
