@@ -1,8 +1,8 @@
 /**
  * A token pasted into a field (an invite's context, an MPA invite's connection string) instead
- * of where tokens go. What the CLI records of the request (History, its exports) was scrubbed
- * only in the answer, so the token sat in history.sqlite and in `history export x.json` as
- * typed. Checked on the raw bytes of every file the data folder holds.
+ * of where tokens go: the call is refused before it leaves (the service would keep the token and
+ * show it to the invitee's game), and what is recorded of it (History, its exports) is scrubbed.
+ * Checked on the wire and on the raw bytes of every file the data folder holds.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,15 +70,17 @@ it.each([
   );
   data = tempDataDir();
   const sent = await runCli(data.path, args(mpsd.url), { env: { XBL_AUTHORIZATION: AUTH } });
-  expect(sent.code, sent.stderr).toBe(0);
-  // Sent as typed: what the user asked for goes out; only what is kept is scrubbed.
-  expect(mpsd.calls.some((call) => call.body.includes(TOKEN_PART))).toBe(true);
+  // Not sent: the service would keep the token and hand it to the invitee's game.
+  expect(sent.code, sent.stderr).not.toBe(0);
+  expect(sent.stdout + sent.stderr).toContain("holds the profile's Xbox Live token");
+  expect(sent.stdout + sent.stderr).not.toContain(TOKEN_PART);
+  expect(mpsd.calls.filter((call) => call.body.includes(TOKEN_PART))).toEqual([]);
 
   const exported = join(data.path, 'export.json');
   expect((await runCli(data.path, ['history', 'export', exported])).code).toBe(0);
   const history = JSON.parse(readFileSync(exported, 'utf8')) as { request: { body?: string } }[];
-  expect(history).toHaveLength(1);
-  expect(history[0]?.request.body).toContain('<token>');
+  // MPSD's invite is recorded as refused (its body masked); MPA records no call that never left.
+  for (const entry of history) expect(entry.request.body).toContain('<token>');
   expect(filesHolding(data.path, TOKEN_PART)).toEqual([]);
   // Nor a piece long enough to matter (the masking rule: 16 characters).
   expect(filesHolding(data.path, TOKEN_PART.slice(-16))).toEqual([]);

@@ -300,9 +300,9 @@ export function createServiceCaller(
   }
 
   /**
-   * The request as it is recorded: its body scrubbed of the Authorization value too, since a
-   * person may paste the token (or its token part) into a field such as an invite's context.
-   * What goes out is left as typed; what is kept (History, its exports, the screens) never holds it.
+   * The request with its body scrubbed of the Authorization value (its token part, or a long
+   * piece of it), since a person may paste the token into a field such as an invite's context;
+   * the same object when the body holds none of it.
    */
   function recordable(request: SentRequest, authorization: string): SentRequest {
     if (request.body === undefined) return request;
@@ -335,13 +335,29 @@ export function createServiceCaller(
     const cancelledBeforeSending = (response?: ReceivedResponse) =>
       ended(response, { code: 'CANCELLED', message: `Cancelled before the request was sent: ${service} did not process it.` });
 
+    /**
+     * A body holding the token (pasted into a field such as an invite's context or an MPA
+     * connection string) is not sent: the service would keep it and hand it to the invitee's
+     * game. What is recorded of it is scrubbed, so History never holds it either.
+     */
+    const holdingToken = (authorization: string): ServiceExchange<Kind> | undefined => {
+      const scrubbed = recordable(recorded, authorization);
+      if (scrubbed === recorded) return undefined;
+      recorded = scrubbed;
+      return ended(undefined, {
+        code: 'VALIDATION',
+        message: `Not sent: a field of this request holds the profile's Xbox Live token (or a long piece of it), which ${service} would keep and show to others. Remove it from the field (a context, connection string or custom property) and send again.`,
+      });
+    };
+
     let authorization: string;
     try {
       authorization = usable(await source.current());
     } catch (thrown) {
       return ended(undefined, credentialError(thrown, 'NO_CREDENTIALS', service));
     }
-    recorded = recordable(recorded, authorization);
+    const refusedBeforeSending = holdingToken(authorization);
+    if (refusedBeforeSending !== undefined) return refusedBeforeSending;
     let init = requestInit(call.request, authorization);
 
     let renewed = false;
@@ -376,7 +392,8 @@ export function createServiceCaller(
           if (error.code === 'UNAUTHORIZED') tellRefused();
           return ended(response, error);
         }
-        recorded = recordable(recorded, authorization);
+        const refusedAfterRenewal = holdingToken(authorization);
+        if (refusedAfterRenewal !== undefined) return refusedAfterRenewal;
         init = requestInit(call.request, authorization);
         continue;
       }
