@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../clock.ts';
-import { MemoryVault } from '../credentials/memory-vault.ts';
-import { createHandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { LONGEST_PAUSE_MS } from './rate-budget.ts';
 import { RATE_BUDGET_FILE, openSharedRateBudgets } from './shared-rate-budget.ts';
 import { createVirtualClock } from './virtual-clock.fixture.ts';
@@ -113,14 +111,7 @@ describe('one connection for every budget of a process', () => {
 
   it("core opens rate-budget.sqlite once for MPSD's budgets and MPA's four buckets", async (context) => {
     if (process.platform !== 'linux') return context.skip('counts open files through /proc/self/fd');
-    const studio = await createHandleStudio({
-      dataDir: dir,
-      shell: 'cli',
-      version: 'test',
-      fetch: globalThis.fetch,
-      clock: systemClock,
-      openKeychain: async () => new MemoryVault(),
-    });
+    const studio = await openTestStudio(dir);
     try {
       expect(budgetFileHandles()).toBe(1);
     } finally {
@@ -220,14 +211,7 @@ describe('a budget file that cannot be used', () => {
 
   it('is among the notices of the data folder, so the app and the CLI show it', async () => {
     mkdirSync(join(dir, RATE_BUDGET_FILE));
-    const studio = await createHandleStudio({
-      dataDir: dir,
-      shell: 'cli',
-      version: 'test',
-      fetch: globalThis.fetch,
-      clock: systemClock,
-      openKeychain: async () => new MemoryVault(),
-    });
+    const studio = await openTestStudio(dir);
     try {
       expect(studio.notices.filter((notice) => notice.message.includes(RATE_BUDGET_FILE))).toHaveLength(1);
     } finally {

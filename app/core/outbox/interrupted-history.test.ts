@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { startLocalMpsd, type LocalMpsd } from '../../emulator/index.ts';
-import { systemClock } from '../clock.ts';
-import { createHandleStudio, type HandleStudio } from '../handle-studio.ts';
+import type { HandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { fileVault } from '../requests/file-vault.fixture.ts';
 import { INTERRUPTED_MESSAGE, interruptedEntry } from './interrupted-history.ts';
 
@@ -65,14 +65,7 @@ async function holdingProxy(target: string): Promise<string> {
 
 async function openStudio(vaultFile: string): Promise<HandleStudio> {
   const vault = fileVault(vaultFile);
-  const studio = await createHandleStudio({
-    dataDir: dir,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => vault,
-  });
+  const studio = await openTestStudio(dir, vault);
   studios.push(studio);
   return studio;
 }

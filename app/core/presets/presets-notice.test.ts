@@ -6,9 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { systemClock } from '../clock.ts';
-import { MemoryVault } from '../credentials/memory-vault.ts';
-import { createHandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -17,14 +15,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function presetNotice(): Promise<string | undefined> {
-  const studio = await createHandleStudio({
-    dataDir: dir,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => new MemoryVault(),
-  });
+  const studio = await openTestStudio(dir);
   try {
     return studio.notices.find((notice) => notice.message.startsWith('The presets file'))?.message;
   } finally {

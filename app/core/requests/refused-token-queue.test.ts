@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startLocalMpsd, type LocalMpsd } from '../../emulator/index.ts';
-import { systemClock } from '../clock.ts';
-import { createHandleStudio, type HandleStudio } from '../handle-studio.ts';
+import type { HandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { fileVault } from './file-vault.fixture.ts';
 
 const SCID = '00000000-0000-0000-0000-00000000c0de';
@@ -26,14 +26,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hs-refused-queue-'));
   mpsd = await startLocalMpsd({ users: 4, rateLimits: false });
   const vault = fileVault(join(dir, 'test-vault.json'));
-  studio = await createHandleStudio({
-    dataDir: dir,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => vault,
-  });
+  studio = await openTestStudio(dir, vault);
 });
 
 afterEach(async () => {

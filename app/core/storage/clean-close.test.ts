@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { systemClock } from '../clock.ts';
-import { MemoryVault } from '../credentials/memory-vault.ts';
-import { createHandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { HISTORY_FILE_NAME, openHistoryStore, type HistoryStore } from '../history/history-store.ts';
 import { damageHistoryPages, historyClosedCleanly } from './history-damage.fixture.ts';
 
@@ -55,14 +53,7 @@ it('skips the check after a clean close, and checks again after a run that did n
 it('a history damaged after a clean close is still kept aside and reported, even with its mtime put back', async () => {
   historyClosedCleanly(dir);
   damageHistoryPages(dir);
-  const studio = await createHandleStudio({
-    dataDir: dir,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => new MemoryVault(),
-  });
+  const studio = await openTestStudio(dir);
   try {
     const notice = studio.notices.find((candidate) => candidate.keptAside !== undefined);
     expect(notice?.message).toMatch(/history database was damaged/);

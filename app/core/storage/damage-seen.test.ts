@@ -7,9 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { systemClock } from '../clock.ts';
-import { MemoryVault } from '../credentials/memory-vault.ts';
-import { createHandleStudio, type HandleStudio } from '../handle-studio.ts';
+import type { HandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { HISTORY_FILE_NAME } from '../history/history-store.ts';
 import { damageHistoryPages, historyClosedCleanly } from './history-damage.fixture.ts';
 
@@ -21,15 +20,7 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const studioOn = (dataDir: string): Promise<HandleStudio> =>
-  createHandleStudio({
-    dataDir,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => new MemoryVault(),
-  });
+const studioOn = (dataDir: string): Promise<HandleStudio> => openTestStudio(dataDir);
 
 it('a damaged page read while the app runs: STORAGE says restart, and the restart keeps the file aside and says so', async () => {
   historyClosedCleanly(dir);
