@@ -3,8 +3,7 @@
  * data folder and closes it: `node open-child.fixture.ts <dataDir> <vaultFile>`. Two at once are
  * two processes finding the same abandoned outbox rows at open.
  */
-import { systemClock } from '../clock.ts';
-import { createHandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { fileVault } from '../requests/file-vault.fixture.ts';
 
 const [dataDir, vaultFile] = process.argv.slice(2);
@@ -12,13 +11,6 @@ if (!dataDir || !vaultFile) {
   process.stderr.write('usage: open-child.fixture.ts <dataDir> <vaultFile>\n');
   process.exit(2);
 }
-const studio = await createHandleStudio({
-  dataDir,
-  shell: 'cli',
-  version: 'test',
-  fetch: globalThis.fetch,
-  clock: systemClock,
-  openKeychain: async () => fileVault(vaultFile),
-});
+const studio = await openTestStudio(dataDir, fileVault(vaultFile));
 process.stdout.write(`${JSON.stringify(studio.notices.map((notice) => notice.message))}\n`);
 await studio.close();

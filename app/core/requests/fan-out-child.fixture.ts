@@ -3,8 +3,7 @@
  * the middle of a fan-out: `node fan-out-child.fixture.ts <dataDir> <vaultFile> <requestJson>`.
  * It opens Handle Studio on the data folder and sends the invite request with the active profile.
  */
-import { systemClock } from '../clock.ts';
-import { createHandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { fileVault } from './file-vault.fixture.ts';
 
 const [dataDir, vaultFile, requestJson] = process.argv.slice(2);
@@ -12,15 +11,7 @@ if (!dataDir || !vaultFile || !requestJson) {
   process.stderr.write('usage: fan-out-child.fixture.ts <dataDir> <vaultFile> <requestJson>\n');
   process.exit(2);
 }
-const vault = fileVault(vaultFile);
-const studio = await createHandleStudio({
-  dataDir,
-  shell: 'cli',
-  version: 'test',
-  fetch: globalThis.fetch,
-  clock: systemClock,
-  openKeychain: async () => vault,
-});
+const studio = await openTestStudio(dataDir, fileVault(vaultFile));
 process.stdout.write('sending\n');
 const result = await studio.dispatch('sendRequest', { runId: 'crash-run', request: JSON.parse(requestJson) });
 process.stdout.write(`finished ${JSON.stringify(result).slice(0, 200)}\n`);

@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandleStudioError } from '../../shared/errors.ts';
-import { systemClock } from '../clock.ts';
-import { MemoryVault } from '../credentials/memory-vault.ts';
 import { openDraftsStore } from '../drafts/drafts-store.ts';
-import { createHandleStudio, type HandleStudio } from '../handle-studio.ts';
+import type { HandleStudio } from '../handle-studio.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
 import { HISTORY_FILE_NAME, openHistoryStore } from '../history/history-store.ts';
 import { OUTBOX_FILE_NAME } from '../outbox/outbox-file.ts';
 import { mountTmpfs, type Tmpfs } from './tmpfs.fixture.ts';
@@ -32,15 +31,7 @@ function tempDir(): string {
 }
 
 async function studioOn(dataDir: string): Promise<HandleStudio> {
-  const vault = new MemoryVault();
-  const studio = await createHandleStudio({
-    dataDir,
-    shell: 'cli',
-    version: 'test',
-    fetch: globalThis.fetch,
-    clock: systemClock,
-    openKeychain: async () => vault,
-  });
+  const studio = await openTestStudio(dataDir);
   cleanups.push(() => void studio.close());
   return studio;
 }
