@@ -6,32 +6,22 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, expect, it } from 'vitest';
-import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
+import { expect, it } from 'vitest';
 import { RATE_BUDGET_FILE } from '../core/mpsd/shared-rate-budget.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
-import { sessionFlags } from './cli-world.fixture.ts';
+import { runCli } from './cli-process.fixture.ts';
+import { sessionFlags, useScriptedMpsd } from './cli-world.fixture.ts';
 
 const AUTH = 'XBL3.0 x=4455;eyJ.absurd-retry-after-secret';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let mpsd: ScriptedMpsd | undefined;
-let data: ReturnType<typeof tempDataDir> | undefined;
-afterEach(async () => {
-  await mpsd?.close();
-  mpsd = undefined;
-  data?.remove();
-  data = undefined;
-});
+const scriptedMpsd = useScriptedMpsd();
 
-async function throttlingMpsd(retryAfter: string): Promise<{ url: string; dir: string }> {
-  mpsd = await startScriptedMpsd(() => ({
+function throttlingMpsd(retryAfter: string): ReturnType<typeof scriptedMpsd> {
+  return scriptedMpsd(() => ({
     status: 429,
     headers: { 'Retry-After': retryAfter },
     body: { version: 1, currentRequests: 31, maxRequests: 30, periodInSeconds: 15, limitType: 'rate' },
   }));
-  data = tempDataDir();
-  return { url: mpsd.url, dir: data.path };
 }
 
 /** The pause the shared budget file holds, in ms from now. */
@@ -47,7 +37,8 @@ function storedPauseMs(dir: string): number[] {
 it.each(['99999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT'])(
   'invite send answered 429 with Retry-After %s: THROTTLED per invitee at a readable time, a History row, a day-long pause',
   async (retryAfter) => {
-    const { url, dir } = await throttlingMpsd(retryAfter);
+    const { mpsd, dir } = await throttlingMpsd(retryAfter);
+    const url = mpsd.url;
     const invite = [
       'invite',
       'send',
@@ -64,7 +55,7 @@ it.each(['99999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT'])(
     expect(sent.code, sent.stderr).toBe(5);
     expect(sent.stdout).toMatch(/^failed +2814660000000002 .*THROTTLED: .*\(in 24 h\)/m);
     expect(sent.stdout).toMatch(/^not-attempted +2814660000000003 /m);
-    expect(mpsd?.calls).toHaveLength(1);
+    expect(mpsd.calls).toHaveLength(1);
 
     const history = await runCli(dir, ['history', '--json']);
     expect(history.code, history.stderr).toBe(0);
@@ -79,12 +70,13 @@ it.each(['99999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT'])(
     const again = await runCli(dir, [...invite, '--endpoint', url], { env: { XBL_AUTHORIZATION: AUTH } });
     expect(again.code, again.stderr).toBe(5);
     expect(again.stdout).toMatch(/THROTTLED: MPSD asked this account to pause until .*\(in (23 h 5\d min|24 h)\)/);
-    expect(mpsd?.calls).toHaveLength(1);
+    expect(mpsd.calls).toHaveLength(1);
   },
 );
 
 it('mpa invite send answered 429 with Retry-After 99999999999999: THROTTLED at a readable time', async () => {
-  const { url, dir } = await throttlingMpsd('99999999999999');
+  const { mpsd, dir } = await throttlingMpsd('99999999999999');
+  const url = mpsd.url;
   const sent = await runCli(
     dir,
     ['mpa', 'invite', 'send', '--title', '1234', '--xuid', '2814660000000001', '--to', '2814660000000002', '--endpoint', url],

@@ -10,6 +10,7 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { systemClock } from '../core/clock.ts';
 import { createHandleStudio, type HandleStudio } from '../core/handle-studio.ts';
+import { startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
 import { startLocalMpsd, type LocalMpsd, type LocalMpsdOptions, type LocalMpsdUser } from '../emulator/index.ts';
 import { runCli, tempDataDir, type CliOptions, type CliRun } from './cli-process.fixture.ts';
 
@@ -133,4 +134,25 @@ export function useCliWorld(options: { mpsd?: boolean | LocalMpsdOptions } = {})
     },
   };
   return world;
+}
+
+/**
+ * For tests where MPSD must answer as the local MPSD never would (an absurd Retry-After, a body
+ * to inspect): `start(script)` gives a scripted MPSD and a data folder of the test's own, both
+ * gone after the test.
+ */
+export function useScriptedMpsd(): (script: MpsdScript) => Promise<{ mpsd: ScriptedMpsd; dir: string }> {
+  let mpsd: ScriptedMpsd | undefined;
+  let data: ReturnType<typeof tempDataDir> | undefined;
+  afterEach(async () => {
+    await mpsd?.close();
+    mpsd = undefined;
+    data?.remove();
+    data = undefined;
+  });
+  return async (script) => {
+    mpsd = await startScriptedMpsd(script);
+    data = tempDataDir();
+    return { mpsd, dir: data.path };
+  };
 }

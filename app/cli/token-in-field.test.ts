@@ -6,23 +6,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { startScriptedMpsd, type ScriptedMpsd } from '../core/mpsd/scripted-mpsd.fixture.ts';
-import { runCli, tempDataDir } from './cli-process.fixture.ts';
-import { sessionFlags } from './cli-world.fixture.ts';
+import { expect, it } from 'vitest';
+import { runCli } from './cli-process.fixture.ts';
+import { sessionFlags, useScriptedMpsd } from './cli-world.fixture.ts';
 
 // Like the local MPSD's tokens: random to a person, yet not shaped like one the CLI refuses as a flag.
 const TOKEN_PART = 'r8M-q3rSov58-token-in-a-field-Lk3w';
 const AUTH = `XBL3.0 x=5566778899;${TOKEN_PART}`;
 
-let mpsd: ScriptedMpsd | undefined;
-let data: ReturnType<typeof tempDataDir> | undefined;
-afterEach(async () => {
-  await mpsd?.close();
-  mpsd = undefined;
-  data?.remove();
-  data = undefined;
-});
+const scriptedMpsd = useScriptedMpsd();
 
 /** Every file of the data folder whose bytes hold `secret`. */
 function filesHolding(dir: string, secret: string): string[] {
@@ -65,23 +57,22 @@ it.each([
     ],
   ],
 ])('%s holding the token part: no file of the data folder and no export holds it', async (_, args) => {
-  mpsd = await startScriptedMpsd((call) =>
+  const { mpsd, dir } = await scriptedMpsd((call) =>
     call.path.endsWith('/invites') ? { status: 204 } : { status: 201, body: { id: '47ca0049-a5ba-4bc1-aa22-fcf834ce4c13' } },
   );
-  data = tempDataDir();
-  const sent = await runCli(data.path, args(mpsd.url), { env: { XBL_AUTHORIZATION: AUTH } });
+  const sent = await runCli(dir, args(mpsd.url), { env: { XBL_AUTHORIZATION: AUTH } });
   // Not sent: the service would keep the token and hand it to the invitee's game.
   expect(sent.code, sent.stderr).not.toBe(0);
   expect(sent.stdout + sent.stderr).toContain("holds the profile's Xbox Live token");
   expect(sent.stdout + sent.stderr).not.toContain(TOKEN_PART);
   expect(mpsd.calls.filter((call) => call.body.includes(TOKEN_PART))).toEqual([]);
 
-  const exported = join(data.path, 'export.json');
-  expect((await runCli(data.path, ['history', 'export', exported])).code).toBe(0);
+  const exported = join(dir, 'export.json');
+  expect((await runCli(dir, ['history', 'export', exported])).code).toBe(0);
   const history = JSON.parse(readFileSync(exported, 'utf8')) as { request: { body?: string } }[];
   // MPSD's invite is recorded as refused (its body masked); MPA records no call that never left.
   for (const entry of history) expect(entry.request.body).toContain('<token>');
-  expect(filesHolding(data.path, TOKEN_PART)).toEqual([]);
+  expect(filesHolding(dir, TOKEN_PART)).toEqual([]);
   // Nor a piece long enough to matter (the masking rule: 16 characters).
-  expect(filesHolding(data.path, TOKEN_PART.slice(-16))).toEqual([]);
+  expect(filesHolding(dir, TOKEN_PART.slice(-16))).toEqual([]);
 });
