@@ -54,7 +54,7 @@ export function fromHistoryEntry(entry: HistoryEntry): ExchangeRecord {
     responseHeaders: entry.responseHeaders,
     responseBody: entry.responseBody,
     responseTruncated: entry.responseTruncated,
-    // A code this build does not know has no words here; History's row names it (historyErrorCode).
+    // A code this build does not know has no words here; History's drawer names it (historyErrorCode).
     ...(entry.errorCode && entry.errorCode !== UNRECOGNIZED ? { error: { code: entry.errorCode, message: entry.errorMessage ?? '' } } : {}),
   };
 }
