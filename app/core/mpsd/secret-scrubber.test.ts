@@ -26,6 +26,16 @@ describe('secret scrubber', () => {
     expect(scrubber.text(`quoted ${TOKEN.slice(10, 40)} only`)).toBe('quoted <token> only');
   });
 
+  it('masks a 16-character piece wherever it starts in the text (the quick check reads every eighth position only)', () => {
+    for (let lead = 0; lead < 8; lead += 1) {
+      for (const start of [0, 1, 7, 8, 9, 15, TOKEN.length - 16]) {
+        const piece = TOKEN.slice(start, start + 16);
+        expect(scrubber.text(`${'-'.repeat(lead)}${piece}!`)).toBe(`${'-'.repeat(lead)}<token>!`);
+      }
+      expect(scrubber.text(`${'-'.repeat(lead)}${encodeURIComponent(AUTHORIZATION)}`)).toBe(`${'-'.repeat(lead)}XBL3.0 x=<uhs>;<token>`);
+    }
+  });
+
   it('masks JSON-escaped echoes once the JSON is decoded', () => {
     const body = JSON.stringify({ message: `Malformed header: ${AUTHORIZATION}` })
       .replaceAll('+', '\\u002B')
