@@ -14,6 +14,8 @@ export const RESPONSE_BODY_CAP = 64 * 1024;
 const headers = z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(8192)));
 
 export const historyEntryInputSchema = z.strictObject({
+  /** The row's id when it records an outbox item's attempt (attempt-row-id.ts); a new one otherwise. */
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   at: z.iso.datetime({ offset: true, error: 'History entry time must be an ISO-8601 date and time.' }),
   profileId: z.string().check(z.minLength(1, { error: 'History entry needs the profile id that sent the request.' }), z.maxLength(64)),
   profileName: z.string().check(z.maxLength(200)),

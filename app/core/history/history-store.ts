@@ -355,7 +355,7 @@ export interface OpenHistoryOptions {
 export interface HistoryStore {
   readonly path: string;
   readonly status: HistoryStoreStatus;
-  /** Records one request. Refuses (INTERNAL) a request that carries a real Authorization value. */
+  /** Records one request. Refuses (INTERNAL) a request that carries a real Authorization value, and an entry whose `id` is taken. */
   append(entry: HistoryEntryInput): HistorySummary;
   /** One page, newest first. Pass the returned `nextCursor` back for the next page. */
   list(input: HistoryListInput): HistoryPage;
@@ -486,7 +486,8 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     append(raw) {
       const entry = parseOrThrow(historyEntryInputSchema, raw, 'History entry is not valid');
       assertNoCredentials(entry.request, 'history');
-      const id = randomUUID();
+      // An outbox attempt's row comes with its id (attempt-row-id.ts): a second row of it is refused by the UNIQUE id.
+      const id = entry.id ?? randomUUID();
       const body = entry.response?.body;
       const truncated = body !== undefined && body.length > RESPONSE_BODY_CAP;
       const at = Date.parse(entry.at);

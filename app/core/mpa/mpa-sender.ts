@@ -18,6 +18,7 @@ import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitingBeforeDelivery } from '../requests/delivery-outcome.ts';
 import { openMpaInviteJournal } from '../requests/mpa-journal.ts';
+import { attemptRowId } from '../outbox/attempt-row-id.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import type { MpaExchange } from './client.ts';
 import type { MpaBudgets } from './mpa-budgets.ts';
@@ -93,10 +94,15 @@ function sequenceOfWire(wire: MpaWire): number | undefined {
 export function createMpaSender(deps: MpaSenderDeps): MpaSender {
   const service = createMpaService(deps);
 
-  const record = (exchange: MpaExchange, wire: MpaWire, sender: HistorySender, attempts?: readonly OutboxAttempt[]) => {
+  /** `id`: the row's id when it records an outbox item's attempt (attempt-row-id.ts). */
+  const record = (exchange: MpaExchange, wire: MpaWire, sender: HistorySender, attempts?: readonly OutboxAttempt[], id?: string) => {
     const invitees = inviteesOfWire(wire);
     try {
-      deps.history.append({ ...historyEntryFromExchange(exchange, sender, attempts), ...(invitees ? { invitedXuids: invitees } : {}) });
+      deps.history.append({
+        ...historyEntryFromExchange(exchange, sender, attempts),
+        ...(invitees ? { invitedXuids: invitees } : {}),
+        ...(id === undefined ? {} : { id }),
+      });
     } catch (thrown) {
       throw asStorageError(thrown, { what: 'history database', path: deps.history.path });
     }
@@ -141,7 +147,7 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
       ...(journal ? { wrap: (client) => journal.guard(client) } : {}),
     });
     // What never left this machine (no usable token, cancelled first) is not history, as for MPSD.
-    const recorded = exchange.attempts > 0 ? keep('History', () => record(exchange, wire, sender)) : true;
+    const recorded = exchange.attempts > 0 ? keep('History', () => record(exchange, wire, sender, undefined, journal?.historyId)) : true;
     const result = mpaResultOf(request, exchange);
     const why = exchange.error;
     const queueFor = queueing?.queueIfUnavailable === true && QUEUEABLE_MPA_KINDS.has(request.kind) ? queueing.profileId : undefined;
@@ -193,7 +199,8 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
     // One history row per outcome, the attempts that sent it back to the queue listed in it (as MPSD's deliver).
     if (outcome.result !== 'retry-later') {
       try {
-        record(exchange, wire, { profileId: profile.id, profileName: profile.name, sandbox: profile.sandbox }, item.attemptLog);
+        const sender = { profileId: profile.id, profileName: profile.name, sandbox: profile.sandbox };
+        record(exchange, wire, sender, item.attemptLog, attemptRowId(item.id, item.attempts));
       } catch {
         // The outbox item keeps the outcome; a failed history write must not turn a delivered call into "unknown".
       }

@@ -4,6 +4,11 @@
  * gives it the History row the dead process could not write. Without it History would leave
  * out an invite that may have landed, and "send again to whom History does not list" would
  * invite that person twice. The row says so as a stalled server's row does (OUTCOME_UNKNOWN).
+ *
+ * The sender writes an attempt's History row as the answer lands and settles the item just
+ * after; a kill between the two leaves the item 'sending' although History has the answer. The
+ * row written here has the same id as the sender's (attempt-row-id.ts), so it is not written
+ * then: History keeps MPSD's answer, not a second "outcome unknown" row for the same invite.
  */
 import type { OutboxItem } from '../../shared/contract/outbox.ts';
 import type { Profile } from '../../shared/contract/profiles.ts';
@@ -15,6 +20,7 @@ import type { WireRequest } from '../../shared/mpsd/wire.ts';
 import type { HistoryEntryInput } from '../history/history-entry.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import { inviteesOfWire } from '../mpa/mpa-sender.ts';
+import { attemptRowId, LIVE_ATTEMPT } from './attempt-row-id.ts';
 import type { MpaWire } from '../../shared/mpa/wire.ts';
 
 export const INTERRUPTED_MESSAGE =
@@ -46,9 +52,11 @@ function requestOf(item: OutboxItem, profile: Profile | undefined): HistoryEntry
 }
 
 /** The History row of one interrupted item. */
-export function interruptedEntry(item: OutboxItem, profile: Profile | undefined): HistoryEntryInput {
+export function interruptedEntry(item: OutboxItem, profile: Profile | undefined): HistoryEntryInput & { id: string } {
   const call = (item.request ?? {}) as StoredCall;
   return {
+    // An item marked from 'queued' (an earlier boot's live invite whose claim a power cut may have lost) has 0 attempts on disk; the attempt that may have left is its first.
+    id: attemptRowId(item.id, Math.max(LIVE_ATTEMPT, item.attempts)),
     at: item.updatedAt,
     profileId: item.profileId,
     profileName: profile?.name ?? item.profileName ?? '',
@@ -66,9 +74,20 @@ export function interruptedEntry(item: OutboxItem, profile: Profile | undefined)
   };
 }
 
+/** Whether History has a row with this id (one it cannot read, too: it is there). */
+function hasRow(history: HistoryStore, id: string): boolean {
+  try {
+    history.get(id);
+    return true;
+  } catch (thrown) {
+    return toAppError(thrown).code !== 'NOT_FOUND';
+  }
+}
+
 /**
- * Writes one History row per interrupted item. Never throws (it runs while the outbox opens):
- * answers what could not be written, for a notice; the outbox item keeps the truth either way.
+ * Writes one History row per interrupted item, unless the attempt's row is there already (the
+ * sender wrote it, see the top). Never throws (it runs while the outbox opens): answers what
+ * could not be written, for a notice; the outbox item keeps the truth either way.
  */
 export function recordInterrupted(
   history: HistoryStore,
@@ -78,9 +97,13 @@ export function recordInterrupted(
   let unwritten = 0;
   let reason = '';
   for (const item of items) {
+    const entry = interruptedEntry(item, profile(item.profileId));
+    if (hasRow(history, entry.id)) continue;
     try {
-      history.append(interruptedEntry(item, profile(item.profileId)));
+      history.append(entry);
     } catch (thrown) {
+      // Refused because the row arrived since (its UNIQUE id): written once, which is the point.
+      if (hasRow(history, entry.id)) continue;
       unwritten += 1;
       reason = toAppError(thrown).message;
     }

@@ -23,6 +23,7 @@ import { previewRequest } from '../../shared/mpsd/http-export.ts';
 import type { MpsdExchange, WireRequest } from '../../shared/mpsd/wire.ts';
 import type { MpsdClient } from '../mpsd/client.ts';
 import type { DeliveryOutcome, NewOutboxItem, OutboxStore } from '../outbox/outbox-store.ts';
+import { attemptRowId, LIVE_ATTEMPT } from '../outbox/attempt-row-id.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
 
 /** Runs one write; false (and a warning kept by the caller) when the disk refused it. */
@@ -31,6 +32,8 @@ export type KeepWriting = (what: string, work: () => void) => boolean;
 export interface InviteJournal {
   /** The client that journals each invite: 'sending' on disk before it leaves, its result after. */
   guard(inner: MpsdClient): MpsdClient;
+  /** The History row id of an invitee's invite (attempt-row-id.ts): written as its answer lands, before its settle. */
+  historyIdOf(xuid: string | undefined): string;
   /**
    * Tidies the journal once the fan-out is over; answers how many invites stay queued.
    * `unrecorded`: delivered invites history could not keep; their journal item stays as the record.
@@ -159,6 +162,8 @@ export function openInviteJournal({ outbox, profileId, wires, labels, target, ke
         },
       };
     },
+
+    historyIdOf: (xuid) => attemptRowId(idFor(xuid), LIVE_ATTEMPT),
 
     close(invitees, keepUnsent, unrecorded) {
       settleAnswered();

@@ -11,12 +11,15 @@ import { AUTHORIZATION_PLACEHOLDER } from '../../shared/mpsd/wire.ts';
 import type { MpaWire } from '../../shared/mpa/wire.ts';
 import type { MpaClient, MpaExchange } from '../mpa/client.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
+import { attemptRowId, LIVE_ATTEMPT } from '../outbox/attempt-row-id.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW } from './delivery-outcome.ts';
 import { writeJournal, type KeepWriting } from './invite-journal.ts';
 
 export interface MpaInviteJournal {
   /** The client that journals the call: 'sending' on disk before it leaves, its result after. */
   guard(inner: MpaClient): MpaClient;
+  /** The History row id of the call (attempt-row-id.ts), so the row is the item's one row whoever writes it. */
+  readonly historyId: string;
   /**
    * Tidies the journal once the call is over; answers true when the call stays queued (it
    * could not go out now and the caller asked to queue). `recorded`: history kept the
@@ -56,6 +59,8 @@ export function openMpaInviteJournal({ outbox, profileId, wire, baseUrl, keep }:
   });
 
   return {
+    historyId: attemptRowId(id, LIVE_ATTEMPT),
+
     guard(inner) {
       return {
         async send(sent, options) {

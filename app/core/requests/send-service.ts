@@ -21,10 +21,11 @@ import { performRequest } from '../mpsd/operations.ts';
 import { createRateBudget, type RateBudget } from '../mpsd/rate-budget.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import type { Deliver, OutboxStore } from '../outbox/outbox-store.ts';
+import { attemptRowId } from '../outbox/attempt-row-id.ts';
 import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitingBeforeDelivery } from './delivery-outcome.ts';
-import { openInviteJournal, outboxItemsFor } from './invite-journal.ts';
+import { openInviteJournal, outboxItemsFor, type InviteJournal } from './invite-journal.ts';
 
 export { deliveryOutcomeOf } from './delivery-outcome.ts';
 
@@ -103,17 +104,23 @@ export function createSendService(deps: SendServiceDeps): SendService {
       clock: deps.clock,
     });
 
+  /** `id`: the row's id when it records an outbox item's attempt (attempt-row-id.ts). */
   const record = (
     exchange: MpsdExchange,
     target: SendTarget,
     labels: Record<string, string> | undefined,
     attempts?: readonly OutboxAttempt[],
+    id?: string,
   ) => {
     const label = exchange.invitedXuid === undefined ? undefined : labels?.[exchange.invitedXuid];
     try {
-      deps.history.append(
-        historyEntryFromExchange(exchange, label === undefined ? target.sender : { ...target.sender, recipientLabel: label }, attempts),
+      const entry = historyEntryFromExchange(
+        exchange,
+        label === undefined ? target.sender : { ...target.sender, recipientLabel: label },
+        attempts,
       );
+      if (id !== undefined) entry.id = id;
+      deps.history.append(entry);
     } catch (thrown) {
       throw asStorageError(thrown, { what: 'history database', path: deps.history.path });
     }
@@ -148,10 +155,11 @@ export function createSendService(deps: SendServiceDeps): SendService {
     // Each exchange is written to history the moment it lands, not after the whole send: a
     // crash or a kill later in a fan-out must not lose what MPSD already did.
     const recorded = new Set<MpsdExchange>();
-    const recording = (inner: MpsdClient): MpsdClient => ({
+    const recording = (inner: MpsdClient, journal: InviteJournal | null): MpsdClient => ({
       async send(wire, options) {
         const exchange = await inner.send(wire, options);
-        if (keep('History', () => record(exchange, target, labels))) recorded.add(exchange);
+        const id = journal?.historyIdOf(exchange.invitedXuid);
+        if (keep('History', () => record(exchange, target, labels, undefined, id))) recorded.add(exchange);
         return exchange;
       },
     });
@@ -160,7 +168,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
         request.kind === 'invite.send' && profileId !== undefined
           ? openInviteJournal({ outbox: deps.outbox, profileId, wires: buildWireRequests(request), labels, target, keep })
           : null;
-      const client = recording(clientFor(target));
+      const client = recording(clientFor(target), journal);
       const outcome = await performRequest(request, {
         client: journal ? journal.guard(client) : client,
         budget: budgetFor(target.budgetKey ?? target.sender.profileId),
@@ -246,6 +254,7 @@ export function createSendService(deps: SendServiceDeps): SendService {
           target,
           item.label === undefined || item.invitedXuid === undefined ? undefined : { [item.invitedXuid]: item.label },
           item.attemptLog,
+          attemptRowId(item.id, item.attempts),
         );
       } catch {
         // History could not be written: the outbox item itself keeps the outcome, handle id and
