@@ -50,8 +50,8 @@ test('a row a newer build wrote is listed and opened, its kind, outcome and erro
   await kind.click();
   const drawer = page.getByTestId('history-drawer');
   await expect(drawer.getByRole('heading', { level: 2 })).toHaveText('Unknown to this version (mpa.party.send)');
-  const note = drawer.getByTestId('history-unknown-error');
-  await expect(note).toContainText('Failed: Unknown to this version (PARTY_FULL)');
+  const note = drawer.locator('[data-testid="error-note"][data-code="PARTY_FULL"]');
+  await expect(note).toContainText('Unknown to this version PARTY_FULL');
   await expect(note).toContainText('The party lobby-7 is full: 8 of 8 seats are taken.');
   // A kind this build does not know is not rebuilt into some other request.
   await expect(drawer.getByRole('button', { name: 'Resend' })).toHaveCount(0);
