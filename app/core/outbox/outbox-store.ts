@@ -206,6 +206,11 @@ export interface OpenOutboxOptions {
    * told once even when two processes open at once (interrupted-history.ts gives each a History row).
    */
   onInterrupted?: (items: OutboxItem[]) => void;
+  /**
+   * Tests only (a fault point): called with each row of a sender that is gone, after the rows
+   * were read and before this one is marked, so a test can hold two processes there at once.
+   */
+  beforeMarkingAbandoned?: (id: string) => void;
 }
 
 export const newOutboxItemSchema = z.strictObject({
@@ -451,6 +456,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
       'id' | 'state' | 'owner_pid' | 'owner_start' | 'owner_instance' | 'owner_boot'
     >[]) {
       if (ownerIsAlive({ pid: row.owner_pid, start: row.owner_start, instance: row.owner_instance })) continue;
+      options.beforeMarkingAbandoned?.(row.id);
       let interrupted = 0;
       if (row.state === 'sending') interrupted = Number(markAbandoned.run(now(), abandonedError, row.id, row.owner_instance).changes);
       // An earlier boot: its claim may be what a power cut lost (see the top of this file).
