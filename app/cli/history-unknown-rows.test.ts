@@ -10,8 +10,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createHistoryHandlers } from '../core/history/history-handlers.ts';
 import { HISTORY_FILE_NAME, openHistoryStore } from '../core/history/history-store.ts';
+import { sampleInvite } from '../core/history/sample-history.fixture.ts';
 import { historyChannels } from '../shared/contract/history.ts';
-import { AUTHORIZATION_PLACEHOLDER } from '../shared/mpsd/wire.ts';
 import { runCli, tempDataDir } from './cli-process.fixture.ts';
 
 let data: ReturnType<typeof tempDataDir>;
@@ -21,22 +21,10 @@ beforeEach(() => {
   data = tempDataDir();
   const store = openHistoryStore({ dataDir: data.path });
   try {
-    for (const name of ['plain', 'future', 'damaged'] as const) {
-      ids[name] = store.append({
-        at: new Date(Date.UTC(2026, 10, 1, 12, 0, Object.keys(ids).indexOf(name))).toISOString(),
-        profileId: 'p1',
-        profileName: 'Dev',
-        sandbox: 'XDKS.1',
-        kind: 'activity.set',
-        request: {
-          method: 'POST',
-          url: 'https://sessiondirectory.xboxlive.com/handles',
-          headers: { Authorization: AUTHORIZATION_PLACEHOLDER },
-        },
-        response: { status: 200, headers: {}, body: '' },
-        durationMs: 12,
-        ...(name === 'future' ? { error: { code: 'VALIDATION', message: 'said by a newer build' } } : {}),
-      }).id;
+    for (const [n, name] of (['plain', 'future', 'damaged'] as const).entries()) {
+      ids[name] = store.append(
+        sampleInvite(n, name === 'future' ? { error: { code: 'VALIDATION', message: 'said by a newer build' } } : {}),
+      ).id;
     }
   } finally {
     store.close();

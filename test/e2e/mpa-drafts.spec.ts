@@ -16,6 +16,15 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
 }) => {
   const [me, second, third] = mpsd.users;
   if (me === undefined || second === undefined || third === undefined) throw new Error('The local MPSD seeds three users.');
+  /** Opens the newest MPA invite in History's drawer (History must be showing). */
+  const openNewestInvite = async (): Promise<void> => {
+    await page
+      .getByTestId('history-row')
+      .filter({ hasText: 'MPA: send invites' })
+      .first()
+      .getByRole('button', { name: /MPA: send invites/ })
+      .click();
+  };
   await addMpaProfile(page, mpsd, 'Local MPA');
   await openScreen(page, 'Compose');
   const kinds = page.getByRole('radiogroup', { name: 'Request kind' });
@@ -76,10 +85,7 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
   await openScreen(page, 'History');
   const calls = page.getByTestId('history-row').filter({ hasText: 'MPA: send invites' });
   await expect(calls).toHaveCount(2);
-  await calls
-    .first()
-    .getByRole('button', { name: /MPA: send invites/ })
-    .click();
+  await openNewestInvite();
   await expect(page.getByTestId('history-invitees')).toHaveText(`${second.xuid}, ${third.xuid}`);
   await page.getByRole('button', { name: 'Open as draft in Compose' }).click();
   // The form holds a call typed since the last send (another kind): replacing it asks first.
@@ -93,12 +99,7 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
 
   // Resend asks first (every invitee gets a second invite), then sends through MPA Compose.
   await openScreen(page, 'History');
-  await page
-    .getByTestId('history-row')
-    .filter({ hasText: 'MPA: send invites' })
-    .first()
-    .getByRole('button', { name: /MPA: send invites/ })
-    .click();
+  await openNewestInvite();
   await page.getByRole('button', { name: 'Resend' }).click();
   await expect(page.getByTestId('history-use-warning')).toContainText('every invitee gets a second invite');
   await lookAndCheck(page, 'mpa-history-resend');
@@ -111,14 +112,6 @@ test('an MPA invite saved as a draft reopens from Drafts as it was saved and is 
   await addMpaProfile(page, mpsd, 'QA box MPA', third);
   await openScreen(page, 'History');
   const drawer = page.getByTestId('history-drawer');
-  const openNewestInvite = async (): Promise<void> => {
-    await page
-      .getByTestId('history-row')
-      .filter({ hasText: 'MPA: send invites' })
-      .first()
-      .getByRole('button', { name: /MPA: send invites/ })
-      .click();
-  };
   await openNewestInvite();
   await expect(drawer.getByTestId('history-profile')).toHaveText('Local MPA');
   await drawer.getByRole('button', { name: 'Resend' }).click();
