@@ -44,6 +44,9 @@ export default defineConfig({
       // One stylesheet, in the first load: 38 KB of CSS gzips to 7 KB as one file against 11 KB
       // as ten, and it is mostly the shared look (app.css) every screen needs anyway.
       cssCodeSplit: false,
+      // No preload helper around each import(): a screen's chunk imports only what the shell and
+      // the workbench already loaded, so there is nothing to fetch ahead (-0.2 KB gzipped).
+      modulePreload: false,
       sourcemap: false,
       rollupOptions: {
         input: { index: resolve('renderer/index.html') },
