@@ -7,10 +7,10 @@ import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
 import { recordedKinds } from '../recorded-kinds.ts';
 import { appErrorSchema, recordIdSchema } from './common.ts';
+import { outboxStates, type OutboxState } from '../outbox-states.ts';
 import { channel, event } from './define.ts';
 
-export const outboxStates = ['queued', 'sending', 'sent', 'failed', 'outcome-unknown'] as const;
-export type OutboxState = (typeof outboxStates)[number];
+export { outboxStates, type OutboxState } from '../outbox-states.ts';
 
 /**
  * 'queued': the user asked to send it later, so a flush sends it. 'live': an invite of a send
