@@ -17,6 +17,7 @@ import { UsageError, type CommandSpec, type FlagValues } from './command.ts';
 import { callChannel, type CliContext } from './context.ts';
 import { exitCodeForFlush } from './exit-codes.ts';
 import { limitFromFlag } from './history-command.ts';
+import { MIN_PREFIX, outboxItemId } from './outbox-item-id.ts';
 import { checkMpaSteps, mpaCaller, sendMpaSteps } from './mpa-steps.ts';
 import { list, text } from './request-flags.ts';
 import { reportSend } from './send-report.ts';
@@ -127,6 +128,8 @@ const outboxFlush: CommandSpec = {
   },
 };
 
+const ITEM_NOTE = `ITEM is the item's id as \`outbox list\` shows it, or a start of it (at least ${MIN_PREFIX} characters) that no other item's id shares.`;
+
 const outboxReassign: CommandSpec = {
   path: ['outbox', 'reassign'],
   summary: 'Send queued items as another profile of the same service: one ITEM, or every item whose profile is gone.',
@@ -143,6 +146,7 @@ const outboxReassign: CommandSpec = {
     },
   },
   notes: [
+    ITEM_NOTE,
     'Only queued items move: an item being sent, or whose outcome is unknown, may have gone out already and stays as it is. Moved items go out at the next flush (the app flushes by itself).',
   ],
   examples: ['handle-studio outbox reassign --all-from-missing --profile dev', 'handle-studio outbox reassign ITEM --profile dev --json'],
@@ -157,7 +161,7 @@ const outboxReassign: CommandSpec = {
     const profileId = await profileIdByName(context, profileName);
     const moved = await callChannel(context, outboxChannels, 'reassignOutboxItems', {
       profileId,
-      ...(allFromMissing ? { fromMissingProfiles: true } : { ids: [item!.trim()] }),
+      ...(item === undefined ? { fromMissingProfiles: true } : { ids: [await outboxItemId(context, item)] }),
     });
     warnAll(
       context,
@@ -185,14 +189,17 @@ const outboxDismiss: CommandSpec = {
   summary: 'Remove one item from the outbox (a queued one is then never sent). An item being sent cannot be removed.',
   positionals: ['ITEM'],
   flags: {},
-  examples: ['handle-studio outbox dismiss ITEM'],
+  notes: [ITEM_NOTE],
+  examples: ['handle-studio outbox dismiss ITEM', 'handle-studio outbox dismiss 3f2a9c'],
   run: async (context, flags, [item]) => {
-    const { counts } = await callChannel(context, outboxChannels, 'dismissOutboxItem', { id: item!.trim() });
+    // ITEM is required: the parser never runs this without it.
+    const id = await outboxItemId(context, item ?? '');
+    const { counts } = await callChannel(context, outboxChannels, 'dismissOutboxItem', { id });
     if (flags['json'] === true) {
-      context.printJson({ ok: true, id: item!.trim(), counts });
+      context.printJson({ ok: true, id, counts });
       return 0;
     }
-    context.say(`Dismissed ${item!.trim()}.`);
+    context.say(`Dismissed ${id}.`);
     context.say(`Outbox: ${countsLine(counts)}.`);
     return 0;
   },
