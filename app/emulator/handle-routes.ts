@@ -51,10 +51,12 @@ function isMemberOf(session: StoredSession, xuid: string): boolean {
   return member !== undefined && member.status !== 'reserved';
 }
 
+/** 201 naming the new handle in Location and Content-Location, as recorded traffic shows (mpsd-sessions-and-invitees.md §4). */
 function created(state: EmulatorState, handle: StoredHandle): MpsdAnswer {
   state.counters.handlesCreated += 1;
   if (handle.type === 'invite') state.counters.invitesCreated += 1;
-  return { status: 201, json: handleDocument(handle) };
+  const path = `/handles/${handle.id}`;
+  return { status: 201, json: handleDocument(handle), headers: { Location: path, 'Content-Location': path } };
 }
 
 function createActivity(
@@ -69,14 +71,14 @@ function createActivity(
     );
   }
   const ref = { ...requested, name: requested.name };
-  existingSession(state, ref);
+  const session = existingSession(state, ref);
   if (!state.sessions.isActiveMember(ref, call.caller.xuid)) {
     throw new MpsdRefusal(
       409,
       'The caller is not an active member of the session. Join it (PUT members.me with properties.system.active true) before setting an activity.',
     );
   }
-  return created(state, state.handles.setActivity(call.caller.xuid, call.caller.titleId, ref));
+  return created(state, state.handles.setActivity(call.caller.xuid, call.caller.titleId, ref, session.constants.system.inviteProtocol));
 }
 
 /** TC:274: with owners, only an owner invites unless the template allows `allowNonOwnerInviteHandles`. */

@@ -85,6 +85,19 @@ describe('activity handles', () => {
     expect(handle.id).toMatch(GUID);
   });
 
+  it('answers 201 as recorded MPSD traffic does: Location and Content-Location name the handle, no caching, the session\'s inviteProtocol', async () => {
+    const host = userAt(mpsd, 0);
+    await joinSession(mpsd, host, 'lobby');
+    const answer = await callAs(mpsd, host, 'POST', '/handles', { body: activityBody('lobby') });
+    const handle = answer.json as HandleDocument & { inviteProtocol?: string };
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('location')).toBe(`/handles/${handle.id}`);
+    expect(answer.headers.get('content-location')).toBe(`/handles/${handle.id}`);
+    expect(answer.headers.get('cache-control')).toBe('no-cache, no-store');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(handle.inviteProtocol).toBe('game');
+  });
+
   it('keeps one activity per user per SCID: a new one replaces the old, another SCID is separate', async () => {
     const user = userAt(mpsd, 0);
     await joinSession(mpsd, user, 'lobby');

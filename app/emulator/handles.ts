@@ -14,6 +14,8 @@ export interface ActivityHandle {
   sessionRef: SessionRefValue;
   ownerXuid: string;
   titleId?: string;
+  /** The session's `constants.system.inviteProtocol` when the activity was set (TA line 7 shows it in the answer). */
+  inviteProtocol?: string;
   createTime: number;
 }
 
@@ -62,7 +64,7 @@ export interface InviteRecord {
 
 export interface HandleBook {
   /** Creates the owner's activity in the ref's SCID, deleting the one it replaces. */
-  setActivity(ownerXuid: string, titleId: string | undefined, ref: SessionRefValue): ActivityHandle;
+  setActivity(ownerXuid: string, titleId: string | undefined, ref: SessionRefValue, inviteProtocol?: string): ActivityHandle;
   sendInvite(senderXuid: string, invitedXuid: string, ref: SessionRefValue, attributes: InviteAttributes): InviteHandle;
   createTransfer(ownerXuid: string, ref: SessionRefValue, origin: SessionRefValue): TransferHandle;
   /** Throws nothing: the caller checks first that the session has no search handle yet. */
@@ -107,11 +109,12 @@ export function createHandleBook(now: () => number): HandleBook {
   }
 
   return {
-    setActivity(ownerXuid, titleId, ref) {
+    setActivity(ownerXuid, titleId, ref, inviteProtocol) {
       const previous = activityByOwner.get(ownerKey(ref.scid, ownerXuid));
       if (previous !== undefined) remove(previous);
       const handle: ActivityHandle = { id: randomUUID(), type: 'activity', sessionRef: { ...ref }, ownerXuid, createTime: now() };
       if (titleId !== undefined) handle.titleId = titleId;
+      if (inviteProtocol !== undefined) handle.inviteProtocol = inviteProtocol;
       handles.set(handle.id, handle);
       activityByOwner.set(ownerKey(ref.scid, ownerXuid), handle.id);
       return handle;
@@ -222,6 +225,7 @@ export function handleDocument(handle: StoredHandle): Record<string, unknown> {
   if (handle.type === 'activity' || handle.type === 'search') {
     const owned: Record<string, unknown> = { ...common, ownerXuid: handle.ownerXuid };
     if (handle.titleId !== undefined) owned.titleId = handle.titleId;
+    if (handle.type === 'activity' && handle.inviteProtocol !== undefined) owned.inviteProtocol = handle.inviteProtocol;
     if (handle.type === 'search') owned.searchAttributes = structuredClone(handle.searchAttributes);
     return owned;
   }

@@ -39,6 +39,9 @@ function send(response: ServerResponse, answer: MpsdAnswer): void {
   const headers: Record<string, string> = {
     'X-XblCorrelationId': randomUUID(),
     'MS-CV': newCorrelationVector(),
+    // Recorded MPSD answers carry both (TA line 7): a client or proxy must not cache a session's state.
+    'Cache-Control': 'no-cache, no-store',
+    'X-Content-Type-Options': 'nosniff',
     ...answer.headers,
   };
   let payload: string | undefined;

@@ -1,6 +1,6 @@
 /**
- * The emulator's test users and the XSTS-like tokens it accepts. Tokens are random opaque
- * strings that mean something only to this process; the token-services stand-in calls
+ * The emulator's test users and the XSTS-like tokens it accepts. Tokens are random strings in
+ * the shape of real XSTS tokens that mean something only to this process; the token-services stand-in calls
  * `issueToken` so the tokens it hands out work against the local MPSD.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -96,7 +96,26 @@ function checkDeviceId(deviceId: unknown): string {
  */
 function entropy(seed: string | undefined): (label: string, size: number) => Buffer {
   if (seed === undefined) return (_label, size) => randomBytes(size);
-  return (label, size) => createHmac('sha256', seed).update(label).digest().subarray(0, size);
+  return (label, size) => {
+    // One HMAC block per 32 bytes, so a seeded run can fill a token as long as a real one.
+    const blocks = Array.from({ length: Math.ceil(size / 32) }, (_, block) =>
+      createHmac('sha256', seed).update(block === 0 ? label : `${label}#${block}`).digest(),
+    );
+    return Buffer.concat(blocks).subarray(0, size);
+  };
+}
+
+/** The protected header real XSTS tokens start with: they are JWE compact serialisations. */
+const JWE_HEADER = Buffer.from(JSON.stringify({ enc: 'A128CBC+HS256', alg: 'RSA-OAEP', cty: 'JWT', zip: 'DEF' })).toString('base64url');
+
+/**
+ * A token shaped like a real XSTS token (five base64url parts joined by dots, about 1.2 KB), so
+ * that what the app does with tokens (headers, the keychain, spotting one pasted into a field)
+ * meets the shape and size it meets in production. Only this process can read meaning into it.
+ */
+function jweShapedToken(bytes: (label: string, size: number) => Buffer, label: string): string {
+  const part = (name: string, size: number) => bytes(`${label}:${name}`, size).toString('base64url');
+  return [JWE_HEADER, part('key', 256), part('iv', 16), part('ciphertext', 512), part('tag', 16)].join('.');
 }
 
 /**
@@ -165,7 +184,7 @@ export function createUserDirectory(count: number, now: () => number, seed?: str
       const uhs = userHashes.get(user.xuid) as string;
       const sequence = (issued.get(user.xuid) ?? 0) + 1;
       issued.set(user.xuid, sequence);
-      const token = bytes(`token:${user.xuid}:${sequence}`, 32).toString('base64url');
+      const token = jweShapedToken(bytes, `token:${user.xuid}:${sequence}`);
       const deviceId = request.deviceId === undefined ? user.deviceId : checkDeviceId(request.deviceId);
       const caller: Caller = { xuid: user.xuid, gamertag: request.gamertag ?? user.gamertag, uhs, sandbox, deviceId };
       if (request.titleId !== undefined) caller.titleId = request.titleId;
