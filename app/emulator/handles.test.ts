@@ -85,7 +85,7 @@ describe('activity handles', () => {
     expect(handle.id).toMatch(GUID);
   });
 
-  it('answers 201 as recorded MPSD traffic does: Location and Content-Location name the handle, no caching, the session\'s inviteProtocol', async () => {
+  it("answers 201 as recorded MPSD traffic does: Location and Content-Location name the handle, no caching, the session's inviteProtocol", async () => {
     const host = userAt(mpsd, 0);
     await joinSession(mpsd, host, 'lobby');
     const answer = await callAs(mpsd, host, 'POST', '/handles', { body: activityBody('lobby') });

@@ -99,7 +99,9 @@ function entropy(seed: string | undefined): (label: string, size: number) => Buf
   return (label, size) => {
     // One HMAC block per 32 bytes, so a seeded run can fill a token as long as a real one.
     const blocks = Array.from({ length: Math.ceil(size / 32) }, (_, block) =>
-      createHmac('sha256', seed).update(block === 0 ? label : `${label}#${block}`).digest(),
+      createHmac('sha256', seed)
+        .update(block === 0 ? label : `${label}#${block}`)
+        .digest(),
     );
     return Buffer.concat(blocks).subarray(0, size);
   };
