@@ -26,7 +26,7 @@ import { parseOrThrow } from '../../shared/validation.ts';
 import { assertNoCredentials } from '../storage/credential-guard.ts';
 import type { HistoryEntryInput } from './history-entry.ts';
 import { readRowValues } from './history-row-values.ts';
-import { historyEntryInputSchema, invitedColumn, inviteesOf, RESPONSE_BODY_CAP } from './history-entry.ts';
+import { invitedColumn, inviteesOf, RESPONSE_BODY_CAP } from './history-entry.ts';
 import type { Migration } from '../storage/sqlite-file.ts';
 import { inTransaction, openSqliteFile } from '../storage/sqlite-file.ts';
 
@@ -483,8 +483,7 @@ export function openHistoryStore(options: OpenHistoryOptions): HistoryStore {
     path,
     status,
 
-    append(raw) {
-      const entry = parseOrThrow(historyEntryInputSchema, raw, 'History entry is not valid');
+    append(entry) {
       assertNoCredentials(entry.request, 'history');
       // An outbox attempt's row comes with its id (attempt-row-id.ts): a second row of it is refused by the UNIQUE id.
       const id = entry.id ?? randomUUID();

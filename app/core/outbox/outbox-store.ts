@@ -246,6 +246,9 @@ interface OutboxRow {
   profile_name: string | null;
 }
 
+/** The columns a settle reads and record() needs. */
+type SettledRow = Pick<OutboxRow, 'id' | 'state' | 'origin' | 'attempt_log_json'>;
+
 /** How a stored row must look to be read back; anything else is reported as damaged, never guessed. */
 const storedRowSchema = z.object({
   kind: z.enum(recordedKinds, { error: 'its kind is not one this version knows' }),
@@ -312,6 +315,8 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare('SELECT * FROM outbox WHERE id = ?');
+  // What a settle reads of its row: not the request, which it does not change.
+  const toSettle = db.prepare('SELECT id, state, origin, attempt_log_json FROM outbox WHERE id = ?');
   const stateOf = db.prepare('SELECT state, origin FROM outbox WHERE id = ?');
   // Changes when another connection (another process, the drafts store) commits to the file.
   const dataVersion = db.prepare('PRAGMA data_version');
@@ -502,7 +507,7 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
   }
 
   /** Writes an attempt's result; false when the row is not this store's to settle (any more). */
-  function record(row: OutboxRow, outcome: z.output<typeof deliveryOutcomeSchema>): boolean {
+  function record(row: SettledRow, outcome: z.output<typeof deliveryOutcomeSchema>): boolean {
     const state: OutboxState = outcome.result === 'retry-later' ? 'queued' : outcome.result;
     const error = outcome.result === 'sent' ? null : JSON.stringify({ code: outcome.error.code, message: outcome.error.message });
     let nextAttemptAt: number | null = null;
@@ -745,10 +750,11 @@ export function openOutboxStore(options: OpenOutboxOptions): OutboxStore {
     claim,
 
     settle(id, outcome) {
-      const parsed = deliveryOutcomeSchema.parse(outcome);
-      const row = byId.get(id) as OutboxRow | undefined;
-      if (row?.state !== 'sending' || !record(row, parsed)) {
-        const warning = unsettledWarning(id, parsed);
+      // Not parsed again: a settle's outcome is the sender's own (deliveryOutcomeOf), unlike the
+      // answer of a flush's `deliver`, which attempt() checks.
+      const row = toSettle.get(id) as SettledRow | undefined;
+      if (row?.state !== 'sending' || !record(row, outcome)) {
+        const warning = unsettledWarning(id, outcome);
         throw new HandleStudioError('CONFLICT', warning.message, warning.details);
       }
       changed();
