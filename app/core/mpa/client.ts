@@ -110,7 +110,7 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
   const callMpa = createServiceCaller({
     service: 'MPA',
     fetch: options.fetch,
-    host: new URL(origin).host,
+    origin,
     authorization: options.authorization,
     clock,
     timeoutMs: checkedOption('timeoutMs', options.timeoutMs, 15_000),

@@ -147,7 +147,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   const callMpsd = createServiceCaller({
     service: 'MPSD',
     fetch: options.fetch,
-    host: new URL(options.baseUrl).host,
+    origin: new URL(options.baseUrl).origin,
     authorization: options.authorization,
     clock,
     timeoutMs: checkedOption('timeoutMs', options.timeoutMs, 15_000),

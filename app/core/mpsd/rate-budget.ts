@@ -6,6 +6,11 @@
  * MPSD counts per user, not per process, so the start times and a Retry-After pause live in
  * a `RateLedger`: this process's memory, or a file in the data folder that the app and every
  * CLI process of one profile share (see shared-rate-budget.ts).
+ *
+ * A pause belongs to the endpoint that asked for it (its origin, `https://host[:port]`): a
+ * local MPSD stand-in's 429 must not hold back the same profile's calls to the real MPSD. A
+ * pause recorded without an origin (by a build before pauses had one) holds back every origin,
+ * as it did then: which endpoint asked is unknown, and it ends within a day (LONGEST_PAUSE_MS).
  */
 import { HandleStudioError } from '../../shared/errors.ts';
 import type { Clock } from '../ports.ts';
@@ -39,26 +44,28 @@ export interface RateBudget {
    * Resolves when one more request may go out now, and counts it. Callers are served in
    * the order they asked. Rejects with HandleStudioError CANCELLED when `signal` aborts first,
    * and at once with THROTTLED (details `retryAt`, `retryAfterMs`) while MPSD's pause lasts
-   * longer than the budget waits.
+   * longer than the budget waits. `origin`: the endpoint the call goes to, whose pause applies.
    */
-  take(signal?: AbortSignal): Promise<void>;
+  take(signal?: AbortSignal, origin?: string): Promise<void>;
   /**
-   * After a 429/503: nobody takes from this budget before `retryAt` (epoch ms). An instant, not
-   * a duration, so every later refusal names exactly the time the client reported to the user.
+   * After a 429/503 from `origin`: nobody takes from this budget for that origin before
+   * `retryAt` (epoch ms). An instant, not a duration, so every later refusal names exactly the
+   * time the client reported to the user. Without an origin the pause holds every origin back.
    */
-  backOffUntil(retryAt: number): void;
+  backOffUntil(retryAt: number, origin?: string): void;
 }
 
 /** Where one budget keeps its start times and its pause. */
 export interface RateLedger {
   /**
    * In one step (atomic across processes for a shared ledger): `decide` gets the newest
-   * `keep` start times, oldest first, and the end of the pause, and returns how long to wait;
-   * when that is 0 or less, `now` is recorded as a start. Returns what `decide` returned.
+   * `keep` start times, oldest first, and the end of the pause that holds `origin` (its own or
+   * one without an origin), and returns how long to wait; when that is 0 or less, `now` is
+   * recorded as a start. Returns what `decide` returned.
    */
-  claim(now: number, keep: number, decide: (starts: readonly number[], pausedUntil: number) => number): number;
-  /** Nobody starts before `until` (a later pause already recorded is kept). */
-  pauseUntil(until: number): void;
+  claim(now: number, keep: number, decide: (starts: readonly number[], pausedUntil: number) => number, origin?: string): number;
+  /** Nobody starts a call to `origin` (to any, without one) before `until` (a later pause already recorded is kept). */
+  pauseUntil(until: number, origin?: string): void;
 }
 
 export interface RateBudgetOptions {
@@ -112,18 +119,21 @@ export function pausedTooLong(retryAt: number, now: number): HandleStudioError {
 /** This process's own ledger: what every budget used before budgets were shared, and the fallback when the shared file fails. */
 export function createMemoryLedger(): RateLedger {
   const starts: number[] = [];
-  let pausedUntil = Number.NEGATIVE_INFINITY;
+  /** By origin; '' holds every origin back. */
+  const pauses = new Map<string, number>();
+  const pausedUntil = (origin: string | undefined) =>
+    Math.max(pauses.get('') ?? Number.NEGATIVE_INFINITY, origin ? (pauses.get(origin) ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY);
   return {
-    claim(now, keep, decide) {
-      const wait = decide(starts, pausedUntil);
+    claim(now, keep, decide, origin) {
+      const wait = decide(starts, pausedUntil(origin));
       if (wait <= 0) {
         starts.push(now);
         if (starts.length > keep) starts.splice(0, starts.length - keep);
       }
       return wait;
     },
-    pauseUntil(until) {
-      pausedUntil = Math.max(pausedUntil, until);
+    pauseUntil(until, origin = '') {
+      pauses.set(origin, Math.max(pauses.get(origin) ?? Number.NEGATIVE_INFINITY, until));
     },
   };
 }
@@ -157,15 +167,20 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     return wait;
   }
 
-  async function acquire(signal: AbortSignal | undefined): Promise<void> {
+  async function acquire(signal: AbortSignal | undefined, origin: string | undefined): Promise<void> {
     for (;;) {
       if (signal?.aborted) throw cancelled();
       const now = clock.now();
       let pausedUntil = Number.NEGATIVE_INFINITY;
-      const wait = ledger.claim(now, largestLimit, (starts, paused) => {
-        pausedUntil = paused;
-        return waitFor(starts, paused, now);
-      });
+      const wait = ledger.claim(
+        now,
+        largestLimit,
+        (starts, paused) => {
+          pausedUntil = paused;
+          return waitFor(starts, paused, now);
+        },
+        origin,
+      );
       if (wait <= 0) return;
       // Waiting a day in silence is worse than saying so now; the windows' own waits are at most one window long.
       if (pausedUntil - now > maxPauseMs) throw pausedTooLong(pausedUntil, now);
@@ -178,9 +193,9 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
   }
 
   return {
-    take(signal) {
+    take(signal, origin) {
       if (signal?.aborted) return Promise.reject(cancelled());
-      const turn = queue.then(() => acquire(signal));
+      const turn = queue.then(() => acquire(signal, origin));
       queue = turn.catch(() => undefined);
       if (signal === undefined) return turn;
       // A caller that gives up while others are ahead of it hears so at once, not at its turn
@@ -191,10 +206,10 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
         turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
     },
-    backOffUntil(retryAt) {
+    backOffUntil(retryAt, origin) {
       const now = clock.now();
       if (!(retryAt > now)) return;
-      ledger.pauseUntil(Math.min(retryAt, now + LONGEST_PAUSE_MS));
+      ledger.pauseUntil(Math.min(retryAt, now + LONGEST_PAUSE_MS), origin);
     },
   };
 }

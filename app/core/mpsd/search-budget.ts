@@ -40,13 +40,13 @@ export function budgetForCall(kind: RequestKind, userBudget: RateBudget, clock: 
   }
   const search = budgets[access];
   return {
-    async take(signal) {
-      await search.take(signal);
-      await userBudget.take(signal);
+    async take(signal, origin) {
+      await search.take(signal, origin);
+      await userBudget.take(signal, origin);
     },
     // A 429 on a search call is most likely the tight search limit: pause search calls, not the user's other calls.
-    backOffUntil(retryAt) {
-      search.backOffUntil(retryAt);
+    backOffUntil(retryAt, origin) {
+      search.backOffUntil(retryAt, origin);
     },
   };
 }

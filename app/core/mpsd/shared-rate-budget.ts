@@ -7,6 +7,11 @@
  * One connection serves every budget of the process, MPSD's and MPA's four buckets alike: each
  * budget is a key with windows of its own (budgetFor), so starting core opens the file once.
  *
+ * A pause is the endpoint's that asked for it (see rate-budget.ts): its row is keyed
+ * `<budget> <origin>`. A row keyed by the budget alone, as every build before wrote it, holds
+ * every origin back as it did then, so files written before read the same; it ends within a
+ * day, and no migration is needed (a build before this one reads the new rows as another budget's).
+ *
  * The file only paces sends; it never holds anything a send depends on. When it cannot be
  * opened or written (damaged, read-only, disk full), budgets fall back to this process's
  * memory and the user is told once, so a broken file never stops a send.
@@ -81,9 +86,9 @@ function prepareLedger(db: DatabaseSync): LedgerStatements {
     // written by a build that believed any Retry-After): node:sqlite cannot even read an integer
     // past 2^53, so the bound is applied in SQL, and `damaged` says the row needs mending.
     pause: db.prepare(
-      `SELECT CASE WHEN typeof(until) IN ('integer', 'real') THEN max(min(until, :latest), 0) END AS until,
+      `SELECT budget, CASE WHEN typeof(until) IN ('integer', 'real') THEN max(min(until, :latest), 0) END AS until,
               typeof(until) NOT IN ('integer', 'real') OR until > :latest AS damaged
-       FROM pauses WHERE budget = :budget`,
+       FROM pauses WHERE budget IN (:budget, :atOrigin)`,
     ),
     mendPause: db.prepare('UPDATE pauses SET until = ? WHERE budget = ?'),
     forgetPause: db.prepare('DELETE FROM pauses WHERE budget = ?'),
@@ -96,6 +101,11 @@ function prepareLedger(db: DatabaseSync): LedgerStatements {
       'INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)',
     ),
   };
+}
+
+/** The pauses row of `key`'s pause for `origin`; the key alone holds every origin back. */
+function pauseKey(key: string, origin: string | undefined): string {
+  return origin ? `${key} ${origin}` : key;
 }
 
 export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedRateBudgets {
@@ -145,21 +155,28 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
   function ledgerFor(key: string): RateLedger {
     const memory = createMemoryLedger();
     return {
-      claim(now, keep, decide) {
+      claim(now, keep, decide, origin) {
         const shared = database();
         if (shared !== undefined) {
           const { statements: ledger } = shared;
           try {
             return inTransaction(shared.db, () => {
               const newestFirst = ledger.newestStarts.all(key, keep) as { at: number }[];
-              const pause = ledger.pause.get({ budget: key, latest: now + LONGEST_PAUSE_MS }) as
-                { until: number | null; damaged: number } | undefined;
-              // Mended where it lies, so a pause too long ends a day from the first time it is read, not a day from every read.
-              if (pause?.damaged === 1) {
-                if (pause.until === null) ledger.forgetPause.run(key);
-                else ledger.mendPause.run(Math.round(pause.until), key);
+              const pauses = ledger.pause.all({ budget: key, atOrigin: pauseKey(key, origin), latest: now + LONGEST_PAUSE_MS }) as {
+                budget: string;
+                until: number | null;
+                damaged: number;
+              }[];
+              let pausedUntil = Number.NEGATIVE_INFINITY;
+              for (const pause of pauses) {
+                // Mended where it lies, so a pause too long ends a day from the first time it is read, not a day from every read.
+                if (pause.damaged === 1) {
+                  if (pause.until === null) ledger.forgetPause.run(pause.budget);
+                  else ledger.mendPause.run(Math.round(pause.until), pause.budget);
+                }
+                if (pause.until !== null) pausedUntil = Math.max(pausedUntil, pause.until);
               }
-              const wait = decide(newestFirst.map((row) => row.at).reverse(), pause?.until ?? Number.NEGATIVE_INFINITY);
+              const wait = decide(newestFirst.map((row) => row.at).reverse(), pausedUntil);
               if (wait <= 0) {
                 ledger.recordStart.run(key, now);
                 ledger.forgetOldStarts.run(key, key, keep);
@@ -170,15 +187,15 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
             fallBack(thrown);
           }
         }
-        return memory.claim(now, keep, decide);
+        return memory.claim(now, keep, decide, origin);
       },
-      pauseUntil(until) {
+      pauseUntil(until, origin) {
         // Kept in memory too, so a fallback later in this run still honours it.
-        memory.pauseUntil(until);
+        memory.pauseUntil(until, origin);
         const shared = database();
         if (shared === undefined) return;
         try {
-          inTransaction(shared.db, () => shared.statements.recordPause.run(key, Math.round(until)));
+          inTransaction(shared.db, () => shared.statements.recordPause.run(pauseKey(key, origin), Math.round(until)));
         } catch (thrown) {
           fallBack(thrown);
         }

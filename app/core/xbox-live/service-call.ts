@@ -20,11 +20,12 @@
  * Backoff starts at 2 s and doubles, plus 0-20 % jitter; at most `maxRetries` retries.
  * Unlike XSAPI, a read that got no answer is not retried: a person is waiting for it and can
  * send it again, and OFFLINE must reach the outbox at once rather than after a minute.
- * A Retry-After sets the wait of any retry, but pauses the user's whole budget only after a 429
- * or 503, the statuses the service sends it with for the user rather than for one call.
- * A Retry-After longer than `maxRetryAfterMs` is not waited: the call ends THROTTLED (or
- * SERVICE_UNAVAILABLE) saying when the service wants it back, and the budget pauses that long,
- * so the next call of this user fails just as fast instead of waiting in silence.
+ * A Retry-After sets the wait of any retry, but pauses the user's budget only after a 429
+ * or 503, the statuses the service sends it with for the user rather than for one call, and
+ * only for this endpoint (its origin): another endpoint (a local stand-in, the real service)
+ * never asked for it. A Retry-After longer than `maxRetryAfterMs` is not waited: the call ends
+ * THROTTLED (or SERVICE_UNAVAILABLE) saying when the service wants it back, and the budget
+ * pauses that long, so the user's next call there fails just as fast instead of waiting in silence.
  */
 import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { ReceivedResponse, SentRequest } from '../../shared/mpsd/wire.ts';
@@ -54,8 +55,8 @@ export interface ServiceCallerOptions {
   /** The service's name in messages: MPSD or MPA. */
   service: string;
   fetch: FetchLike;
-  /** host[:port] of the service, named when it cannot be reached. */
-  host: string;
+  /** scheme://host[:port] of the service: a pause it asks for holds back calls to it alone; its host is named when it cannot be reached. */
+  origin: string;
   authorization: AuthorizationSource;
   clock: Clock;
   /** Per attempt, from sending to the last byte of the answer. */
@@ -165,7 +166,8 @@ function credentialError(thrown: unknown, fallback: ErrorCode, service: string):
 export function createServiceCaller(
   options: ServiceCallerOptions,
 ): <Kind extends string>(call: ServiceCall<Kind>, sendOptions?: SendOptions) => Promise<ServiceExchange<Kind>> {
-  const { service, fetch, host, authorization: source, clock, timeoutMs, maxRetries, bodyCap, maxRetryAfterMs, random } = options;
+  const { service, fetch, origin, authorization: source, clock, timeoutMs, maxRetries, bodyCap, maxRetryAfterMs, random } = options;
+  const host = new URL(origin).host;
 
   // A token lives for hours and is 1-2 KB: it is checked once, not per call.
   let usableChecked: string | undefined;
@@ -367,7 +369,7 @@ export function createServiceCaller(
       if (signal?.aborted) return cancelledBeforeSending(last);
       if (budget !== undefined) {
         try {
-          await budget.take(signal);
+          await budget.take(signal, origin);
         } catch (thrown) {
           // The budget refuses at once while the service's pause lasts longer than we wait (THROTTLED, with when).
           const refused = toAppError(thrown);
@@ -403,8 +405,8 @@ export function createServiceCaller(
       const after = retryAfterMs(response.headers, now);
       const rule = retryRule(call, status, after !== undefined);
       if (rule === 'unknown') return ended(response, unknownOutcome(call, response));
-      // The service's pause holds for every call of this user, in every process, not just this one.
-      if ((status === 429 || status === 503) && after !== undefined) budget?.backOffUntil(now + after);
+      // The service's pause holds for every call of this user to it, in every process, not just this one.
+      if ((status === 429 || status === 503) && after !== undefined) budget?.backOffUntil(now + after, origin);
       const wait = after ?? FIRST_BACKOFF_MS * 2 ** retries;
       if (rule === 'retry' && retries < maxRetries && wait <= maxRetryAfterMs) {
         retries += 1;
