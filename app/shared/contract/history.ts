@@ -5,16 +5,16 @@
  */
 import * as z from '../zod.ts';
 import { errorCodes } from '../errors.ts';
+import { historyOutcomes } from '../history/outcomes.ts';
+import { retentionSchema } from '../history/retention.ts';
 import { UNRECOGNIZED } from '../history/unrecognized.ts';
 import { recordedKinds } from '../recorded-kinds.ts';
 import { channel, event } from './define.ts';
 
+export { historyOutcomes, type HistoryOutcome } from '../history/outcomes.ts';
+
 const ID_MAX = 64;
 const TEXT_MAX = 200;
-
-/** 'ok' = a success status; 'error' = anything else; 'outcome-unknown' = a write that may or may not have landed. */
-export const historyOutcomes = ['ok', 'error', 'outcome-unknown'] as const;
-export type HistoryOutcome = (typeof historyOutcomes)[number];
 
 const isoTime = z.iso.datetime({
   offset: true,
@@ -128,32 +128,7 @@ export const historyPageSchema = z.object({
 });
 export type HistoryPage = z.output<typeof historyPageSchema>;
 
-/**
- * Which entries history keeps; absent parts set no limit. One entry is the least a count
- * may keep: a tester clearing out noise may want only the last few, and setting the rule
- * says how many it removed.
- */
-export const retentionSchema = z.strictObject({
-  maxEntries: z.optional(
-    z
-      .number({ error: 'Keep-at-most must be a whole number of entries.' })
-      .check(
-        z.int({ error: 'Keep-at-most must be a whole number of entries.' }),
-        z.gte(1, { error: 'Keep at least 1 entry (or leave the limit empty for no limit).' }),
-        z.lte(10_000_000, { error: 'Keep-at-most is at most 10,000,000 entries.' }),
-      ),
-  ),
-  maxAgeDays: z.optional(
-    z
-      .number({ error: 'Keep-for must be a whole number of days.' })
-      .check(
-        z.int({ error: 'Keep-for must be a whole number of days.' }),
-        z.gte(1, { error: 'Keep entries for at least 1 day (or leave it empty for no limit).' }),
-        z.lte(3650, { error: 'Keep-for is at most 3650 days.' }),
-      ),
-  ),
-});
-export type Retention = z.output<typeof retentionSchema>;
+export { retentionSchema, type Retention } from '../history/retention.ts';
 
 /**
  * Where an export went. The text itself never crosses the bridge (100,000 entries would be

@@ -3,7 +3,7 @@
  * from what a person typed (checked by the contract's schema, so both say the same thing),
  * the rule at a glance ("Keeping 90 days"), and what setting it removed.
  */
-import { retentionSchema, type Retention } from '../contract/history.ts';
+import { retentionSchema, type Retention } from './retention.ts';
 import { fieldProblems } from '../validation.ts';
 
 export type RetentionField = keyof Retention;
