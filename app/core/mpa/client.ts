@@ -48,6 +48,14 @@ function serviceText(response: ReceivedResponse): string | undefined {
   return text === '' ? undefined : text;
 }
 
+/**
+ * MPA answers every write with 204 and no body (mpa.md §2, E1/E2/E5/E7); a body means the
+ * request reached something that may or may not be MPA (a proxy's or captive portal's page).
+ */
+function notMpasAnswer(_kind: string, response: ReceivedResponse): string | undefined {
+  return response.body.trim() === '' ? undefined : "MPA's answer to a write (204, no body)";
+}
+
 export function createMpaClient(options: MpaClientOptions): MpaClient {
   const { clock } = options;
   const origin = new URL(options.baseUrl).origin;
@@ -120,6 +128,7 @@ export function createMpaClient(options: MpaClientOptions): MpaClient {
     random: options.random ?? Math.random,
     serviceText,
     statusError,
+    notItsAnswer: notMpasAnswer,
   });
 
   return {

@@ -168,7 +168,6 @@ describe('status codes', () => {
     { status: 404, code: 'NOT_FOUND', text: "The requested session wasn't found." },
     { status: 409, code: 'CONFLICT', text: 'Constant system.maxMembersCount is already set by the template.' },
     { status: 412, code: 'PRECONDITION_FAILED', text: 'The session already exists.' },
-    { status: 500, code: 'MPSD_REJECTED', text: 'Internal error 0x80004005.' },
   ] as const;
 
   for (const { status, code, text } of cases) {

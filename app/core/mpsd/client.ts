@@ -60,6 +60,24 @@ function handleIdOf(wire: WireRequest, json: unknown): string | undefined {
   return HANDLE_PATH.exec(wire.path)?.[1]?.toLowerCase();
 }
 
+/** Writes MPSD answers with the handle it created (mpsd-sessions-and-invitees.md §4: 201 and the handle document, `id` and more). */
+const CREATES_A_HANDLE: ReadonlySet<string> = new Set(['activity.set', 'invite.send', 'transfer.create', 'search.create']);
+
+/**
+ * What MPSD answers this write with, when a 2xx is not that (a proxy's or captive portal's page,
+ * `{}`, broken JSON): the request then reached something that may or may not be MPSD.
+ */
+function notMpsdsAnswer(kind: string, response: ReceivedResponse): string | undefined {
+  const json = response.json;
+  const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
+  if (CREATES_A_HANDLE.has(kind)) {
+    const id = isObject ? (json as { id?: unknown }).id : undefined;
+    return typeof id === 'string' && HANDLE_ID.test(id) ? undefined : "MPSD's handle document (JSON with the new handle's id)";
+  }
+  // A join through a handle answers the session document, or nothing.
+  return isObject || response.body.trim() === '' ? undefined : "MPSD's answer (a JSON document or nothing)";
+}
+
 /** Creates a client for one profile's endpoint and credentials. Throws VALIDATION for bad options. */
 export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
   const { clock } = options;
@@ -157,6 +175,7 @@ export function createMpsdClient(options: MpsdClientOptions): MpsdClient {
     random: options.random ?? Math.random,
     serviceText,
     statusError,
+    notItsAnswer: notMpsdsAnswer,
   });
 
   return {

@@ -11,10 +11,17 @@ import { getHandle, inviteSend } from '../../shared/mpsd/builders.ts';
 import { parseHandleRequest, type InviteSendRequest } from '../../shared/mpsd/requests.ts';
 import { AUTHORIZATION_PLACEHOLDER, type ReceivedResponse, type WireRequest } from '../../shared/mpsd/wire.ts';
 import type { AppError } from '../../shared/errors.ts';
+import { hiddenCharacterIn } from '../../shared/visible-text.ts';
 import { createMpaClient } from '../mpa/client.ts';
 import { createMpsdClient } from '../mpsd/client.ts';
 import { createRateBudget, LONGEST_PAUSE_MS } from '../mpsd/rate-budget.ts';
-import { echoAuthorization, startScriptedMpsd, type MpsdScript, type ScriptedMpsd } from '../mpsd/scripted-mpsd.fixture.ts';
+import {
+  echoAuthorization,
+  startScriptedMpsd,
+  type MpsdScript,
+  type ScriptedAnswer,
+  type ScriptedMpsd,
+} from '../mpsd/scripted-mpsd.fixture.ts';
 import { createVirtualClock, type VirtualClock } from '../mpsd/virtual-clock.fixture.ts';
 import type { AuthorizationSource } from '../ports.ts';
 import type { SendOptions } from './service-call.ts';
@@ -42,9 +49,11 @@ interface Setup {
   timeoutMs?: number;
 }
 
-const clients: { service: string; create(setup: Setup): ClientUnderTest }[] = [
+/** `created`: the service's own answer to the invite (MPSD: 201 and the handle document; MPA: 204, no body). */
+const clients: { service: string; created: ScriptedAnswer; create(setup: Setup): ClientUnderTest }[] = [
   {
     service: 'MPSD',
+    created: { status: 201, body: { id: HANDLE_ID, type: 'invite', version: 1 } },
     create: ({ baseUrl, clock, authorization, timeoutMs }) => {
       const client = createMpsdClient({
         fetch: globalThis.fetch,
@@ -71,6 +80,7 @@ const clients: { service: string; create(setup: Setup): ClientUnderTest }[] = [
   },
   {
     service: 'MPA',
+    created: { status: 204 },
     create: ({ baseUrl, clock, authorization, timeoutMs }) => {
       const client = createMpaClient({
         fetch: globalThis.fetch,
@@ -104,7 +114,7 @@ const noRenewal: AuthorizationSource = {
   },
 };
 
-describe.each(clients)('$service client, through the shared loop', ({ create }) => {
+describe.each(clients)('$service client, through the shared loop', ({ service, created, create }) => {
   async function setup(script: MpsdScript, options: { timeoutMs?: number } = {}) {
     server = await startScriptedMpsd(script);
     const clock = createVirtualClock();
@@ -121,9 +131,7 @@ describe.each(clients)('$service client, through the shared loop', ({ create }) 
   });
 
   it('waits out a 429 Retry-After (+ jitter), pauses the budget that long, and sends the invite once more', async () => {
-    const { client, clock, server } = await setup((_, index) =>
-      index === 0 ? { status: 429, headers: { 'Retry-After': '3' } } : { status: 200, body: {} },
-    );
+    const { client, clock, server } = await setup((_, index) => (index === 0 ? { status: 429, headers: { 'Retry-After': '3' } } : created));
     const budget = createRateBudget({ clock, windows: [] });
     const paused: number[] = [];
     const outcome = await client.invite({
@@ -178,13 +186,52 @@ describe.each(clients)('$service client, through the shared loop', ({ create }) 
       if (call.method === 'GET') return 'hang';
       // The invite's answer comes after the abort has surely been seen.
       await new Promise((resolve) => setTimeout(resolve, 20));
-      return { status: 200, body: {} };
+      return created;
     });
     expect((await client.read({ signal: controller.signal })).error?.code).toBe('CANCELLED');
     controller = new AbortController();
     const invite = await client.invite({ signal: controller.signal });
     expect(controller.signal.aborted).toBe(true);
     expect(invite.error).toBeUndefined();
-    expect(invite.response?.status).toBe(200);
+    expect(invite.response?.status).toBe(created.status);
+  });
+
+  // mpsd-handles.md §3-4: none of these is the service refusing the call; a 500 can follow the
+  // write, a gateway's or proxy's 502/504/408 can follow forwarding it. Reads retry them.
+  it.each([500, 502, 504, 408, 501])('an invite answered %i is OUTCOME_UNKNOWN, sent once, never "not sent"', async (status) => {
+    const { client, clock, server } = await setup(() => ({ status, body: 'Something went wrong.' }));
+    const invite = await client.invite();
+    expect(invite.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { status, reason: 'unclear-answer' } });
+    expect(invite.error?.message).toMatch(/may or may not have been applied/);
+    expect(server.calls).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it.each([400, 403, 404, 409])('an invite answered %i is the service refusing it (not applied), sent once', async (status) => {
+    const { client, server } = await setup(() => ({ status, body: 'Refused.' }));
+    const invite = await client.invite();
+    expect(invite.error?.code).not.toBe('OUTCOME_UNKNOWN');
+    expect(invite.error?.details).toMatchObject({ status });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ["a proxy's login page", { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login\u001b[31m</html>' }],
+    ['an empty JSON object', { status: 201, body: {} }],
+    ['broken JSON', { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id": "47ca' }],
+  ] as const)('an invite answered 2xx with %s is OUTCOME_UNKNOWN saying what came back', async (_, answer) => {
+    const { client, server } = await setup(() => answer);
+    const invite = await client.invite();
+    expect(invite.error).toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { status: answer.status, reason: 'not-the-services-answer' } });
+    expect(invite.error?.message).toContain(`answered ${answer.status} (`);
+    expect(invite.error?.message).toMatch(new RegExp(`may or may not be ${service}.*Check the endpoint`));
+    // What came back is quoted with its control characters shown, not acted on.
+    expect(hiddenCharacterIn(invite.error?.message ?? '')).toBeUndefined();
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('a read answered 200 is a read, whatever its body (only writes are checked)', async () => {
+    const { client } = await setup(() => ({ status: 200, body: {} }));
+    expect((await client.read()).error).toBeUndefined();
   });
 });

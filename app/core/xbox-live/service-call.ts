@@ -13,9 +13,19 @@
  * | 429                    | retry after Retry-After or backoff | same (the service did not process it) |
  * | 503 with Retry-After   | retry after Retry-After          | same (the service said: not now)    |
  * | 503 without it         | retry with backoff               | OUTCOME_UNKNOWN, not retried        |
- * | 502, 504               | retry with backoff               | OUTCOME_UNKNOWN, not retried        |
- * | 408, 500               | retry with backoff               | the service's error, not retried    |
+ * | 500, 502, 504, 408     | retry with backoff               | OUTCOME_UNKNOWN, not retried        |
+ * | any other 5xx          | the service's error              | OUTCOME_UNKNOWN, not retried        |
+ * | other 4xx, 3xx         | the service's error              | the service's error (not applied)   |
+ * | 2xx that is not the service's document (see `notItsAnswer`) | success | OUTCOME_UNKNOWN |
  * | no answer (timeout, connection lost) | TIMEOUT            | OUTCOME_UNKNOWN, not retried        |
+ *
+ * Why a write's 5xx and 408 are "outcome unknown", never "not sent": the doc lists no 500, 502,
+ * 504 or 408 among MPSD's own answers (§3), and its HTTP layer retries them for reads only
+ * because it "does not retry invites or session writes" (§4): a 500 can come after the handle
+ * was written, and a 502/504/408 from a gateway or proxy after it forwarded the call. Only the
+ * answers that say the call was refused (4xx: malformed, token, access, not found, conflict,
+ * precondition, throttled) or asked to come back (503 with Retry-After) say nothing was applied.
+ * Telling a person "not sent" for a write that landed is what invites twice.
  *
  * Backoff starts at 2 s and doubles, plus 0-20 % jitter; at most `maxRetries` retries.
  * Unlike XSAPI, a read that got no answer is not retried: a person is waiting for it and can
@@ -27,7 +37,8 @@
  * THROTTLED (or SERVICE_UNAVAILABLE) saying when the service wants it back, and the budget
  * pauses that long, so the user's next call there fails just as fast instead of waiting in silence.
  */
-import { HandleStudioError, toAppError, type AppError, type ErrorCode } from '../../shared/errors.ts';
+import { HandleStudioError, toAppError, withoutTokenShapes, type AppError, type ErrorCode } from '../../shared/errors.ts';
+import { visibleValue } from '../../shared/visible-text.ts';
 import type { ReceivedResponse, SentRequest } from '../../shared/mpsd/wire.ts';
 import { createSecretScrubber, type SecretScrubber } from '../mpsd/secret-scrubber.ts';
 import { LONGEST_PAUSE_MS, type RateBudget } from '../mpsd/rate-budget.ts';
@@ -73,6 +84,11 @@ export interface ServiceCallerOptions {
   serviceText(response: ReceivedResponse): string | undefined;
   /** The final error for a status that is not a success and is not retried (any more). */
   statusError(kind: string, response: ReceivedResponse, asked: RetryAsked | undefined, retries: number): AppError;
+  /**
+   * For an invite or write answered 2xx: what the service answers it with (e.g. "MPSD's handle
+   * document") when this answer is not that, as a proxy's or captive portal's page is not; else undefined.
+   */
+  notItsAnswer(kind: string, response: ReceivedResponse): string | undefined;
 }
 
 export interface ServiceCall<Kind extends string> {
@@ -100,12 +116,19 @@ export interface ServiceExchange<Kind extends string> {
   error?: AppError;
 }
 
+/** How much of an answer that is not the service's a message quotes, to say what answered instead. */
+const ANSWER_EXCERPT = 60;
 /** Microsoft's HTTP layer starts its backoff at 2 s when the service gives no Retry-After. */
 const FIRST_BACKOFF_MS = 2000;
 /** Statuses Microsoft's HTTP layer retries (see the table at the top). */
 const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** A gateway's or an overloaded front end's answer: the call may have reached the service and been applied. */
-const MAY_HAVE_BEEN_APPLIED = new Set([502, 503, 504]);
+/**
+ * A write answered with one of these may have been applied (see the table at the top): every 5xx
+ * (503 with a Retry-After is taken first, as "not now") and a proxy's 408.
+ */
+function mayHaveBeenApplied(status: number): boolean {
+  return status >= 500 || status === 408;
+}
 
 /** An option that must be a number of 0 or more; throws VALIDATION saying so. */
 export function checkedOption(name: string, value: number | undefined, fallback: number, integer = false): number {
@@ -137,9 +160,8 @@ function retryAfterMs(headers: Record<string, string>, now: number): number | un
 function retryRule(call: ServiceCall<string>, status: number, hasRetryAfter: boolean): 'retry' | 'unknown' | 'final' {
   // The service did not process the call: safe to repeat even an invite.
   if (status === 429 || (status === 503 && hasRetryAfter)) return 'retry';
-  if (!RETRIED_STATUSES.has(status)) return 'final';
-  if (call.notIdempotent !== true) return 'retry';
-  return MAY_HAVE_BEEN_APPLIED.has(status) ? 'unknown' : 'final';
+  if (call.notIdempotent === true) return mayHaveBeenApplied(status) ? 'unknown' : 'final';
+  return RETRIED_STATUSES.has(status) ? 'retry' : 'final';
 }
 
 /** Header values cannot hold line breaks or non-ASCII; such a stored value would make fetch throw. */
@@ -287,10 +309,32 @@ export function createServiceCaller(
     const said = options.serviceText(response);
     const details: Record<string, unknown> = { status: response.status, reason: 'unclear-answer' };
     if (said !== undefined) details.serviceText = said;
+    const status = response.status;
+    const why =
+      status === 503
+        ? 'without a Retry-After, which does not say whether it processed the call'
+        : status === 502 || status === 504 || status === 408
+          ? "a gateway's or proxy's answer, which can come after it passed the call on"
+          : 'an error inside the service, which can come after the call was applied';
     return {
       code: 'OUTCOME_UNKNOWN',
-      message: `${service} answered ${response.status}${said === undefined ? '' : ` ("${said}")`} without a Retry-After, which does not say whether it processed the call: the ${call.kind} may or may not have been applied. Check (e.g. in the invitee's notifications or with a query) before sending it again.`,
+      message: `${service} answered ${status}${said === undefined ? '' : ` ("${visibleValue(said)}")`}: ${why}. The ${call.kind} may or may not have been applied: check (e.g. in the invitee's notifications or with a query) before sending it again.`,
       details,
+    };
+  }
+
+  /** A write answered 2xx by something whose answer is not the service's (a proxy's login page, a wrong endpoint). */
+  function notTheServicesAnswer(call: ServiceCall<string>, response: ReceivedResponse, expected: string): AppError {
+    const type = response.headers['content-type'] ?? 'no content type';
+    const start = response.body.replace(/\s+/g, ' ').trim();
+    const shown =
+      start === ''
+        ? 'an empty body'
+        : `"${withoutTokenShapes(visibleValue(start.slice(0, ANSWER_EXCERPT)))}${start.length > ANSWER_EXCERPT ? '…' : ''}"`;
+    return {
+      code: 'OUTCOME_UNKNOWN',
+      message: `${host} answered ${response.status} (${visibleValue(type)}) with ${shown}, which is not ${expected}: the request reached something that may or may not be ${service} (a proxy, a captive portal's sign-in page, a wrong endpoint), so the ${call.kind} may or may not have been applied. Check the endpoint (--endpoint, or the profile's) and any proxy, and check (e.g. in the invitee's notifications or with a query) before sending it again.`,
+      details: { status: response.status, reason: 'not-the-services-answer', contentType: type },
     };
   }
 
@@ -382,7 +426,10 @@ export function createServiceCaller(
       const response = outcome.response;
       last = response;
       const status = response.status;
-      if (status >= 200 && status < 300) return ended(response);
+      if (status >= 200 && status < 300) {
+        const expected = call.notIdempotent === true ? options.notItsAnswer(call.kind, response) : undefined;
+        return ended(response, expected === undefined ? undefined : notTheServicesAnswer(call, response, expected));
+      }
 
       if (status === 401 && !renewed) {
         // A 401 means the service did not process the call, so one retry with a fresh token is safe.
