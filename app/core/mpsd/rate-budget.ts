@@ -58,12 +58,13 @@ export interface RateBudget {
 /** Where one budget keeps its start times and its pause. */
 export interface RateLedger {
   /**
-   * In one step (atomic across processes for a shared ledger): `decide` gets the newest
-   * `keep` start times, oldest first, and the end of the pause that holds `origin` (its own or
-   * one without an origin), and returns how long to wait; when that is 0 or less, `now` is
-   * recorded as a start. Returns what `decide` returned.
+   * In one step (atomic across processes for a shared ledger): `decide` gets the start time
+   * `n`-th from the newest (`n` from 1 to `keep`; undefined when fewer started) and the end of
+   * the pause that holds `origin` (its own or one without an origin), and returns how long to
+   * wait; when that is 0 or less, `now` is recorded as a start. Returns what `decide` returned.
+   * (One start per window decides, so a ledger on disk reads those, not all `keep`.)
    */
-  claim(now: number, keep: number, decide: (starts: readonly number[], pausedUntil: number) => number, origin?: string): number;
+  claim(now: number, keep: number, decide: (nthNewest: (n: number) => number | undefined, pausedUntil: number) => number, origin?: string): number;
   /** Nobody starts a call to `origin` (to any, without one) before `until` (a later pause already recorded is kept). */
   pauseUntil(until: number, origin?: string): void;
 }
@@ -125,7 +126,7 @@ export function createMemoryLedger(): RateLedger {
     Math.max(pauses.get('') ?? Number.NEGATIVE_INFINITY, origin ? (pauses.get(origin) ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY);
   return {
     claim(now, keep, decide, origin) {
-      const wait = decide(starts, pausedUntil(origin));
+      const wait = decide((n) => starts[starts.length - n], pausedUntil(origin));
       if (wait <= 0) {
         starts.push(now);
         if (starts.length > keep) starts.splice(0, starts.length - keep);
@@ -158,10 +159,10 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
   let queue: Promise<void> = Promise.resolve();
 
   /** How long until one more start fits every window and the pause (<= 0: now). */
-  function waitFor(starts: readonly number[], pausedUntil: number, now: number): number {
+  function waitFor(nthNewest: (n: number) => number | undefined, pausedUntil: number, now: number): number {
     let wait = pausedUntil - now;
     for (const window of windows) {
-      const decisive = starts[starts.length - window.limit];
+      const decisive = nthNewest(window.limit);
       if (decisive !== undefined) wait = Math.max(wait, decisive + window.windowMs + margin - now);
     }
     return wait;
@@ -175,9 +176,9 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
       const wait = ledger.claim(
         now,
         largestLimit,
-        (starts, paused) => {
+        (nthNewest, paused) => {
           pausedUntil = paused;
-          return waitFor(starts, paused, now);
+          return waitFor(nthNewest, paused, now);
         },
         origin,
       );

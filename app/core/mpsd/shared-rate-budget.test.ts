@@ -141,11 +141,38 @@ describe('one connection for every budget of a process', () => {
       const db = new DatabaseSync(join(dir, RATE_BUDGET_FILE), { readOnly: true });
       expect(db.prepare('SELECT budget, count(*) AS n FROM starts GROUP BY budget ORDER BY budget').all()).toEqual([
         { budget: 'mpa/invite/p1/1234', n: 3 },
-        // Each key keeps only as many starts as its largest window counts.
-        { budget: 'profile-1', n: 1 },
+        { budget: 'profile-1', n: 2 },
       ]);
       db.close();
     } finally {
+      budgets.close();
+    }
+  });
+
+  it('forgets the starts that can no longer decide a wait every 64 starts, and paces the same', async () => {
+    const clock = createVirtualClock();
+    const budgets = openSharedRateBudgets({
+      dataDir: dir,
+      clock,
+      windows: [{ limit: 2, windowMs: 1000 }],
+      safetyMarginMs: 0,
+      onFallback: (message) => expect.unreachable(message),
+    });
+    const db = new DatabaseSync(join(dir, RATE_BUDGET_FILE), { readOnly: true });
+    const kept = () => (db.prepare("SELECT count(*) AS n FROM starts WHERE budget = 'profile-1'").get() as { n: number }).n;
+    try {
+      const start = clock.now();
+      const budget = budgets.budgetFor('profile-1');
+      for (let index = 0; index < 63; index += 1) await budget.take();
+      expect(kept()).toBe(63);
+      await budget.take();
+      // The 64th start: only the newest two (the window's limit) are kept.
+      expect(kept()).toBe(2);
+      // Two per second all along, before and after: 65 starts take 32 s.
+      await budget.take();
+      expect(clock.now() - start).toBe(32_000);
+    } finally {
+      db.close();
       budgets.close();
     }
   });

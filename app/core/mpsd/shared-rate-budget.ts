@@ -47,6 +47,8 @@ const MIGRATIONS = [
 ] as const;
 
 const OPEN_ATTEMPTS = 5;
+/** Every this many starts of a budget in a process, its starts older than the newest `keep` are deleted. */
+const FORGET_EVERY = 64;
 const LOCKED = /database is locked|SQLITE_BUSY/i;
 
 export interface SharedRateBudgetOptions extends Omit<RateBudgetOptions, 'ledger'> {
@@ -70,7 +72,7 @@ export interface SharedRateBudgets {
 
 /** The statements every claim and pause runs, prepared once per connection. */
 interface LedgerStatements {
-  newestStarts: StatementSync;
+  nthNewestStart: StatementSync;
   pause: StatementSync;
   mendPause: StatementSync;
   forgetPause: StatementSync;
@@ -81,7 +83,8 @@ interface LedgerStatements {
 
 function prepareLedger(db: DatabaseSync): LedgerStatements {
   return {
-    newestStarts: db.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?'),
+    // One row, walked to on the (budget, at) index: a claim reads a start per window, not every start kept.
+    nthNewestStart: db.prepare('SELECT at FROM starts WHERE budget = ? ORDER BY at DESC LIMIT 1 OFFSET ?'),
     // A pause is read as a number no later than the longest one believed (a row can be damaged, or
     // written by a build that believed any Retry-After): node:sqlite cannot even read an integer
     // past 2^53, so the bound is applied in SQL, and `damaged` says the row needs mending.
@@ -93,9 +96,9 @@ function prepareLedger(db: DatabaseSync): LedgerStatements {
     mendPause: db.prepare('UPDATE pauses SET until = ? WHERE budget = ?'),
     forgetPause: db.prepare('DELETE FROM pauses WHERE budget = ?'),
     recordStart: db.prepare('INSERT INTO starts (budget, at) VALUES (?, ?)'),
-    // Only the newest `keep` starts can ever decide a wait.
+    // Only the newest `keep` starts can ever decide a wait (?2 is keep - 1; a start as old as the keep-th newest may stay).
     forgetOldStarts: db.prepare(
-      'DELETE FROM starts WHERE budget = ? AND rowid NOT IN (SELECT rowid FROM starts WHERE budget = ? ORDER BY at DESC LIMIT ?)',
+      'DELETE FROM starts WHERE budget = ?1 AND at < (SELECT at FROM starts WHERE budget = ?1 ORDER BY at DESC LIMIT 1 OFFSET ?2)',
     ),
     recordPause: db.prepare(
       'INSERT INTO pauses (budget, until) VALUES (?, ?) ON CONFLICT (budget) DO UPDATE SET until = max(until, excluded.until)',
@@ -154,6 +157,7 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
 
   function ledgerFor(key: string): RateLedger {
     const memory = createMemoryLedger();
+    let claims = 0;
     return {
       claim(now, keep, decide, origin) {
         const shared = database();
@@ -161,7 +165,6 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
           const { statements: ledger } = shared;
           try {
             return inTransaction(shared.db, () => {
-              const newestFirst = ledger.newestStarts.all(key, keep) as { at: number }[];
               const pauses = ledger.pause.all({ budget: key, atOrigin: pauseKey(key, origin), latest: now + LONGEST_PAUSE_MS }) as {
                 budget: string;
                 until: number | null;
@@ -176,10 +179,12 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
                 }
                 if (pause.until !== null) pausedUntil = Math.max(pausedUntil, pause.until);
               }
-              const wait = decide(newestFirst.map((row) => row.at).reverse(), pausedUntil);
+              const nthNewest = (n: number) => (ledger.nthNewestStart.get(key, n - 1) as { at: number } | undefined)?.at;
+              const wait = decide(nthNewest, pausedUntil);
               if (wait <= 0) {
                 ledger.recordStart.run(key, now);
-                ledger.forgetOldStarts.run(key, key, keep);
+                // Old starts only take room: forgotten now and then rather than on every claim.
+                if (++claims % FORGET_EVERY === 0) ledger.forgetOldStarts.run(key, keep - 1);
               }
               return wait;
             });
