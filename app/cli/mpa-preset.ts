@@ -1,10 +1,11 @@
 /**
- * MPA presets in the CLI: `preset save --service mpa` builds one from flags, and `preset send`
+ * MPA presets in the CLI: `preset save --service mpa` reads one from flags, and `preset send`
  * turns one into its MPA calls (the activity first when the preset has one, then ONE invite
  * call for every recipient). Presets are for one service, as profiles are (mpa.md §6).
  */
 import { HandleStudioError } from '../shared/errors.ts';
 import { mpaJoinRestrictions, mpaPlatforms } from '../shared/mpa/requests.ts';
+import { mpaPresetPart } from '../shared/presets/mpa-preset-parts.ts';
 import { mpaPresetRequests } from '../shared/presets/mpa-preset-requests.ts';
 import { mixedServicesReason, PRESET_SERVICE_WORDS } from '../shared/presets/preset-service.ts';
 import type { MpaPreset, MpaPresetInput, Preset, PresetService } from '../shared/presets/preset.ts';
@@ -65,38 +66,42 @@ export function presetServiceFromFlags(flags: FlagValues): PresetService {
   return service;
 }
 
-/** A whole number typed as a flag, or the text as typed for the preset schema to refuse in its words. */
-function count(flags: FlagValues, name: string): number | string | undefined {
-  const value = text(flags, name)?.trim();
-  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : value;
-}
-
-/** `preset save --service mpa`: the MPA preset the flags describe (judged by the preset schema). */
+/**
+ * `preset save --service mpa`: the MPA preset the flags describe. Each part's flags are read as
+ * the Presets editor reads its boxes (mpaPresetPart, the draft reader), so the preset schema
+ * accepts and refuses the same text from either. `--platform` alone means allowCrossPlatformJoin
+ * false, as a platform named in a draft without the cross-platform choice does.
+ */
 export function mpaPresetFromFlags(name: string, flags: FlagValues): MpaPresetInput {
   const recipients = recipientsFromFlags(list(flags, 'to'));
   const platform = text(flags, 'platform');
-  const platformChoice = platform === undefined ? {} : { platform, allowCrossPlatformJoin: false };
   const joinRestriction = text(flags, 'join-restriction');
   const connection = text(flags, 'connection');
+  // As the editor sends it: blank is left out, so the schema says the title id is required.
+  const titleId = text(flags, 'title-id')?.trim();
   return {
     service: 'mpa',
     name,
-    titleId: text(flags, 'title-id') as string,
+    titleId: titleId === '' ? undefined : titleId,
     ...(joinRestriction === undefined
       ? {}
       : {
-          activity: {
-            ...withoutUndefined({
+          activity: mpaPresetPart(
+            'mpa.activity.set',
+            withoutUndefined({
               connectionString: connection,
               joinRestriction,
-              maxPlayers: count(flags, 'max-players'),
-              currentPlayers: count(flags, 'current-players'),
+              maxPlayers: text(flags, 'max-players'),
+              currentPlayers: text(flags, 'current-players'),
               groupId: text(flags, 'group-id'),
+              platform,
             }),
-            ...platformChoice,
-          },
+          ),
         }),
-    invite: { ...withoutUndefined({ connectionString: text(flags, 'invite-connection') ?? connection }), ...platformChoice },
+    invite: mpaPresetPart(
+      'mpa.invite.send',
+      withoutUndefined({ connectionString: text(flags, 'invite-connection') ?? connection, platform }),
+    ),
     recipients: recipients.xuids.map((xuid) => ({ xuid, label: recipients.labels.get(xuid) ?? '' })),
     notes: text(flags, 'notes') ?? '',
     favourite: flags['favourite'] === true,

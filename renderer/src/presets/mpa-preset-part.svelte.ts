@@ -4,12 +4,13 @@
  * (MpaRequestFields), so the editor reuses that markup; the preset form judges the whole preset
  * with the shared schema and hands each part the messages on its fields.
  *
- * Its text is read as MPA Compose's is, as a draft (mpaDraftFields, then mpaRequestFromDraft,
- * which the CLI's `draft send` uses too): one mapping from typed text to a call, so a field
- * typed in a preset means what it means typed in Compose.
+ * Its text is read as MPA Compose's is, as a draft (mpaDraftFields, then mpaPresetPart, which
+ * reads it with mpaRequestFromDraft, as the CLI's `draft send` and `preset save --service mpa`
+ * do): one mapping from typed text to a call, so a field typed in a preset means what it means
+ * typed in Compose or as a flag.
  */
 import type * as z from '../../../app/shared/zod.ts';
-import { mpaRequestFromDraft } from '../../../app/shared/drafts/mpa-draft-request.ts';
+import { mpaPresetPart } from '../../../app/shared/presets/mpa-preset-parts.ts';
 import type { MpaJoinRestriction, MpaPlatform } from '../../../app/shared/mpa/requests.ts';
 import type { MpaPresetActivity, MpaPresetInput, MpaPresetInvite } from '../../../app/shared/presets/preset.ts';
 import { mpaDraftFields } from '../compose/mpa/mpa-draft.svelte.ts';
@@ -29,9 +30,6 @@ export const mpaPresetActivityFields: readonly MpaField[] = [
 ];
 
 const crossPlatformChoice = (allow: boolean | undefined): CrossPlatformChoice => (allow === undefined ? '' : allow ? 'true' : 'false');
-
-/** What the sender adds to a preset's call at send time (the title is the preset's own, beside its parts). */
-const addedAtSend = new Set(['kind', 'titleId', 'xuid', 'sequenceNumber', 'invitedUsers']);
 
 export class MpaPresetPart extends ValidatedForm<MpaField> {
   titleId = $state('');
@@ -63,18 +61,12 @@ export class MpaPresetPart extends ValidatedForm<MpaField> {
 
   /** The activity as typed, for the preset schema to judge. */
   get activity(): NonNullable<MpaPresetInput['activity']> {
-    return this.#read('mpa.activity.set');
+    return mpaPresetPart('mpa.activity.set', mpaDraftFields(this));
   }
 
   /** The invite call's own fields as typed (a blank connection string sends none). */
   get invite(): NonNullable<MpaPresetInput['invite']> {
-    return this.#read('mpa.invite.send');
-  }
-
-  /** The part's text read as a draft of `kind` would be, less what the sender adds; unchecked, as a draft's call is. */
-  #read<Part>(kind: 'mpa.activity.set' | 'mpa.invite.send'): Part {
-    const { request } = mpaRequestFromDraft({ kind, fields: mpaDraftFields(this) });
-    return Object.fromEntries(Object.entries(request).filter(([name]) => !addedAtSend.has(name))) as Part;
+    return mpaPresetPart('mpa.invite.send', mpaDraftFields(this));
   }
 
   load(titleId: string, saved: MpaPresetActivity | MpaPresetInvite): void {
