@@ -41,4 +41,11 @@ export interface AuthorizationSource {
    * stop treating it as valid until a new one arrives. Must not throw.
    */
   refused?(): void;
+  /**
+   * The header value of the token the profile holds, usable or not (expired, refused), without
+   * renewing it; undefined when it holds none. Throws KEYCHAIN_UNAVAILABLE (or STORAGE) when it
+   * cannot be read. A send about to be queued checks its fields against it even when `current`
+   * refused to give it (requests/token-in-fields.ts).
+   */
+  held?(): Promise<string | undefined>;
 }

@@ -220,6 +220,10 @@ export class CredentialsService {
       refused: () => {
         if (handedOut !== undefined) this.#markRefused(profileId, handedOut);
       },
+      held: async () => {
+        const stored = await readStoredToken(await this.#vaults.vault(), profileId);
+        return stored ? formatXblAuthorization(stored) : undefined;
+      },
     };
   }
 

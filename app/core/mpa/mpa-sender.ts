@@ -18,6 +18,7 @@ import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitingBeforeDelivery } from '../requests/delivery-outcome.ts';
 import { openMpaInviteJournal } from '../requests/mpa-journal.ts';
+import { refuseTokenBeforeOutbox } from '../requests/token-in-fields.ts';
 import { attemptRowId } from '../outbox/attempt-row-id.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import type { MpaExchange } from './client.ts';
@@ -136,6 +137,11 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
     queueing: { profileId: string; queueIfUnavailable: boolean } | undefined,
     signal: AbortSignal | undefined,
   ): Promise<MpaResult> {
+    // A profile's invite call is journaled before it leaves, and a write may be queued: the fields are checked for the token before either (token-in-fields.ts).
+    const mayWrite =
+      queueing !== undefined &&
+      (request.kind === 'mpa.invite.send' || (queueing.queueIfUnavailable && QUEUEABLE_MPA_KINDS.has(request.kind)));
+    if (mayWrite) await refuseTokenBeforeOutbox(request, target.authorization, 'MPA');
     const wire = service.wireFor(target, request);
     const { warnings, keep } = storageWarnings('MPA');
     const journal =

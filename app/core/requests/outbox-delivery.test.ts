@@ -100,6 +100,8 @@ async function queueInvites(xuids: string[]): Promise<void> {
         throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired.');
       },
       renew: async () => AUTH,
+      // The profile still holds the expired token: the queued send's fields are checked against it.
+      held: async () => AUTH,
     },
   });
   const result = await expired.send({ runId: randomUUID(), request: inviteRequest(xuids), queueIfUnavailable: true });
@@ -116,6 +118,7 @@ describe('queueing only when asked', () => {
         throw new HandleStudioError('TOKEN_EXPIRED', 'The token expired at 10:00.');
       },
       renew: async () => AUTH,
+      held: async () => AUTH,
     };
     const result = await service({ endpoint: mpsd.url, authorization: expired }).send({
       runId: 'r1',

@@ -26,6 +26,7 @@ import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitingBeforeDelivery } from './delivery-outcome.ts';
 import { openInviteJournal, outboxItemsFor, type InviteJournal } from './invite-journal.ts';
+import { refuseHeldTokenInFields, refuseTokenInFields } from './token-in-fields.ts';
 
 export { deliveryOutcomeOf } from './delivery-outcome.ts';
 
@@ -140,13 +141,19 @@ export function createSendService(deps: SendServiceDeps): SendService {
     const canQueue = queueIfUnavailable && profileId !== undefined && QUEUEABLE_KINDS.has(request.kind);
 
     // No usable token: nothing can go out now, so do not even try the network.
+    let authorization: string;
     try {
-      await target.authorization.current();
+      authorization = await target.authorization.current();
     } catch (thrown) {
       const error = toAppError(thrown);
-      if (canQueue && NOT_SENT_NOW.has(error.code)) return queued(runId, profileId, request, labels, error);
+      if (canQueue && NOT_SENT_NOW.has(error.code)) {
+        await refuseHeldTokenInFields(request, target.authorization, 'MPSD', error);
+        return queued(runId, profileId, request, labels, error);
+      }
       return { runId, outcome: 'failed', exchanges: [], queued: 0, error };
     }
+    // A profile's send may be journaled or queued: its fields are checked for the token before either (token-in-fields.ts).
+    if (profileId !== undefined) refuseTokenInFields(request, authorization, 'MPSD');
 
     if (running.has(runId)) throw new HandleStudioError('CONFLICT', 'A send with this run id is already running.');
     const controller = new AbortController();

@@ -184,6 +184,21 @@ function credentialError(thrown: unknown, fallback: ErrorCode, service: string):
     : { code: fallback, message: 'No usable credentials for this profile: sign in or paste a token.' };
 }
 
+/**
+ * The refusal of a request whose body holds the Authorization value `scrubber` was made from
+ * (its token part, or a long piece of it, in any form the scrubber masks), or undefined. A
+ * person may paste the token into a field such as an invite's context, and the service would
+ * keep it and show it to the invitee's game. Applied before a call leaves (holdingToken) and,
+ * in the same words, before a send that may wait is written to the outbox (requests/token-in-fields.ts).
+ */
+export function tokenInBody(service: string, body: string, scrubber: SecretScrubber): AppError | undefined {
+  if (scrubber.text(body) === body) return undefined;
+  return {
+    code: 'VALIDATION',
+    message: `Not sent: a field of this request holds the profile's Xbox Live token (or a long piece of it), which ${service} would keep and show to others. Remove it from the field (a context, connection string or custom property) and send again.`,
+  };
+}
+
 /** A caller for one service endpoint and one credential source; `call` runs one request to its final answer. */
 export function createServiceCaller(
   options: ServiceCallerOptions,
@@ -382,18 +397,14 @@ export function createServiceCaller(
       ended(response, { code: 'CANCELLED', message: `Cancelled before the request was sent: ${service} did not process it.` });
 
     /**
-     * A body holding the token (pasted into a field such as an invite's context or an MPA
-     * connection string) is not sent: the service would keep it and hand it to the invitee's
-     * game. What is recorded of it is scrubbed, so History never holds it either.
+     * A body holding the token (see tokenInBody) is not sent. What is recorded of it is
+     * scrubbed, so History never holds it either.
      */
     const holdingToken = (authorization: string): ServiceExchange<Kind> | undefined => {
-      const scrubbed = recordable(recorded, authorization);
-      if (scrubbed === recorded) return undefined;
-      recorded = scrubbed;
-      return ended(undefined, {
-        code: 'VALIDATION',
-        message: `Not sent: a field of this request holds the profile's Xbox Live token (or a long piece of it), which ${service} would keep and show to others. Remove it from the field (a context, connection string or custom property) and send again.`,
-      });
+      const refused = recorded.body === undefined ? undefined : tokenInBody(service, recorded.body, scrubberFor(authorization));
+      if (refused === undefined) return undefined;
+      recorded = recordable(recorded, authorization);
+      return ended(undefined, refused);
     };
 
     let authorization: string;
