@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -204,7 +204,8 @@ describe('presets', () => {
     mkdirSync(dataDir);
     const store = open(dataDir);
     const kept = store.create(lobbyInvite());
-    rmSync(dataDir, { recursive: true });
+    // The folder is moved away (a drive unplugged), a file in its place, then put back as it was.
+    renameSync(dataDir, `${dataDir}.away`);
     writeFileSync(dataDir, 'not a folder');
 
     let thrown: unknown;
@@ -218,7 +219,7 @@ describe('presets', () => {
     expect(store.status()).toMatchObject({ unsavedChanges: true, lastSaveError: expect.stringMatching(/could not be saved/) });
 
     rmSync(dataDir);
-    mkdirSync(dataDir);
+    renameSync(`${dataDir}.away`, dataDir);
     store.retrySave();
     expect(store.status().unsavedChanges).toBe(false);
     expect(
@@ -232,13 +233,15 @@ describe('presets', () => {
   it('says the disk is full when the write fails with ENOSPC', () => {
     // A full disk cannot be made on demand here; the file double throws the error Node gives.
     let fail = false;
+    let written: Record<string, unknown> = {};
     const backing: PresetFile = {
       path: join(dir, 'presets.json'),
       get store() {
-        return {};
+        return written;
       },
-      set store(_value: Record<string, unknown>) {
+      set store(value: Record<string, unknown>) {
         if (fail) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        written = value;
       },
     };
     const store = openPresetsStore({ source: { path: backing.path, open: () => backing } });
@@ -475,8 +478,9 @@ describe('MPA presets in the store', () => {
     expect(() => store.create(squad({ activity: { connectionString: 'c', joinRestriction: 'Public', maxPlayers: 1 } }))).toThrow(
       /activity\.maxPlayers: maxPlayers must be at least 2/,
     );
+    // The user's input, so VALIDATION naming the field (never the value), not the stores' INTERNAL.
     expect(() => store.create(squad({ invite: { connectionString: 'XBL3.0 x=1234;eyJhbGciOi.sig' } }))).toThrow(
-      expect.objectContaining({ code: 'INTERNAL' }),
+      expect.objectContaining({ code: 'VALIDATION', details: { field: 'invite.connectionString' } }),
     );
     expect(store.list()).toEqual([]);
   });

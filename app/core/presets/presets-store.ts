@@ -1,13 +1,21 @@
 /**
- * Presets, kept in memory and written whole to `presets.json` in the data folder through
- * conf (Electron main passes electron-store, a conf subclass; both fit `PresetFile`).
+ * Presets, in `presets.json` in the data folder, written whole through conf (Electron main
+ * passes electron-store, a conf subclass; both fit `PresetFile`), which replaces the file
+ * atomically (a temp file, fsync, rename).
+ *
+ * The app, the browser-mode host and any number of CLI commands share the file, so every
+ * change is a read-modify-write of the file as it is NOW, under a lock all of them take
+ * (storage/file-lock.ts): a preset another process saved is never written over by a stale
+ * list. Reads look at the file again whenever it changed since this process last read it.
  *
  * - A file that is not JSON or holds entries that cannot be read is moved aside to
  *   `presets.json.damaged-<time>` and the store opens with what could be read; `status()`
  *   says so, for the UI to tell the user.
  * - An older file is upgraded on open; the original is kept as `presets.json.before-v<n>`.
- * - When the folder cannot be written (read-only, full, gone), the change stays in memory,
- *   the call answers STORAGE saying so, and `retrySave()` (or the next change) writes it.
+ * - When the folder cannot be written (read-only, full, gone), the app keeps the change in
+ *   memory (applied over whatever the file holds), the call answers STORAGE saying so, and
+ *   `retrySave()` (or the next change) writes it. A process that exits after the command (the
+ *   CLI) keeps nothing: its error says that nothing was saved and to run the command again.
  */
 import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -17,9 +25,11 @@ import type { Preset, PresetInput, PresetService } from '../../shared/presets/pr
 import { presetInputSchema } from '../../shared/presets/preset.ts';
 import { formatPresetFile, parsePresetFile, sharedFieldsOf, type SharedPreset } from '../../shared/presets/preset-file.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
-import { assertNoCredentials } from '../storage/credential-guard.ts';
+import { fieldHoldingCredential, refuseCredentialFields } from '../storage/credential-guard.ts';
 import { lazyConfFile } from '../storage/conf-file.ts';
-import { asStorageError } from '../storage/storage-errors.ts';
+import { fingerprintOfFile } from '../storage/file-fingerprint.ts';
+import { withFileLock, type FileLockOptions } from '../storage/file-lock.ts';
+import { asStorageError, diskFault } from '../storage/storage-errors.ts';
 import { PRESET_DOCUMENT_VERSION, presetDocument, readPresetDocument } from './preset-document.ts';
 
 /** The part of conf / electron-store this store uses: the whole document, read and written at once. */
@@ -117,6 +127,14 @@ export interface OpenPresetsOptions {
   source: PresetFileSource;
   onChange?: (presets: Preset[]) => void;
   now?: () => number;
+  /**
+   * False for a process that exits after one command (the CLI): a change that cannot be
+   * written is not kept for a later retry, and the error says to run the command again.
+   * Default true (the app).
+   */
+  keepUnsavedChanges?: boolean;
+  /** How long to wait for another process's change to the file (tests shorten it). */
+  lock?: FileLockOptions;
 }
 
 /** A preset's own fields, either kind (Omit on each member keeps `service` telling them apart). */
@@ -130,13 +148,32 @@ function timestampForFileName(ms: number): string {
   return new Date(ms).toISOString().replace(/[:.]/g, '-');
 }
 
-function storageError(error: unknown, path: string): HandleStudioError {
+/** How a failed read or write of the file is put: what failed, and what became of the change. */
+type Failure = 'read' | 'kept' | 'not-saved';
+
+const FAILURE_WORDS: Record<Failure, (fault: string) => string> = {
+  read: (fault) => `Presets could not be read. ${fault}`,
+  kept: (fault) =>
+    `Presets could not be saved. ${fault} Your change is kept in memory while Handle Studio runs; save again once that is fixed.`,
+  'not-saved': (fault) => `Presets could not be saved. ${fault} Nothing was saved: run the command again once that is fixed.`,
+};
+
+function storageError(error: unknown, path: string, failure: Failure): HandleStudioError {
+  // Already in words: a refused change, or a lock another process held too long (it says what to do).
+  if (error instanceof HandleStudioError) return error;
   const fault = asStorageError(error, { what: 'presets file', path });
-  return new HandleStudioError(
-    'STORAGE',
-    `Presets could not be saved. ${fault.message} Your presets are kept in memory while Handle Studio runs; save again once that is fixed.`,
-    fault.details,
-  );
+  return new HandleStudioError('STORAGE', FAILURE_WORDS[failure](fault.message), fault.details);
+}
+
+/** A change waiting to be written: applied to the list as the file holds it, never failing. */
+type PendingChange = (list: Preset[]) => Preset[];
+
+/** `list` with `presets` in place of those with the same ids, the others added at the end. */
+function upsert(list: Preset[], presets: readonly Preset[]): Preset[] {
+  const byId = new Map(presets.map((p) => [p.id, p]));
+  const next = list.map((p) => byId.get(p.id) ?? p);
+  for (const preset of presets) if (!list.some((p) => p.id === preset.id)) next.push(preset);
+  return next;
 }
 
 function byFavouriteThenName(a: Preset, b: Preset): number {
@@ -157,18 +194,32 @@ function searchableText(preset: Preset): string {
   return [preset.name, preset.notes, ...own, ...preset.recipients.flatMap((r) => [r.label, r.xuid])].join('\n').toLowerCase();
 }
 
-/** The text of a preset a person typed freely, where a pasted token could hide (checked before saving or sharing). */
-function freeText(preset: Preset | SharedPreset | PresetFields): Record<string, unknown> {
-  return preset.service === 'mpa'
-    ? { notes: preset.notes, name: preset.name, activity: preset.activity, invite: preset.invite }
-    : { notes: preset.notes, name: preset.name };
+/** Every field of a preset a person typed: any of them may be where a token was pasted by mistake (checked before saving or sharing). */
+function typedFields(preset: Preset | SharedPreset | PresetFields): Record<string, unknown> {
+  const { profileId: _profileId, ...fields } = preset as PresetFields & { profileId?: string };
+  return fields;
 }
 
-/** Opens the presets: reads (upgrading or recovering as needed) and keeps them in memory. */
+/** Opens the presets: reads (upgrading or recovering as needed); see the top of this file for what is shared how. */
 export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
   const now = options.now ?? Date.now;
   const { source } = options;
+  const keepUnsaved = options.keepUnsavedChanges ?? true;
   const status: PresetsStatus = { path: source.path, unreadablePresets: 0, keptPresets: 0, unsavedChanges: false };
+
+  let file: PresetFile | undefined;
+  /** The presets as the file held them when last read or written. */
+  let onDisk: Preset[] = [];
+  /** Changes the app could not write yet, in order (see the top of this file). */
+  let pending: PendingChange[] = [];
+  /** What this process shows: the file's presets with the pending changes applied. */
+  let presets: Preset[] = [];
+  /** The file as last read or written here, to tell when another process changed it. */
+  let seen = '';
+  /** The file needs rewriting: it was upgraded or recovered, and that is not written yet. */
+  let rewriteWanted = false;
+
+  const locked = <T>(work: () => T): T => withFileLock(source.path, 'presets file', work, options.lock);
 
   function moveDamagedAside(): void {
     const movedTo = `${source.path}.damaged-${timestampForFileName(now())}`;
@@ -176,68 +227,148 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     status.damagedFileMovedTo = movedTo;
   }
 
-  let file: PresetFile;
-  let raw: Record<string, unknown>;
-  try {
-    file = source.open();
-    raw = { ...file.store };
-  } catch (error) {
-    // conf throws SyntaxError for a torn or hand-broken file; anything else is the folder's fault.
-    if ((error as Error | null)?.name !== 'SyntaxError' || !existsSync(source.path)) throw storageError(error, source.path);
-    moveDamagedAside();
-    file = source.open();
-    raw = {};
-  }
-
-  const read = readPresetDocument(raw);
-  let presets: Preset[] = read.presets;
-  status.keptPresets = presets.length;
-  if (read.fileVersion > PRESET_DOCUMENT_VERSION) {
-    status.readOnlyReason = `presets.json was written by a newer Handle Studio (file version ${read.fileVersion}); update Handle Studio to change presets.`;
-  } else if (read.unreadable.length > 0) {
-    // Keep the original for the user (or support) and carry on with what was readable.
-    status.unreadablePresets = read.unreadable.length;
-    const copy = `${source.path}.damaged-${timestampForFileName(now())}`;
-    copyFileSync(source.path, copy);
-    status.damagedFileMovedTo = copy;
-  } else if (read.fileVersion > 0 && read.fileVersion < PRESET_DOCUMENT_VERSION) {
-    const backupPath = `${source.path}.before-v${PRESET_DOCUMENT_VERSION}`;
-    copyFileSync(source.path, backupPath);
-    status.upgradedFrom = { version: read.fileVersion, backupPath };
-  }
-
-  function save(): void {
-    if (status.readOnlyReason) throw new HandleStudioError('STORAGE', status.readOnlyReason);
+  /** The file's document; a torn one moved aside (and then `movedAside`, the document empty). */
+  function readRaw(): { raw: Record<string, unknown>; movedAside: boolean } {
     try {
-      file.store = presetDocument(presets) as unknown as Record<string, unknown>;
-      status.unsavedChanges = false;
-      delete status.lastSaveError;
+      file ??= source.open();
+      return { raw: { ...file.store }, movedAside: false };
     } catch (error) {
-      const storage = storageError(error, source.path);
-      status.unsavedChanges = true;
-      status.lastSaveError = storage.message;
-      throw storage;
-    } finally {
-      options.onChange?.([...presets]);
+      // conf throws SyntaxError for a torn or hand-broken file; anything else is the folder's fault.
+      if ((error as Error | null)?.name !== 'SyntaxError' || !existsSync(source.path)) throw storageError(error, source.path, 'read');
+      moveDamagedAside();
+      file = source.open();
+      return { raw: {}, movedAside: true };
     }
   }
 
-  /** Applies a change in memory, then writes; on a failed write the change is kept (see save). */
-  function commit(next: Preset[]): void {
-    if (status.readOnlyReason) throw new HandleStudioError('STORAGE', status.readOnlyReason);
-    presets = next;
-    save();
+  /** Reads the file as it is now (holding the lock: it may move a damaged file aside or rewrite an old one). */
+  function load(): void {
+    const { raw, movedAside } = readRaw();
+    const read = readPresetDocument(raw);
+    onDisk = read.presets;
+    status.keptPresets = read.presets.length;
+    rewriteWanted ||= movedAside;
+    delete status.readOnlyReason;
+    if (read.fileVersion > PRESET_DOCUMENT_VERSION) {
+      status.readOnlyReason = `presets.json was written by a newer Handle Studio (file version ${read.fileVersion}); update Handle Studio to change presets.`;
+      rewriteWanted = false;
+    } else if (read.unreadable.length > 0) {
+      // Keep the original for the user (or support) and carry on with what was readable.
+      status.unreadablePresets = read.unreadable.length;
+      const copy = `${source.path}.damaged-${timestampForFileName(now())}`;
+      copyFileSync(source.path, copy);
+      status.damagedFileMovedTo = copy;
+      rewriteWanted = true;
+    } else if (read.fileVersion > 0 && read.fileVersion < PRESET_DOCUMENT_VERSION) {
+      const backupPath = `${source.path}.before-v${PRESET_DOCUMENT_VERSION}`;
+      copyFileSync(source.path, backupPath);
+      status.upgradedFrom = { version: read.fileVersion, backupPath };
+      rewriteWanted = true;
+    }
+    seen = fingerprintOfFile(source.path);
+    presets = pending.reduce((list, apply) => apply(list), onDisk);
   }
 
-  if (status.upgradedFrom || status.unreadablePresets > 0 || status.damagedFileMovedTo) {
+  /** Writes what this process shows (holding the lock, after load()). */
+  function write(): void {
     try {
-      save();
+      file ??= source.open();
+      file.store = presetDocument(presets) as unknown as Record<string, unknown>;
+    } catch (error) {
+      const failure = storageError(error, source.path, keepUnsaved ? 'kept' : 'not-saved');
+      status.unsavedChanges = true;
+      status.lastSaveError = failure.message;
+      throw failure;
+    }
+    onDisk = presets;
+    pending = [];
+    rewriteWanted = false;
+    seen = fingerprintOfFile(source.path);
+    status.unsavedChanges = false;
+    delete status.lastSaveError;
+  }
+
+  /** Reads the file (at open, or when another process changed it) and writes what an upgrade, a recovery or a pending change needs. */
+  function loadAndSettle(): void {
+    load();
+    if (status.readOnlyReason || (!rewriteWanted && pending.length === 0)) return;
+    try {
+      write();
     } catch {
       // Reported through status(); the presets that were read are still usable.
     }
   }
 
-  function get(id: string): Preset {
+  /** A folder that cannot be written can still be read: without its lock, as nothing can change the file through it. */
+  const lockedForReading = (work: () => void) =>
+    withFileLock(source.path, 'presets file', work, { ...options.lock, unlockedWhenReadOnly: true });
+
+  /** Looks at the file again when another process changed it since this one last read or wrote it. */
+  function refresh(): void {
+    if (fingerprintOfFile(source.path) === seen) return;
+    try {
+      lockedForReading(loadAndSettle);
+    } catch (error) {
+      // The folder is failing and the banner already says so (unsaved changes): show what this process holds.
+      if (status.unsavedChanges && diskFault(error) !== undefined) return;
+      throw storageError(error, source.path, 'read');
+    }
+    options.onChange?.([...presets]);
+  }
+
+  /**
+   * One change, as one read-modify-write of the file as it is now: `plan` sees the current
+   * presets (through find() and `presets`; it may refuse, and then nothing changes) and
+   * returns the change and its answer.
+   */
+  function change<T>(plan: () => { apply: PendingChange | undefined; result: T }): T {
+    let planning = false;
+    let planned = false;
+    /** Plans the change against `presets` and applies it there, pending until written. */
+    const apply = (): T => {
+      planning = true;
+      const made = plan();
+      planning = false;
+      if (made.apply === undefined) return made.result;
+      planned = true;
+      pending = [...pending, made.apply];
+      presets = made.apply(presets);
+      return made.result;
+    };
+    const before = { presets, pending };
+    try {
+      return locked(() => {
+        load();
+        if (status.readOnlyReason) throw new HandleStudioError('STORAGE', status.readOnlyReason);
+        const result = apply();
+        if (planned) write();
+        return result;
+      });
+    } catch (error) {
+      if (planning) throw error;
+      if (keepUnsaved && !planned && diskFault(error) !== undefined) {
+        // The folder itself is failing (even the lock file cannot be made): the app keeps the change as it would after a failed write.
+        apply();
+        const failure = storageError(error, source.path, 'kept');
+        status.unsavedChanges = planned;
+        if (planned) status.lastSaveError = failure.message;
+        throw failure;
+      }
+      if (!keepUnsaved) ({ presets, pending } = before);
+      throw storageError(error, source.path, keepUnsaved ? 'kept' : 'not-saved');
+    } finally {
+      if (planned) options.onChange?.([...presets]);
+    }
+  }
+
+  try {
+    lockedForReading(loadAndSettle);
+  } catch (error) {
+    throw storageError(error, source.path, 'read');
+  }
+
+  /** A preset of the list as last read (inside change(): as the file holds it now). */
+  function find(id: string): Preset {
     const preset = presets.find((p) => p.id === id);
     if (!preset) throw new HandleStudioError('NOT_FOUND', `No preset with id ${id}: it may have been deleted.`);
     return preset;
@@ -245,7 +376,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
 
   function build(id: string, input: PresetInput, previous?: Preset): Preset {
     const { profileId, favourite, ...fields } = parseOrThrow(presetInputSchema, input, 'Preset');
-    assertNoCredentials(freeText(fields), 'presets');
+    refuseCredentialFields(fields, 'Preset not saved');
     return {
       id,
       ...fields,
@@ -259,27 +390,36 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
   function planImport(text: string): { shared: SharedPreset; existing: Preset | undefined }[] {
     const incoming = parsePresetFile(text);
     incoming.forEach((shared, index) => {
-      try {
-        assertNoCredentials(freeText(shared), 'presets');
-      } catch {
+      const field = fieldHoldingCredential(typedFields(shared));
+      if (field !== undefined) {
+        // The name is not repeated: it may be the field that holds the token.
         throw new HandleStudioError(
           'VALIDATION',
-          `Preset ${index + 1} ("${shared.name}"), ${shared.service === 'mpa' ? 'notes or a connection string: hold' : 'notes: holds'} something shaped like an Xbox Live token; presets files must not carry credentials. Nothing was imported.`,
+          `Preset ${index + 1} of the file: its field ${field} holds an Xbox Live token (or something shaped like one); presets files must not carry credentials. Remove it from the file and import again. Nothing was imported.`,
         );
       }
     });
     return incoming.map((shared) => ({ shared, existing: presets.find((p) => p.name.toLowerCase() === shared.name.toLowerCase()) }));
   }
 
-  function replace(updated: Preset): Preset {
-    commit(presets.map((p) => (p.id === updated.id ? updated : p)));
-    return updated;
+  /** Saves presets made from the current ones (a preset edited in the app while another process deleted it is saved again). */
+  function put(make: () => Preset): Preset {
+    return change(() => {
+      const made = make();
+      return { apply: (list: Preset[]) => upsert(list, [made]), result: made };
+    });
+  }
+
+  function get(id: string): Preset {
+    refresh();
+    return find(id);
   }
 
   return {
     status: () => ({ ...status }),
 
     list(listOptions = {}) {
+      refresh();
       const needle = listOptions.search?.trim().toLowerCase();
       return presets
         .filter((p) => !listOptions.favouritesOnly || p.favourite)
@@ -291,46 +431,47 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     get,
 
     create(input) {
-      const preset = build(randomUUID(), input);
-      commit([...presets, preset]);
-      return preset;
+      return put(() => build(randomUUID(), input));
     },
 
     update(id, input) {
-      return replace(build(id, input, get(id)));
+      return put(() => build(id, input, find(id)));
     },
 
     duplicate(id) {
-      const original = get(id);
-      const copy: Preset = {
-        ...structuredClone(original),
-        id: randomUUID(),
-        name: `${original.name} (copy)`.slice(0, 100),
-        favourite: false,
-        updatedAt: new Date(now()).toISOString(),
-      };
-      commit([...presets, copy]);
-      return copy;
+      return put(() => {
+        const original = find(id);
+        return {
+          ...structuredClone(original),
+          id: randomUUID(),
+          name: `${original.name} (copy)`.slice(0, 100),
+          favourite: false,
+          updatedAt: new Date(now()).toISOString(),
+        };
+      });
     },
 
     delete(id) {
-      get(id);
-      commit(presets.filter((p) => p.id !== id));
+      change(() => {
+        find(id);
+        return { apply: (list: Preset[]) => list.filter((p) => p.id !== id), result: undefined };
+      });
     },
 
     setFavourite(id, favourite) {
-      return replace({ ...get(id), favourite, updatedAt: new Date(now()).toISOString() });
+      return put(() => ({ ...find(id), favourite, updatedAt: new Date(now()).toISOString() }));
     },
 
     exportFile(ids) {
-      const chosen = ids ? ids.map(get) : [...presets].sort(byFavouriteThenName);
+      refresh();
+      const chosen = ids ? ids.map(find) : [...presets].sort(byFavouriteThenName);
       for (const preset of chosen) {
-        try {
-          assertNoCredentials(freeText(preset), 'presets file');
-        } catch {
+        const field = fieldHoldingCredential(typedFields(preset));
+        if (field !== undefined) {
+          // Saved before presets were checked for tokens: refused rather than shared; the name may be the field that holds it.
           throw new HandleStudioError(
             'VALIDATION',
-            `Preset "${preset.name}" has something shaped like an Xbox Live token in its ${preset.service === 'mpa' ? 'name, notes or connection strings' : 'name or notes'}; remove it before sharing the file.`,
+            `A preset's field ${field} holds an Xbox Live token (or something shaped like one): edit that preset (or delete it) and export again. Nothing was exported.`,
           );
         }
       }
@@ -338,6 +479,7 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     },
 
     previewImport(text) {
+      refresh();
       const preview: PresetImportPreview = { added: [], replaced: [], unchanged: [] };
       for (const { shared, existing } of planImport(text)) {
         const list = existing === undefined ? preview.added : sameShared(existing, shared) ? preview.unchanged : preview.replaced;
@@ -347,50 +489,64 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
     },
 
     importFile(text, importOptions) {
-      const plan = planImport(text);
-      const replacing = plan.filter(({ shared, existing }) => existing !== undefined && !sameShared(existing, shared));
-      if (!importOptions.replaceExisting && replacing.length > 0) {
-        const names = replacing.map(({ shared }) => `"${shared.name}"`).join(', ');
-        throw new HandleStudioError(
-          'VALIDATION',
-          `Importing would replace ${replacing.length} saved preset${replacing.length === 1 ? '' : 's'} (${names}). Nothing was imported: confirm replacing them to import the file.`,
-          { replaced: replacing.map(({ shared }) => shared.name) },
-        );
-      }
-      const at = new Date(now()).toISOString();
-      const next = [...presets];
-      const touched: Preset[] = [];
-      let added = 0;
-      let updated = 0;
-      let unchanged = 0;
-      for (const { shared, existing } of plan) {
-        if (existing !== undefined && sameShared(existing, shared)) {
-          unchanged++;
-          touched.push(existing);
-          continue;
-        }
-        const preset: Preset = {
-          ...shared,
-          id: existing?.id ?? randomUUID(),
-          profileId: existing?.profileId,
-          favourite: existing?.favourite ?? false,
-          updatedAt: at,
-        };
-        if (existing) {
-          next[next.indexOf(existing)] = preset;
-          updated++;
-        } else {
-          next.push(preset);
-          added++;
-        }
-        touched.push(preset);
-      }
-      if (added + updated > 0) commit(next);
-      return { added, updated, unchanged, presets: touched };
+      return change(() => importPlanned(text, importOptions));
     },
 
     retrySave() {
-      save();
+      try {
+        locked(() => {
+          load();
+          if (status.readOnlyReason) throw new HandleStudioError('STORAGE', status.readOnlyReason);
+          write();
+        });
+      } catch (error) {
+        throw storageError(error, source.path, 'kept');
+      } finally {
+        options.onChange?.([...presets]);
+      }
     },
   };
+
+  /** An import planned against the presets as the file holds them now (inside change()). */
+  function importPlanned(
+    text: string,
+    importOptions: PresetImportOptions,
+  ): { apply: PendingChange | undefined; result: PresetImportResult } {
+    const plan = planImport(text);
+    const replacing = plan.filter(({ shared, existing }) => existing !== undefined && !sameShared(existing, shared));
+    if (!importOptions.replaceExisting && replacing.length > 0) {
+      const names = replacing.map(({ shared }) => `"${shared.name}"`).join(', ');
+      throw new HandleStudioError(
+        'VALIDATION',
+        `Importing would replace ${replacing.length} saved preset${replacing.length === 1 ? '' : 's'} (${names}). Nothing was imported: confirm replacing them to import the file.`,
+        { replaced: replacing.map(({ shared }) => shared.name) },
+      );
+    }
+    const at = new Date(now()).toISOString();
+    const written: Preset[] = [];
+    const touched: Preset[] = [];
+    let added = 0;
+    let updated = 0;
+    let unchanged = 0;
+    for (const { shared, existing } of plan) {
+      if (existing !== undefined && sameShared(existing, shared)) {
+        unchanged++;
+        touched.push(existing);
+        continue;
+      }
+      const preset: Preset = {
+        ...shared,
+        id: existing?.id ?? randomUUID(),
+        profileId: existing?.profileId,
+        favourite: existing?.favourite ?? false,
+        updatedAt: at,
+      };
+      if (existing) updated++;
+      else added++;
+      written.push(preset);
+      touched.push(preset);
+    }
+    const result = { added, updated, unchanged, presets: touched };
+    return { apply: written.length > 0 ? (list: Preset[]) => upsert(list, written) : undefined, result };
+  }
 }

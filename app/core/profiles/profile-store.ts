@@ -1,7 +1,12 @@
 /**
  * Profiles on disk, in `profiles.json` in the data folder, through `conf` (Electron main
  * passes electron-store, which is a Conf subclass, via `openBackingStore`). Conf replaces
- * the file atomically on every write.
+ * the file atomically on every write (a temp file, fsync, rename).
+ *
+ * The app and any number of CLI commands share the file, so every change is a
+ * read-modify-write of the file as it is NOW, under a lock all of them take
+ * (storage/file-lock.ts), and reads look at the file again when another process changed it:
+ * a profile another process added is never written over by a stale list.
  *
  * A file that cannot be read (torn JSON, wrong shape) is never thrown away: it is renamed
  * to `profiles.json.damaged-<timestamp>`, the store starts empty, and `status()` says so,
@@ -17,6 +22,8 @@ import { HandleStudioError } from '../../shared/errors.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import type { ProfileLookup } from '../credentials/credentials-service.ts';
 import { lazyConfFile } from '../storage/conf-file.ts';
+import { fingerprintOfFile } from '../storage/file-fingerprint.ts';
+import { withFileLock, type FileLockOptions } from '../storage/file-lock.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import {
   emptyProfilesDocument,
@@ -46,6 +53,8 @@ export interface ProfileStoreOptions {
   /** Default: conf, loaded only for the first write (storage/conf-file.ts). Electron main passes `(options) => new ElectronStore(options)`. */
   openBackingStore?: (options: BackingStoreOptions) => ProfilesBackingStore;
   now?: () => number;
+  /** How long to wait for another process's change to the file (tests shorten it). */
+  lock?: FileLockOptions;
 }
 
 /** Why the store started empty or read-only, for a banner. */
@@ -60,12 +69,30 @@ const CONFIG_NAME = 'profiles';
 export class ProfileStore implements ProfileLookup {
   readonly #backing: ProfilesBackingStore;
   #document: ProfilesDocument;
+  /** The file as last read or written here, to tell when another process changed it. */
+  #seen = '';
+  #lock: FileLockOptions | undefined;
   readonly #notice: ProfileStoreNotice | undefined;
   /** Set for a file a newer Handle Studio wrote: what every refused change says. */
   readonly #readOnlyReason: string | undefined;
 
   /** Opens (or creates) the profiles file, keeping a damaged one aside. */
   static open(options: ProfileStoreOptions): ProfileStore {
+    const path = join(options.directory, `${CONFIG_NAME}.json`);
+    // Opening may move a damaged file aside and start a fresh one: one step for every process. A
+    // folder that cannot be written can still be read, without its lock (nothing changes the file through it).
+    let store: ProfileStore;
+    try {
+      store = withFileLock(path, 'profiles file', () => ProfileStore.#openLocked(options), { ...options.lock, unlockedWhenReadOnly: true });
+    } catch (error) {
+      throw storageError(error, path);
+    }
+    store.#lock = options.lock;
+    store.#seen = fingerprintOfFile(path);
+    return store;
+  }
+
+  static #openLocked(options: ProfileStoreOptions): ProfileStore {
     const openBacking = options.openBackingStore ?? lazyConfFile;
     const confOptions: BackingStoreOptions = { cwd: options.directory, configName: CONFIG_NAME, clearInvalidConfig: false };
     const path = join(options.directory, `${CONFIG_NAME}.json`);
@@ -125,22 +152,22 @@ export class ProfileStore implements ProfileLookup {
 
   /** Every profile, in the order they were created. */
   list(): Profile[] {
-    return [...this.#document.profiles];
+    return [...this.#current().profiles];
   }
 
   /** One profile by id. */
   get(profileId: string): Profile | undefined {
-    return this.#document.profiles.find((profile) => profile.id === profileId);
+    return this.#current().profiles.find((profile) => profile.id === profileId);
   }
 
   /** The active profile's id; null when there are no profiles. */
   activeProfileId(): string | null {
-    return this.#document.activeProfileId;
+    return this.#current().activeProfileId;
   }
 
   /** The profile requests go to, if any. */
   active(): Profile | undefined {
-    const id = this.#document.activeProfileId;
+    const id = this.activeProfileId();
     return id === null ? undefined : this.get(id);
   }
 
@@ -150,39 +177,94 @@ export class ProfileStore implements ProfileLookup {
    */
   save(draft: ProfileDraft): Profile {
     const { id, ...fields } = parseOrThrow(profileDraftSchema, draft, 'Profile');
-    if (id !== undefined && !this.get(id)) {
-      throw new HandleStudioError('NOT_FOUND', 'That profile no longer exists (it may have been removed): save it as a new profile.');
-    }
-    const sameName = this.#document.profiles.find(
-      (profile) => profile.id !== id && profile.name.toLocaleLowerCase() === fields.name.toLocaleLowerCase(),
-    );
-    if (sameName) {
-      throw new HandleStudioError('CONFLICT', `A profile named "${sameName.name}" already exists: choose another name.`, { field: 'name' });
-    }
-    const profile = profileSchema.parse({ ...fields, id: id ?? randomUUID() });
-    const profiles =
-      id === undefined
-        ? [...this.#document.profiles, profile]
-        : this.#document.profiles.map((known) => (known.id === id ? profile : known));
-    this.#write({ ...this.#document, profiles, activeProfileId: this.#document.activeProfileId ?? profile.id });
-    return profile;
+    return this.#change((document) => {
+      if (id !== undefined && !document.profiles.some((known) => known.id === id)) {
+        throw new HandleStudioError('NOT_FOUND', 'That profile no longer exists (it may have been removed): save it as a new profile.');
+      }
+      const sameName = document.profiles.find(
+        (profile) => profile.id !== id && profile.name.toLocaleLowerCase() === fields.name.toLocaleLowerCase(),
+      );
+      if (sameName) {
+        throw new HandleStudioError('CONFLICT', `A profile named "${sameName.name}" already exists: choose another name.`, {
+          field: 'name',
+        });
+      }
+      const profile = profileSchema.parse({ ...fields, id: id ?? randomUUID() });
+      const profiles =
+        id === undefined ? [...document.profiles, profile] : document.profiles.map((known) => (known.id === id ? profile : known));
+      return { next: { ...document, profiles, activeProfileId: document.activeProfileId ?? profile.id }, result: profile };
+    });
   }
 
   /** Removes a profile; the first remaining one becomes active if it was the active one. */
   remove(profileId: string): boolean {
-    if (!this.get(profileId)) return false;
-    const profiles = this.#document.profiles.filter((profile) => profile.id !== profileId);
-    const activeProfileId = this.#document.activeProfileId === profileId ? (profiles[0]?.id ?? null) : this.#document.activeProfileId;
-    this.#write({ ...this.#document, profiles, activeProfileId });
-    return true;
+    return this.#change((document) => {
+      if (!document.profiles.some((profile) => profile.id === profileId)) return { result: false };
+      const profiles = document.profiles.filter((profile) => profile.id !== profileId);
+      const activeProfileId = document.activeProfileId === profileId ? (profiles[0]?.id ?? null) : document.activeProfileId;
+      return { next: { ...document, profiles, activeProfileId }, result: true };
+    });
   }
 
   /** Makes a profile the active one. */
   activate(profileId: string): Profile {
-    const profile = this.get(profileId);
-    if (!profile) throw new HandleStudioError('NOT_FOUND', 'No profile with that id: it may have been removed. Pick another profile.');
-    this.#write({ ...this.#document, activeProfileId: profileId });
-    return profile;
+    return this.#change((document) => {
+      const profile = document.profiles.find((known) => known.id === profileId);
+      if (!profile) throw new HandleStudioError('NOT_FOUND', 'No profile with that id: it may have been removed. Pick another profile.');
+      return { next: { ...document, activeProfileId: profileId }, result: profile };
+    });
+  }
+
+  /** The document as the file holds it now, read again only when another process changed the file. */
+  #current(): ProfilesDocument {
+    if (this.#readOnlyReason || fingerprintOfFile(this.#backing.path) === this.#seen) return this.#document;
+    try {
+      this.#reread();
+    } catch {
+      // Unreadable now (damaged, or a newer build wrote it): this process goes on with what it read last; a change says why it cannot be made.
+    }
+    return this.#document;
+  }
+
+  /** Reads the file as it is now; a damaged or newer file is refused in words. */
+  #reread(): void {
+    const seen = fingerprintOfFile(this.#backing.path);
+    let raw: Record<string, unknown>;
+    try {
+      raw = this.#backing.store;
+    } catch (error) {
+      throw storageError(error, this.#backing.path);
+    }
+    try {
+      this.#document = migrateProfilesDocument(raw);
+    } catch (error) {
+      if (error instanceof NewerProfilesFileError) throw new HandleStudioError('STORAGE', error.message);
+      throw new HandleStudioError(
+        'STORAGE',
+        `The profiles file at ${this.#backing.path} cannot be read now (another program changed it): ${error instanceof Error ? error.message : String(error)} Nothing was changed. Restart Handle Studio: it keeps a damaged file aside and starts a fresh one.`,
+      );
+    }
+    this.#seen = seen;
+  }
+
+  /** One change, as one read-modify-write of the file as it is now, holding the file's lock. */
+  #change<T>(plan: (document: ProfilesDocument) => { next?: ProfilesDocument; result: T }): T {
+    if (this.#readOnlyReason) throw new HandleStudioError('STORAGE', this.#readOnlyReason);
+    try {
+      return withFileLock(
+        this.#backing.path,
+        'profiles file',
+        () => {
+          this.#reread();
+          const { next, result } = plan(this.#document);
+          if (next !== undefined) this.#write(next);
+          return result;
+        },
+        this.#lock,
+      );
+    } catch (error) {
+      throw storageError(error, this.#backing.path);
+    }
   }
 
   #write(document: ProfilesDocument): void {
@@ -194,6 +276,7 @@ export class ProfileStore implements ProfileLookup {
       throw storageError(error, this.#backing.path);
     }
     this.#document = checked;
+    this.#seen = fingerprintOfFile(this.#backing.path);
   }
 }
 
