@@ -6,9 +6,11 @@
  */
 import { formatXblAuthorization, parseXblAuthorization } from '../core/credentials/xbl-authorization.ts';
 import { createSecretScrubber } from '../core/mpsd/secret-scrubber.ts';
+import { rememberToken, withoutCredentials } from '../core/storage/credential-guard.ts';
 import type * as z from '../shared/zod.ts';
 import type { ChannelMap } from '../shared/contract/define.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { visibleJson, visibleLines } from '../shared/visible-text.ts';
 import type { HandleStudio } from '../core/handle-studio.ts';
 
 export interface CliIo {
@@ -72,8 +74,12 @@ export function secretsFromEnvironment(env: NodeJS.ProcessEnv): string[] {
 
 export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStudio>, signal: AbortSignal): CliContext {
   const secrets = new Set(secretsFromEnvironment(io.env));
+  // Core refuses any field holding them (a label, a session name, a preset's notes).
+  for (const secret of secrets) rememberToken(secret);
   let studio: Promise<HandleStudio> | undefined;
-  const clean = (text: string) => redactSecrets(text, secrets);
+  // Also every token core read in this run (a profile's, from the keychain) and any credential
+  // shape, for what a store may hold from before fields were checked.
+  const clean = (text: string) => withoutCredentials(redactSecrets(text, secrets));
   return {
     io,
     signal,
@@ -82,14 +88,18 @@ export function createCliContext(io: CliIo, openStudio: () => Promise<HandleStud
         // What was set aside or is read-only goes on stderr at the start of every command that opens the data folder.
         for (const notice of opened.notices) {
           const where = notice.keptAside === undefined || notice.message.includes(notice.keptAside) ? '' : ` (kept as ${notice.keptAside})`;
-          io.stderr.write(`${clean(`handle-studio: warning: ${notice.message}${where}`)}\n`);
+          io.stderr.write(`${visibleLines(clean(`handle-studio: warning: ${notice.message}${where}`))}\n`);
         }
         return opened;
       })),
-    say: (text) => void io.stdout.write(`${clean(text)}\n`),
-    warn: (text) => void io.stderr.write(`${clean(text)}\n`),
-    printJson: (value) => void io.stdout.write(`${clean(JSON.stringify(value, null, 2))}\n`),
-    addSecret: (secret) => void secrets.add(secret),
+    // Every line shows control and direction characters (from a label, a file, a server) as escapes instead of acting on them.
+    say: (text) => void io.stdout.write(`${visibleLines(clean(text))}\n`),
+    warn: (text) => void io.stderr.write(`${visibleLines(clean(text))}\n`),
+    printJson: (value) => void io.stdout.write(`${visibleJson(clean(JSON.stringify(value, null, 2)))}\n`),
+    addSecret: (secret) => {
+      secrets.add(secret);
+      rememberToken(secret);
+    },
   };
 }
 

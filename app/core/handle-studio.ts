@@ -45,6 +45,7 @@ import { startOutboxFlusher } from './requests/outbox-flusher.ts';
 import { createSendService } from './requests/send-service.ts';
 import { storedWireRequestSchema } from './requests/wire-request-schema.ts';
 import { newerSchemaReason } from './storage/sqlite-file.ts';
+import { refuseCredentialFields, refusingCredentialFields, rememberingTokens, rememberToken } from './storage/credential-guard.ts';
 import { asStorageError, storageFaultError, type StoragePlace } from './storage/storage-errors.ts';
 import { openInSystemBrowser } from './system-browser.ts';
 
@@ -174,7 +175,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
         endpoint: profile.endpoint,
         contractVersion: profile.contractVersion,
         locale: profile.locale,
-        authorization: credentials.authorizationFor(profile.id),
+        authorization: rememberingTokens(credentials.authorizationFor(profile.id)),
         canQueue: true,
       };
     },
@@ -197,7 +198,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
           name: profile.name,
           sandbox: profile.sandboxId,
           endpoint: profile.endpoint,
-          authorization: credentials.authorizationFor(profile.id),
+          authorization: rememberingTokens(credentials.authorizationFor(profile.id)),
         }
       );
     },
@@ -299,11 +300,29 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
   if (readOnlyReasons.length > 0) dataPlace.readOnlyReason = readOnlyReasons.join(' ');
 
   return {
-    dispatch: createDispatcher(channels, withStorageFaults(handlers, dataPlace)),
+    dispatch: createDispatcher(
+      channels,
+      withStorageFaults(
+        refusingCredentialFields(handlers, {
+          // Where a token goes: straight to the vault.
+          exempt: new Set(['pasteToken']),
+          sends: SENDS,
+          readSendersTokens: async (input) => {
+            for (const profileId of sendersOf(input)) {
+              const profile = profileId === undefined ? profiles.active() : profiles.get(profileId);
+              if (profile) await rememberHeldToken(credentials.authorizationFor(profile.id));
+            }
+          },
+        }),
+        dataPlace,
+      ),
+    ),
     events: hub,
     notices,
-    sendAdHoc: async (send) =>
-      sender.sendTo(
+    sendAdHoc: async (send) => {
+      await rememberHeldToken(send.authorization);
+      refuseCredentialFields({ request: send.request, recipientLabels: send.recipientLabels }, 'Not sent');
+      return sender.sendTo(
         {
           sender: { profileId: 'environment', profileName: 'XBL_AUTHORIZATION', sandbox: 'unknown' },
           endpoint: send.endpoint,
@@ -318,7 +337,8 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
           request: parseOrThrow(handleRequestSchema, send.request, 'Request'),
           ...(send.recipientLabels ? { recipientLabels: send.recipientLabels } : {}),
         },
-      ),
+      );
+    },
     sendMpa,
     exportHistory: (format, filter) => historyExport(history, format, filter, deps.clock.now()),
     close: async () => {
@@ -332,6 +352,38 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       rateBudgets.close();
     },
   };
+}
+
+/** The channels that send as a profile: their fields are checked against its token too. */
+const SENDS: ReadonlySet<string> = new Set([
+  'sendRequest',
+  'sendMpa',
+  'acceptInvite',
+  'joinActivity',
+  'checkSession',
+  'inspectSession',
+  'confirmActivity',
+  'runRoundTrip',
+]);
+
+/** The profiles a send's input names (undefined: the active one). */
+function sendersOf(input: unknown): Array<string | undefined> {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const named = ['profileId', 'fromProfileId', 'toProfileId'].map((key) => fields[key]).filter((id) => typeof id === 'string');
+  return named.length > 0 ? named : [undefined];
+}
+
+/**
+ * Remembers the token `source` holds, so no field of the send may carry it. A token that cannot
+ * be read now (none, expired, the keychain locked) is not in any field of this process either:
+ * the send itself says why it cannot go.
+ */
+async function rememberHeldToken(source: AuthorizationSource): Promise<void> {
+  try {
+    rememberToken(await source.current());
+  } catch {
+    // See above: the send reports it.
+  }
 }
 
 /**

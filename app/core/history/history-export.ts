@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { historyFilterSchema, type HistoryFilter, type HistorySummary } from '../../shared/contract/history.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
+import { withoutCredentials } from '../storage/credential-guard.ts';
 import type { HistoryStore } from './history-store.ts';
 
 export type ExportFormat = 'csv' | 'json';
@@ -86,7 +87,8 @@ export function historyExport(
     yield `${CSV_COLUMNS.map(([header]) => header).join(',')}\r\n`;
     for (const page of history.pages(filter, 'summary')) {
       count += page.length;
-      yield page.map((entry) => `${CSV_COLUMNS.map(([, value]) => csvCell(value(entry))).join(',')}\r\n`).join('');
+      // Masked on the way out too: a row written before its fields were checked may hold a token.
+      yield withoutCredentials(page.map((entry) => `${CSV_COLUMNS.map(([, value]) => csvCell(value(entry))).join(',')}\r\n`).join(''));
     }
   }
   function* json(): Generator<string> {
@@ -94,7 +96,7 @@ export function historyExport(
       // The first entry opens the array; every later one follows a comma.
       const opening = count === 0 ? '[\n' : ',\n';
       count += page.length;
-      yield `${opening}${page.map((entry) => JSON.stringify(entry)).join(',\n')}`;
+      yield `${opening}${withoutCredentials(page.map((entry) => JSON.stringify(entry)).join(',\n'))}`;
     }
     yield count === 0 ? '[]\n' : '\n]\n';
   }
