@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, it } from 'vitest';
 import { OUTBOX_FILE_NAME } from '../core/outbox/outbox-file.ts';
-import { sessionFlags, useCliWorld } from './cli-world.fixture.ts';
+import { useCliWorld } from './cli-world.fixture.ts';
+import { queuedInviteArgs } from './queued-invite.fixture.ts';
 
 const world = useCliWorld({ mpsd: true });
 const { cli, addProfile } = world;
@@ -16,17 +17,7 @@ const { cli, addProfile } = world;
 /** Queues one invite per XUID as `profile`, which has no token, so nothing is sent. */
 async function queueInvites(profile: string, count: number): Promise<void> {
   const xuids = Array.from({ length: count }, (_, n) => world.user(n + 1).xuid);
-  const queued = await cli([
-    'invite',
-    'send',
-    ...sessionFlags('lobby-prefix'),
-    '--title-id',
-    '1234',
-    ...xuids.flatMap((xuid) => ['--to', xuid]),
-    '--profile',
-    profile,
-    '--queue',
-  ]);
+  const queued = await cli(queuedInviteArgs('lobby-prefix', profile, xuids));
   expect(queued.code, queued.stderr).toBe(0);
 }
 

@@ -6,22 +6,13 @@
  * local MPSD); `outbox dismiss` removes one. Child processes on the real keychain.
  */
 import { expect, it } from 'vitest';
-import { sessionFlags, useCliWorld } from './cli-world.fixture.ts';
+import { useCliWorld } from './cli-world.fixture.ts';
+import { queuedInviteArgs } from './queued-invite.fixture.ts';
 
 const world = useCliWorld({ mpsd: true });
 const { cli, addProfile } = world;
 
-const invite = (profile: string, ...xuids: string[]) => [
-  'invite',
-  'send',
-  ...sessionFlags('lobby-orphans'),
-  '--title-id',
-  '1234',
-  ...xuids.flatMap((xuid) => ['--to', xuid]),
-  '--profile',
-  profile,
-  '--queue',
-];
+const invite = (profile: string, ...xuids: string[]) => queuedInviteArgs('lobby-orphans', profile, xuids);
 
 interface ListedItem {
   id: string;
