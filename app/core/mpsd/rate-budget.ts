@@ -84,6 +84,7 @@ export interface RateBudgetOptions {
   ledger?: RateLedger;
 }
 
+const GRANTED = Promise.resolve();
 const cancelled = () => new HandleStudioError('CANCELLED', 'Cancelled while waiting for the rate limit: nothing was sent.');
 
 /** "24 h", "1 h 30 min", "2 min 5 s", "45 s": how long a person will have to wait. */
@@ -157,6 +158,8 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
   const largestLimit = Math.max(0, ...windows.map((window) => window.limit));
 
   let queue: Promise<void> = Promise.resolve();
+  /** Takers in the queue whose turn has not ended. */
+  let queued = 0;
 
   /** How long until one more start fits every window and the pause (<= 0: now). */
   function waitFor(nthNewest: (n: number) => number | undefined, pausedUntil: number, now: number): number {
@@ -168,34 +171,48 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     return wait;
   }
 
+  /** One claim at `now`: how long to wait (<= 0: the start is counted) and the pause that holds `origin`. */
+  function claim(now: number, origin: string | undefined): { wait: number; pausedUntil: number } {
+    let pausedUntil = Number.NEGATIVE_INFINITY;
+    const wait = ledger.claim(
+      now,
+      largestLimit,
+      (nthNewest, paused) => {
+        pausedUntil = paused;
+        return waitFor(nthNewest, paused, now);
+      },
+      origin,
+    );
+    return { wait, pausedUntil };
+  }
+
   async function acquire(signal: AbortSignal | undefined, origin: string | undefined): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) throw cancelled();
-      const now = clock.now();
-      let pausedUntil = Number.NEGATIVE_INFINITY;
-      const wait = ledger.claim(
-        now,
-        largestLimit,
-        (nthNewest, paused) => {
-          pausedUntil = paused;
-          return waitFor(nthNewest, paused, now);
-        },
-        origin,
-      );
-      if (wait <= 0) return;
-      // Waiting a day in silence is worse than saying so now; the windows' own waits are at most one window long.
-      if (pausedUntil - now > maxPauseMs) throw pausedTooLong(pausedUntil, now);
-      try {
-        await clock.sleep(wait, signal);
-      } catch {
-        throw cancelled();
+    try {
+      for (;;) {
+        if (signal?.aborted) throw cancelled();
+        const now = clock.now();
+        const { wait, pausedUntil } = claim(now, origin);
+        if (wait <= 0) return;
+        // Waiting a day in silence is worse than saying so now; the windows' own waits are at most one window long.
+        if (pausedUntil - now > maxPauseMs) throw pausedTooLong(pausedUntil, now);
+        try {
+          await clock.sleep(wait, signal);
+        } catch {
+          throw cancelled();
+        }
       }
+    } finally {
+      queued -= 1;
     }
   }
 
   return {
     take(signal, origin) {
       if (signal?.aborted) return Promise.reject(cancelled());
+      // Nobody in the queue (a fan-out's usual case): a start that fits now is counted at once,
+      // without a turn behind the others; one that must wait (or is refused) queues and claims again.
+      if (queued === 0 && claim(clock.now(), origin).wait <= 0) return GRANTED;
+      queued += 1;
       const turn = queue.then(() => acquire(signal, origin));
       queue = turn.catch(() => undefined);
       if (signal === undefined) return turn;
