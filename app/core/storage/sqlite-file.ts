@@ -29,10 +29,11 @@
  * such a page as damaged when it is read, and the next start then checks.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { damageWasSeen } from './damage-seen.ts';
+import { fingerprint } from './file-fingerprint.ts';
 import { asStorageError, diskFault } from './storage-errors.ts';
 
 /** One schema step. `version` numbers start at 1 and go up by one; `sql` never drops user data. */
@@ -62,11 +63,6 @@ export interface OpenSqliteOptions {
   label: string;
   /** Skip `quick_check` at open when the file is as its last clean close left it (see the top of this file). */
   trustCleanClose?: boolean;
-}
-
-/** What identifies the file's exact bytes on disk without reading them. */
-function fingerprint(stat: Stats): string {
-  return JSON.stringify([stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs]);
 }
 
 const cleanMarkOf = (path: string) => `${path}-clean`;
@@ -121,14 +117,21 @@ function checkIntegrity(db: DatabaseSync): void {
   if (problems.length > 0) throw new DamagedFile(problems.join('; ').slice(0, 300));
 }
 
-/** Applies every migration newer than the file's `user_version`, each in its own transaction. */
+/**
+ * Applies every migration newer than the file's `user_version`, each in its own transaction.
+ * The version is read again inside each write transaction: processes started at once on a
+ * fresh data folder (parallel CLI commands) all read 0 before any of them migrates, and the
+ * ones that wait for the first one's lock must then see its work done, not create its tables again.
+ */
 function migrate(db: DatabaseSync, migrations: readonly Migration[], current: number): void {
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.exec('BEGIN IMMEDIATE');
     try {
-      db.exec(migration.sql);
-      db.exec(`PRAGMA user_version = ${migration.version}`);
+      if (schemaVersion(db) < migration.version) {
+        db.exec(migration.sql);
+        db.exec(`PRAGMA user_version = ${migration.version}`);
+      }
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');
