@@ -10,8 +10,11 @@
  * bench (a) compares with bare fetch. Goal: the full path <= 150 µs CPU per invite (issue 12;
  * it was 1,081 µs before the journal's commits and counts were reworked). Per invite it makes
  * two SQLite commits, neither fsynced (WAL at synchronous=NORMAL, see outbox-store.ts): the
- * previous invite's settle with this one's claim, and the history row; about 21 pwrite and 15
- * fcntl calls per invite (strace -c). Writing the answers of a turn as a group (their history
+ * previous invite's settle with this one's claim, and the history row; about 18.5 pwrite and
+ * 14.5 fcntl calls per invite (strace -c; 20.7 pwrite before history's redundant history_at index
+ * was dropped). Most of the CPU left is those two commits: alone, outside this bench, a bare
+ * history insert costs 60 to 130 µs and a settle + claim commit about 110 µs on this machine,
+ * an empty BEGIN/COMMIT 9 to 15 µs. Writing the answers of a turn as a group (their history
  * rows in one commit, their settles in another) cut that to 9 pwrite and the figure by about
  * 20 %, but only because this fetch answers in the turn that sent the request: over a network
  * the next claim comes in the answer's own turn, so a grouped answer would reach the disk after
