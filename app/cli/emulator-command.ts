@@ -4,6 +4,7 @@
  */
 import { runEmulatorCommand } from '../emulator/serve.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { visibleLines } from '../shared/visible-text.ts';
 import type { CommandSpec } from './command.ts';
 import { text } from './request-flags.ts';
 
@@ -75,7 +76,10 @@ export const emulatorStart: CommandSpec = {
         ...(templatesFile === undefined ? {} : { templatesFile }),
         ...(followsFile === undefined ? {} : { followsFile }),
       },
-      (line) => context.say(line),
+      // Straight to stdout, not through say(): say() masks anything shaped like a token, and the
+      // test users' Authorization values are what this command is for. They are not secrets: they
+      // work only against this emulator process and die with it.
+      (line) => void context.io.stdout.write(`${visibleLines(line)}\n`),
     );
     await new Promise<void>((resolve) => {
       if (context.signal.aborted) resolve();
