@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { presetChannels } from '../shared/contract/presets.ts';
 import { profileChannels } from '../shared/contract/profiles.ts';
 import { HandleStudioError } from '../shared/errors.ts';
+import { visibleJson } from '../shared/visible-text.ts';
 import type { HandleRequestInput } from '../shared/mpsd/requests.ts';
 import type { MpaPreset, MpsdPreset, Preset, PresetInput, PresetService } from '../shared/presets/preset.ts';
 import type { CommandSpec, FlagValues } from './command.ts';
@@ -405,7 +406,8 @@ const presetExport: CommandSpec = {
     const ids = names.length === 0 ? undefined : await Promise.all(names.map(async (name) => (await presetByName(context, name)).id));
     const exported = await callChannel(context, presetChannels, 'exportPresets', ids === undefined ? {} : { ids });
     if (file === undefined || file === '-') {
-      context.io.stdout.write(exported.content);
+      // The same JSON values, with any control or direction character of an older preset written as \uXXXX.
+      context.io.stdout.write(visibleJson(exported.content));
       return 0;
     }
     const path = resolve(file);

@@ -7,6 +7,7 @@
 import { HandleStudioError } from '../shared/errors.ts';
 import { fieldProblems, problemsInWords } from '../shared/validation.ts';
 import { handleRequestSchema, type HandleRequest, type HandleRequestInput } from '../shared/mpsd/requests.ts';
+import { hiddenCharacterProblem } from '../shared/visible-text.ts';
 import type { FlagSpec, FlagValues } from './command.ts';
 
 /** The flags that name a session: every command that addresses one takes these. */
@@ -137,6 +138,8 @@ export function recipientsFromFlags(values: readonly string[]): Recipients {
     if (label.length > 100) {
       throw new HandleStudioError('VALIDATION', `--to ${xuid}=...: a label is at most 100 characters.`);
     }
+    const hidden = hiddenCharacterProblem(label);
+    if (hidden !== undefined) throw new HandleStudioError('VALIDATION', `--to ${xuid}=...: the label ${hidden}.`);
     recipients.labels.set(xuid, label);
   }
   return recipients;

@@ -8,6 +8,7 @@ import { handleRequestSchema } from '../mpsd/requests.ts';
 import { xuidSchema } from '../mpsd/ids.ts';
 import { channel, event } from './define.ts';
 import { appErrorSchema, exchangeSchema, recordIdSchema } from './common.ts';
+import { hiddenCharacterProblem } from '../visible-text.ts';
 
 export const inviteeStates = ['sent', 'failed', 'outcome-unknown', 'not-attempted', 'queued'] as const;
 
@@ -40,7 +41,17 @@ export const sendResultSchema = z.object({
 export type SendResult = z.output<typeof sendResultSchema>;
 
 const recipientLabelsSchema = z
-  .record(xuidSchema, z.string().check(z.maxLength(100, { error: 'A recipient label is at most 100 characters.' })))
+  .record(
+    xuidSchema,
+    z.string().check(
+      z.maxLength(100, { error: 'A recipient label is at most 100 characters.' }),
+      // Printed on terminals and in History: see app/shared/visible-text.ts.
+      z.superRefine((label, ctx) => {
+        const problem = hiddenCharacterProblem(label);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `A recipient label ${problem}.` });
+      }),
+    ),
+  )
   .check(z.refine((labels) => Object.keys(labels).length <= 100, { error: 'At most 100 recipient labels.' }));
 
 export const requestChannels = {

@@ -11,7 +11,7 @@ import * as z from '../zod.ts';
 import { HandleStudioError } from '../errors.ts';
 import { fieldProblems, problemsInWords } from '../validation.ts';
 import type { Preset } from './preset.ts';
-import { mpaPresetFieldsShape, mpsdPresetFieldsShape } from './preset.ts';
+import { mpaPresetFieldsShape, mpsdPresetFieldsShape, withoutHiddenCharacters } from './preset.ts';
 
 export const PRESET_FILE_FORMAT = 'handle-studio-presets';
 /** The version of a file that holds MPA presets; one of MPSD presets only is written as version 1. */
@@ -22,17 +22,19 @@ export const PRESET_FILE_MAX_CHARS = 5 * 1024 * 1024;
 export const PRESET_FILE_MAX_PRESETS = 1000;
 
 /** Notes are optional in a team file: a hand-written preset often has none. */
-export const sharedPresetSchema = z.discriminatedUnion(
-  'service',
-  [
-    z.strictObject({ ...mpsdPresetFieldsShape, notes: z._default(mpsdPresetFieldsShape.notes, '') }),
-    z.strictObject({ ...mpaPresetFieldsShape, notes: z._default(mpaPresetFieldsShape.notes, '') }),
-  ],
-  {
-    error:
-      'service must be mpsd (MPSD handles) or mpa (Multiplayer Activity); left out, it is mpsd. Fix the spelling, or remove the preset.',
-  },
-);
+export const sharedPresetSchema = z
+  .discriminatedUnion(
+    'service',
+    [
+      z.strictObject({ ...mpsdPresetFieldsShape, notes: z._default(mpsdPresetFieldsShape.notes, '') }),
+      z.strictObject({ ...mpaPresetFieldsShape, notes: z._default(mpaPresetFieldsShape.notes, '') }),
+    ],
+    {
+      error:
+        'service must be mpsd (MPSD handles) or mpa (Multiplayer Activity); left out, it is mpsd. Fix the spelling, or remove the preset.',
+    },
+  )
+  .check(withoutHiddenCharacters);
 export type SharedPreset = z.output<typeof sharedPresetSchema>;
 
 /** One thing wrong in an imported file, as the import dialog lists it. */

@@ -12,6 +12,7 @@ import * as z from '../zod.ts';
 import { MPA_LIMITS, mpaActivityIssues, mpaActivityShape, mpaFieldChecks, mpaInviteIssues, mpaInviteShape } from '../mpa/requests.ts';
 import { scidSchema, sessionNameSchema, templateNameSchema, xuidSchema } from '../mpsd/ids.ts';
 import { titleIdAsTypedSchema } from '../mpsd/title-id-as-typed.ts';
+import { hiddenCharacterProblem } from '../visible-text.ts';
 
 export const PRESET_NAME_MAX = 100;
 export const PRESET_NOTES_MAX = 2000;
@@ -152,12 +153,32 @@ const editable = {
   favourite: z.optional(z.boolean()),
 };
 
-/** What the editor sends to create or edit a preset (`service` left out: an MPSD preset, as before v3). */
-export const presetInputSchema = z.discriminatedUnion(
-  'service',
-  [z.strictObject({ ...mpsdPresetFieldsShape, ...editable }), z.strictObject({ ...mpaPresetFieldsShape, ...editable })],
-  { error: SERVICE_ERROR },
+/**
+ * A preset's name, notes and recipient labels are printed on terminals and reach teammates'
+ * apps through team files, where a control or direction character (ESC, BEL, U+202E) would act
+ * instead of show (app/shared/visible-text.ts): what is typed or imported refuses them, naming
+ * the field. Only input: a preset stored before this is read as it is and shown escaped.
+ */
+export const withoutHiddenCharacters = z.superRefine(
+  (preset: { name: string; notes?: string; recipients: readonly { label: string }[] }, ctx) => {
+    const check = (path: (string | number)[], value: string, lineBreaks = false) => {
+      const problem = hiddenCharacterProblem(value, lineBreaks);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path, message: `This ${problem}.` });
+    };
+    check(['name'], preset.name);
+    if (preset.notes !== undefined) check(['notes'], preset.notes, true);
+    preset.recipients.forEach((recipient, index) => check(['recipients', index, 'label'], recipient.label));
+  },
 );
+
+/** What the editor sends to create or edit a preset (`service` left out: an MPSD preset, as before v3). */
+export const presetInputSchema = z
+  .discriminatedUnion(
+    'service',
+    [z.strictObject({ ...mpsdPresetFieldsShape, ...editable }), z.strictObject({ ...mpaPresetFieldsShape, ...editable })],
+    { error: SERVICE_ERROR },
+  )
+  .check(withoutHiddenCharacters);
 export type PresetInput = z.input<typeof presetInputSchema>;
 export type MpsdPresetInput = Extract<PresetInput, { sessionRef: unknown }>;
 export type MpaPresetInput = Extract<PresetInput, { service: 'mpa' }>;
