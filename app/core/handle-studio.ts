@@ -139,6 +139,8 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
   );
   const presets = openPresetsStore({
     source: deps.presetFileSource ?? confPresetFileSource(deps.dataDir),
+    // A CLI command exits after it: a change it cannot write is not kept for a retry, and it says to run the command again.
+    keepUnsavedChanges: deps.shell !== 'cli',
     onChange: (list) => hub.publish('presetsChanged', { count: list.length }),
   });
   const drafts = openDraftsStore({ dataDir: deps.dataDir });

@@ -54,7 +54,10 @@ const LOCKED = /database is locked|SQLITE_BUSY/i;
 export interface SharedRateBudgetOptions extends Omit<RateBudgetOptions, 'ledger'> {
   dataDir: string;
   clock: Clock;
-  /** Told once when the file cannot be used and budgets fall back to this process's memory. */
+  /**
+   * Told once when the file cannot be used and budgets fall back to this process's memory,
+   * and when a damaged file was moved aside for a fresh one (the pauses it held are gone).
+   */
   onFallback(message: string): void;
 }
 
@@ -140,8 +143,15 @@ export function openSharedRateBudgets(options: SharedRateBudgetOptions): SharedR
     if (db !== undefined && statements !== undefined) return { db, statements };
     for (let attempt = 1; ; attempt += 1) {
       try {
-        db = openSqliteFile(path, MIGRATIONS, { synchronous: 'NORMAL', label: 'rate budget' }).db;
+        const opened = openSqliteFile(path, MIGRATIONS, { synchronous: 'NORMAL', label: 'rate budget' });
+        db = opened.db;
         statements = prepareLedger(db);
+        if (opened.damagedFileMovedTo !== undefined) {
+          // Said like the other damaged files: a Retry-After pause it held is forgotten, and a send may meet 429 sooner.
+          onFallback(
+            `The shared rate budget at ${path} was damaged (${opened.damage ?? 'unreadable'}); it was kept as ${opened.damagedFileMovedTo} and a fresh one was started. A pause MPSD asked for (Retry-After) that it held is forgotten: if sends are refused with 429, wait a few minutes before sending again.`,
+          );
+        }
         return { db, statements };
       } catch (thrown) {
         if (attempt < OPEN_ATTEMPTS && LOCKED.test(thrown instanceof Error ? thrown.message : '')) {

@@ -276,8 +276,10 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
       file.store = presetDocument(presets) as unknown as Record<string, unknown>;
     } catch (error) {
       const failure = storageError(error, source.path, keepUnsaved ? 'kept' : 'not-saved');
-      status.unsavedChanges = true;
-      status.lastSaveError = failure.message;
+      if (keepUnsaved) {
+        status.unsavedChanges = true;
+        status.lastSaveError = failure.message;
+      }
       throw failure;
     }
     onDisk = presets;
@@ -324,6 +326,8 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
   function change<T>(plan: () => { apply: PendingChange | undefined; result: T }): T {
     let planning = false;
     let planned = false;
+    /** What this process showed before the change was applied, for a CLI command whose change is not kept. */
+    let before = { presets, pending };
     /** Plans the change against `presets` and applies it there, pending until written. */
     const apply = (): T => {
       planning = true;
@@ -331,11 +335,11 @@ export function openPresetsStore(options: OpenPresetsOptions): PresetsStore {
       planning = false;
       if (made.apply === undefined) return made.result;
       planned = true;
+      before = { presets, pending };
       pending = [...pending, made.apply];
       presets = made.apply(presets);
       return made.result;
     };
-    const before = { presets, pending };
     try {
       return locked(() => {
         load();

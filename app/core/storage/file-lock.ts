@@ -122,9 +122,13 @@ function tryCreate(path: string, holder: Holder): boolean {
   }
   try {
     writeSync(fd, JSON.stringify(holder));
-  } finally {
+  } catch (error) {
+    // A full disk: no lock, and no empty lock file left for others to wait out.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 

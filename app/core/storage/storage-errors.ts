@@ -4,7 +4,7 @@
  * here, so "the disk is full" reads the same whether history, drafts, the outbox, presets
  * or profiles hit it, and never surfaces as INTERNAL.
  */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { noteDamageSeen } from './damage-seen.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
@@ -94,9 +94,11 @@ function sentence(fault: Fault, place: StoragePlace): string {
 
 /**
  * SQLite says only "unable to open database file" when its folder is read-only (it cannot
- * create the journal beside the file); the folder itself says why.
+ * create the journal beside the file) or a folder is where the file should be; the disk says which.
  */
 function whyCannotOpen(place: StoragePlace): Fault {
+  // A folder in the file's place (SQLite says only "unable to open"): the data folder itself is fine.
+  if (statSync(place.path, { throwIfNoEntry: false })?.isDirectory() === true) return 'is-a-folder';
   try {
     accessSync(place.folder ?? dirname(place.path), constants.W_OK);
     return 'cannot-open';
