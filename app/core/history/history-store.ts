@@ -118,7 +118,7 @@ export const historyMigrations: readonly Migration[] = [
     `,
   },
   {
-    // history_scan starts with \`at\`, so it orders pages and bounds dates as history_at did
+    // history_scan starts with `at`, so it orders pages and bounds dates as history_at did
     // (ties of the same millisecond are sorted by seq on the spot). One index less is one page
     // less written to the WAL by every append (bench/send-path.ts).
     version: 6,
