@@ -152,6 +152,16 @@ describe('what an older build stored with a token in it', () => {
       expect(run.stdout + run.stderr).not.toContain(tail);
     }
     expect(listed.stdout).toContain('old <token>');
+    // Exported to files, past the CLI's printing: the export masks it itself.
+    for (const [name, format] of [
+      ['old.csv', 'csv'],
+      ['old.json', 'json'],
+    ] as const) {
+      const file = join(world.dataDir, name);
+      expect((await world.cli(['history', 'export', file, '--format', format], FRESH)).code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toContain('old <token>');
+      expect(readFileSync(file).includes(tail)).toBe(false);
+    }
   });
 
   it('a preset with it in its notes: not printed by preset show or list, and the team file export refuses it', async () => {
