@@ -5,7 +5,7 @@
 import { runEmulatorCommand } from '../emulator/serve.ts';
 import { HandleStudioError } from '../shared/errors.ts';
 import { visibleLines } from '../shared/visible-text.ts';
-import type { CommandSpec } from './command.ts';
+import { UsageError, type CommandSpec } from './command.ts';
 import { text } from './request-flags.ts';
 
 /** Reads --port: a whole number 0-65535 (0 = any free port); default 7777, the port the examples use. */
@@ -16,6 +16,24 @@ export function portFromFlag(flag: string | undefined): number {
     throw new HandleStudioError('VALIDATION', '--port must be a whole number from 0 to 65535 (0 picks a free port).', { field: 'port' });
   }
   return port;
+}
+
+/**
+ * A port another program holds is the user's choice of port, not a bug (exit 1, INTERNAL): a
+ * usage error naming the port and how to pick another (exit 2).
+ */
+async function withPortInUseAsUsage<T>(port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (thrown) {
+    const inUse = thrown instanceof HandleStudioError ? thrown.details?.['portInUse'] : undefined;
+    if (typeof inUse !== 'number') throw thrown;
+    const which = inUse === port ? '' : ` (the sign-in stand-ins take the port after --port ${port})`;
+    throw new UsageError(
+      `Port ${inUse} is already in use${which}: another program, or another emulator, listens there. Pick another with --port N, or --port 0 for free ones.`,
+      emulatorStart,
+    );
+  }
 }
 
 export const emulatorStart: CommandSpec = {
@@ -66,20 +84,22 @@ export const emulatorStart: CommandSpec = {
     const seed = text(flags, 'seed');
     const templatesFile = text(flags, 'templates');
     const followsFile = text(flags, 'follows');
-    const emulator = await runEmulatorCommand(
-      {
-        port,
-        rateLimits: flags['no-rate-limits'] !== true,
-        json,
-        presenceCheck: flags['presence-check'] === true,
-        ...(seed === undefined ? {} : { seed }),
-        ...(templatesFile === undefined ? {} : { templatesFile }),
-        ...(followsFile === undefined ? {} : { followsFile }),
-      },
-      // Straight to stdout, not through say(): say() masks anything shaped like a token, and the
-      // test users' Authorization values are what this command is for. They are not secrets: they
-      // work only against this emulator process and die with it.
-      (line) => void context.io.stdout.write(`${visibleLines(line)}\n`),
+    const emulator = await withPortInUseAsUsage(port, () =>
+      runEmulatorCommand(
+        {
+          port,
+          rateLimits: flags['no-rate-limits'] !== true,
+          json,
+          presenceCheck: flags['presence-check'] === true,
+          ...(seed === undefined ? {} : { seed }),
+          ...(templatesFile === undefined ? {} : { templatesFile }),
+          ...(followsFile === undefined ? {} : { followsFile }),
+        },
+        // Straight to stdout, not through say(): say() masks anything shaped like a token, and the
+        // test users' Authorization values are what this command is for. They are not secrets: they
+        // work only against this emulator process and die with it.
+        (line) => void context.io.stdout.write(`${visibleLines(line)}\n`),
+      ),
     );
     await new Promise<void>((resolve) => {
       if (context.signal.aborted) resolve();

@@ -190,6 +190,8 @@ export async function startLocalMpsd(options: LocalMpsdOptions = {}): Promise<Lo
           error.code === 'EADDRINUSE'
             ? `Port ${options.port} is already in use; pick another or use 0 for a free one.`
             : `The local MPSD could not listen: ${error.message}`,
+          // The CLI makes a port in use a usage error naming it (it is the user's choice of port, not a bug).
+          error.code === 'EADDRINUSE' ? { portInUse: options.port } : undefined,
         ),
       );
     });

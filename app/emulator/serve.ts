@@ -61,6 +61,7 @@ export async function runEmulatorCommand(args: EmulatorCommandArgs, out: (line: 
     throw new HandleStudioError(
       'INTERNAL',
       `${error instanceof Error ? error.message : String(error)} (the sign-in stand-ins use the port after --port: pick another --port, or 0 for free ones).`,
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? { portInUse: standInsPortBeside(args.port) } : undefined,
     );
   }
   const running: RunningEmulator = {

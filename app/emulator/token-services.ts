@@ -149,10 +149,14 @@ export async function startTokenServices(options: TokenServicesOptions): Promise
   await new Promise<void>((resolve, reject) => {
     const refuse = (error: NodeJS.ErrnoException) =>
       reject(
-        new Error(
-          error.code === 'EADDRINUSE'
-            ? `Port ${options.port} is already in use, so the sign-in stand-ins cannot start; pick another or use 0 for a free one.`
-            : `The sign-in stand-ins could not listen: ${error.message}`,
+        // With the listen error's code (EADDRINUSE), so the CLI can name the port in use.
+        Object.assign(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? `Port ${options.port} is already in use, so the sign-in stand-ins cannot start; pick another or use 0 for a free one.`
+              : `The sign-in stand-ins could not listen: ${error.message}`,
+          ),
+          { code: error.code },
         ),
       );
     server.once('error', refuse);
