@@ -43,7 +43,11 @@ afterEach(async () => {
 async function twoEndpoints() {
   const real = await startScriptedMpsd((call, index) => ({
     status: 201,
-    body: { id: `47ca0049-a5ba-4bc1-aa22-${String(index).padStart(12, '0')}`, type: 'invite', invitedXuid: (call.json as { invitedXuid: string }).invitedXuid },
+    body: {
+      id: `47ca0049-a5ba-4bc1-aa22-${String(index).padStart(12, '0')}`,
+      type: 'invite',
+      invitedXuid: (call.json as { invitedXuid: string }).invitedXuid,
+    },
   }));
   const standIn = await startScriptedMpsd(() => ({ status: 429, headers: { 'Retry-After': String(HOUR_S) }, body: 'Too many requests' }));
   servers.push(real, standIn);

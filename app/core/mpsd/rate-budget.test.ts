@@ -73,7 +73,11 @@ describe('back-off and fairness', () => {
   it("pauses only the origin that asked (in this process's memory too); a pause without an origin holds every origin", async () => {
     const clock = createVirtualClock();
     const budget = createRateBudget({ clock });
-    const refusal = (origin: string) => budget.take(undefined, origin).then(() => 'granted', (thrown: unknown) => (thrown as { code: string }).code);
+    const refusal = (origin: string) =>
+      budget.take(undefined, origin).then(
+        () => 'granted',
+        (thrown: unknown) => (thrown as { code: string }).code,
+      );
     budget.backOffUntil(clock.now() + 86_400_000, 'http://127.0.0.1:8001');
     expect(await refusal('http://127.0.0.1:8001')).toBe('THROTTLED');
     expect(await refusal('https://sessiondirectory.xboxlive.com')).toBe('granted');

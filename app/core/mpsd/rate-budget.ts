@@ -64,7 +64,12 @@ export interface RateLedger {
    * wait; when that is 0 or less, `now` is recorded as a start. Returns what `decide` returned.
    * (One start per window decides, so a ledger on disk reads those, not all `keep`.)
    */
-  claim(now: number, keep: number, decide: (nthNewest: (n: number) => number | undefined, pausedUntil: number) => number, origin?: string): number;
+  claim(
+    now: number,
+    keep: number,
+    decide: (nthNewest: (n: number) => number | undefined, pausedUntil: number) => number,
+    origin?: string,
+  ): number;
   /** Nobody starts a call to `origin` (to any, without one) before `until` (a later pause already recorded is kept). */
   pauseUntil(until: number, origin?: string): void;
 }
@@ -124,7 +129,10 @@ export function createMemoryLedger(): RateLedger {
   /** By origin; '' holds every origin back. */
   const pauses = new Map<string, number>();
   const pausedUntil = (origin: string | undefined) =>
-    Math.max(pauses.get('') ?? Number.NEGATIVE_INFINITY, origin ? (pauses.get(origin) ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY);
+    Math.max(
+      pauses.get('') ?? Number.NEGATIVE_INFINITY,
+      origin ? (pauses.get(origin) ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY,
+    );
   return {
     claim(now, keep, decide, origin) {
       const wait = decide((n) => starts[starts.length - n], pausedUntil(origin));
