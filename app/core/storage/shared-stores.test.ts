@@ -4,7 +4,7 @@
  * present afterwards; a lock left by a process killed with SIGKILL taken over; a lock a live
  * process keeps too long refused in words, with nothing lost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
 const WRITER = join(import.meta.dirname, 'store-writer.fixture.ts');
 
 let dir: string;
-const children: ChildProcess[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hs-shared-stores-'));
@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 interface Writer {
-  child: ChildProcess;
+  child: ChildProcessWithoutNullStreams;
   /** Resolves with the next line the process prints. */
   line(): Promise<string>;
   exited: Promise<{ code: number | null; stderr: string }>;
@@ -38,9 +38,9 @@ interface Writer {
 function writer(...args: string[]): Writer {
   const child = spawn(NODE, [WRITER, dir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
   return { child, line: async () => String((await lines.next()).value), exited };
 }
@@ -49,7 +49,7 @@ function writer(...args: string[]): Writer {
 async function writeAtOnce(kind: 'presets' | 'profiles', count: number, each: number): Promise<void> {
   const writers = Array.from({ length: count }, (_, n) => writer(kind, `w${n}`, String(each)));
   for (const w of writers) expect(await w.line()).toBe('ready');
-  for (const w of writers) w.child.stdin!.end('go\n');
+  for (const w of writers) w.child.stdin.end('go\n');
   for (const w of writers) expect(await w.exited).toEqual({ code: 0, stderr: '' });
 }
 
@@ -87,14 +87,21 @@ it('8 processes saving 5 presets each at once, over a stale lock and beside an o
   expect(existsSync(join(dir, 'presets.json.lock'))).toBe(false);
 }, 120_000);
 
-it('6 processes adding 4 profiles each at once: all 24 kept', async () => {
+it('6 processes adding 4 profiles each at once beside an open store: all 24 kept, and the open store sees them', async () => {
+  const app = ProfileStore.open({ directory: dir });
+  app.save({ name: 'made in the app', environment: 'production', sandboxId: 'XDKS.1' });
+
   await writeAtOnce('profiles', 6, 4);
-  expect(
-    ProfileStore.open({ directory: dir })
+
+  const names = (store: ProfileStore) =>
+    store
       .list()
       .map((p) => p.name)
-      .sort(),
-  ).toEqual(expectedNames(6, 4));
+      .sort();
+  expect(names(app)).toEqual([...expectedNames(6, 4), 'made in the app'].sort());
+  // The app's next change is made to the file as it is now.
+  app.activate(app.list().at(-1)?.id ?? '');
+  expect(names(ProfileStore.open({ directory: dir }))).toEqual(names(app));
 }, 120_000);
 
 it('a lock held by a process killed with SIGKILL is taken over at once, whatever its age', async () => {
