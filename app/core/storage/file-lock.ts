@@ -133,8 +133,13 @@ function tryCreate(path: string, holder: Holder): boolean {
 }
 
 function release(path: string, token: string): void {
-  // Only our own lock: after a takeover (we held it past staleAfterMs) the file is someone else's.
-  if (readLock(path)?.holder?.token === token) rmSync(path, { force: true });
+  try {
+    // Only our own lock: after a takeover (we held it past staleAfterMs) the file is someone else's.
+    if (readLock(path)?.holder?.token === token) rmSync(path, { force: true });
+  } catch {
+    // Windows refuses to delete a file another process is reading at that instant. The work is done; the
+    // lock left behind names this process, and is taken over when it exits or after staleAfterMs.
+  }
 }
 
 /** A STORAGE error for a lock still held by a live process after the wait. */
