@@ -118,3 +118,21 @@ it('what a server says with control characters is printed escaped, in lines and 
   expect(history.code, history.stderr).toBe(0);
   expect(history.stdout).not.toMatch(RAW_HIDDEN);
 });
+
+it('the app refuses a draft name and a preset label with a control character over IPC (the dispatcher), naming the field', async () => {
+  await world.withCore(async (studio) => {
+    const draft = await studio.dispatch('saveDraft', { name: `Friday${EVIL}`, kind: 'invite.send', fields: {} });
+    expect(draft).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(draft.ok ? '' : draft.error.message).toMatch(/^name: Draft name holds a control or text-direction character \(U\+202E\)/);
+
+    const preset = await studio.dispatch('createPreset', {
+      name: 'Friday',
+      sessionRef: { scid: TEST_SCID, templateName: 'GameSession', name: 'lobby-5' },
+      inviteAttributes: { titleId: '1234' },
+      recipients: [{ label: EVIL, xuid: '2814660000000002' }],
+      joinAndSetActivityFirst: false,
+      notes: '',
+    });
+    expect(preset.ok ? '' : preset.error.message).toMatch(/recipients\.0\.label: This holds a control or text-direction character/);
+  });
+});

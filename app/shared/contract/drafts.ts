@@ -8,6 +8,7 @@ import { mpaKinds } from '../mpa/requests.ts';
 import { requestKinds } from '../mpsd/wire.ts';
 import { recordIdSchema } from './common.ts';
 import { channel } from './define.ts';
+import { hiddenCharacterProblem } from '../visible-text.ts';
 
 export const DRAFT_FIELD_MAX = 50;
 const FIELD_TEXT_MAX = 4000;
@@ -17,13 +18,16 @@ const FIELD_LIST_MAX = 100;
 export const draftKinds = [...requestKinds, ...mpaKinds] as const;
 export type DraftKind = (typeof draftKinds)[number];
 
-const draftNameSchema = z
-  .string({ error: 'Draft name is required.' })
-  .check(
-    z.trim(),
-    z.minLength(1, { error: 'Draft name is required: give the draft a name you will recognise.' }),
-    z.maxLength(100, { error: 'Draft name is at most 100 characters.' }),
-  );
+const draftNameSchema = z.string({ error: 'Draft name is required.' }).check(
+  z.trim(),
+  z.minLength(1, { error: 'Draft name is required: give the draft a name you will recognise.' }),
+  z.maxLength(100, { error: 'Draft name is at most 100 characters.' }),
+  // Printed on terminals and listed in the app: see app/shared/visible-text.ts.
+  z.superRefine((name, ctx) => {
+    const problem = hiddenCharacterProblem(name);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `Draft name ${problem}.` });
+  }),
+);
 
 /** Form fields as typed: text, a list of texts (e.g. invitee XUIDs), or a switch. */
 export const draftFieldsSchema = z
