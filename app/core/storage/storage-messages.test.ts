@@ -3,7 +3,7 @@
  * a file's place is named as such, a damaged rate budget is told like the other damaged
  * files, and a CLI command (which exits at once) is not told its change is kept in memory.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import { systemClock } from '../clock.ts';
 import { openHistoryStore } from '../history/history-store.ts';
 import { openSharedRateBudgets, RATE_BUDGET_FILE } from '../mpsd/shared-rate-budget.ts';
 import { confPresetFileSource, openPresetsStore, type PresetFile } from '../presets/presets-store.ts';
+import { openTestStudio } from '../test-studio.fixture.ts';
+import { mountTmpfs } from './tmpfs.fixture.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -103,4 +105,44 @@ it('a preset the disk has no room for: the app keeps it in memory for a retry; a
   const fromApp = thrownBy(() => app.create(preset('in the app')));
   expect(fromApp.message).toMatch(/Your change is kept in memory while Handle Studio runs; save again once that is fixed\.$/);
   expect(app.list().map((p) => p.name)).toEqual(['in the app', 'saved']);
+});
+
+it('a CLI preset save on a real full disk (a filled tmpfs): says nothing was saved and to run it again, leaves no lock, keeps what was saved', async (context) => {
+  const mount = mountTmpfs('3m');
+  if ('missing' in mount) return context.skip(`No full disk can be made here: ${mount.missing}`);
+  try {
+    const dataDir = join(mount.path, 'Handle Studio');
+    const studio = await openTestStudio(dataDir);
+    try {
+      expect(await studio.dispatch('createPreset', preset('before'))).toMatchObject({ ok: true });
+      const filler = openSync(join(mount.path, 'filler'), 'w');
+      try {
+        for (;;) writeSync(filler, Buffer.alloc(64 * 1024));
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('ENOSPC');
+      } finally {
+        closeSync(filler);
+      }
+      const answer = await studio.dispatch('createPreset', { ...preset('on a full disk'), notes: 'n'.repeat(2000) });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: {
+          code: 'STORAGE',
+          message: expect.stringMatching(
+            /is full: free some space and try again\. Nothing was saved: run the command again once that is fixed\.$/,
+          ),
+        },
+      });
+      expect(existsSync(join(dataDir, 'presets.json.lock'))).toBe(false);
+      rmSync(join(mount.path, 'filler'));
+      expect(await studio.dispatch('listPresets', {})).toMatchObject({
+        ok: true,
+        value: { presets: [expect.objectContaining({ name: 'before' })] },
+      });
+    } finally {
+      await studio.close();
+    }
+  } finally {
+    mount.remove();
+  }
 });
