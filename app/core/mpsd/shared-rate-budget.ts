@@ -32,8 +32,9 @@ import {
 export const RATE_BUDGET_FILE = 'rate-budget.sqlite';
 
 /**
- * IF NOT EXISTS: two processes starting together can both read schema version 0 before either
- * migrates (the version is read outside the migration's transaction); the second must not fail.
+ * IF NOT EXISTS: written when two processes starting together could both read schema version 0
+ * and both migrate. sqlite-file.ts now reads the version again inside the migration's
+ * transaction, so the second skips it; IF NOT EXISTS stays for files a build before made halfway.
  */
 const MIGRATIONS = [
   {
