@@ -34,7 +34,7 @@ export const RATE_BUDGET_FILE = 'rate-budget.sqlite';
 /**
  * IF NOT EXISTS: written when two processes starting together could both read schema version 0
  * and both migrate. sqlite-file.ts now reads the version again inside the migration's
- * transaction, so the second skips it; IF NOT EXISTS stays for files a build before made halfway.
+ * transaction, so the second skips it; IF NOT EXISTS is now only a second guard, and harmless.
  */
 const MIGRATIONS = [
   {
