@@ -32,6 +32,7 @@ import { openMpaBudgets } from './mpa/mpa-budgets.ts';
 import { createMpaHandlers } from './mpa/mpa-handlers.ts';
 import { createMpaSender, type MpaSend } from './mpa/mpa-sender.ts';
 import type { MpaResult } from './mpa/mpa-service.ts';
+import { AD_HOC_SENDER, isAdHocSender } from './outbox/ad-hoc-sender.ts';
 import { createOutboxHandlers } from './outbox/outbox-handlers.ts';
 import { OUTBOX_FILE_NAME, outboxFileMigrations } from './outbox/outbox-file.ts';
 import { recordInterrupted } from './outbox/interrupted-history.ts';
@@ -129,7 +130,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
         dataDir: deps.dataDir,
         requestSchema: storedWireRequestSchema,
         onChange: (counts) => hub.publish('outboxChanged', { counts }),
-        profileNameOf: (profileId) => profiles.get(profileId)?.name,
+        profileNameOf: (profileId) => (isAdHocSender(profileId) ? AD_HOC_SENDER.profileName : profiles.get(profileId)?.name),
         // An invite whose process died waiting for MPSD's answer may have landed: History lists it.
         onInterrupted: (items) => {
           const problem = recordInterrupted(history, items, (id) => profiles.get(id));
@@ -326,7 +327,7 @@ export async function createHandleStudio(deps: HandleStudioDeps): Promise<Handle
       refuseCredentialFields({ request: send.request, recipientLabels: send.recipientLabels }, 'Not sent');
       return sender.sendTo(
         {
-          sender: { profileId: 'environment', profileName: 'XBL_AUTHORIZATION', sandbox: 'unknown' },
+          sender: AD_HOC_SENDER,
           endpoint: send.endpoint,
           contractVersion: send.contractVersion,
           locale: send.locale ?? 'en-US',

@@ -3,6 +3,7 @@ import type { OutboxItem, outboxChannels } from '../../shared/contract/outbox.ts
 import type { ProfileService } from '../../shared/contract/profiles.ts';
 import { HandleStudioError } from '../../shared/errors.ts';
 import { isMpaKind } from '../../shared/recorded-kinds.ts';
+import { AD_HOC_SENDER_WORDS, isAdHocSender } from './ad-hoc-sender.ts';
 import type { Deliver, OutboxStore } from './outbox-store.ts';
 
 /** What the outbox needs to know of a profile: whether it exists, what it is called, which service it talks to. */
@@ -34,6 +35,7 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): HandlersFor<typeo
 
   /** The item with its profile's current name, or, when the profile is gone, the name it was queued with and a mark. */
   const withProfile = (item: OutboxItem): OutboxItem => {
+    if (isAdHocSender(item.profileId)) return { ...item, profileName: AD_HOC_SENDER_WORDS };
     const profile = deps.profile(item.profileId);
     if (profile !== undefined) return { ...item, profileName: profile.name };
     return { ...item, profileMissing: true };
@@ -70,7 +72,17 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): HandlersFor<typeo
       controller?.abort();
       return { cancelled: controller !== null };
     },
-    requeueOutboxItem: async ({ id }) => withProfile(deps.outbox.requeue(id)),
+    requeueOutboxItem: async ({ id }) => {
+      // Its token was never stored, so queued again it could never go out, or only as a profile the user did not pick.
+      if (isAdHocSender(deps.outbox.get(id).profileId)) {
+        throw new HandleStudioError(
+          'CONFLICT',
+          `Outbox item ${id} was sent with ${AD_HOC_SENDER_WORDS}, whose token is not stored, so the outbox cannot send it again. Check History or the recipient; if it did not arrive, send it again from the command line, then dismiss this item.`,
+          { id },
+        );
+      }
+      return withProfile(deps.outbox.requeue(id));
+    },
     dismissOutboxItem: async ({ id }) => {
       deps.outbox.dismiss(id);
       return { counts: deps.outbox.counts() };

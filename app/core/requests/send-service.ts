@@ -26,6 +26,7 @@ import type { OutboxAttempt } from '../../shared/contract/outbox.ts';
 import type { AuthorizationSource, Clock, FetchLike } from '../ports.ts';
 import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitingBeforeDelivery } from './delivery-outcome.ts';
 import { openInviteJournal, outboxItemsFor, type InviteJournal } from './invite-journal.ts';
+import { AD_HOC_SENDER } from '../outbox/ad-hoc-sender.ts';
 import { refuseHeldTokenInFields, refuseTokenInFields } from './token-in-fields.ts';
 
 export { deliveryOutcomeOf } from './delivery-outcome.ts';
@@ -73,7 +74,7 @@ const QUEUEABLE_KINDS: ReadonlySet<RequestKind> = new Set([
 
 export interface SendService {
   send(input: SendInput): Promise<SendResult>;
-  /** For the CLI without a profile: same pipeline, no outbox. */
+  /** For the CLI without a profile: same pipeline; nothing is queued, its invites are journaled as the ad-hoc sender's (ad-hoc-sender.ts). */
   sendTo(target: SendTarget, input: Omit<SendInput, 'profileId' | 'queueIfUnavailable'>): Promise<SendResult>;
   cancel(runId: string): boolean;
   /** Sends one outbox item (the outbox's `deliver`). */
@@ -152,8 +153,10 @@ export function createSendService(deps: SendServiceDeps): SendService {
       }
       return { runId, outcome: 'failed', exchanges: [], queued: 0, error };
     }
-    // A profile's send may be journaled or queued: its fields are checked for the token before either (token-in-fields.ts).
-    if (profileId !== undefined) refuseTokenInFields(request, authorization, 'MPSD');
+    // Invites are journaled, with or without a profile (ad-hoc-sender.ts), so a kill mid-send leaves the one in flight on record.
+    const journaled = request.kind === 'invite.send';
+    // A send that may be journaled or queued: its fields are checked for the token before either (token-in-fields.ts).
+    if (profileId !== undefined || journaled) refuseTokenInFields(request, authorization, 'MPSD');
 
     if (running.has(runId)) throw new HandleStudioError('CONFLICT', 'A send with this run id is already running.');
     const controller = new AbortController();
@@ -171,10 +174,16 @@ export function createSendService(deps: SendServiceDeps): SendService {
       },
     });
     try {
-      const journal =
-        request.kind === 'invite.send' && profileId !== undefined
-          ? openInviteJournal({ outbox: deps.outbox, profileId, wires: buildWireRequests(request), labels, target, keep })
-          : null;
+      const journal = journaled
+        ? openInviteJournal({
+            outbox: deps.outbox,
+            profileId: profileId ?? AD_HOC_SENDER.profileId,
+            wires: buildWireRequests(request),
+            labels,
+            target,
+            keep,
+          })
+        : null;
       const client = recording(clientFor(target), journal);
       const outcome = await performRequest(request, {
         client: journal ? journal.guard(client) : client,
