@@ -133,10 +133,25 @@ export function refusingCredentialFields<H extends Record<string, (input: never)
       : async (input) => {
           if (sends) await options.readSendersTokens(input);
           refuseCredentialFields(input, sends ? 'Not sent' : 'Not saved');
-          return handler(input);
+          return maskedAnswer(await handler(input));
         };
   }
   return guarded as H;
+}
+
+/**
+ * An answer with any credential masked: a preset or History row an older build stored with a
+ * token must not reach the renderer. Nearly every answer holds none, which one pass proves.
+ */
+function maskedAnswer(answer: unknown): unknown {
+  if (answer === undefined || !holdsCredential(JSON.stringify(answer))) return answer;
+  const mask = (node: unknown): unknown => {
+    if (typeof node === 'string') return withoutCredentials(node);
+    if (Array.isArray(node)) return node.map(mask);
+    if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, mask(item)]));
+    return node;
+  };
+  return mask(answer);
 }
 
 function headerProblem(headers: Record<string, string> | undefined): string | undefined {
