@@ -109,7 +109,11 @@ it('kill -9 of an XBL_AUTHORIZATION invite send: the invite in flight is outcome
   await exited(child);
   const inFlight = invitees[HELD_POST - 1]!;
 
-  const { entries } = await cliJson<{ entries: Row[] }>(['history', '--kind', 'invite.send']);
+  // The first command to open the data folder says so, and lists it.
+  const first = await runCli(dir, ['history', '--kind', 'invite.send', '--json']);
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stderr).toContain('1 outbox item(s) were being sent when Handle Studio stopped');
+  const { entries } = JSON.parse(first.stdout) as { entries: Row[] };
   expect(entries.map((row) => [row.invitedXuid, row.outcome, row.profileName]).sort()).toEqual(
     [
       [invitees[0], 'ok', 'XBL_AUTHORIZATION'],
@@ -137,7 +141,10 @@ it('kill -9 of an XBL_AUTHORIZATION invite send: the invite in flight is outcome
   const studio = await openTestStudio(dir);
   try {
     const requeued = await studio.dispatch('requeueOutboxItem', { id: unknown.id });
-    expect(requeued).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('XBL_AUTHORIZATION (no profile)') } });
+    expect(requeued).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringContaining('XBL_AUTHORIZATION (no profile)') },
+    });
   } finally {
     await studio.close();
   }
