@@ -113,6 +113,35 @@ it("a recipient label holding the sending profile's token (read from the keychai
   await expectNowhere(piece);
 });
 
+it('a --queue send as a profile whose token MPSD refused: a label holding that token is refused, not queued in outbox.sqlite', async (context) => {
+  // Unknown to the local MPSD, so its first use is answered 401 and the profile turns REFUSED.
+  const refused = `XBL3.0 x=1234567890123456789;${randomBytes(32).toString('base64url')}`;
+  const piece = pieceOf(refused);
+  await world.addProfile('refused', world.mpsd.url, { token: { authorization: refused, skip: context.skip } });
+  const send = (label: string) =>
+    world.cli(
+      [
+        'invite',
+        'send',
+        '--profile',
+        'refused',
+        '--queue',
+        ...sessionFlags('lobby-7'),
+        '--title-id',
+        '0x4D2',
+        '--to',
+        `2814660000000002=${label}`,
+      ],
+      FRESH,
+    );
+  const first = await send('Alice');
+  expect(first.code, first.stderr).toBe(0);
+  expect((await world.cli(['profile', 'show', 'refused'])).stdout).toMatch(/REFUSED/);
+  // The token cannot be used now, yet the profile holds it: the field is still compared with it.
+  expectRefusedNaming(await send(piece), 'recipientLabels.2814660000000002', piece);
+  expect(filesHolding(piece)).toEqual([]);
+});
+
 describe('what an older build stored with a token in it', () => {
   // Shaped like a real XSTS token (a JWE), and held by no process that reads it back.
   const part = (size: number) => randomBytes(size).toString('base64url');

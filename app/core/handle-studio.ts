@@ -377,13 +377,15 @@ function sendersOf(input: unknown): Array<string | undefined> {
 }
 
 /**
- * Remembers the token `source` holds, so no field of the send may carry it. A token that cannot
- * be read now (none, expired, the keychain locked) is not in any field of this process either:
- * the send itself says why it cannot go.
+ * Remembers the token `source` holds, so no field of the send may carry it: the one it holds even
+ * when it may not be used (expired, refused), since such a send may still be queued with its
+ * labels. A token that cannot be read at all (the keychain locked) is left to the send, which
+ * says why it cannot go (and does not queue unchecked, requests/token-in-fields.ts).
  */
 async function rememberHeldToken(source: AuthorizationSource): Promise<void> {
   try {
-    rememberToken(await source.current());
+    const held = source.held ? await source.held() : await source.current();
+    if (held !== undefined) rememberToken(held);
   } catch {
     // See above: the send reports it.
   }
