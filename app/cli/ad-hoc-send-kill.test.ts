@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { startLocalMpsd, type LocalMpsd } from '../emulator/index.ts';
+import { startLocalMpsd, type LocalMpsd, type LocalMpsdUser } from '../emulator/index.ts';
 import { INTERRUPTED_MESSAGE } from '../core/outbox/interrupted-history.ts';
 import { openTestStudio } from '../core/test-studio.fixture.ts';
 import { exited, runCli, startCli } from './cli-process.fixture.ts';
@@ -155,4 +155,34 @@ it('kill -9 of an XBL_AUTHORIZATION invite send: the invite in flight is outcome
   const dismissed = await runCli(dir, ['outbox', 'dismiss', unknown.id]);
   expect(dismissed.code, dismissed.stderr).toBe(0);
   expect((await cliJson<{ items: Item[] }>(['outbox', 'list'])).items.map((item) => item.state)).toEqual(['sent', 'sent']);
+}, 90_000);
+
+it('kill -9 of an XBL_AUTHORIZATION MPA invite call: the call in flight is outcome unknown in History and the Outbox, never sent again', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hs-adhoc-kill-mpa-'));
+  mpsd = await startLocalMpsd({ users: 3, rateLimits: false });
+  const [sender, first, second] = mpsd.users as [LocalMpsdUser, LocalMpsdUser, LocalMpsdUser];
+  // MPA takes every invitee in one call: the first POST is the one held.
+  const { url, heldOne } = await proxyHoldingPost(mpsd.url, 1);
+  const args = ['mpa', 'invite', 'send', '--title', '1234', '--xuid', sender.xuid, '--to', first.xuid, '--to', second.xuid];
+  child = startCli(dir, [...args, '--connection', 'lobby:1', '--endpoint', url], { env: { XBL_AUTHORIZATION: sender.authorization } });
+  child.stdout.resume();
+  child.stderr.resume();
+  await heldOne;
+  const reached = () => mpsd!.mpa().invites.map((invite) => invite.invitedUser);
+  expect(reached()).toEqual([first.xuid, second.xuid]);
+  child.kill('SIGKILL');
+  await exited(child);
+
+  const found = await runCli(dir, ['history', '--kind', 'mpa.invite.send', '--json']);
+  expect(found.code, found.stderr).toBe(0);
+  expect(found.stderr).toContain('1 outbox item(s) were being sent when Handle Studio stopped');
+  const { entries } = JSON.parse(found.stdout) as { entries: Row[] };
+  expect(entries.map((row) => [row.outcome, row.profileName, row.errorCode])).toEqual([
+    ['outcome-unknown', 'XBL_AUTHORIZATION', 'OUTCOME_UNKNOWN'],
+  ]);
+  const listed = await cliJson<{ items: Item[] }>(['outbox', 'list']);
+  expect(listed.items.map((item) => [item.state, item.profileName])).toEqual([['outcome-unknown', 'XBL_AUTHORIZATION (no profile)']]);
+  expect((await cliJson<{ attempted: number }>(['outbox', 'flush'])).attempted).toBe(0);
+  // One call reached MPA, and nothing after the kill.
+  expect(reached()).toEqual([first.xuid, second.xuid]);
 }, 90_000);

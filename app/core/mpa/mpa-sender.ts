@@ -20,6 +20,7 @@ import { deliveryOutcomeOf, NOT_SENT_NOW, queuedBecause, storageWarnings, waitin
 import { openMpaInviteJournal } from '../requests/mpa-journal.ts';
 import { refuseTokenBeforeOutbox } from '../requests/token-in-fields.ts';
 import { attemptRowId } from '../outbox/attempt-row-id.ts';
+import { AD_HOC_SENDER } from '../outbox/ad-hoc-sender.ts';
 import { asStorageError } from '../storage/storage-errors.ts';
 import type { MpaExchange } from './client.ts';
 import type { MpaBudgets } from './mpa-budgets.ts';
@@ -76,7 +77,6 @@ export const QUEUEABLE_MPA_KINDS: ReadonlySet<MpaKind> = new Set([
 ]);
 
 /** Who a sender without a profile is in history (as MPSD's ad-hoc sends are). */
-const ENVIRONMENT_SENDER: HistorySender = { profileId: 'environment', profileName: 'XBL_AUTHORIZATION', sandbox: 'unknown' };
 
 /** The invitees a laid-out invite call names (its body's invitedUsers). */
 export function inviteesOfWire(wire: MpaWire): string[] | undefined {
@@ -133,11 +133,11 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
     target: MpaTarget,
     sender: HistorySender,
     request: MpaRequest,
-    /** A profile's send: its id (the journal's owner) and whether a write that cannot go out now waits in the outbox. */
+    /** The journal's owner (a profile, or the ad-hoc marker) and whether a write that cannot go out now waits in the outbox. */
     queueing: { profileId: string; queueIfUnavailable: boolean } | undefined,
     signal: AbortSignal | undefined,
   ): Promise<MpaResult> {
-    // A profile's invite call is journaled before it leaves, and a write may be queued: the fields are checked for the token before either (token-in-fields.ts).
+    // An invite call is journaled before it leaves, and a profile's write may be queued: the fields are checked for the token before either (token-in-fields.ts).
     const mayWrite =
       queueing !== undefined &&
       (request.kind === 'mpa.invite.send' || (queueing.queueIfUnavailable && QUEUEABLE_MPA_KINDS.has(request.kind)));
@@ -223,7 +223,9 @@ export function createMpaSender(deps: MpaSenderDeps): MpaSender {
           baseUrl: mpaBaseUrlFor(send.endpoint),
           authorization: send.authorization,
         };
-        return sendOnce(target, ENVIRONMENT_SENDER, request, undefined, send.signal);
+        // Journaled under the ad-hoc marker like an MPSD invite without a profile, so a kill with the
+        // call in flight leaves it outcome unknown instead of nowhere; nothing of it is ever queued.
+        return sendOnce(target, AD_HOC_SENDER, request, { profileId: AD_HOC_SENDER.profileId, queueIfUnavailable: false }, send.signal);
       }
       const profile = resolve(send.profileId);
       return sendOnce(
