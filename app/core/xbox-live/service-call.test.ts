@@ -158,7 +158,10 @@ describe.each(clients)('$service client, through the shared loop', ({ service, c
     });
     expect(outcome.error?.message).toMatch(/\(in 24 h\)/);
     // The budget's pause for this endpoint is the same day: the next call is refused with the same time, nothing sent.
-    await expect(budget.take(undefined, server.url)).rejects.toMatchObject({ code: 'THROTTLED', details: { retryAfterMs: LONGEST_PAUSE_MS } });
+    await expect(budget.take(undefined, server.url)).rejects.toMatchObject({
+      code: 'THROTTLED',
+      details: { retryAfterMs: LONGEST_PAUSE_MS },
+    });
   });
 
   it('retries a read answered 503 without Retry-After with backoff from 2 s, but calls such an invite unknown and sends it once', async () => {
