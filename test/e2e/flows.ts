@@ -3,7 +3,7 @@
  * and in Electron, so they are written once against a Page.
  */
 import type { Page } from '@playwright/test';
-import { expect, openScreen, type LocalMpsdInfo, type MpsdUser } from './fixtures.ts';
+import { expect, keepTokensInMemoryIfAsked, openScreen, type LocalMpsdInfo, type MpsdUser } from './fixtures.ts';
 
 export const SCID = 'bd6c41c3-01c3-468a-a3b5-3e0fe8133862';
 export const sendShortcut = process.platform === 'darwin' ? 'Meta+Enter' : 'Control+Enter';
@@ -78,4 +78,25 @@ export async function setActivityThroughCompose(page: Page, mpsd: LocalMpsdInfo,
   // The real Authorization value was pasted into this page once; it must not be anywhere in it now.
   const secret = user.authorization.split(';').at(-1)!;
   expect(await page.content()).not.toContain(secret);
+}
+
+/**
+ * A local profile with no token, made active, sends an invite to `invitee`: it waits in the
+ * outbox (queued), so a spec can then change or damage that row on disk.
+ */
+export async function queueInviteWithoutToken(page: Page, mpsd: LocalMpsdInfo, invitee: MpsdUser): Promise<void> {
+  await openScreen(page, 'Profiles');
+  await page.getByRole('main').getByRole('button', { name: 'Create a profile' }).click();
+  const editor = page.getByTestId('profile-editor');
+  await editor.getByLabel('Name', { exact: true }).fill('Local MPSD');
+  await editor.getByLabel('Sandbox').fill('XDKS.1');
+  await editor.getByLabel('Environment').selectOption('local');
+  await editor.getByLabel('MPSD endpoint').fill(mpsd.url);
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByTestId('profile-token-state')).toBeVisible();
+  await keepTokensInMemoryIfAsked(page);
+  await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
+  await fillInvite(page, inviteeLines([invitee]));
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
 }

@@ -1,11 +1,15 @@
 /**
  * Queued invites whose profile is removed: the Outbox names the profile they were queued with,
  * says it is gone, and offers "Send as" a profile of the same service (and Dismiss). Sent as the
- * profile picked, each goes out once. Screenshots light and dark; axe finds nothing.
+ * profile picked, each goes out once. An invite the CLI sent with XBL_AUTHORIZATION (no profile)
+ * whose outcome is unknown after a kill offers no Requeue: only Dismiss, with why. Screenshots
+ * light and dark; axe finds nothing.
  */
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { addLocalProfile, expect, invitedXuids, openScreen, saveScreenshot, test } from './fixtures.ts';
-import { fillInvite, inviteeLines } from './flows.ts';
+import { fillInvite, inviteeLines, queueInviteWithoutToken } from './flows.ts';
 
 const LONG_NAME = 'Release candidate QA profile for the winter event lobby run';
 
@@ -58,4 +62,42 @@ test('a removed profile’s queued invite is named by it and sent as another pro
   if (await flushNow.isEnabled()) await flushNow.click();
   await expect(item).toHaveAttribute('data-state', 'sent');
   expect(await invitedXuids(request, mpsd)).toEqual([invitee!.xuid]);
+});
+
+test('an invite the CLI sent with XBL_AUTHORIZATION, outcome unknown after a kill, can only be dismissed', async ({
+  app: page,
+  mpsd,
+  dataDir,
+  request,
+}) => {
+  // A queued invite, turned on disk into what a killed `XBL_AUTHORIZATION=… handle-studio invite
+  // send` leaves: the ad-hoc sender's journal row, outcome unknown (app/core/outbox/ad-hoc-sender.ts).
+  await queueInviteWithoutToken(page, mpsd, mpsd.users[1]!);
+  const database = new DatabaseSync(join(dataDir, 'outbox.sqlite'));
+  try {
+    const changed = database
+      .prepare("UPDATE outbox SET profile_id = 'environment', state = 'outcome-unknown' WHERE state = 'queued'")
+      .run();
+    expect(changed.changes).toBe(1);
+  } finally {
+    database.close();
+  }
+
+  await openScreen(page, 'Outbox');
+  const item = page.getByTestId('outbox-item');
+  await expect(item).toHaveAttribute('data-state', 'outcome-unknown');
+  await expect(item.getByTestId('sent-without-profile')).toContainText(
+    'Sent from the command line with XBL_AUTHORIZATION: its token is not stored, so Handle Studio cannot send it again',
+  );
+  await expect(item.getByRole('button', { name: /Requeue/ })).toHaveCount(0);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await saveScreenshot(page, 'outbox-sent-without-profile', scheme);
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    expect(violations.map((violation) => `${scheme}: ${violation.id}`)).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await item.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(item).toHaveCount(0);
+  expect(await invitedXuids(request, mpsd)).toEqual([]);
 });

@@ -6,17 +6,8 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
-import {
-  addLocalProfile,
-  expect,
-  invitedXuids,
-  keepTokensInMemoryIfAsked,
-  openScreen,
-  saveScreenshot,
-  startSeededMpsd,
-  test,
-} from './fixtures.ts';
-import { fillInvite, inviteeLines } from './flows.ts';
+import { addLocalProfile, expect, invitedXuids, openScreen, saveScreenshot, startSeededMpsd, test } from './fixtures.ts';
+import { fillInvite, inviteeLines, queueInviteWithoutToken } from './flows.ts';
 
 test('a queued send is shown as queued and follows the outbox until it is delivered', async ({ app: page }) => {
   test.setTimeout(150_000);
@@ -64,20 +55,7 @@ test('a queued send is shown as queued and follows the outbox until it is delive
 
 test('an outbox row that cannot be read is listed, never sent, and can be dismissed', async ({ app: page, mpsd, dataDir }) => {
   // A profile without a token: the invite waits in the outbox.
-  await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: 'Create a profile' }).click();
-  const editor = page.getByTestId('profile-editor');
-  await editor.getByLabel('Name', { exact: true }).fill('Local MPSD');
-  await editor.getByLabel('Sandbox').fill('XDKS.1');
-  await editor.getByLabel('Environment').selectOption('local');
-  await editor.getByLabel('MPSD endpoint').fill(mpsd.url);
-  await editor.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByTestId('profile-token-state')).toBeVisible();
-  await keepTokensInMemoryIfAsked(page);
-  await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
-  await fillInvite(page, inviteeLines(mpsd.users.slice(1, 2)));
-  await page.getByTestId('send').click();
-  await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
+  await queueInviteWithoutToken(page, mpsd, mpsd.users[1]!);
 
   // The row is damaged on disk (a broken request), as a bad disk or another tool might leave it.
   const database = new DatabaseSync(join(dataDir, 'outbox.sqlite'));

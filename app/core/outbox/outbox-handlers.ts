@@ -35,7 +35,7 @@ export function createOutboxHandlers(deps: OutboxHandlerDeps): HandlersFor<typeo
 
   /** The item with its profile's current name, or, when the profile is gone, the name it was queued with and a mark. */
   const withProfile = (item: OutboxItem): OutboxItem => {
-    if (isAdHocSender(item.profileId)) return { ...item, profileName: AD_HOC_SENDER_WORDS };
+    if (isAdHocSender(item.profileId)) return { ...item, profileName: AD_HOC_SENDER_WORDS, sentWithoutProfile: true };
     const profile = deps.profile(item.profileId);
     if (profile !== undefined) return { ...item, profileName: profile.name };
     return { ...item, profileMissing: true };

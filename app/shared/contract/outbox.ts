@@ -36,6 +36,8 @@ export const outboxItemSchema = z.object({
   profileName: z.optional(z.string()),
   /** Set when the profile that sends it no longer exists (removed, or profiles.json lost): it waits until sent as another profile. */
   profileMissing: z.optional(z.literal(true)),
+  /** Set when it was sent from the CLI with XBL_AUTHORIZATION: its token is not stored, so nothing can send it again; it can only be dismissed. */
+  sentWithoutProfile: z.optional(z.literal(true)),
   kind: z.enum(recordedKinds),
   /** The request as it will be sent (validated JSON, no credentials). */
   request: z.unknown(),
