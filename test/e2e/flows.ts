@@ -81,10 +81,10 @@ export async function setActivityThroughCompose(page: Page, mpsd: LocalMpsdInfo,
 }
 
 /**
- * A local profile with no token, made active, sends an invite to `invitee`: it waits in the
- * outbox (queued), so a spec can then change or damage that row on disk.
+ * A local profile with no token, made active, sends an invite to `invitees`: it waits in the
+ * outbox (queued), so a spec can then deliver it, or change or damage that row on disk.
  */
-export async function queueInviteWithoutToken(page: Page, mpsd: LocalMpsdInfo, invitee: MpsdUser): Promise<void> {
+export async function queueInviteWithoutToken(page: Page, mpsd: LocalMpsdInfo, invitees: readonly MpsdUser[]): Promise<void> {
   await openScreen(page, 'Profiles');
   await page.getByRole('main').getByRole('button', { name: 'Create a profile' }).click();
   const editor = page.getByTestId('profile-editor');
@@ -96,7 +96,7 @@ export async function queueInviteWithoutToken(page: Page, mpsd: LocalMpsdInfo, i
   await expect(page.getByTestId('profile-token-state')).toBeVisible();
   await keepTokensInMemoryIfAsked(page);
   await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
-  await fillInvite(page, inviteeLines([invitee]));
+  await fillInvite(page, inviteeLines(invitees));
   await page.getByTestId('send').click();
   await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
 }

@@ -72,7 +72,7 @@ test('an invite the CLI sent with XBL_AUTHORIZATION, outcome unknown after a kil
 }) => {
   // A queued invite, turned on disk into what a killed `XBL_AUTHORIZATION=… handle-studio invite
   // send` leaves: the ad-hoc sender's journal row, outcome unknown (app/core/outbox/ad-hoc-sender.ts).
-  await queueInviteWithoutToken(page, mpsd, mpsd.users[1]!);
+  await queueInviteWithoutToken(page, mpsd, mpsd.users.slice(1, 2));
   const database = new DatabaseSync(join(dataDir, 'outbox.sqlite'));
   try {
     const changed = database

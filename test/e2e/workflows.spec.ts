@@ -4,8 +4,8 @@
  * secrets, and the keyboard shortcuts.
  */
 import { readFile } from 'node:fs/promises';
-import { addLocalProfile, expect, invitedXuids, keepTokensInMemoryIfAsked, openScreen, saveScreenshot, test } from './fixtures.ts';
-import { fillInvite, inviteeLines, joinAndSetActivity, SCID } from './flows.ts';
+import { addLocalProfile, expect, invitedXuids, openScreen, saveScreenshot, test } from './fixtures.ts';
+import { fillInvite, inviteeLines, joinAndSetActivity, queueInviteWithoutToken, SCID } from './flows.ts';
 
 test('a draft keeps the form, can be renamed, reopens in Compose, and changes only by Update draft', async ({ app: page }) => {
   await fillInvite(page, ['2814679796296491 Alice', '2814679796296492'], { titleId: '0x4D2', session: 'squad-3' });
@@ -104,22 +104,8 @@ test('sending from a draft says before and after what happens to the draft, and 
 
 test('the outbox holds invites sent without a token and delivers them once one is pasted', async ({ app: page, mpsd, request }) => {
   const [sender, ...others] = mpsd.users;
-  // A profile for the emulator, but no token yet.
-  await openScreen(page, 'Profiles');
-  await page.getByRole('main').getByRole('button', { name: 'Create a profile' }).click();
-  const editor = page.getByTestId('profile-editor');
-  await editor.getByLabel('Name', { exact: true }).fill('Local MPSD');
-  await editor.getByLabel('Sandbox').fill('XDKS.1');
-  await editor.getByLabel('Environment').selectOption('local');
-  await editor.getByLabel('MPSD endpoint').fill(mpsd.url);
-  await editor.getByRole('button', { name: 'Save profile' }).click();
-  await expect(page.getByTestId('profile-token-state')).toBeVisible();
-  await keepTokensInMemoryIfAsked(page);
-  await expect(page.getByTestId('profile-token-state')).toHaveText('No token');
-
-  await fillInvite(page, inviteeLines(others));
-  await page.getByTestId('send').click();
-  await expect(page.getByTestId('send-outcome')).toHaveAttribute('data-outcome', 'queued');
+  // A profile for the emulator, but no token yet: the invites wait in the outbox.
+  await queueInviteWithoutToken(page, mpsd, others);
   await expect(page.getByTestId('outbox-badge')).toHaveText(String(others.length));
   // Queued is a state, not a failure: neutral, with the reason and what happens next, no red error.
   const queued = page.getByTestId('queued-outcome');
